@@ -1,0 +1,102 @@
+"""Roles (design §1) as Django groups with permission sets.
+
+Departments and positions are data a company defines; each position carries
+one of these roles, and the role's group gives the permissions. The table is
+the single place that says which role may do what with which model.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    SALESPERSON = "salesperson", _("Salesperson")
+    SALES_ASSISTANT = "sales_assistant", _("Sales assistant")
+    REGIONAL_MANAGER = "regional_manager", _("Regional manager")
+    SALES_DIRECTOR = "sales_director", _("Sales director")
+    QA = "qa", _("Quality assurance")
+    ENGINEERING = "engineering", _("Engineering")
+    PRODUCTION = "production", _("Production")
+    PURCHASING = "purchasing", _("Purchasing")
+    FINANCE = "finance", _("Finance")
+    VICE_GM = "vice_gm", _("Vice general manager")
+    GM = "gm", _("General manager")
+    GENERAL_OFFICE = "general_office", _("General office")
+    AFTER_SALES = "after_sales", _("After-sales service")
+
+
+SALES = {Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR}
+MANAGEMENT = {Role.GM, Role.VICE_GM}
+ALL = set(Role)
+
+MASTER_DATA = ["customer", "contact", "part", "contract", "contractline", "shipment", "supplier"]
+
+# (app_label, model, action) → roles. "view" of master data is for every staff role.
+GRANTS: dict[tuple[str, str, str], set[Role]] = {}
+
+
+def _grant(app: str, model_names: list[str], action: str, roles: set[Role]) -> None:
+    for name in model_names:
+        GRANTS[(app, name, action)] = set(roles) | {Role.ADMIN}
+
+
+_grant("customers", MASTER_DATA, "view", ALL)
+_grant("customers", ["customer", "contact"], "add", SALES | {Role.GENERAL_OFFICE})
+_grant("customers", ["customer", "contact"], "change", SALES | {Role.GENERAL_OFFICE})
+_grant("customers", ["customer", "contact"], "delete", {Role.SALES_DIRECTOR})
+_grant("customers", ["contract", "contractline", "shipment"], "add", SALES)
+_grant("customers", ["contract", "contractline", "shipment"], "change", SALES)
+_grant("customers", ["contract", "contractline", "shipment"], "delete", {Role.SALES_DIRECTOR})
+_grant("customers", ["part"], "add", {Role.ENGINEERING, Role.QA, Role.SALES_ASSISTANT})
+_grant("customers", ["part"], "change", {Role.ENGINEERING, Role.QA, Role.SALES_ASSISTANT})
+_grant("customers", ["part"], "delete", {Role.ENGINEERING})
+_grant("customers", ["supplier"], "add", {Role.PURCHASING, Role.QA})
+_grant("customers", ["supplier"], "change", {Role.PURCHASING, Role.QA})
+_grant("customers", ["supplier"], "delete", {Role.PURCHASING})
+_grant("core", ["companycalendarday"], "view", ALL)
+_grant("core", ["companycalendarday"], "add", {Role.GENERAL_OFFICE})
+_grant("core", ["companycalendarday"], "change", {Role.GENERAL_OFFICE})
+_grant("core", ["companycalendarday"], "delete", {Role.GENERAL_OFFICE})
+_grant("core", ["calendaryear", "statutoryday"], "view", ALL)
+_grant("core", ["calendaryear", "statutoryday"], "add", set())
+_grant("core", ["calendaryear", "statutoryday"], "change", set())
+_grant("core", ["auditentry"], "view", MANAGEMENT | {Role.QA, Role.SALES_DIRECTOR, Role.GENERAL_OFFICE})
+for _model in ["company", "department", "position", "salesregion", "user"]:
+    _grant("accounts", [_model], "view", ALL)
+    for _action in ("add", "change", "delete"):
+        _grant("accounts", [_model], _action, set())
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def sync_roles() -> None:
+    """Create one group per role and give it exactly the permissions in GRANTS."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted: dict[str, set[int]] = {role.value: set() for role in Role}
+    perms = {
+        (p.content_type.app_label, p.codename): p.pk
+        for p in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={app for app, _m, _a in GRANTS}
+        )
+    }
+    for (app, model_name, action), roles in GRANTS.items():
+        pk = perms.get((app, f"{action}_{model_name}"))
+        if pk is None:
+            continue  # model not migrated yet (partial migrate); next migrate fills it in
+        for role in roles:
+            wanted[role.value].add(pk)
+    for role, pks in wanted.items():
+        group, _created = Group.objects.get_or_create(name=group_name(role))
+        group.permissions.set(pks)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    # post_migrate fires once per app and each app's permissions appear only
+    # in its own turn, so sync after each; it is a handful of queries.
+    sync_roles()

@@ -1,0 +1,40 @@
+"""REST API authentication: personal tokens (Authorization: Bearer …) or the browser session."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from kesu.accounts.models import ApiToken
+from kesu.core.context import set_actor
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if not token.startswith(ApiToken.PREFIX):
+            return None
+        api_token = (
+            ApiToken.objects.select_related("user", "user__company", "user__position")
+            .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            return None
+        if api_token.user.company_id and not api_token.user.company.is_active:
+            return None
+        api_token.touch()
+        request.user = api_token.user
+        set_actor(api_token.user, "api")
+        return api_token.user
+
+
+class KesuSessionAuth(SessionAuth):
+    """The signed-in browser session (CSRF checked on writes by ninja)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            set_actor(user, "api")
+        return user
+
+

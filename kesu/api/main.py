@@ -1,0 +1,57 @@
+"""The REST API: every app's router mounted under /api/v1/, OpenAPI at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from .auth import KesuSessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Kesu API",
+    version="1",
+    description="Customer complaints, claims, corrective action and customer master data.",
+    auth=[TokenAuth(), KesuSessionAuth()],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+def validation_errors(error: ValidationError) -> list[dict]:
+    """Django validation errors as a list of {loc, msg} naming the field."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": " ".join(str(m) for m in messages)}
+            for field, messages in error.message_dict.items()
+        ]
+    return [{"loc": ["body"], "msg": " ".join(str(m) for m in error.messages)}]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": validation_errors(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def _mount() -> None:
+    from kesu.accounts.api import router as accounts_router
+    from kesu.core.api import router as core_router
+    from kesu.customers.api import router as customers_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", core_router)
+    api.add_router("/", customers_router)
+
+
+_mount()

@@ -1,0 +1,150 @@
+"""Append-only audit trail for every audited model (design §10).
+
+Every model that inherits :class:`kesu.core.models.AuditedModel` is recorded on
+create, change and delete, whoever saves it: pages, API, admin, imports and
+commands all end in ``Model.save()``/``delete()``, so the trail is kept in one
+place instead of in each caller. The entry is written by the signal handler
+inside the caller's transaction, so a rolled-back change leaves no entry.
+
+Bulk paths (``bulk_create`` in the demo generator) bypass signals by design;
+they record one summary entry per batch through :func:`record_bulk`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from .context import current_actor
+
+# Never copied into the trail: secrets and bookkeeping noise.
+SKIPPED_FIELDS = {"password", "last_login", "token_hash", "updated_at", "created_at"}
+MAX_VALUE_LENGTH = 500
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, bounded form of a field value."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_LENGTH else text[: MAX_VALUE_LENGTH - 1] + "…"
+
+
+def audited_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in SKIPPED_FIELDS and f.attname not in SKIPPED_FIELDS
+    ]
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Raw attribute values (foreign keys as ids) as they are now."""
+    return {f.attname: getattr(instance, f.attname) for f in audited_fields(type(instance))}
+
+
+def _display(field: models.Field, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=raw).first()
+        return f"{related} (#{raw})" if related is not None else f"#{raw}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    return _plain(raw)
+
+
+def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """Field name → [old, new] for every changed field (all fields on create)."""
+    changes: dict[str, list[Any]] = {}
+    for field in audited_fields(type(instance)):
+        new = getattr(instance, field.attname)
+        old = None if before is None else before.get(field.attname)
+        if before is not None and old == new:
+            continue
+        if before is None and new in (None, ""):
+            continue
+        changes[field.name] = [_display(field, old), _display(field, new)]
+    return changes
+
+
+def _write(instance: models.Model, action: str, changes: dict[str, list[Any]]) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEntry
+
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    AuditEntry.objects.create(
+        actor=user,
+        actor_name=(user.get_username() if user else ""),
+        source=actor.source,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=_plain(str(instance))[:200],
+        company_id=getattr(instance, "company_id", None),
+        changes=changes,
+    )
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw or not getattr(sender, "audit_enabled", False):
+        return
+    before = None if created else getattr(instance, "_audit_loaded", None)
+    if not created and before is None:
+        # Saved without having been loaded from the database (e.g. built by
+        # hand with a pk): we cannot tell what changed, so say so.
+        changes = {"*": [None, "saved"]}
+    else:
+        changes = diff(instance, before)
+    if changes or created:
+        _write(instance, "create" if created else "update", changes)
+    instance._audit_loaded = snapshot(instance)
+
+
+def _on_pre_delete(sender, instance, **kwargs) -> None:
+    if getattr(sender, "audit_enabled", False):
+        instance._audit_deleted = {k: [v[1], None] for k, v in diff(instance, None).items()}
+
+
+def _on_delete(sender, instance, **kwargs) -> None:
+    if getattr(sender, "audit_enabled", False):
+        _write(instance, "delete", getattr(instance, "_audit_deleted", {}))
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_save, dispatch_uid="kesu_audit_save")
+    pre_delete.connect(_on_pre_delete, dispatch_uid="kesu_audit_pre_delete")
+    post_delete.connect(_on_delete, dispatch_uid="kesu_audit_delete")
+
+
+def record_bulk(model: type[models.Model], *, count: int, company_id: int | None, note: str) -> None:
+    """One entry for a bulk insert that bypassed per-row signals."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEntry
+
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    AuditEntry.objects.create(
+        actor=user,
+        actor_name=(user.get_username() if user else ""),
+        source=actor.source,
+        action="bulk_create",
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="",
+        object_repr=note[:200],
+        company_id=company_id,
+        changes={"count": [None, count]},
+    )

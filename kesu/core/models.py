@@ -1,0 +1,199 @@
+"""Shared kernel models: audited base classes, the audit trail, the working calendar, import jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import audit
+
+
+class AuditedModel(models.Model):
+    """Base for every business record: timestamps and an automatic audit trail."""
+
+    audit_enabled = True
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what was loaded so the audit trail can show old → new
+        # without a second query at save time.
+        if len(field_names) == len(cls._meta.concrete_fields):
+            instance._audit_loaded = audit.snapshot(instance)
+        return instance
+
+
+class CompanyQuerySet(models.QuerySet):
+    """Row-level access by company (conventions habit 7: decided in one place)."""
+
+    def visible_to(self, user) -> CompanyQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(company_id__in=user.visible_company_ids())
+
+
+class CompanyScopedModel(AuditedModel):
+    """A record that belongs to exactly one company (design §1: every record belongs to one)."""
+
+    company = models.ForeignKey(
+        "accounts.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def check_visible_to(self, user) -> None:
+        if not (user.is_superuser or self.company_id in user.visible_company_ids()):
+            raise PermissionDenied
+
+
+class AuditEntry(models.Model):
+    """One create / update / delete of an audited record. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        BULK_CREATE = "bulk_create", _("bulk created")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    company_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+
+class CalendarYear(models.Model):
+    """A year of the statutory (State Council) calendar that has been loaded and confirmed.
+
+    A year without a row here is *unconfirmed*: deadlines that reach into it
+    are marked provisional and administrators see a banner (issue 2 §3).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statutory calendar year")
+        verbose_name_plural = _("statutory calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("statutory holiday")
+    MAKEUP = "makeup", _("make-up working day")
+    SHUTDOWN = "shutdown", _("company shutdown")
+    EXTRA_SHIFT = "extra_shift", _("extra working day")
+
+
+class StatutoryDay(models.Model):
+    """A day that differs from the Monday–Friday default in the national calendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("statutory calendar day")
+        verbose_name_plural = _("statutory calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class CompanyCalendarDay(CompanyScopedModel):
+    """A company's own exception: a shutdown, an extra Saturday shift, or a local holiday.
+
+    It wins over the statutory calendar for that company only.
+    """
+
+    date = models.DateField(_("date"))
+    is_working = models.BooleanField(_("working day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("company calendar day")
+        verbose_name_plural = _("company calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "date"], name="company_calendar_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class ImportJob(CompanyScopedModel):
+    """One uploaded spreadsheet and its outcome: all rows in, or none with a row-by-row report."""
+
+    class Status(models.TextChoices):
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("rejected")
+
+    resource = models.CharField(_("data"), max_length=50)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    audit_enabled = False  # the job itself is the record of the import
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.file_name}"

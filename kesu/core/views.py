@@ -1,0 +1,31 @@
+"""Core pages: the home page and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .audit_selectors import audit_entries_visible_to
+from .models import AuditEntry
+
+
+@login_required
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+@permission_required("core.view_auditentry", raise_exception=True)
+def audit_list(request):
+    """The whole audit trail of the companies the user can see, newest first, filterable."""
+    entries = audit_entries_visible_to(
+        request.user,
+        model=request.GET.get("model", ""),
+        actor=request.GET.get("actor", ""),
+        action=request.GET.get("action", ""),
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "core/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditEntry.Action.choices}
+    )

@@ -1,0 +1,5 @@
+"""Customer master data API."""
+
+from ninja import Router
+
+router = Router(tags=["customers"])

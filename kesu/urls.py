@@ -1,0 +1,17 @@
+"""Top-level URL map: pages per app, the REST API under /api/v1/, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kesu.api.main import api
+from kesu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("kesu.accounts.urls")),
+    path("calendar/", include("kesu.core.calendar_urls")),
+    path("customers/", include("kesu.customers.urls")),
+    path("audit/", include("kesu.core.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
