@@ -77,3 +77,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token.save(update_fields=["revoked_at"])
             count += 1
         messages.success(request, _("%(count)d tokens revoked.") % {"count": count})
+
+
+@admin.action(description=_("Create the default departments and positions"))
+def create_defaults(modeladmin, request, queryset):
+    from .services import company_create_defaults
+
+    for company in queryset:
+        company_create_defaults(actor=request.user, company=company)
+    messages.success(request, _("Default departments and positions created where missing."))
+
+
+CompanyAdmin.actions = [create_defaults]

@@ -44,3 +44,44 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+# Default departments (design §1, seeds 000 §3 and 004 §3): code, kind, and
+# the roles whose positions live there. Companies edit them freely afterwards.
+DEFAULT_DEPARTMENTS: list[tuple[str, str, list[str]]] = [
+    ("GM", "management", ["gm", "vice_gm"]),
+    ("GO", "general_office", ["general_office", "admin"]),
+    ("SALES", "sales", ["sales_director", "regional_manager", "salesperson", "sales_assistant"]),
+    ("QA", "qa", ["qa"]),
+    ("ENG", "engineering", ["engineering"]),
+    ("PROD", "production", ["production"]),
+    ("PUR", "purchasing", ["purchasing"]),
+    ("FIN", "finance", ["finance"]),
+    ("AS", "after_sales", ["after_sales"]),
+]
+
+
+def company_create_defaults(*, actor: User | None, company) -> None:
+    """Give a company the default departments and one position per role, named in its language.
+
+    Idempotent: existing codes and names are left as the company has them.
+    Positions of the general office and the GM see the whole group (design §1, seed 001).
+    """
+    from django.utils import translation
+
+    from .models import Department, Position
+    from .roles import Role
+
+    group_roles = {"gm", "vice_gm", "general_office"}
+    with acting_as(actor, "command" if actor is None else "web"), transaction.atomic(), translation.override("zh-hans"):
+        for code, kind, roles in DEFAULT_DEPARTMENTS:
+            label = dict(Department._meta.get_field("kind").choices)[kind]
+            Department.objects.get_or_create(company=company, code=code, defaults={"name": str(label), "kind": kind})
+            for role in roles:
+                Position.objects.get_or_create(
+                    company=company, role=role,
+                    defaults={
+                        "name": str(Role(role).label),
+                        "scope": Position.Scope.GROUP if role in group_roles else Position.Scope.COMPANY,
+                    },
+                )

@@ -204,3 +204,192 @@ _HOLIDAY_NAMES = {
 def _holiday_name(holiday) -> str:
     english = str(getattr(holiday, "value", holiday) or "")
     return _HOLIDAY_NAMES.get(english, english)
+
+
+# -- writes -----------------------------------------------------------------
+
+def can_import(user) -> bool:
+    """Loading the State Council calendar for a year is for administrators."""
+    return bool(user.is_superuser or user.has_role("admin"))
+
+
+def company_day_set(*, actor, company, date: datetime.date, is_working: bool, kind: str, name: str = ""):
+    """Record a company's own shutdown, extra shift or local holiday (replacing one on the same date)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from .context import acting_as
+
+    if not (actor.is_superuser or company.pk in actor.visible_company_ids()):
+        raise PermissionDenied
+    statutory_working = statutory_is_working(date)
+    if is_working and statutory_working:
+        raise ValidationError({"date": _("%(date)s is already a working day.") % {"date": date}})
+    if not is_working and not statutory_working:
+        raise ValidationError({"date": _("%(date)s is already a day off.") % {"date": date}})
+    with acting_as(actor, "web"), transaction.atomic():
+        day, _created = CompanyCalendarDay.objects.update_or_create(
+            company=company, date=date, defaults={"is_working": is_working, "kind": kind, "name": name[:100]}
+        )
+    return day
+
+
+def statutory_is_working(day: datetime.date) -> bool:
+    """Whether the national calendar (without company days) makes this a working day."""
+    entry = StatutoryDay.objects.filter(date=day).values_list("is_working", flat=True).first()
+    return entry if entry is not None else day.weekday() < 5
+
+
+def company_day_delete(*, actor, day) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from .context import acting_as
+
+    if not (actor.is_superuser or day.company_id in actor.visible_company_ids()):
+        raise PermissionDenied
+    with acting_as(actor, "web"), transaction.atomic():
+        day.delete()
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    year: int | None = None
+    count: int = 0
+    errors: list[dict] | None = None
+
+
+OFF_WORDS = {"holiday", "off", "休", "假", "放假", "休息", "节假日", "節假日", "休假"}
+ON_WORDS = {"workday", "work", "working", "班", "上班", "补班", "補班", "调休", "調休", "工作日"}
+
+
+def _read_calendar_rows(upload) -> list[tuple[int, list]]:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    name = upload.name.lower()
+    if upload.size > 1024 * 1024:
+        raise ValidationError(_("The file is larger than 1 MB."))
+    content = upload.read()
+    if name.endswith(".xlsx"):
+        import io
+        import zipfile
+
+        from openpyxl import load_workbook
+
+        if not zipfile.is_zipfile(io.BytesIO(content)):
+            raise ValidationError(_("The file is not a valid Excel .xlsx workbook."))
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception as error:
+            raise ValidationError(_("The file is not a valid Excel .xlsx workbook.")) from error
+        return [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    if name.endswith(".csv"):
+        import csv
+
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValidationError(_("The CSV file must be encoded as UTF-8 or GBK."))
+        return [(n, row) for n, row in enumerate(csv.reader(text.splitlines()), start=1)]
+    raise ValidationError(_("Only .csv and .xlsx files can be imported."))
+
+
+def statutory_year_import(*, actor, upload) -> ImportResult:
+    """Replace one year of the statutory calendar from a file; all rows or none.
+
+    Columns: date, type (holiday / workday, or 休 / 班 …), name. The first row
+    may be a header. Every day in the file must fall in one year.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from .context import acting_as
+
+    if not can_import(actor):
+        raise PermissionDenied
+    try:
+        rows = _read_calendar_rows(upload)
+    except ValidationError as error:
+        return ImportResult(ok=False, errors=[{"row": 0, "field": _("file"), "message": m} for m in error.messages])
+    errors: list[dict] = []
+    parsed: dict[datetime.date, tuple[bool, str, int]] = {}
+    for number, values in rows:
+        cells = [("" if v is None else v) for v in values] + ["", "", ""]
+        raw_date, raw_type, raw_name = cells[0], str(cells[1]).strip(), str(cells[2]).strip()
+        if number == 1 and str(raw_date).strip().lower() in {"date", "日期"}:
+            continue
+        if str(raw_date).strip() == "" and raw_type == "":
+            continue
+        if isinstance(raw_date, datetime.datetime):
+            day = raw_date.date()
+        elif isinstance(raw_date, datetime.date):
+            day = raw_date
+        else:
+            try:
+                day = datetime.date.fromisoformat(str(raw_date).strip().replace("/", "-"))
+            except ValueError:
+                errors.append({"row": number, "field": _("date"),
+                               "message": _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw_date}})
+                continue
+        kind = raw_type.lower()
+        if kind in OFF_WORDS:
+            is_working = False
+        elif kind in ON_WORDS:
+            is_working = True
+        else:
+            errors.append({"row": number, "field": _("type"),
+                           "message": _("“%(value)s” must be holiday or workday.") % {"value": raw_type}})
+            continue
+        if day in parsed:
+            errors.append({"row": number, "field": _("date"),
+                           "message": _("%(date)s is already in row %(row)d.") % {"date": day, "row": parsed[day][2]}})
+            continue
+        parsed[day] = (is_working, raw_name[:100], number)
+    years = {d.year for d in parsed}
+    if len(years) > 1:
+        errors.append({"row": 0, "field": _("date"),
+                       "message": _("The file mixes several years (%(years)s); import one year at a time.")
+                       % {"years": ", ".join(map(str, sorted(years)))}})
+    if not parsed and not errors:
+        errors.append({"row": 0, "field": _("file"), "message": _("The file has no calendar rows.")})
+    if errors:
+        return ImportResult(ok=False, errors=errors)
+    year = years.pop()
+    with acting_as(actor, "import"), transaction.atomic():
+        StatutoryDay.objects.filter(date__year=year).delete()
+        StatutoryDay.objects.bulk_create([
+            StatutoryDay(date=d, is_working=w, kind=DayKind.MAKEUP if w else DayKind.HOLIDAY, name=n)
+            for d, (w, n, _row) in sorted(parsed.items())
+        ])
+        CalendarYear.objects.update_or_create(
+            year=year, defaults={"source": f"{upload.name[:120]} ({actor.get_username()})"}
+        )
+        from .audit import record_bulk
+
+        record_bulk(StatutoryDay, count=len(parsed), company_id=None, note=f"statutory calendar {year}: {upload.name}")
+    return ImportResult(ok=True, year=year, count=len(parsed))
+
+
+def import_template_xlsx(year: int):
+    """An example file for the yearly import, in the columns the importer reads."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["date", "type", "name"])
+    sheet.append([datetime.date(year, 1, 1), "holiday", "元旦"])
+    sheet.append([datetime.date(year, 2, 6), "workday", "春节调休上班"])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

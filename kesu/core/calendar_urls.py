@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import calendar_views as views
 
 app_name = "calendar"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.year_view, name="year"),
+    path("import/", views.import_view, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("days/new/", views.day_create, name="day_create"),
+    path("days/<int:pk>/delete/", views.day_delete, name="day_delete"),
+]

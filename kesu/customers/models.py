@@ -211,7 +211,12 @@ class ContractLine(CompanyScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract_id and self.contract.number}/{self.line_no}"
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The contract number and line, how people and spreadsheets name a line."""
+        return f"{self.contract.number}/{self.line_no}" if self.contract_id else f"?/{self.line_no}"
 
     def clean(self) -> None:
         same_company(self, "contract", "part")

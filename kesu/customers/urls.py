@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from kesu.core.resources import resource_urls
+
+from .resources import ALL
 
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [url for resource in ALL for url in resource_urls(resource)]

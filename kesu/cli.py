@@ -1,0 +1,244 @@
+"""The ``kesu`` command: ``up`` (prepare and serve), ``demo``, ``worker`` and ``manage``.
+
+``kesu up`` is the one-command start of the README: it creates the data
+folder and database, migrates, collects static files (served by whitenoise,
+no CDN: factory intranets block them), loads demo data on first start,
+creates an administrator, and serves the app with waitress — a pure-Python
+production WSGI server that also runs on the Windows PCs many factories use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+ADMIN_USERNAME = "admin"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database(out: TextIO, *, quiet: bool = False) -> None:
+    """Create the data folder and (for PostgreSQL) the database if needed, then migrate."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        from pathlib import Path
+
+        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    elif db["ENGINE"].endswith("postgresql"):
+        _create_postgres_database(db, out)
+    if not quiet:
+        out.write(f"Preparing the database ({_describe(db)})…\n")
+        out.flush()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _describe(db: dict) -> str:
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {db['NAME']}"
+    return f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or 'localhost'}/{db['NAME']}"
+
+
+def _create_postgres_database(db: dict, out: TextIO) -> None:
+    """CREATE DATABASE when the server is there but the database is not (first start)."""
+    import psycopg
+    from psycopg import sql
+
+    params = {
+        "host": db.get("HOST") or None, "port": db.get("PORT") or None,
+        "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        psycopg.connect(dbname=db["NAME"], connect_timeout=10, **params).close()
+        return
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=10, **params) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    out.write(f"Created PostgreSQL database {db['NAME']}.\n")
+
+
+def collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def ensure_admin(out: TextIO) -> str | None:
+    """Create the administrator when there is no superuser; return the user name created (or None).
+
+    The password comes from KESU_ADMIN_PASSWORD, or is random and printed
+    exactly once here — it is never stored anywhere but as a hash.
+    """
+    from django.contrib.auth import get_user_model
+
+    from kesu.accounts.models import Company
+    from kesu.core.context import acting_as
+
+    User = get_user_model()
+    if User.objects.filter(is_superuser=True).exists():
+        return None
+    username = ADMIN_USERNAME
+    if User.objects.filter(username=username).exists():
+        username = "kesu-admin"
+    from_env = os.environ.get("KESU_ADMIN_PASSWORD")
+    password = from_env or secrets.token_urlsafe(12)
+    with acting_as(None, "command"):
+        User.objects.create_superuser(
+            username=username, email="", password=password, language="zh-hans",
+            company=Company.objects.filter(parent__isnull=True).order_by("pk").first(),
+        )
+    bar = "=" * 64
+    if from_env:
+        out.write(f"Administrator created: user name '{username}', password from KESU_ADMIN_PASSWORD.\n")
+    else:
+        out.write(
+            f"\n{bar}\n  Administrator created\n    user name: {username}\n    password:  {password}\n"
+            f"  This password is shown only this once. Write it down, or change it\n"
+            f"  after logging in (or set KESU_ADMIN_PASSWORD before the first start).\n{bar}\n\n"
+        )
+    out.flush()
+    return username
+
+
+def load_demo_if_wanted(out: TextIO, *, force: bool) -> None:
+    """Demo data on first start (no company yet), or when asked with --demo; never twice."""
+    from django.core.management import call_command
+
+    from kesu.accounts.models import Company
+    from kesu.demo import demo_loaded
+
+    if demo_loaded():
+        if force:
+            out.write("Demo data is already loaded; nothing to add.\n")
+        return
+    if force or not Company.objects.exists():
+        out.write("Loading demo data…\n")
+        out.flush()
+        call_command("demo", stdout=out)
+
+
+def serve(host: str, port: int, threads: int, out: TextIO) -> int:
+    """Serve kesu.wsgi with waitress until Ctrl-C or SIGTERM; exit status 0 when stopped so."""
+    from waitress import create_server
+
+    from kesu.wsgi import application
+
+    try:
+        server = create_server(application, host=host, port=port, threads=threads, ident="kesu")
+    except OSError as exc:
+        out.write(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is Kesu already running? Try --port.\n")
+        return 1
+
+    def stop(signum, frame):
+        # waitress's loop ends on KeyboardInterrupt and shuts its threads down.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.write(f"Kesu is running at http://{shown}:{port}/  (Ctrl-C to stop)\n")
+    out.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    out.write("Kesu stopped.\n")
+    return 0
+
+
+def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
+    setup_django()
+    prepare_database(out)
+    collect_static()
+    load_demo_if_wanted(out, force=args.demo)
+    ensure_admin(out)
+    return serve(args.host, args.port, args.threads, out)
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    setup_django()
+    prepare_database(out, quiet=True)
+    options = {"scale": args.scale, "seed": args.seed}
+    if args.today:
+        options["today"] = args.today
+    try:
+        call_command("demo", stdout=out, **options)
+    except CommandError as exc:
+        out.write(f"{exc}\n")
+        return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    from django.core.management import call_command
+
+    setup_django()
+    call_command("worker", once=args.once, stdout=out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import datetime
+
+    parser = argparse.ArgumentParser(prog="kesu", description="Kesu (客诉): customer complaints and quality.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,demo,worker,manage}")
+
+    up = sub.add_parser("up", help="Prepare the database and serve Kesu (demo data on first start).")
+    up.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+    up.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+    up.add_argument("--demo", action="store_true", help="Load demo data even if the database has data.")
+    up.add_argument("--threads", type=int, default=8, help="Worker threads of the web server (default 8).")
+
+    demo = sub.add_parser("demo", help="Generate demo / scale data.")
+    demo.add_argument("--scale", type=int, default=1, help="50·N+10 customers, about 5,000·N shipment lines.")
+    demo.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
+    demo.add_argument("--today", type=datetime.date.fromisoformat, default=None, help=argparse.SUPPRESS)
+
+    worker = sub.add_parser("worker", help="Run periodic background jobs until stopped.")
+    worker.add_argument("--once", action="store_true", help="Run every due job once and exit.")
+
+    sub.add_parser("manage", help="Any Django management command: kesu manage <command> [args].", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = sys.stdout
+    if argv[:1] == ["manage"]:
+        # Handed over untouched, so options like --help reach Django's command.
+        setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["kesu manage", *argv[1:]])
+        return 0
+    args = build_parser().parse_args(argv)
+    handler = {"up": cmd_up, "demo": cmd_demo, "worker": cmd_worker}[args.command]
+    try:
+        return handler(args, out)
+    except KeyboardInterrupt:
+        out.write("\nInterrupted.\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

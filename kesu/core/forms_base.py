@@ -1,0 +1,45 @@
+"""Base form for company-scoped records: every choice a user is offered is one they may see."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm that knows the acting user.
+
+    - ``company`` is limited to the companies the user can see; it is a hidden
+      field preset to the user's company when there is only one to choose, so
+      (company, code) uniqueness is still validated by the form.
+    - every foreign key to a company-scoped model (or to users) is limited to
+      records of visible companies, so a forged id is refused as an invalid
+      choice instead of linking across companies.
+    """
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        from kesu.accounts.models import Company, User
+
+        visible = user.visible_company_ids()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            model = field.queryset.model
+            if model is Company:
+                field.queryset = Company.objects.filter(is_active=True) if user.is_superuser else (
+                    Company.objects.filter(pk__in=visible, is_active=True)
+                )
+            elif model is User:
+                field.queryset = User.objects.visible_to(user).filter(is_active=True)
+            elif hasattr(model.objects, "visible_to"):
+                field.queryset = model.objects.visible_to(user)
+        company_field = self.fields.get("company")
+        if company_field is not None:
+            company_field.required = True
+            if not self.instance.pk and user.company_id:
+                company_field.initial = user.company_id
+            if len(visible) <= 1 and not user.is_superuser:
+                company_field.widget = forms.HiddenInput()
+            company_field.error_messages["invalid_choice"] = _("Choose a company you belong to.")

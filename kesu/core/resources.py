@@ -1,0 +1,266 @@
+"""Declarative master-data resources and the generic pages built from them.
+
+A :class:`Resource` says, once, how a kind of record is listed, searched,
+filtered, edited, imported and exported. The views here, the REST endpoints in
+:mod:`kesu.core.api_crud` and the importer in :mod:`kesu.core.importexport`
+all read the same declaration, so a rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from . import services
+from .selectors import audit_entries_for
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Resource:
+    """How one kind of company-scoped record is handled everywhere."""
+
+    name: str  # URL and API name, e.g. "customer"
+    model: type[models.Model]
+    form_class: type
+    filterset_class: type
+    list_columns: list[str]
+    search_fields: list[str]
+    natural_key: list[str]  # unique within a company; what import matches on
+    columns: list[str]  # import/export columns, in order
+    select_related: list[str] = field(default_factory=list)
+    # field name → (related model, lookup field) for import/export of foreign keys by code
+    fk_codes: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
+    # field name → function(obj) giving the export value, and the matching import resolver
+    export_values: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # field name → function(actor, company_id, raw value) giving the form value
+    import_resolvers: dict[str, Callable[[Any, int, Any], Any]] = field(default_factory=dict)
+    detail_template: str = "core/resource_detail.html"
+    detail_context: Callable[[Any, Any], dict] | None = None
+    api_path: str = ""
+
+    @property
+    def opts(self):
+        return self.model._meta
+
+    @property
+    def plural(self) -> str:
+        return self.api_path or f"{self.name}s"
+
+    def perm(self, action: str) -> str:
+        return f"{self.opts.app_label}.{action}_{self.opts.model_name}"
+
+    def require(self, user, action: str) -> None:
+        if not user.has_perm(self.perm(action)):
+            raise PermissionDenied
+
+    def queryset(self, user) -> QuerySet:
+        """Every record of this kind the user may see, ready for listing."""
+        return self.model.objects.visible_to(user).select_related(*self.select_related)
+
+    def get_for_user(self, user, pk) -> models.Model:
+        """The record if the user may see it; 404 otherwise (never reveals other companies' ids)."""
+        return get_object_or_404(self.queryset(user), pk=pk)
+
+    def search(self, qs: QuerySet, term: str) -> QuerySet:
+        term = term.strip()
+        if not term:
+            return qs
+        condition = Q()
+        for name in self.search_fields:
+            condition |= Q(**{f"{name}__icontains": term})
+        return qs.filter(condition)
+
+    def filtered(self, user, params) -> tuple[QuerySet, Any]:
+        """The list the user asked for: visible records, filtered and searched. Shared by page, export and API."""
+        filterset = self.filterset_class(params, queryset=self.queryset(user), request=None, user=user)
+        qs = filterset.qs if filterset.is_valid() else self.queryset(user).none()
+        return self.search(qs, params.get("q", "")), filterset
+
+    def url(self, action: str, *args) -> str:
+        return reverse(f"{self.opts.app_label}:{self.name}_{action}", args=args)
+
+    def column_value(self, obj, name: str) -> Any:
+        """What a list cell or export cell shows for a field."""
+        if name in self.export_values:
+            return self.export_values[name](obj)
+        model_field = self.opts.get_field(name)
+        if model_field.choices:
+            return getattr(obj, f"get_{name}_display")()
+        value = getattr(obj, name)
+        if model_field.is_relation and value is not None and name in self.fk_codes:
+            return getattr(value, self.fk_codes[name][1])
+        return value
+
+    def column_label(self, name: str) -> str:
+        return str(self.opts.get_field(name).verbose_name)
+
+
+# -- pages ----------------------------------------------------------------
+
+def _cells(resource: Resource, objects) -> list[tuple[Any, list[Any]]]:
+    rows = []
+    for obj in objects:
+        cells = []
+        for name in resource.list_columns:
+            model_field = resource.opts.get_field(name)
+            if model_field.choices:
+                cells.append(getattr(obj, f"get_{name}_display")())
+            else:
+                value = getattr(obj, name)
+                cells.append("" if value is None else value)
+        rows.append((obj, cells))
+    return rows
+
+
+def list_view(request, resource: Resource):
+    resource.require(request.user, "view")
+    qs, filterset = resource.filtered(request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "core/_resource_rows.html" if request.headers.get("HX-Request") else "core/resource_list.html"
+    return render(
+        request,
+        template,
+        {
+            "resource": resource,
+            "filterset": filterset,
+            "page": page,
+            "rows": _cells(resource, page.object_list),
+            "headers": [resource.column_label(c) for c in resource.list_columns],
+            "can_add": request.user.has_perm(resource.perm("add")),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def detail_view(request, resource: Resource, pk: int):
+    resource.require(request.user, "view")
+    obj = resource.get_for_user(request.user, pk)
+    fields = []
+    for model_field in resource.opts.concrete_fields:
+        if model_field.primary_key:
+            continue
+        if model_field.choices:
+            value = getattr(obj, f"get_{model_field.name}_display")()
+        else:
+            value = getattr(obj, model_field.name)
+        fields.append((model_field.verbose_name, value))
+    context = {
+        "resource": resource,
+        "object": obj,
+        "fields": fields,
+        "audit_entries": audit_entries_for(obj),
+        "can_change": request.user.has_perm(resource.perm("change")),
+        "can_delete": request.user.has_perm(resource.perm("delete")),
+    }
+    if resource.detail_context:
+        context.update(resource.detail_context(obj, request.user))
+    return render(request, resource.detail_template, context)
+
+
+def _form_view(request, resource: Resource, instance=None):
+    initial = {k: v for k, v in request.GET.items() if k in resource.form_class.base_fields}
+    form = resource.form_class(request.POST or None, instance=instance, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.record_save(actor=request.user, form=form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": obj})
+            return redirect(resource.url("detail", obj.pk))
+    return render(request, "core/resource_form.html", {"resource": resource, "form": form, "object": instance})
+
+
+def create_view(request, resource: Resource):
+    resource.require(request.user, "add")
+    return _form_view(request, resource)
+
+
+def edit_view(request, resource: Resource, pk: int):
+    resource.require(request.user, "change")
+    return _form_view(request, resource, resource.get_for_user(request.user, pk))
+
+
+def delete_view(request, resource: Resource, pk: int):
+    resource.require(request.user, "delete")
+    obj = resource.get_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.record_delete(actor=request.user, instance=obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(resource.url("detail", pk))
+        messages.success(request, _("%(name)s deleted.") % {"name": obj})
+        return redirect(resource.url("list"))
+    return render(request, "core/resource_confirm_delete.html", {"resource": resource, "object": obj})
+
+
+def export_view(request, resource: Resource):
+    from .importexport import export_xlsx
+
+    resource.require(request.user, "view")
+    qs, _filterset = resource.filtered(request.user, request.GET)
+    stream, filename = export_xlsx(resource, qs)
+    return FileResponse(stream, as_attachment=True, filename=filename)
+
+
+def import_view(request, resource: Resource):
+    from .importexport import ImportError_, import_xlsx
+
+    resource.require(request.user, "add")
+    resource.require(request.user, "change")
+    job = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            job = import_xlsx(resource, actor=request.user, upload=upload)
+        except ImportError_ as exc:
+            error = str(exc)
+    return render(request, "core/resource_import.html", {"resource": resource, "job": job, "error": error})
+
+
+def import_report_view(request, resource: Resource, job_id: int):
+    from .importexport import error_report
+    from .models import ImportJob
+
+    resource.require(request.user, "add")
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=job_id, resource=resource.name)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    stream, filename = error_report(job)
+    return FileResponse(stream, as_attachment=True, filename=filename)
+
+
+def resource_urls(resource: Resource) -> list:
+    """The seven pages of a resource, named ``<name>_list``, ``<name>_detail`` … in the app's namespace."""
+    def bind(view):
+        wrapped = login_required(lambda request, **kw: view(request, resource, **kw))
+        wrapped.__name__ = f"{resource.name}_{view.__name__}"
+        return wrapped
+
+    n = resource.name
+    return [
+        path(f"{n}s/", bind(list_view), name=f"{n}_list"),
+        path(f"{n}s/new/", bind(create_view), name=f"{n}_create"),
+        path(f"{n}s/export.xlsx", bind(export_view), name=f"{n}_export"),
+        path(f"{n}s/import/", bind(import_view), name=f"{n}_import"),
+        path(f"{n}s/import/<int:job_id>/report.xlsx", bind(import_report_view), name=f"{n}_import_report"),
+        path(f"{n}s/<int:pk>/", bind(detail_view), name=f"{n}_detail"),
+        path(f"{n}s/<int:pk>/edit/", bind(edit_view), name=f"{n}_edit"),
+        path(f"{n}s/<int:pk>/delete/", bind(delete_view), name=f"{n}_delete"),
+    ]

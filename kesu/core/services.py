@@ -1,0 +1,49 @@
+"""The one write path for master-data records saved through forms (pages, API and imports alike).
+
+Each call is atomic and runs as the acting user, so the audit trail (written
+by the model signals inside the same transaction) names who did it and through
+which channel.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from .context import acting_as
+
+
+def _check_company(actor, instance: models.Model) -> None:
+    company_id = getattr(instance, "company_id", None)
+    if company_id is not None and not actor.is_superuser and company_id not in actor.visible_company_ids():
+        raise PermissionDenied
+
+
+def record_save(*, actor, form, source: str = "web") -> models.Model:
+    """Create or update the form's instance. The form must already be valid."""
+    if form.errors:
+        raise ValidationError(form.errors)
+    _check_company(actor, form.instance)
+    with acting_as(actor, source):
+        try:
+            with transaction.atomic():
+                return form.save()
+        except IntegrityError as error:
+            # A concurrent writer took the same code between validation and save.
+            raise ValidationError(_("This record conflicts with one saved at the same moment: %(error)s")
+                                  % {"error": error}) from error
+
+
+def record_delete(*, actor, instance: models.Model, source: str = "web") -> None:
+    """Delete a record; refused with a clear message when other records still use it."""
+    _check_company(actor, instance)
+    with acting_as(actor, source):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except models.ProtectedError as error:
+            used_by = sorted({obj._meta.verbose_name for obj in error.protected_objects})
+            raise ValidationError(
+                _("It cannot be deleted because other records use it: %(used)s.") % {"used": "、".join(map(str, used_by))}
+            ) from error

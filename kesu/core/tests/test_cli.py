@@ -1,0 +1,160 @@
+"""The `kesu` command: one-command start, administrator creation, pass-through to Django commands."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kesu import cli
+from kesu.accounts.models import Company
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_the_administrator_gets_the_password_from_kesu_admin_password(monkeypatch):
+    monkeypatch.setenv("KESU_ADMIN_PASSWORD", "s3cret-from-env")
+    out = io.StringIO()
+
+    assert cli.ensure_admin(out) == "admin"
+
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.language == "zh-hans"
+    assert admin.check_password("s3cret-from-env")
+    assert "s3cret-from-env" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_without_kesu_admin_password_a_random_password_is_printed_once(monkeypatch):
+    monkeypatch.delenv("KESU_ADMIN_PASSWORD", raising=False)
+    out = io.StringIO()
+
+    cli.ensure_admin(out)
+    password = re.search(r"password:\s+(\S+)", out.getvalue()).group(1)
+    assert get_user_model().objects.get(username="admin").check_password(password)
+
+    again = io.StringIO()
+    assert cli.ensure_admin(again) is None
+    assert again.getvalue() == ""
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_no_administrator_is_created_when_a_superuser_exists(admin_user):
+    assert cli.ensure_admin(io.StringIO()) is None
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_is_loaded_on_first_start_only(db):
+    cli.load_demo_if_wanted(io.StringIO(), force=False)
+    assert Company.objects.filter(code="ZKJG").exists()
+    customers = Company.objects.count()
+
+    out = io.StringIO()
+    cli.load_demo_if_wanted(out, force=True)
+    assert "already loaded" in out.getvalue()
+    assert Company.objects.count() == customers
+
+
+@pytest.mark.django_db
+def test_no_demo_data_when_the_database_already_has_a_company(company_a):
+    cli.load_demo_if_wanted(io.StringIO(), force=False)
+    assert not Company.objects.filter(code="ZKJG").exists()
+
+
+def test_manage_hands_any_django_command_through(capsys):
+    assert cli.main(["manage", "check"]) == 0
+    assert "no issues" in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(env, cwd, port):
+    return subprocess.Popen(
+        [sys.executable, "-m", "kesu.cli", "up", "--port", str(port), "--threads", "2"],
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _wait_for(url: str, proc, timeout: float = 240) -> urllib.request.http.client.HTTPResponse:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"kesu up exited early:\n{proc.stdout.read()}\n{proc.stderr.read()}")
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def _stop(proc, sig) -> tuple[str, str]:
+    proc.send_signal(sig)
+    try:
+        return proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_kesu_up_prepares_everything_serves_in_chinese_and_stops_cleanly(tmp_path):
+    # Always a private SQLite folder: never the database the test run uses.
+    env = {k: v for k, v in os.environ.items() if k not in {"KESU_DATABASE_URL", "KESU_ADMIN_PASSWORD"}}
+    env.update(KESU_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    port = _free_port()
+
+    proc = _start(env, tmp_path, port)
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/accounts/login/", proc)
+        body = page.read().decode()
+        assert page.status == 200
+        assert 'lang="zh-hans"' in body or "zh-hans" in page.headers.get("Content-Language", "")
+        static = _wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css", proc)
+        assert static.status == 200
+    finally:
+        out, err = _stop(proc, signal.SIGINT)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "Loading demo data" in out and "director" in out
+    assert re.search(r"password:\s+\S+", out), "the administrator password is shown on first start"
+    assert (tmp_path / "data" / "kesu.sqlite3").exists()
+
+    # Second start: same database, no new demo data, no new password; SIGTERM stops it too.
+    proc = _start(env, tmp_path, port)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/accounts/login/", proc)
+    finally:
+        out, err = _stop(proc, signal.SIGTERM)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "Loading demo data" not in out
+    assert "Administrator created" not in out
+    assert "Kesu stopped." in out
+
+
+def test_the_ci_script_runs_exactly_the_readme_test_command():
+    readme = (REPO / "README.md").read_text()
+    commands = re.findall(r"```sh\n(.+?)\n```", readme)
+    assert readme.index("```sh") < readme.index("## "), "the README opens with the two commands"
+    install_and_start, install_and_test = commands[:2]
+    assert "kesu up" in install_and_start
+    assert install_and_test in (REPO / ".ci" / "run").read_text().splitlines()

@@ -1,0 +1,102 @@
+"""Forms for customer master data (used by pages, API and Excel import alike)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.forms_base import ScopedModelForm
+
+from .models import Contact, Contract, ContractLine, Customer, Part, Shipment, Supplier
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CustomerForm(ScopedModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "company", "code", "name", "short_name", "customer_type", "status", "region", "sales_region",
+            "owner", "importance", "sales_rank", "address", "phone", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactForm(ScopedModelForm):
+    class Meta:
+        model = Contact
+        fields = ["company", "customer", "name", "title", "department", "phone", "mobile", "email", "language",
+                  "is_primary", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class PartForm(ScopedModelForm):
+    class Meta:
+        model = Part
+        fields = ["company", "part_no", "name", "model", "specification", "unit", "warranty_months", "customer",
+                  "customer_part_no", "is_active"]
+
+
+class ContractForm(ScopedModelForm):
+    class Meta:
+        model = Contract
+        fields = ["company", "number", "customer", "kind", "status", "signed_on", "currency", "owner",
+                  "customer_po", "notes"]
+        widgets = {"signed_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContractLineForm(ScopedModelForm):
+    class Meta:
+        model = ContractLine
+        fields = ["company", "contract", "line_no", "part", "quantity", "unit_price", "due_date"]
+        widgets = {"due_date": DATE}
+
+
+class ContractLineRefField(forms.ModelChoiceField):
+    """A contract line chosen by "contract number/line" (or its id), within the visible companies."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, ContractLine):
+            return value
+        text = str(value).strip()
+        if "/" in text:
+            number, _slash, line = text.rpartition("/")
+            try:
+                return self.queryset.select_related("contract").get(contract__number=number.strip(), line_no=int(line))
+            except (ValueError, ContractLine.DoesNotExist, ContractLine.MultipleObjectsReturned):
+                raise ValidationError(_("No contract line “%(ref)s”.") % {"ref": text}, code="invalid_choice") from None
+        return super().to_python(text)
+
+    def prepare_value(self, value):
+        if isinstance(value, ContractLine):
+            return value.reference
+        return super().prepare_value(value)
+
+
+class ShipmentForm(ScopedModelForm):
+    class Meta:
+        model = Shipment
+        fields = ["company", "delivery_no", "line_no", "customer", "contract_line", "part", "quantity", "due_date",
+                  "ship_date", "receipt_date", "is_split", "extra_freight_cost", "currency"]
+        widgets = {"due_date": DATE, "ship_date": DATE, "receipt_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A drop-down of every contract line would be enormous: the line is typed as "contract/line".
+        field = self.fields["contract_line"]
+        self.fields["contract_line"] = ContractLineRefField(
+            queryset=field.queryset, required=False, label=field.label, help_text=_("As contract number/line, e.g. HT-2026-0001/1."),
+        )
+        if self.instance.contract_line_id and not self.is_bound:
+            self.initial["contract_line"] = self.instance.contract_line.reference
+
+
+class SupplierForm(ScopedModelForm):
+    class Meta:
+        model = Supplier
+        fields = ["company", "code", "name", "short_name", "contact_name", "phone", "email", "address", "is_active"]
