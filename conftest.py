@@ -15,6 +15,12 @@ from kesu.accounts.tests.factories import CompanyFactory, UserFactory
 TEST_PASSWORD = "kesu-test-pass-1"
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Every persona has a password; the default PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company_a(db):
     return CompanyFactory(code="A", name="苏州甲机械有限公司", short_name="甲机械")

@@ -150,6 +150,9 @@ def serve(host: str, port: int, threads: int, out: TextIO) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Also SIGINT explicitly: a shell starting us in the background sets it to
+    # "ignore", and `kill -INT` should still stop the server.
+    signal.signal(signal.SIGINT, stop)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.write(f"Kesu is running at http://{shown}:{port}/  (Ctrl-C to stop)\n")
     out.flush()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kesu.core",
     "kesu.accounts",
     "kesu.customers",
+    "kesu.complaints",
 ]
 
 MIDDLEWARE = [

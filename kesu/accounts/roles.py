@@ -64,6 +64,14 @@ _grant("core", ["calendaryear", "statutoryday"], "view", ALL)
 _grant("core", ["calendaryear", "statutoryday"], "add", set())
 _grant("core", ["calendaryear", "statutoryday"], "change", set())
 _grant("core", ["auditentry"], "view", MANAGEMENT | {Role.QA, Role.SALES_DIRECTOR, Role.GENERAL_OFFICE})
+# Complaints (issue 3): the workflow table in kesu/complaints/workflow.py decides
+# who may take each step; these model permissions gate the pages and the API.
+_grant("complaints", ["complaint", "timelineentry", "deadline", "remedyproposal", "dispositionline",
+                      "adhocmeeting", "statuschange", "escalation", "complaintcategory"], "view", ALL)
+_grant("complaints", ["complaint"], "add", SALES | {Role.QA, Role.AFTER_SALES})
+_grant("complaints", ["complaint"], "change", SALES | {Role.QA, Role.AFTER_SALES})
+_grant("complaints", ["complaintcategory", "complaintsettings", "customerdeadlineoverride"], "change",
+       {Role.QA, Role.SALES_DIRECTOR, Role.GENERAL_OFFICE})
 for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):

@@ -49,7 +49,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
 # Default departments (design §1, seeds 000 §3 and 004 §3): code, kind, and
 # the roles whose positions live there. Companies edit them freely afterwards.
 DEFAULT_DEPARTMENTS: list[tuple[str, str, list[str]]] = [
-    ("GM", "management", ["gm", "vice_gm"]),
+    ("MGMT", "management", ["gm", "vice_gm"]),
     ("GO", "general_office", ["general_office", "admin"]),
     ("SALES", "sales", ["sales_director", "regional_manager", "salesperson", "sales_assistant"]),
     ("QA", "qa", ["qa"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from kesu.accounts.models import ApiToken

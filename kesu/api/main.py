@@ -47,11 +47,13 @@ def on_not_found(request, exc):
 def _mount() -> None:
     from kesu.accounts.api import router as accounts_router
     from kesu.core.api import router as core_router
+    from kesu.core.calendar_api import router as calendar_router
     from kesu.customers.api import router as customers_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", core_router)
     api.add_router("/", customers_router)
+    api.add_router("/calendar/", calendar_router)
 
 
 _mount()

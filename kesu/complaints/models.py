@@ -409,7 +409,7 @@ class StatusChange(ComplaintChild):
     complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE,
                                   related_name="status_changes")
     action = models.CharField(_("action"), max_length=40)
-    old_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    old_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     new_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")

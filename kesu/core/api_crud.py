@@ -5,7 +5,6 @@ and delete — with the page's permission checks, company scope, form
 validation and write service, so the API holds no second copy of any rule.
 """
 
-from __future__ import annotations
 
 from typing import Any
 
@@ -22,19 +21,40 @@ class ListParams(Schema):
     q: str = ""
 
 
-def _validate(resource: Resource, request, data: dict[str, Any], instance=None):
+def _form_data(resource: Resource, payload: dict[str, Any]) -> dict[str, Any]:
+    """JSON names → form names: foreign keys travel as ``customer_id`` (as in the output), forms say ``customer``."""
+    data = {}
+    for key, value in payload.items():
+        name = key[:-3] if key.endswith("_id") and key[:-3] in resource.form_class.base_fields else key
+        data[name] = value
+    return data
+
+
+def _validate(resource: Resource, request, data: dict[str, Any], instance=None, *, replace: bool = False):
+    """A bound, valid form for the payload. PATCH keeps what the payload leaves out; POST and PUT
+    give it the model default (PUT replaces the whole record, keeping only its company)."""
     from django.core.exceptions import ValidationError
 
-    if instance is not None:
+    data = _form_data(resource, data)
+
+    if instance is not None and not replace:
         merged = {k: v for k, v in model_to_dict(instance).items() if k in resource.form_class.base_fields}
         merged.update(data)
         data = merged
-    if "company" not in data and instance is None:
-        data["company"] = request.user.company_id
+    if instance is None or replace:
+        data.setdefault("company", instance.company_id if instance is not None else request.user.company_id)
+        # A field left out of the JSON takes the model's default, as a new record would on a page.
+        for name in resource.form_class.base_fields:
+            model_field = resource.opts.get_field(name)
+            if name not in data and model_field.has_default():
+                data[name] = model_field.get_default()
     form = resource.form_class(data={k: ("" if v is None else v) for k, v in data.items()}, instance=instance,
                                user=request.user)
     if not form.is_valid():
-        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        fk_names = {f.name for f in resource.opts.concrete_fields if f.is_relation}
+        raise ValidationError({
+            (f"{field}_id" if field in fk_names else field): list(errors) for field, errors in form.errors.items()
+        })
     return form
 
 
@@ -46,11 +66,14 @@ def register(router: Router, resource: Resource) -> None:
     in_schema = create_schema(
         resource.model, name=f"{resource.model.__name__}In", fields=form_fields, optional_fields="__all__"
     )
+    # An unknown key is an error naming it, never silently dropped.
+    in_schema.model_config["extra"] = "forbid"
+    in_schema.model_rebuild(force=True)
     base = f"/{resource.plural}"
     tag = [str(resource.opts.verbose_name_plural)]
     label = resource.model.__name__
 
-    @router.get(base, response=list[out_schema], tags=tag, summary=f"List {label} records",
+    @router.get(base, response=list[out_schema], tags=tag, summary=f"List {label} records", by_alias=True,
                 operation_id=f"list_{resource.name}")
     @paginate(LimitOffsetPagination)
     def list_records(request, filters: Query[ListParams]):
@@ -58,26 +81,34 @@ def register(router: Router, resource: Resource) -> None:
         qs, _filterset = resource.filtered(request.user, request.GET)
         return qs
 
-    @router.get(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Get one {label}",
+    @router.get(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Get one {label}", by_alias=True,
                 operation_id=f"get_{resource.name}")
     def get_record(request, pk: int):
         resource.require(request.user, "view")
         return resource.get_for_user(request.user, pk)
 
-    @router.post(base, response={201: out_schema}, tags=tag, summary=f"Create a {label}",
+    @router.post(base, response={201: out_schema}, tags=tag, summary=f"Create a {label}", by_alias=True,
                  operation_id=f"create_{resource.name}")
-    def create_record(request, payload: in_schema = Body(...)):  # type: ignore[valid-type]
+    def create_record(request, payload: in_schema = Body(...)):  # type: ignore[valid-type]  # noqa: B008
         resource.require(request.user, "add")
         form = _validate(resource, request, payload.dict(exclude_unset=True))
-        return 201, services.record_save(actor=request.user, form=form, source="api")
+        return 201, services.record_create(actor=request.user, form=form, source="api")
 
-    @router.patch(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Change a {label}",
+    @router.patch(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Change a {label}", by_alias=True,
                   operation_id=f"update_{resource.name}")
-    def update_record(request, pk: int, payload: in_schema = Body(...)):  # type: ignore[valid-type]
+    def update_record(request, pk: int, payload: in_schema = Body(...)):  # type: ignore[valid-type]  # noqa: B008
         resource.require(request.user, "change")
         instance = resource.get_for_user(request.user, pk)
         form = _validate(resource, request, payload.dict(exclude_unset=True), instance)
-        return services.record_save(actor=request.user, form=form, source="api")
+        return services.record_update(actor=request.user, form=form, source="api")
+
+    @router.put(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Replace a {label}", by_alias=True,
+                operation_id=f"replace_{resource.name}")
+    def replace_record(request, pk: int, payload: in_schema = Body(...)):  # type: ignore[valid-type]  # noqa: B008
+        resource.require(request.user, "change")
+        instance = resource.get_for_user(request.user, pk)
+        form = _validate(resource, request, payload.dict(exclude_unset=True), instance, replace=True)
+        return services.record_update(actor=request.user, form=form, source="api")
 
     @router.delete(f"{base}/{{pk}}", response={204: None}, tags=tag, summary=f"Delete a {label}",
                    operation_id=f"delete_{resource.name}")

@@ -59,8 +59,7 @@ def _display(field: models.Field, raw: Any) -> Any:
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=raw).first()
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(raw, raw))
+    # Choices keep their stable value: the trail must not depend on the saver's language.
     return _plain(raw)
 
 

@@ -19,7 +19,7 @@ class Actor:
     source: str = "system"  # web, api, admin, import, command, system
 
 
-_actor: ContextVar[Actor] = ContextVar("kesu_actor", default=Actor())
+_actor: ContextVar[Actor] = ContextVar("kesu_actor", default=Actor())  # noqa: B039 — Actor is frozen
 
 
 def current_actor() -> Actor:

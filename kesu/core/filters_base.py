@@ -9,7 +9,7 @@ from django import forms
 class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        from kesu.accounts.models import Company, User
+        from kesu.accounts.models import Company
 
         self.user = user
         for filter_ in self.filters.values():

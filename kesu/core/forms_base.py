@@ -23,7 +23,7 @@ class ScopedModelForm(forms.ModelForm):
         from kesu.accounts.models import Company, User
 
         visible = user.visible_company_ids()
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             model = field.queryset.model

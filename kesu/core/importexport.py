@@ -18,14 +18,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .context import acting_as
+from . import audit
 from .models import ImportJob
 
+IMPORT_CHUNK = 500
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "無", "×", ""}
 
@@ -107,37 +109,72 @@ def _check_upload(upload) -> bytes:
     return content
 
 
-def import_xlsx(resource, *, actor, upload) -> ImportJob:
-    """Validate every row; save all of them, or none with a report of each rejected row."""
+def import_xlsx(resource, *, actor, upload, company_id: int | None = None) -> ImportJob:
+    """Validate every row; save all of them, or none with a report of each rejected row.
+
+    ``company_id`` is the company imported into: the actor's own by default; a
+    group-scope user may name another company they can see.
+    """
     from openpyxl import load_workbook
 
     content = _check_upload(upload)
-    if actor.company_id is None:
+    company_id = company_id or actor.company_id
+    if company_id is None:
         raise ImportError_(_("Your user has no company to import into."))
+    if not actor.is_superuser and company_id not in actor.visible_company_ids():
+        raise ImportError_(_("Choose a company you belong to."))
     try:
         upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportError_(_("The file is not a valid Excel .xlsx workbook.")) from error
+    try:
+        header, columns, raw_rows = _read_rows(resource, workbook)
+    finally:
+        workbook.close()
+
+    job = ImportJob(
+        company_id=company_id, resource=resource.name, file_name=upload.name[:255],
+        file_sha256=hashlib.sha256(content).hexdigest(), created_by=actor, rows_total=len(raw_rows),
+    )
+    errors = _validate_and_save(resource, actor, company_id, job, columns, raw_rows)
+    if errors:
+        job.status = ImportJob.Status.REJECTED
+        job.rows_rejected = len({e["row"] for e in errors})
+        values_by_row = dict(raw_rows)
+        job.errors = {
+            "header": [str(h) if h is not None else "" for h in header],
+            "rows": [
+                {**e, "values": [_json_cell(v) for v in values_by_row.get(e["row"], [])]} for e in errors
+            ],
+        }
+    job.save()
+    return job
+
+
+def _read_rows(resource, workbook) -> tuple[list[Any], list[str | None], list[tuple[int, list[Any]]]]:
+    """The header, the field each column feeds (None: ignored) and the non-empty rows with their numbers."""
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
+    header = list(next(rows, None) or [])
+    if not any(cell not in (None, "") for cell in header):
         raise ImportError_(_("The first sheet is empty."))
     accepted = _header_map(resource)
+    ignored = {str(label).lower() for label in (_("Row"), _("Field"), _("Error"))}  # the error report's own columns
     columns: list[str | None] = []
     for cell in header:
         text = str(cell).strip().lower() if cell is not None else ""
-        if not text:
+        if not text or text in ignored:
             columns.append(None)
             continue
         if text not in accepted:
             raise ImportError_(_("Unknown column “%(column)s”.") % {"column": cell})
+        if accepted[text] in columns:
+            raise ImportError_(_("The column “%(column)s” appears twice.") % {"column": cell})
         columns.append(accepted[text])
     missing = [resource.column_label(k) for k in resource.natural_key if k not in columns]
     if missing:
         raise ImportError_(_("Missing required column: %(columns)s.") % {"columns": "、".join(missing)})
-
     raw_rows: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -145,70 +182,91 @@ def import_xlsx(resource, *, actor, upload) -> ImportJob:
         raw_rows.append((number, list(values)))
         if len(raw_rows) > settings.KESU_IMPORT_MAX_ROWS:
             raise ImportError_(_("The file has more than %(rows)d rows.") % {"rows": settings.KESU_IMPORT_MAX_ROWS})
-    workbook.close()
-
-    job = ImportJob(
-        company_id=actor.company_id, resource=resource.name, file_name=upload.name[:255],
-        file_sha256=hashlib.sha256(content).hexdigest(), created_by=actor, rows_total=len(raw_rows),
-    )
-    header_labels = [str(h) if h is not None else "" for h in header]
-    forms, errors = _validate_rows(resource, actor, columns, raw_rows)
-    if errors:
-        rejected_rows = {e["row"] for e in errors}
-        job.status = ImportJob.Status.REJECTED
-        job.rows_rejected = len(rejected_rows)
-        values_by_row = {n: [_cell(_plain(v)) for v in vals] for n, vals in raw_rows}
-        job.errors = {
-            "header": header_labels,
-            "rows": [{**e, "values": [str(v) if v is not None else "" for v in values_by_row[e["row"]]]} for e in errors],
-        }
-        job.save()
-        return job
-    with acting_as(actor, "import"), transaction.atomic():
-        for form in forms:
-            if form.instance.pk is None:
-                job.rows_created += 1
-            elif not form.has_changed():
-                job.rows_unchanged += 1
-                continue
-            else:
-                job.rows_updated += 1
-            form.save()
-        job.status = ImportJob.Status.DONE
-        job.save()
-    return job
+    return header, columns, raw_rows
 
 
-def _validate_rows(resource, actor, columns, raw_rows):
-    """Build one bound form per row; return the forms and a list of {row, field, message}."""
-    company_id = actor.company_id
-    model = resource.model
+class _Rollback(Exception):
+    """Raised inside the import transaction to undo every row saved before a bad one was found."""
+
+
+def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, raw_rows) -> list[dict]:
+    """Validate each row and save it through the write service, all in one transaction.
+
+    Rows are saved as they pass, so memory stays flat however long the file
+    is; the first bad row stops the saving (later rows are still checked, so
+    the report lists every one) and the transaction is rolled back at the
+    end: all rows or none.
+    """
+    from . import services
+
+    errors: list[dict] = []
+    try:
+        with transaction.atomic():
+            for number, form, row_errors in _validated_rows(resource, actor, company_id, columns, raw_rows):
+                if row_errors or errors:
+                    errors.extend(row_errors)
+                    continue
+                try:
+                    if form.instance.pk is None:
+                        services.record_create(actor=actor, form=form, source="import")
+                        job.rows_created += 1
+                    elif audit.snapshot(form.instance) == getattr(form.instance, "_audit_loaded", None):
+                        # Compared on the built instance, not form.has_changed(): a spreadsheet gives
+                        # codes and labels where the form's initial data holds ids and stored values.
+                        job.rows_unchanged += 1
+                    else:
+                        services.record_update(actor=actor, form=form, source="import")
+                        job.rows_updated += 1
+                except ValidationError as error:  # e.g. another writer took the code meanwhile
+                    errors.append({"row": number, "field": "", "message": " ".join(error.messages)})
+            if errors:
+                raise _Rollback
+            job.status = ImportJob.Status.DONE
+    except _Rollback:
+        job.rows_created = job.rows_updated = job.rows_unchanged = 0
+    return errors
+
+
+def _json_cell(value: Any) -> Any:
+    """A cell value as the job's JSON keeps it for the report."""
+    value = _plain(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _key_part(value: Any) -> str:
+    return "" if value in (None, "") else str(value)
+
+
+def _validated_rows(resource, actor, company_id, columns, raw_rows):
+    """Yield (row number, bound and validated form, [{row, field, message}]) for each row, in order.
+
+    The form is None for a row already refused before it was worth building one.
+    """
+    model = resource.opts
     choice_maps = {
-        name: _choice_map(resource.opts.get_field(name))
+        name: _choice_map(model.get_field(name))
         for name in resource.columns
-        if resource.opts.get_field(name).choices
+        if model.get_field(name).choices
     }
-    # Foreign keys are given by their code; resolve all codes of the file with one query per column.
+    # Foreign keys are given by their code; resolve all codes of the file with one query per column,
+    # within the target company only, so another company's code is simply unknown.
     fk_maps: dict[str, dict[str, int]] = {}
     for name, (related, lookup) in resource.fk_codes.items():
         if name not in columns:
             continue
         index = columns.index(name)
         codes = {str(_plain(vals[index])) for _n, vals in raw_rows if index < len(vals) and vals[index] not in (None, "")}
-        qs = related.objects.filter(company_id=company_id, **{f"{lookup}__in": codes})
-        fk_maps[name] = {str(code): pk for code, pk in qs.values_list(lookup, "pk")}
-    # Existing records of the company, matched on the natural key.
-    key_index = [columns.index(k) for k in resource.natural_key]
-    keys = {tuple(str(_plain(vals[i])) if i < len(vals) else "" for i in key_index) for _n, vals in raw_rows}
-    existing: dict[tuple, Any] = {}
-    first_key = resource.natural_key[0]
-    first_values = {k[0] for k in keys}
-    chunk = sorted(first_values)
-    for start in range(0, len(chunk), 500):
-        for obj in model.objects.filter(company_id=company_id, **{f"{first_key}__in": chunk[start:start + 500]}):
-            existing[tuple(str(getattr(obj, k)) for k in resource.natural_key)] = obj
+        fk_maps[name] = {}
+        ordered = sorted(codes)
+        for start in range(0, len(ordered), 500):
+            qs = related.objects.filter(company_id=company_id, **{f"{lookup}__in": ordered[start:start + 500]})
+            fk_maps[name].update({str(code): pk for code, pk in qs.values_list(lookup, "pk")})
 
-    forms, errors, seen = [], [], {}
+    rows: list[tuple[int, dict[str, Any], list[dict]]] = []
     for number, values in raw_rows:
         row: dict[str, Any] = {}
         row_errors: list[dict] = []
@@ -216,6 +274,11 @@ def _validate_rows(resource, actor, columns, raw_rows):
             if name is None:
                 continue
             value = _plain(values[index]) if index < len(values) else None
+            model_field = model.get_field(name)
+            if value in (None, "") and model_field.has_default() and not model_field.blank:
+                # An empty cell cannot clear a field that must have a value: the record's own
+                # value stays, and a new record takes the default, as on the page.
+                continue
             if name in resource.import_resolvers:
                 value = resource.import_resolvers[name](actor, company_id, value)
             elif name in fk_maps and value not in (None, ""):
@@ -225,44 +288,78 @@ def _validate_rows(resource, actor, columns, raw_rows):
                                        "message": _("No record with code “%(code)s”.") % {"code": value}})
                 value = pk
             elif name in choice_maps and value not in (None, ""):
-                mapped = choice_maps[name].get(str(value).lower())
+                mapped = choice_maps[name].get(str(value).strip().lower())
                 if mapped is None:
                     row_errors.append({"row": number, "field": resource.column_label(name),
                                        "message": _("“%(value)s” is not one of the choices.") % {"value": value}})
                 value = mapped
-            elif resource.opts.get_field(name).get_internal_type() == "BooleanField":
+            elif model_field.get_internal_type() == "BooleanField":
                 text = str(value if value is not None else "").strip().lower()
                 value = True if text in TRUE_WORDS else False if text in FALSE_WORDS else value
             row[name] = "" if value is None else value
-        key = tuple(str(row.get(k, "")) for k in resource.natural_key)
-        if key in seen:
-            row_errors.append({"row": number, "field": resource.column_label(resource.natural_key[0]),
-                               "message": _("The same record is already in row %(row)d.") % {"row": seen[key]}})
-        seen[key] = number
-        instance = existing.get(key)
-        data = model_to_dict(instance) if instance is not None else {}
-        data = {k: ("" if v is None else v) for k, v in data.items()}
-        data.update(row)
-        data["company"] = company_id
-        form = resource.form_class(data=data, instance=instance, user=actor)
-        if not form.is_valid():
-            for field_name, messages in form.errors.items():
-                label = resource.column_label(field_name) if field_name in resource.columns else (
-                    str(form.fields[field_name].label) if field_name in form.fields else ""
-                )
-                for message in messages:
-                    row_errors.append({"row": number, "field": label, "message": message})
-        errors.extend(row_errors)
-        forms.append(form)
-    return forms, errors
+        rows.append((number, row, row_errors))
+
+    # Existing records of the company, matched on the natural key (foreign keys by id, after resolving
+    # codes), looked up a chunk of rows at a time so memory stays flat.
+    key_fields = [model.get_field(k) for k in resource.natural_key]
+    first = key_fields[0]
+    seen: dict[tuple, int] = {}
+    for start in range(0, len(rows), IMPORT_CHUNK):
+        chunk = rows[start:start + IMPORT_CHUNK]
+        first_values = sorted({_key_part(row.get(first.name)) for _n, row, _e in chunk} - {""})
+        existing = {
+            tuple(_key_part(getattr(obj, f.attname)) for f in key_fields): obj
+            for obj in resource.model.objects.filter(company_id=company_id, **{f"{first.attname}__in": first_values})
+        }
+        for number, row, row_errors in chunk:
+            key = tuple(_key_part(row.get(f.name)) for f in key_fields)
+            if key in seen and all(key):
+                # Said once; the form would add "already exists" for the twin saved a moment ago.
+                row_errors.append({"row": number, "field": resource.column_label(resource.natural_key[-1]),
+                                   "message": _("The same record is already in row %(row)d.") % {"row": seen[key]}})
+                yield number, None, row_errors
+                continue
+            seen[key] = number
+            form = _row_form(resource, actor, company_id, existing.get(key), row)
+            if not form.is_valid():
+                # A code or choice the file got wrong is already reported; the form would only add "required".
+                reported = {e["field"] for e in row_errors}
+                for field_name, messages in form.errors.items():
+                    label = resource.column_label(field_name) if field_name in resource.columns else (
+                        str(form.fields[field_name].label) if field_name in form.fields else ""
+                    )
+                    if label and label in reported:
+                        continue
+                    for message in messages:
+                        row_errors.append({"row": number, "field": label, "message": str(message)})
+            yield number, form, row_errors
+
+
+def _row_form(resource, actor, company_id: int, instance, row: dict[str, Any]):
+    """The page's form, bound to the record's current values overlaid with the row's cells."""
+    data = model_to_dict(instance) if instance is not None else {}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    if instance is None:
+        # A column left out of the file takes the model's default, as a new record would on the page.
+        for name in resource.form_class.base_fields:
+            model_field = resource.opts.get_field(name)
+            if model_field.has_default():
+                data[name] = model_field.get_default()
+    data.update(row)
+    data["company"] = company_id
+    return resource.form_class(data=data, instance=instance, user=actor)
 
 
 def error_report(job: ImportJob) -> tuple[Any, str]:
-    """The rejected rows as they were in the file, with an error column naming field and problem."""
+    """The rejected rows as they were in the file, one line per error, led by row, field and problem.
+
+    The three leading columns are ignored on import, so a user may fix the
+    rows in the report itself and import it again.
+    """
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rejected rows"))
+    sheet = workbook.create_sheet(str(_("Rejected rows")))
     report = job.errors if isinstance(job.errors, dict) else {"header": [], "rows": []}
     sheet.append([_("Row"), _("Field"), _("Error"), *report.get("header", [])])
     for item in report.get("rows", []):

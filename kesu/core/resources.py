@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import services
@@ -126,11 +127,20 @@ def _cells(resource: Resource, objects) -> list[tuple[Any, list[Any]]]:
     return rows
 
 
+def _without_page(params) -> str:
+    """The list's query string for the export link: the same filters, all pages."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def list_view(request, resource: Resource):
     resource.require(request.user, "view")
     qs, filterset = resource.filtered(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "core/_resource_rows.html" if request.headers.get("HX-Request") else "core/resource_list.html"
+    # htmx asks for the rows only; its history restore (Back after a search) needs the whole page.
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "core/_resource_rows.html" if partial else "core/resource_list.html"
     return render(
         request,
         template,
@@ -141,7 +151,7 @@ def list_view(request, resource: Resource):
             "rows": _cells(resource, page.object_list),
             "headers": [resource.column_label(c) for c in resource.list_columns],
             "can_add": request.user.has_perm(resource.perm("add")),
-            "query": request.GET.urlencode(),
+            "query": _without_page(request.GET),
         },
     )
 
@@ -171,17 +181,27 @@ def detail_view(request, resource: Resource, pk: int):
     return render(request, resource.detail_template, context)
 
 
+def _next_url(request) -> str | None:
+    """Where to go after saving when a page sent the user here (e.g. a contract line added from its contract)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
 def _form_view(request, resource: Resource, instance=None):
     initial = {k: v for k, v in request.GET.items() if k in resource.form_class.base_fields}
     form = resource.form_class(request.POST or None, instance=instance, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
+        save = services.record_create if instance is None else services.record_update
         try:
-            obj = services.record_save(actor=request.user, form=form)
+            obj = save(actor=request.user, form=form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": obj})
-            return redirect(resource.url("detail", obj.pk))
+            return redirect(_next_url(request) or resource.url("detail", obj.pk))
     return render(request, "core/resource_form.html", {"resource": resource, "form": form, "object": instance})
 
 
@@ -223,15 +243,30 @@ def import_view(request, resource: Resource):
 
     resource.require(request.user, "add")
     resource.require(request.user, "change")
+    from kesu.accounts.models import Company
+
     job = None
     error = None
+    # A group-scope user chooses which company the file is for; everyone else imports into their own.
+    companies = Company.objects.filter(is_active=True).order_by("code")
+    if not request.user.is_superuser:
+        companies = companies.filter(pk__in=request.user.visible_company_ids())
+    companies = list(companies) if request.user.is_superuser or len(request.user.visible_company_ids()) > 1 else []
+    chosen = request.user.company_id
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
-            job = import_xlsx(resource, actor=request.user, upload=upload)
+            if request.POST.get("company"):
+                try:
+                    chosen = int(request.POST["company"])
+                except ValueError:
+                    raise ImportError_(_("Choose a company you belong to.")) from None
+            job = import_xlsx(resource, actor=request.user, upload=upload, company_id=chosen)
         except ImportError_ as exc:
             error = str(exc)
-    return render(request, "core/resource_import.html", {"resource": resource, "job": job, "error": error})
+    return render(request, "core/resource_import.html", {
+        "resource": resource, "job": job, "error": error, "companies": companies, "chosen": chosen,
+    })
 
 
 def import_report_view(request, resource: Resource, job_id: int):
@@ -264,3 +299,8 @@ def resource_urls(resource: Resource) -> list:
         path(f"{n}s/<int:pk>/edit/", bind(edit_view), name=f"{n}_edit"),
         path(f"{n}s/<int:pk>/delete/", bind(delete_view), name=f"{n}_delete"),
     ]
+
+
+def urls_for(resource: Resource) -> list:
+    """Alias of :func:`resource_urls`, the name other apps are told to use."""
+    return resource_urls(resource)

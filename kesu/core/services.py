@@ -20,10 +20,11 @@ def _check_company(actor, instance: models.Model) -> None:
         raise PermissionDenied
 
 
-def record_save(*, actor, form, source: str = "web") -> models.Model:
-    """Create or update the form's instance. The form must already be valid."""
-    if form.errors:
-        raise ValidationError(form.errors)
+def _save(*, actor, form, source: str, creating: bool) -> models.Model:
+    if not form.is_bound or form.errors or not form.is_valid():
+        raise ValidationError(form.errors or _("The form has not been filled in."))
+    if creating != (form.instance.pk is None):
+        raise ValueError("record_create is for new records, record_update for existing ones")
     _check_company(actor, form.instance)
     with acting_as(actor, source):
         try:
@@ -33,6 +34,21 @@ def record_save(*, actor, form, source: str = "web") -> models.Model:
             # A concurrent writer took the same code between validation and save.
             raise ValidationError(_("This record conflicts with one saved at the same moment: %(error)s")
                                   % {"error": error}) from error
+
+
+def record_create(*, actor, form, source: str = "web") -> models.Model:
+    """Create the record of a valid form, in a company the actor can see; audited as the actor."""
+    return _save(actor=actor, form=form, source=source, creating=True)
+
+
+def record_update(*, actor, form, source: str = "web") -> models.Model:
+    """Save the changes of a valid form to an existing record; audited as the actor, old → new."""
+    return _save(actor=actor, form=form, source=source, creating=False)
+
+
+def record_save(*, actor, form, source: str = "web") -> models.Model:
+    """Create or update, whichever the form's instance needs (for callers that handle both alike)."""
+    return _save(actor=actor, form=form, source=source, creating=form.instance.pk is None)
 
 
 def record_delete(*, actor, instance: models.Model, source: str = "web") -> None:

@@ -32,8 +32,16 @@ class PartAdmin(CompanyScopedAdmin):
     raw_id_fields = ["customer"]
 
 
+class ContractLineInline(admin.TabularInline):
+    model = ContractLine
+    fields = ["company", "line_no", "part", "quantity", "unit_price", "due_date"]
+    raw_id_fields = ["part"]
+    extra = 0
+
+
 @admin.register(Contract)
 class ContractAdmin(CompanyScopedAdmin):
+    inlines = [ContractLineInline]
     list_display = ["number", "customer", "kind", "status", "signed_on", "owner"]
     list_filter = ["company", "kind", "status"]
     search_fields = ["number", "customer__name", "customer_po"]
@@ -61,5 +69,6 @@ class ShipmentAdmin(CompanyScopedAdmin):
 
 @admin.register(Supplier)
 class SupplierAdmin(CompanyScopedAdmin):
-    list_display = ["code", "name", "contact_name", "phone", "is_active"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "contact_name", "phone", "is_active", "company"]
+    list_filter = ["company", "is_active"]
+    search_fields = ["code", "name", "short_name"]

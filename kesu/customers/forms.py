@@ -13,6 +13,56 @@ from .models import Contact, Contract, ContractLine, Customer, Part, Shipment, S
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CodeChoiceField(forms.ModelChoiceField):
+    """A related record typed in by its code, or given by id (as the API and the Excel import do).
+
+    A drop-down of every customer or part would hold tens of thousands of
+    options in a factory group, so pages take the code people already use.
+    The queryset stays the visible records only (ScopedModelForm narrows it),
+    so another company's code is simply "not found".
+    """
+
+    widget = forms.TextInput
+    code_field = "code"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = _("No record with this code.")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int | self.queryset.model) and not isinstance(value, bool):
+            return super().to_python(value)
+        text = str(value).strip()
+        found = self.queryset.filter(**{self.code_field: text}).first()
+        if found is not None:
+            return found
+        if text.isdigit():  # an id, as a link from another page or an old client sends it
+            return super().to_python(text)
+        raise ValidationError(_("No record with code “%(code)s”.") % {"code": text}, code="invalid_choice")
+
+    def prepare_value(self, value):
+        if isinstance(value, self.queryset.model):
+            return getattr(value, self.code_field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            code = self.queryset.filter(pk=value).values_list(self.code_field, flat=True).first()
+            return value if code is None else code
+        return super().prepare_value(value)
+
+
+class CustomerCodeField(CodeChoiceField):
+    code_field = "code"
+
+
+class PartNumberField(CodeChoiceField):
+    code_field = "part_no"
+
+
+class ContractNumberField(CodeChoiceField):
+    code_field = "number"
+
+
 class CustomerForm(ScopedModelForm):
     class Meta:
         model = Customer
@@ -29,6 +79,7 @@ class ContactForm(ScopedModelForm):
         fields = ["company", "customer", "name", "title", "department", "phone", "mobile", "email", "language",
                   "is_primary", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"customer": CustomerCodeField}
 
 
 class PartForm(ScopedModelForm):
@@ -36,6 +87,7 @@ class PartForm(ScopedModelForm):
         model = Part
         fields = ["company", "part_no", "name", "model", "specification", "unit", "warranty_months", "customer",
                   "customer_part_no", "is_active"]
+        field_classes = {"customer": CustomerCodeField}
 
 
 class ContractForm(ScopedModelForm):
@@ -44,6 +96,7 @@ class ContractForm(ScopedModelForm):
         fields = ["company", "number", "customer", "kind", "status", "signed_on", "currency", "owner",
                   "customer_po", "notes"]
         widgets = {"signed_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"customer": CustomerCodeField}
 
 
 class ContractLineForm(ScopedModelForm):
@@ -51,6 +104,7 @@ class ContractLineForm(ScopedModelForm):
         model = ContractLine
         fields = ["company", "contract", "line_no", "part", "quantity", "unit_price", "due_date"]
         widgets = {"due_date": DATE}
+        field_classes = {"contract": ContractNumberField, "part": PartNumberField}
 
 
 class ContractLineRefField(forms.ModelChoiceField):
@@ -84,6 +138,7 @@ class ShipmentForm(ScopedModelForm):
         fields = ["company", "delivery_no", "line_no", "customer", "contract_line", "part", "quantity", "due_date",
                   "ship_date", "receipt_date", "is_split", "extra_freight_cost", "currency"]
         widgets = {"due_date": DATE, "ship_date": DATE, "receipt_date": DATE}
+        field_classes = {"customer": CustomerCodeField, "part": PartNumberField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

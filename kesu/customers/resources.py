@@ -8,7 +8,6 @@ from kesu.core.resources import Resource
 from . import filters, forms, selectors
 from .models import Contact, Contract, ContractLine, Customer, Part, Shipment, Supplier
 
-
 customer = Resource(
     name="customer", model=Customer, form_class=forms.CustomerForm, filterset_class=filters.CustomerFilter,
     list_columns=["code", "name", "short_name", "customer_type", "status", "importance", "region", "owner", "sales_rank"],

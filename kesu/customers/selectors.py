@@ -1,19 +1,26 @@
-"""Reads for customer master data detail pages (fixed number of queries each)."""
+"""Reads for customer master data detail pages (a fixed number of queries each, whatever the data size)."""
 
 from __future__ import annotations
 
-from .models import Contact, Contract, ContractLine, Shipment
+from typing import Any
+
+from .models import Contact, Contract, ContractLine, Customer, Shipment
+
+RECENT = 20
 
 
-def customer_detail_context(customer, user) -> dict:
+def customer_detail_context(customer: Customer, user: Any) -> dict:
+    """Contacts, latest contracts and recent shipments of one customer (three queries)."""
     return {
         "contacts": list(Contact.objects.filter(customer=customer).order_by("-is_primary", "name")[:50]),
-        "contracts": list(Contract.objects.filter(customer=customer).select_related("owner").order_by("-signed_on")[:20]),
+        "contracts": list(Contract.objects.filter(customer=customer).order_by("-signed_on", "-id")[:RECENT]),
         "shipments": list(
-            Shipment.objects.filter(customer=customer).select_related("part").order_by("-ship_date", "-id")[:20]
+            Shipment.objects.filter(customer=customer).select_related("part").order_by("-ship_date", "-id")[:RECENT]
         ),
     }
 
 
-def contract_detail_context(contract, user) -> dict:
-    return {"lines": list(ContractLine.objects.filter(contract=contract).select_related("part").order_by("line_no"))}
+def contract_detail_context(contract: Contract, user: Any) -> dict:
+    """Every line of the contract with its part (one query), and the number a new line would take."""
+    lines = list(ContractLine.objects.filter(contract=contract).select_related("part").order_by("line_no"))
+    return {"lines": lines, "next_line_no": max((line.line_no for line in lines), default=0) + 1}

@@ -84,7 +84,7 @@ def test_a_new_company_gets_default_departments_and_one_position_per_role(compan
     company_create_defaults(actor=None, company=company_b)
     company_create_defaults(actor=None, company=company_b)  # idempotent
     assert set(Department.objects.filter(company=company_b).values_list("code", flat=True)) == {
-        "GM", "GO", "SALES", "QA", "ENG", "PROD", "PUR", "FIN", "AS",
+        "MGMT", "GO", "SALES", "QA", "ENG", "PROD", "PUR", "FIN", "AS",
     }
     positions = Position.objects.filter(company=company_b)
     assert {p.role for p in positions} == {r.value for r in Role}

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         source = {(e.msgctxt, e.msgid): e for e in hans}
         for entry in hant:
             origin = source.get((entry.msgctxt, entry.msgid))
-            if origin is None:
+            if origin is None or "fuzzy" in origin.flags:
                 continue
             written_by_person = (entry.msgstr or any(entry.msgstr_plural.values())) and "opencc" not in entry.flags
             if written_by_person and "fuzzy" not in entry.flags:

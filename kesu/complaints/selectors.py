@@ -1,0 +1,157 @@
+"""Reads for complaint handling: visibility, effective settings, deadline state, verification, repeats."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kesu.customers.models import Shipment
+
+from .choices import OPEN_STATUSES, DeadlineState
+from .models import OVERRIDABLE_DURATIONS, Complaint, ComplaintSettings, CustomerDeadlineOverride, Deadline
+
+LIST_RELATED = ("company", "customer", "part", "category", "owner", "department")
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Complaints the user may see, with what a list row shows already joined (no N+1)."""
+    return Complaint.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def complaint_get_for_user(user, pk: int) -> Complaint:
+    """One complaint for a page or endpoint; 404 (not 403) for another company's, so ids leak nothing."""
+    return get_object_or_404(
+        complaints_visible_to(user).select_related("contact", "contract", "shipment", "responsible_department",
+                                                   "responsible_supplier", "created_by"),
+        pk=pk,
+    )
+
+
+def timeline_for(complaint: Complaint, *, include_internal: bool = True) -> QuerySet:
+    """The complaint's timeline in order; the customer portal passes include_internal=False."""
+    qs = complaint.timeline.select_related("actor").order_by("at", "id")
+    return qs if include_internal else qs.filter(internal=False)
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """Company settings with a customer's overrides applied (issue 3 §4)."""
+
+    settings: ComplaintSettings
+    values: dict
+
+    def __getattr__(self, name: str):
+        values = self.__dict__["values"]
+        if name in values:
+            return values[name]
+        return getattr(self.__dict__["settings"], name)
+
+
+def settings_for(company) -> ComplaintSettings:
+    """The company's settings row, or unsaved defaults when it has none yet."""
+    found = ComplaintSettings.objects.filter(company=company).first()
+    return found or ComplaintSettings(company=company)
+
+
+def effective_settings(company, customer=None) -> EffectiveSettings:
+    base = settings_for(company)
+    values = {name: getattr(base, name) for name in OVERRIDABLE_DURATIONS}
+    if customer is not None:
+        override = CustomerDeadlineOverride.objects.filter(customer=customer).first()
+        if override is not None:
+            for name in OVERRIDABLE_DURATIONS:
+                value = getattr(override, name)
+                if value is not None:
+                    values[name] = value
+    return EffectiveSettings(settings=base, values=values)
+
+
+def deadline_state(deadline: Deadline, now: datetime.datetime | None = None,
+                   at_risk_fraction: Decimal | float = Decimal("0.25")) -> str:
+    """due / at_risk / overdue for an open deadline; met or cancelled otherwise.
+
+    At risk: less than ``at_risk_fraction`` of the deadline's whole span is left.
+    """
+    if deadline.cancelled_at is not None:
+        return DeadlineState.CANCELLED
+    if deadline.met_at is not None:
+        return DeadlineState.MET
+    now = now or timezone.now()
+    if now > deadline.due_at:
+        return DeadlineState.OVERDUE
+    span = (deadline.due_at - deadline.started_at).total_seconds()
+    left = (deadline.due_at - now).total_seconds()
+    if span <= 0 or left <= span * float(at_risk_fraction):
+        return DeadlineState.AT_RISK
+    return DeadlineState.DUE
+
+
+_WORST = [DeadlineState.OVERDUE, DeadlineState.AT_RISK, DeadlineState.DUE]
+
+
+def complaint_deadlines(complaint: Complaint, now: datetime.datetime | None = None) -> list[tuple[Deadline, str]]:
+    """Every deadline of the complaint with its state, earliest first."""
+    fraction = settings_for(complaint.company).at_risk_fraction
+    now = now or timezone.now()
+    return [(d, deadline_state(d, now, fraction)) for d in complaint.deadlines.order_by("due_at", "id")]
+
+
+def complaint_deadline_state(complaint: Complaint, now: datetime.datetime | None = None) -> str | None:
+    """The worst state among the open deadlines (None when nothing is pending)."""
+    states = {state for _d, state in complaint_deadlines(complaint, now)}
+    for state in _WORST:
+        if state in states:
+            return state
+    return None
+
+
+def overdue_deadlines(now: datetime.datetime | None = None) -> QuerySet[Deadline]:
+    """Open deadlines past due on open complaints; the escalation job walks these."""
+    now = now or timezone.now()
+    return (
+        Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=now,
+                                complaint__status__in=OPEN_STATUSES)
+        .select_related("complaint__company", "complaint__owner__department", "complaint__department__head")
+        .order_by("due_at", "id")
+    )
+
+
+def later_shipment_count(complaint: Complaint) -> int:
+    """Deliveries to the complaint's customer shipped after the remedy was carried out (004 §5.2(3)).
+
+    Counted as distinct delivery numbers: a delivery with three lines is one shipment.
+    """
+    if complaint.remedy_done_at is None:
+        return 0
+    done_on = timezone.localtime(complaint.remedy_done_at, complaint.company.tz).date()
+    return (
+        Shipment.objects.filter(company_id=complaint.company_id, customer_id=complaint.customer_id,
+                                ship_date__gt=done_on)
+        .values("delivery_no").distinct().count()
+    )
+
+
+def repeat_complaints(complaint: Complaint, days: int | None = None) -> QuerySet[Complaint]:
+    """Earlier complaints of the same customer, part and category within the window (design §11: 180 days)."""
+    if not (complaint.part_id and complaint.category_id):
+        return Complaint.objects.none()
+    if days is None:
+        days = settings_for(complaint.company).repeat_window_days
+    since = complaint.received_at - datetime.timedelta(days=days)
+    return (
+        Complaint.objects.filter(
+            company_id=complaint.company_id, customer_id=complaint.customer_id, part_id=complaint.part_id,
+            category_id=complaint.category_id, received_at__gte=since, received_at__lte=complaint.received_at,
+        )
+        .exclude(pk=complaint.pk)
+        .order_by("-received_at")
+    )
+
+
+def is_repeat_complaint(complaint: Complaint) -> bool:
+    return repeat_complaints(complaint).exists()

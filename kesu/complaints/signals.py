@@ -1,0 +1,15 @@
+"""Signals other modules (notifications, CAPA, reports) listen to. Always sent after commit.
+
+A rolled-back transition announces nothing (conventions habit 4).
+"""
+
+from django.dispatch import Signal
+
+# complaint, actor
+complaint_created = Signal()
+# complaint, action, old_status, new_status, actor, note
+complaint_transitioned = Signal()
+# complaint, escalation
+complaint_escalated = Signal()
+# complaint, warning_class — A and B go to the leadership group at once (seed 001)
+early_warning_raised = Signal()

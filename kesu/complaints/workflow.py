@@ -1,0 +1,370 @@
+"""The complaint workflow as data (issue 3 §3; seed 000 §4.1.1–4.1.6, 004 §5.2, §6; ISO 10002 steps).
+
+``TRANSITIONS`` maps (from_status, action) → :class:`Transition`. A transition
+names the roles allowed (with a second set when the complaint is escalated to
+QA, because QA then owns the remedy: 000 §4.1.3–4.1.4), the inputs it
+requires, named precondition checks, and which deadlines it schedules or
+meets. ``services.complaint_transition`` is the only code that applies it.
+
+Later modules extend closing rules with :func:`register_close_check` (CAPA
+adds "the corrective action is verified" when ``needs_corrective_action``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.roles import Role
+
+from .choices import (
+    OPEN_STATUSES,
+    AcceptanceDecision,
+    DeadlineKind,
+    DispositionKind,
+    Responsibility,
+    Severity,
+    Status,
+    WindowStatus,
+)
+
+S = Status
+SALES = frozenset({Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR})
+SALES_APPROVERS = frozenset({Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR})
+QA = frozenset({Role.QA})
+SALES_OR_QA = SALES | QA
+# Departments that answer QA's instruction in writing (004 §6.3).
+DEPARTMENTS = frozenset({Role.QA, Role.ENGINEERING, Role.PRODUCTION, Role.PURCHASING, Role.AFTER_SALES}) | SALES
+REMEDY_DOERS = SALES_OR_QA | {Role.AFTER_SALES, Role.PRODUCTION, Role.ENGINEERING}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table. ``target`` None means the status stays (a recorded step inside a state)."""
+
+    action: str
+    sources: tuple[str, ...]
+    target: str | None
+    roles: frozenset[str]
+    label: Any
+    roles_escalated: frozenset[str] | None = None
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    schedules: tuple[str, ...] = ()
+    meets: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+
+    def allowed_roles(self, complaint) -> frozenset[str]:
+        if complaint.escalated_to_qa and self.roles_escalated is not None:
+            return self.roles_escalated
+        return self.roles
+
+
+HANDLING = (S.SALES_HANDLING, S.QA_INVESTIGATION)
+ALL_DEADLINES = tuple(DeadlineKind.values)
+QA_OPINION_MET_BY = (DeadlineKind.QA_OPINION,)
+
+ROWS: tuple[Transition, ...] = (
+    Transition(
+        "acknowledge", (S.RECEIVED,), S.ACKNOWLEDGED, SALES, _("Acknowledge to the customer"),
+        required=("channel",), optional=("note",),
+    ),
+    Transition(
+        "assess", (S.ACKNOWLEDGED,), S.ASSESSED, SALES, _("Initial assessment"),
+        required=("category", "severity", "warning_class"),
+        optional=("safety_or_regulatory_impact", "acceptance_decision", "acceptance_note", "exclusion", "note"),
+        checks=("acceptance_decided",), meets=(DeadlineKind.PASS_ON,),
+    ),
+    Transition(
+        "start_sales_handling", (S.ASSESSED,), S.SALES_HANDLING, SALES, _("Handle in sales"),
+        optional=("note",), checks=("not_escalated", "accepted_for_handling"), schedules=(DeadlineKind.SALES_REMEDY,),
+    ),
+    Transition(
+        "escalate_to_qa", (S.ASSESSED, S.SALES_HANDLING, S.CUSTOMER_REJECTED), S.QA_INVESTIGATION, SALES,
+        _("Escalate to QA"), optional=("note",), checks=("accepted_for_handling",),
+        schedules=(DeadlineKind.QA_OPINION,), cancels=(DeadlineKind.SALES_REMEDY,),
+    ),
+    Transition(
+        "record_qa_opinion", (S.QA_INVESTIGATION,), None, QA, _("Record QA's opinion"),
+        required=("note",), optional=("root_cause", "cause_hard_to_find"), meets=QA_OPINION_MET_BY,
+    ),
+    Transition(
+        "instruct_department", (S.QA_INVESTIGATION,), None, QA, _("Instruct the responsible department"),
+        required=("responsible_department", "note"), meets=QA_OPINION_MET_BY,
+        schedules=(DeadlineKind.DEPARTMENT_ANSWER,),
+    ),
+    Transition(
+        "record_department_answer", (S.QA_INVESTIGATION,), None, DEPARTMENTS, _("Record the department's answer"),
+        required=("note",), optional=("root_cause",), checks=("department_instructed",),
+        meets=(DeadlineKind.DEPARTMENT_ANSWER,),
+    ),
+    Transition(
+        "submit_initial_report", (S.QA_INVESTIGATION,), None, QA, _("Submit the initial analysis report"),
+        required=("initial_report",), checks=("severe_and_hard_to_find",), meets=QA_OPINION_MET_BY,
+        schedules=(DeadlineKind.INITIAL_REPORT_APPROVAL,),
+    ),
+    Transition(
+        "approve_initial_report", (S.QA_INVESTIGATION,), None, frozenset({Role.GM}),
+        _("Approve the initial analysis report"), optional=("note",), checks=("initial_report_submitted",),
+        meets=(DeadlineKind.INITIAL_REPORT_APPROVAL,),
+    ),
+    Transition(
+        "propose_remedy", (*HANDLING, S.CUSTOMER_REJECTED), S.REMEDY_PROPOSED, SALES, _("Propose a remedy"),
+        roles_escalated=QA, required=("remedy_text",), optional=("note",),
+        checks=("meeting_held_if_major",), meets=(DeadlineKind.SALES_REMEDY, DeadlineKind.QA_OPINION),
+    ),
+    Transition(
+        "approve_remedy", (S.REMEDY_PROPOSED,), S.REMEDY_APPROVED, SALES_APPROVERS, _("Approve the remedy"),
+        roles_escalated=QA, optional=("note",), checks=("initial_report_approved_if_needed",),
+    ),
+    Transition(
+        "customer_accepts", (S.REMEDY_APPROVED,), S.REMEDY_ACCEPTED, SALES_OR_QA,
+        _("Record the customer's acceptance"), optional=("note",),
+    ),
+    Transition(
+        "customer_rejects", (S.REMEDY_APPROVED,), S.CUSTOMER_REJECTED, SALES_OR_QA,
+        _("Record the customer's rejection"), required=("reason",), optional=("note",),
+    ),
+    Transition(
+        "complete_remedy", (S.REMEDY_ACCEPTED,), S.REMEDY_DONE, REMEDY_DOERS, _("Remedy carried out"),
+        optional=("note",), checks=("mis_order_returns_approved",),
+    ),
+    Transition(
+        "start_verification", (S.REMEDY_DONE,), S.VERIFICATION, SALES_OR_QA, _("Start verification"),
+        optional=("note",),
+    ),
+    Transition(
+        "close", (S.REMEDY_DONE,), S.CLOSED, SALES_OR_QA, _("Close"), roles_escalated=QA,
+        optional=("note", "responsibility", "responsible_department", "responsible_supplier", "root_cause",
+                  "needs_corrective_action"),
+        checks=("no_verification_needed", "responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+    ),
+    Transition(
+        "close", (S.VERIFICATION,), S.CLOSED, SALES_OR_QA, _("Close"), roles_escalated=QA,
+        optional=("note", "responsibility", "responsible_department", "responsible_supplier", "root_cause",
+                  "needs_corrective_action"),
+        checks=("verified_on_later_shipments", "responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+    ),
+    Transition(
+        "send_explanation", (S.ASSESSED, *HANDLING, S.CUSTOMER_REJECTED), S.EXPLANATION_SENT, SALES_OR_QA,
+        _("Send a written explanation"),
+        required=("responsibility", "explanation", "explanation_evidence"),
+        optional=("responsible_supplier", "root_cause", "note", "channel"),
+        checks=("not_our_responsibility",), meets=(DeadlineKind.QA_OPINION,),
+    ),
+    Transition(
+        "customer_disputes", (S.EXPLANATION_SENT,), S.QA_INVESTIGATION, SALES_OR_QA,
+        _("Customer disputes the explanation"), required=("reason",), optional=("note",),
+        schedules=(DeadlineKind.QA_OPINION,),
+    ),
+    Transition(
+        "customer_acknowledges", (S.EXPLANATION_SENT,), S.CLOSED, SALES_OR_QA,
+        _("Customer acknowledged the explanation"), required=("note",),
+        checks=("responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+    ),
+    Transition(
+        "reject_at_intake", (S.RECEIVED, S.ACKNOWLEDGED, S.ASSESSED), S.REJECTED_AT_INTAKE, SALES,
+        _("Reject at intake (not our product)"), required=("note",), cancels=ALL_DEADLINES,
+    ),
+    Transition(
+        "cancel", tuple(s for s in Status if s in OPEN_STATUSES), S.CANCELLED, SALES_OR_QA,
+        _("Cancelled by the customer"), required=("note",), cancels=ALL_DEADLINES,
+    ),
+    Transition(
+        "reopen", (S.CLOSED,), S.ASSESSED, SALES_OR_QA | {Role.GM}, _("Reopen"), required=("note",),
+    ),
+)
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {}
+for _row in ROWS:
+    for _source in _row.sources:
+        key = (str(_source), _row.action)
+        if key in TRANSITIONS:
+            raise RuntimeError(f"duplicate transition {key}")
+        TRANSITIONS[key] = _row
+
+ACTIONS: frozenset[str] = frozenset(row.action for row in ROWS)
+
+# Inputs that are not complaint fields, with their labels for messages.
+INPUT_LABELS: dict[str, Any] = {
+    "note": _("note"),
+    "reason": _("reason"),
+    "remedy_text": _("remedy"),
+    "channel": _("channel"),
+}
+
+
+def available_actions(complaint, user) -> list[Transition]:
+    """Transitions the user may try now (pages show them as buttons; checks run on submit)."""
+    rows = []
+    for (source, _action), row in TRANSITIONS.items():
+        if source == complaint.status and user.has_role(*row.allowed_roles(complaint)):
+            rows.append(row)
+    return rows
+
+
+# -- named checks ---------------------------------------------------------------------
+# A check returns None when it passes, or (field, message) when it fails; field may be "".
+
+CheckResult = tuple[str, Any] | None
+
+
+@dataclass
+class CheckContext:
+    """What a check may need beyond the complaint (the settings, the clock)."""
+
+    settings: Any
+    now: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _acceptance_decided(c, ctx) -> CheckResult:
+    if c.window_status in (WindowStatus.OUTSIDE, WindowStatus.EXCLUDED) and not c.acceptance_decision:
+        return "acceptance_decision", _(
+            "The complaint is outside its acceptance window or excluded: decide whether it is accepted "
+            "(paid service, goodwill) or not."
+        )
+    return None
+
+
+def _not_escalated(c, ctx) -> CheckResult:
+    if c.escalated_to_qa:
+        return "escalated_to_qa", _("The complaint is escalated to QA; QA handles it.")
+    return None
+
+
+def _accepted_for_handling(c, ctx) -> CheckResult:
+    if c.acceptance_decision == AcceptanceDecision.NOT_ACCEPTED:
+        return "acceptance_decision", _(
+            "The complaint was not accepted: send a written explanation or reject it instead."
+        )
+    return None
+
+
+def _department_instructed(c, ctx) -> CheckResult:
+    if not c.responsible_department_id:
+        return "responsible_department", _("QA has not instructed a department yet.")
+    return None
+
+
+def _severe_and_hard_to_find(c, ctx) -> CheckResult:
+    if c.severity != Severity.SEVERE or not c.cause_hard_to_find:
+        return "severity", _(
+            "An initial analysis report is for severe complaints whose cause is hard to find (004 §6.3)."
+        )
+    return None
+
+
+def _initial_report_submitted(c, ctx) -> CheckResult:
+    if not c.initial_report_submitted_at:
+        return "initial_report", _("QA has not submitted an initial analysis report.")
+    if c.initial_report_approved_at:
+        return "initial_report", _("The initial analysis report is already approved.")
+    return None
+
+
+def _meeting_held_if_major(c, ctx) -> CheckResult:
+    if c.escalated_to_qa and c.severity in (Severity.MAJOR, Severity.SEVERE) and not c.meetings.exists():
+        return "meeting", _(
+            "A major quality problem needs an ad-hoc meeting of QA, engineering, production and others "
+            "before a remedy is proposed (000 §4.1.3)."
+        )
+    return None
+
+
+def _initial_report_approved_if_needed(c, ctx) -> CheckResult:
+    if c.severity == Severity.SEVERE and c.cause_hard_to_find and not c.initial_report_approved_at:
+        return "initial_report", _(
+            "The general manager must approve the initial analysis report first (004 §6.3)."
+        )
+    return None
+
+
+def _mis_order_returns_approved(c, ctx) -> CheckResult:
+    pending = c.dispositions.filter(
+        kind=DispositionKind.RETURN, mis_order=True, regional_manager_approved_at__isnull=True
+    ).exists()
+    if pending:
+        return "dispositions", _("A return for a customer mis-order needs the regional manager's approval (004 §6.6).")
+    return None
+
+
+def _no_verification_needed(c, ctx) -> CheckResult:
+    if c.severity == Severity.SEVERE:
+        return "status", _(
+            "A severe complaint is closed only after verification on later shipments (004 §5.2(3))."
+        )
+    return None
+
+
+def _verified_on_later_shipments(c, ctx) -> CheckResult:
+    if c.severity != Severity.SEVERE:
+        return None
+    from .selectors import later_shipment_count
+
+    needed = ctx.settings.verification_shipments
+    have = later_shipment_count(c)
+    if have < needed:
+        return "verification", _(
+            "Verification needs %(needed)s later shipments to the customer after the remedy; there are %(have)s."
+        ) % {"needed": needed, "have": have}
+    return None
+
+
+def _responsibility_set(c, ctx) -> CheckResult:
+    if not c.responsibility:
+        return "responsibility", _("Set the responsibility before closing.")
+    return None
+
+
+def _not_our_responsibility(c, ctx) -> CheckResult:
+    if c.responsibility in ("", Responsibility.OURS):
+        return "responsibility", _("A written explanation is for complaints that are not our responsibility.")
+    return None
+
+
+# Extension point (issue 3 §3): later modules add closing rules, e.g. CAPA's
+# "corrective action verified". Each gets the complaint and the context.
+CLOSE_CHECKS: list[Callable[[Any, CheckContext], CheckResult]] = []
+
+
+def register_close_check(func: Callable[[Any, CheckContext], CheckResult]) -> Callable:
+    if func not in CLOSE_CHECKS:
+        CLOSE_CHECKS.append(func)
+    return func
+
+
+def can_close_checks(c, ctx) -> CheckResult:
+    """Run every registered closing rule; the first failure refuses."""
+    for check in CLOSE_CHECKS:
+        result = check(c, ctx)
+        if result is not None:
+            return result
+    return None
+
+
+CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
+    "acceptance_decided": _acceptance_decided,
+    "not_escalated": _not_escalated,
+    "accepted_for_handling": _accepted_for_handling,
+    "department_instructed": _department_instructed,
+    "severe_and_hard_to_find": _severe_and_hard_to_find,
+    "initial_report_submitted": _initial_report_submitted,
+    "meeting_held_if_major": _meeting_held_if_major,
+    "initial_report_approved_if_needed": _initial_report_approved_if_needed,
+    "mis_order_returns_approved": _mis_order_returns_approved,
+    "no_verification_needed": _no_verification_needed,
+    "verified_on_later_shipments": _verified_on_later_shipments,
+    "responsibility_set": _responsibility_set,
+    "not_our_responsibility": _not_our_responsibility,
+    "can_close": can_close_checks,
+}
+
+for _row in ROWS:
+    for _check in _row.checks:
+        if _check not in CHECKS:
+            raise RuntimeError(f"unknown check {_check} in {_row.action}")
