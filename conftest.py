@@ -22,6 +22,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def english():
+    """Read service-level messages in their source language (pages are tested in zh-Hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def company_a(db):
     return CompanyFactory(code="A", name="苏州甲机械有限公司", short_name="甲机械")
 

@@ -73,7 +73,12 @@ def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, lis
             continue
         if before is None and new in (None, ""):
             continue
-        changes[field.name] = [_display(field, old), _display(field, new)]
+        if field.is_relation and new is not None and field.is_cached(instance):
+            # The related object is already in memory (forms and imports set it): no query.
+            new_display = f"{_plain(getattr(instance, field.name))} (#{new})"
+        else:
+            new_display = _display(field, new)
+        changes[field.name] = [_display(field, old), new_display]
     return changes
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -304,6 +305,7 @@ def _validated_rows(resource, actor, company_id, columns, raw_rows):
     key_fields = [model.get_field(k) for k in resource.natural_key]
     first = key_fields[0]
     seen: dict[tuple, int] = {}
+    lookups: dict = {}
     for start in range(0, len(rows), IMPORT_CHUNK):
         chunk = rows[start:start + IMPORT_CHUNK]
         first_values = sorted({_key_part(row.get(first.name)) for _n, row, _e in chunk} - {""})
@@ -320,7 +322,7 @@ def _validated_rows(resource, actor, company_id, columns, raw_rows):
                 yield number, None, row_errors
                 continue
             seen[key] = number
-            form = _row_form(resource, actor, company_id, existing.get(key), row)
+            form = _row_form(resource, actor, company_id, existing.get(key), row, lookups)
             if not form.is_valid():
                 # A code or choice the file got wrong is already reported; the form would only add "required".
                 reported = {e["field"] for e in row_errors}
@@ -335,7 +337,22 @@ def _validated_rows(resource, actor, company_id, columns, raw_rows):
             yield number, form, row_errors
 
 
-def _row_form(resource, actor, company_id: int, instance, row: dict[str, Any]):
+def _memoized(field, lookups: dict) -> None:
+    """Resolve a related record once per import, not once per row (the same few customers recur)."""
+    resolve = field.to_python
+
+    def to_python(value):
+        if isinstance(value, list | dict):
+            return resolve(value)
+        key = (field.queryset.model, str(value))
+        if key not in lookups:
+            lookups[key] = resolve(value)  # a refused value raises and is not kept
+        return lookups[key]
+
+    field.to_python = to_python
+
+
+def _row_form(resource, actor, company_id: int, instance, row: dict[str, Any], lookups: dict | None = None):
     """The page's form, bound to the record's current values overlaid with the row's cells."""
     data = model_to_dict(instance) if instance is not None else {}
     data = {k: ("" if v is None else v) for k, v in data.items()}
@@ -347,7 +364,12 @@ def _row_form(resource, actor, company_id: int, instance, row: dict[str, Any]):
                 data[name] = model_field.get_default()
     data.update(row)
     data["company"] = company_id
-    return resource.form_class(data=data, instance=instance, user=actor)
+    form = resource.form_class(data=data, instance=instance, user=actor)
+    if lookups is not None:
+        for field in form.fields.values():
+            if isinstance(field, ModelChoiceField):
+                _memoized(field, lookups)
+    return form
 
 
 def error_report(job: ImportJob) -> tuple[Any, str]:

@@ -8,6 +8,7 @@ all read the same declaration, so a rule lives in one place.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -167,6 +169,11 @@ def detail_view(request, resource: Resource, pk: int):
             value = getattr(obj, f"get_{model_field.name}_display")()
         else:
             value = getattr(obj, model_field.name)
+        if isinstance(value, datetime.datetime):
+            # Shown in the company's local time, to the second, not as a raw UTC timestamp.
+            value = f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+        elif isinstance(value, datetime.date):
+            value = f"{value:%Y-%m-%d}"
         fields.append((model_field.verbose_name, value))
     context = {
         "resource": resource,
@@ -264,8 +271,12 @@ def import_view(request, resource: Resource):
             job = import_xlsx(resource, actor=request.user, upload=upload, company_id=chosen)
         except ImportError_ as exc:
             error = str(exc)
+    from .models import ImportJob
+
+    recent = ImportJob.objects.filter(resource=resource.name, created_by=request.user).order_by("-created_at")[:10]
     return render(request, "core/resource_import.html", {
         "resource": resource, "job": job, "error": error, "companies": companies, "chosen": chosen,
+        "recent": list(recent),
     })
 
 

@@ -92,6 +92,7 @@ def test_reimporting_a_year_replaces_its_days(admin_user):
     assert StatutoryDay.objects.filter(date__year=2025).count() > 30  # other years untouched
 
 
+@pytest.mark.usefixtures("english")
 def test_every_bad_row_is_reported_and_nothing_is_saved(admin_user):
     before = list(StatutoryDay.objects.filter(date__year=2026).values_list("date", "is_working", "name"))
     text = "\n".join([
@@ -135,6 +136,7 @@ def test_a_file_mixing_years_without_a_year_reports_the_minority_rows(admin_user
     (SimpleUploadedFile("2027.csv", b"date,type,name\n\n"), "no calendar rows"),
     (SimpleUploadedFile("2027.csv", b"2027-01-01,holiday,x\n" * 500), "more than"),
 ])
+@pytest.mark.usefixtures("english")
 def test_unusable_files_are_refused_with_the_reason(admin_user, upload, reason):
     result = cal.statutory_year_import(actor=admin_user, upload=upload, year=2027)
     assert not result.ok

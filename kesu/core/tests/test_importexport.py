@@ -222,6 +222,7 @@ def test_the_import_page_shows_the_outcome_and_the_report_link(login, salesperso
     assert 'id="import-report"' in body
     body = client.post(reverse("customers:customer_import"), {"file": xlsx(CUSTOMERS)}).content.decode()
     assert 'id="import-result"' in body and Customer.objects.count() == 2
+    assert body.count("data.xlsx") == 2  # both attempts are listed as recent imports
 
 
 def test_a_qa_engineer_may_not_import_customers(login, qa_engineer):

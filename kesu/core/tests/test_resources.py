@@ -394,3 +394,21 @@ def test_pages_follow_the_role_grants(login, make_user, company_a, resource, rol
         allowed = role in GRANTS.get(("customers", resource.opts.model_name, action), set())
         for url in urls:
             assert client.get(url).status_code == (200 if allowed else 403), (action, url)
+
+
+def test_the_openapi_document_names_each_lists_filters(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    names = {p["name"] for p in schema["paths"]["/api/v1/shipments"]["get"]["parameters"]}
+    assert {"q", "customer_code", "part_no", "shipped_from", "shipped_to", "is_split", "limit", "offset"} <= names
+    assert "put" in schema["paths"]["/api/v1/customers/{pk}"]
+
+
+def test_the_api_filters_shipments_by_date_range_and_split_flag(api, salesperson, company_a):
+    import datetime
+
+    ShipmentFactory(customer__company=company_a, delivery_no="FH-IN", ship_date=datetime.date(2026, 5, 2), is_split=True)
+    ShipmentFactory(customer__company=company_a, delivery_no="FH-EARLY", ship_date=datetime.date(2026, 4, 1),
+                    is_split=True)
+    ShipmentFactory(customer__company=company_a, delivery_no="FH-WHOLE", ship_date=datetime.date(2026, 5, 3))
+    items = api(salesperson).get("/api/v1/shipments", shipped_from="2026-05-01", is_split="true").json()["items"]
+    assert [i["delivery_no"] for i in items] == ["FH-IN"]
