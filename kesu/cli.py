@@ -232,7 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_django()
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["kesu manage", *argv[1:]])
+        from kesu.core.context import acting_as
+
+        # Whatever a command changes is recorded in the audit trail as made by a command.
+        with acting_as(None, "command"):
+            execute_from_command_line(["kesu manage", *argv[1:]])
         return 0
     args = build_parser().parse_args(argv)
     handler = {"up": cmd_up, "demo": cmd_demo, "worker": cmd_worker}[args.command]
