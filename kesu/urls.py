@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("kesu.accounts.urls")),
     path("calendar/", include("kesu.core.calendar_urls")),
     path("customers/", include("kesu.customers.urls")),
+    path("complaints/", include("kesu.complaints.urls")),
     path("audit/", include("kesu.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

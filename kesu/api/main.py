@@ -46,6 +46,7 @@ def on_not_found(request, exc):
 
 def _mount() -> None:
     from kesu.accounts.api import router as accounts_router
+    from kesu.complaints.api import router as complaints_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
     from kesu.customers.api import router as customers_router
@@ -53,6 +54,7 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", core_router)
     api.add_router("/", customers_router)
+    api.add_router("/", complaints_router)
     api.add_router("/calendar/", calendar_router)
 
 

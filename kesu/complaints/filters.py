@@ -1,0 +1,62 @@
+"""Filters for the complaint list, shared by the list page and the REST API (conventions: filters.py)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.filters_base import ScopedFilterSet
+
+from .choices import Severity, Status, WarningClass
+from .models import Complaint, Deadline
+from .selectors import complaints_visible_to
+
+
+def overdue_deadline_exists() -> Exists:
+    """An open deadline past due on the row's complaint (one subquery, not one query per row)."""
+    return Exists(Deadline.objects.filter(
+        complaint=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=timezone.now(),
+    ))
+
+
+class ComplaintFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))
+    customer_code = django_filters.CharFilter(field_name="customer__code", lookup_expr="iexact",
+                                              label=_("customer code"))
+    part_no = django_filters.CharFilter(field_name="part__part_no", lookup_expr="iexact", label=_("part number"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
+    warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte",
+                                              label=_("received from"))
+    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte",
+                                            label=_("received to"))
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
+                  "overdue", "received_from", "received_to"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value):
+        if value is None:
+            return queryset
+        condition = overdue_deadline_exists()
+        return queryset.filter(condition if value else ~condition)
+
+
+def search(qs: QuerySet, term: str) -> QuerySet:
+    """``q`` over the complaint number and the description (substring: finds Chinese words too)."""
+    term = (term or "").strip()
+    if not term:
+        return qs
+    return qs.filter(Q(number__icontains=term) | Q(description__icontains=term))
+
+
+def complaints_filtered(user, params) -> tuple[QuerySet, ComplaintFilter]:
+    """The list the user asked for: visible complaints, filtered and searched; pages and API share it."""
+    base = complaints_visible_to(user).annotate(is_overdue=overdue_deadline_exists())
+    filterset = ComplaintFilter(params, queryset=base, user=user)
+    qs = filterset.qs if filterset.is_valid() else base.none()
+    return search(qs, params.get("q", "")), filterset

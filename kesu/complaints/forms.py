@@ -1,0 +1,157 @@
+"""Forms for complaints: the intake / edit form and one small form per workflow action.
+
+The forms only turn what a person (or an API client) typed into values; the
+rules live in ``services`` and ``workflow``, so pages and API refuse alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from kesu.core.forms_base import ScopedModelForm
+from kesu.customers.forms import ContractNumberField, CustomerCodeField, PartNumberField
+
+from .choices import Channel
+from .models import Complaint
+from .services import FORM_FIELDS, UPDATE_FIELDS
+from .workflow import INPUT_LABELS, Transition
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXTAREA = {"rows": 3}
+
+
+class _ComplaintFormBase(ScopedModelForm):
+    """Fields of the Quality Information Feedback form (design §2), choices limited to what the user sees."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "received_at" in self.fields:
+            # Left empty it means "now" (the service fills it in).
+            self.fields["received_at"].required = False
+        for name, field in self.fields.items():
+            # A field left out (an API client, a short form) takes the model's default, as a new record would.
+            if Complaint._meta.get_field(name).has_default():
+                field.required = False
+        if "shipment" in self.fields:
+            # Shipments run into the hundred thousands: the id is typed, never offered in a drop-down.
+            self.fields["shipment"].widget = forms.NumberInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            model_field = Complaint._meta.get_field(name)
+            if model_field.has_default() and cleaned.get(name) in (None, ""):
+                cleaned[name] = model_field.get_default()
+        return cleaned
+
+    def _post_clean(self):
+        # The model's clean() runs in the service, on the complete record, so the
+        # page and the API share one set of rules and messages.
+        pass
+
+    def service_data(self, names=None) -> dict[str, Any]:
+        names = self.fields if names is None else names
+        data = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        if data.get("received_at") is None:
+            data.pop("received_at", None)
+        return data
+
+
+_WIDGETS = {
+    "received_at": DATETIME, "occurred_at": DATETIME, "delivery_date": DATE,
+    "description": forms.Textarea(attrs={"rows": 5}), "customer_request": forms.Textarea(attrs=TEXTAREA),
+    "acceptance_note": forms.Textarea(attrs=TEXTAREA),
+}
+_FIELD_CLASSES = {"customer": CustomerCodeField, "part": PartNumberField, "contract": ContractNumberField}
+
+
+class ComplaintForm(_ComplaintFormBase):
+    """Intake by staff through any channel (issue 3 §1)."""
+
+    class Meta:
+        model = Complaint
+        fields = list(FORM_FIELDS)
+        widgets = _WIDGETS
+        field_classes = _FIELD_CLASSES
+
+
+class ComplaintUpdateForm(_ComplaintFormBase):
+    """Editing the feedback form of an open complaint (the customer stays)."""
+
+    class Meta:
+        model = Complaint
+        fields = list(UPDATE_FIELDS)
+        widgets = _WIDGETS
+        field_classes = _FIELD_CLASSES
+
+
+def _input_field(name: str) -> forms.Field:
+    if name == "channel":
+        return forms.ChoiceField(label=INPUT_LABELS[name], choices=[("", "---------"), *Channel.choices],
+                                 required=False)
+    if name in INPUT_LABELS:
+        return forms.CharField(label=INPUT_LABELS[name], required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    model_field = Complaint._meta.get_field(name)
+    field = model_field.formfield()
+    if isinstance(model_field, models.TextField):
+        field.widget = forms.Textarea(attrs={"rows": 2})
+    field.required = False  # the service says what is missing, in the same words for page and API
+    return field
+
+
+class TransitionForm(forms.Form):
+    """The inputs of one workflow action (its required and optional fields from ``workflow.py``)."""
+
+    def __init__(self, *args, row: Transition, user, **kwargs):
+        kwargs.setdefault("prefix", row.action)
+        super().__init__(*args, **kwargs)
+        self.row = row
+        self.required_names = set(row.required)
+        visible = user.visible_company_ids()
+        for name in (*row.required, *row.optional):
+            field = _input_field(name)
+            if isinstance(field, forms.ModelChoiceField):
+                model = field.queryset.model
+                if hasattr(model.objects, "visible_to"):
+                    field.queryset = model.objects.visible_to(user)
+                elif hasattr(model, "company_id"):
+                    field.queryset = field.queryset.filter(company_id__in=visible)
+            if name in self.required_names:
+                field.label = f"{field.label} *"
+            self.fields[name] = field
+
+    def inputs(self) -> dict[str, Any]:
+        """The values given, empty ones left out (the service then judges what is still missing)."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, "") or (isinstance(value, bool) and name not in self.data_keys()):
+                continue
+            data[name] = value
+        return data
+
+    def data_keys(self) -> set[str]:
+        return {name for name in self.fields if self.add_prefix(name) in self.data}
+
+
+def transition_inputs(*, row: Transition | None, user, data: dict[str, Any]) -> dict[str, Any]:
+    """API payload → service inputs: ids become the visible records they name, other keys pass unchanged.
+
+    Keys the action does not take are handed on as given, so the service
+    refuses them with its own message (the page cannot send them at all).
+    """
+    if row is None:
+        return dict(data)
+    known = {k: v for k, v in data.items() if k in set(row.required) | set(row.optional)}
+    rest = {k: v for k, v in data.items() if k not in known}
+    form = TransitionForm(
+        data={f"{row.action}-{k}": ("" if v is None else v) for k, v in known.items()}, row=row, user=user
+    )
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return {**form.inputs(), **rest}
+
