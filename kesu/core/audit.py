@@ -82,7 +82,9 @@ def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, lis
     return changes
 
 
-def _write(instance: models.Model, action: str, changes: dict[str, list[Any]]) -> None:
+def _entry(model: type[models.Model], *, action: str, object_id: str, object_repr: str,
+           company_id: int | None, changes: dict[str, list[Any]]) -> None:
+    """Append one entry, attributed to the current actor and channel."""
     from django.contrib.contenttypes.models import ContentType
 
     from .models import AuditEntry
@@ -94,12 +96,17 @@ def _write(instance: models.Model, action: str, changes: dict[str, list[Any]]) -
         actor_name=(user.get_username() if user else ""),
         source=actor.source,
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(instance.pk),
-        object_repr=_plain(str(instance))[:200],
-        company_id=getattr(instance, "company_id", None),
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        company_id=company_id,
         changes=changes,
     )
+
+
+def _write(instance: models.Model, action: str, changes: dict[str, list[Any]]) -> None:
+    _entry(type(instance), action=action, object_id=str(instance.pk), object_repr=_plain(str(instance)),
+           company_id=getattr(instance, "company_id", None), changes=changes)
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
@@ -135,20 +142,5 @@ def connect_signals() -> None:
 
 def record_bulk(model: type[models.Model], *, count: int, company_id: int | None, note: str) -> None:
     """One entry for a bulk insert that bypassed per-row signals."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import AuditEntry
-
-    actor = current_actor()
-    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    AuditEntry.objects.create(
-        actor=user,
-        actor_name=(user.get_username() if user else ""),
-        source=actor.source,
-        action="bulk_create",
-        content_type=ContentType.objects.get_for_model(model),
-        object_id="",
-        object_repr=note[:200],
-        company_id=company_id,
-        changes={"count": [None, count]},
-    )
+    _entry(model, action="bulk_create", object_id="", object_repr=note, company_id=company_id,
+           changes={"count": [None, count]})
