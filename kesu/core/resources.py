@@ -292,7 +292,7 @@ def import_report_view(request, resource: Resource, job_id: int):
     return FileResponse(stream, as_attachment=True, filename=filename)
 
 
-def resource_urls(resource: Resource) -> list:
+def urls_for(resource: Resource) -> list:
     """The seven pages of a resource, named ``<name>_list``, ``<name>_detail`` … in the app's namespace."""
     def bind(view):
         wrapped = login_required(lambda request, **kw: view(request, resource, **kw))
@@ -311,7 +311,3 @@ def resource_urls(resource: Resource) -> list:
         path(f"{n}s/<int:pk>/delete/", bind(delete_view), name=f"{n}_delete"),
     ]
 
-
-def urls_for(resource: Resource) -> list:
-    """Alias of :func:`resource_urls`, the name other apps are told to use."""
-    return resource_urls(resource)

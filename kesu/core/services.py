@@ -46,11 +46,6 @@ def record_update(*, actor, form, source: str = "web") -> models.Model:
     return _save(actor=actor, form=form, source=source, creating=False)
 
 
-def record_save(*, actor, form, source: str = "web") -> models.Model:
-    """Create or update, whichever the form's instance needs (for callers that handle both alike)."""
-    return _save(actor=actor, form=form, source=source, creating=form.instance.pk is None)
-
-
 def record_delete(*, actor, instance: models.Model, source: str = "web") -> None:
     """Delete a record; refused with a clear message when other records still use it."""
     _check_company(actor, instance)
