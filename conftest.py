@@ -114,6 +114,10 @@ def api(client, api_token):
         def post(self, path, data=None):
             return client.post(path, data or {}, content_type="application/json", headers=self.headers)
 
+        def upload(self, path, data):
+            """A multipart POST (files as values)."""
+            return client.post(path, data, headers=self.headers)
+
         def put(self, path, data=None):
             return client.put(path, data or {}, content_type="application/json", headers=self.headers)
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kesu.accounts",
     "kesu.customers",
     "kesu.complaints",
+    "kesu.notifications",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kesu.core.context_processors.kesu",
+                "kesu.notifications.context_processors.unread",
             ],
         },
     },
@@ -174,6 +176,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KESU_IMPORT_MAX_BYTES = int(os.environ.get("KESU_IMPORT_MAX_MB", "20")) * 1024 * 1024
 KESU_IMPORT_MAX_ROWS = int(os.environ.get("KESU_IMPORT_MAX_ROWS", "100000"))
+# Attachments (photos, PDF, Office files): size of one file and files per upload.
+KESU_ATTACHMENT_MAX_BYTES = int(os.environ.get("KESU_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+KESU_ATTACHMENTS_PER_UPLOAD = int(os.environ.get("KESU_ATTACHMENTS_PER_UPLOAD", "10"))
 
 EMAIL_BACKEND = os.environ.get("KESU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("KESU_EMAIL_HOST", "localhost")
@@ -182,6 +187,8 @@ EMAIL_HOST_USER = os.environ.get("KESU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KESU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KESU_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")
+# Where people reach Kesu: links in e-mail start with it.
+KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -50,11 +50,13 @@ def _mount() -> None:
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
     from kesu.customers.api import router as customers_router
+    from kesu.notifications.api import router as notifications_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", core_router)
     api.add_router("/", customers_router)
     api.add_router("/", complaints_router)
+    api.add_router("/", notifications_router)
     api.add_router("/calendar/", calendar_router)
 
 

@@ -9,26 +9,44 @@ field when the refusal names one.
 
 import datetime
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from ninja import Body, Query, Router, Schema, Status
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
+from ninja import Body, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.orm import create_schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict, create_model
 
-from . import selectors, services
+from . import exports, printouts, selectors, services
 from .filters import ComplaintFilter, complaints_filtered
-from .forms import ComplaintForm, ComplaintUpdateForm, transition_inputs
+from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, transition_inputs
 from .models import Complaint
+from .records import record_submit
 from .services import FORM_FIELDS, UPDATE_FIELDS, TransitionRefused
 from .workflow import TRANSITIONS
 
 router = Router(tags=["complaints"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _OUT_FIELDS = ["id", *[f.name for f in Complaint._meta.concrete_fields if not f.primary_key]]
 ComplaintOut = create_schema(Complaint, name="ComplaintOut", fields=_OUT_FIELDS)
+
+
+class ComplaintRowOut(ComplaintOut):  # type: ignore[misc,valid-type]
+    """A list row: the complaint and the state of its earliest open deadline."""
+
+    next_due_at: datetime.datetime | None = None
+    deadline_state: str | None = None
+
+    @staticmethod
+    def resolve_deadline_state(obj) -> str | None:
+        return selectors.row_deadline_state(obj)
 _RELATIONS = {f.name for f in Complaint._meta.concrete_fields if f.is_relation}
 
 
@@ -103,13 +121,68 @@ def _form_errors(form) -> ValidationError:
     })
 
 
-@router.get("/complaints", response=list[ComplaintOut], by_alias=True, summary="List complaints",
+@router.get("/complaints", response=list[ComplaintRowOut], by_alias=True, summary="List complaints",
             operation_id="list_complaints")
 @paginate(LimitOffsetPagination)
 def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
     qs, _filterset = complaints_filtered(request.user, request.GET)
     return qs
+
+
+@router.get("/complaints/export.xlsx", operation_id="export_complaints", response={200: None},
+            summary="The filtered list as an Excel file (same filters as the list)")
+def export_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
+    _require(request.user, "view")
+    qs, _filterset = complaints_filtered(request.user, request.GET)
+    handle, name = exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+                                           gettext("Complaints"), "complaints")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@router.get("/complaints/my-work", response=list[ComplaintRowOut], by_alias=True, operation_id="my_work",
+            summary="Open complaints I (scope=mine) or my department (scope=department) own, overdue first")
+@paginate(LimitOffsetPagination)
+def my_work(request, scope: Literal["mine", "department"] = "mine"):
+    _require(request.user, "view")
+    return selectors.my_work(request.user, scope)
+
+
+class HistoryRowOut(Schema):
+    id: int
+    number: str
+    received_at: datetime.datetime
+    part_id: int | None
+    category_id: int | None
+    defect_location: str
+    defect_nature: str
+    quantity_defective: int | None
+    root_cause: str
+    responsibility: str
+    status: str
+    accepted_remedies: list[str]
+    dispositions: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_accepted_remedies(obj) -> list[str]:
+        return [r.text for r in obj.accepted_remedies]
+
+    @staticmethod
+    def resolve_dispositions(obj) -> list[dict[str, Any]]:
+        return [{"kind": d.kind, "quantity": d.quantity} for d in obj.dispositions.all()]
+
+
+@router.get("/complaints/defect-history", response=list[HistoryRowOut], operation_id="defect_history",
+            summary="The complaint defect history (客诉不良履历表) of a customer and/or a part")
+@paginate(LimitOffsetPagination)
+def defect_history(request, customer_code: str = "", part_no: str = ""):
+    _require(request.user, "view")
+    form = HistoryForm({"customer": customer_code, "part": part_no}, user=request.user)
+    if not form.is_valid():
+        raise ValidationError({{"customer": "customer_code", "part": "part_no"}.get(k, k): v
+                               for k, v in form.errors.items()})
+    return selectors.defect_history(request.user, customer=form.cleaned_data.get("customer"),
+                                    part=form.cleaned_data.get("part"))
 
 
 @router.get("/complaints/{pk}", response=ComplaintOut, by_alias=True, summary="Get one complaint",
@@ -178,9 +251,202 @@ def complaint_timeline(request, pk: int):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     # Every API user is staff: internal notes are included (the customer portal passes include_internal=False).
-    return [
-        {"id": e.pk, "at": e.at, "kind": e.kind, "direction": e.direction, "channel": e.channel,
-         "summary": e.summary, "internal": e.internal, "actor_id": e.actor_id,
-         "actor_name": str(e.actor) if e.actor_id else ""}
-        for e in selectors.timeline_for(complaint, include_internal=True)
-    ]
+    return [_timeline_out(e) for e in selectors.timeline_for(complaint, include_internal=True)]
+
+
+# -- records: communications, notes, files, assignment, meetings, dispositions ---------------------
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CommunicationIn(_Strict):
+    direction: str
+    channel: str
+    summary: str
+    at: datetime.datetime | None = None
+
+
+class NoteIn(_Strict):
+    text: str
+
+
+class AssignIn(_Strict):
+    owner_id: int
+    department_id: int | None = None
+
+
+class MeetingIn(_Strict):
+    held_at: datetime.datetime
+    attendee_ids: list[int]
+    department_ids: list[int]
+    conclusions: str
+    actions: str = ""
+
+
+class DispositionIn(_Strict):
+    kind: str
+    quantity: int
+    mis_order: bool = False
+    note: str = ""
+
+
+class InspectionIn(_Strict):
+    result: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    internal: bool
+    entry_id: int | None
+    uploaded_by_id: int | None
+    uploaded_at: datetime.datetime
+
+
+class MeetingOut(Schema):
+    id: int
+    held_at: datetime.datetime
+    conclusions: str
+    actions: str
+
+
+class DispositionOut(Schema):
+    id: int
+    kind: str
+    quantity: int
+    mis_order: bool
+    note: str
+    regional_manager_approved_by_id: int | None
+    regional_manager_approved_at: datetime.datetime | None
+    incoming_inspection_result: str
+    restocked_at: datetime.datetime | None
+
+
+# JSON names of the record forms' fields (relations travel as ids).
+_RECORD_KEYS = {"owner_id": "owner", "department_id": "department", "attendee_ids": "attendees",
+                "department_ids": "departments"}
+_RECORD_KEYS_BACK = {v: k for k, v in _RECORD_KEYS.items()}
+
+
+def _record(request, pk: int, kind: str, data: dict, files=None, line_id: int | None = None):
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    data = {_RECORD_KEYS.get(k, k): v for k, v in data.items()}
+    if line_id is not None:
+        data["line"] = line_id
+    try:
+        return record_submit(kind, user=request.user, complaint=complaint, data=data, files=files,
+                             source="api", prefixed=False)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError({("line_id" if k == "line" else _RECORD_KEYS_BACK.get(k, k)): v
+                                   for k, v in error.message_dict.items()}) from error
+        raise
+
+
+def _timeline_out(e) -> dict:
+    return {"id": e.pk, "at": e.at, "kind": e.kind, "direction": e.direction, "channel": e.channel,
+            "summary": e.summary, "internal": e.internal, "actor_id": e.actor_id,
+            "actor_name": str(e.actor) if e.actor_id else ""}
+
+
+@router.post("/complaints/{pk}/communications", response={201: TimelineOut}, operation_id="log_communication",
+             summary="Log a call, e-mail, letter or visit with the customer")
+def log_communication(request, pk: int, payload: CommunicationIn):
+    return Status(201, _timeline_out(_record(request, pk, "communication", payload.model_dump(exclude_unset=True))))
+
+
+@router.post("/complaints/{pk}/notes", response={201: TimelineOut}, operation_id="add_note",
+             summary="Add an internal note (never shown to the customer)")
+def add_note(request, pk: int, payload: NoteIn):
+    return Status(201, _timeline_out(_record(request, pk, "note", payload.model_dump())))
+
+
+@router.get("/complaints/{pk}/attachments", response=list[AttachmentOut], operation_id="list_attachments",
+            summary="A complaint's files")
+def list_attachments(request, pk: int):
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    return complaint.attachments.order_by("uploaded_at", "id")
+
+
+@router.post("/complaints/{pk}/attachments", response={201: list[AttachmentOut]}, operation_id="add_attachments",
+             summary="Upload photos, PDF or Office files (multipart, field 'files', repeatable)")
+def add_attachments(request, pk: int, files: list[UploadedFile] = File(...), internal: bool = Form(True),  # noqa: B008
+                    note: str = Form("")):  # noqa: B008
+    data = {"internal": "on" if internal else "", "note": note}
+    return Status(201, _record(request, pk, "attachment", data, files=MultiValueDict({"attachment-files": files})))
+
+
+@router.get("/complaints/{pk}/attachments/{attachment_id}/content", operation_id="download_attachment",
+            response={200: None, 409: ErrorOut}, summary="Download a file (its content hash is checked first)")
+def download_attachment(request, pk: int, attachment_id: int):
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    attachment = get_object_or_404(complaint.attachments, pk=attachment_id)
+    try:
+        handle = services.attachment_open(attachment)
+    except services.AttachmentDamaged:
+        return Status(409, {"detail": [{"loc": ["path", "attachment_id"], "msg": gettext(
+            "The stored file does not match its recorded content hash; it is not served.")}], "code": "damaged"})
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post("/complaints/{pk}/assignment", response=ComplaintOut, by_alias=True, operation_id="assign_complaint",
+             summary="Give the complaint a new owner")
+def assign_complaint(request, pk: int, payload: AssignIn):
+    return _record(request, pk, "assign", payload.model_dump(exclude_none=True))
+
+
+@router.post("/complaints/{pk}/meetings", response={201: MeetingOut}, operation_id="record_meeting",
+             summary="Record an ad-hoc meeting (major quality problem)")
+def record_meeting(request, pk: int, payload: MeetingIn):
+    return Status(201, _record(request, pk, "meeting", payload.model_dump()))
+
+
+@router.get("/complaints/{pk}/dispositions", response=list[DispositionOut], operation_id="list_dispositions",
+            summary="A complaint's disposition lines")
+def list_dispositions(request, pk: int):
+    _require(request.user, "view")
+    return selectors.complaint_get_for_user(request.user, pk).dispositions.order_by("id")
+
+
+@router.post("/complaints/{pk}/dispositions", response={201: DispositionOut}, operation_id="add_disposition",
+             summary="Add a disposition line (return, repair, exchange, …) with its quantity")
+def add_disposition(request, pk: int, payload: DispositionIn):
+    data = payload.model_dump()
+    data["mis_order"] = "on" if data["mis_order"] else ""
+    return Status(201, _record(request, pk, "disposition", data))
+
+
+@router.post("/complaints/{pk}/dispositions/{line_id}/mis-order-approval", response=DispositionOut,
+             operation_id="approve_mis_order_return", summary="Regional manager approves a mis-order return")
+def approve_mis_order_return(request, pk: int, line_id: int):
+    return _record(request, pk, "mis_order_approval", {}, line_id=line_id)
+
+
+@router.post("/complaints/{pk}/dispositions/{line_id}/inspection", response=DispositionOut,
+             operation_id="record_inspection", summary="Record the incoming inspection of returned goods")
+def record_inspection(request, pk: int, line_id: int, payload: InspectionIn):
+    return _record(request, pk, "inspection", payload.model_dump(), line_id=line_id)
+
+
+@router.post("/complaints/{pk}/dispositions/{line_id}/restock", response=DispositionOut,
+             operation_id="restock_return", summary="Put returned goods back in stock")
+def restock_return(request, pk: int, line_id: int):
+    return _record(request, pk, "restock", {}, line_id=line_id)
+
+
+@router.get("/complaints/{pk}/printouts/{kind}.pdf", operation_id="complaint_printout", response={200: None},
+            summary="A form as PDF: kind=feedback (质量信息反馈单) or explanation (书面说明, once written)")
+def complaint_printout(request, pk: int, kind: Literal["feedback", "explanation"]):
+    _require(request.user, "view")
+    return printouts.printout_response(selectors.complaint_get_for_user(request.user, pk), kind)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class ComplaintsConfig(AppConfig):
     name = "kesu.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from .search import ensure_search_index
+
+        post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="complaints_search_index")

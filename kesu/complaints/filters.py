@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.filters_base import ScopedFilterSet
 
-from .choices import Severity, Status, WarningClass
+from .choices import Responsibility, Severity, Status, WarningClass
 from .models import Complaint, Deadline
-from .selectors import complaints_visible_to
+from .search import search_complaints
+from .selectors import complaints_visible_to, with_deadline_state
 
 
 def overdue_deadline_exists() -> Exists:
@@ -28,6 +29,7 @@ class ComplaintFilter(ScopedFilterSet):
     part_no = django_filters.CharFilter(field_name="part__part_no", lookup_expr="iexact", label=_("part number"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
     warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
+    responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("responsibility"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte",
                                               label=_("received from"))
@@ -37,7 +39,7 @@ class ComplaintFilter(ScopedFilterSet):
     class Meta:
         model = Complaint
         fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
-                  "overdue", "received_from", "received_to"]
+                  "department", "responsibility", "overdue", "received_from", "received_to"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:
@@ -46,17 +48,9 @@ class ComplaintFilter(ScopedFilterSet):
         return queryset.filter(condition if value else ~condition)
 
 
-def search(qs: QuerySet, term: str) -> QuerySet:
-    """``q`` over the complaint number and the description (substring: finds Chinese words too)."""
-    term = (term or "").strip()
-    if not term:
-        return qs
-    return qs.filter(Q(number__icontains=term) | Q(description__icontains=term))
-
-
 def complaints_filtered(user, params) -> tuple[QuerySet, ComplaintFilter]:
     """The list the user asked for: visible complaints, filtered and searched; pages and API share it."""
-    base = complaints_visible_to(user).annotate(is_overdue=overdue_deadline_exists())
+    base = with_deadline_state(complaints_visible_to(user))
     filterset = ComplaintFilter(params, queryset=base, user=user)
     qs = filterset.qs if filterset.is_valid() else base.none()
-    return search(qs, params.get("q", "")), filterset
+    return search_complaints(qs, params.get("q", "")), filterset

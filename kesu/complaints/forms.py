@@ -11,9 +11,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kesu.core.forms_base import ScopedModelForm
 from kesu.customers.forms import ContractNumberField, CustomerCodeField, PartNumberField
+from kesu.customers.models import Customer, Part
 
 from .choices import Channel
 from .models import Complaint
@@ -155,3 +157,22 @@ def transition_inputs(*, row: Transition | None, user, data: dict[str, Any]) -> 
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     return {**form.inputs(), **rest}
 
+
+
+class HistoryForm(forms.Form):
+    """Which customer's and/or part's defect history to show (codes typed: lists run into the thousands)."""
+
+    customer = CustomerCodeField(queryset=Customer.objects.all(), label=_("customer code"), required=False)
+    part = PartNumberField(queryset=Part.objects.all(), label=_("part number"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.queryset = field.queryset.model.objects.visible_to(user)
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("customer") and not cleaned.get("part"):
+            raise ValidationError(_("Give a customer code, a part number or both."))
+        return cleaned

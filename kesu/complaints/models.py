@@ -619,3 +619,54 @@ class TimelineEntry(ComplaintChild):
                 errors["internal"] = _("A communication with the customer is not internal.")
             if errors:
                 raise ValidationError(errors)
+
+
+def _attachment_path(instance: ComplaintAttachment, filename: str) -> str:
+    # The stored name is the content hash, never the uploader's file name (no path tricks, no clashes).
+    return f"complaints/{instance.company_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ComplaintAttachment(ComplaintChild):
+    """A photo, PDF or Office file of a complaint or of one timeline entry (issue 3 §1, §5).
+
+    The SHA-256 of the content is kept and checked again on every download,
+    so a file changed on disk behind the system's back is refused, not served.
+    """
+
+    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE,
+                                  related_name="attachments")
+    entry = models.ForeignKey(TimelineEntry, verbose_name=_("timeline entry"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64)
+    internal = models.BooleanField(_("internal"), default=True)
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["complaint", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["complaint", "uploaded_at"], name="attachment_complaint_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintSearchDocument(models.Model):
+    """The searchable text of one complaint in indexed form (see ``search.py``); not audited, derived data."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="search_document")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return str(self.complaint_id)

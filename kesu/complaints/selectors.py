@@ -6,14 +6,24 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kesu.customers.models import Shipment
 
-from .choices import OPEN_STATUSES, DeadlineState
-from .models import OVERRIDABLE_DURATIONS, Complaint, ComplaintSettings, CustomerDeadlineOverride, Deadline
+from .choices import OPEN_STATUSES, CustomerDecision, DeadlineState
+from .models import (
+    OVERRIDABLE_DURATIONS,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintSettings,
+    CustomerDeadlineOverride,
+    Deadline,
+    DispositionLine,
+    RemedyProposal,
+)
 
 LIST_RELATED = ("company", "customer", "part", "category", "owner", "department")
 
@@ -34,7 +44,11 @@ def complaint_get_for_user(user, pk: int) -> Complaint:
 
 def timeline_for(complaint: Complaint, *, include_internal: bool = True) -> QuerySet:
     """The complaint's timeline in order; the customer portal passes include_internal=False."""
-    qs = complaint.timeline.select_related("actor").order_by("at", "id")
+    files = ComplaintAttachment.objects.order_by("uploaded_at", "id")
+    if not include_internal:
+        files = files.filter(internal=False)
+    qs = complaint.timeline.select_related("actor").prefetch_related(Prefetch("attachments", queryset=files))
+    qs = qs.order_by("at", "id")
     return qs if include_internal else qs.filter(internal=False)
 
 
@@ -155,3 +169,74 @@ def repeat_complaints(complaint: Complaint, days: int | None = None) -> QuerySet
 
 def is_repeat_complaint(complaint: Complaint) -> bool:
     return repeat_complaints(complaint).exists()
+
+
+# -- lists: deadline state per row, my work, defect history ---------------------------------
+
+
+def _open_deadlines():
+    return Deadline.objects.filter(complaint=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True)
+
+
+def with_deadline_state(qs: QuerySet[Complaint], now: datetime.datetime | None = None) -> QuerySet[Complaint]:
+    """Each row with its earliest open deadline and whether any is overdue (subqueries, no query per row)."""
+    now = now or timezone.now()
+    earliest = _open_deadlines().order_by("due_at")
+    fraction = ComplaintSettings.objects.filter(company_id=OuterRef("company_id")).values("at_risk_fraction")[:1]
+    return qs.annotate(
+        next_due_at=Subquery(earliest.values("due_at")[:1]),
+        next_started_at=Subquery(earliest.values("started_at")[:1]),
+        risk_fraction=Coalesce(Subquery(fraction), Value(Decimal("0.25"))),
+        is_overdue=Exists(_open_deadlines().filter(due_at__lt=now)),
+    )
+
+
+def row_deadline_state(row: Complaint, now: datetime.datetime | None = None) -> str | None:
+    """due / at_risk / overdue of a row annotated by ``with_deadline_state`` (None: nothing pending)."""
+    if getattr(row, "is_overdue", False):
+        return DeadlineState.OVERDUE
+    if getattr(row, "next_due_at", None) is None:
+        return None
+    probe = Deadline(started_at=row.next_started_at, due_at=row.next_due_at)
+    return deadline_state(probe, now, row.risk_fraction)
+
+
+WORK_SCOPES = ("mine", "department")
+
+
+def my_work(user, scope: str = "mine") -> QuerySet[Complaint]:
+    """Open complaints the user (or the user's department) owns, overdue first, then by the next due date."""
+    qs = complaints_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if scope == "department":
+        qs = qs.filter(department_id=user.department_id) if user.department_id else qs.none()
+    else:
+        qs = qs.filter(owner=user)
+    return with_deadline_state(qs).order_by(F("is_overdue").desc(), F("next_due_at").asc(nulls_last=True),
+                                            "received_at", "id")
+
+
+def defect_history(user, *, customer=None, part=None) -> QuerySet[Complaint]:
+    """The customer's complaint defect history (客诉不良履历表), for one customer and/or one part, oldest first.
+
+    Rows carry what the paper register shows: accepted remedy and disposition lines come prefetched.
+    """
+    qs = complaints_visible_to(user).select_related("responsible_department", "responsible_supplier")
+    condition = Q()
+    if customer is not None:
+        condition &= Q(customer=customer)
+    if part is not None:
+        condition &= Q(part=part)
+    if not condition:
+        return qs.none()
+    accepted = RemedyProposal.objects.filter(customer_decision=CustomerDecision.ACCEPTED).order_by("round")
+    return qs.filter(condition).prefetch_related(
+        Prefetch("remedies", queryset=accepted, to_attr="accepted_remedies"),
+        Prefetch("dispositions", queryset=DispositionLine.objects.order_by("id")),
+    ).order_by("received_at", "id")
+
+
+def defect_history_summary(qs: QuerySet[Complaint]) -> dict:
+    """Totals over a defect history: complaints, defective quantity, by category (one aggregate query each)."""
+    totals = qs.order_by().aggregate(complaints=Count("id"), defective=Sum("quantity_defective"))
+    by_category = list(qs.order_by().values("category__name").annotate(n=Count("id")).order_by("-n"))
+    return {**totals, "by_category": by_category}

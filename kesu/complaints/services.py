@@ -8,9 +8,11 @@ it. Side effects for other modules go out as signals after commit.
 from __future__ import annotations
 
 import calendar as pycalendar
+import contextlib
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from kesu.core.calendar import Deadline as CalendarDeadline
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
+from kesu.core.uploads import check_upload, file_sha256
 
 from . import permissions, signals
 from .choices import (
@@ -45,6 +48,7 @@ from .choices import (
 from .models import (
     AdHocMeeting,
     Complaint,
+    ComplaintAttachment,
     ComplaintCategory,
     Deadline,
     DispositionLine,
@@ -54,6 +58,7 @@ from .models import (
     StatusChange,
     TimelineEntry,
 )
+from .search import search_document_append, search_document_rebuild
 from .selectors import EffectiveSettings, effective_settings, overdue_deadlines, settings_for
 from .workflow import ACTIONS, CHECKS, INPUT_LABELS, TRANSITIONS, CheckContext, Transition
 
@@ -302,10 +307,12 @@ def _cancel(complaint: Complaint, kinds, now: datetime.datetime) -> None:
 
 def _timeline(complaint: Complaint, kind: str, summary: str, *, actor, now, internal: bool = True,
               direction: str = "", channel: str = "") -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         company_id=complaint.company_id, complaint=complaint, kind=kind, summary=summary[:20000],
         internal=internal, direction=direction, channel=channel, actor=_actor_or_none(actor), at=now,
     )
+    search_document_append(complaint, entry.summary)
+    return entry
 
 
 def _first_response(complaint: Complaint, actor, now) -> bool:
@@ -385,6 +392,7 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
         calendar = WorkingCalendar(company)
         for kind in (DeadlineKind.PASS_ON, DeadlineKind.REPLY):
             _schedule(complaint, kind, now, eff, calendar)
+        search_document_rebuild(complaint)
         transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
     return complaint
 
@@ -404,6 +412,7 @@ def complaint_update(*, actor, complaint: Complaint, data: dict[str, Any], expec
         _apply_acceptance(locked)
         locked.version += 1
         locked.save()
+        search_document_rebuild(locked)
     return locked
 
 
@@ -647,11 +656,13 @@ def complaint_assign(*, actor, complaint: Complaint, owner, department=None, sou
         locked.version += 1
         locked.save()
         _timeline(locked, TimelineKind.ASSIGNMENT, _("Assigned to %(owner)s.") % {"owner": owner}, actor=actor, now=now)
+        transaction.on_commit(lambda: signals.complaint_assigned.send(
+            Complaint, complaint=locked, owner=owner, actor=actor))
     return locked
 
 
 def communication_log(*, actor, complaint: Complaint, direction: str, channel: str, summary: str,
-                      at: datetime.datetime | None = None, source: str = "web") -> TimelineEntry:
+                      at: datetime.datetime | None = None, files=(), source: str = "web") -> TimelineEntry:
     """Record a call, e-mail, letter or visit with the customer (issue 3 §5). Outgoing ones stop the reply clock."""
     _require_role(actor, permissions.COMMUNICATE, complaint.company_id)
     errors = {}
@@ -667,22 +678,100 @@ def communication_log(*, actor, complaint: Complaint, direction: str, channel: s
     at = at or now
     if at > now + datetime.timedelta(minutes=5):
         raise ValidationError({"at": _("A communication cannot lie in the future.")})
-    with acting_as(actor, source), transaction.atomic():
+    checked = _check_files(files)
+    with acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored:
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         entry = _timeline(locked, TimelineKind.COMMUNICATION, summary, actor=actor, now=at, internal=False,
                           direction=direction, channel=channel)
         if direction == Direction.OUT and _first_response(locked, actor, at):
             locked.save(update_fields=["first_response_at", "updated_at"])
+        stored += _store_files(locked, checked, entry=entry, internal=False, actor=actor, now=now)
     return entry
 
 
-def note_add(*, actor, complaint: Complaint, text: str, source: str = "web") -> TimelineEntry:
-    """An internal note: never shown to the customer."""
+def note_add(*, actor, complaint: Complaint, text: str, files=(), source: str = "web") -> TimelineEntry:
+    """An internal note, with files if any: never shown to the customer."""
     _require_role(actor, permissions.NOTE, complaint.company_id)
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the note.")})
-    with acting_as(actor, source), transaction.atomic():
-        return _timeline(complaint, TimelineKind.NOTE, text, actor=actor, now=timezone.now(), internal=True)
+    checked = _check_files(files)
+    now = timezone.now()
+    with acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored:
+        entry = _timeline(complaint, TimelineKind.NOTE, text, actor=actor, now=now, internal=True)
+        stored += _store_files(complaint, checked, entry=entry, internal=True, actor=actor, now=now)
+    return entry
+
+
+# -- attachments -----------------------------------------------------------------------------
+
+
+def _check_files(files) -> list:
+    """Every file checked before anything is written: one bad file refuses them all, naming it."""
+    files = list(files or ())
+    limit = settings.KESU_ATTACHMENTS_PER_UPLOAD
+    if len(files) > limit:
+        raise ValidationError({"files": _("At most %(limit)s files at a time.") % {"limit": limit}})
+    return [(f, check_upload(f, field="files")) for f in files]
+
+
+def _store_files(complaint: Complaint, checked, *, entry, internal: bool, actor, now) -> list:
+    rows = []
+    for file, info in checked:
+        row = ComplaintAttachment(
+            company_id=complaint.company_id, complaint=complaint, entry=entry, name=info.name,
+            content_type=info.content_type, size=info.size, sha256=info.sha256, internal=internal,
+            uploaded_by=_actor_or_none(actor), uploaded_at=now,
+        )
+        row.file.save(info.sha256, file, save=False)
+        row.save()
+        rows.append(row)
+    return rows
+
+
+@contextlib.contextmanager
+def _stored_on_failure_removed():
+    """Files written inside a transaction that then fails are deleted again (nothing half-saved)."""
+    stored: list[ComplaintAttachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for row in stored:
+            row.file.delete(save=False)  # each upload has its own stored file (the storage never overwrites)
+        raise
+
+
+def attachment_add(*, actor, complaint: Complaint, files, internal: bool = True, note: str = "",
+                   source: str = "web") -> list[ComplaintAttachment]:
+    """Attach photos, PDFs or Office files to a complaint (issue 3 §1); shown on the timeline."""
+    _require_role(actor, permissions.NOTE, complaint.company_id)
+    checked = _check_files(files)
+    if not checked:
+        raise ValidationError({"files": _("Choose at least one file.")})
+    now = timezone.now()
+    with acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored:
+        names = "、".join(info.name for _file, info in checked)
+        summary = _("Attached: %(names)s") % {"names": names}
+        if note.strip():
+            summary = f"{summary}\n{note.strip()}"
+        entry = _timeline(complaint, TimelineKind.NOTE, summary, actor=actor, now=now, internal=internal)
+        stored += _store_files(complaint, checked, entry=entry, internal=internal, actor=actor, now=now)
+    return stored
+
+
+class AttachmentDamaged(Exception):
+    """The stored file no longer has the content hash recorded at upload: it is not served."""
+
+
+def attachment_open(attachment: ComplaintAttachment):
+    """The attachment's file, opened, after checking its content hash against the recorded one."""
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise AttachmentDamaged(attachment.name) from error
+    if file_sha256(handle) != attachment.sha256:
+        handle.close()
+        raise AttachmentDamaged(attachment.name)
+    return handle
 
 
 def meeting_record(*, actor, complaint: Complaint, held_at: datetime.datetime, attendees, departments,

@@ -13,3 +13,5 @@ complaint_transitioned = Signal()
 complaint_escalated = Signal()
 # complaint, warning_class — A and B go to the leadership group at once (seed 001)
 early_warning_raised = Signal()
+# complaint, owner, actor
+complaint_assigned = Signal()

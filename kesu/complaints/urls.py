@@ -8,7 +8,12 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_create, name="create"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("history/", views.defect_history, name="history"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/edit/", views.complaint_edit, name="edit"),
     path("<int:pk>/actions/<slug:action>/", views.complaint_transition, name="transition"),
+    path("<int:pk>/records/<slug:kind>/", views.complaint_record, name="record"),
+    path("<int:pk>/print/<slug:kind>.pdf", views.complaint_printout, name="printout"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
 ]

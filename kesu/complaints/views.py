@@ -11,21 +11,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kesu.core.selectors import audit_entries_for
 
-from . import selectors, services
+from . import exports, printouts, selectors, services
 from .filters import complaints_filtered
-from .forms import ComplaintForm, ComplaintUpdateForm, TransitionForm
+from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, TransitionForm
 from .models import Complaint
-from .services import TransitionRefused
+from .records import RECORDS, available_records, record_form, record_submit
+from .services import AttachmentDamaged, TransitionRefused
 from .workflow import TRANSITIONS, available_actions
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The Quality Information Feedback form's fields as the detail page shows them (design §2, 004 §5.2(1)).
 FEEDBACK_FIELDS = (
@@ -62,13 +66,64 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _rows(page) -> list[tuple[Complaint, str | None]]:
+    now = timezone.now()
+    return [(c, selectors.row_deadline_state(c, now)) for c in page.object_list]
+
+
+def _xlsx_response(handle, filename: str) -> FileResponse:
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
 @login_required
 def complaint_list(request):
     _require(request.user, "view")
     qs, filterset = complaints_filtered(request.user, request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+                                                        _("Complaints"), "complaints"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["format"] = "xlsx"
     return render(request, "complaints/complaint_list.html", {
-        "filterset": filterset, "page": page, "can_add": request.user.has_perm("complaints.add_complaint"),
+        "filterset": filterset, "page": page, "rows": _rows(page), "export_query": export_query.urlencode(),
+        "can_add": request.user.has_perm("complaints.add_complaint"),
+    })
+
+
+@login_required
+def my_work(request):
+    """Open complaints I own, or my department owns, overdue first (issue 3 §7)."""
+    _require(request.user, "view")
+    scope = request.GET.get("scope") if request.GET.get("scope") in selectors.WORK_SCOPES else "mine"
+    qs = selectors.my_work(request.user, scope)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+                                                        _("My work"), "my-work"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "complaints/my_work.html", {"page": page, "rows": _rows(page), "scope": scope})
+
+
+@login_required
+def defect_history(request):
+    """The customer's complaint defect history (客诉不良履历表) by customer and/or part."""
+    _require(request.user, "view")
+    form = HistoryForm(request.GET or None, user=request.user)
+    qs = Complaint.objects.none()
+    if form.is_valid():
+        qs = selectors.defect_history(request.user, customer=form.cleaned_data.get("customer"),
+                                      part=form.cleaned_data.get("part"))
+        if request.GET.get("format") == "xlsx":
+            return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.HISTORY_COLUMNS,
+                                                            _("Complaint defect history"), "defect-history"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query["format"] = "xlsx"
+    return render(request, "complaints/defect_history.html", {
+        "form": form, "page": page, "export_query": export_query.urlencode(),
+        "summary": selectors.defect_history_summary(qs) if form.is_valid() else None,
     })
 
 
@@ -110,6 +165,11 @@ def complaint_detail(request, pk: int):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     actions = [(row, TransitionForm(row=row, user=request.user)) for row in available_actions(complaint, request.user)]
+    dispositions = list(complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"))
+    records = [
+        (kind, record, record_form(kind, complaint=complaint, user=request.user))
+        for kind, record in available_records(complaint, request.user, has_lines=bool(dispositions))
+    ]
     return render(request, "complaints/complaint_detail.html", {
         "complaint": complaint,
         "feedback": _shown(complaint, FEEDBACK_FIELDS),
@@ -117,8 +177,10 @@ def complaint_detail(request, pk: int):
         "deadlines": selectors.complaint_deadlines(complaint),
         "timeline": selectors.timeline_for(complaint),
         "remedies": complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"),
-        "dispositions": complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"),
+        "dispositions": dispositions,
         "actions": actions,
+        "records": records,
+        "attachments": complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"),
         "audit_entries": audit_entries_for(complaint),
         "can_change": request.user.has_perm("complaints.change_complaint") and complaint.is_open,
     })
@@ -155,3 +217,59 @@ def complaint_transition(request, pk: int, action: str):
         messages.success(request, _("Done: %(action)s. The complaint is now “%(status)s”.") % {
             "action": row.label if row else action, "status": complaint.get_status_display()})
     return redirect(detail)
+
+
+def _field_messages(request, error: ValidationError, form_class) -> None:
+    """A refusal as page messages, each naming its field in the user's language."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    for field, errors in error.message_dict.items():
+        form_field = form_class.base_fields.get(field)
+        label = form_field.label if form_field is not None else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@login_required
+@require_POST
+def complaint_record(request, pk: int, kind: str):
+    """Add a communication, note, files, assignment, meeting or disposition record from the detail page."""
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    record = RECORDS.get(kind)
+    if record is None:
+        raise Http404
+    try:
+        record_submit(kind, user=request.user, complaint=complaint, data=request.POST, files=request.FILES)
+    except ValidationError as error:
+        _field_messages(request, error, record.form)
+    else:
+        messages.success(request, record.done)
+    return redirect(reverse("complaints:detail", args=[complaint.pk]) + f"#record-{kind}")
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Serve an attachment after checking its content hash; images and PDFs open in the browser."""
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
+    try:
+        handle = services.attachment_open(attachment)
+    except AttachmentDamaged:
+        messages.error(request, _("The stored file “%(name)s” does not match its recorded content hash; "
+                                  "it is not served. Tell your administrator.") % {"name": attachment.name})
+        return redirect("complaints:detail", complaint.pk)
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    response = FileResponse(handle, as_attachment=not inline, filename=attachment.name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox"
+    return response
+
+
+@login_required
+def complaint_printout(request, pk: int, kind: str):
+    _require(request.user, "view")
+    return printouts.printout_response(selectors.complaint_get_for_user(request.user, pk), kind)

@@ -47,18 +47,39 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def export_xlsx(resource, queryset) -> tuple[Any, str]:
-    """Write the queryset to an xlsx file on disk and return it open for streaming."""
+def write_xlsx(title: str, header: list[str], rows) -> Any:
+    """Write one sheet (header, then ``rows`` as they come) to a temporary xlsx file, returned open at 0.
+
+    openpyxl's write-only mode keeps memory flat however many rows there are.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(resource.opts.verbose_name_plural))
-    sheet.append([resource.column_label(c) for c in resource.columns])
-    for obj in queryset.iterator(chunk_size=2000):
-        sheet.append([_cell(resource.column_value(obj, c)) for c in resource.columns])
+    # Sheet titles may not hold []:*?/\ and are at most 31 characters.
+    sheet = workbook.create_sheet("".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet")
+    sheet.append([str(h) for h in header])
+
+    def text_safe(value: Any) -> Any:
+        # A text starting with "=" would become a live formula in the user's Excel: keep it text.
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    for row in rows:
+        sheet.append([text_safe(_cell(value)) for value in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)
+    return handle
+
+
+def export_xlsx(resource, queryset) -> tuple[Any, str]:
+    """Write the queryset to an xlsx file on disk and return it open for streaming."""
+    rows = ([resource.column_value(obj, c) for c in resource.columns] for obj in queryset.iterator(chunk_size=2000))
+    handle = write_xlsx(resource.opts.verbose_name_plural, [resource.column_label(c) for c in resource.columns], rows)
     return handle, f"{resource.plural}-{timezone.localdate():%Y%m%d}.xlsx"
 
 

@@ -41,7 +41,7 @@ def test_create_names_the_wrong_field(api, salesperson):
 
 
 def test_the_list_takes_the_page_filters_and_search(api, salesperson, complaint):
-    other = create_complaint(salesperson, description="包装破损。")
+    other = create_complaint(salesperson, description="包装破损。", defect_location="包装", defect_nature="破损")
     caller = api(salesperson)
 
     def numbers(**params):

@@ -55,7 +55,7 @@ def test_the_intake_form_shows_field_errors_and_records_nothing(login, salespers
 
 
 def test_list_filters_and_search_find_the_complaint(login, salesperson, complaint, company_a):
-    other = create_complaint(salesperson, description="包装破损，外箱受潮。")
+    other = create_complaint(salesperson, description="包装破损，外箱受潮。", defect_location="外箱", defect_nature="受潮")
     client = login(salesperson)
     url = reverse("complaints:list")
 

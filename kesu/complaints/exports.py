@@ -1,0 +1,63 @@
+"""Excel exports of complaint lists: any filtered list, my work, and the defect history (issue 3 §7, §8).
+
+A column is a label and a function of one row; rows come from selectors that
+join or prefetch what the columns read, and are streamed into the workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.importexport import write_xlsx
+
+from .models import Complaint
+from .selectors import row_deadline_state
+
+Column = tuple[Any, Callable[[Complaint], Any]]
+
+
+def _field(name: str) -> Column:
+    field = Complaint._meta.get_field(name)
+    if field.choices:
+        return field.verbose_name, lambda c: getattr(c, f"get_{name}_display")()
+    if field.is_relation:
+        return field.verbose_name, lambda c: str(getattr(c, name) or "")
+    return field.verbose_name, lambda c: getattr(c, name)
+
+
+_DEADLINE_WORDS = {"overdue": _("Overdue"), "at_risk": _("At risk"), "due": _("Due")}
+
+LIST_COLUMNS: list[Column] = [
+    _field("number"), _field("received_at"), _field("channel"),
+    (_("customer code"), lambda c: c.customer.code), (_("customer"), lambda c: c.customer.name),
+    (_("part number"), lambda c: c.part.part_no if c.part_id else ""),
+    (_("part name"), lambda c: c.part.name if c.part_id else ""),
+    _field("category"), _field("defect_location"), _field("defect_nature"), _field("quantity_shipped"),
+    _field("quantity_defective"), _field("window_status"), _field("severity"), _field("warning_class"),
+    _field("status"), (_("deadline state"), lambda c: str(_DEADLINE_WORDS.get(row_deadline_state(c), ""))),
+    (_("next deadline"), lambda c: getattr(c, "next_due_at", None)),
+    _field("responsibility"), _field("owner"), _field("department"), _field("closed_at"),
+    _field("reopen_count"), _field("description"),
+]
+
+HISTORY_COLUMNS: list[Column] = [
+    _field("received_at"), _field("number"), (_("part number"), lambda c: c.part.part_no if c.part_id else ""),
+    (_("part name"), lambda c: c.part.name if c.part_id else ""), _field("delivery_date"),
+    _field("category"), _field("defect_location"), _field("defect_nature"), _field("quantity_defective"),
+    _field("description"), _field("root_cause"), _field("responsibility"), _field("responsible_department"),
+    _field("responsible_supplier"),
+    (_("remedy accepted"), lambda c: "\n".join(r.text for r in c.accepted_remedies)),
+    (_("disposition"), lambda c: "；".join(f"{d.get_kind_display()} × {d.quantity}" for d in c.dispositions.all())),
+    _field("status"), _field("closed_at"),
+]
+
+
+def complaints_xlsx(rows: Iterable[Complaint], columns: list[Column], title, stem: str) -> tuple[Any, str]:
+    """Stream ``rows`` into an xlsx file; returns (open file, download name)."""
+    handle = write_xlsx(str(title), [str(label) for label, _get in columns],
+                        ([get(row) for _label, get in columns] for row in rows))
+    return handle, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"

@@ -1,0 +1,121 @@
+"""The complaint's paper forms as PDF (issue 3 §8).
+
+- 《质量信息反馈单》 Quality Information Feedback form (seed 000 §4.1.1, 004 §5.2): what the
+  customer reported, the acceptance check, the assessment, responsibility, remedies and
+  disposition, with sign-off boxes.
+- 书面说明 the written explanation to the customer when the problem is not ours (004 §6.5):
+  a letter with the explanation and evidence; internal notes never appear in it.
+
+Labels are the model's own field names in the active language.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.core.printing import PrintForm
+
+from .models import Complaint
+
+FEEDBACK_FIELDS = (
+    "number", "channel", "received_at", "customer", "contact", "contract", "shipment", "part", "delivery_date",
+    "quantity_shipped", "quantity_defective", "defect_location", "defect_nature", "occurred_at",
+    "operated_as_instructed",
+)
+ASSESSMENT_FIELDS = (
+    "category", "window_status", "window_reason", "acceptance_decision", "exclusion", "severity",
+    "safety_or_regulatory_impact", "warning_class", "escalated_to_qa", "responsibility", "responsible_department",
+    "responsible_supplier", "owner", "status",
+)
+
+
+def _local(complaint: Complaint, value):
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return timezone.localtime(value, complaint.company.tz).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def _pairs(complaint: Complaint, names) -> list[tuple[str, object]]:
+    rows = []
+    for name in names:
+        field = Complaint._meta.get_field(name)
+        value = getattr(complaint, f"get_{name}_display")() if field.choices else getattr(complaint, name)
+        if name == "customer":
+            value = f"{value.code} {value.name}"  # the full registered name on a form that leaves the house
+        rows.append((str(field.verbose_name), _local(complaint, value) if value is not None else ""))
+    return rows
+
+
+def _label(name: str) -> str:
+    return str(Complaint._meta.get_field(name).verbose_name)
+
+
+def feedback_form_pdf(complaint: Complaint) -> bytes:
+    """《质量信息反馈单》 of one complaint."""
+    form = PrintForm(company=complaint.company, title_zh="质量信息反馈单",
+                     title=_("Quality Information Feedback"), document_no=complaint.number)
+    form.grid(_pairs(complaint, FEEDBACK_FIELDS), columns=2)
+    form.heading(_label("customer_request"))
+    form.paragraph(complaint.customer_request)
+    form.heading(_label("description"))
+    form.paragraph(complaint.description)
+    form.heading(_("Assessment and responsibility"))
+    form.grid(_pairs(complaint, ASSESSMENT_FIELDS), columns=2)
+    if complaint.root_cause:
+        form.heading(_label("root_cause"))
+        form.paragraph(complaint.root_cause)
+    form.heading(_("Remedy proposals"))
+    form.table(
+        [_("Round"), _("Remedy"), _("Approved"), _("Customer's decision")],
+        [(r.round, r.text, f"{r.approved_by or ''} {_local(complaint, r.approved_at) or ''}".strip(),
+          f"{r.get_customer_decision_display()} {r.decision_reason}".strip())
+         for r in complaint.remedies.select_related("approved_by").order_by("round")],
+        widths=[0.08, 0.5, 0.2, 0.22], empty=_("None yet."),
+    )
+    form.heading(_("Disposition"))
+    form.table(
+        [_("Disposition"), _("Quantity"), _("Customer mis-order"), _("Incoming inspection"), _("Note")],
+        [(d.get_kind_display(), d.quantity, d.mis_order, d.get_incoming_inspection_result_display(), d.note)
+         for d in complaint.dispositions.order_by("id")],
+        widths=[0.18, 0.1, 0.14, 0.16, 0.42], empty=_("None yet."),
+    )
+    form.sign_off([_("Registered by"), _("Sales"), _("Quality assurance"), _("Approved by")])
+    return form.render()
+
+
+def explanation_pdf(complaint: Complaint) -> bytes:
+    """The written explanation to the customer (书面说明): the explanation and evidence only."""
+    form = PrintForm(company=complaint.company, title_zh="书面说明", title=_("Written explanation"),
+                     document_no=complaint.number)
+    contact = f" {complaint.contact.name}" if complaint.contact_id else ""
+    form.paragraph(f"{complaint.customer.name}{contact}：", "letter")
+    form.space()
+    received = timezone.localtime(complaint.received_at, complaint.company.tz).strftime("%Y-%m-%d")
+    form.paragraph(_("Regarding your complaint %(number)s received on %(date)s (%(part)s): "
+                     "we have examined it and explain our findings below.") % {
+        "number": complaint.number, "date": received,
+        "part": complaint.part.name if complaint.part_id else complaint.defect_nature}, "letter")
+    form.heading(_label("explanation"))
+    form.paragraph(complaint.explanation, "letter")
+    form.heading(_label("explanation_evidence"))
+    form.paragraph(complaint.explanation_evidence, "letter")
+    form.space(10)
+    form.paragraph(str(complaint.company.name), "letter")
+    form.paragraph(timezone.localdate(timezone.now(), complaint.company.tz).strftime("%Y-%m-%d"), "letter")
+    form.sign_off([_("Quality assurance"), _("Approved by")])
+    return form.render()
+
+
+PRINTOUTS = {"feedback": (feedback_form_pdf, "feedback"), "explanation": (explanation_pdf, "explanation")}
+
+
+def printout_response(complaint: Complaint, kind: str) -> HttpResponse:
+    """The PDF of one of the complaint's forms; the written explanation exists only once it is written."""
+    if kind not in PRINTOUTS or (kind == "explanation" and not complaint.explanation):
+        raise Http404
+    render_pdf, stem = PRINTOUTS[kind]
+    response = HttpResponse(render_pdf(complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.number}-{stem}.pdf"'
+    return response

@@ -1,0 +1,150 @@
+"""My work, the defect history, deadline states in lists and Excel exports (issue 3 §4, §7, §8)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kesu.accounts.roles import Role
+from kesu.complaints import services
+from kesu.complaints.tests.factories import People, at, bring_to, create_complaint
+from kesu.customers.tests.factories import CustomerFactory, PartFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_my_work_shows_overdue_first_then_by_next_due(login, salesperson):
+    with time_machine.travel(at(2026, 3, 2, 9), tick=False):
+        older = create_complaint(salesperson, description="旧投诉")
+    with time_machine.travel(at(2026, 3, 5, 9), tick=False):
+        newer = create_complaint(salesperson, description="新投诉")
+    with time_machine.travel(at(2026, 3, 5, 10), tick=False):
+        response = login(salesperson).get(reverse("complaints:my_work"))
+        rows = response.context["rows"]
+    assert [c.number for c, _state in rows] == [older.number, newer.number]
+    assert [state for _c, state in rows] == ["overdue", "due"]
+    assert 'class="badge text-bg-danger"' in response.content.decode()
+
+
+def test_my_work_department_scope_shows_colleagues_complaints_but_not_others(login, company_a, salesperson):
+    colleague = People(company_a)[Role.SALESPERSON]
+    colleague.department = salesperson.department
+    colleague.save()
+    theirs = create_complaint(colleague)
+    client = login(salesperson)
+    mine_page = client.get(reverse("complaints:my_work"))
+    department_page = client.get(reverse("complaints:my_work"), {"scope": "department"})
+    assert theirs.number not in mine_page.content.decode()
+    assert theirs.number in department_page.content.decode()
+
+
+def test_closed_complaints_leave_my_work(login, company_a):
+    people = People(company_a)
+    closed = bring_to("closed", people)
+    response = login(people[Role.SALESPERSON]).get(reverse("complaints:my_work"))
+    assert closed.number not in response.content.decode()
+
+
+def test_my_work_api_lists_rows_with_deadline_state(api, salesperson):
+    complaint = create_complaint(salesperson)
+    response = api(salesperson).get("/api/v1/complaints/my-work")
+    assert response.status_code == 200
+    [row] = response.json()["items"]
+    assert row["number"] == complaint.number and row["deadline_state"] in ("due", "at_risk")
+    assert api(salesperson).get("/api/v1/complaints/my-work", scope="everyone").status_code == 422
+
+
+def test_the_filtered_list_exports_to_excel_with_only_the_filtered_rows(login, api, salesperson, company_a):
+    hit = create_complaint(salesperson, customer=CustomerFactory(company=company_a, code="K-EXP"),
+                           description="=HYPERLINK(\"http://evil\")")
+    create_complaint(salesperson)
+    client = login(salesperson)
+    response = client.get(reverse("complaints:list"), {"customer_code": "K-EXP", "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _xlsx_rows(response)
+    assert len(rows) == 2 and hit.number in rows[1]
+    # A description that looks like a formula stays text.
+    assert '=HYPERLINK("http://evil")' in rows[1]
+    api_rows = _xlsx_rows(api(salesperson).get("/api/v1/complaints/export.xlsx", customer_code="K-EXP"))
+    assert api_rows == rows
+
+
+def test_defect_history_per_customer_and_part_with_remedy_and_disposition(login, api, company_a):
+    people = People(company_a)
+    customer = CustomerFactory(company=company_a, code="K-HIST")
+    part = PartFactory(company=company_a, part_no="P-100")
+    other_part = PartFactory(company=company_a, part_no="P-200")
+    done = bring_to("remedy_done", people, customer=customer, part=part, quantity_shipped=100,
+                    quantity_defective=3)
+    services.disposition_add(actor=people[Role.SALESPERSON], complaint=done, kind="exchange", quantity=3)
+    bring_to("received", people, customer=customer, part=other_part)
+    bring_to("received", people, part=part)  # another customer, same part
+    client = login(people[Role.QA])
+    by_customer = client.get(reverse("complaints:history"), {"customer": "K-HIST"})
+    assert by_customer.context["summary"]["complaints"] == 2
+    by_both = client.get(reverse("complaints:history"), {"customer": "K-HIST", "part": "P-100"})
+    text = by_both.content.decode()
+    assert done.number in text and "免费更换 3 台" in text
+    assert by_both.context["summary"] == {"complaints": 1, "defective": 3,
+                                          "by_category": [{"category__name": "外观", "n": 1}]}
+    assert client.get(reverse("complaints:history"), {"part": "P-100"}).context["summary"]["complaints"] == 2
+    rows = _xlsx_rows(client.get(reverse("complaints:history"), {"customer": "K-HIST", "format": "xlsx"}))
+    assert len(rows) == 3
+    api_rows = api(people[Role.QA]).get("/api/v1/complaints/defect-history", customer_code="K-HIST",
+                                         part_no="P-100").json()["items"]
+    assert api_rows[0]["accepted_remedies"] == ["免费更换 3 台"]
+    assert api_rows[0]["dispositions"] == [{"kind": "exchange", "quantity": 3}]
+
+
+def test_defect_history_needs_a_customer_or_part_and_keeps_scope(login, api, salesperson, outsider, company_a):
+    CustomerFactory(company=company_a, code="K-MINE")
+    response = login(salesperson).get(reverse("complaints:history"), {"customer": "", "part": ""})
+    assert response.context["summary"] is None
+    refused = login(outsider).get(reverse("complaints:history"), {"customer": "K-MINE"})
+    assert refused.context["summary"] is None and "K-MINE" in refused.content.decode()
+    assert api(outsider).get("/api/v1/complaints/defect-history", customer_code="K-MINE").status_code == 422
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_work_views_and_history_run_a_fixed_number_of_queries(login, company_a):
+    people = People(company_a)
+    customer = CustomerFactory(company=company_a, code="K-QC")
+    sales = people[Role.SALESPERSON]
+    for _ in range(2):
+        bring_to("remedy_done", people, customer=customer)
+    client = login(sales)
+    counts = [_count(client, reverse("complaints:my_work")),
+              _count(client, reverse("complaints:history"), {"customer": "K-QC"}),
+              _count(client, reverse("complaints:list"))]
+    for _ in range(4):
+        bring_to("remedy_done", people, customer=customer)
+    assert counts == [_count(client, reverse("complaints:my_work")),
+                      _count(client, reverse("complaints:history"), {"customer": "K-QC"}),
+                      _count(client, reverse("complaints:list"))]
+
+
+def test_list_shows_at_risk_before_the_deadline_passes(login, salesperson):
+    with time_machine.travel(at(2026, 3, 2, 9), tick=False):
+        create_complaint(salesperson)
+    # The reply deadline is 24 h; at 80 % of it the row is at risk.
+    with time_machine.travel(at(2026, 3, 2, 9) + datetime.timedelta(hours=20), tick=False):
+        rows = login(salesperson).get(reverse("complaints:list")).context["rows"]
+    assert rows[0][1] == "at_risk"

@@ -1,0 +1,152 @@
+"""Checking uploaded files before anything is stored (issue 3 §1; used by every module's attachments).
+
+A file is accepted when its extension is on the list, its size is within the
+limit and its first bytes match what that extension promises: a script
+renamed to ``.jpg`` or an HTML page renamed to ``.pdf`` is refused, and
+types a browser would run (HTML, SVG, JavaScript) are never on the list.
+The SHA-256 of the content is computed here, kept with the record and
+checked again when the file is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+# extension → (content type, leading-byte signatures; None = plain text)
+KINDS: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+    "bmp": ("image/bmp", (b"BM",)),
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (_OLE,)),
+    "xls": ("application/vnd.ms-excel", (_OLE,)),
+    "ppt": ("application/vnd.ms-powerpoint", (_OLE,)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (_ZIP,)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (_ZIP,)),
+    "txt": ("text/plain", None),
+    "csv": ("text/csv", None),
+}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What is known about an accepted file."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def max_upload_bytes() -> int:
+    return settings.KESU_ATTACHMENT_MAX_BYTES
+
+
+def _refuse(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+def _safe_name(name: str) -> str:
+    # Only the last path component, without control characters: the name is shown, never used as a path.
+    base = PurePath((name or "").replace("\\", "/")).name
+    return "".join(ch for ch in base if ch.isprintable())[:200] or "file"
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            if error.start >= len(head) - 4:
+                return True
+    return False
+
+
+def check_upload(file, *, field: str = "file") -> CheckedUpload:
+    """Accept ``file`` (an UploadedFile) or raise a ValidationError naming ``field`` and saying why."""
+    name = _safe_name(getattr(file, "name", ""))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in KINDS:
+        raise _refuse(field, _("“%(name)s”: files of this type are not accepted. Accepted: %(types)s.") % {
+            "name": name, "types": ", ".join(sorted(KINDS))})
+    size = file.size
+    if size == 0:
+        raise _refuse(field, _("“%(name)s” is empty.") % {"name": name})
+    if size > max_upload_bytes():
+        raise _refuse(field, _("“%(name)s” is larger than %(limit)s MB.") % {
+            "name": name, "limit": max_upload_bytes() // (1024 * 1024)})
+    content_type, signatures = KINDS[extension]
+    file.seek(0)
+    head = file.read(4096)
+    file.seek(0)
+    if signatures is None:
+        matches = _is_text(head)
+    else:
+        matches = any(head.startswith(s) for s in signatures)
+        if matches and extension == "webp":
+            matches = head[8:12] == b"WEBP"
+        if matches and signatures == (_ZIP,):
+            matches = _is_office_zip(file)
+    if not matches:
+        raise _refuse(field, _("“%(name)s” is not really a .%(ext)s file.") % {"name": name, "ext": extension})
+    return CheckedUpload(name=name, content_type=content_type, size=size, sha256=file_sha256(file))
+
+
+def _is_office_zip(file) -> bool:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    finally:
+        file.seek(0)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type=file multiple>``; each is checked by ``check_upload``."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", gettext_lazy("attachments"))
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", ",".join(f".{ext}" for ext in sorted(KINDS)))
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        single = super().clean
+        return [single(f, initial) for f in files]

@@ -1,0 +1,72 @@
+"""The inbox and the notification rules pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import services
+from .choices import Audience
+from .models import Notification
+
+RULE_MANAGERS = ("qa", "gm", "general_office", "admin")
+
+
+@login_required
+def inbox(request):
+    qs = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread") == "1":
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page, "unread_only": request.GET.get("unread") == "1"})
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int | None = None):
+    if pk is not None:
+        get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(user=request.user, pk=pk)
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "notifications:inbox")
+
+
+class RuleForm(forms.Form):
+    audience = forms.MultipleChoiceField(label=gettext_lazy("who is told"), choices=Audience.choices,
+                                         widget=forms.CheckboxSelectMultiple, required=False)
+    send_inbox = forms.BooleanField(label=gettext_lazy("in-app inbox"), required=False)
+    send_email = forms.BooleanField(label=gettext_lazy("e-mail"), required=False)
+    is_active = forms.BooleanField(label=gettext_lazy("active"), required=False)
+
+
+def _may_manage(user) -> bool:
+    return user.is_superuser or user.has_role(*RULE_MANAGERS)
+
+
+@login_required
+def rules(request):
+    if not _may_manage(request.user) or request.user.company is None:
+        raise PermissionDenied
+    items = sorted(services.notification_rules_ensure_defaults(request.user.company), key=lambda r: r.event)
+    forms_by_rule = []
+    for rule in items:
+        form = RuleForm(request.POST if request.POST.get("rule") == str(rule.pk) else None, prefix=f"r{rule.pk}",
+                        initial={"audience": rule.audience, "send_inbox": rule.send_inbox,
+                                 "send_email": rule.send_email, "is_active": rule.is_active})
+        if form.is_bound and form.is_valid():
+            try:
+                services.notification_rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Rule saved: %(event)s.") % {"event": rule.get_event_display()})
+                return redirect("notifications:rules")
+        forms_by_rule.append((rule, form))
+    return render(request, "notifications/rules.html", {"rules": forms_by_rule})
