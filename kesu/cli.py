@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--threads", type=int, default=8, help="Worker threads of the web server (default 8).")
 
     demo = sub.add_parser("demo", help="Generate demo / scale data.")
-    demo.add_argument("--scale", type=int, default=1, help="50·N+10 customers, about 5,000·N shipment lines.")
+    demo.add_argument("--scale", type=int, default=1, help="50·N+10 customers, about 5,000·N shipment lines and 5,000·N complaints.")
     demo.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
     demo.add_argument("--today", type=datetime.date.fromisoformat, default=None, help=argparse.SUPPRESS)
 

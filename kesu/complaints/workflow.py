@@ -198,6 +198,23 @@ INPUT_LABELS: dict[str, Any] = {
 }
 
 
+# Who does a step when the table allows several roles: the everyday person first
+# (the demo and the tests act through this; people may of course differ).
+ROLE_PREFERENCE = (
+    Role.SALESPERSON, Role.QA, Role.SALES_DIRECTOR, Role.REGIONAL_MANAGER, Role.GM, Role.SALES_ASSISTANT,
+    Role.ENGINEERING, Role.AFTER_SALES, Role.PRODUCTION,
+)
+
+
+def preferred_role(row: Transition, complaint) -> str:
+    """The role that usually takes this step for this complaint."""
+    roles = row.allowed_roles(complaint)
+    for role in ROLE_PREFERENCE:
+        if role in roles:
+            return role
+    return sorted(roles)[0]
+
+
 def available_actions(complaint, user) -> list[Transition]:
     """Transitions the user may try now (pages show them as buttons; checks run on submit)."""
     rows = []

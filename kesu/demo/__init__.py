@@ -34,6 +34,7 @@ STEPS: list[str] = [
     "kesu.demo.master_data.create_customers",
     "kesu.demo.master_data.create_parts",
     "kesu.demo.orders.create_contracts_and_shipments",
+    "kesu.demo.complaints.create_complaints",
 ]
 
 DEFAULT_SEED = 2026
@@ -48,8 +49,12 @@ def generate(
     today: datetime.date | None = None,
     password: str | None = None,
     log: Callable[[str], None] | None = None,
+    steps: list[str] | None = None,
 ) -> DemoContext:
-    """Create the demo group and its data in one transaction; refuse if it is already there."""
+    """Create the demo group and its data in one transaction; refuse if it is already there.
+
+    ``steps`` runs only those steps (in that order), e.g. the first ones in tests.
+    """
     from django.db import transaction
 
     from kesu.core.context import acting_as
@@ -62,7 +67,7 @@ def generate(
     # One transaction: an interrupted run leaves nothing behind, so running
     # it again starts clean instead of tripping over half the data.
     with acting_as(None, "command"), transaction.atomic():
-        for path in STEPS:
+        for path in STEPS if steps is None else steps:
             step = import_string(path)
             started = ctx.clock()
             step(ctx)

@@ -1,12 +1,16 @@
-"""REST endpoints for one's own notifications (/api/v1/notifications)."""
+"""REST endpoints for one's own notifications and the company's notification rules (/api/v1/notifications)."""
 
 import datetime
+from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from . import services
+from .choices import Audience, Event
 from .models import Notification
 
 router = Router(tags=["notifications"])
@@ -45,3 +49,43 @@ def read_notification(request, pk: int):
              summary="Mark all my notifications read")
 def read_all_notifications(request):
     return {"marked": services.notification_mark_read(user=request.user)}
+
+
+class RuleOut(Schema):
+    event: str
+    event_label: str
+    audience: list[str]
+    send_inbox: bool
+    send_email: bool
+    is_active: bool
+
+    @staticmethod
+    def resolve_event_label(obj) -> str:
+        return str(obj.get_event_display())
+
+
+class RuleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    audience: list[Literal[tuple(Audience.values)]]  # type: ignore[valid-type]
+    send_inbox: bool
+    send_email: bool
+    is_active: bool = True
+
+
+def _rules(user) -> list:
+    if not services.may_manage_rules(user) or user.company is None:
+        raise PermissionDenied
+    return sorted(services.notification_rules_ensure_defaults(user.company), key=lambda r: r.event)
+
+
+@router.get("/notifications/rules", response=list[RuleOut], operation_id="list_notification_rules",
+            summary="Who my company tells of each event (quality, GM, general office, administrators)")
+def list_rules(request):
+    return _rules(request.user)
+
+
+@router.put("/notifications/rules/{event}", response=RuleOut, operation_id="update_notification_rule",
+            summary="Change who is told of an event, in the inbox and/or by e-mail")
+def update_rule(request, event: Literal[tuple(Event.values)], payload: RuleIn):  # type: ignore[valid-type]
+    rule = next(r for r in _rules(request.user) if r.event == event)
+    return services.notification_rule_update(actor=request.user, rule=rule, source="api", **payload.dict())

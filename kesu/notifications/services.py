@@ -38,14 +38,26 @@ def notification_rules_ensure_defaults(company) -> list[NotificationRule]:
     return list(existing.values())
 
 
+RULE_MANAGERS = ("qa", "gm", "general_office", "admin")
+
+
+def may_manage_rules(user) -> bool:
+    """Quality, the GM, the general office and administrators decide who is told of what."""
+    return bool(user.is_superuser or (user.company_id and user.has_role(*RULE_MANAGERS)))
+
+
 def notification_rule_update(*, actor, rule: NotificationRule, audience: list[str], send_inbox: bool,
-                             send_email: bool, is_active: bool) -> NotificationRule:
+                             send_email: bool, is_active: bool, source: str = "web") -> NotificationRule:
     """Change who is told of an event (audited like every configuration row)."""
+    from django.core.exceptions import PermissionDenied
+
     from kesu.core.context import acting_as
 
+    if not may_manage_rules(actor) or (not actor.is_superuser and rule.company_id != actor.company_id):
+        raise PermissionDenied
     rule.audience, rule.send_inbox, rule.send_email, rule.is_active = list(audience), send_inbox, send_email, is_active
     rule.full_clean()
-    with acting_as(actor, "web"), transaction.atomic():
+    with acting_as(actor, source), transaction.atomic():
         rule.save()
     return rule
 

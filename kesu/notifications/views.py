@@ -16,8 +16,6 @@ from . import services
 from .choices import Audience
 from .models import Notification
 
-RULE_MANAGERS = ("qa", "gm", "general_office", "admin")
-
 
 @login_required
 def inbox(request):
@@ -46,13 +44,9 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(label=gettext_lazy("active"), required=False)
 
 
-def _may_manage(user) -> bool:
-    return user.is_superuser or user.has_role(*RULE_MANAGERS)
-
-
 @login_required
 def rules(request):
-    if not _may_manage(request.user) or request.user.company is None:
+    if not services.may_manage_rules(request.user) or request.user.company is None:
         raise PermissionDenied
     items = sorted(services.notification_rules_ensure_defaults(request.user.company), key=lambda r: r.event)
     forms_by_rule = []

@@ -16,7 +16,7 @@ from kesu.accounts.tests.factories import CompanyFactory, UserFactory
 from kesu.complaints import services
 from kesu.complaints.choices import Channel, Status, WindowKind
 from kesu.complaints.models import Complaint, ComplaintCategory
-from kesu.complaints.workflow import TRANSITIONS
+from kesu.complaints.workflow import TRANSITIONS, preferred_role
 from kesu.customers.tests.factories import CustomerFactory, PartFactory, ShipmentFactory  # noqa: F401
 
 
@@ -32,13 +32,6 @@ class ComplaintCategoryFactory(factory.django.DjangoModelFactory):
     window_value = 3
 
 
-# Roles tried first when the table allows several: the everyday person for the step.
-ROLE_PREFERENCE = [
-    Role.SALESPERSON, Role.QA, Role.SALES_DIRECTOR, Role.REGIONAL_MANAGER, Role.GM, Role.SALES_ASSISTANT,
-    Role.ENGINEERING, Role.AFTER_SALES, Role.PRODUCTION,
-]
-
-
 class People:
     """One user per role in a company, made on first use."""
 
@@ -52,11 +45,7 @@ class People:
         return self._users[role]
 
     def allowed(self, row, complaint):
-        roles = row.allowed_roles(complaint)
-        for role in ROLE_PREFERENCE:
-            if role in roles:
-                return self[role]
-        raise AssertionError(f"no preferred role in {roles}")
+        return self[preferred_role(row, complaint)]
 
     def not_allowed(self, row, complaint):
         roles = row.allowed_roles(complaint)

@@ -17,13 +17,15 @@ from kesu.core.models import AuditEntry
 from kesu.customers.models import Contact, Contract, ContractLine, Customer, Part, Shipment, Supplier
 
 TODAY = datetime.date(2026, 6, 30)
+# The people, customers and deliveries; the complaint step has its own tests (kesu/complaints/tests/test_demo.py).
+BASE_STEPS = [step for step in demo.STEPS if not step.startswith("kesu.demo.complaints")]
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_data():
-    return demo.generate(scale=1, seed=7, today=TODAY)
+    return demo.generate(scale=1, seed=7, today=TODAY, steps=BASE_STEPS)
 
 
 def test_scale_one_gives_sixty_customers_and_about_five_thousand_shipment_lines(demo_data):
@@ -48,7 +50,7 @@ def test_it_builds_a_group_with_two_subsidiaries_and_one_user_per_role_in_each(d
 
 
 def test_demo_users_log_in_with_the_demo_password():
-    demo.generate(scale=1, seed=7, today=TODAY, password="demo-pass-123")
+    demo.generate(scale=1, seed=7, today=TODAY, password="demo-pass-123", steps=BASE_STEPS)
     assert authenticate(username="sales", password="demo-pass-123") is not None
     assert authenticate(username="sz.qa", password="demo-pass-123") is not None
 
@@ -93,7 +95,7 @@ def test_it_writes_one_summary_audit_entry_per_model_and_company_instead_of_one_
 def test_the_same_seed_gives_the_same_data_and_another_seed_different_data():
     def names(seed: int) -> list[str]:
         with transaction.atomic():
-            demo.generate(scale=1, seed=seed, today=TODAY)
+            demo.generate(scale=1, seed=seed, today=TODAY, steps=BASE_STEPS)
             result = list(Customer.objects.order_by("company__code", "code").values_list("name", flat=True))
             transaction.set_rollback(True)
         return result
@@ -103,10 +105,26 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_different_data():
     assert names(12) != first
 
 
+def test_the_same_seed_gives_the_same_complaints():
+    from kesu.complaints.models import Complaint
+
+    def snapshot() -> list[tuple]:
+        with transaction.atomic():
+            demo.generate(scale=1, seed=9, today=TODAY)
+            rows = list(Complaint.objects.order_by("company__code", "number")
+                        .values_list("number", "status", "received_at", "description"))
+            transaction.set_rollback(True)
+        return rows
+
+    first = snapshot()
+    assert len(first) > 4000
+    assert snapshot() == first
+
+
 def test_running_it_again_adds_nothing_and_says_why(demo_data):
     before = Shipment.objects.count()
     with pytest.raises(demo.DemoAlreadyLoaded):
-        demo.generate(scale=1, seed=7, today=TODAY)
+        demo.generate(scale=1, seed=7, today=TODAY, steps=BASE_STEPS)
     with pytest.raises(CommandError, match="already in this database"):
         call_command("demo", scale=1)
     assert Shipment.objects.count() == before
@@ -123,5 +141,6 @@ def test_the_command_prints_counts_and_the_demo_logins(capsys):
     call_command("demo", scale=1, seed=3, today=TODAY)
     out = capsys.readouterr().out
     assert "customers.Customer" in out and "60" in out
+    assert "complaints.Complaint" in out
     assert "kesu-demo-2026" in out
     assert "director" in out and "sz." in out

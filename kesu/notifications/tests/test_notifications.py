@@ -14,6 +14,7 @@ from django.utils import timezone
 from kesu.accounts.roles import Role
 from kesu.complaints import services as complaint_services
 from kesu.complaints.tests.factories import People, bring_to, create_complaint
+from kesu.core.models import AuditEntry
 from kesu.notifications.models import Notification, NotificationRule, OutboxMail
 from kesu.notifications.services import notification_rules_ensure_defaults, outbox_send_pending
 
@@ -163,3 +164,29 @@ def test_a_qa_engineer_changes_who_is_told_and_a_salesperson_may_not(login, qa_e
     assert rule.audience == ["owner", "leadership"] or set(rule.audience) == {"owner", "leadership"}
     assert rule.send_email is False
     assert login(salesperson).get(reverse("notifications:rules")).status_code == 403
+
+
+def test_the_rules_are_read_and_changed_through_the_api_with_the_same_permissions(api, qa_engineer, salesperson,
+                                                                                  outsider):
+    rules = api(qa_engineer).get("/api/v1/notifications/rules")
+    assert rules.status_code == 200
+    events = {r["event"]: r for r in rules.json()}
+    assert events["early_warning"]["audience"] == ["leadership"] and events["early_warning"]["event_label"]
+    changed = api(qa_engineer).put("/api/v1/notifications/rules/early_warning", {
+        "audience": ["leadership", "owner"], "send_inbox": True, "send_email": False})
+    assert changed.status_code == 200, changed.content
+    rule = NotificationRule.objects.get(company=qa_engineer.company, event="early_warning")
+    assert set(rule.audience) == {"leadership", "owner"} and rule.send_email is False
+    assert AuditEntry.objects.filter(content_type__model="notificationrule", object_id=str(rule.pk), source="api",
+                                     actor=qa_engineer).exists()
+    # Refused: an unknown audience, an unknown key, a role that may not, another company's rules untouched.
+    bad = api(qa_engineer).put("/api/v1/notifications/rules/early_warning", {
+        "audience": ["everyone"], "send_inbox": True, "send_email": True})
+    assert bad.status_code == 422 and "audience" in bad.content.decode()
+    extra = api(qa_engineer).put("/api/v1/notifications/rules/early_warning", {
+        "audience": [], "send_inbox": True, "send_email": True, "sms": True})
+    assert extra.status_code == 422 and "sms" in extra.content.decode()
+    assert api(salesperson).get("/api/v1/notifications/rules").status_code == 403
+    assert api(salesperson).put("/api/v1/notifications/rules/early_warning", {
+        "audience": [], "send_inbox": False, "send_email": False}).status_code == 403
+    assert api(outsider).get("/api/v1/notifications/rules").status_code == 403

@@ -13,11 +13,11 @@ from kesu import demo
 class Command(BaseCommand):
     help = (
         "Generate a demo group with customers, parts, contracts and shipments. "
-        "--scale N gives 50·N+10 customers and about 5,000·N shipment lines."
+        "--scale N gives 50·N+10 customers, about 5,000·N shipment lines and 5,000·N complaints."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Size factor (default 1; 200 ≈ 1,000,000 shipment lines).")
+        parser.add_argument("--scale", type=int, default=1, help="Size factor (default 1; 200 ≈ 1,000,000 shipment lines and 1,000,000 complaints).")
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (same seed, same data).")
         parser.add_argument("--today", type=datetime.date.fromisoformat, default=None,
                             help="Date the history ends (YYYY-MM-DD; default today).")

@@ -1,0 +1,193 @@
+"""The complaint itself: the Quality Information Feedback form plus assessment, responsibility and status."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.models import CompanyScopedModel
+from kesu.customers.models import same_company
+
+from ..choices import (
+    AcceptanceDecision,
+    Channel,
+    Exclusion,
+    Responsibility,
+    Severity,
+    Status,
+    WarningClass,
+    WindowStatus,
+    YesNoUnknown,
+)
+from .base import USER, _user_same_company
+from .config import ComplaintCategory
+
+
+class Complaint(CompanyScopedModel):
+    """A customer complaint: the Quality Information Feedback form (质量信息反馈单, 000 §4.1.1, 004 §5.2)."""
+
+    number = models.CharField(_("complaint number"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    contract = models.ForeignKey(
+        "customers.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    shipment = models.ForeignKey(
+        "customers.Shipment", verbose_name=_("shipment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    part = models.ForeignKey(
+        "customers.Part", verbose_name=_("part"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    # The Quality Information Feedback form (design §2, 004 §5.2(1)).
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    quantity_shipped = models.PositiveIntegerField(_("quantity shipped"), null=True, blank=True)
+    quantity_defective = models.PositiveIntegerField(_("quantity defective"), null=True, blank=True)
+    defect_location = models.CharField(_("defect location"), max_length=200, blank=True)
+    defect_nature = models.CharField(_("defect nature"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("defect occurred at"), null=True, blank=True)
+    operated_as_instructed = models.CharField(
+        _("operated and maintained as instructed"), max_length=10, choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    customer_request = models.TextField(_("customer's request"), blank=True, max_length=5000)
+    description = models.TextField(_("description"), max_length=20000)
+    # Acceptance check (seed 004 §5.1).
+    category = models.ForeignKey(
+        ComplaintCategory, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    exclusion = models.CharField(_("exclusion"), max_length=20, choices=Exclusion.choices, default=Exclusion.NONE)
+    window_status = models.CharField(
+        _("acceptance window"), max_length=10, choices=WindowStatus.choices, default=WindowStatus.UNKNOWN
+    )
+    window_reason = models.CharField(_("why"), max_length=500, blank=True)
+    window_last_day = models.DateField(_("last day of the window"), null=True, blank=True)
+    acceptance_decision = models.CharField(
+        _("acceptance decision"), max_length=20, choices=AcceptanceDecision.choices, blank=True
+    )
+    acceptance_note = models.TextField(_("acceptance note"), blank=True, max_length=2000)
+    # Initial assessment.
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    safety_or_regulatory_impact = models.BooleanField(_("safety or regulatory impact"), default=False)
+    warning_class = models.CharField(_("early-warning class"), max_length=10, choices=WarningClass.choices, blank=True)
+    escalated_to_qa = models.BooleanField(_("escalated to QA"), default=False)
+    cause_hard_to_find = models.BooleanField(_("cause hard to find"), default=False)
+    # Investigation and responsibility.
+    responsibility = models.CharField(
+        _("responsibility"), max_length=20, choices=Responsibility.choices, blank=True
+    )
+    responsible_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("responsible department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    responsible_supplier = models.ForeignKey(
+        "customers.Supplier", verbose_name=_("responsible supplier"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="complaints",
+    )
+    needs_corrective_action = models.BooleanField(_("needs corrective action"), default=False)
+    root_cause = models.TextField(_("root cause"), blank=True, max_length=10000)
+    initial_report = models.TextField(_("initial analysis report"), blank=True, max_length=20000)
+    initial_report_submitted_at = models.DateTimeField(_("initial report submitted at"), null=True, blank=True)
+    initial_report_approved_by = models.ForeignKey(
+        USER, verbose_name=_("initial report approved by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    initial_report_approved_at = models.DateTimeField(_("initial report approved at"), null=True, blank=True)
+    explanation = models.TextField(_("written explanation"), blank=True, max_length=20000)
+    explanation_evidence = models.TextField(_("evidence"), blank=True, max_length=10000)
+    # Who and where.
+    owner = models.ForeignKey(
+        USER, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    remedy_done_at = models.DateTimeField(_("remedy carried out at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        permissions = [("transition_complaint", _("Can move complaints through their workflow"))]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="complaint_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_shipped__gte=0) | models.Q(quantity_shipped__isnull=True),
+                name="complaint_quantity_shipped_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_defective__gte=0) | models.Q(quantity_defective__isnull=True),
+                name="complaint_quantity_defective_not_negative",
+            ),
+            models.CheckConstraint(condition=~models.Q(number=""), name="complaint_number_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "status"], name="complaint_company_status_idx"),
+            models.Index(fields=["company", "customer"], name="complaint_company_customer_idx"),
+            models.Index(fields=["company", "received_at"], name="complaint_company_received_idx"),
+            models.Index(fields=["owner", "status"], name="complaint_owner_status_idx"),
+            models.Index(fields=["customer", "part", "category", "received_at"], name="complaint_repeat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        same_company(
+            self, "customer", "contact", "contract", "shipment", "part", "category",
+            "responsible_department", "responsible_supplier", "department",
+        )
+        _user_same_company(self, "owner")
+        errors: dict[str, str] = {}
+        customer_id = self.customer_id
+        if customer_id:
+            if self.contact_id and self.contact.customer_id != customer_id:
+                errors["contact"] = _("The contact must be a contact of the complaint's customer.")
+            if self.contract_id and self.contract.customer_id != customer_id:
+                errors["contract"] = _("The contract must be a contract of the complaint's customer.")
+            if self.shipment_id and self.shipment.customer_id != customer_id:
+                errors["shipment"] = _("The shipment must be a shipment to the complaint's customer.")
+        if self.shipment_id and self.part_id and self.shipment.part_id != self.part_id:
+            errors["part"] = _("The part must be the shipment's part.")
+        if (
+            self.quantity_defective is not None and self.quantity_shipped is not None
+            and self.quantity_defective > self.quantity_shipped
+        ):
+            errors["quantity_defective"] = _("More parts cannot be defective than were shipped.")
+        if self.received_at and self.delivery_date and self.delivery_date > self.received_at.date() + datetime.timedelta(days=1):
+            errors["delivery_date"] = _("The delivery date cannot be after the complaint was received.")
+        if self.responsibility == Responsibility.OURS and not self.responsible_department_id:
+            errors["responsible_department"] = _("Name the responsible department when the responsibility is ours.")
+        if self.responsibility == Responsibility.SUPPLIER and not self.responsible_supplier_id:
+            errors["responsible_supplier"] = _("Name the responsible supplier.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        from ..choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES

@@ -1,0 +1,258 @@
+"""Registering a complaint: categories, numbering, the acceptance check, create and update."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kesu.core.calendar import WorkingCalendar
+from kesu.core.context import acting_as
+
+from .. import permissions, signals
+from ..choices import (
+    FINAL_STATUSES,
+    DeadlineKind,
+    Direction,
+    Exclusion,
+    Status,
+    TimelineKind,
+    WindowKind,
+    WindowStatus,
+)
+from ..models import (
+    Complaint,
+    ComplaintCategory,
+    NumberSequence,
+    StatusChange,
+)
+from ..search import search_document_rebuild
+from ..selectors import effective_settings, settings_for
+from .base import _actor_or_none, _require_role, _schedule, _timeline
+
+# -- settings and categories -----------------------------------------------------------
+
+DEFAULT_CATEGORIES = (
+    ("appearance", gettext_lazy("Appearance"), WindowKind.WORKING_DAYS, 3),
+    ("model_quantity", gettext_lazy("Model and quantity"), WindowKind.WORKING_DAYS, 3),
+    ("performance", gettext_lazy("Performance and parameters"), WindowKind.WARRANTY_MONTHS, None),
+)
+
+
+def complaint_categories_ensure_defaults(*, actor=None, company) -> list[ComplaintCategory]:
+    """Create the three categories of seed 004 §5.1 where missing (idempotent)."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    made = []
+    with acting_as(actor, "system"), transaction.atomic(), translation.override(django_settings.LANGUAGE_CODE):
+        for code, name, kind, value in DEFAULT_CATEGORIES:
+            category, _created = ComplaintCategory.objects.get_or_create(
+                company=company, code=code, defaults={"name": str(name), "window_kind": kind, "window_value": value}
+            )
+            made.append(category)
+    return made
+
+
+# -- numbering ------------------------------------------------------------------------
+
+
+def _next_number(company, now: datetime.datetime) -> str:
+    """Take the next number from the company's sequence. Must run inside the creating transaction.
+
+    The sequence row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; on
+    SQLite the IMMEDIATE transaction already holds the one write lock), so
+    concurrent creations queue here and each gets its own number. The number
+    is taken in the same transaction as the complaint: a failed creation rolls
+    the counter back too, so a yearly sequence has no gaps. A number already
+    used (a pattern changed mid-year) is skipped, never reused.
+    """
+    cfg = settings_for(company)
+    pattern = cfg.number_pattern
+    year = now.astimezone(company.tz).year
+    # Without a yearly reset the counter runs on forever under the key 0.
+    seq_year = year if cfg.gap_free_per_year else 0
+    NumberSequence.objects.get_or_create(company=company, year=seq_year)
+    seq = NumberSequence.objects.select_for_update().get(company=company, year=seq_year)
+    for _attempt in range(10000):
+        seq.last_value += 1
+        number = pattern.format(year=year, seq=seq.last_value, company=company.code)
+        if not Complaint.objects.filter(company=company, number=number).exists():
+            break
+    else:  # pragma: no cover - would need 10,000 collisions
+        raise ValidationError({"number": _("No free complaint number could be found; check the number pattern.")})
+    seq.save(update_fields=["last_value", "updated_at"])
+    return number
+
+
+# -- acceptance check -------------------------------------------------------------------
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
+
+
+def acceptance_check(complaint: Complaint, calendar: WorkingCalendar | None = None
+                     ) -> tuple[str, str, datetime.date | None]:
+    """Is the complaint inside its category's acceptance window, and why (seed 004 §5.1)?
+
+    Working-day windows count from the customer's receipt of the goods (the
+    shipment's receipt date, else the delivery date on the form); a window of
+    N working days ends with the N-th working day after receipt, counted as
+    design §11 does (a receipt outside working time counts from the next
+    working day). Warranty windows count months from receipt, else shipping.
+    Returns (window status, reason, last day of the window).
+    """
+    category = complaint.category
+    if complaint.exclusion and complaint.exclusion != Exclusion.NONE:
+        return WindowStatus.EXCLUDED, _("Excluded: %(exclusion)s is not covered (004 §5.1).") % {
+            "exclusion": complaint.get_exclusion_display()}, None
+    if category is None:
+        return WindowStatus.UNKNOWN, _("No category chosen yet."), None
+    if category.window_kind == WindowKind.NONE:
+        return WindowStatus.INSIDE, _("The category “%(category)s” has no acceptance window.") % {
+            "category": category.name}, None
+    company = complaint.company
+    received_on = timezone.localtime(complaint.received_at, company.tz).date()
+    shipment = complaint.shipment
+    receipt = (shipment.receipt_date if shipment else None) or complaint.delivery_date
+    if category.window_kind == WindowKind.WORKING_DAYS:
+        if receipt is None:
+            return WindowStatus.UNKNOWN, _(
+                "The customer's receipt date is unknown: enter the delivery date or link the shipment."), None
+        calendar = calendar or WorkingCalendar(company)
+        start = datetime.datetime.combine(receipt, company.work_start, tzinfo=company.tz)
+        last_day = calendar.add_working_days(start, category.window_value or 0).at.date()
+        params = {"received": received_on.isoformat(), "receipt": receipt.isoformat(), "days": category.window_value,
+                  "last": last_day.isoformat(), "category": category.name}
+        if received_on <= last_day:
+            return WindowStatus.INSIDE, _(
+                "Received on %(received)s, within %(days)s working days of the customer's receipt on %(receipt)s "
+                "(last day %(last)s, %(category)s).") % params, last_day
+        return WindowStatus.OUTSIDE, _(
+            "Received on %(received)s, after the %(days)s working days from the customer's receipt on "
+            "%(receipt)s (last day was %(last)s, %(category)s).") % params, last_day
+    # Warranty months: the category's own length, else the part's warranty (default 12).
+    months = category.window_value or (complaint.part.warranty_months if complaint.part_id else 12)
+    start_day = receipt or (shipment.ship_date if shipment else None)
+    if start_day is None:
+        return WindowStatus.UNKNOWN, _(
+            "The delivery date is unknown: enter it or link the shipment to check the %(months)s-month warranty."
+        ) % {"months": months}, None
+    last_day = _add_months(start_day, months)
+    params = {"received": received_on.isoformat(), "start": start_day.isoformat(), "months": months,
+              "last": last_day.isoformat()}
+    if received_on <= last_day:
+        return WindowStatus.INSIDE, _(
+            "Received on %(received)s, within the %(months)s-month warranty from %(start)s (until %(last)s)."
+        ) % params, last_day
+    return WindowStatus.OUTSIDE, _(
+        "Received on %(received)s, after the %(months)s-month warranty from %(start)s ended on %(last)s."
+    ) % params, last_day
+
+
+def _apply_acceptance(complaint: Complaint) -> None:
+    complaint.window_status, complaint.window_reason, complaint.window_last_day = acceptance_check(complaint)
+    complaint.window_reason = complaint.window_reason[:500]
+
+# -- create and update ------------------------------------------------------------------
+
+FORM_FIELDS = (
+    "channel", "received_at", "customer", "contact", "contract", "shipment", "part", "delivery_date",
+    "quantity_shipped", "quantity_defective", "defect_location", "defect_nature", "occurred_at",
+    "operated_as_instructed", "customer_request", "description", "category", "exclusion", "owner", "department",
+)
+RELATIONS = {"customer", "contact", "contract", "shipment", "part", "category", "owner", "department"}
+UPDATE_FIELDS = tuple(f for f in FORM_FIELDS if f != "customer") + ("acceptance_decision", "acceptance_note")
+
+
+def _assign_fields(complaint: Complaint, data: dict[str, Any], allowed) -> None:
+    names = set(allowed) | {f"{name}_id" for name in allowed if name in RELATIONS}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
+    for name, value in data.items():
+        setattr(complaint, name, value)
+
+
+def _validate(complaint: Complaint, exclude: list[str] | None = None) -> None:
+    try:
+        complaint.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web") -> Complaint:
+    """Register a complaint from any channel (issue 3 §1): number, acceptance check, first deadlines.
+
+    ``data`` holds form fields (relations as objects or ``<name>_id``).
+    ``actor`` None means the system (e.g. portal intake by a customer).
+    """
+    _require_role(actor, permissions.CREATE, company.pk)
+    now = timezone.now()
+    complaint = Complaint(company=company, status=Status.RECEIVED)
+    _assign_fields(complaint, data, FORM_FIELDS)
+    if complaint.received_at is None:
+        complaint.received_at = now
+    if complaint.received_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"received_at": _("A complaint cannot be received in the future.")})
+    if complaint.owner_id is None:
+        customer_owner = complaint.customer.owner if complaint.customer_id else None
+        complaint.owner = customer_owner or _actor_or_none(actor)
+    if complaint.department_id is None and complaint.owner_id:
+        complaint.department_id = complaint.owner.department_id
+    if complaint.part_id is None and complaint.shipment_id:
+        complaint.part_id = complaint.shipment.part_id
+    if complaint.delivery_date is None and complaint.shipment_id:
+        complaint.delivery_date = complaint.shipment.receipt_date or complaint.shipment.ship_date
+    if complaint.quantity_shipped is None and complaint.shipment_id:
+        complaint.quantity_shipped = complaint.shipment.quantity
+    complaint.created_by = _actor_or_none(actor)
+    _validate(complaint, exclude=["number"])
+    _apply_acceptance(complaint)
+    with acting_as(actor, source), transaction.atomic():
+        complaint.number = _next_number(company, now)
+        complaint.save()
+        StatusChange.objects.create(
+            company=company, complaint=complaint, action="create", old_status="", new_status=Status.RECEIVED,
+            actor=_actor_or_none(actor), at=now,
+        )
+        _timeline(complaint, TimelineKind.COMMUNICATION, complaint.description, actor=actor, now=now,
+                  internal=False, direction=Direction.IN, channel=complaint.channel)
+        eff = effective_settings(company, complaint.customer)
+        calendar = WorkingCalendar(company)
+        for kind in (DeadlineKind.PASS_ON, DeadlineKind.REPLY):
+            _schedule(complaint, kind, now, eff, calendar)
+        search_document_rebuild(complaint)
+        transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
+    return complaint
+
+
+def complaint_update(*, actor, complaint: Complaint, data: dict[str, Any], expected_version: int | None = None,
+                     source: str = "web") -> Complaint:
+    """Edit the feedback form of an open complaint; the acceptance check is computed again."""
+    _require_role(actor, permissions.EDIT, complaint.company_id)
+    with acting_as(actor, source), transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status in FINAL_STATUSES:
+            raise ValidationError({"status": _("A closed, rejected or cancelled complaint cannot be edited.")})
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError({"version": _("Someone else changed this complaint meanwhile; reload it.")})
+        _assign_fields(locked, data, UPDATE_FIELDS)
+        _validate(locked, exclude=["number"])
+        _apply_acceptance(locked)
+        locked.version += 1
+        locked.save()
+        search_document_rebuild(locked)
+    return locked
+
+
+# -- transitions ---------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Demo complaints (issue 3 §10): every state, real paths, numbers that continue, search that finds them."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+
+from kesu import demo
+from kesu.accounts.models import Company, User
+from kesu.complaints import services
+from kesu.complaints.choices import Status
+from kesu.complaints.models import (
+    Complaint,
+    ComplaintSearchDocument,
+    Deadline,
+    Escalation,
+    RemedyProposal,
+    StatusChange,
+    TimelineEntry,
+)
+from kesu.complaints.search import search_complaints
+from kesu.complaints.workflow import TRANSITIONS
+from kesu.core.models import AuditEntry
+from kesu.customers.models import Shipment
+
+TODAY = datetime.date(2026, 6, 30)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """One demo for the module (it takes seconds), rolled back at the end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.generate(scale=1, seed=5, today=TODAY)
+        transaction.set_rollback(True)
+
+
+def test_the_demo_has_complaints_in_every_state_in_every_company(demo_data):
+    per_company = defaultdict(set)
+    for code, status in Complaint.objects.values_list("company__code", "status").distinct():
+        per_company[code].add(status)
+    assert set(per_company) == {"ZKJG", "ZKSZ", "ZKNB"}
+    for code, statuses in per_company.items():
+        assert statuses == set(Status.values), code
+    # About 5,000 per scale unit, most of them finished history.
+    assert 4000 <= Complaint.objects.count() <= 6000
+    assert Complaint.objects.filter(reopen_count__gt=0).exists()
+    assert RemedyProposal.objects.filter(customer_decision="rejected").exists()
+    assert Escalation.objects.exists()  # some showcase deadlines are overdue and were escalated
+
+
+def test_every_path_follows_the_transition_table_and_ends_where_the_complaint_stands(demo_data):
+    changes = defaultdict(list)
+    for complaint_id, action, old, new in StatusChange.objects.order_by("complaint_id", "at", "pk").values_list(
+        "complaint_id", "action", "old_status", "new_status"
+    ):
+        changes[complaint_id].append((action, old, new))
+    status = dict(Complaint.objects.values_list("pk", "status"))
+    assert set(changes) == set(status)
+    for complaint_id, steps in changes.items():
+        assert steps[0] == ("create", "", Status.RECEIVED)
+        current = Status.RECEIVED
+        for action, old, new in steps[1:]:
+            assert old == current, (complaint_id, steps)
+            row = TRANSITIONS[(old, action)]
+            assert new == (row.target or old)
+            current = new
+        assert current == status[complaint_id]
+    # Every complaint is findable and its timeline starts with what the customer said.
+    assert ComplaintSearchDocument.objects.count() == len(status)
+    first = TimelineEntry.objects.filter(kind="communication", direction="in").values("complaint").distinct().count()
+    assert first == len(status)
+
+
+def test_history_rows_read_back_like_service_rows(demo_data):
+    closed = Complaint.objects.filter(status=Status.CLOSED, closed_at__isnull=False).order_by("pk").first()
+    entries = list(closed.timeline.order_by("at", "pk"))
+    assert entries[0].at == closed.received_at
+    assert entries[-1].at == closed.closed_at
+    assert all(e.at.tzinfo is not None for e in entries)
+    assert entries[0].created_at == entries[0].at
+    assert closed.responsibility and closed.acknowledged_at and closed.first_response_at
+    # Times run forward and steps happen in working time (08:30-17:30 Shanghai).
+    ats = [e.at for e in entries]
+    assert ats == sorted(ats)
+    for e in entries[1:]:
+        local = e.at.astimezone(closed.company.tz).time()
+        assert datetime.time(8, 30) <= local <= datetime.time(17, 30), e.at
+    # Not a single overdue deadline is left in finished history.
+    assert not Deadline.objects.filter(complaint__status=Status.CLOSED, met_at__isnull=True,
+                                       cancelled_at__isnull=True).exists()
+
+
+def test_numbers_are_unique_follow_time_and_the_next_complaint_continues_them(demo_data):
+    group = Company.objects.get(code="ZKJG")
+    numbers = list(Complaint.objects.filter(company=group, number__startswith="KS-2025-")
+                   .order_by("received_at", "pk").values_list("number", flat=True))
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    assert all(re.fullmatch(r"KS-2025-\d{4}", n) for n in numbers)
+    assert not Complaint.objects.values("company", "number").annotate(n=Count("id")).filter(n__gt=1).exists()
+    sales = User.objects.get(username="sales")
+    shipment = Shipment.objects.filter(company=group).first()
+    made = services.complaint_create(actor=sales, company=group, data={
+        "channel": "phone", "customer_id": shipment.customer_id, "description": "新投诉：外壳划伤",
+    })
+    year = made.received_at.astimezone(group.tz).year
+    used = Complaint.objects.filter(company=group, number__startswith=f"KS-{year}-").exclude(pk=made.pk)
+    highest = max(int(n.rsplit("-", 1)[1]) for n in used.values_list("number", flat=True))
+    assert made.number == f"KS-{year}-{highest + 1:04d}"
+    assert made.timeline.count() == 1  # no id collision with the bulk rows
+
+
+def test_search_finds_chinese_words_in_demo_complaints(demo_data):
+    hits = search_complaints(Complaint.objects.all(), "划伤")
+    assert hits.exists()
+    assert all("划伤" in (c.description + c.defect_nature) or c.timeline.filter(summary__contains="划伤").exists()
+               for c in hits[:50])
+
+
+def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_row_by_row(demo_data):
+    bulk = AuditEntry.objects.filter(action=AuditEntry.Action.BULK_CREATE, content_type__model="timelineentry")
+    per_row = AuditEntry.objects.exclude(action=AuditEntry.Action.BULK_CREATE)
+    assert bulk.exists()
+    # Only the showcase (through the services) writes ordinary entries, and only for complaint records.
+    assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "notifications"}
+    showcase = Complaint.objects.filter(received_at__date__gte=TODAY - datetime.timedelta(days=45),
+                                        created_by__isnull=False)
+    assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (
+        showcase.count())
