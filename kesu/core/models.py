@@ -167,6 +167,28 @@ class CompanyCalendarDay(CompanyScopedModel):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class NumberCounter(CompanyScopedModel):
+    """The last number handed out per company, kind of record ("complaint", "action", …) and year.
+
+    Written only by :func:`kesu.core.numbering.next_number`, which locks the
+    row while numbering. Year 0 is a counter that never resets.
+    """
+
+    audit_enabled = False  # each record's own audit entry already shows its number
+
+    key = models.CharField(_("kind of record"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+        constraints = [models.UniqueConstraint(fields=["company", "key", "year"], name="number_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year}: {self.last_value}"
+
+
 class ImportJob(CompanyScopedModel):
     """One uploaded spreadsheet and its outcome: all rows in, or none with a row-by-row report."""
 

@@ -52,7 +52,6 @@ from kesu.complaints.models import (
     ComplaintCategory,
     ComplaintSearchDocument,
     DispositionLine,
-    NumberSequence,
     RemedyProposal,
     StatusChange,
     TimelineEntry,
@@ -61,6 +60,7 @@ from kesu.complaints.search import document_text
 from kesu.complaints.selectors import settings_for
 from kesu.complaints.workflow import TRANSITIONS, preferred_role
 from kesu.core.calendar import WorkingCalendar
+from kesu.core.numbering import counter_set
 from kesu.customers.models import Part, Shipment
 
 from . import defects as text
@@ -143,7 +143,7 @@ class History(CompanyFacts):
         for keys in self._chunks(self._draw(target)):
             self._write_chunk(keys)
         for year, value in self.sequence.items():
-            NumberSequence.objects.update_or_create(company=company, year=year, defaults={"last_value": value})
+            counter_set(company, services.COUNTER_KEY, year, value)
         ctx.say(f"    {company.code}: {sum(self.sequence.values())} past complaints")
 
     def _draw(self, target: int) -> list[int]:

@@ -18,7 +18,6 @@ from .config import (  # noqa: F401
     ComplaintCategory,
     ComplaintSettings,
     CustomerDeadlineOverride,
-    NumberSequence,
     validate_number_pattern,
 )
 from .records import (  # noqa: F401

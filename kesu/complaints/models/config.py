@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import CompanyScopedModel
+from kesu.core.numbering import validate_pattern
 from kesu.customers.models import same_company
 
 from ..choices import (
@@ -50,14 +51,7 @@ DEFAULT_NUMBER_PATTERN = "KS-{year}-{seq:04d}"
 
 
 def validate_number_pattern(value: str) -> None:
-    if "{seq" not in value:
-        raise ValidationError(_("The pattern must contain {seq}, e.g. KS-{year}-{seq:04d}."))
-    try:
-        value.format(year=2026, seq=1, company="A")
-    except (KeyError, ValueError, IndexError) as error:
-        raise ValidationError(
-            _("The pattern is not valid (%(error)s); use {year}, {seq} and {company}."), params={"error": error}
-        ) from error
+    validate_pattern(value)
 
 
 class ComplaintSettings(CompanyScopedModel):
@@ -173,19 +167,3 @@ class CustomerDeadlineOverride(CompanyScopedModel):
     def clean(self) -> None:
         same_company(self, "customer")
 
-
-class NumberSequence(CompanyScopedModel):
-    """The last complaint number handed out per company and year; locked row by row while numbering."""
-
-    audit_enabled = False  # every complaint's own audit entry already shows its number
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    last_value = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("complaint number sequence")
-        verbose_name_plural = _("complaint number sequences")
-        constraints = [models.UniqueConstraint(fields=["company", "year"], name="complaint_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_value}"

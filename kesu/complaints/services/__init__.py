@@ -38,6 +38,7 @@ from .escalation import (  # noqa: F401
     escalate_overdue,
 )
 from .intake import (  # noqa: F401
+    COUNTER_KEY,
     DEFAULT_CATEGORIES,
     FORM_FIELDS,
     RELATIONS,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
+from kesu.core.numbering import next_number
 
 from .. import permissions, signals
 from ..choices import (
@@ -29,7 +30,6 @@ from ..choices import (
 from ..models import (
     Complaint,
     ComplaintCategory,
-    NumberSequence,
     StatusChange,
 )
 from ..search import search_document_rebuild
@@ -60,35 +60,17 @@ def complaint_categories_ensure_defaults(*, actor=None, company) -> list[Complai
     return made
 
 
+COUNTER_KEY = "complaint"
+
+
 # -- numbering ------------------------------------------------------------------------
 
 
 def _next_number(company, now: datetime.datetime) -> str:
-    """Take the next number from the company's sequence. Must run inside the creating transaction.
-
-    The sequence row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; on
-    SQLite the IMMEDIATE transaction already holds the one write lock), so
-    concurrent creations queue here and each gets its own number. The number
-    is taken in the same transaction as the complaint: a failed creation rolls
-    the counter back too, so a yearly sequence has no gaps. A number already
-    used (a pattern changed mid-year) is skipped, never reused.
-    """
+    """Take the next complaint number (kesu.core.numbering); inside the creating transaction."""
     cfg = settings_for(company)
-    pattern = cfg.number_pattern
-    year = now.astimezone(company.tz).year
-    # Without a yearly reset the counter runs on forever under the key 0.
-    seq_year = year if cfg.gap_free_per_year else 0
-    NumberSequence.objects.get_or_create(company=company, year=seq_year)
-    seq = NumberSequence.objects.select_for_update().get(company=company, year=seq_year)
-    for _attempt in range(10000):
-        seq.last_value += 1
-        number = pattern.format(year=year, seq=seq.last_value, company=company.code)
-        if not Complaint.objects.filter(company=company, number=number).exists():
-            break
-    else:  # pragma: no cover - would need 10,000 collisions
-        raise ValidationError({"number": _("No free complaint number could be found; check the number pattern.")})
-    seq.save(update_fields=["last_value", "updated_at"])
-    return number
+    return next_number(company, COUNTER_KEY, cfg.number_pattern, now, per_year=cfg.gap_free_per_year,
+                       taken=lambda number: Complaint.objects.filter(company=company, number=number).exists())
 
 
 # -- acceptance check -------------------------------------------------------------------

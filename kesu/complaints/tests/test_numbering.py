@@ -53,9 +53,9 @@ def test_a_number_already_taken_is_skipped_not_reused(salesperson, company_a):
     with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
         first = create_complaint(salesperson)
         # Someone lowered the counter (or changed the pattern back): the next free number is used.
-        from kesu.complaints.models import NumberSequence
+        from kesu.core.models import NumberCounter
 
-        NumberSequence.objects.filter(company=company_a).update(last_value=0)
+        NumberCounter.objects.filter(company=company_a, key="complaint").update(last_value=0)
         second = create_complaint(salesperson)
     assert first.number == "KS-2026-0001"
     assert second.number == "KS-2026-0002"
