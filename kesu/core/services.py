@@ -7,6 +7,8 @@ which channel.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -58,3 +60,55 @@ def record_delete(*, actor, instance: models.Model, source: str = "web") -> None
             raise ValidationError(
                 _("It cannot be deleted because other records use it: %(used)s.") % {"used": "、".join(map(str, used_by))}
             ) from error
+
+
+# -- shared by the workflow modules (complaints, corrective actions, claims, …) ----------------
+
+
+class TransitionRefused(Exception):
+    """A workflow step that is not allowed now, with a translated message saying why.
+
+    ``code`` is one of the class constants; ``field`` names the missing or
+    offending field when there is one (pages put the message next to it, the
+    API returns it as ``loc``).
+    """
+
+    WRONG_STATE = "wrong_state"
+    WRONG_ROLE = "wrong_role"
+    MISSING_FIELD = "missing_field"
+    PRECONDITION = "precondition"
+    STALE = "stale"
+    UNKNOWN_ACTION = "unknown_action"
+    UNEXPECTED_FIELD = "unexpected_field"
+
+    HTTP_STATUS = {WRONG_STATE: 409, STALE: 409, WRONG_ROLE: 403}
+
+    def __init__(self, code: str, message: Any, field: str = "") -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.message = str(message)
+        self.field = field
+
+    @property
+    def http_status(self) -> int:
+        return self.HTTP_STATUS.get(self.code, 422)
+
+    def as_validation_error(self) -> ValidationError:
+        return ValidationError({self.field or "__all__": self.message}, code=self.code)
+
+
+def require_role(actor, roles, company_id: int) -> None:
+    if actor is None:
+        return  # the system itself (worker, portal intake) acts with its own checks
+    if not (actor.is_superuser or company_id in actor.visible_company_ids()):
+        raise PermissionDenied
+    if not actor.has_role(*roles):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def is_person(actor) -> bool:
+    return getattr(actor, "is_authenticated", False)
+
+
+def actor_or_none(actor):
+    return actor if is_person(actor) else None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from kesu.core.calendar import Deadline as CalendarDeadline
 from kesu.core.calendar import WorkingCalendar
+from kesu.core.services import TransitionRefused, actor_or_none, is_person, require_role  # noqa: F401
 
 from ..choices import (
     OPEN_STATUSES,
@@ -25,54 +25,11 @@ from ..models import (
 from ..search import search_document_append
 from ..selectors import EffectiveSettings, effective_settings
 
+# Shared with the other workflow modules (kesu.core.services); the old private names stay for this package.
+_require_role = require_role
+_is_person = is_person
+_actor_or_none = actor_or_none
 
-class TransitionRefused(Exception):
-    """A workflow step that is not allowed now, with a translated message saying why.
-
-    ``code`` is one of the class constants; ``field`` names the missing or
-    offending field when there is one (pages put the message next to it, the
-    API returns it as ``loc``).
-    """
-
-    WRONG_STATE = "wrong_state"
-    WRONG_ROLE = "wrong_role"
-    MISSING_FIELD = "missing_field"
-    PRECONDITION = "precondition"
-    STALE = "stale"
-    UNKNOWN_ACTION = "unknown_action"
-    UNEXPECTED_FIELD = "unexpected_field"
-
-    HTTP_STATUS = {WRONG_STATE: 409, STALE: 409, WRONG_ROLE: 403}
-
-    def __init__(self, code: str, message: Any, field: str = "") -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = str(message)
-        self.field = field
-
-    @property
-    def http_status(self) -> int:
-        return self.HTTP_STATUS.get(self.code, 422)
-
-    def as_validation_error(self) -> ValidationError:
-        return ValidationError({self.field or "__all__": self.message}, code=self.code)
-
-
-def _require_role(actor, roles, company_id: int) -> None:
-    if actor is None:
-        return  # the system itself (worker, portal intake) acts with its own checks
-    if not (actor.is_superuser or company_id in actor.visible_company_ids()):
-        raise PermissionDenied
-    if not actor.has_role(*roles):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def _is_person(actor) -> bool:
-    return getattr(actor, "is_authenticated", False)
-
-
-def _actor_or_none(actor):
-    return actor if _is_person(actor) else None
 
 # -- deadlines -------------------------------------------------------------------------
 

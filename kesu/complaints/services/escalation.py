@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kesu.core.escalation import chain_recipients, step_due
+
 from .. import signals
 from ..choices import (
     EscalationStep,
@@ -26,27 +28,12 @@ from .base import _timeline
 
 
 def _escalation_recipients(step: str, complaint: Complaint) -> list:
-    from kesu.accounts.models import User
     from kesu.accounts.roles import Role
 
-    def by_role(role: str) -> list:
-        return list(User.objects.filter(company_id=complaint.company_id, is_active=True, position__role=role))
-
-    if step == EscalationStep.OWNER:
-        return [complaint.owner] if complaint.owner_id else []
-    if step == EscalationStep.DEPARTMENT_HEAD:
-        department = complaint.department or (complaint.owner.department if complaint.owner_id else None)
-        return [department.head] if department is not None and department.head_id else []
-    if step == EscalationStep.DIRECTOR:
-        # Sales handles non-escalated complaints, so its director is next; QA's work goes to the GM.
-        if not complaint.escalated_to_qa:
-            directors = by_role(Role.SALES_DIRECTOR)
-            if directors:
-                return directors
-        return by_role(Role.GM)
-    if step == EscalationStep.GM:
-        return by_role(Role.GM)
-    return []
+    # Sales handles non-escalated complaints, so its director is next; QA's work goes to the GM.
+    return chain_recipients(step, company_id=complaint.company_id, owner=complaint.owner,
+                            department=complaint.department,
+                            director_role=None if complaint.escalated_to_qa else Role.SALES_DIRECTOR)
 
 
 def escalate_overdue(now: datetime.datetime | None = None) -> int:
@@ -65,15 +52,10 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
         cfg = settings_cache.get(complaint.company_id)
         if cfg is None:
             cfg = settings_cache[complaint.company_id] = settings_for(complaint.company)
-        chain = cfg.chain
         level = deadline.escalation_level
-        if level >= len(chain):
+        step = step_due(cfg.chain, level, deadline.last_escalated_at, cfg.escalation_interval_hours, now)
+        if step is None:
             continue
-        if level > 0 and deadline.last_escalated_at and (
-            now - deadline.last_escalated_at < datetime.timedelta(hours=cfg.escalation_interval_hours)
-        ):
-            continue
-        step = chain[level]
         with transaction.atomic():
             claimed = Deadline.objects.filter(pk=deadline.pk, escalation_level=level).update(
                 escalation_level=level + 1, last_escalated_at=now
