@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kesu.accounts",
     "kesu.customers",
     "kesu.complaints",
+    "kesu.capa",
     "kesu.notifications",
 ]
 

@@ -72,6 +72,15 @@ _grant("complaints", ["complaint"], "add", SALES | {Role.QA, Role.AFTER_SALES})
 _grant("complaints", ["complaint"], "change", SALES | {Role.QA, Role.AFTER_SALES})
 _grant("complaints", ["complaintcategory", "complaintsettings", "customerdeadlineoverride"], "change",
        {Role.QA, Role.SALES_DIRECTOR, Role.GENERAL_OFFICE})
+# Corrective actions (issue 4): the workflow table in kesu/capa/workflow.py decides each step.
+_CAPA_WORKERS = {Role.QA, Role.ENGINEERING, Role.PRODUCTION, Role.PURCHASING, Role.AFTER_SALES} | SALES
+_grant("capa", ["correctiveaction", "actionstep", "actionlink", "teammember", "containmentrow", "whyrow",
+                "actionitem", "actionchange", "actionescalation", "nonconformingreport"], "view", ALL)
+_grant("capa", ["correctiveaction"], "add", _CAPA_WORKERS | MANAGEMENT)
+_grant("capa", ["correctiveaction"], "change", _CAPA_WORKERS)
+_grant("capa", ["nonconformingreport"], "add", {Role.QA})
+_grant("capa", ["nonconformingreport"], "change", _CAPA_WORKERS)
+_grant("capa", ["capasettings", "customercaparule"], "change", {Role.QA, Role.GM})
 for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):

@@ -1,0 +1,189 @@
+"""The corrective-action workflow as data (issue 4 §4; seed 000 §3.2–3.3, 003 §5.4.1).
+
+The responsible department plans → QA approves → the department implements →
+QA verifies → the effectiveness check runs on later shipments → QA closes.
+QA may send a plan or an implementation back with a reason; an action found
+ineffective starts a new planning round. ``services.action_transition`` is
+the only code that applies this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.roles import Role
+
+from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind
+
+S = ActionStatus
+QA = frozenset({Role.QA})
+# The responsible department may be any working department (checked against the action below).
+DEPARTMENT = frozenset({
+    Role.QA, Role.ENGINEERING, Role.PRODUCTION, Role.PURCHASING, Role.AFTER_SALES, Role.SALESPERSON,
+    Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR,
+})
+CANCELLERS = frozenset({Role.QA, Role.GM})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row: from which statuses, to which, who, what must be given, which rules must hold."""
+
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    label: Any
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+
+
+ROWS: tuple[Transition, ...] = (
+    Transition("submit_plan", (S.PLANNING,), S.PLAN_SUBMITTED, DEPARTMENT, _("Submit the plan to QA"),
+               optional=("note",), checks=("in_department", "plan_complete")),
+    Transition("approve_plan", (S.PLAN_SUBMITTED,), S.IMPLEMENTING, QA, _("Approve the plan"), optional=("note",)),
+    Transition("return_plan", (S.PLAN_SUBMITTED,), S.PLANNING, QA, _("Send the plan back"), required=("reason",)),
+    Transition("report_implemented", (S.IMPLEMENTING,), S.IMPLEMENTED, DEPARTMENT, _("Report as implemented"),
+               optional=("note",), checks=("in_department", "items_implemented")),
+    Transition("verify", (S.IMPLEMENTED,), S.EFFECTIVENESS, QA, _("Verify the implementation"),
+               optional=("note",), checks=("items_validated",)),
+    Transition("reject_implementation", (S.IMPLEMENTED,), S.IMPLEMENTING, QA, _("Send the implementation back"),
+               required=("reason",)),
+    Transition("close", (S.EFFECTIVENESS,), S.CLOSED, QA, _("Close as effective"),
+               optional=("note", "effectiveness_evidence", "effectiveness_reason"),
+               checks=("prevention_recorded", "effective")),
+    Transition("not_effective", (S.EFFECTIVENESS,), S.PLANNING, QA, _("Not effective: plan again"),
+               required=("reason",)),
+    Transition("cancel", tuple(s for s in S if s in OPEN_STATUSES), S.CANCELLED, CANCELLERS, _("Cancel"),
+               required=("reason",)),
+)
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {}
+for _row in ROWS:
+    for _source in _row.sources:
+        key = (str(_source), _row.name)
+        if key in TRANSITIONS:
+            raise RuntimeError(f"duplicate transition {key}")
+        TRANSITIONS[key] = _row
+NAMES: frozenset[str] = frozenset(row.name for row in ROWS)
+INPUT_LABELS = {"note": _("note"), "reason": _("reason"), "effectiveness_evidence": _("other evidence of effectiveness"),
+                "effectiveness_reason": _("why other evidence")}
+
+
+def available(action, user) -> list[Transition]:
+    """The steps the user may try now (pages show them as buttons; checks run on submit)."""
+    return [row for (source, _name), row in TRANSITIONS.items()
+            if source == action.status and user.has_role(*row.roles)]
+
+
+# -- named checks: None when passing, else (field, message) --------------------------------
+
+CheckResult = tuple[str, Any] | None
+
+
+@dataclass
+class CheckContext:
+    actor: Any
+    inputs: dict[str, Any]
+    effectiveness: Any = None  # selectors.Effectiveness, computed by the service when needed
+
+
+def _in_department(a, ctx) -> CheckResult:
+    user = ctx.actor
+    if user is None or user.is_superuser or user.has_role(Role.QA):
+        return None
+    if user.department_id == a.responsible_department_id or a.owner_id == user.pk:
+        return None
+    if a.team.filter(user=user).exists():
+        return None
+    return "responsible_department", _("Only the responsible department, the action's team or QA may do this.")
+
+
+def _plan_complete(a, ctx) -> CheckResult:
+    if a.format == ActionFormat.SIMPLE:
+        for name in ("cause", "corrective_measures"):
+            if not getattr(a, name).strip():
+                return name, _("Fill in %(field)s before submitting the plan.") % {
+                    "field": a._meta.get_field(name).verbose_name}
+        return None
+    if not a.team.filter(is_leader=True).exists():
+        return "team", _("D1: name the team and its leader before submitting the plan.")
+    if not a.what.strip():
+        return "what", _("D2: describe the problem (what) before submitting the plan.")
+    if not a.containment.exists() and not a.emergency_response.strip():
+        return "containment", _("D3: record the containment (or the emergency response) before submitting the plan.")
+    if not (a.occurrence_cause.strip() and a.escape_cause.strip()):
+        return "occurrence_cause", _("D4: give the root cause of occurrence and of escape before submitting the plan.")
+    if not a.items.filter(kind=ItemKind.PERMANENT).exists():
+        return "items", _("D5: choose at least one permanent corrective action before submitting the plan.")
+    return None
+
+
+def _items_implemented(a, ctx) -> CheckResult:
+    if a.items.filter(kind=ItemKind.PERMANENT, implemented_on__isnull=True).exists():
+        return "items", _("D6: give the implementation date of every permanent action first.")
+    return None
+
+
+def _items_validated(a, ctx) -> CheckResult:
+    if a.format == ActionFormat.SIMPLE:
+        if not a.verification.strip():
+            return "verification", _("Write down how the action was verified first.")
+        return None
+    if a.items.filter(kind=ItemKind.PERMANENT, validation="").exists():
+        return "items", _("D6: record the validation of every permanent action first.")
+    return None
+
+
+def _prevention_recorded(a, ctx) -> CheckResult:
+    if a.format == ActionFormat.SIMPLE:
+        return None
+    if not (a.procedures_updated or a.fmea_updated or a.control_plan_updated or a.lessons_learned.strip()
+            or a.items.filter(kind=ItemKind.PREVENTION).exists()):
+        return "lessons_learned", _("D7: record what prevents recurrence (procedures, FMEA, control plan, "
+                                    "lessons learned) before closing.")
+    return None
+
+
+def _effective(a, ctx) -> CheckResult:
+    evidence = (ctx.inputs.get("effectiveness_evidence") or "").strip()
+    reason = (ctx.inputs.get("effectiveness_reason") or "").strip()
+    if evidence or reason:
+        if not (evidence and reason):
+            field = "effectiveness_reason" if evidence else "effectiveness_evidence"
+            return field, _("Other evidence of effectiveness needs both the evidence and the reason for using it.")
+        return None
+    result = ctx.effectiveness
+    if result is None:
+        return "effectiveness_evidence", _(
+            "There are no shipments to count on (no customer or no affected part): record the evidence of "
+            "effectiveness and why it is used.")
+    if result.passed:
+        return None
+    if result.recurrences:
+        return "effectiveness", _(
+            "The problem came back: %(numbers)s received after verification. Mark the action not effective "
+            "or record other evidence with a reason.") % {"numbers": "、".join(result.recurrences)}
+    return "effectiveness", _(
+        "Effectiveness is proven by %(needed)s later shipments of the affected parts to the customer without a new "
+        "complaint; there are %(have)s so far. Wait, or record other evidence with a reason.") % {
+        "needed": result.needed, "have": result.shipments}
+
+
+CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
+    "in_department": _in_department,
+    "plan_complete": _plan_complete,
+    "items_implemented": _items_implemented,
+    "items_validated": _items_validated,
+    "prevention_recorded": _prevention_recorded,
+    "effective": _effective,
+}
+for _row in ROWS:
+    for _check in _row.checks:
+        if _check not in CHECKS:
+            raise RuntimeError(f"unknown check {_check} in {_row.name}")
