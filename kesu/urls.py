@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/", include("kesu.core.calendar_urls")),
     path("customers/", include("kesu.customers.urls")),
     path("complaints/", include("kesu.complaints.urls")),
+    path("capa/", include("kesu.capa.urls")),
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),
     path("api/v1/", api.urls),

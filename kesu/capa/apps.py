@@ -9,7 +9,9 @@ class CapaConfig(AppConfig):
 
     def ready(self) -> None:
         from kesu.complaints.workflow import register_close_check
+        from kesu.core import panels
 
-        from .checks import complaint_action_approved
+        from .checks import complaint_action_approved, complaint_panel
 
         register_close_check(complaint_action_approved)
+        panels.register("complaints.complaint", "capa/_complaint_panel.html", complaint_panel)

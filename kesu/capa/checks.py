@@ -18,3 +18,16 @@ def complaint_action_approved(complaint, ctx):
         return None
     return "needs_corrective_action", _(
         "This complaint needs corrective action: raise it and have QA approve its plan before the complaint closes.")
+
+
+def complaint_panel(complaint, user):
+    """The complaint page's list of its corrective actions, with raise / issue buttons for those who may."""
+    if not user.has_perm("capa.view_correctiveaction"):
+        return None
+    from .selectors import actions_for_source
+
+    return {
+        "actions": list(actions_for_source(complaint, user).order_by("raised_at")),
+        "can_raise": user.has_perm("capa.add_correctiveaction"),
+        "can_issue_ncr": user.has_perm("capa.add_nonconformingreport"),
+    }

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.importexport import write_xlsx
+from kesu.core.importexport import field_column, rows_xlsx
 
 from .models import Complaint
 from .selectors import row_deadline_state
@@ -21,12 +20,7 @@ Column = tuple[Any, Callable[[Complaint], Any]]
 
 
 def _field(name: str) -> Column:
-    field = Complaint._meta.get_field(name)
-    if field.choices:
-        return field.verbose_name, lambda c: getattr(c, f"get_{name}_display")()
-    if field.is_relation:
-        return field.verbose_name, lambda c: str(getattr(c, name) or "")
-    return field.verbose_name, lambda c: getattr(c, name)
+    return field_column(Complaint, name)
 
 
 _DEADLINE_WORDS = {"overdue": _("Overdue"), "at_risk": _("At risk"), "due": _("Due")}
@@ -58,6 +52,4 @@ HISTORY_COLUMNS: list[Column] = [
 
 def complaints_xlsx(rows: Iterable[Complaint], columns: list[Column], title, stem: str) -> tuple[Any, str]:
     """Stream ``rows`` into an xlsx file; returns (open file, download name)."""
-    handle = write_xlsx(str(title), [str(label) for label, _get in columns],
-                        ([get(row) for _label, get in columns] for row in rows))
-    return handle, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+    return rows_xlsx(rows, columns, title, stem)

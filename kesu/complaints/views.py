@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kesu.core.panels import panels_for
 from kesu.core.selectors import audit_entries_for
 
 from . import exports, printouts, selectors, services
@@ -182,6 +183,7 @@ def complaint_detail(request, pk: int):
         "records": records,
         "attachments": complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"),
         "audit_entries": audit_entries_for(complaint),
+        "panels": panels_for(complaint, request.user),
         "can_change": request.user.has_perm("complaints.change_complaint") and complaint.is_open,
     })
 

@@ -76,6 +76,23 @@ def write_xlsx(title: str, header: list[str], rows) -> Any:
     return handle
 
 
+def field_column(model, name: str) -> tuple[Any, Any]:
+    """A list column (label, value of a row) for a model field: choices shown by label, relations as text."""
+    field = model._meta.get_field(name)
+    if field.choices:
+        return field.verbose_name, lambda row: getattr(row, f"get_{name}_display")()
+    if field.is_relation:
+        return field.verbose_name, lambda row: str(getattr(row, name) or "")
+    return field.verbose_name, lambda row: getattr(row, name)
+
+
+def rows_xlsx(rows, columns: list[tuple[Any, Any]], title, stem: str) -> tuple[Any, str]:
+    """Stream ``rows`` through ``columns`` (label, function of a row) into an xlsx file: (open file, name)."""
+    handle = write_xlsx(str(title), [str(label) for label, _get in columns],
+                        ([get(row) for _label, get in columns] for row in rows))
+    return handle, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
 def export_xlsx(resource, queryset) -> tuple[Any, str]:
     """Write the queryset to an xlsx file on disk and return it open for streaming."""
     rows = ([resource.column_value(obj, c) for c in resource.columns] for obj in queryset.iterator(chunk_size=2000))

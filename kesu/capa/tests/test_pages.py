@@ -1,0 +1,145 @@
+"""CAPA pages in zh-Hans: raise from a complaint, fill 8D sections with rows, move, print, export; NCR pages."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from kesu.accounts.roles import Role
+from kesu.capa.choices import ActionStatus, NcrStatus
+from kesu.capa.models import CorrectiveAction, NonconformingReport
+from kesu.capa.tests.factories import plan, raise_action, walk_to
+from kesu.complaints.tests.factories import create_complaint
+from kesu.customers.tests.factories import PartFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese(settings):
+    yield  # pages are read in the default language, zh-Hans
+
+
+def test_qa_raises_an_action_from_the_complaint_page(login, people):
+    qa = people[Role.QA]
+    production = people[Role.PRODUCTION]
+    part = PartFactory(company=people.company)
+    complaint = create_complaint(people[Role.SALESPERSON], part=part)
+    client = login(qa)
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert 'id="raise-action"' in page
+    form = client.get(reverse("capa:create") + f"?complaint={complaint.pk}").content.decode()
+    assert complaint.number in form
+    response = client.post(reverse("capa:create") + f"?complaint={complaint.pk}", {
+        "complaint": complaint.number, "kind": "corrective", "format": "8d", "part_numbers": part.part_no,
+        "responsible_department": production.department.pk, "owner": production.pk})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    action = CorrectiveAction.objects.get()
+    assert action.links.get().object_id == complaint.pk and list(action.parts.all()) == [part]
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert action.number in page and "计划中" in page
+
+
+def test_a_refused_raise_names_the_field_in_chinese(login, people):
+    response = login(people[Role.QA]).post(reverse("capa:create"), {"kind": "corrective", "title": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and "这个字段是必填项" in body
+
+
+def test_the_department_fills_d1_with_rows_and_qa_approves_through_the_pages(login, people):
+    action = raise_action(people)
+    production, qa = people[Role.PRODUCTION], people[Role.QA]
+    client = login(production)
+    detail = client.get(reverse("capa:detail", args=[action.pk])).content.decode()
+    assert "D1" in detail and 'id="section-d1"' in detail
+    response = client.post(reverse("capa:section", args=[action.pk, "d1"]), {
+        "d1-team-TOTAL_FORMS": "2", "d1-team-INITIAL_FORMS": "0",
+        "d1-team-0-user": production.pk, "d1-team-0-department": production.department.pk,
+        "d1-team-0-is_leader": "on", "d1-team-0-responsibility": "组长",
+        "d1-team-1-user": "", "complete": "on"})
+    assert response.status_code == 302
+    assert action.team.get().is_leader and action.steps.get(step="d1").done_at is not None
+    plan(action, people)
+    assert client.post(reverse("capa:transition", args=[action.pk, "submit_plan"]), {}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PLAN_SUBMITTED
+    # A salesperson is shown no button and is refused in Chinese.
+    sales = login(people[Role.SALESPERSON])
+    sales.post(reverse("capa:transition", args=[action.pk, "approve_plan"]), {}, follow=True)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PLAN_SUBMITTED
+    page = login(qa).post(reverse("capa:transition", args=[action.pk, "return_plan"]), {}, follow=True)
+    assert "必填" in page.content.decode() or "原因" in page.content.decode()
+    login(qa).post(reverse("capa:transition", args=[action.pk, "approve_plan"]), {})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IMPLEMENTING
+
+
+def test_the_8d_report_and_the_list_export(login, people):
+    action = walk_to(ActionStatus.CLOSED, people)
+    client = login(people[Role.QA])
+    pdf = client.get(reverse("capa:printout", args=[action.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for heading in ("D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "5 Why", "周转箱加装隔板", "Root Cause"):
+        assert heading in text, heading
+    export = client.get(reverse("capa:list") + "?format=xlsx&status=closed")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[1][0] == action.number and len(rows) == 2
+
+
+def test_the_list_and_detail_run_a_fixed_number_of_queries(login, people):
+    client = login(people[Role.QA])
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = walk_to(ActionStatus.IMPLEMENTING, people)
+    list_before, detail_before = count(reverse("capa:list")), count(reverse("capa:detail", args=[first.pk]))
+    for _n in range(3):
+        walk_to(ActionStatus.IMPLEMENTING, people)
+    plan_more = raise_action(people)
+    plan(plan_more, people)
+    assert count(reverse("capa:list")) == list_before
+    assert count(reverse("capa:detail", args=[first.pk])) == detail_before
+
+
+def test_outsiders_see_nothing(login, people, outsider):
+    action = raise_action(people)
+    client = login(outsider)
+    assert client.get(reverse("capa:detail", args=[action.pk])).status_code == 404
+    assert action.number not in client.get(reverse("capa:list")).content.decode()
+    assert client.get(reverse("capa:printout", args=[action.pk])).status_code == 404
+
+
+def test_a_nonconforming_report_through_the_pages(login, people):
+    qa, production = people[Role.QA], people[Role.PRODUCTION]
+    complaint = create_complaint(people[Role.SALESPERSON])
+    client = login(qa)
+    response = client.post(reverse("capa:ncr_create"), {
+        "complaint": complaint.number, "quantity": "12", "description": "外壳划伤", "disposition": "rework",
+        "responsible_department": production.department.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ncr = NonconformingReport.objects.get()
+    login(production).post(reverse("capa:ncr_step", args=[ncr.pk, "answer"]), {"cause": "碰撞", "measures": "隔板"})
+    ncr.refresh_from_db()
+    assert ncr.status == NcrStatus.ANSWERED
+    page = login(qa).post(reverse("capa:ncr_step", args=[ncr.pk, "verify"]), {"result": "not_effective"},
+                          follow=True).content.decode()
+    ncr.refresh_from_db()
+    assert ncr.status == NcrStatus.ANSWERED and "不有效" not in page
+    login(qa).post(reverse("capa:ncr_step", args=[ncr.pk, "verify"]), {"result": "effective"})
+    ncr.refresh_from_db()
+    assert ncr.status == NcrStatus.VERIFIED
+    pdf = login(qa).get(reverse("capa:ncr_printout", args=[ncr.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "不合格品处理单" in text and ncr.number in text

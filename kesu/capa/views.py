@@ -1,0 +1,352 @@
+"""Corrective-action and nonconforming-report pages (thin views: access → form → one service → render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kesu.complaints.models import Complaint
+from kesu.core.importexport import rows_xlsx
+from kesu.core.selectors import audit_entries_for
+from kesu.core.services import TransitionRefused
+
+from . import exports, printouts, selectors, services
+from .choices import NcrStatus, SourceKind
+from .filters import actions_filtered, ncrs_filtered
+from .forms import (
+    ActionRaiseForm,
+    LinkForm,
+    NcrAnswerForm,
+    NcrIssueForm,
+    NcrVerifyForm,
+    StepForm,
+    TransitionForm,
+    row_formset_class,
+    row_values,
+    section_form_class,
+)
+from .sections import SECTIONS, sections_for
+from .workflow import TRANSITIONS, available
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"capa.{perm}"):
+        raise PermissionDenied
+
+
+def _messages(request, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    for field, errors in error.message_dict.items():
+        messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
+
+
+def _xlsx(handle_and_name) -> FileResponse:
+    handle, name = handle_and_name
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return query.urlencode()
+
+
+@login_required
+def action_list(request):
+    _require(request.user, "view_correctiveaction")
+    qs, filterset = actions_filtered(request.user, request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.ACTION_COLUMNS, _("Corrective actions"),
+                               "actions"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "capa/action_list.html", {
+        "filterset": filterset, "page": page, "export_query": _export_query(request),
+        "can_add": request.user.has_perm("capa.add_correctiveaction"),
+        "mine": selectors.my_actions(request.user)[:20] if request.GET.get("mine") == "1" else None,
+    })
+
+
+@login_required
+def action_create(request):
+    _require(request.user, "add_correctiveaction")
+    initial = {}
+    complaint_pk = request.GET.get("complaint", "")
+    if complaint_pk.isdigit():
+        complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=int(complaint_pk))
+        initial = {"complaint": complaint.number, "title": f"{complaint.number} {complaint.defect_nature}".strip(),
+                   "problem": complaint.description, "customer": complaint.customer.code,
+                   "part_numbers": complaint.part.part_no if complaint.part_id else "",
+                   "category": complaint.category_id, "responsible_department": complaint.responsible_department_id}
+    form = ActionRaiseForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, parts = form.service_data(), form.cleaned_data["part_numbers"]
+        complaint = form.cleaned_data.get("complaint")
+        try:
+            if complaint is not None:
+                action = services.action_raise(
+                    actor=request.user, company=complaint.company, parts=parts or ([complaint.part] if
+                                                                                   complaint.part_id else []),
+                    data={"title": f"{complaint.number} {complaint.defect_nature}".strip()[:200],
+                          "problem": complaint.description, "customer": complaint.customer,
+                          "category": complaint.category, **data},
+                    sources=[(SourceKind.COMPLAINT, complaint)])
+            else:
+                action = services.action_raise(actor=request.user, company=request.user.company, data=data,
+                                               parts=parts)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Action %(number)s raised.") % {"number": action.number})
+            return redirect("capa:detail", action.pk)
+    return render(request, "capa/action_form.html", {"form": form})
+
+
+def _row_initial(spec, action) -> list[dict]:
+    rows = []
+    for obj in spec.model.objects.filter(action=action, **spec.fixed).order_by("id"):
+        row = {}
+        for name in spec.fields:
+            field = spec.model._meta.get_field(name)
+            row[name] = getattr(obj, field.attname)
+        if spec.update_only:
+            row["id"] = obj.pk
+            row["text"] = obj.text
+        rows.append(row)
+    return rows
+
+
+def _section_forms(section, action, user, data=None):
+    form_class = section_form_class(section)
+    field_form = form_class(data, instance=action, prefix=section.key) if form_class else None
+    formsets = []
+    for name, spec in section.rows.items():
+        formset_class = row_formset_class(spec.model, spec.fields, 0 if spec.update_only else 2,
+                                          with_id=spec.update_only)
+        formsets.append((name, formset_class(data, initial=None if data else _row_initial(spec, action),
+                                             prefix=f"{section.key}-{name}", form_kwargs={"user": user})))
+    return field_form, formsets
+
+
+@login_required
+def action_detail(request, pk: int):
+    _require(request.user, "view_correctiveaction")
+    action = selectors.action_get_for_user(request.user, pk)
+    may_edit = request.user.has_perm("capa.change_correctiveaction")
+    sections = []
+    for section in sections_for(action):
+        field_form, formsets = _section_forms(section, action, request.user)
+        sections.append({"section": section, "form": field_form, "formsets": formsets,
+                         "editable": may_edit and action.status in section.statuses})
+    rows = [(row, TransitionForm(row=row, prefix=row.name)) for row in available(action, request.user)]
+    return render(request, "capa/action_detail.html", {
+        "action": action, "steps": selectors.steps_with_state(action), "sections": sections,
+        "transitions": rows, "effectiveness": selectors.effectiveness(action) if action.verified_at else None,
+        "step_form": StepForm(user=request.user) if request.user.has_role("qa", "gm") else None,
+        "link_form": LinkForm(user=request.user), "audit_entries": audit_entries_for(action),
+    })
+
+
+@login_required
+@require_POST
+def action_section(request, pk: int, section: str):
+    _require(request.user, "change_correctiveaction")
+    action = selectors.action_get_for_user(request.user, pk)
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise Http404
+    field_form, formsets = _section_forms(spec, action, request.user, request.POST)
+    valid = (field_form is None or field_form.is_valid()) and all(fs.is_valid() for _n, fs in formsets)
+    if not valid:
+        for form in [field_form, *[f for _n, fs in formsets for f in fs.forms]]:
+            for field, errors in (form.errors.items() if form is not None else []):
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{spec.label} · {label}: {' '.join(errors)}")
+        return redirect(reverse("capa:detail", args=[pk]) + f"#section-{section}")
+    data = {name: field_form.cleaned_data[name] for name in spec.fields} if field_form else {}
+    for name, formset in formsets:
+        data[name] = row_values(formset, keep_id=spec.rows[name].update_only)
+    version = request.POST.get("version", "")
+    try:
+        services.action_section_save(actor=request.user, action=action, section=section, data=data,
+                                     complete=request.POST.get("complete") == "on",
+                                     expected_version=int(version) if version.isdigit() else None)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Saved: %(section)s.") % {"section": spec.label})
+    return redirect(reverse("capa:detail", args=[pk]) + f"#section-{section}")
+
+
+@login_required
+@require_POST
+def action_transition(request, pk: int, name: str):
+    _require(request.user, "view_correctiveaction")
+    action = selectors.action_get_for_user(request.user, pk)
+    row = TRANSITIONS.get((action.status, name))
+    inputs = {}
+    if row is not None:
+        form = TransitionForm(request.POST, row=row, prefix=name)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            return redirect("capa:detail", pk)
+        inputs = form.inputs()
+    version = request.POST.get("version", "")
+    try:
+        services.action_transition(actor=request.user, action=action, name=name,
+                                   expected_version=int(version) if version.isdigit() else None, **inputs)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s. The action is now “%(status)s”.") % {
+            "step": row.label if row else name, "status": action.get_status_display()})
+    return redirect("capa:detail", pk)
+
+
+@login_required
+@require_POST
+def action_step(request, pk: int, step: str):
+    _require(request.user, "change_correctiveaction")
+    action = selectors.action_get_for_user(request.user, pk)
+    form = StepForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect("capa:detail", pk)
+    try:
+        services.action_step_update(actor=request.user, action=action, step=step, **form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Step changed."))
+    return redirect(reverse("capa:detail", args=[pk]) + "#steps")
+
+
+@login_required
+@require_POST
+def action_link(request, pk: int):
+    _require(request.user, "add_correctiveaction")
+    action = selectors.action_get_for_user(request.user, pk)
+    form = LinkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect("capa:detail", pk)
+    try:
+        services.action_link(actor=request.user, action=action, kind=SourceKind.COMPLAINT,
+                             obj=form.cleaned_data["complaint"])
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Linked: %(record)s.") % {"record": form.cleaned_data["complaint"].number})
+    return redirect("capa:detail", pk)
+
+
+@login_required
+def action_printout(request, pk: int):
+    _require(request.user, "view_correctiveaction")
+    return printouts.action_pdf(selectors.action_get_for_user(request.user, pk))
+
+
+# -- nonconforming reports ---------------------------------------------------------------
+
+
+@login_required
+def ncr_list(request):
+    _require(request.user, "view_nonconformingreport")
+    qs, filterset = ncrs_filtered(request.user, request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.NCR_COLUMNS,
+                               _("Nonconforming product reports"), "ncr"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "capa/ncr_list.html", {
+        "filterset": filterset, "page": page, "export_query": _export_query(request), "now": timezone.now(),
+        "can_add": request.user.has_perm("capa.add_nonconformingreport")})
+
+
+@login_required
+def ncr_create(request):
+    _require(request.user, "add_nonconformingreport")
+    initial = {}
+    if request.GET.get("complaint", "").isdigit():
+        complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=int(request.GET["complaint"]))
+        initial = {"complaint": complaint.number, "part": complaint.part.part_no if complaint.part_id else "",
+                   "quantity": complaint.quantity_defective, "description": complaint.description,
+                   "responsible_department": complaint.responsible_department_id}
+    form = NcrIssueForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ncr = services.ncr_issue(actor=request.user, company=request.user.company, data=form.service_data())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Report %(number)s issued.") % {"number": ncr.number})
+            return redirect("capa:ncr_detail", ncr.pk)
+    return render(request, "capa/ncr_form.html", {"form": form})
+
+
+def _ncr(request, pk: int):
+    return get_object_or_404(selectors.ncrs_visible_to(request.user).select_related(
+        "complaint", "action", "part", "responsible_department", "issued_by", "answered_by", "verified_by",
+        "company"), pk=pk)
+
+
+@login_required
+def ncr_detail(request, pk: int):
+    _require(request.user, "view_nonconformingreport")
+    ncr = _ncr(request, pk)
+    return render(request, "capa/ncr_detail.html", {
+        "ncr": ncr, "answer_form": NcrAnswerForm() if ncr.status == NcrStatus.ISSUED else None,
+        "verify_form": NcrVerifyForm() if ncr.status == NcrStatus.ANSWERED and request.user.has_role("qa") else None,
+        "can_cancel": request.user.has_role("qa") and ncr.status in (NcrStatus.ISSUED, NcrStatus.ANSWERED),
+        "audit_entries": audit_entries_for(ncr)})
+
+
+@login_required
+@require_POST
+def ncr_step(request, pk: int, step: str):
+    _require(request.user, "change_nonconformingreport")
+    ncr = _ncr(request, pk)
+    forms_by_step = {"answer": NcrAnswerForm, "verify": NcrVerifyForm}
+    try:
+        if step == "cancel":
+            services.ncr_cancel(actor=request.user, ncr=ncr, note=request.POST.get("note", ""))
+        elif step in forms_by_step:
+            form = forms_by_step[step](request.POST)
+            if not form.is_valid():
+                raise ValidationError({form.fields[f].label: e for f, e in form.errors.items()})
+            service = services.ncr_answer if step == "answer" else services.ncr_verify
+            service(actor=request.user, ncr=ncr, **form.cleaned_data)
+        else:
+            raise Http404
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("capa:ncr_detail", pk)
+
+
+@login_required
+def ncr_printout(request, pk: int):
+    _require(request.user, "view_nonconformingreport")
+    ncr = _ncr(request, pk)
+    return printouts.pdf_response(printouts.ncr_pdf(ncr), ncr.number)
