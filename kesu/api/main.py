@@ -7,6 +7,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from kesu.core.services import TransitionRefused
+
 from .auth import KesuSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -34,6 +36,14 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": validation_errors(exc)}, status=422)
 
 
+@api.exception_handler(TransitionRefused)
+def on_transition_refused(request, exc: TransitionRefused):
+    """A refused workflow step: 403 wrong role, 409 wrong state or stale, 422 otherwise; ``loc`` names the field."""
+    loc = ["body", exc.field] if exc.field else ["body"]
+    return api.create_response(request, {"detail": [{"loc": loc, "msg": exc.message}], "code": exc.code},
+                               status=exc.http_status)
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
@@ -46,6 +56,7 @@ def on_not_found(request, exc):
 
 def _mount() -> None:
     from kesu.accounts.api import router as accounts_router
+    from kesu.capa.api import router as capa_router
     from kesu.complaints.api import router as complaints_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
@@ -57,6 +68,7 @@ def _mount() -> None:
     api.add_router("/", customers_router)
     api.add_router("/", complaints_router)
     api.add_router("/", notifications_router)
+    api.add_router("/", capa_router)
     api.add_router("/calendar/", calendar_router)
 
 

@@ -8,7 +8,7 @@ audit), so the admin never saves one itself.
 
 from django.contrib import admin
 
-from kesu.core.admin_mixins import CompanyScopedAdmin
+from kesu.core.admin_mixins import CompanyScopedAdmin, ReadOnlyCaseAdmin, ReadOnlyInline
 
 from .models import (
     Complaint,
@@ -44,55 +44,43 @@ class CustomerDeadlineOverrideAdmin(CompanyScopedAdmin):
     list_select_related = ["customer", "company"]
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class StatusChangeInline(_ReadOnlyInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = ["at", "action", "old_status", "new_status", "actor", "note"]
 
 
-class TimelineInline(_ReadOnlyInline):
+class TimelineInline(ReadOnlyInline):
     model = TimelineEntry
     fields = ["at", "kind", "direction", "channel", "internal", "actor", "summary"]
 
 
-class RemedyInline(_ReadOnlyInline):
+class RemedyInline(ReadOnlyInline):
     model = RemedyProposal
     fields = ["round", "text", "approved_by", "customer_decision", "decision_reason"]
 
 
-class DispositionInline(_ReadOnlyInline):
+class DispositionInline(ReadOnlyInline):
     model = DispositionLine
     fields = ["kind", "quantity", "mis_order", "incoming_inspection_result", "restocked_at"]
 
 
-class DeadlineInline(_ReadOnlyInline):
+class DeadlineInline(ReadOnlyInline):
     model = Deadline
     fields = ["kind", "started_at", "due_at", "met_at", "cancelled_at", "escalation_level"]
 
 
-class EscalationInline(_ReadOnlyInline):
+class EscalationInline(ReadOnlyInline):
     model = Escalation
     fields = ["at", "level", "step", "deadline"]
 
 
-class AttachmentInline(_ReadOnlyInline):
+class AttachmentInline(ReadOnlyInline):
     model = ComplaintAttachment
     fields = ["name", "content_type", "size", "sha256", "internal", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(CompanyScopedAdmin):
+class ComplaintAdmin(ReadOnlyCaseAdmin):
     """Read-only view of cases for administrators (search, filters, all records of a case on one page)."""
 
     list_display = ["number", "received_at", "customer", "part", "status", "severity", "warning_class", "owner",
@@ -101,15 +89,5 @@ class ComplaintAdmin(CompanyScopedAdmin):
     search_fields = ["number", "customer__code", "customer__name"]
     list_select_related = ["customer", "part", "owner", "company"]
     date_hierarchy = "received_at"
-    show_full_result_count = False  # a million rows: no COUNT(*) on every page
     inlines = [StatusChangeInline, TimelineInline, RemedyInline, DispositionInline, DeadlineInline,
                EscalationInline, AttachmentInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

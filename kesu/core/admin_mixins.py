@@ -21,3 +21,32 @@ class CompanyScopedAdmin(admin.ModelAdmin):
         elif hasattr(related.objects, "visible_to"):
             field.queryset = related.objects.visible_to(request.user)
         return field
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Records of a case shown beside it; they change only through the module's services."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyCaseAdmin(CompanyScopedAdmin):
+    """A case (complaint, action, …) for administrators to look at: the services alone change it."""
+
+    show_full_result_count = False  # millions of rows: no COUNT(*) on every page
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -35,6 +35,7 @@ STEPS: list[str] = [
     "kesu.demo.master_data.create_parts",
     "kesu.demo.orders.create_contracts_and_shipments",
     "kesu.demo.complaints.create_complaints",
+    "kesu.demo.capa.create_actions",
 ]
 
 DEFAULT_SEED = 2026

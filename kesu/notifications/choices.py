@@ -1,4 +1,4 @@
-"""Events people are told about, and who may be told (issue 3 §6)."""
+"""Events people are told about, and who may be told (issue 3 §6, issue 4)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +10,16 @@ class Event(models.TextChoices):
     COMPLAINT_TRANSITIONED = "complaint_transitioned", _("Complaint moved on")
     COMPLAINT_ESCALATED = "complaint_escalated", _("Overdue complaint escalated")
     EARLY_WARNING = "early_warning", _("Early warning A or B")
+    ACTION_RAISED = "action_raised", _("Corrective action raised")
+    ACTION_TRANSITIONED = "action_transitioned", _("Corrective action moved on")
+    ACTION_ESCALATED = "action_escalated", _("Overdue corrective action step escalated")
+    NCR_CHANGED = "ncr_changed", _("Nonconforming product report issued, answered or verified")
 
 
 class Audience(models.TextChoices):
-    OWNER = "owner", _("the complaint's owner")
-    CREATOR = "creator", _("who recorded the complaint")
-    DEPARTMENT_HEAD = "department_head", _("head of the owning department")
+    OWNER = "owner", _("the record's owner")
+    CREATOR = "creator", _("who recorded or raised it")
+    DEPARTMENT_HEAD = "department_head", _("head of the owning or responsible department")
     ESCALATION = "escalation", _("the escalation's recipients")
     LEADERSHIP = "leadership", _("the leadership group (GM, vice GM, sales director, QA)")
 

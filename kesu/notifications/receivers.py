@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kesu.capa import signals as capa_signals
 from kesu.complaints import signals
 from kesu.complaints.models import Complaint
 
@@ -17,13 +18,17 @@ def _link(complaint: Complaint) -> str:
     return reverse("complaints:detail", args=[complaint.pk])
 
 
+def _people(complaint: Complaint, **extra) -> dict:
+    return {"owner": complaint.owner, "creator": complaint.created_by, "department": complaint.department, **extra}
+
+
 def _summary(complaint: Complaint) -> str:
     return f"{complaint.customer} · {complaint.defect_location} {complaint.defect_nature}\n{complaint.description[:500]}"
 
 
 @receiver(signals.complaint_created, dispatch_uid="notify_complaint_created")
 def on_created(sender, complaint, actor=None, **kwargs):
-    notify(event=Event.COMPLAINT_CREATED, company=complaint.company, context={"complaint": complaint},
+    notify(event=Event.COMPLAINT_CREATED, company=complaint.company, context=_people(complaint),
            actor=actor, link=_link(complaint),
            message=lambda: (_("New complaint %(number)s") % {"number": complaint.number}, _summary(complaint)))
 
@@ -31,14 +36,14 @@ def on_created(sender, complaint, actor=None, **kwargs):
 @receiver(signals.complaint_assigned, dispatch_uid="notify_complaint_assigned")
 def on_assigned(sender, complaint, owner, actor=None, **kwargs):
     notify(event=Event.COMPLAINT_ASSIGNED, company=complaint.company,
-           context={"complaint": complaint, "owner": owner}, actor=actor, link=_link(complaint),
+           context=_people(complaint, owner=owner), actor=actor, link=_link(complaint),
            message=lambda: (_("Complaint %(number)s assigned to you") % {"number": complaint.number},
                             _summary(complaint)))
 
 
 @receiver(signals.complaint_transitioned, dispatch_uid="notify_complaint_transitioned")
 def on_transitioned(sender, complaint, actor=None, **kwargs):
-    notify(event=Event.COMPLAINT_TRANSITIONED, company=complaint.company, context={"complaint": complaint},
+    notify(event=Event.COMPLAINT_TRANSITIONED, company=complaint.company, context=_people(complaint),
            actor=actor, link=_link(complaint),
            message=lambda: (_("Complaint %(number)s is now “%(status)s”") % {
                "number": complaint.number, "status": complaint.get_status_display()}, kwargs.get("note", "")))
@@ -47,14 +52,57 @@ def on_transitioned(sender, complaint, actor=None, **kwargs):
 @receiver(signals.complaint_escalated, dispatch_uid="notify_complaint_escalated")
 def on_escalated(sender, complaint, escalation, **kwargs):
     notify(event=Event.COMPLAINT_ESCALATED, company=complaint.company,
-           context={"complaint": complaint, "escalation": escalation}, link=_link(complaint),
+           context=_people(complaint, escalation=escalation), link=_link(complaint),
            message=lambda: (_("Overdue: complaint %(number)s (%(deadline)s)") % {
                "number": complaint.number, "deadline": escalation.deadline.get_kind_display()}, _summary(complaint)))
 
 
 @receiver(signals.early_warning_raised, dispatch_uid="notify_early_warning")
 def on_early_warning(sender, complaint, warning_class, **kwargs):
-    notify(event=Event.EARLY_WARNING, company=complaint.company, context={"complaint": complaint},
+    notify(event=Event.EARLY_WARNING, company=complaint.company, context=_people(complaint),
            link=_link(complaint),
            message=lambda: (_("Early warning %(cls)s: complaint %(number)s") % {
                "cls": warning_class.upper(), "number": complaint.number}, _summary(complaint)))
+
+
+# -- corrective actions and nonconforming reports (issue 4) ------------------------------------
+
+def _action_people(action, **extra) -> dict:
+    return {"owner": action.owner, "creator": action.raised_by, "department": action.responsible_department, **extra}
+
+
+def _action_link(action) -> str:
+    return reverse("capa:detail", args=[action.pk])
+
+
+@receiver(capa_signals.action_raised, dispatch_uid="notify_action_raised")
+def on_action_raised(sender, action, actor=None, **kwargs):
+    notify(event=Event.ACTION_RAISED, company=action.company, context=_action_people(action), actor=actor,
+           link=_action_link(action),
+           message=lambda: (_("Corrective action %(number)s for your department") % {"number": action.number},
+                            f"{action.title}\n{action.problem[:500]}"))
+
+
+@receiver(capa_signals.action_transitioned, dispatch_uid="notify_action_transitioned")
+def on_action_transitioned(sender, action, actor=None, note="", **kwargs):
+    notify(event=Event.ACTION_TRANSITIONED, company=action.company, context=_action_people(action), actor=actor,
+           link=_action_link(action),
+           message=lambda: (_("Corrective action %(number)s is now “%(status)s”") % {
+               "number": action.number, "status": action.get_status_display()}, note))
+
+
+@receiver(capa_signals.action_escalated, dispatch_uid="notify_action_escalated")
+def on_action_escalated(sender, action, escalation, **kwargs):
+    notify(event=Event.ACTION_ESCALATED, company=action.company, context=_action_people(action, escalation=escalation),
+           link=_action_link(action),
+           message=lambda: (_("Overdue: %(step)s of corrective action %(number)s") % {
+               "step": escalation.step.get_step_display(), "number": action.number}, action.title))
+
+
+@receiver(capa_signals.ncr_changed, dispatch_uid="notify_ncr_changed")
+def on_ncr_changed(sender, ncr, actor=None, **kwargs):
+    notify(event=Event.NCR_CHANGED, company=ncr.company,
+           context={"owner": None, "creator": ncr.issued_by, "department": ncr.responsible_department},
+           actor=actor, link=reverse("capa:ncr_detail", args=[ncr.pk]),
+           message=lambda: (_("Nonconforming product report %(number)s: %(status)s") % {
+               "number": ncr.number, "status": ncr.get_status_display()}, ncr.description[:500]))

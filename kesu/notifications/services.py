@@ -23,6 +23,10 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.COMPLAINT_TRANSITIONED: ([Audience.OWNER, Audience.CREATOR], False),
     Event.COMPLAINT_ESCALATED: ([Audience.ESCALATION], True),
     Event.EARLY_WARNING: ([Audience.LEADERSHIP], True),
+    Event.ACTION_RAISED: ([Audience.OWNER], True),
+    Event.ACTION_TRANSITIONED: ([Audience.OWNER, Audience.CREATOR], False),
+    Event.ACTION_ESCALATED: ([Audience.ESCALATION], True),
+    Event.NCR_CHANGED: ([Audience.DEPARTMENT_HEAD, Audience.CREATOR], True),
 }
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # then the mail is given up as failed (after 6 attempts)
@@ -63,17 +67,17 @@ def notification_rule_update(*, actor, rule: NotificationRule, audience: list[st
 
 
 def _audience_users(audience: Iterable[str], company, context: dict) -> list:
+    """The people an audience names; ``context`` says who the record's owner, creator and department are."""
     from kesu.accounts.models import User
 
     users = []
-    complaint = context.get("complaint")
     for name in audience:
-        if name == Audience.OWNER and complaint is not None:
-            users.append(context.get("owner") or complaint.owner)
-        elif name == Audience.CREATOR and complaint is not None:
-            users.append(complaint.created_by)
-        elif name == Audience.DEPARTMENT_HEAD and complaint is not None and complaint.department_id:
-            users.append(complaint.department.head)
+        if name == Audience.OWNER:
+            users.append(context.get("owner"))
+        elif name == Audience.CREATOR:
+            users.append(context.get("creator"))
+        elif name == Audience.DEPARTMENT_HEAD and context.get("department") is not None:
+            users.append(context["department"].head)
         elif name == Audience.ESCALATION and context.get("escalation") is not None:
             users.extend(context["escalation"].recipients.all())
         elif name == Audience.LEADERSHIP:

@@ -162,3 +162,18 @@ def test_a_nonconforming_report_is_issued_answered_and_verified(people):
     assert services.ncr_verify(actor=qa, ncr=back, result="effective").status == NcrStatus.VERIFIED
     with pytest.raises(PermissionDenied):
         services.ncr_issue(actor=production, company=people.company, data={})
+
+
+def test_the_department_is_told_of_a_new_action_and_qa_of_a_submitted_plan(people,
+                                                                           django_capture_on_commit_callbacks):
+    from kesu.capa.tests.factories import plan
+    from kesu.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action = raise_action(people)
+    assert Notification.objects.filter(recipient=people[Role.PRODUCTION], event="action_raised").exists()
+    plan(action, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(action, "submit_plan", people)
+    told = Notification.objects.get(recipient=people[Role.QA], event="action_transitioned")
+    assert action.number in told.title
