@@ -107,7 +107,7 @@ class NcrStatus(models.TextChoices):
 class NcrDisposition(models.TextChoices):
     REWORK = "rework", _("Rework")
     REPAIR = "repair", _("Repair")
-    SORT = "sort", _("Sort (100 % inspection)")
+    SORT = "sort", _("Sort (full inspection)")
     CONCESSION = "concession", _("Use as is (concession)")
     RETURN_TO_SUPPLIER = "return_to_supplier", _("Return to the supplier")
     SCRAP = "scrap", _("Scrap")

@@ -75,7 +75,7 @@ def test_the_department_fills_d1_with_rows_and_qa_approves_through_the_pages(log
     action.refresh_from_db()
     assert action.status == ActionStatus.PLAN_SUBMITTED
     page = login(qa).post(reverse("capa:transition", args=[action.pk, "return_plan"]), {}, follow=True)
-    assert "必填" in page.content.decode() or "原因" in page.content.decode()
+    assert "理由: 这个字段是必填项" in page.content.decode()
     login(qa).post(reverse("capa:transition", args=[action.pk, "approve_plan"]), {})
     action.refresh_from_db()
     assert action.status == ActionStatus.IMPLEMENTING
@@ -136,7 +136,7 @@ def test_a_nonconforming_report_through_the_pages(login, people):
     page = login(qa).post(reverse("capa:ncr_step", args=[ncr.pk, "verify"]), {"result": "not_effective"},
                           follow=True).content.decode()
     ncr.refresh_from_db()
-    assert ncr.status == NcrStatus.ANSWERED and "不有效" not in page
+    assert ncr.status == NcrStatus.ANSWERED and "请说明措施无效的原因" in page
     login(qa).post(reverse("capa:ncr_step", args=[ncr.pk, "verify"]), {"result": "effective"})
     ncr.refresh_from_db()
     assert ncr.status == NcrStatus.VERIFIED
