@@ -127,8 +127,9 @@ def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_ro
     bulk = AuditEntry.objects.filter(action=AuditEntry.Action.BULK_CREATE, content_type__model="timelineentry")
     per_row = AuditEntry.objects.exclude(action=AuditEntry.Action.BULK_CREATE)
     assert bulk.exists()
-    # Only the showcase (through the services) writes ordinary entries, and only for complaint records.
-    assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "notifications"}
+    # Only the showcase and the demo actions (through the services) write ordinary entries.
+    assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "capa", "core",
+                                                                              "notifications"}
     showcase = Complaint.objects.filter(received_at__date__gte=TODAY - datetime.timedelta(days=45),
                                         created_by__isnull=False)
     assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (

@@ -228,21 +228,21 @@ def test_closing_ours_needs_the_responsible_department(people):
 def test_later_modules_can_add_closing_rules(people):
     from kesu.complaints import workflow
 
-    def capa_verified(complaint, ctx):
-        if complaint.needs_corrective_action:
-            return "needs_corrective_action", "CAPA not verified"
+    def lab_report_in(complaint, ctx):
+        if complaint.root_cause == "waiting for the lab":
+            return "root_cause", "The lab report is not in"
         return None
 
-    workflow.register_close_check(capa_verified)
+    workflow.register_close_check(lab_report_in)
     try:
         complaint = bring_to(Status.REMEDY_DONE, people)
         with pytest.raises(TransitionRefused) as refused:
-            act(complaint, "close", people, needs_corrective_action=True)
-        assert refused.value.message == "CAPA not verified"
-        act(complaint, "close", people, needs_corrective_action=False)
+            act(complaint, "close", people, root_cause="waiting for the lab")
+        assert refused.value.message == "The lab report is not in" and refused.value.field == "root_cause"
+        act(complaint, "close", people, root_cause="tool wear")
         assert complaint.status == Status.CLOSED
     finally:
-        workflow.CLOSE_CHECKS.remove(capa_verified)
+        workflow.CLOSE_CHECKS.remove(lab_report_in)
 
 
 def test_a_severe_complaint_closes_only_after_two_later_shipments(people):
