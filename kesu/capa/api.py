@@ -94,6 +94,83 @@ def export_actions(request, filters: Query[ListParams]):  # type: ignore[valid-t
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 
+# -- settings and customer rules (QA, GM) ----------------------------------------------------------
+
+
+class SettingsOut(Schema):
+    number_pattern: str
+    ncr_number_pattern: str
+    default_format: str
+    step_days: dict[str, int]
+    approval_days: int
+    ncr_answer_days: int
+    effectiveness_shipments: int
+
+
+class SettingsIn(_Strict):
+    number_pattern: str | None = None
+    ncr_number_pattern: str | None = None
+    default_format: str | None = None
+    step_days: dict[str, Any] | None = None
+    approval_days: int | None = None
+    ncr_answer_days: int | None = None
+    effectiveness_shipments: int | None = None
+
+
+@router.get("/actions/settings", response=SettingsOut, operation_id="get_capa_settings",
+            summary="My company's CAPA settings")
+def get_settings(request):
+    _require(request.user, "view_correctiveaction")
+    return selectors.capa_settings_for(request.user.company)
+
+
+@router.put("/actions/settings", response=SettingsOut, operation_id="update_capa_settings",
+            summary="Change my company's CAPA settings (QA, GM): patterns, usual format, step days, effectiveness")
+def update_settings(request, payload: SettingsIn):
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    return services.capa_settings_update(actor=request.user, company=request.user.company, data=data, source="api")
+
+
+class RuleOut(Schema):
+    customer_id: int
+    format: str
+    step_days: dict[str, int]
+    effectiveness_shipments: int | None
+
+
+class RuleIn(_Strict):
+    format: str = ""
+    step_days: dict[str, Any] = {}
+    effectiveness_shipments: int | None = None
+
+
+@router.get("/actions/customer-rules", response=list[RuleOut], operation_id="list_customer_capa_rules",
+            summary="Customers' own CAPA rules")
+def list_rules(request):
+    _require(request.user, "view_correctiveaction")
+    from .models import CustomerCapaRule
+
+    return CustomerCapaRule.objects.visible_to(request.user).order_by("customer_id")
+
+
+@router.put("/actions/customer-rules/{customer_id}", response=RuleOut, operation_id="set_customer_capa_rule",
+            summary="Set a customer's format, 8D step days and effectiveness shipments (QA, GM)")
+def set_rule(request, customer_id: int, payload: RuleIn):
+    customer = _visible(Customer, request.user, customer_id, "customer_id")
+    return services.customer_capa_rule_set(actor=request.user, customer=customer, data=payload.dict(), source="api")
+
+
+@router.delete("/actions/customer-rules/{customer_id}", response={204: None}, operation_id="delete_customer_capa_rule",
+               summary="Remove a customer's rule (the company's settings apply again)")
+def delete_rule(request, customer_id: int):
+    customer = _visible(Customer, request.user, customer_id, "customer_id")
+    services.customer_capa_rule_delete(actor=request.user, customer=customer, source="api")
+    return 204, None
+
+
+# -- actions ---------------------------------------------------------------------------------------
+
+
 class ActionIn(_Strict):
     title: str = ""
     problem: str = ""

@@ -16,5 +16,12 @@ from .actions import (  # noqa: F401
     action_step_update,
     action_transition,
 )
+from .config import (  # noqa: F401
+    RULE_FIELDS,
+    SETTINGS_FIELDS,
+    capa_settings_update,
+    customer_capa_rule_delete,
+    customer_capa_rule_set,
+)
 from .escalation import action_escalate_overdue  # noqa: F401
 from .ncr import ISSUE_FIELDS, ncr_answer, ncr_cancel, ncr_issue, ncr_verify  # noqa: F401

@@ -88,3 +88,23 @@ def test_nonconforming_reports_through_the_api(api, people):
     assert api(qa).get(f"/api/v1/ncrs/{pk}/form.pdf").status_code == 200
     assert api(qa).get("/api/v1/ncrs/export.xlsx").status_code == 200
     assert datetime.date.today()  # the list and export need no more than a login
+
+
+def test_settings_and_customer_rules_through_the_api(api, people, company_a):
+    from kesu.customers.tests.factories import CustomerFactory
+
+    qa = people[Role.QA]
+    customer = CustomerFactory(company=company_a)
+    assert api(qa).get("/api/v1/actions/settings").json()["default_format"] == "8d"
+    changed = api(qa).put("/api/v1/actions/settings", {"default_format": "simple", "step_days": {"d4": 5}})
+    assert changed.status_code == 200 and changed.json()["step_days"] == {"d4": 5}
+    bad = api(qa).put("/api/v1/actions/settings", {"step_days": {"d9": 5}})
+    assert bad.status_code == 422 and "step_days" in bad.content.decode()
+    rule = api(qa).put(f"/api/v1/actions/customer-rules/{customer.pk}", {"format": "8d", "step_days": {"d4": 3},
+                                                                        "effectiveness_shipments": 3})
+    assert rule.status_code == 200 and rule.json()["effectiveness_shipments"] == 3
+    action = raise_action(people, customer=customer, format="")
+    assert action.format == "8d" and action.effectiveness_shipments == 3
+    assert api(people[Role.SALESPERSON]).put("/api/v1/actions/settings", {"approval_days": 1}).status_code == 403
+    assert api(qa).delete(f"/api/v1/actions/customer-rules/{customer.pk}").status_code == 204
+    assert api(qa).get("/api/v1/actions/customer-rules").json() == []
