@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kesu.customers",
     "kesu.complaints",
     "kesu.capa",
+    "kesu.claims",
     "kesu.notifications",
 ]
 

@@ -81,6 +81,21 @@ _grant("capa", ["correctiveaction"], "change", _CAPA_WORKERS)
 _grant("capa", ["nonconformingreport"], "add", {Role.QA})
 _grant("capa", ["nonconformingreport"], "change", _CAPA_WORKERS)
 _grant("capa", ["capasettings", "customercaparule"], "change", {Role.QA, Role.GM})
+# Claims (issue 5): the workflow tables in kesu/claims/workflow.py decide each step; who sees amounts is
+# decided in kesu/claims/permissions.py.
+_CLAIM_READERS = SALES | MANAGEMENT | {Role.FINANCE, Role.QA, Role.ENGINEERING, Role.PRODUCTION, Role.PURCHASING}
+_grant("claims", ["claim", "claimitem", "claimdocument", "negotiationround", "claimchange"], "view", _CLAIM_READERS)
+_grant("claims", ["claim"], "add", SALES)
+_grant("claims", ["claim"], "change", SALES | MANAGEMENT | {Role.FINANCE})
+_grant("claims", ["supplierclaim", "supplierclaimchange"], "view", MANAGEMENT | {Role.PURCHASING, Role.FINANCE,
+                                                                                 Role.QA} | SALES)
+_grant("claims", ["supplierclaim"], "add", MANAGEMENT | {Role.PURCHASING})
+_grant("claims", ["supplierclaim"], "change", MANAGEMENT | {Role.PURCHASING, Role.FINANCE})
+_grant("claims", ["costentry"], "view", SALES | MANAGEMENT | {Role.FINANCE})
+_grant("claims", ["costentry"], "add", SALES | MANAGEMENT | {Role.FINANCE})
+_grant("claims", ["claimsettings", "exchangerate"], "view", SALES | MANAGEMENT | {Role.FINANCE, Role.PURCHASING})
+_grant("claims", ["claimsettings", "exchangerate"], "change", MANAGEMENT | {Role.FINANCE})
+_grant("claims", ["exchangerate"], "add", MANAGEMENT | {Role.FINANCE})
 for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):

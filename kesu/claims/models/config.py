@@ -1,0 +1,71 @@
+"""Per-company claim settings (numbers, approval limit, required documents) and exchange rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.models import CompanyScopedModel
+from kesu.core.numbering import validate_pattern
+from kesu.customers.choices import Currency
+
+from ..choices import DEFAULT_REQUIRED_DOCUMENTS, DocumentKind
+
+
+def validate_documents(value) -> None:
+    if not isinstance(value, list) or any(v not in DocumentKind.values for v in value):
+        raise ValidationError(_("Give a list of document kinds, e.g. [\"claim_letter\", \"invoice\"]."))
+
+
+def default_documents() -> list[str]:
+    return list(DEFAULT_REQUIRED_DOCUMENTS)
+
+
+class ClaimSettings(CompanyScopedModel):
+    """How a company runs claims: numbering, who approves which amounts, what must be collected."""
+
+    number_pattern = models.CharField(_("claim number pattern"), max_length=60, default="CL-{year}-{seq:04d}",
+                                      validators=[validate_pattern])
+    supplier_number_pattern = models.CharField(_("supplier claim number pattern"), max_length=60,
+                                               default="SC-{year}-{seq:04d}", validators=[validate_pattern])
+    base_currency = models.CharField(_("base currency"), max_length=3, choices=Currency.choices,
+                                     default=Currency.CNY)
+    vice_gm_limit = models.DecimalField(
+        _("vice GM may approve up to"), max_digits=14, decimal_places=2, default=Decimal("20000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Proposed settlements above this amount (in the base currency) need the general manager."))
+    required_documents = models.JSONField(_("documents every claim needs"), default=default_documents,
+                                          blank=True, validators=[validate_documents])
+
+    class Meta:
+        verbose_name = _("claim settings")
+        verbose_name_plural = _("claim settings")
+        constraints = [models.UniqueConstraint(fields=["company"], name="claim_settings_one_per_company")]
+
+    def __str__(self) -> str:
+        return str(_("Claim settings of %(company)s") % {"company": self.company})
+
+
+class ExchangeRate(CompanyScopedModel):
+    """Base-currency units per unit of ``currency`` from ``valid_from`` on (finance keeps it)."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    valid_from = models.DateField(_("valid from"))
+    rate = models.DecimalField(_("rate to the base currency"), max_digits=14, decimal_places=6,
+                               validators=[MinValueValidator(Decimal("0.000001"))])
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["company", "currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "currency", "valid_from"], name="exchange_rate_unique_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.valid_from})"
