@@ -13,6 +13,7 @@ urlpatterns = [
     path("customers/", include("kesu.customers.urls")),
     path("complaints/", include("kesu.complaints.urls")),
     path("capa/", include("kesu.capa.urls")),
+    path("claims/", include("kesu.claims.urls")),
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),
     path("api/v1/", api.urls),

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint
-from kesu.core.forms_base import ScopedModelForm
+from kesu.core.forms_base import ScopedModelForm, style_fields
 from kesu.customers.forms import CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part
 
@@ -26,17 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm")
-        if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 2)
+_style = style_fields
 
 
 class NumberField(forms.ModelChoiceField):

@@ -43,3 +43,17 @@ class ScopedModelForm(forms.ModelForm):
             if len(visible) <= 1 and not user.is_superuser:
                 company_field.widget = forms.HiddenInput()
             company_field.error_messages["invalid_choice"] = _("Choose a company you belong to.")
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget of ``form`` (small controls, as the list pages use)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 2)

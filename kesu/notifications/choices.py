@@ -14,6 +14,9 @@ class Event(models.TextChoices):
     ACTION_TRANSITIONED = "action_transitioned", _("Corrective action moved on")
     ACTION_ESCALATED = "action_escalated", _("Overdue corrective action step escalated")
     NCR_CHANGED = "ncr_changed", _("Nonconforming product report issued, answered or verified")
+    CLAIM_CREATED = "claim_created", _("Claim recorded")
+    CLAIM_TRANSITIONED = "claim_transitioned", _("Claim moved on")
+    SUPPLIER_CLAIM_TRANSITIONED = "supplier_claim_transitioned", _("Supplier claim moved on")
 
 
 class Audience(models.TextChoices):
@@ -22,6 +25,7 @@ class Audience(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("head of the owning or responsible department")
     ESCALATION = "escalation", _("the escalation's recipients")
     LEADERSHIP = "leadership", _("the leadership group (GM, vice GM, sales director, QA)")
+    NEXT_STEP = "next_step", _("everyone whose role takes the next step")
 
 
 class MailStatus(models.TextChoices):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kesu.capa import signals as capa_signals
+from kesu.claims import signals as claim_signals
 from kesu.complaints import signals
 from kesu.complaints.models import Complaint
 
@@ -106,3 +107,40 @@ def on_ncr_changed(sender, ncr, actor=None, **kwargs):
            actor=actor, link=reverse("capa:ncr_detail", args=[ncr.pk]),
            message=lambda: (_("Nonconforming product report %(number)s: %(status)s") % {
                "number": ncr.number, "status": ncr.get_status_display()}, ncr.description[:500]))
+
+
+def _next_roles(table, status: str) -> set[str]:
+    return {str(role) for row in table.rows if status in row.sources for role in row.roles}
+
+
+@receiver(claim_signals.claim_created, dispatch_uid="notify_claim_created")
+def on_claim_created(sender, claim, actor=None, **kwargs):
+    notify(event=Event.CLAIM_CREATED, company=claim.company, context={"owner": claim.owner},
+           actor=actor, link=reverse("claims:detail", args=[claim.pk]),
+           message=lambda: (_("New claim %(number)s") % {"number": claim.number},
+                            f"{claim.customer} · {claim.title}"))
+
+
+@receiver(claim_signals.claim_transitioned, dispatch_uid="notify_claim_transitioned")
+def on_claim_transitioned(sender, claim, new_status, actor=None, note="", **kwargs):
+    from kesu.claims.workflow import CLAIM_TABLE
+
+    # Amounts stay out of the message: not everyone told may see money.
+    notify(event=Event.CLAIM_TRANSITIONED, company=claim.company,
+           context={"owner": claim.owner, "creator": claim.created_by,
+                    "next_roles": _next_roles(CLAIM_TABLE, new_status)},
+           actor=actor, link=reverse("claims:detail", args=[claim.pk]),
+           message=lambda: (_("Claim %(number)s is now “%(status)s”") % {
+               "number": claim.number, "status": claim.get_status_display()}, note))
+
+
+@receiver(claim_signals.supplier_claim_transitioned, dispatch_uid="notify_supplier_claim_transitioned")
+def on_supplier_claim_transitioned(sender, supplier_claim, new_status, actor=None, note="", **kwargs):
+    from kesu.claims.workflow import SUPPLIER_TABLE
+
+    sc = supplier_claim
+    notify(event=Event.SUPPLIER_CLAIM_TRANSITIONED, company=sc.company,
+           context={"owner": sc.handler, "creator": sc.raised_by, "next_roles": _next_roles(SUPPLIER_TABLE, new_status)},
+           actor=actor, link=reverse("claims:supplier_detail", args=[sc.pk]),
+           message=lambda: (_("Supplier claim %(number)s is now “%(status)s”") % {
+               "number": sc.number, "status": sc.get_status_display()}, note))

@@ -27,6 +27,10 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.ACTION_TRANSITIONED: ([Audience.OWNER, Audience.CREATOR], False),
     Event.ACTION_ESCALATED: ([Audience.ESCALATION], True),
     Event.NCR_CHANGED: ([Audience.DEPARTMENT_HEAD, Audience.CREATOR], True),
+    # Seed 000 §4.2: each hand-over of a claim (sales → vice GM → GM → sales → finance) is announced to the next.
+    Event.CLAIM_CREATED: ([Audience.OWNER], False),
+    Event.CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
+    Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
 }
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # then the mail is given up as failed (after 6 attempts)
@@ -80,6 +84,9 @@ def _audience_users(audience: Iterable[str], company, context: dict) -> list:
             users.append(context["department"].head)
         elif name == Audience.ESCALATION and context.get("escalation") is not None:
             users.extend(context["escalation"].recipients.all())
+        elif name == Audience.NEXT_STEP and context.get("next_roles"):
+            users.extend(User.objects.filter(company=company, is_active=True,
+                                             position__role__in=context["next_roles"]))
         elif name == Audience.LEADERSHIP:
             users.extend(User.objects.filter(company=company, is_active=True, position__role__in=LEADERSHIP_ROLES))
     return users

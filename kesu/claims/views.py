@@ -1,0 +1,495 @@
+"""Claim, supplier-claim, ledger and settings pages (thin views: access → form → one service → render)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kesu.complaints.models import Complaint
+from kesu.core.importexport import rows_xlsx
+from kesu.core.selectors import audit_entries_for
+from kesu.core.services import TransitionRefused
+from kesu.core.uploads import file_sha256
+
+from . import exports, permissions, printouts, selectors, services
+from .choices import ClaimStatus, DocumentKind, LedgerGroup
+from .filters import claims_filtered, ledger_filtered, supplier_claims_filtered
+from .forms import (
+    ClaimForm,
+    ClaimSettingsForm,
+    CostBookForm,
+    DocumentForm,
+    ExchangeRateForm,
+    ItemFormSet,
+    SettlementForm,
+    SupplierClaimForm,
+    TransitionForm,
+    item_rows,
+)
+from .models import ClaimDocument, ExchangeRate
+from .workflow import CLAIM_TABLE, SUPPLIER_TABLE, missing_documents
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"claims.{perm}"):
+        raise PermissionDenied
+
+
+def _messages(request, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    for field, errors in error.message_dict.items():
+        messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+def _xlsx(handle_and_name) -> FileResponse:
+    handle, name = handle_and_name
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return query.urlencode()
+
+
+def _version(request) -> int | None:
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+@login_required
+def claim_list(request):
+    _require(request.user, "view_claim")
+    qs, filterset = claims_filtered(request.user, request.GET)
+    show_money = permissions.sees_claim_money(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.claim_columns(show_money), _("Claims"), "claims"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "claims/claim_list.html", {
+        "filterset": filterset, "page": page, "export_query": _export_query(request), "show_money": show_money,
+        "can_add": request.user.has_perm("claims.add_claim")})
+
+
+@login_required
+def claim_create(request):
+    _require(request.user, "add_claim")
+    initial = {}
+    if request.GET.get("complaint", "").isdigit():
+        complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=int(request.GET["complaint"]))
+        initial = {"complaint": complaint.number, "customer": complaint.customer.code,
+                   "part": complaint.part.part_no if complaint.part_id else "",
+                   "title": f"{complaint.defect_location}{complaint.defect_nature}"[:200],
+                   "received_on": timezone.localdate()}
+    form = ClaimForm(request.POST or None, initial=initial, user=request.user)
+    items = ItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        data = form.service_data()
+        company = data["complaint"].company if data.get("complaint") else (
+            data["customer"].company if data.get("customer") else request.user.company)
+        try:
+            claim = services.claim_create(actor=request.user, company=company, data=data, items=item_rows(items))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Claim %(number)s recorded.") % {"number": claim.number})
+            return redirect("claims:detail", claim.pk)
+    return render(request, "claims/claim_form.html", {"form": form, "items": items})
+
+
+@login_required
+def claim_edit(request, pk: int):
+    _require(request.user, "change_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    form = ClaimForm(request.POST or None, instance=claim, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_update(actor=request.user, claim=claim, data=form.service_data(),
+                                  expected_version=_version(request))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("claims:detail", claim.pk)
+    return render(request, "claims/claim_form.html", {"form": form, "claim": claim})
+
+
+@login_required
+def claim_detail(request, pk: int):
+    _require(request.user, "view_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    rows = selectors.claim_detail_rows(claim)
+    user = request.user
+    show_money = permissions.sees_claim_money(user)
+    transitions = [(row, TransitionForm(row=row, user=user, company_id=claim.company_id, prefix=row.name))
+                   for row in CLAIM_TABLE.available(claim, user)]
+    editable = claim.status in (ClaimStatus.COLLECTING, ClaimStatus.ANALYSING) and permissions.may(
+        user, permissions.RECORD | permissions.ANALYSTS)
+    return render(request, "claims/claim_detail.html", {
+        "claim": claim, **rows, "show_money": show_money, "transitions": transitions,
+        "missing": [DocumentKind(kind).label for kind in missing_documents(claim)]
+        if claim.status == ClaimStatus.COLLECTING else [],
+        "items_formset": ItemFormSet(prefix="items", initial=[
+            {"kind": i.kind, "description": i.description, "quantity": i.quantity, "unit_price": i.unit_price}
+            for i in rows["items"]]) if editable and show_money else None,
+        "document_form": DocumentForm() if claim.closed_at is None and permissions.may(
+            user, permissions.RECORD | permissions.ANALYSTS) else None,
+        "settlement_form": SettlementForm(items=rows["items"]) if (
+            claim.status == ClaimStatus.SETTLING and permissions.may(user, permissions.SETTLE)) else None,
+        "base_currency": selectors.claim_settings_for(claim.company).base_currency,
+        "can_raise_action": user.has_perm("capa.add_correctiveaction"),
+        "audit_entries": audit_entries_for(claim) if show_money else [],
+    })
+
+
+@login_required
+@require_POST
+def claim_transition(request, pk: int, name: str):
+    _require(request.user, "view_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    row = CLAIM_TABLE.get(claim.status, name)
+    inputs = {}
+    if row is not None:
+        form = TransitionForm(request.POST, row=row, user=request.user, company_id=claim.company_id, prefix=name)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("claims:detail", pk)
+        inputs = form.inputs()
+    try:
+        services.claim_transition(actor=request.user, claim=claim, name=name, expected_version=_version(request),
+                                  **inputs)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s. The claim is now “%(status)s”.") % {
+            "step": row.label if row else name, "status": claim.get_status_display()})
+    return redirect("claims:detail", pk)
+
+
+@login_required
+@require_POST
+def claim_items(request, pk: int):
+    _require(request.user, "change_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    formset = ItemFormSet(request.POST, prefix="items")
+    if not formset.is_valid():
+        for form in formset.forms:
+            _form_errors(request, form)
+        return redirect("claims:detail", pk)
+    try:
+        services.claim_items_save(actor=request.user, claim=claim, items=item_rows(formset),
+                                  expected_version=_version(request))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Items saved."))
+    return redirect("claims:detail", pk)
+
+
+@login_required
+@require_POST
+def claim_document(request, pk: int):
+    _require(request.user, "change_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("claims:detail", pk)
+    try:
+        services.claim_document_add(actor=request.user, claim=claim, **form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Document added."))
+    return redirect("claims:detail", pk)
+
+
+@login_required
+def claim_document_download(request, pk: int, doc: int):
+    _require(request.user, "view_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    document = get_object_or_404(ClaimDocument, pk=doc, claim=claim)
+    return document_response(document)
+
+
+def document_response(document: ClaimDocument) -> FileResponse:
+    """The stored file, served only while it still has the content hash recorded at upload."""
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    if file_sha256(handle) != document.sha256:
+        handle.close()
+        raise Http404(_("The stored file was changed after upload and is not served."))
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=document.name, content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def claim_settlement(request, pk: int):
+    _require(request.user, "change_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    form = SettlementForm(request.POST, items=list(claim.items.all()))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("claims:detail", pk)
+    try:
+        services.claim_settlement_save(actor=request.user, claim=claim, amounts=form.amounts(),
+                                       expected_version=_version(request))
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Settlement computed."))
+    return redirect("claims:detail", pk)
+
+
+@login_required
+@require_POST
+def claim_action(request, pk: int):
+    if not request.user.has_perm("capa.add_correctiveaction"):
+        raise PermissionDenied
+    claim = selectors.claim_get_for_user(request.user, pk)
+    try:
+        action = services.claim_action_raise(actor=request.user, claim=claim)
+    except ValidationError as error:
+        _messages(request, error)
+        return redirect("claims:detail", pk)
+    messages.success(request, _("Action %(number)s raised.") % {"number": action.number})
+    return redirect("capa:detail", action.pk)
+
+
+@login_required
+def claim_printout(request, pk: int):
+    _require(request.user, "view_claim")
+    if not permissions.sees_claim_money(request.user):
+        raise PermissionDenied  # the settlement sheet is a money document
+    claim = selectors.claim_get_for_user(request.user, pk)
+    return printouts.pdf_response(printouts.claim_pdf(claim), claim.number)
+
+
+@login_required
+def claim_review(request):
+    """Claims of a period for management review (seed 000 §4.2.7)."""
+    _require(request.user, "view_claim")
+    today = timezone.localdate()
+    try:
+        date_from = datetime.date.fromisoformat(request.GET.get("from") or f"{today.year}-01-01")
+        date_to = datetime.date.fromisoformat(request.GET.get("to") or today.isoformat())
+    except ValueError:
+        messages.error(request, _("Dates are written as YYYY-MM-DD."))
+        date_from, date_to = datetime.date(today.year, 1, 1), today
+    review = selectors.claims_review(request.user, date_from, date_to)
+    return render(request, "claims/review.html", {
+        **review, "date_from": date_from, "date_to": date_to,
+        "show_money": permissions.sees_claim_money(request.user),
+        "show_ledger": permissions.sees_ledger(request.user)})
+
+
+# -- supplier claims -------------------------------------------------------------------------------
+
+
+@login_required
+def supplier_claim_list(request):
+    _require(request.user, "view_supplierclaim")
+    qs, filterset = supplier_claims_filtered(request.user, request.GET)
+    show_money = permissions.sees_supplier_money(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.supplier_columns(show_money),
+                               _("Supplier claims"), "supplier-claims"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "claims/supplier_list.html", {
+        "filterset": filterset, "page": page, "export_query": _export_query(request), "show_money": show_money,
+        "can_add": request.user.has_perm("claims.add_supplierclaim")})
+
+
+@login_required
+def supplier_claim_create(request):
+    _require(request.user, "add_supplierclaim")
+    initial = {}
+    if request.GET.get("claim", "").isdigit():
+        claim = selectors.claim_get_for_user(request.user, int(request.GET["claim"]))
+        initial = {"claim": claim.number, "complaint": claim.complaint.number if claim.complaint_id else "",
+                   "supplier": claim.supplier.code if claim.supplier_id else "",
+                   "share_percent": claim.supplier_share}
+    elif request.GET.get("complaint", "").isdigit():
+        complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=int(request.GET["complaint"]))
+        initial = {"complaint": complaint.number,
+                   "supplier": complaint.responsible_supplier.code if complaint.responsible_supplier_id else ""}
+    form = SupplierClaimForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        source = data.get("claim") or data.get("complaint")
+        try:
+            sc = services.supplier_claim_raise(actor=request.user, company=source.company if source else
+                                               request.user.company, data=data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Supplier claim %(number)s raised.") % {"number": sc.number})
+            return redirect("claims:supplier_detail", sc.pk)
+    return render(request, "claims/supplier_form.html", {"form": form})
+
+
+@login_required
+def supplier_claim_detail(request, pk: int):
+    _require(request.user, "view_supplierclaim")
+    sc = selectors.supplier_claim_get_for_user(request.user, pk)
+    show_money = permissions.sees_supplier_money(request.user)
+    transitions = [(row, TransitionForm(row=row, user=request.user, company_id=sc.company_id, prefix=row.name))
+                   for row in SUPPLIER_TABLE.available(sc, request.user)] if show_money else []
+    return render(request, "claims/supplier_detail.html", {
+        "sc": sc, "show_money": show_money, "transitions": transitions,
+        "changes": list(sc.changes.select_related("actor")),
+        "audit_entries": audit_entries_for(sc) if show_money else []})
+
+
+@login_required
+@require_POST
+def supplier_claim_transition(request, pk: int, name: str):
+    _require(request.user, "view_supplierclaim")
+    sc = selectors.supplier_claim_get_for_user(request.user, pk)
+    row = SUPPLIER_TABLE.get(sc.status, name)
+    inputs = {}
+    if row is not None:
+        form = TransitionForm(request.POST, row=row, user=request.user, company_id=sc.company_id, prefix=name)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("claims:supplier_detail", pk)
+        inputs = form.inputs()
+    try:
+        services.supplier_claim_transition(actor=request.user, supplier_claim=sc, name=name,
+                                           expected_version=_version(request), **inputs)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s. The supplier claim is now “%(status)s”.") % {
+            "step": row.label if row else name, "status": sc.get_status_display()})
+    return redirect("claims:supplier_detail", pk)
+
+
+@login_required
+def supplier_claim_printout(request, pk: int):
+    _require(request.user, "view_supplierclaim")
+    if not permissions.sees_supplier_money(request.user):
+        raise PermissionDenied
+    sc = selectors.supplier_claim_get_for_user(request.user, pk)
+    return printouts.pdf_response(printouts.supplier_claim_pdf(sc), sc.number)
+
+
+# -- the ledger ------------------------------------------------------------------------------------
+
+
+@login_required
+def ledger(request):
+    _require(request.user, "view_costentry")
+    if not permissions.sees_ledger(request.user):
+        raise PermissionDenied
+    qs, filterset = ledger_filtered(request.user, request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.LEDGER_COLUMNS, _("Quality cost"), "quality-cost"))
+    by = request.GET.get("by") if request.GET.get("by") in LedgerGroup.values else LedgerGroup.PERIOD
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    initial = {"booked_on": timezone.localdate()}
+    if request.GET.get("complaint", "").isdigit():
+        complaint = Complaint.objects.visible_to(request.user).filter(pk=int(request.GET["complaint"])).first()
+        if complaint is not None:
+            initial["complaint"] = complaint.number
+    return render(request, "claims/ledger.html", {
+        "filterset": filterset, "page": page, "export_query": _export_query(request),
+        "totals": selectors.ledger_totals(qs), "breakdown": selectors.ledger_breakdown(qs, by), "by": by,
+        "groups": LedgerGroup.choices, "book_form": CostBookForm(initial=initial, user=request.user)
+        if permissions.may(request.user, permissions.BOOK) else None})
+
+
+@login_required
+@require_POST
+def ledger_book(request):
+    _require(request.user, "add_costentry")
+    form = CostBookForm(request.POST, user=request.user)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("claims:ledger")
+    data = form.service_data()
+    source = data.get("claim") or data.get("complaint")
+    try:
+        entry = services.cost_book(actor=request.user, company=source.company if source else request.user.company,
+                                   data=data)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Booked: %(entry)s.") % {"entry": entry})
+    return redirect("claims:ledger")
+
+
+# -- settings --------------------------------------------------------------------------------------
+
+
+@login_required
+def claim_settings(request):
+    _require(request.user, "view_claimsettings")
+    company = request.user.company
+    if company is None:
+        raise Http404
+    cfg = selectors.claim_settings_for(company)
+    may_change = permissions.may(request.user, permissions.SETTINGS)
+    form = ClaimSettingsForm(request.POST or None, instance=cfg, prefix="s")
+    rate_form = ExchangeRateForm(prefix="r")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if "r-rate" in request.POST:
+            rate_form = ExchangeRateForm(request.POST, prefix="r")
+            if rate_form.is_valid():
+                try:
+                    services.exchange_rate_set(actor=request.user, company=company, **rate_form.cleaned_data)
+                except ValidationError as error:
+                    _messages(request, error)
+                else:
+                    messages.success(request, _("Exchange rate recorded."))
+                    return redirect("claims:settings")
+            else:
+                _form_errors(request, rate_form)
+            form = ClaimSettingsForm(instance=cfg, prefix="s")
+        elif form.is_valid():
+            try:
+                services.claim_settings_update(actor=request.user, company=company, data=form.cleaned_data)
+            except ValidationError as error:
+                _messages(request, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("claims:settings")
+    return render(request, "claims/settings.html", {
+        "form": form, "rate_form": rate_form, "may_change": may_change,
+        "rates": ExchangeRate.objects.filter(company=company).order_by("currency", "-valid_from")[:100]})
