@@ -57,6 +57,7 @@ def on_not_found(request, exc):
 def _mount() -> None:
     from kesu.accounts.api import router as accounts_router
     from kesu.capa.api import router as capa_router
+    from kesu.claims.api import router as claims_router
     from kesu.complaints.api import router as complaints_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
@@ -69,6 +70,7 @@ def _mount() -> None:
     api.add_router("/", complaints_router)
     api.add_router("/", notifications_router)
     api.add_router("/", capa_router)
+    api.add_router("/", claims_router)
     api.add_router("/calendar/", calendar_router)
 
 

@@ -19,6 +19,7 @@ from pydantic import ConfigDict, create_model
 from kesu.accounts.models import Department, User
 from kesu.complaints.models import Complaint, ComplaintCategory
 from kesu.core.importexport import rows_xlsx
+from kesu.core.selectors import visible_record
 from kesu.customers.models import Customer, Part
 
 from . import exports, printouts, selectors, services
@@ -40,17 +41,7 @@ def _require(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def _visible(model, user, pk: int | None, field: str):
-    """A related record by id, only among those the user may see (else a 422 naming the field)."""
-    if pk is None:
-        return None
-    qs = User.objects.visible_to(user) if model is User else (
-        Department.objects.filter(company_id__in=user.visible_company_ids()) if model is Department
-        else model.objects.visible_to(user))
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No such record.")})
-    return found
+_visible = visible_record
 
 
 class ActionRowOut(Schema):

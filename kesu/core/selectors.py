@@ -49,3 +49,24 @@ def audit_entries_for(obj: models.Model, limit: int = 100) -> list[AuditEntry]:
             if isinstance(pair, list | tuple) and len(pair) == 2
         ]
     return entries
+
+
+def visible_record(model, user, pk: int | None, field: str):
+    """A related record by id, only among those the user may see (else a ValidationError naming ``field``).
+
+    The API takes relations as ``<name>_id``; a forged or foreign id is refused like a missing one.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from kesu.accounts.models import Department, User
+
+    if pk is None:
+        return None
+    qs = User.objects.visible_to(user) if model is User else (
+        Department.objects.filter(company_id__in=user.visible_company_ids()) if model is Department
+        else model.objects.visible_to(user))
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("No such record.")})
+    return found
