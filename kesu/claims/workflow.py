@@ -68,7 +68,7 @@ INPUT_LABELS: dict[str, Any] = {
     "agreement_note": _("customer's written agreement"), "responsible_party": _("responsible party"),
     "meeting_conclusion": _("meeting conclusion"), "meeting_attendees": _("meeting attendees"),
     "responsible_department": _("responsible department"), "responsible_salesperson": _("responsible salesperson"),
-    "supplier": _("responsible supplier"), "supplier_share": _("supplier's share (%)"),
+    "supplier": _("responsible supplier"), "supplier_share": _("supplier's share (per cent)"),
     "settlement_method": _("paid as"), "settled_on": _("paid or credited on"),
     "settlement_reference": _("voucher or credit note number"), "agreed_amount": _("amount the supplier agreed"),
     "recovered_amount": _("amount recovered"), "recovered_on": _("recovered on"),
@@ -163,7 +163,7 @@ def _party_named(claim, inputs, actor) -> CheckResult:
     if party == ResponsibleParty.SUPPLIER:
         share = inputs.get("supplier_share")
         if not isinstance(share, Decimal) or not Decimal(0) < share <= Decimal(100):
-            return "supplier_share", _("Give the supplier's share of the cost, more than 0 and at most 100 %.")
+            return "supplier_share", _("Give the supplier's share of the cost, more than 0 and at most 100 per cent.")
     if len(inputs.get("meeting_attendees") or ()) < 2:
         return "meeting_attendees", _("The responsibility meeting needs at least two attendees from the departments "
                                       "concerned.")

@@ -36,6 +36,7 @@ STEPS: list[str] = [
     "kesu.demo.orders.create_contracts_and_shipments",
     "kesu.demo.complaints.create_complaints",
     "kesu.demo.capa.create_actions",
+    "kesu.demo.claims.create_claims",
 ]
 
 DEFAULT_SEED = 2026

@@ -76,7 +76,7 @@ class Claim(CompanyScopedModel):
                                                 blank=True, on_delete=models.PROTECT, related_name="+")
     supplier = models.ForeignKey("customers.Supplier", verbose_name=_("responsible supplier"), null=True,
                                  blank=True, on_delete=models.PROTECT, related_name="+")
-    supplier_share = models.DecimalField(_("supplier's share (%)"), max_digits=5, decimal_places=2, null=True,
+    supplier_share = models.DecimalField(_("supplier's share (per cent)"), max_digits=5, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(Decimal("0")),
                                                                  MaxValueValidator(Decimal("100"))])
     meeting_attendees = models.ManyToManyField(USER, verbose_name=_("meeting attendees"), blank=True,

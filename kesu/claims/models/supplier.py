@@ -34,7 +34,7 @@ class SupplierClaim(CompanyScopedModel):
                                  related_name="+")
     description = models.TextField(_("what is charged back and why"), max_length=10000)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
-    share_percent = models.DecimalField(_("supplier's share (%)"), max_digits=5, decimal_places=2,
+    share_percent = models.DecimalField(_("supplier's share (per cent)"), max_digits=5, decimal_places=2,
                                         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
     amount = models.DecimalField(_("amount charged back"), validators=NOT_NEGATIVE, **MONEY)
     agreed_amount = models.DecimalField(_("amount the supplier agreed"), null=True, blank=True,

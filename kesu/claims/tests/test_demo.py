@@ -59,7 +59,7 @@ def test_claims_follow_the_rules_of_the_workflow(demo_data):
     assert Claim.objects.filter(status=ClaimStatus.SETTLED,
                                 responsible_party=ResponsibleParty.DEPARTMENT).exists()
     assert Claim.objects.filter(status=ClaimStatus.WITHDRAWN, outcome="not_ours").exclude(agreement_note="").exists()
-    # One claim of each settled kind has a corrective action raised from it.
+    # The settled claim with a department responsible has a corrective action raised from it.
     assert CorrectiveAction.objects.filter(links__kind="claim").exists()
 
 

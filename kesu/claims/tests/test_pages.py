@@ -52,7 +52,7 @@ def test_the_create_form_names_the_missing_customer(client, people):
                                                       "currency": "CNY", "items-TOTAL_FORMS": "0",
                                                       "items-INITIAL_FORMS": "0"})
     assert response.status_code == 200
-    assert "Give the customer, or the complaint the claim comes from." in response.content.decode()
+    assert "请填写客户，或索赔所依据的投诉。" in response.content.decode()
     assert not Claim.objects.exists()
 
 
@@ -135,10 +135,10 @@ def test_the_claim_export_has_amount_columns_only_for_money_roles(client, people
         return [c.value for c in sheet[1]], [c.value for c in sheet[2]]
 
     header, row = columns(people[Role.QA])
-    assert "claimed amount" not in header and not any(str(v) in ("4501.5", "4501.50") for v in row)
+    assert "索赔金额" not in header and not any(str(v) in ("4501.5", "4501.50") for v in row)
     header, row = columns(people[Role.FINANCE])
-    assert "claimed amount" in header
-    assert Decimal(str(row[header.index("claimed amount")])) == Decimal("4501.50")
+    assert "索赔金额" in header
+    assert Decimal(str(row[header.index("索赔金额")])) == Decimal("4501.50")
 
 
 def test_purchasing_sees_supplier_amounts_but_not_the_customers_claim(client, people):
