@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.filters_base import ScopedFilterSet
+from kesu.core.filters_base import ScopedFilterSet, apply_filters
 
 from .choices import ActionFormat, ActionKind, ActionStatus, SourceKind
 from .models import CorrectiveAction, NonconformingReport
@@ -44,10 +44,7 @@ class ActionFilter(ScopedFilterSet):
 
 
 def actions_filtered(user, params) -> tuple[QuerySet, ActionFilter]:
-    base = action_list(user)
-    filterset = ActionFilter(params, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return qs.order_by("-raised_at", "-id"), filterset
+    return apply_filters(ActionFilter, action_list(user), user, params, "-raised_at", "-id")
 
 
 class NcrFilter(ScopedFilterSet):
@@ -58,6 +55,4 @@ class NcrFilter(ScopedFilterSet):
 
 def ncrs_filtered(user, params) -> tuple[QuerySet, NcrFilter]:
     base = ncrs_visible_to(user).select_related("responsible_department", "part", "complaint", "issued_by")
-    filterset = NcrFilter(params, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return qs.order_by("-issued_at", "-id"), filterset
+    return apply_filters(NcrFilter, base, user, params, "-issued_at", "-id")

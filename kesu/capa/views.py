@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
+from kesu.core.pages import error_messages as _messages
+from kesu.core.pages import export_query as _export_query
+from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 
@@ -37,33 +40,11 @@ from .sections import SECTIONS, sections_for
 from .workflow import TRANSITIONS, available
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, perm: str) -> None:
     if not user.has_perm(f"capa.{perm}"):
         raise PermissionDenied
-
-
-def _messages(request, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            messages.error(request, message)
-        return
-    for field, errors in error.message_dict.items():
-        messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
-
-
-def _xlsx(handle_and_name) -> FileResponse:
-    handle, name = handle_and_name
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-
-
-def _export_query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "xlsx"
-    return query.urlencode()
 
 
 @login_required

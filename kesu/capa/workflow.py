@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
+from kesu.core.workflow import Transition
 
 from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind
 
@@ -27,20 +28,6 @@ DEPARTMENT = frozenset({
     Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR,
 })
 CANCELLERS = frozenset({Role.QA, Role.GM})
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One row: from which statuses, to which, who, what must be given, which rules must hold."""
-
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    roles: frozenset[str]
-    label: Any
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    checks: tuple[str, ...] = ()
 
 
 ROWS: tuple[Transition, ...] = (

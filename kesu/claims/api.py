@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Query, Router, Schema
@@ -23,6 +22,7 @@ from pydantic import ConfigDict, create_model
 from kesu.accounts.models import User
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
+from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import visible_record
 from kesu.customers.models import Customer, Part, Supplier
 
@@ -42,7 +42,6 @@ from .views import document_response
 from .workflow import CLAIM_TABLE, SUPPLIER_TABLE, missing_documents
 
 router = Router(tags=["claims"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CLAIM_MONEY = ("claimed_amount", "proposed_amount", "agreed_amount", "compensation_amount", "exchange_rate")
 SUPPLIER_MONEY = ("amount", "agreed_amount", "recovered_amount")
 
@@ -54,11 +53,6 @@ class _Strict(Schema):
 def _require(user, perm: str) -> None:
     if not user.has_perm(f"claims.{perm}"):
         raise PermissionDenied
-
-
-def _xlsx(handle_and_name) -> FileResponse:
-    handle, name = handle_and_name
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 
 def _hide(data: dict[str, Any], names, show: bool) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.filters_base import ScopedFilterSet
+from kesu.core.filters_base import ScopedFilterSet, apply_filters
 from kesu.customers.choices import Currency
 
 from .choices import Bearer, ClaimStatus, CostCategory, EntryKind, ResponsibleParty, SupplierClaimStatus
@@ -47,10 +47,7 @@ class ClaimFilter(ScopedFilterSet):
 
 
 def claims_filtered(user, params) -> tuple[QuerySet, ClaimFilter]:
-    base = claim_list(user)
-    filterset = ClaimFilter(params, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return qs.order_by("-received_on", "-id"), filterset
+    return apply_filters(ClaimFilter, claim_list(user), user, params, "-received_on", "-id")
 
 
 class SupplierClaimFilter(ScopedFilterSet):
@@ -65,10 +62,7 @@ class SupplierClaimFilter(ScopedFilterSet):
 
 
 def supplier_claims_filtered(user, params) -> tuple[QuerySet, SupplierClaimFilter]:
-    base = supplier_claim_list(user)
-    filterset = SupplierClaimFilter(params, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return qs.order_by("-raised_at", "-id"), filterset
+    return apply_filters(SupplierClaimFilter, supplier_claim_list(user), user, params, "-raised_at", "-id")
 
 
 class LedgerFilter(ScopedFilterSet):
@@ -92,7 +86,4 @@ class LedgerFilter(ScopedFilterSet):
 
 
 def ledger_filtered(user, params) -> tuple[QuerySet, LedgerFilter]:
-    base = ledger_list(user)
-    filterset = LedgerFilter(params, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return qs.order_by("-booked_on", "-id"), filterset
+    return apply_filters(LedgerFilter, ledger_list(user), user, params, "-booked_on", "-id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,9 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
+from kesu.core.pages import error_messages as _messages
+from kesu.core.pages import export_query as _export_query
+from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 from kesu.core.uploads import file_sha256
@@ -39,7 +43,6 @@ from .models import ClaimDocument, ExchangeRate
 from .workflow import CLAIM_TABLE, SUPPLIER_TABLE, missing_documents
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, perm: str) -> None:
@@ -47,31 +50,10 @@ def _require(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def _messages(request, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            messages.error(request, message)
-        return
-    for field, errors in error.message_dict.items():
-        messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
-
-
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-
-
-def _xlsx(handle_and_name) -> FileResponse:
-    handle, name = handle_and_name
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-
-
-def _export_query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "xlsx"
-    return query.urlencode()
 
 
 def _version(request) -> int | None:
@@ -168,30 +150,35 @@ def claim_detail(request, pk: int):
     })
 
 
-@login_required
-@require_POST
-def claim_transition(request, pk: int, name: str):
-    _require(request.user, "view_claim")
-    claim = selectors.claim_get_for_user(request.user, pk)
-    row = CLAIM_TABLE.get(claim.status, name)
+def _step(request, record, table, name: str, run, done_message: str, back: str):
+    """One workflow step from a page: typed inputs from the step's form, then the service; messages, back."""
+    row = table.get(record.status, name)
     inputs = {}
     if row is not None:
-        form = TransitionForm(request.POST, row=row, user=request.user, company_id=claim.company_id, prefix=name)
+        form = TransitionForm(request.POST, row=row, user=request.user, company_id=record.company_id, prefix=name)
         if not form.is_valid():
             _form_errors(request, form)
-            return redirect("claims:detail", pk)
+            return redirect(back, record.pk)
         inputs = form.inputs()
     try:
-        services.claim_transition(actor=request.user, claim=claim, name=name, expected_version=_version(request),
-                                  **inputs)
+        run(actor=request.user, name=name, expected_version=_version(request), **inputs)
     except TransitionRefused as refused:
         messages.error(request, refused.message)
     except ValidationError as error:
         _messages(request, error)
     else:
-        messages.success(request, _("Done: %(step)s. The claim is now “%(status)s”.") % {
-            "step": row.label if row else name, "status": claim.get_status_display()})
-    return redirect("claims:detail", pk)
+        messages.success(request, done_message % {"step": row.label if row else name,
+                                                  "status": record.get_status_display()})
+    return redirect(back, record.pk)
+
+
+@login_required
+@require_POST
+def claim_transition(request, pk: int, name: str):
+    _require(request.user, "view_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    return _step(request, claim, CLAIM_TABLE, name, partial(services.claim_transition, claim=claim),
+                 _("Done: %(step)s. The claim is now “%(status)s”."), "claims:detail")
 
 
 @login_required
@@ -378,25 +365,8 @@ def supplier_claim_detail(request, pk: int):
 def supplier_claim_transition(request, pk: int, name: str):
     _require(request.user, "view_supplierclaim")
     sc = selectors.supplier_claim_get_for_user(request.user, pk)
-    row = SUPPLIER_TABLE.get(sc.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, user=request.user, company_id=sc.company_id, prefix=name)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("claims:supplier_detail", pk)
-        inputs = form.inputs()
-    try:
-        services.supplier_claim_transition(actor=request.user, supplier_claim=sc, name=name,
-                                           expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Done: %(step)s. The supplier claim is now “%(status)s”.") % {
-            "step": row.label if row else name, "status": sc.get_status_display()})
-    return redirect("claims:supplier_detail", pk)
+    return _step(request, sc, SUPPLIER_TABLE, name, partial(services.supplier_claim_transition, supplier_claim=sc),
+                 _("Done: %(step)s. The supplier claim is now “%(status)s”."), "claims:supplier_detail")
 
 
 @login_required

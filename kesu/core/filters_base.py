@@ -27,3 +27,10 @@ class ScopedFilterSet(django_filters.FilterSet):
             widget = filter_.field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
+
+
+def apply_filters(filterset_class, base, user, params, *ordering):
+    """(filtered and ordered queryset, bound filter set); invalid filters give an empty list, never everything."""
+    filterset = filterset_class(params, queryset=base, user=user)
+    qs = filterset.qs if filterset.is_valid() else base.none()
+    return qs.order_by(*ordering), filterset
