@@ -247,6 +247,23 @@ def set_exchange_rate(request, payload: RateIn):
     return 201, {"currency": row.currency, "valid_from": row.valid_from, "rate": row.rate}
 
 
+@router.get("/claims/review", response=dict, operation_id="claims_review",
+            summary="Claims of a period for management review: counts, amounts (money roles), by customer")
+def claims_review(request, date_from: datetime.date, date_to: datetime.date):
+    _require(request.user, "view_claim")
+    review = selectors.claims_review(request.user, date_from, date_to)
+    summary = dict(review["summary"])
+    if not permissions.sees_claim_money(request.user):
+        summary["claimed_base"] = summary["compensation_base"] = None
+    return {
+        "date_from": date_from, "date_to": date_to, "summary": summary,
+        "quality_cost": review["ledger"] if permissions.sees_ledger(request.user) else None,
+        "by_customer": [{"label": r["label"], "count": r["count"]} for r in review["by_customer"]],
+        "responsible": [{"party": r["responsible_party"], "count": r["count"]} for r in review["responsible"]],
+        "claims": [_claim_row(c, permissions.sees_claim_money(request.user)) for c in review["claims"]],
+    }
+
+
 @router.get("/claims/{pk}", response=dict, operation_id="get_claim", summary="One claim with items and rounds")
 def get_claim(request, pk: int):
     _require(request.user, "view_claim")

@@ -9,7 +9,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
 
-from .choices import CLOSED_STATUSES, EntryKind, LedgerGroup
+from .choices import CLOSED_STATUSES, EntryKind, LedgerGroup, ResponsibleParty
 from .models import Claim, ClaimSettings, CostEntry, ExchangeRate, SupplierClaim
 from .money import ZERO, cents_to_money, money, to_base
 
@@ -169,8 +169,9 @@ def claims_review(user, date_from: datetime.date, date_to: datetime.date) -> dic
     by_customer = list(qs.order_by().values("customer__code", "customer__name").annotate(
         count=Count("id"), label=Concat("customer__code", Value(" "), "customer__name", output_field=CharField()))
         .order_by("-count", "customer__code")[:10])
-    responsible = list(qs.exclude(responsible_party="").order_by().values("responsible_party").annotate(
-        count=Count("id")).order_by("-count"))
+    responsible = [{**row, "label": ResponsibleParty(row["responsible_party"]).label}
+                   for row in qs.exclude(responsible_party="").order_by().values("responsible_party").annotate(
+                       count=Count("id")).order_by("-count")]
     return {"summary": summary, "ledger": ledger, "by_customer": by_customer, "responsible": responsible,
             "claims": qs.select_related("customer", "owner").order_by("received_on", "id")}
 

@@ -143,3 +143,17 @@ def test_claims_are_listed_with_filters(api, people):
     assert [row["number"] for row in body["items"]] == [open_claim.number]
     assert Claim.objects.count() == 2
     assert Decimal(body["items"][0]["claimed_amount"]) == Decimal("4501.50")
+
+
+def test_claims_are_listed_for_management_review_with_amounts_for_money_roles(api, people):
+    bring_to(ClaimStatus.SETTLED, people, party="department")
+    new_claim(people)
+    params = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+    body = api(people[Role.GM]).get("/api/v1/claims/review", **params).json()
+    assert body["summary"]["count"] == 2 and body["summary"]["open"] == 1 and body["summary"]["settled"] == 1
+    assert body["summary"]["compensation_base"] == "4000.00"
+    assert body["quality_cost"]["net"] == "4000.00"
+    assert body["responsible"] == [{"party": "department", "count": 1}]
+    hidden = api(people[Role.QA]).get("/api/v1/claims/review", **params).json()
+    assert hidden["summary"]["compensation_base"] is None and hidden["quality_cost"] is None
+    assert "4000.00" not in json.dumps(hidden)

@@ -207,3 +207,10 @@ def test_the_list_and_detail_pages_run_a_fixed_number_of_queries(client, people,
     small = count(reverse("claims:detail", args=[claims[0].pk]))
     big = new_claim(people, items=[{"kind": "labour", "unit_price": Decimal("10")}] * 8)
     assert count(reverse("claims:detail", args=[big.pk])) == small
+
+
+def test_the_review_page_lists_the_claims_of_the_period(client, people):
+    claim = bring_to(ClaimStatus.SETTLED, people, party="department")
+    client.force_login(people[Role.GM])
+    body = client.get(reverse("claims:review") + "?from=2026-01-01&to=2026-12-31").content.decode()
+    assert claim.number in body and "我司某部门" in body and "4000.00" in body
