@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -22,6 +24,11 @@ def overdue_deadline_exists() -> Exists:
     ))
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight of ``day`` in the active time zone (the user's company), as ``__date`` lookups count days."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class ComplaintFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))
     customer_code = django_filters.CharFilter(field_name="customer__code", lookup_expr="iexact",
@@ -31,15 +38,20 @@ class ComplaintFilter(ScopedFilterSet):
     warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("responsibility"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte",
-                                              label=_("received from"))
-    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte",
-                                            label=_("received to"))
+    # Ranges on the stored instant (not a date() of it) so the (company, received_at) index serves them.
+    received_from = django_filters.DateFilter(method="filter_received_from", label=_("received from"))
+    received_to = django_filters.DateFilter(method="filter_received_to", label=_("received to"))
 
     class Meta:
         model = Complaint
         fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
                   "department", "responsibility", "overdue", "received_from", "received_to"]
+
+    def filter_received_from(self, queryset: QuerySet, name: str, value):
+        return queryset.filter(received_at__gte=_day_start(value)) if value else queryset
+
+    def filter_received_to(self, queryset: QuerySet, name: str, value):
+        return queryset.filter(received_at__lt=_day_start(value + datetime.timedelta(days=1))) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:

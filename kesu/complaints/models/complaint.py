@@ -148,6 +148,8 @@ class Complaint(CompanyScopedModel):
             models.Index(fields=["company", "status"], name="complaint_company_status_idx"),
             models.Index(fields=["company", "customer"], name="complaint_company_customer_idx"),
             models.Index(fields=["company", "received_at"], name="complaint_company_received_idx"),
+            # The newest first across several companies (a group's view): walked in order, stops at one page.
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_idx"),
             models.Index(fields=["owner", "status"], name="complaint_owner_status_idx"),
             models.Index(fields=["customer", "part", "category", "received_at"], name="complaint_repeat_idx"),
         ]

@@ -181,3 +181,17 @@ def test_the_edit_page_writes_only_the_changed_fields_through_the_service(login,
     assert response.status_code == 302, response.context["form"].errors
     complaint.refresh_from_db()
     assert complaint.defect_location == "端盖" and complaint.version == 1
+
+
+def test_the_date_range_counts_days_in_the_companys_time_zone(login, salesperson, company_a):
+    # 17:30 UTC on 31 May is 01:30 on 1 June in Shanghai: it belongs to 1 June, not to 31 May.
+    late = datetime.datetime(2026, 5, 31, 17, 30, tzinfo=datetime.UTC)
+    complaint = create_complaint(salesperson, received_at=late)
+    client = login(salesperson)
+
+    def numbers(**params):
+        return {c.number for c in client.get(reverse("complaints:list"), params).context["page"].object_list}
+
+    assert numbers(received_from="2026-06-01", received_to="2026-06-01") == {complaint.number}
+    assert numbers(received_to="2026-05-31") == set()
+    assert numbers(received_from="2026-06-02") == set()
