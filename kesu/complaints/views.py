@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kesu.core.paging import IdFirstPaginator
 from kesu.core.panels import panels_for
 from kesu.core.selectors import audit_entries_for
 
@@ -83,7 +84,7 @@ def complaint_list(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
                                                         _("Complaints"), "complaints"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "xlsx"
