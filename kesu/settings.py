@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kesu.complaints",
     "kesu.capa",
     "kesu.claims",
+    "kesu.surveys",
     "kesu.notifications",
 ]
 

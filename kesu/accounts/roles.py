@@ -96,6 +96,18 @@ _grant("claims", ["costentry"], "add", SALES | MANAGEMENT | {Role.FINANCE})
 _grant("claims", ["claimsettings", "exchangerate"], "view", SALES | MANAGEMENT | {Role.FINANCE, Role.PURCHASING})
 _grant("claims", ["claimsettings", "exchangerate"], "change", MANAGEMENT | {Role.FINANCE})
 _grant("claims", ["exchangerate"], "add", MANAGEMENT | {Role.FINANCE})
+# Satisfaction surveys (issue 6): who runs campaigns and enters answers is in kesu/surveys/permissions.py.
+_grant("surveys", ["surveytemplate", "templatesection", "templateitem", "campaign", "recipient", "invitation",
+                   "answer", "answeritem", "improvement", "competitorrating", "surveysettings"], "view", ALL)
+_grant("surveys", ["surveytemplate", "surveysettings"], "change", {Role.GENERAL_OFFICE, Role.SALES_DIRECTOR, Role.QA})
+_grant("surveys", ["surveytemplate"], "add", {Role.GENERAL_OFFICE, Role.SALES_DIRECTOR, Role.QA})
+_grant("surveys", ["campaign"], "add", {Role.GENERAL_OFFICE, Role.SALES_DIRECTOR, Role.SALES_ASSISTANT})
+_grant("surveys", ["campaign"], "change", {Role.GENERAL_OFFICE, Role.SALES_DIRECTOR, Role.SALES_ASSISTANT})
+_grant("surveys", ["answer", "competitorrating"], "add", SALES | {Role.GENERAL_OFFICE, Role.AFTER_SALES})
+_grant("surveys", ["improvement"], "add", {Role.GENERAL_OFFICE, Role.QA, Role.SALES_DIRECTOR, Role.ENGINEERING,
+                                           Role.PRODUCTION})
+_grant("surveys", ["improvement"], "change", {Role.GENERAL_OFFICE, Role.QA, Role.SALES_DIRECTOR, Role.ENGINEERING,
+                                              Role.PRODUCTION})
 for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):

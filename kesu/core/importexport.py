@@ -133,7 +133,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_upload(upload) -> bytes:
+def check_xlsx_upload(upload) -> bytes:
+    """The bytes of an uploaded .xlsx within the size limit, or ImportError_ saying what is wrong."""
     if upload is None:
         raise ImportError_(_("Choose an .xlsx file to import."))
     if not upload.name.lower().endswith(".xlsx"):
@@ -156,7 +157,7 @@ def import_xlsx(resource, *, actor, upload, company_id: int | None = None) -> Im
     """
     from openpyxl import load_workbook
 
-    content = _check_upload(upload)
+    content = check_xlsx_upload(upload)
     company_id = company_id or actor.company_id
     if company_id is None:
         raise ImportError_(_("Your user has no company to import into."))

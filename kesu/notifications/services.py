@@ -130,6 +130,13 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
     return created
 
 
+def mail_queue(*, company, to: str, subject: str, body: str) -> OutboxMail:
+    """One e-mail to someone outside the system (a customer's contact), sent and retried by the worker."""
+    now = timezone.now()
+    return OutboxMail.objects.create(company=company, recipient=None, to=to, subject=str(subject)[:300],
+                                     body=str(body), next_attempt_at=now, created_at=now)
+
+
 def outbox_send_pending(now: datetime.datetime | None = None, limit: int = 100) -> int:
     """Send due mail; a failure is retried later (1, 5, 15, 60, 240 minutes), then marked failed.
 

@@ -1,0 +1,195 @@
+"""Answers by personal link, by staff from a written form or a call, or imported from Excel; scoring,
+the triggers that raise corrective actions (once), remarks to the owner, and the improvement form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.core.context import acting_as
+from kesu.core.services import actor_or_none, require_role
+
+from .. import permissions, signals
+from ..choices import AnswerChannel, CampaignStatus, TriggerKind
+from ..models import Answer, AnswerItem, Campaign, Improvement, Invitation, Recipient
+from ..scoring import grade_for, score_of
+from ..selectors import survey_settings_for, template_with_items
+from .campaigns import SIGN_SALT
+from .common import full_clean
+
+
+class LinkRefused(Exception):
+    """A personal link that cannot be used; ``reason`` is "invalid", "expired", "used" or "closed"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link stands for, or LinkRefused saying why not (altered, expired, used, closed)."""
+    try:
+        pk, nonce = signing.loads(token, salt=SIGN_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkRefused("invalid") from None
+    invitation = (Invitation.objects.select_related("recipient__campaign__template", "recipient__customer",
+                                                    "recipient__campaign__company", "contact")
+                  .filter(pk=pk, nonce=nonce).first())
+    if invitation is None:
+        raise LinkRefused("invalid")
+    if invitation.used_at is not None or hasattr(invitation.recipient, "answer"):
+        raise LinkRefused("used")
+    if invitation.recipient.campaign.status != CampaignStatus.OPEN:
+        raise LinkRefused("closed")
+    if invitation.expires_at <= timezone.now():
+        raise LinkRefused("expired")
+    return invitation
+
+
+def _score(template, choices: dict[int, Any], comments: dict[int, str]) -> tuple[list[AnswerItem], int, bool]:
+    """Each item's chosen option (by its position in the item's options) → points; every item must be answered."""
+    rows, points, critical_zero = [], 0, False
+    for section in template.sections.all():
+        for item in section.items.all():
+            choice = choices.get(item.pk)
+            if choice in (None, ""):
+                raise ValidationError({f"item_{item.pk}": _("Answer “%(item)s”.") % {"item": item.text}})
+            try:
+                option = item.options[int(choice)]
+            except (IndexError, ValueError, TypeError):
+                raise ValidationError({f"item_{item.pk}": _("Choose one of the offered answers.")}) from None
+            comment = (comments.get(item.pk) or "").strip()[:1000] if item.allow_comment else ""
+            rows.append(AnswerItem(item=item, option=str(option["label"])[:100], points=int(option["points"]),
+                                   comment=comment))
+            points += int(option["points"])
+            critical_zero = critical_zero or (section.is_critical and int(option["points"]) == 0)
+    return rows, points, critical_zero
+
+
+def answer_submit(*, actor, recipient: Recipient, choices: dict[int, Any], comments: dict[int, str] | None = None,
+                  remarks: str = "", channel: str = AnswerChannel.LINK, respondent: str = "",
+                  invitation: Invitation | None = None, source: str = "web") -> Answer:
+    """Store one answer (one per recipient and campaign: a second is refused), scored and graded.
+
+    ``actor`` is None when the customer answers through the link; staff entering a written form or a call
+    need an entering role.
+    """
+    campaign = Campaign.objects.select_related("company").get(pk=recipient.campaign_id)  # its status now
+    if actor is not None:
+        require_role(actor, permissions.ENTER, campaign.company_id)
+        if channel == AnswerChannel.LINK:
+            raise ValidationError({"channel": _("Say how the answer came in (written form, phone, e-mail).")})
+    elif invitation is None:
+        raise PermissionDenied
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError({"campaign": _("The campaign is not open for answers.")})
+    if not recipient.included:
+        raise ValidationError({"recipient": _("This customer is not in the campaign.")})
+    template = template_with_items(campaign.template_id)
+    rows, points, critical_zero = _score(template, {int(k): v for k, v in choices.items()},
+                                         {int(k): v for k, v in (comments or {}).items()})
+    cfg = survey_settings_for(campaign.company)
+    score = score_of(points, template.max_points)
+    now = timezone.now()
+    answer = Answer(company=campaign.company, campaign=campaign, recipient=recipient, template=template,
+                    invitation=invitation, channel=channel, respondent=respondent.strip()[:100],
+                    entered_by=actor_or_none(actor), answered_at=now, remarks=(remarks or "").strip(),
+                    points=points, max_points=template.max_points, score=score, grade=grade_for(score, cfg),
+                    critical_zero=critical_zero)
+    full_clean(answer, exclude=["invitation", "recipient"])
+    try:
+        with acting_as(actor, source), transaction.atomic():
+            Recipient.objects.select_for_update().get(pk=recipient.pk)
+            if Answer.objects.filter(recipient=recipient).exists():
+                raise ValidationError({"recipient": _("This customer has already answered this campaign.")})
+            if invitation is not None:
+                claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
+                if not claimed:
+                    raise ValidationError({"invitation": _("This link has already been used.")})
+            answer.save()
+            for row in rows:
+                row.answer = answer
+            AnswerItem.objects.bulk_create(rows)
+            if score < cfg.threshold:
+                raise_once(actor, campaign, answer, TriggerKind.BELOW_THRESHOLD)
+            elif critical_zero:
+                raise_once(actor, campaign, answer, TriggerKind.CRITICAL_ZERO)
+            transaction.on_commit(lambda: signals.answer_received.send(Answer, answer=answer))
+    except IntegrityError as error:  # the other of two simultaneous answers
+        raise ValidationError({"recipient": _("This customer has already answered this campaign.")}) from error
+    return answer
+
+
+def _action_owner(company):
+    """Who takes survey actions: the configured department's head, else QA."""
+    from kesu.accounts.models import User
+
+    cfg = survey_settings_for(company)
+    department = cfg.action_department
+    if department is not None and department.head_id:
+        return department, department.head
+    qa = User.objects.filter(company=company, is_active=True, position__role="qa").select_related(
+        "department").order_by("id").first()
+    if qa is None or qa.department_id is None:
+        return None, None
+    return department or qa.department, qa
+
+
+def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = TriggerKind.TARGET_MISSED):
+    """Raise a corrective action through the CAPA service unless this answer (or campaign) already has one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kesu.capa.choices import SourceKind
+    from kesu.capa.models import ActionLink
+    from kesu.capa.services import action_raise
+
+    source = answer or campaign
+    if ActionLink.objects.filter(content_type=ContentType.objects.get_for_model(type(source)),
+                                 object_id=source.pk).exists():
+        return None
+    department, owner = _action_owner(campaign.company)
+    if owner is None:
+        return None  # no QA in the company yet: the campaign page shows the trigger without an action
+    label = str(TriggerKind(kind).label)
+    if answer is not None:
+        customer = answer.recipient.customer
+        title = f"{campaign.name} · {customer.name} · {answer.score}"
+        problem = _("%(trigger)s: %(customer)s scored %(score)s (threshold %(threshold)s).\n%(remarks)s") % {
+            "trigger": label, "customer": customer.name, "score": answer.score,
+            "threshold": survey_settings_for(campaign.company).threshold, "remarks": answer.remarks}
+    else:
+        customer = None
+        title = f"{campaign.name} · {campaign.score}"
+        problem = _("%(trigger)s: the campaign scored %(score)s against a target of %(target)s.") % {
+            "trigger": label, "score": campaign.score, "target": campaign.target_score}
+    data = {"title": title[:200], "problem": problem, "responsible_department": department, "owner": owner}
+    if customer is not None:
+        data["customer"] = customer
+    # Raised by the rule itself (seed 001 §4.5.1), whoever's answer or closing triggered it.
+    return action_raise(actor=None, company=campaign.company, data=data, sources=[(SourceKind.SURVEY, source)])
+
+
+def improvement_save(*, actor, campaign: Campaign, data: dict[str, Any], improvement: Improvement | None = None,
+                     source: str = "web") -> Improvement:
+    """A line of the analysis-and-improvement form (《客户满意度调查分析改善表》)."""
+    require_role(actor, permissions.IMPROVE, campaign.company_id)
+    allowed = {"answer", "area", "analysis", "measures", "department", "due_on", "result", "status", "action"}
+    unknown = sorted(set(data) - allowed - {f"{n}_id" for n in allowed})
+    if unknown:
+        raise ValidationError({unknown[0]: _("This field cannot be set here.")})
+    row = improvement or Improvement(campaign=campaign, recorded_by=actor_or_none(actor))
+    for key, value in data.items():
+        setattr(row, key, value)
+    full_clean(row)
+    for name in ("answer", "department", "action"):
+        related = getattr(row, name) if getattr(row, f"{name}_id") else None
+        if related is not None and getattr(related, "company_id", campaign.company_id) != campaign.company_id:
+            raise ValidationError({name: _("Choose a record of the campaign's company.")})
+    with acting_as(actor, source), transaction.atomic():
+        row.save()
+    return row

@@ -1,0 +1,259 @@
+"""Campaigns: recipients by rule (explained), opening with personal links by e-mail, reminders, closing."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kesu.core.calendar import WorkingCalendar
+from kesu.core.context import acting_as
+from kesu.core.services import actor_or_none, require_role
+from kesu.customers.models import Contact, Customer, Shipment
+
+from .. import permissions
+from ..choices import CampaignStatus, InclusionReason
+from ..models import Campaign, CompetitorRating, Invitation, Recipient
+from ..scoring import mean
+from ..selectors import survey_settings_for
+from .common import full_clean
+
+SIGN_SALT = "kesu.surveys.invitation"
+CREATE_FIELDS = ("name", "kind", "template", "period_start", "period_end", "send_month", "target_score",
+                 "top_customers", "owner")
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The link's token: the invitation's id and key, signed (an altered token fails the signature)."""
+    return signing.dumps([invitation.pk, invitation.nonce], salt=SIGN_SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return f"{settings.KESU_BASE_URL}/s/{invitation_token(invitation)}/"
+
+
+def campaign_create(*, actor, company, data: dict[str, Any], source: str = "web") -> Campaign:
+    """A campaign in draft, its recipients chosen by the rule at once (and recomputable while in draft)."""
+    require_role(actor, permissions.CAMPAIGNS, company.pk)
+    unknown = sorted(set(data) - set(CREATE_FIELDS) - {f"{n}_id" for n in CREATE_FIELDS})
+    if unknown:
+        raise ValidationError({unknown[0]: _("This field cannot be set here.")})
+    cfg = survey_settings_for(company)
+    campaign = Campaign(company=company, **data)
+    if campaign.target_score is None:
+        campaign.target_score = cfg.yearly_target
+    if not data.get("top_customers") and not data.get("top_customers") == 0:
+        campaign.top_customers = cfg.top_customers
+    if not campaign.owner_id and actor_or_none(actor) is not None:
+        campaign.owner = actor
+    full_clean(campaign)
+    if campaign.template.company_id != company.pk or not campaign.template.is_current:
+        raise ValidationError({"template": _("Choose the current version of one of the company's templates.")})
+    with acting_as(actor, source), transaction.atomic():
+        campaign.save()
+        _compute_recipients(campaign)
+    return campaign
+
+
+def _compute_recipients(campaign: Campaign) -> None:
+    """Every customer with shipments in the period, and always the top N by sales; the rest listed as out.
+
+    Sales = quantity × the contract line's unit price (quantity alone when a line has no price). Hand-made
+    additions and removals are kept when the rule is run again.
+    """
+    manual = {r.customer_id: r for r in campaign.recipients.all() if r.reasons and r.reasons[-1] in (
+        InclusionReason.ADDED, InclusionReason.REMOVED)}
+    campaign.recipients.exclude(customer_id__in=manual).delete()
+    value = ExpressionWrapper(F("quantity") * Coalesce(F("contract_line__unit_price"), Decimal("1")),
+                              output_field=DecimalField(max_digits=20, decimal_places=2))
+    rows = (Shipment.objects.filter(company=campaign.company, ship_date__gte=campaign.period_start,
+                                    ship_date__lte=campaign.period_end)
+            .values("customer_id").annotate(lines=Count("id"), sales=Sum(value)).order_by("-sales", "customer_id"))
+    business = {row["customer_id"]: (rank, row) for rank, row in enumerate(rows, start=1)}
+    contacts = _contacts(campaign.company)
+    new = []
+    for customer_id in Customer.objects.filter(company=campaign.company).values_list("id", flat=True):
+        if customer_id in manual:
+            continue
+        rank, row = business.get(customer_id, (None, None))
+        reasons = []
+        if row:
+            reasons.append(InclusionReason.SHIPPED.value)
+            if rank <= campaign.top_customers:
+                reasons.append(InclusionReason.TOP_SALES.value)
+        else:
+            reasons.append(InclusionReason.NO_BUSINESS.value)
+        new.append(Recipient(company=campaign.company, campaign=campaign, customer_id=customer_id,
+                             contact=contacts.get(customer_id), included=row is not None, reasons=reasons,
+                             shipment_lines=row["lines"] if row else 0,
+                             sales_amount=Decimal(row["sales"] or 0).quantize(Decimal("0.01")) if row else 0,
+                             sales_rank=rank))
+    Recipient.objects.bulk_create(new, batch_size=1000)
+
+
+def _contacts(company) -> dict[int, Contact]:
+    """Per customer, the contact to ask: the primary one with an e-mail, else any with an e-mail, else any."""
+    best: dict[int, Contact] = {}
+    for contact in Contact.objects.filter(company=company).order_by("customer_id", "-is_primary", "id"):
+        current = best.get(contact.customer_id)
+        if current is None or (contact.email and not current.email):
+            best[contact.customer_id] = contact
+    return best
+
+
+def campaign_recompute(*, actor, campaign: Campaign, source: str = "web") -> Campaign:
+    require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
+    with acting_as(actor, source), transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != CampaignStatus.DRAFT:
+            raise ValidationError({"status": _("Recipients are chosen while the campaign is a draft.")})
+        _compute_recipients(locked)
+    return locked
+
+
+def recipient_set(*, actor, campaign: Campaign, customer, included: bool, note: str, contact=None,
+                  source: str = "web") -> Recipient:
+    """Add a customer to the campaign or take one out, by hand, with the reason written down."""
+    require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the customer is added or removed.")})
+    if customer.company_id != campaign.company_id:
+        raise ValidationError({"customer": _("Choose a customer of the campaign's company.")})
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError({"status": _("A closed campaign takes no changes.")})
+    with acting_as(actor, source), transaction.atomic():
+        row, _created = Recipient.objects.get_or_create(
+            campaign=campaign, customer=customer, defaults={"company": campaign.company, "reasons": []})
+        if hasattr(row, "answer") and not included:
+            raise ValidationError({"customer": _("This customer has answered; it stays in the campaign.")})
+        row.included = included
+        row.reasons = [*row.reasons, (InclusionReason.ADDED if included else InclusionReason.REMOVED).value]
+        row.note = note.strip()[:300]
+        if contact is not None:
+            row.contact = contact
+        elif row.contact_id is None:
+            row.contact = _contacts(campaign.company).get(customer.pk)
+        row.save()
+        if included and campaign.status == CampaignStatus.OPEN and not row.invitations.exists():
+            _invite(campaign, row, timezone.now())
+    return row
+
+
+def _invite(campaign: Campaign, recipient: Recipient, now: datetime.datetime) -> Invitation:
+    cfg = survey_settings_for(campaign.company)
+    contact = recipient.contact
+    invitation = Invitation.objects.create(
+        company=campaign.company, recipient=recipient, contact=contact, email=contact.email if contact else "",
+        language=contact.language if contact else settings.LANGUAGE_CODE, nonce=secrets.token_hex(8),
+        expires_at=now + datetime.timedelta(days=cfg.link_valid_days))
+    if invitation.email:
+        _mail(invitation, reminder=False)
+        invitation.sent_at = now
+        invitation.save(update_fields=["sent_at", "updated_at"])
+    return invitation
+
+
+def _mail(invitation: Invitation, *, reminder: bool) -> None:
+    from kesu.notifications.services import mail_queue
+
+    campaign = invitation.recipient.campaign
+    with translation.override(invitation.language):
+        subject = (_("Reminder: %(name)s") if reminder else _("Customer satisfaction survey: %(name)s")) % {
+            "name": campaign.name}
+        body = _("Dear %(contact)s,\n\nWe value your opinion of our products and service. Please answer our "
+                 "short survey through your personal link (valid until %(until)s, one answer):\n\n%(url)s\n\n"
+                 "Thank you!\n%(company)s") % {
+            "contact": invitation.contact.name if invitation.contact else invitation.recipient.customer.name,
+            "until": timezone.localtime(invitation.expires_at, campaign.company.tz).strftime("%Y-%m-%d"),
+            "url": invitation_url(invitation), "company": campaign.company.name}
+    mail_queue(company=campaign.company, to=invitation.email, subject=subject, body=body)
+
+
+def campaign_open(*, actor, campaign: Campaign, source: str = "web") -> Campaign:
+    """Send every included recipient's contact a personal link; those without e-mail are answered by staff."""
+    require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
+    now = timezone.now()
+    cfg = survey_settings_for(campaign.company)
+    with acting_as(actor, source), transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("company").get(pk=campaign.pk)
+        if locked.status != CampaignStatus.DRAFT:
+            raise ValidationError({"status": _("Only a draft campaign can be opened.")})
+        recipients = list(locked.recipients.filter(included=True).select_related("contact", "customer"))
+        if not recipients:
+            raise ValidationError({"recipients": _("The campaign has no recipients.")})
+        for recipient in recipients:
+            _invite(locked, recipient, now)
+        locked.status, locked.opened_at = CampaignStatus.OPEN, now
+        locked.answer_due_at = WorkingCalendar(locked.company).add_working_days(now, cfg.reminder_working_days).at
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+def invitations_remind(now: datetime.datetime | None = None) -> int:
+    """Remind contacts who have not answered after the company's working days (2 by default); idempotent."""
+    now = now or timezone.now()
+    sent = 0
+    pending = (Invitation.objects.filter(recipient__campaign__status=CampaignStatus.OPEN, used_at__isnull=True,
+                                         sent_at__isnull=False, expires_at__gt=now)
+               .exclude(email="").select_related("recipient__campaign__company", "recipient__customer", "contact"))
+    calendars: dict[int, WorkingCalendar] = {}
+    for invitation in pending.iterator(chunk_size=500):
+        company = invitation.recipient.campaign.company
+        calendar = calendars.setdefault(company.pk, WorkingCalendar(company))
+        days = survey_settings_for(company).reminder_working_days
+        since = invitation.last_reminded_at or invitation.sent_at
+        if now < calendar.add_working_days(since, days).at:
+            continue
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(pk=invitation.pk, last_reminded_at=invitation.last_reminded_at,
+                                                used_at__isnull=True).update(
+                last_reminded_at=now, reminders=F("reminders") + 1)
+            if claimed:  # compare-and-set: two workers never remind twice
+                _mail(invitation, reminder=True)
+                sent += 1
+    return sent
+
+
+def campaign_close(*, actor, campaign: Campaign, source: str = "web") -> Campaign:
+    """Close the campaign: its score is the mean of its answers; below the target it raises an action (once)."""
+    require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
+    from .answers import raise_once
+
+    with acting_as(actor, source), transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("company").get(pk=campaign.pk)
+        if locked.status != CampaignStatus.OPEN:
+            raise ValidationError({"status": _("Only an open campaign can be closed.")})
+        locked.score = mean(locked.answers.values_list("score", flat=True))
+        locked.status, locked.closed_at = CampaignStatus.CLOSED, timezone.now()
+        locked.version += 1
+        locked.save()
+        if locked.score is not None and locked.score < locked.target_score:
+            raise_once(actor, locked, None)
+    return locked
+
+
+def competitor_rating_set(*, actor, campaign: Campaign, customer, competitor: str, score, note: str = "",
+                          source: str = "web") -> CompetitorRating:
+    """How the customer rates a named competitor (sales enters it), compared in the report."""
+    require_role(actor, permissions.ENTER, campaign.company_id)
+    if customer.company_id != campaign.company_id:
+        raise ValidationError({"customer": _("Choose a customer of the campaign's company.")})
+    with acting_as(actor, source), transaction.atomic():
+        row = CompetitorRating.objects.filter(campaign=campaign, customer=customer,
+                                              competitor=competitor.strip()).first() or CompetitorRating(
+            company=campaign.company, campaign=campaign, customer=customer, competitor=competitor.strip())
+        row.score, row.note = score, note
+        full_clean(row)
+        row.save()
+    return row
