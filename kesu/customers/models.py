@@ -257,6 +257,8 @@ class Shipment(CompanyScopedModel):
             models.Index(fields=["company", "ship_date"], name="shipment_company_date_idx"),
             models.Index(fields=["customer", "ship_date"], name="shipment_customer_date_idx"),
             models.Index(fields=["part", "ship_date"], name="shipment_part_date_idx"),
+            # On-time delivery counts the lines due in a period (design §11).
+            models.Index(fields=["company", "due_date"], name="shipment_company_due_idx"),
         ]
 
     def __str__(self) -> str:
