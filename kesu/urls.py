@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from kesu.api.main import api
 from kesu.core import views as core_views
+from kesu.surveys.views import answer_by_link
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("complaints/", include("kesu.complaints.urls")),
     path("capa/", include("kesu.capa.urls")),
     path("claims/", include("kesu.claims.urls")),
+    path("surveys/", include("kesu.surveys.urls")),
+    path("s/<str:token>/", answer_by_link, name="survey_link"),
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),
     path("api/v1/", api.urls),

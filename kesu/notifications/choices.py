@@ -17,6 +17,7 @@ class Event(models.TextChoices):
     CLAIM_CREATED = "claim_created", _("Claim recorded")
     CLAIM_TRANSITIONED = "claim_transitioned", _("Claim moved on")
     SUPPLIER_CLAIM_TRANSITIONED = "supplier_claim_transitioned", _("Supplier claim moved on")
+    SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered (with the customer's remarks)")
 
 
 class Audience(models.TextChoices):

@@ -10,6 +10,7 @@ from kesu.capa import signals as capa_signals
 from kesu.claims import signals as claim_signals
 from kesu.complaints import signals
 from kesu.complaints.models import Complaint
+from kesu.surveys import signals as survey_signals
 
 from .choices import Event
 from .services import notify
@@ -144,3 +145,14 @@ def on_supplier_claim_transitioned(sender, supplier_claim, new_status, actor=Non
            actor=actor, link=reverse("claims:supplier_detail", args=[sc.pk]),
            message=lambda: (_("Supplier claim %(number)s is now “%(status)s”") % {
                "number": sc.number, "status": sc.get_status_display()}, note))
+
+
+@receiver(survey_signals.answer_received, dispatch_uid="notify_survey_answered")
+def on_survey_answered(sender, answer, **kwargs):
+    campaign = answer.campaign
+    customer = answer.recipient.customer
+    notify(event=Event.SURVEY_ANSWERED, company=campaign.company, context={"owner": campaign.owner},
+           link=reverse("surveys:answer_detail", args=[answer.pk]),
+           message=lambda: (_("%(customer)s answered %(campaign)s: %(score)s (%(grade)s)") % {
+               "customer": customer.name, "campaign": campaign.name, "score": answer.score,
+               "grade": answer.get_grade_display()}, answer.remarks))

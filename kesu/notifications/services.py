@@ -31,6 +31,8 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.CLAIM_CREATED: ([Audience.OWNER], False),
     Event.CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
     Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
+    # Issue 6 §4: the customer's written remarks go to the campaign's owner.
+    Event.SURVEY_ANSWERED: ([Audience.OWNER], True),
 }
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # then the mail is given up as failed (after 6 attempts)

@@ -30,7 +30,8 @@ def customer_with_business(people: People, *, quantity: int = 100, language: str
 def campaign(people: People, code: str = "CS-002", customers: int = 2, **data) -> Campaign:
     for _ in range(customers):
         customer_with_business(people)
-    base = {"name": "2026年度顾客满意度调查", "template": seed_template(people, code), "period_start": YEAR[0],
+    template = data.pop("template", None) or seed_template(people, code)
+    base = {"name": "2026年度顾客满意度调查", "template": template, "period_start": YEAR[0],
             "period_end": YEAR[1], "send_month": datetime.date(2026, 12, 1), "target_score": Decimal("85")}
     base.update(data)
     return services.campaign_create(actor=people[Role.GENERAL_OFFICE], company=people.company, data=base)

@@ -1,0 +1,265 @@
+"""REST endpoints for satisfaction surveys (/api/v1/survey-templates, /api/v1/survey-campaigns, …).
+
+Same services and permissions as the pages. Scores travel as decimal strings. The customer's own answer
+goes through the personal-link page, not the API (it needs no account).
+"""
+
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import ConfigDict
+
+from kesu.accounts.models import User
+from kesu.core.selectors import visible_record
+from kesu.customers.models import Customer
+
+from . import selectors, services
+from .models import Answer, Recipient, SurveyTemplate
+
+router = Router(tags=["satisfaction surveys"])
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"surveys.{perm}"):
+        raise PermissionDenied
+
+
+def _template(template: SurveyTemplate) -> dict[str, Any]:
+    return {"id": template.pk, "code": template.code, "version": template.version, "name": template.name,
+            "introduction": template.introduction, "is_current": template.is_current,
+            "max_points": template.max_points,
+            "sections": [{"position": s.position, "title": s.title, "is_critical": s.is_critical,
+                          "items": [{"id": i.pk, "position": i.position, "text": i.text, "options": i.options,
+                                     "allow_comment": i.allow_comment} for i in s.items.all()]}
+                         for s in template.sections.all()]}
+
+
+@router.get("/survey-templates", response=list[dict], operation_id="list_survey_templates",
+            summary="Survey templates (every version; the two seed forms ship ready)")
+def list_survey_templates(request):
+    _require(request.user, "view_surveytemplate")
+    if request.user.company_id:
+        services.templates_ensure_seeded(request.user.company)
+    return [{"id": t.pk, "code": t.code, "version": t.version, "name": t.name, "is_current": t.is_current,
+             "max_points": t.max_points} for t in selectors.templates_visible_to(request.user).order_by("code", "-version")]
+
+
+@router.get("/survey-templates/{pk}", response=dict, operation_id="get_survey_template",
+            summary="One template version with its sections, items and point scales")
+def get_survey_template(request, pk: int):
+    _require(request.user, "view_surveytemplate")
+    return _template(selectors.template_get_for_user(request.user, pk))
+
+
+class OptionIn(_Strict):
+    label: str
+    points: int
+
+
+class ItemIn(_Strict):
+    text: str
+    options: list[OptionIn]
+    allow_comment: bool = True
+
+
+class SectionIn(_Strict):
+    title: str
+    is_critical: bool = False
+    items: list[ItemIn]
+
+
+class TemplateIn(_Strict):
+    code: str
+    name: str
+    introduction: str = ""
+    sections: list[SectionIn]
+
+
+@router.post("/survey-templates", response={201: dict}, operation_id="create_survey_template",
+             summary="A new template (its items' maximum points must total 100 when the company requires it)")
+def create_survey_template(request, payload: TemplateIn):
+    template = services.template_create(actor=request.user, company=request.user.company, data=payload.dict(),
+                                        source="api")
+    return 201, _template(selectors.template_with_items(template.pk))
+
+
+@router.put("/survey-templates/{pk}", response=dict, operation_id="revise_survey_template",
+            summary="Revise the current version (a new version once a campaign uses it)")
+def revise_survey_template(request, pk: int, payload: TemplateIn):
+    template = selectors.template_get_for_user(request.user, pk)
+    saved = services.template_revise(actor=request.user, template=template, data=payload.dict(), source="api")
+    return _template(selectors.template_with_items(saved.pk))
+
+
+def _campaign(campaign, user) -> dict[str, Any]:
+    answers = {a.recipient_id: a for a in selectors.answers_of(campaign)}
+    return {
+        "id": campaign.pk, "name": campaign.name, "kind": campaign.kind, "status": campaign.status,
+        "template_id": campaign.template_id, "period_start": campaign.period_start,
+        "period_end": campaign.period_end, "send_month": campaign.send_month, "target_score": campaign.target_score,
+        "score": campaign.score, "owner_id": campaign.owner_id, "opened_at": campaign.opened_at,
+        "answer_due_at": campaign.answer_due_at, "closed_at": campaign.closed_at,
+        "recipients": [{"id": r.pk, "customer_id": r.customer_id, "included": r.included, "reasons": r.reasons,
+                        "note": r.note, "shipment_lines": r.shipment_lines, "sales_rank": r.sales_rank,
+                        "answer": None if r.pk not in answers else {
+                            "id": answers[r.pk].pk, "score": answers[r.pk].score, "grade": answers[r.pk].grade,
+                            "channel": answers[r.pk].channel}}
+                       for r in selectors.recipients_of(campaign)],
+    }
+
+
+@router.get("/survey-campaigns", response=list[dict], operation_id="list_survey_campaigns",
+            summary="Survey campaigns, newest first")
+def list_survey_campaigns(request):
+    _require(request.user, "view_campaign")
+    return [{"id": c.pk, "name": c.name, "kind": c.kind, "status": c.status, "send_month": c.send_month,
+             "target_score": c.target_score, "score": c.score}
+            for c in selectors.campaigns_visible_to(request.user).order_by("-send_month", "-id")[:500]]
+
+
+class CampaignIn(_Strict):
+    name: str
+    kind: str = "yearly"
+    template_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    send_month: datetime.date
+    target_score: Decimal | None = None
+    top_customers: int | None = None
+    owner_id: int | None = None
+
+
+@router.post("/survey-campaigns", response={201: dict}, operation_id="create_survey_campaign",
+             summary="A campaign in draft with its recipients chosen by rule (and why each is in or out)")
+def create_survey_campaign(request, payload: CampaignIn):
+    body = payload.dict()
+    template = visible_record(SurveyTemplate, request.user, body.pop("template_id"), "template_id")
+    owner = visible_record(User, request.user, body.pop("owner_id"), "owner_id")
+    data = {k: v for k, v in body.items() if v is not None}
+    data["template"] = template
+    if owner is not None:
+        data["owner"] = owner
+    campaign = services.campaign_create(actor=request.user, company=template.company, data=data, source="api")
+    return 201, _campaign(campaign, request.user)
+
+
+@router.get("/survey-campaigns/{pk}", response=dict, operation_id="get_survey_campaign",
+            summary="One campaign with its recipients, their reasons and their answers' scores")
+def get_survey_campaign(request, pk: int):
+    _require(request.user, "view_campaign")
+    return _campaign(selectors.campaign_get_for_user(request.user, pk), request.user)
+
+
+class StepIn(_Strict):
+    step: str
+
+
+@router.post("/survey-campaigns/{pk}/steps", response=dict, operation_id="survey_campaign_step",
+             summary="open (send the links), close (score, and an action if below target), recompute (draft)")
+def survey_campaign_step(request, pk: int, payload: StepIn):
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    steps = {"open": services.campaign_open, "close": services.campaign_close,
+             "recompute": services.campaign_recompute}
+    if payload.step not in steps:
+        raise ValidationError({"step": f"{', '.join(steps)}"})
+    steps[payload.step](actor=request.user, campaign=campaign, source="api")
+    return _campaign(selectors.campaign_get_for_user(request.user, pk), request.user)
+
+
+class RecipientIn(_Strict):
+    customer_id: int
+    included: bool
+    note: str
+
+
+@router.post("/survey-campaigns/{pk}/recipients", response=dict, operation_id="set_survey_recipient",
+             summary="Add a customer to the campaign or remove one, with the reason")
+def set_survey_recipient(request, pk: int, payload: RecipientIn):
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    customer = visible_record(Customer, request.user, payload.customer_id, "customer_id")
+    services.recipient_set(actor=request.user, campaign=campaign, customer=customer, included=payload.included,
+                           note=payload.note, source="api")
+    return _campaign(selectors.campaign_get_for_user(request.user, pk), request.user)
+
+
+class AnswerIn(_Strict):
+    recipient_id: int
+    channel: str
+    respondent: str = ""
+    choices: dict[int, int]
+    comments: dict[int, str] = {}
+    remarks: str = ""
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    return {"id": answer.pk, "recipient_id": answer.recipient_id, "customer_id": answer.recipient.customer_id,
+            "channel": answer.channel, "answered_at": answer.answered_at, "points": answer.points,
+            "max_points": answer.max_points, "score": answer.score, "grade": answer.grade,
+            "critical_zero": answer.critical_zero, "remarks": answer.remarks,
+            "items": [{"item_id": i.item_id, "option": i.option, "points": i.points, "comment": i.comment}
+                      for i in answer.items.all()]}
+
+
+@router.post("/survey-campaigns/{pk}/answers", response={201: dict}, operation_id="enter_survey_answer",
+             summary="Enter an answer from a written form, a call or an e-mail (option index per item id)")
+def enter_survey_answer(request, pk: int, payload: AnswerIn):
+    _require(request.user, "add_answer")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    recipient = get_object_or_404(Recipient, pk=payload.recipient_id, campaign=campaign)
+    answer = services.answer_submit(actor=request.user, recipient=recipient, choices=payload.choices,
+                                    comments=payload.comments, remarks=payload.remarks, channel=payload.channel,
+                                    respondent=payload.respondent, source="api")
+    return 201, _answer(answer)
+
+
+@router.get("/survey-campaigns/{pk}/answers", response=list[dict], operation_id="list_survey_answers",
+            summary="The campaign's answers with their item scores")
+def list_survey_answers(request, pk: int):
+    _require(request.user, "view_answer")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    return [_answer(a) for a in campaign.answers.select_related("recipient").prefetch_related("items")]
+
+
+@router.post("/survey-campaigns/{pk}/answers/import", response=dict, operation_id="import_survey_answers",
+             summary="Import answers from the filled-in Excel form: all rows or none, every refused row listed")
+def import_survey_answers(request, pk: int, file: UploadedFile = File(...)):  # noqa: B008
+    _require(request.user, "add_answer")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    report = services.answers_import(actor=request.user, campaign=campaign, upload=file)
+    return {"imported": report.imported, "errors": [{"row": n, "message": m} for n, m in report.errors]}
+
+
+@router.get("/survey-report", response=dict, operation_id="survey_report",
+            summary="The yearly satisfaction analysis report as data")
+def survey_report(request, year: int):
+    _require(request.user, "view_campaign")
+    from .report import yearly_report
+
+    return _jsonable(yearly_report(request.user, year))
+
+
+def _jsonable(value):
+    """The report's numbers and labels as JSON (Decimals as strings, model objects by their text)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (Decimal, datetime.date)):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
