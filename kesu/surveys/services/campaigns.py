@@ -205,7 +205,8 @@ def invitations_remind(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     pending = (Invitation.objects.filter(recipient__campaign__status=CampaignStatus.OPEN, used_at__isnull=True,
-                                         sent_at__isnull=False, expires_at__gt=now)
+                                         sent_at__isnull=False, expires_at__gt=now,
+                                         recipient__answer__isnull=True)  # not when staff entered the answer
                .exclude(email="").select_related("recipient__campaign__company", "recipient__customer", "contact"))
     calendars: dict[int, WorkingCalendar] = {}
     for invitation in pending.iterator(chunk_size=500):
