@@ -37,6 +37,7 @@ STEPS: list[str] = [
     "kesu.demo.complaints.create_complaints",
     "kesu.demo.capa.create_actions",
     "kesu.demo.claims.create_claims",
+    "kesu.demo.surveys.create_surveys",
 ]
 
 DEFAULT_SEED = 2026
