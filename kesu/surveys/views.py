@@ -19,7 +19,7 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
 
-from . import exports, permissions, selectors, services
+from . import exports, permissions, printouts, selectors, services
 from .choices import CampaignStatus
 from .forms import (
     AnswerForm,
@@ -368,3 +368,19 @@ def answer_by_link(request, token: str):
     return render(request, "surveys/link_answer.html", {
         "invitation": invitation, "campaign": campaign, "template": template, "form": form,
         "expires": timezone.localtime(invitation.expires_at, campaign.company.tz)})
+
+
+@login_required
+def template_printout(request, pk: int):
+    _require(request.user, "view_surveytemplate")
+    template = selectors.template_get_for_user(request.user, pk)
+    return printouts.pdf_response(printouts.questionnaire_pdf(template), f"{template.code}-v{template.version}")
+
+
+@login_required
+def answer_printout(request, pk: int):
+    _require(request.user, "view_answer")
+    answer = get_object_or_404(Answer.objects.visible_to(request.user).select_related(
+        "campaign", "recipient__customer"), pk=pk)
+    template = selectors.template_with_items(answer.template_id)
+    return printouts.pdf_response(printouts.questionnaire_pdf(template, answer), f"answer-{answer.pk}")
