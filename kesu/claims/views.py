@@ -19,6 +19,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
+from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
@@ -48,12 +49,6 @@ PAGE_SIZE = 50
 def _require(user, perm: str) -> None:
     if not user.has_perm(f"claims.{perm}"):
         raise PermissionDenied
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
 def _version(request) -> int | None:

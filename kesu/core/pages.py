@@ -19,6 +19,13 @@ def error_messages(request, error: ValidationError) -> None:
         messages.error(request, f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
 
 
+def form_error_messages(request, form) -> None:
+    """A form's errors as page messages, each prefixed by the field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
 def xlsx_response(handle_and_name) -> FileResponse:
     """Stream an xlsx file written by ``importexport.rows_xlsx`` as a download."""
     handle, name = handle_and_name

@@ -117,6 +117,10 @@ class StaffAnswerForm(forms.Form):
                                 label=_("how the answer came in"))
     respondent = forms.CharField(max_length=100, required=False, label=_("answered by"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
 
 class AnswerForm(forms.Form):
     """The questionnaire: one choice per item, an optional comment, the customer's remarks."""

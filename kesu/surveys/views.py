@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import XLSX
 from kesu.core.pages import error_messages as _messages
+from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
 
@@ -41,12 +42,6 @@ PAGE_SIZE = 50
 def _require(user, perm: str) -> None:
     if not user.has_perm(f"surveys.{perm}"):
         raise PermissionDenied
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
 def _may(user, roles) -> bool:
@@ -234,7 +229,6 @@ def staff_answer(request, pk: int, recipient_pk: int):
     template = selectors.template_with_items(campaign.template_id)
     form = AnswerForm(request.POST or None, template=template)
     meta = StaffAnswerForm(request.POST or None)
-    style_meta(meta)
     if request.method == "POST" and form.is_valid() and meta.is_valid():
         try:
             answer = services.answer_submit(actor=request.user, recipient=recipient, choices=form.choices(),
@@ -248,12 +242,6 @@ def staff_answer(request, pk: int, recipient_pk: int):
             return redirect("surveys:campaign_detail", pk)
     return render(request, "surveys/staff_answer.html", {
         "campaign": campaign, "recipient": recipient, "template": template, "form": form, "meta": meta})
-
-
-def style_meta(form) -> None:
-    from kesu.core.forms_base import style_fields
-
-    style_fields(form)
 
 
 @login_required
