@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kesu.capa",
     "kesu.claims",
     "kesu.surveys",
+    "kesu.reports",
     "kesu.notifications",
 ]
 

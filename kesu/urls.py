@@ -16,6 +16,7 @@ urlpatterns = [
     path("capa/", include("kesu.capa.urls")),
     path("claims/", include("kesu.claims.urls")),
     path("surveys/", include("kesu.surveys.urls")),
+    path("reports/", include("kesu.reports.urls")),
     path("s/<str:token>/", answer_by_link, name="survey_link"),
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),

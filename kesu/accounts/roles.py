@@ -108,6 +108,12 @@ _grant("surveys", ["improvement"], "add", {Role.GENERAL_OFFICE, Role.QA, Role.SA
                                            Role.PRODUCTION})
 _grant("surveys", ["improvement"], "change", {Role.GENERAL_OFFICE, Role.QA, Role.SALES_DIRECTOR, Role.ENGINEERING,
                                               Role.PRODUCTION})
+# Analysis and management review (issue 7): who reads analyses and writes reports is in kesu/reports/permissions.py.
+_grant("reports", ["kpitarget", "monthlysnapshot", "trendalert", "departmentreport", "reportchange",
+                   "reportsettings"], "view", ALL)
+_grant("reports", ["kpitarget", "reportsettings"], "change", MANAGEMENT | {Role.QA, Role.GENERAL_OFFICE})
+_grant("reports", ["kpitarget"], "add", MANAGEMENT | {Role.QA, Role.GENERAL_OFFICE})
+_grant("reports", ["departmentreport"], "change", SALES | MANAGEMENT | {Role.AFTER_SALES, Role.QA})
 for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):

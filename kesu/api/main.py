@@ -63,6 +63,7 @@ def _mount() -> None:
     from kesu.core.calendar_api import router as calendar_router
     from kesu.customers.api import router as customers_router
     from kesu.notifications.api import router as notifications_router
+    from kesu.reports.api import router as reports_router
     from kesu.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
@@ -73,6 +74,7 @@ def _mount() -> None:
     api.add_router("/", capa_router)
     api.add_router("/", claims_router)
     api.add_router("/", surveys_router)
+    api.add_router("/reports/", reports_router)
     api.add_router("/calendar/", calendar_router)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,17 +42,86 @@ class ComplaintFilter(ScopedFilterSet):
     # Ranges on the stored instant (not a date() of it) so the (company, received_at) index serves them.
     received_from = django_filters.DateFilter(method="filter_received_from", label=_("received from"))
     received_to = django_filters.DateFilter(method="filter_received_to", label=_("received to"))
+    # Drill-down from the analyses (kesu/reports/analyses.py): each chart links to exactly its complaints.
+    company = django_filters.NumberFilter(field_name="company_id", label=_("company"))
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    part = django_filters.NumberFilter(field_name="part_id", label=_("part"))
+    counted = django_filters.BooleanFilter(method="filter_counted", label=_("counted in analyses"))
+    defect = django_filters.CharFilter(method="filter_defect", label=_("defect nature"))
+    part_missing = django_filters.BooleanFilter(field_name="part", lookup_expr="isnull", label=_("no part"))
+    category_missing = django_filters.BooleanFilter(field_name="category", lookup_expr="isnull",
+                                                    label=_("no category"))
+    department_missing = django_filters.BooleanFilter(field_name="department", lookup_expr="isnull",
+                                                      label=_("no department"))
+    defect_missing = django_filters.BooleanFilter(method="filter_defect_missing", label=_("no defect nature"))
+    reopened = django_filters.BooleanFilter(method="filter_reopened", label=_("reopened"))
+    closure_hours_min = django_filters.NumberFilter(method="filter_hours", label=_("closed after at least (hours)"))
+    closure_hours_max = django_filters.NumberFilter(method="filter_hours", label=_("closed after at most (hours)"))
+    response_hours_min = django_filters.NumberFilter(method="filter_hours",
+                                                     label=_("first response after at least (hours)"))
+    response_hours_max = django_filters.NumberFilter(method="filter_hours",
+                                                     label=_("first response after at most (hours)"))
 
     class Meta:
         model = Complaint
         fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
-                  "department", "responsibility", "overdue", "received_from", "received_to"]
+                  "department", "responsibility", "overdue", "received_from", "received_to", "company", "customer",
+                  "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
+                  "defect_missing", "reopened", "closure_hours_min", "closure_hours_max", "response_hours_min",
+                  "response_hours_max"]
+
+    DRILL_DOWN = ("company", "customer", "part", "counted", "defect", "part_missing", "category_missing",
+                  "department_missing", "defect_missing", "reopened", "closure_hours_min", "closure_hours_max",
+                  "response_hours_min", "response_hours_max")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set by links from the analyses, not typed by hand: carried along as hidden inputs.
+        for name in self.DRILL_DOWN:
+            self.form.fields[name].widget = forms.HiddenInput()
+
+    @property
+    def drilled_down(self) -> bool:
+        return any(self.data.get(name) not in (None, "") for name in self.DRILL_DOWN)
 
     def filter_received_from(self, queryset: QuerySet, name: str, value):
         return queryset.filter(received_at__gte=_day_start(value)) if value else queryset
 
     def filter_received_to(self, queryset: QuerySet, name: str, value):
         return queryset.filter(received_at__lt=_day_start(value + datetime.timedelta(days=1))) if value else queryset
+
+    def filter_counted(self, queryset: QuerySet, name: str, value):
+        from kesu.surveys.indicators import NOT_COUNTED_STATUSES
+
+        if value is None:
+            return queryset
+        return queryset.exclude(status__in=NOT_COUNTED_STATUSES) if value else queryset.filter(
+            status__in=NOT_COUNTED_STATUSES)
+
+    def filter_defect(self, queryset: QuerySet, name: str, value):
+        # The analyses merge defect natures differing only in spacing; the drill-down matches the trimmed text.
+        return queryset.filter(defect_nature__iexact=" ".join(value.split())) if value else queryset
+
+    def filter_defect_missing(self, queryset: QuerySet, name: str, value):
+        if value is None:
+            return queryset
+        return queryset.filter(defect_nature="") if value else queryset.exclude(defect_nature="")
+
+    def filter_reopened(self, queryset: QuerySet, name: str, value):
+        if value is None:
+            return queryset
+        return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
+
+    def filter_hours(self, queryset: QuerySet, name: str, value):
+        """Elapsed whole hours from receipt to closure or first response, as the analyses count them."""
+        from kesu.reports.analyses import ElapsedHours
+
+        if value is None:
+            return queryset
+        end = "closed_at" if name.startswith("closure") else "first_response_at"
+        alias = f"_{name}"
+        queryset = queryset.alias(**{alias: ElapsedHours("received_at", end)}).filter(~Q(**{f"{end}__isnull": True}))
+        return queryset.filter(**{f"{alias}__gte" if name.endswith("_min") else f"{alias}__lte": int(value)})
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:

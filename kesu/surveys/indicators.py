@@ -193,7 +193,7 @@ def company_time_zones(company_ids: Iterable[int]) -> dict[str, list[int]]:
     return dict(zones)
 
 
-def _received_in(company_ids: list[int], zones: dict[str, list[int]] | None, date_from: datetime.date,
+def received_in(company_ids: list[int], zones: dict[str, list[int]] | None, date_from: datetime.date,
                  date_to: datetime.date, prefix: str = "") -> Q | None:
     """Complaints received on ``date_from … date_to`` in their company's time zone; None when no company.
 
@@ -284,7 +284,7 @@ def complaints_by_customer(company_ids: Iterable[int], date_from: datetime.date,
     looking the time zones up again.
     """
     company_ids, customer_ids = list(company_ids), _ids(customer_ids)
-    received = _received_in(company_ids, zones, date_from, date_to)
+    received = received_in(company_ids, zones, date_from, date_to)
     if received is None:
         return {}
     qs = Complaint.objects.filter(received).exclude(status__in=NOT_COUNTED_STATUSES)
@@ -308,7 +308,7 @@ def returned_by_customer(company_ids: Iterable[int], date_from: datetime.date, d
     was responsible, since the goods came back either way. ``zones`` as in :func:`complaints_by_customer`.
     """
     company_ids, customer_ids = list(company_ids), _ids(customer_ids)
-    received = _received_in(company_ids, zones, date_from, date_to, prefix="complaint__")
+    received = received_in(company_ids, zones, date_from, date_to, prefix="complaint__")
     if received is None:
         return {}
     qs = (DispositionLine.objects.filter(received, kind=DispositionKind.RETURN)

@@ -1,0 +1,701 @@
+"""Complaint analyses for any period, companies and filter (issue 7 §2; design §9, §11; seed 000 §4.1.7).
+
+Pure reads. Each analysis is one or two aggregate queries over the complaints received in the period, whatever
+the number of complaints, customers or parts, so a year of a factory group with a million complaints is read
+in the database, not in Python:
+
+- the complaints of a :class:`Scope` are those of its companies received on ``date_from … date_to`` in their
+  company's time zone (a range on the stored instant per time zone, served by the ``(company, received_at)``
+  index), less those rejected at intake or cancelled (not customer complaints in any figure, as in
+  :mod:`kesu.surveys.indicators`), narrowed to one customer, part, category or responsibility if asked;
+- counts per month are conditional counts (``COUNT(*) FILTER (WHERE received_at in month m)``) with each
+  month's boundaries at midnight in the company's time zone, so there is no per-row time zone conversion;
+- elapsed times are computed per row in SQL (:class:`ElapsedHours`) and grouped, and the median and P90 are
+  read from the grouped distribution;
+- working days come from the company's working calendar (design §11) applied to the grouped
+  (received day, closed day) pairs.
+
+Every row carries ``query``: the complaint list's filter parameters that list exactly the complaints behind
+it (the drill-down of issue 7 §2), built from the scope by :meth:`Scope.query`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.accounts.models import Company, Department
+from kesu.complaints.choices import OPEN_STATUSES, Responsibility, Status
+from kesu.complaints.models import Complaint, ComplaintCategory, Deadline
+from kesu.core.calendar import WorkingCalendar
+from kesu.customers.models import Customer, Part
+from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones, percent_of, received_in
+
+DAY = datetime.timedelta(days=1)
+PARETO_VITAL_FEW = Decimal(80)  # the categories that make up the first 80 % of complaints (Pareto's rule)
+DEFAULT_LIMIT = 20
+
+
+# -- the scope ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an analysis looks at: companies, a period of inclusive calendar days, and optional narrowing."""
+
+    company_ids: tuple[int, ...]
+    date_from: datetime.date
+    date_to: datetime.date
+    customer_id: int | None = None
+    part_id: int | None = None
+    category_id: int | None = None
+    responsibility: str = ""
+
+    def __post_init__(self) -> None:
+        if self.date_from > self.date_to:
+            raise ValueError("The period must not end before it starts.")
+
+    def with_period(self, date_from: datetime.date, date_to: datetime.date) -> Scope:
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    def query(self, **extra: Any) -> dict[str, Any]:
+        """The complaint list's parameters for this scope (``counted`` leaves out rejected and cancelled)."""
+        params: dict[str, Any] = {"counted": "true", "received_from": self.date_from.isoformat(),
+                                  "received_to": self.date_to.isoformat()}
+        if len(self.company_ids) == 1:
+            params["company"] = self.company_ids[0]
+        for name in ("customer_id", "part_id", "category_id"):
+            value = getattr(self, name)
+            if value is not None:
+                params[name.removesuffix("_id")] = value
+        if self.responsibility:
+            params["responsibility"] = self.responsibility
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return params
+
+
+def scope_for(user, *, date_from: datetime.date, date_to: datetime.date, company_id: int | None = None,
+              **narrowing: Any) -> Scope:
+    """The user's scope: their visible companies, or the one asked for (refused when not visible)."""
+    visible = sorted(Company.objects.values_list("pk", flat=True)) if user.is_superuser else sorted(
+        user.visible_company_ids())
+    if company_id is not None:
+        if company_id not in visible:
+            raise PermissionError("company not visible")
+        visible = [company_id]
+    return Scope(company_ids=tuple(visible), date_from=date_from, date_to=date_to, **narrowing)
+
+
+def complaints_in(scope: Scope, *, zones: dict[str, list[int]] | None = None) -> QuerySet[Complaint]:
+    """The complaints the scope counts (see the module docstring), unordered, ready to aggregate."""
+    received = received_in(list(scope.company_ids), zones, scope.date_from, scope.date_to)
+    if received is None:
+        return Complaint.objects.none()
+    qs = Complaint.objects.filter(received).exclude(status__in=NOT_COUNTED_STATUSES)
+    return _narrowed(qs, scope).order_by()
+
+
+def _narrowed(qs: QuerySet[Complaint], scope: Scope) -> QuerySet[Complaint]:
+    if scope.customer_id is not None:
+        qs = qs.filter(customer_id=scope.customer_id)
+    if scope.part_id is not None:
+        qs = qs.filter(part_id=scope.part_id)
+    if scope.category_id is not None:
+        qs = qs.filter(category_id=scope.category_id)
+    if scope.responsibility:
+        qs = qs.filter(responsibility=scope.responsibility)
+    return qs
+
+
+# -- small helpers -----------------------------------------------------------------------------------------
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return add_months(month, 1) - DAY
+
+
+def months_between(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
+    """The firsts of every month touched by ``date_from … date_to``."""
+    months, month = [], first_of_month(date_from)
+    while month <= date_to:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def change_percent(now: int, before: int) -> Decimal | None:
+    """Change from ``before`` to ``now`` in percent (one decimal, half up); None when ``before`` is 0."""
+    if before <= 0:
+        return None
+    difference = percent_of(abs(now - before), before)
+    return difference if now >= before else -difference
+
+
+def quantile(distribution: dict[int, int], fraction: Decimal) -> int | None:
+    """The nearest-rank quantile of a distribution ``{value: how many}``; None when it is empty.
+
+    Nearest rank (the smallest value with at least ``fraction`` of the observations at or below it) gives a
+    value that occurred, in whole units, and is the same on every database.
+    """
+    total = sum(distribution.values())
+    if total == 0:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for value in sorted(distribution):
+        seen += distribution[value]
+        if seen >= rank:
+            return value
+    return None  # pragma: no cover - unreachable: the ranks add up to total
+
+
+class ElapsedHours(models.Func):
+    """Whole hours from the first instant to the second (floored), computed in the database."""
+
+    output_field = models.IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions())
+        if connection.vendor == "sqlite":  # datetimes are ISO text in UTC; the epsilon absorbs float error
+            sql = f"CAST((julianday({end}) - julianday({start})) * 24 + 1e-9 AS INTEGER)"
+        else:
+            sql = f"FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 3600)::integer"
+        return sql, (*end_params, *start_params)
+
+
+def _month_counts(qs: QuerySet, months: list[datetime.date], zones: dict[str, list[int]],
+                  group_by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows of ``group_by`` values with ``m<i>`` = complaints received in ``months[i]`` (one query).
+
+    Each month's boundaries are midnights in each company's time zone; ``qs`` should already be limited to
+    the whole range so the index serves the scan.
+    """
+    aggregates = {}
+    for index, month in enumerate(months):
+        condition = received_in([pk for ids in zones.values() for pk in ids], zones, month, month_end(month))
+        aggregates[f"m{index}"] = Count("id", filter=condition)
+    if group_by:
+        return list(qs.values(*group_by).annotate(**aggregates))
+    return [qs.aggregate(**aggregates)]
+
+
+# -- breakdowns: by customer, part, category, defect (Pareto) -------------------------------------------------
+
+BREAKDOWNS = ("customer", "part", "category", "defect", "responsibility")
+
+
+@dataclass
+class BreakdownRow:
+    key: Any
+    label: str
+    count: int
+    defective: int
+    share: Decimal | None = None
+    cumulative: Decimal | None = None
+    vital_few: bool = False
+    query: dict[str, Any] | None = None
+
+
+@dataclass
+class Breakdown:
+    """Complaints per customer, part, category, defect or responsibility, largest first (the Pareto order)."""
+
+    by: str
+    total: int
+    defective: int
+    rows: list[BreakdownRow]
+    others: BreakdownRow | None = None
+
+
+def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    keys = [k for k in keys if k is not None]
+    if by == "customer":
+        return {pk: f"{code} {name}" for pk, code, name in
+                Customer.objects.filter(pk__in=keys).values_list("pk", "code", "name")}
+    if by == "part":
+        return {pk: f"{no} {name}" for pk, no, name in Part.objects.filter(pk__in=keys).values_list(
+            "pk", "part_no", "name")}
+    if by == "category":
+        return dict(ComplaintCategory.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "responsibility":
+        return {k: str(Responsibility(k).label) for k in keys if k in Responsibility.values}
+    return {k: k for k in keys}
+
+
+def _drill(by: str, scope: Scope, key: Any) -> dict[str, Any]:
+    if by == "defect":
+        return scope.query(defect=key or "", defect_missing="true" if not key else None)
+    if key is None:
+        return scope.query(**{f"{by}_missing": "true"})
+    return scope.query(**{by: key})
+
+
+def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Breakdown:
+    """Complaints (and our confirmed defective quantity) per ``by``, largest first, with share and
+    cumulative share; the rows up to 80 % cumulative are the "vital few" of the Pareto chart.
+
+    ``limit`` keeps the largest rows and sums the rest into ``others``. One GROUP BY query, and one for the
+    names of the rows shown.
+    """
+    if by not in BREAKDOWNS:
+        raise ValueError(by)
+    column = {"customer": "customer_id", "part": "part_id", "category": "category_id",
+              "defect": "defect_nature", "responsibility": "responsibility"}[by]
+    grouped = (complaints_in(scope).values(column)
+               .annotate(count=Count("id"), defective=Sum("quantity_defective",
+                                                          filter=Q(responsibility=Responsibility.OURS))))
+    raw = sorted(((row[column] if row[column] != "" else None, row["count"], row["defective"] or 0)
+                  for row in grouped), key=lambda r: (-r[1], str(r[0])))
+    if by == "defect":  # free text: the same words with different spacing are the same defect
+        merged: dict[Any, list[int]] = {}
+        for key, count, defective in raw:
+            key = " ".join(key.split()) if key else None
+            merged.setdefault(key, [0, 0])
+            merged[key][0] += count
+            merged[key][1] += defective
+        raw = sorted(((k, c, d) for k, (c, d) in merged.items()), key=lambda r: (-r[1], str(r[0])))
+    total = sum(count for _k, count, _d in raw)
+    shown = raw if limit is None else raw[:limit]
+    labels = _labels(by, [key for key, _c, _d in shown])
+    rows, running = [], 0
+    for key, count, defective in shown:
+        before = percent_of(running, total)
+        running += count
+        rows.append(BreakdownRow(
+            key=key, label=labels.get(key) or (_("(not stated)") if key is None else str(key)), count=count,
+            defective=defective, share=percent_of(count, total), cumulative=percent_of(running, total),
+            vital_few=before is not None and before < PARETO_VITAL_FEW, query=_drill(by, scope, key)))
+    others = None
+    rest = raw[len(shown):]
+    if rest:
+        count = sum(c for _k, c, _d in rest)
+        others = BreakdownRow(key="", label=_("All others (%(n)s)") % {"n": len(rest)}, count=count,
+                              defective=sum(d for _k, _c, d in rest), share=percent_of(count, total),
+                              cumulative=percent_of(total, total))
+    return Breakdown(by=by, total=total, defective=sum(d for _k, _c, d in raw), rows=rows, others=others)
+
+
+# -- frequency: recurring vs occasional -----------------------------------------------------------------------
+
+
+@dataclass
+class Frequency:
+    """Recurring and occasional problems (seed 000 §4.1.7: 经常性 / 偶发性)."""
+
+    rule: str
+    total: int
+    problems: int
+    recurring_problems: int
+    recurring_complaints: int
+    occasional_complaints: int
+    rows: list[dict[str, Any]]
+
+    @property
+    def recurring_percent(self) -> Decimal | None:
+        return percent_of(self.recurring_complaints, self.total)
+
+
+RECURRING_AT = 2
+
+
+def frequency(scope: Scope, *, limit: int | None = DEFAULT_LIMIT) -> Frequency:
+    """A problem is one customer's complaints about one part in one category; it is recurring when it was
+    complained about at least twice in the period, occasional when once. One GROUP BY query.
+    """
+    grouped = complaints_in(scope).values("customer_id", "part_id", "category_id").annotate(count=Count("id"))
+    problems = [(row["customer_id"], row["part_id"], row["category_id"], row["count"]) for row in grouped]
+    recurring = sorted((p for p in problems if p[3] >= RECURRING_AT), key=lambda p: (-p[3], p[0], p[1] or 0,
+                                                                                     p[2] or 0))
+    total = sum(p[3] for p in problems)
+    shown = recurring if limit is None else recurring[:limit]
+    customers = _labels("customer", [p[0] for p in shown])
+    parts = _labels("part", [p[1] for p in shown])
+    categories = _labels("category", [p[2] for p in shown])
+    rows = []
+    for customer_id, part_id, category_id, count in shown:
+        narrowed = replace(scope, customer_id=customer_id, part_id=part_id, category_id=category_id)
+        missing = {"part_missing": "true" if part_id is None else None,
+                   "category_missing": "true" if category_id is None else None}
+        rows.append({
+            "customer": customers.get(customer_id, ""), "part": parts.get(part_id, _("(not stated)")),
+            "category": categories.get(category_id, _("(not stated)")), "count": count,
+            "share": percent_of(count, total), "query": narrowed.query(**missing)})
+    recurring_complaints = sum(p[3] for p in recurring)
+    return Frequency(
+        rule=_("A problem is one customer's complaints about one part in one category. It is recurring when "
+               "it was complained about at least %(n)s times in the period, occasional when once.")
+        % {"n": RECURRING_AT},
+        total=total, problems=len(problems), recurring_problems=len(recurring),
+        recurring_complaints=recurring_complaints, occasional_complaints=total - recurring_complaints, rows=rows)
+
+
+# -- trend and seasonality -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendRow:
+    month: datetime.date
+    count: int
+    previous_month: int
+    year_before: int
+    query: dict[str, Any]
+
+    @property
+    def month_over_month(self) -> Decimal | None:
+        return change_percent(self.count, self.previous_month)
+
+    @property
+    def year_over_year(self) -> Decimal | None:
+        return change_percent(self.count, self.year_before)
+
+
+def trend(scope: Scope) -> list[TrendRow]:
+    """Complaints per month of the period, with the month before and the same month a year earlier.
+
+    One query over the period and the thirteen months before it. The first and last month count only the
+    days inside the period.
+    """
+    months = months_between(scope.date_from, scope.date_to)
+    earliest = add_months(months[0], -12)
+    zones = company_time_zones(scope.company_ids)
+    wide = scope.with_period(earliest, scope.date_to)
+    all_months = months_between(earliest, scope.date_to)
+    clipped = {}
+    for month in all_months:  # months inside the period count only its days
+        start, end = max(month, scope.date_from) if month in months else month, month_end(month)
+        if month in months:
+            end = min(end, scope.date_to)
+        clipped[month] = (start, end)
+    aggregates = {}
+    ids = list(scope.company_ids)
+    for index, month in enumerate(all_months):
+        start, end = clipped[month]
+        aggregates[f"m{index}"] = Count("id", filter=received_in(ids, zones, start, end))
+    counts = complaints_in(wide, zones=zones).aggregate(**aggregates) if ids else {}
+    by_month = {month: counts.get(f"m{i}") or 0 for i, month in enumerate(all_months)}
+    return [TrendRow(month=month, count=by_month[month], previous_month=by_month[add_months(month, -1)],
+                     year_before=by_month[add_months(month, -12)],
+                     query=scope.query(received_from=clipped[month][0].isoformat(),
+                                       received_to=clipped[month][1].isoformat()))
+            for month in months]
+
+
+@dataclass
+class Seasonality:
+    """Complaints by calendar month over several years: ``counts[year][month - 1]``; the seasonal index of a
+    calendar month is its mean over the years ÷ the mean of all months × 100 (100 = an ordinary month)."""
+
+    years: list[int]
+    counts: dict[int, list[int]]
+    queries: dict[int, list[dict[str, Any]]]
+
+    @property
+    def month_means(self) -> list[Decimal | None]:
+        return [percent_of(sum(self.counts[y][m] for y in self.years), len(self.years) * 100)
+                if self.years else None for m in range(12)]
+
+    @property
+    def seasonal_index(self) -> list[Decimal | None]:
+        total = sum(sum(row) for row in self.counts.values())
+        return [percent_of(sum(self.counts[y][m] for y in self.years) * 12, total) for m in range(12)]
+
+
+def seasonality(scope: Scope, *, years: int = 3) -> Seasonality:
+    """The ``years`` calendar years ending with the period's last year, by calendar month (one query)."""
+    last = scope.date_to.year
+    year_list = list(range(last - years + 1, last + 1))
+    wide = scope.with_period(datetime.date(year_list[0], 1, 1), datetime.date(last, 12, 31))
+    months = months_between(wide.date_from, wide.date_to)
+    zones = company_time_zones(scope.company_ids)
+    row = _month_counts(complaints_in(wide, zones=zones), months, zones)[0] if scope.company_ids else {}
+    counts = {year: [0] * 12 for year in year_list}
+    queries: dict[int, list[dict[str, Any]]] = {year: [] for year in year_list}
+    for index, month in enumerate(months):
+        counts[month.year][month.month - 1] = row.get(f"m{index}") or 0
+        queries[month.year].append(scope.query(received_from=month.isoformat(),
+                                               received_to=month_end(month).isoformat()))
+    return Seasonality(years=year_list, counts=counts, queries=queries)
+
+
+# -- times: closure and first response ----------------------------------------------------------------------
+
+
+@dataclass
+class Bucket:
+    label: str
+    low: int
+    high: int | None
+    count: int = 0
+    query: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Durations:
+    """A distribution of elapsed times with its median, P90 and the share within a target."""
+
+    counted: int
+    median: int | None
+    p90: int | None
+    within_target: int
+    target: str
+    buckets: list[Bucket]
+    waiting: int = 0  # complaints without the end instant yet (not closed, not answered)
+
+    @property
+    def within_target_percent(self) -> Decimal | None:
+        return percent_of(self.within_target, self.counted)
+
+
+@dataclass
+class ClosureTimes:
+    calendar_days: Durations
+    working_days: Durations
+
+
+CLOSURE_BUCKETS = ((0, 1), (2, 3), (4, 7), (8, 14), (15, 30), (31, 60), (61, None))
+RESPONSE_BUCKETS = ((0, 3), (4, 8), (9, 24), (25, 48), (49, 72), (73, None))
+
+
+def _range_label(low: int, high: int | None, unit: str) -> str:
+    if high is None:
+        return _("%(low)s %(unit)s or more") % {"low": low, "unit": unit}
+    return _("%(low)s–%(high)s %(unit)s") % {"low": low, "high": high, "unit": unit}
+
+
+def _buckets(distribution: dict[int, int], limits, unit: str, scope: Scope, prefix: str, scale: int = 1
+             ) -> list[Bucket]:
+    buckets = []
+    for low, high in limits:
+        count = sum(n for value, n in distribution.items() if value >= low and (high is None or value <= high))
+        extra = {f"{prefix}_min": low * scale, f"{prefix}_max": None if high is None else (high + 1) * scale - 1}
+        buckets.append(Bucket(label=_range_label(low, high, unit), low=low, high=high, count=count,
+                              query=scope.query(**extra)))
+    return buckets
+
+
+def _settings(company_ids: Iterable[int]) -> dict[int, Any]:
+    from .selectors import report_settings_map
+
+    return report_settings_map(company_ids)
+
+
+def closure_times(scope: Scope) -> ClosureTimes:
+    """Received → final closure of the complaints received in the period and closed (design §11).
+
+    Calendar days are whole elapsed days (24 hours each); working days count the company's working days
+    after the day it was received up to and including the day it was closed (same day = 0), in the
+    company's time zone. Reopened complaints count to their final closure. Two GROUP BY queries.
+    """
+    from django.db.models.functions import TruncDate
+
+    qs = complaints_in(scope)
+    closed = qs.filter(status=Status.CLOSED, closed_at__isnull=False)
+    hours = dict(closed.annotate(h=ElapsedHours("received_at", "closed_at")).values("h")
+                 .annotate(n=Count("id")).values_list("h", "n"))
+    days: dict[int, int] = defaultdict(int)
+    for h, n in hours.items():
+        days[max(h, 0) // 24] += n
+    settings = _settings(scope.company_ids)
+    targets = {pk: s.closure_target_working_days for pk, s in settings.items()}
+    zones = company_time_zones(scope.company_ids)
+    working: dict[int, int] = defaultdict(int)
+    within = 0
+    for time_zone, ids in zones.items():
+        tz = zoneinfo.ZoneInfo(time_zone)
+        pairs = (closed.filter(company_id__in=ids)
+                 .annotate(r=TruncDate("received_at", tzinfo=tz), c=TruncDate("closed_at", tzinfo=tz))
+                 .values("company_id", "r", "c").annotate(n=Count("id")))
+        calendars: dict[int, _WorkingDayCounter] = {}
+        for row in pairs:
+            counter = calendars.setdefault(row["company_id"], _WorkingDayCounter(row["company_id"]))
+            value = counter.between(row["r"], row["c"])
+            working[value] += row["n"]
+            if value <= targets.get(row["company_id"], 10):
+                within += row["n"]
+    counted = sum(days.values())
+    distinct_targets = sorted(set(targets.values()))
+    target_text = _("within %(n)s working days") % {"n": "/".join(str(t) for t in distinct_targets)}
+    waiting = qs.filter(status__in=OPEN_STATUSES).count()
+    calendar_days = Durations(
+        counted=counted, median=quantile(days, Decimal("0.5")), p90=quantile(days, Decimal("0.9")),
+        within_target=within, target=target_text, waiting=waiting,
+        buckets=_buckets(days, CLOSURE_BUCKETS, _("days"), scope, "closure_hours", scale=24))
+    working_days = Durations(
+        counted=sum(working.values()), median=quantile(working, Decimal("0.5")),
+        p90=quantile(working, Decimal("0.9")), within_target=within, target=target_text, waiting=waiting,
+        buckets=[])
+    return ClosureTimes(calendar_days=calendar_days, working_days=working_days)
+
+
+class _WorkingDayCounter:
+    """Working days between two dates of one company, from its calendar, remembered per date pair's span."""
+
+    def __init__(self, company_id: int) -> None:
+        self.calendar = WorkingCalendar(Company.objects.get(pk=company_id))
+        self.cumulative: dict[datetime.date, int] = {}
+
+    def _index(self, day: datetime.date) -> int:
+        if day not in self.cumulative:
+            self._extend(day)
+        return self.cumulative[day]
+
+    def _extend(self, day: datetime.date) -> None:
+        if not self.cumulative:
+            self.cumulative[day] = 0
+            return
+        first, last = min(self.cumulative), max(self.cumulative)
+        if day > last:
+            running, current = self.cumulative[last], last
+            while current < day:
+                current += DAY
+                running += 1 if self.calendar.is_working_day(current) else 0
+                self.cumulative[current] = running
+        else:
+            running, current = self.cumulative[first], first
+            while current > day:
+                running -= 1 if self.calendar.is_working_day(current) else 0
+                current -= DAY
+                self.cumulative[current] = running
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 for the same day)."""
+        if end <= start:
+            return 0
+        return self._index(end) - self._index(start)
+
+
+def first_response_times(scope: Scope) -> Durations:
+    """Received → first response to the customer by a person (design §11), in whole hours; within target
+    means within the company's reply time (24 hours by default). One GROUP BY query, one count."""
+    from kesu.complaints.selectors import settings_for
+
+    qs = complaints_in(scope)
+    answered = qs.filter(first_response_at__isnull=False)
+    hours = dict(answered.annotate(h=ElapsedHours("received_at", "first_response_at")).values("h")
+                 .annotate(n=Count("id")).values_list("h", "n"))
+    hours = {max(h, 0): n for h, n in hours.items()}
+    companies = Company.objects.filter(pk__in=scope.company_ids)
+    reply = sorted({settings_for(company).reply_hours for company in companies}) or [24]
+    limit = reply[0]
+    return Durations(
+        counted=sum(hours.values()), median=quantile(hours, Decimal("0.5")), p90=quantile(hours, Decimal("0.9")),
+        within_target=sum(n for h, n in hours.items() if h < limit),
+        target=_("within %(n)s hours") % {"n": limit}, waiting=qs.filter(first_response_at__isnull=True).count(),
+        buckets=_buckets(hours, RESPONSE_BUCKETS, _("hours"), scope, "response_hours"))
+
+
+# -- reopenings and the overdue backlog -----------------------------------------------------------------------
+
+
+@dataclass
+class Reopenings:
+    closed: int
+    reopened: int
+    reopenings: int
+    query: dict[str, Any]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent_of(self.reopened, self.closed)
+
+
+def reopenings(scope: Scope) -> Reopenings:
+    """Reopen rate: closed complaints (received in the period) that were reopened at least once ÷ closed
+    complaints × 100; ``reopenings`` counts every reopening (design §11). One query."""
+    row = complaints_in(scope).filter(status=Status.CLOSED).aggregate(
+        closed=Count("id"), reopened=Count("id", filter=Q(reopen_count__gt=0)), reopenings=Sum("reopen_count"))
+    return Reopenings(closed=row["closed"], reopened=row["reopened"], reopenings=row["reopenings"] or 0,
+                      query=scope.query(status=Status.CLOSED, reopened="true"))
+
+
+OVERDUE_AGES = ((0, 1), (2, 7), (8, 30), (31, None))
+
+
+@dataclass
+class Backlog:
+    """Open complaints with a deadline past due now, whenever they were received."""
+
+    total: int
+    by_status: list[dict[str, Any]]
+    by_department: list[dict[str, Any]]
+    by_age: list[dict[str, Any]]
+    query: dict[str, Any]
+
+
+def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backlog:
+    """Open complaints of the scope's companies (and narrowing, not its period) with an open deadline past
+    due, by status, by department and by days overdue (since the earliest missed deadline). Three queries."""
+    now = now or timezone.now()
+    overdue = Deadline.objects.filter(complaint=models.OuterRef("pk"), met_at__isnull=True,
+                                      cancelled_at__isnull=True, due_at__lt=now)
+    qs = _narrowed(Complaint.objects.filter(company_id__in=scope.company_ids, status__in=OPEN_STATUSES), scope
+                   ).filter(models.Exists(overdue)).order_by()
+    base = {"overdue": "true"}
+    if len(scope.company_ids) == 1:
+        base["company"] = scope.company_ids[0]
+    for name in ("customer_id", "part_id", "category_id"):
+        if getattr(scope, name) is not None:
+            base[name.removesuffix("_id")] = getattr(scope, name)
+    if scope.responsibility:
+        base["responsibility"] = scope.responsibility
+    by_status = [{"key": row["status"], "label": str(Status(row["status"]).label), "count": row["n"],
+                  "query": {**base, "status": row["status"]}}
+                 for row in qs.values("status").annotate(n=Count("id")).order_by("-n", "status")]
+    department_rows = list(qs.values("department_id").annotate(n=Count("id")).order_by("-n", "department_id"))
+    names = dict(Department.objects.filter(pk__in=[r["department_id"] for r in department_rows if r["department_id"]])
+                 .values_list("pk", "name"))
+    by_department = [{"key": row["department_id"], "label": names.get(row["department_id"], _("(not stated)")),
+                      "count": row["n"],
+                      "query": {**base, **({"department": row["department_id"]} if row["department_id"]
+                                           else {"department_missing": "true"})}}
+                     for row in department_rows]
+    earliest = (Deadline.objects.filter(complaint__in=qs.values("pk"), met_at__isnull=True,
+                                        cancelled_at__isnull=True, due_at__lt=now)
+                .values("complaint_id").annotate(first=Min("due_at")).values_list("first", flat=True))
+    ages: dict[int, int] = defaultdict(int)
+    for first in earliest:
+        ages[(now - first).days] += 1
+    by_age = [{"label": _range_label(low, high, _("days")), "count": sum(
+        n for days, n in ages.items() if days >= low and (high is None or days <= high))}
+        for low, high in OVERDUE_AGES]
+    return Backlog(total=sum(r["count"] for r in by_status), by_status=by_status, by_department=by_department,
+                   by_age=by_age, query=base)
+
+
+# -- everything for one scope ---------------------------------------------------------------------------------
+
+ANALYSES = ("frequency", "customer", "part", "category", "defect", "trend", "seasonality", "closure",
+            "response", "reopen", "backlog")
+
+
+def run(scope: Scope, name: str, **options: Any) -> Any:
+    """One analysis by name (pages, API, exports and the review pack all come through here)."""
+    if name in ("customer", "part", "category", "defect"):
+        return breakdown(scope, name, **options)
+    return {
+        "frequency": frequency, "trend": trend, "seasonality": seasonality, "closure": closure_times,
+        "response": first_response_times, "reopen": reopenings, "backlog": overdue_backlog,
+    }[name](scope, **options)

@@ -1,0 +1,173 @@
+"""The KPI dashboard's indicators for one company and period, against the year's targets (issue 7 §4).
+
+Definitions are design §11's, computed by :func:`kesu.surveys.indicators.customer_indicators` (PPM, on-time
+delivery, extra freight, return rate, churn, complaints) plus:
+
+- complaints per million parts = complaints received ÷ quantity shipped × 1,000,000;
+- claims = net cost (costs − recoveries) in the base currency of the quality cost ledger's entries that
+  belong to a customer claim, booked for the period; quality cost = net cost of every entry of the period;
+- satisfaction score = the mean score of the survey answers received in the period (0–100);
+- open corrective actions = raised before the end of the period and not closed by then (cancelled ones are
+  left out); overdue = those of them with a step past due and not done by then (for the current period:
+  now).
+
+A month's values are kept in a :class:`~kesu.reports.models.MonthlySnapshot` once the month is over (the
+worker's monthly snapshot), so the dashboard's trend reads twelve rows instead of recomputing twelve months.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, Exists, OuterRef, Q
+from django.utils import timezone
+
+from kesu.surveys.indicators import customer_indicators, ppm_of
+
+from .analyses import add_months, first_of_month, month_end
+from .choices import HIGHER_IS_BETTER, Kpi
+from .selectors import snapshots_for, targets_for
+
+MONEY_KPIS = frozenset({Kpi.CLAIMS_AMOUNT, Kpi.QUALITY_COST})
+CENT = Decimal("0.01")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _end_instant(company, date_to: datetime.date) -> datetime.datetime:
+    """Midnight after ``date_to`` in the company's time zone, or now if that is still to come."""
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=company.tz)
+    return min(end, timezone.now())
+
+
+def _freight_in_base(company, costs: dict[str, Decimal], on: datetime.date) -> Decimal | None:
+    """Extra freight summed in the ledger's base currency; None when a currency has no recorded rate."""
+    from kesu.claims.selectors import rate_for
+
+    total = Decimal(0)
+    for currency, amount in costs.items():
+        rate = rate_for(company, currency, on)
+        if rate is None:
+            return None
+        total += amount * rate
+    return total
+
+
+def _ledger(company, date_from: datetime.date, date_to: datetime.date) -> tuple[Decimal, Decimal]:
+    """(claims net, all net) of the quality cost ledger for the period, in the base currency (one query)."""
+    from kesu.claims.models import CostEntry
+    from kesu.claims.selectors import ledger_totals
+
+    qs = CostEntry.objects.filter(company=company, period__gte=first_of_month(date_from), period__lte=date_to)
+    claims = ledger_totals(qs.filter(claim__isnull=False))
+    return claims["net"], ledger_totals(qs)["net"]
+
+
+def _actions(company, at: datetime.datetime) -> tuple[int, int]:
+    """(open, overdue) corrective actions of the company at the instant ``at`` (one query)."""
+    from django.db.models import Count
+
+    from kesu.capa.choices import ActionStatus
+    from kesu.capa.models import ActionStep, CorrectiveAction
+
+    late_step = ActionStep.objects.filter(action=OuterRef("pk"), due_at__lt=at).filter(
+        Q(done_at__isnull=True) | Q(done_at__gt=at))
+    row = (CorrectiveAction.objects.filter(company=company, raised_at__lt=at)
+           .exclude(status=ActionStatus.CANCELLED)
+           .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=at))
+           .aggregate(open=Count("id"), overdue=Count("id", filter=Exists(late_step))))
+    return row["open"], row["overdue"]
+
+
+def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, Decimal | None]:
+    """Every indicator of :class:`Kpi` for one company and period; None where it is "n/a" (design §11)."""
+    from kesu.surveys.models import Answer
+
+    report = customer_indicators([company.pk], date_from, date_to)
+    total = report.total
+    claims, quality_cost = _ledger(company, date_from, date_to)
+    end = _end_instant(company, date_to)
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=company.tz)
+    score = Answer.objects.filter(company=company, answered_at__gte=start, answered_at__lt=end).aggregate(
+        mean=Avg("score"))["mean"]
+    open_actions, overdue_actions = _actions(company, end)
+    values: dict[str, Any] = {
+        Kpi.PPM: total.ppm,
+        Kpi.ON_TIME: total.on_time_percent,
+        Kpi.EXTRA_FREIGHT_LINES: total.extra_freight_lines,
+        Kpi.EXTRA_FREIGHT_COST: _freight_in_base(company, total.extra_freight_cost, date_to),
+        Kpi.RETURN_RATE: total.return_rate_percent,
+        Kpi.CHURN: report.churn_percent,
+        Kpi.COMPLAINTS: total.complaints,
+        Kpi.COMPLAINTS_PER_MILLION: ppm_of(total.complaints, total.shipped_quantity),
+        Kpi.CLAIMS_AMOUNT: claims,
+        Kpi.QUALITY_COST: quality_cost,
+        Kpi.SATISFACTION: score,
+        Kpi.OPEN_ACTIONS: open_actions,
+        Kpi.OVERDUE_ACTIONS: overdue_actions,
+    }
+    return {key: _decimal(value) for key, value in values.items()}
+
+
+def meets(kpi: str, value: Decimal | None, target: Decimal | None) -> bool | None:
+    """Whether ``value`` meets ``target`` (at least it for on-time and satisfaction, at most it otherwise)."""
+    if value is None or target is None:
+        return None
+    return value >= target if kpi in HIGHER_IS_BETTER else value <= target
+
+
+@dataclass
+class KpiRow:
+    kpi: str
+    label: str
+    value: Decimal | None
+    target: Decimal | None
+    met: bool | None
+    last_year: Decimal | None
+    trend: list[tuple[datetime.date, Decimal | None]]
+
+
+def _month_values(company, months: list[datetime.date], today: datetime.date) -> dict[datetime.date, dict]:
+    """Each month's values: its snapshot when taken, else computed now (the running month, or a month the
+    worker has not reached yet)."""
+    snapshots = snapshots_for(company.pk, months)
+    values = {}
+    for month in months:
+        if month in snapshots:
+            values[month] = {k: None if v is None else Decimal(v) for k, v in snapshots[month].values.items()}
+        elif month <= today:
+            values[month] = kpi_values(company, month, min(month_end(month), today))
+    return values
+
+
+def dashboard(company, year: int, *, money: bool, today: datetime.date | None = None) -> list[KpiRow]:
+    """The dashboard of ``company`` for ``year``: year-to-date value, the year's target, whether it is met,
+    the same period of the year before and the monthly trend. ``money`` False leaves out claims and quality
+    cost (people who may not see amounts, see :mod:`.permissions`)."""
+    today = today or timezone.localdate()
+    start = datetime.date(year, 1, 1)
+    end = min(datetime.date(year, 12, 31), today) if year <= today.year else datetime.date(year, 12, 31)
+    current = kpi_values(company, start, end) if start <= today else {}
+    try:
+        before_end = end.replace(year=year - 1)
+    except ValueError:  # 29 February
+        before_end = end.replace(year=year - 1, day=28)
+    last_year = kpi_values(company, datetime.date(year - 1, 1, 1), before_end)
+    targets = targets_for(company.pk, year)
+    months = [add_months(start, i) for i in range(12)]
+    monthly = _month_values(company, months, today)
+    rows = []
+    for kpi in Kpi:
+        if kpi in MONEY_KPIS and not money:
+            continue
+        target = targets[kpi].target if kpi in targets else None
+        value = current.get(kpi)
+        rows.append(KpiRow(kpi=kpi.value, label=str(kpi.label), value=value, target=target,
+                           met=meets(kpi, value, target), last_year=last_year.get(kpi),
+                           trend=[(m, monthly[m].get(kpi) if m in monthly else None) for m in months]))
+    return rows

@@ -1,0 +1,171 @@
+"""What analysis and management review keeps (design §9): targets, settings, monthly snapshots, trend alerts
+and the departments' monthly reports. Every figure is computed from the domain apps' records; these rows
+only keep what must not change afterwards (a month's snapshot, an alert already raised, a report submitted).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.models import CompanyScopedModel
+
+from .choices import Dimension, Kpi, ReportKind, ReportStatus
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ReportSettings(CompanyScopedModel):
+    """One company's analysis settings (one row per company, created with defaults on first use)."""
+
+    closure_target_working_days = models.PositiveSmallIntegerField(
+        _("close complaints within (working days)"), default=10, validators=[MinValueValidator(1)])
+    alert_history_months = models.PositiveSmallIntegerField(
+        _("trend alerts: months of history"), default=12, validators=[MinValueValidator(3), MaxValueValidator(60)])
+    alert_min_count = models.PositiveSmallIntegerField(
+        _("trend alerts: least complaints in a month"), default=3, validators=[MinValueValidator(1)])
+    report_due_day = models.PositiveSmallIntegerField(
+        _("monthly reports due on day"), default=8, validators=[MinValueValidator(1), MaxValueValidator(28)])
+    report_remind_days = models.PositiveSmallIntegerField(
+        _("remind this many days before"), default=3, validators=[MaxValueValidator(27)])
+
+    class Meta:
+        verbose_name = _("analysis settings")
+        verbose_name_plural = _("analysis settings")
+        constraints = [models.UniqueConstraint(fields=["company"], name="report_settings_one_per_company")]
+
+    def __str__(self) -> str:
+        return str(self.company)
+
+
+class KpiTarget(CompanyScopedModel):
+    """A company's target for one indicator in one year (issue 7 §4)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kpi = models.CharField(_("indicator"), max_length=30, choices=Kpi.choices)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["company", "-year", "kpi"]
+        constraints = [models.UniqueConstraint(fields=["company", "year", "kpi"], name="kpi_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kpi_display()}"
+
+
+class MonthlySnapshot(CompanyScopedModel):
+    """A company's indicators for one closed month, taken once the month is over (issue 7 §7).
+
+    ``values`` maps each :class:`Kpi` value to a decimal string, or null where the indicator is "n/a"
+    (nothing shipped, nothing due); ``counts`` keeps the month's complaint counts for the summary.
+    """
+
+    month = models.DateField(_("month"))
+    values = models.JSONField(_("indicators"), default=dict)
+    counts = models.JSONField(_("counts"), default=dict)
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        ordering = ["company", "-month"]
+        constraints = [models.UniqueConstraint(fields=["company", "month"], name="monthly_snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.month:%Y-%m}"
+
+
+class TrendAlert(CompanyScopedModel):
+    """An abnormal rise of complaints for one customer, part or category in one month (issue 7 §3).
+
+    One row per (company, month, dimension, watched record): the row is the "once" — a second run finds it
+    and raises nothing. ``action`` is the request for a rectification plan raised through the CAPA service.
+    """
+
+    month = models.DateField(_("month"))
+    dimension = models.CharField(_("watched"), max_length=20, choices=Dimension.choices)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    label = models.CharField(_("name"), max_length=300)
+    count = models.PositiveIntegerField(_("complaints in the month"))
+    mean = models.DecimalField(_("monthly mean of the history"), max_digits=12, decimal_places=3)
+    upper_limit = models.DecimalField(_("upper control limit"), max_digits=12, decimal_places=3)
+    history_months = models.PositiveSmallIntegerField(_("months of history"))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("responsible department"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    action = models.ForeignKey(
+        "capa.CorrectiveAction", verbose_name=_("corrective action"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"))
+
+    class Meta:
+        verbose_name = _("trend alert")
+        verbose_name_plural = _("trend alerts")
+        ordering = ["-month", "-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "month", "dimension", "object_id"],
+                                               name="trend_alert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.label}"
+
+
+class DepartmentReport(CompanyScopedModel):
+    """A department's monthly report due by the 8th (seed 001 §5.1.2), drafted from the data.
+
+    ``figures`` holds what was computed when the draft was made (refreshed until it is submitted); the
+    department writes its analysis and proposals; approval freezes it.
+    """
+
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    due_on = models.DateField(_("due on"))
+    figures = models.JSONField(_("figures"), default=dict)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    analysis = models.TextField(_("analysis"), blank=True, max_length=20000)
+    proposals = models.TextField(_("improvement proposals"), blank=True, max_length=20000)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(USER, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True, max_length=2000)
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("departmental monthly report")
+        verbose_name_plural = _("departmental monthly reports")
+        ordering = ["-month", "kind"]
+        constraints = [models.UniqueConstraint(fields=["company", "kind", "month"], name="department_report_unique")]
+        indexes = [models.Index(fields=["status", "due_on"], name="department_report_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month:%Y-%m}"
+
+
+class ReportChange(CompanyScopedModel):
+    """One status change of a departmental report (who, when, from, to, note)."""
+
+    report = models.ForeignKey(DepartmentReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="changes")
+    old_status = models.CharField(_("from"), max_length=20, choices=ReportStatus.choices)
+    new_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
+    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+        ordering = ["at", "id"]
