@@ -53,6 +53,17 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in audited_fields(type(instance))}
 
 
+def loaded_snapshot(instance: models.Model) -> dict[str, Any] | None:
+    """The snapshot of the values ``instance`` was loaded with (or last saved with); None if unknown."""
+    found = instance.__dict__.get("_audit_loaded")
+    if found is None and "_audit_values" in instance.__dict__:
+        loaded = dict(zip((f.attname for f in type(instance)._meta.concrete_fields), instance._audit_values,
+                          strict=True))
+        found = {f.attname: loaded[f.attname] for f in audited_fields(type(instance))}
+        instance._audit_loaded = found
+    return found
+
+
 def _display(field: models.Field, raw: Any) -> Any:
     if raw is None:
         return None
@@ -112,7 +123,7 @@ def _write(instance: models.Model, action: str, changes: dict[str, list[Any]]) -
 def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
     if raw or not getattr(sender, "audit_enabled", False):
         return
-    before = None if created else getattr(instance, "_audit_loaded", None)
+    before = None if created else loaded_snapshot(instance)
     if not created and before is None:
         # Saved without having been loaded from the database (e.g. built by
         # hand with a pk): we cannot tell what changed, so say so.

@@ -80,7 +80,19 @@ def field_column(model, name: str) -> tuple[Any, Any]:
     """A list column (label, value of a row) for a model field: choices shown by label, relations as text."""
     field = model._meta.get_field(name)
     if field.choices:
-        return field.verbose_name, lambda row: getattr(row, f"get_{name}_display")()
+        # Labels looked up once per language and value, not translated again for every row of an export.
+        labels: dict[tuple[str | None, Any], str | None] = {}
+        choices = dict(field.flatchoices)
+
+        def display(row) -> str | None:
+            value = getattr(row, field.attname)
+            key = (translation.get_language(), value)
+            if key not in labels:
+                label = choices.get(value, value)
+                labels[key] = None if label is None else str(label)
+            return labels[key]
+
+        return field.verbose_name, display
     if field.is_relation:
         return field.verbose_name, lambda row: str(getattr(row, name) or "")
     return field.verbose_name, lambda row: getattr(row, name)
@@ -250,7 +262,7 @@ def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, raw
                     if form.instance.pk is None:
                         services.record_create(actor=actor, form=form, source="import")
                         job.rows_created += 1
-                    elif audit.snapshot(form.instance) == getattr(form.instance, "_audit_loaded", None):
+                    elif audit.snapshot(form.instance) == audit.loaded_snapshot(form.instance):
                         # Compared on the built instance, not form.has_changed(): a spreadsheet gives
                         # codes and labels where the form's initial data holds ids and stored values.
                         job.rows_unchanged += 1

@@ -7,8 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
-
 
 class AuditedModel(models.Model):
     """Base for every business record: timestamps and an automatic audit trail."""
@@ -25,9 +23,12 @@ class AuditedModel(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember what was loaded so the audit trail can show old → new
-        # without a second query at save time.
+        # without a second query at save time. Only the loaded values are
+        # kept here; the snapshot is built from them when it is first asked
+        # for (audit.loaded_snapshot), so reading a million rows for an
+        # export costs nothing extra.
         if len(field_names) == len(cls._meta.concrete_fields):
-            instance._audit_loaded = audit.snapshot(instance)
+            instance._audit_values = values
         return instance
 
 

@@ -18,6 +18,9 @@ class Event(models.TextChoices):
     CLAIM_TRANSITIONED = "claim_transitioned", _("Claim moved on")
     SUPPLIER_CLAIM_TRANSITIONED = "supplier_claim_transitioned", _("Supplier claim moved on")
     SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered (with the customer's remarks)")
+    REPORT_DUE = "report_due", _("Departmental monthly report due")
+    REPORT_SUBMITTED = "report_submitted", _("Departmental monthly report submitted for approval")
+    REPORT_DECIDED = "report_decided", _("Departmental monthly report approved or returned")
 
 
 class Audience(models.TextChoices):

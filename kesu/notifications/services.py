@@ -33,6 +33,11 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
     # Issue 6 §4: the customer's written remarks go to the campaign's owner.
     Event.SURVEY_ANSWERED: ([Audience.OWNER], True),
+    # Seed 001 §5.1.2: the departments report by the 8th; the writers are reminded before, the GM is told of a
+    # submitted report, the submitter (and, after a return, the department's writers) of the decision.
+    Event.REPORT_DUE: ([Audience.NEXT_STEP, Audience.DEPARTMENT_HEAD], True),
+    Event.REPORT_SUBMITTED: ([Audience.NEXT_STEP], True),
+    Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_STEP], True),
 }
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # then the mail is given up as failed (after 6 attempts)

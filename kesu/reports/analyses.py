@@ -186,20 +186,20 @@ class ElapsedHours(models.Func):
         return sql, (*end_params, *start_params)
 
 
-def _month_counts(qs: QuerySet, months: list[datetime.date], zones: dict[str, list[int]],
-                  group_by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Rows of ``group_by`` values with ``m<i>`` = complaints received in ``months[i]`` (one query).
+def month_counts(qs: QuerySet, zones: dict[str, list[int]], group_by: tuple[str, ...] = ()
+                 ) -> dict[tuple, int]:
+    """Complaints of ``qs`` per ``group_by`` values and calendar month of receipt in each company's time zone:
+    ``{(*values, first of month): count}``. One GROUP BY query per time zone (usually one)."""
+    from django.db.models.functions import TruncMonth
 
-    Each month's boundaries are midnights in each company's time zone; ``qs`` should already be limited to
-    the whole range so the index serves the scan.
-    """
-    aggregates = {}
-    for index, month in enumerate(months):
-        condition = received_in([pk for ids in zones.values() for pk in ids], zones, month, month_end(month))
-        aggregates[f"m{index}"] = Count("id", filter=condition)
-    if group_by:
-        return list(qs.values(*group_by).annotate(**aggregates))
-    return [qs.aggregate(**aggregates)]
+    counts: dict[tuple, int] = defaultdict(int)
+    for time_zone, ids in zones.items():
+        rows = (qs.filter(company_id__in=ids).annotate(month=TruncMonth("received_at", tzinfo=zoneinfo.ZoneInfo(
+            time_zone))).values(*group_by, "month").annotate(n=Count("id")).values_list(*group_by, "month", "n"))
+        for *values, month, n in rows:
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            counts[(*values, month)] += n
+    return dict(counts)
 
 
 # -- breakdowns: by customer, part, category, defect (Pareto) -------------------------------------------------
@@ -373,33 +373,20 @@ class TrendRow:
 
 
 def trend(scope: Scope) -> list[TrendRow]:
-    """Complaints per month of the period, with the month before and the same month a year earlier.
-
-    One query over the period and the thirteen months before it. The first and last month count only the
-    days inside the period.
+    """Complaints per calendar month touched by the period, with the month before and the same month a year
+    earlier; whole months, so a period starting mid-month counts its first month whole. One GROUP BY query
+    over those months and the thirteen before them.
     """
     months = months_between(scope.date_from, scope.date_to)
     earliest = add_months(months[0], -12)
     zones = company_time_zones(scope.company_ids)
-    wide = scope.with_period(earliest, scope.date_to)
-    all_months = months_between(earliest, scope.date_to)
-    clipped = {}
-    for month in all_months:  # months inside the period count only its days
-        start, end = max(month, scope.date_from) if month in months else month, month_end(month)
-        if month in months:
-            end = min(end, scope.date_to)
-        clipped[month] = (start, end)
-    aggregates = {}
-    ids = list(scope.company_ids)
-    for index, month in enumerate(all_months):
-        start, end = clipped[month]
-        aggregates[f"m{index}"] = Count("id", filter=received_in(ids, zones, start, end))
-    counts = complaints_in(wide, zones=zones).aggregate(**aggregates) if ids else {}
-    by_month = {month: counts.get(f"m{i}") or 0 for i, month in enumerate(all_months)}
-    return [TrendRow(month=month, count=by_month[month], previous_month=by_month[add_months(month, -1)],
-                     year_before=by_month[add_months(month, -12)],
-                     query=scope.query(received_from=clipped[month][0].isoformat(),
-                                       received_to=clipped[month][1].isoformat()))
+    wide = scope.with_period(earliest, month_end(months[-1]))
+    counts = month_counts(complaints_in(wide, zones=zones), zones) if scope.company_ids else {}
+    by_month = {key[0]: n for key, n in counts.items()}
+    return [TrendRow(month=month, count=by_month.get(month, 0),
+                     previous_month=by_month.get(add_months(month, -1), 0),
+                     year_before=by_month.get(add_months(month, -12), 0),
+                     query=scope.query(received_from=month.isoformat(), received_to=month_end(month).isoformat()))
             for month in months]
 
 
@@ -430,11 +417,11 @@ def seasonality(scope: Scope, *, years: int = 3) -> Seasonality:
     wide = scope.with_period(datetime.date(year_list[0], 1, 1), datetime.date(last, 12, 31))
     months = months_between(wide.date_from, wide.date_to)
     zones = company_time_zones(scope.company_ids)
-    row = _month_counts(complaints_in(wide, zones=zones), months, zones)[0] if scope.company_ids else {}
+    found = month_counts(complaints_in(wide, zones=zones), zones) if scope.company_ids else {}
     counts = {year: [0] * 12 for year in year_list}
     queries: dict[int, list[dict[str, Any]]] = {year: [] for year in year_list}
-    for index, month in enumerate(months):
-        counts[month.year][month.month - 1] = row.get(f"m{index}") or 0
+    for month in months:
+        counts[month.year][month.month - 1] = found.get((month,), 0)
         queries[month.year].append(scope.query(received_from=month.isoformat(),
                                                received_to=month_end(month).isoformat()))
     return Seasonality(years=year_list, counts=counts, queries=queries)
@@ -528,9 +515,11 @@ def closure_times(scope: Scope) -> ClosureTimes:
         pairs = (closed.filter(company_id__in=ids)
                  .annotate(r=TruncDate("received_at", tzinfo=tz), c=TruncDate("closed_at", tzinfo=tz))
                  .values("company_id", "r", "c").annotate(n=Count("id")))
-        calendars: dict[int, _WorkingDayCounter] = {}
+        calendars: dict[int, WorkingDayCounter] = {}
         for row in pairs:
-            counter = calendars.setdefault(row["company_id"], _WorkingDayCounter(row["company_id"]))
+            if row["company_id"] not in calendars:
+                calendars[row["company_id"]] = WorkingDayCounter(row["company_id"])
+            counter = calendars[row["company_id"]]
             value = counter.between(row["r"], row["c"])
             working[value] += row["n"]
             if value <= targets.get(row["company_id"], 10):
@@ -550,7 +539,7 @@ def closure_times(scope: Scope) -> ClosureTimes:
     return ClosureTimes(calendar_days=calendar_days, working_days=working_days)
 
 
-class _WorkingDayCounter:
+class WorkingDayCounter:
     """Working days between two dates of one company, from its calendar, remembered per date pair's span."""
 
     def __init__(self, company_id: int) -> None:

@@ -20,3 +20,11 @@ def trend_alerts_job() -> None:
     from .services.alerts import trend_alerts_raise
 
     trend_alerts_raise()
+
+
+@register("reports.department_reports", every=datetime.timedelta(hours=1))
+def department_reports_job() -> None:
+    """Draft last month's departmental reports when missing and remind their writers once before the 8th."""
+    from .services.department import department_reports_prepare
+
+    department_reports_prepare()

@@ -39,7 +39,7 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _end_instant(company, date_to: datetime.date) -> datetime.datetime:
+def end_instant(company, date_to: datetime.date) -> datetime.datetime:
     """Midnight after ``date_to`` in the company's time zone, or now if that is still to come."""
     end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=company.tz)
     return min(end, timezone.now())
@@ -68,7 +68,7 @@ def _ledger(company, date_from: datetime.date, date_to: datetime.date) -> tuple[
     return claims["net"], ledger_totals(qs)["net"]
 
 
-def _actions(company, at: datetime.datetime) -> tuple[int, int]:
+def actions_at(company, at: datetime.datetime) -> tuple[int, int]:
     """(open, overdue) corrective actions of the company at the instant ``at`` (one query)."""
     from django.db.models import Count
 
@@ -91,11 +91,11 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
     report = customer_indicators([company.pk], date_from, date_to)
     total = report.total
     claims, quality_cost = _ledger(company, date_from, date_to)
-    end = _end_instant(company, date_to)
+    end = end_instant(company, date_to)
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=company.tz)
     score = Answer.objects.filter(company=company, answered_at__gte=start, answered_at__lt=end).aggregate(
         mean=Avg("score"))["mean"]
-    open_actions, overdue_actions = _actions(company, end)
+    open_actions, overdue_actions = actions_at(company, end)
     values: dict[str, Any] = {
         Kpi.PPM: total.ppm,
         Kpi.ON_TIME: total.on_time_percent,

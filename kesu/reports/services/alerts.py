@@ -31,7 +31,7 @@ from django.utils.translation import override
 from kesu.accounts.models import Company, Department, DepartmentKind, User
 from kesu.core.context import acting_as
 
-from ..analyses import Scope, _month_counts, add_months, complaints_in, first_of_month, month_end
+from ..analyses import Scope, add_months, complaints_in, first_of_month, month_counts, month_end
 from ..choices import Dimension
 from ..models import TrendAlert
 from ..selectors import report_settings_for
@@ -55,19 +55,23 @@ def abnormal(history: list[int], count: int, min_count: int) -> tuple[bool, Deci
 def _candidates(company: Company, month: datetime.date, history_months: int, min_count: int):
     """(dimension, record id, count, mean, limit) of every abnormal record of the month (one query each)."""
     first = add_months(month, -history_months)
-    months = [add_months(first, i) for i in range(history_months + 1)]
+    history_months_list = [add_months(first, i) for i in range(history_months)]
     scope = Scope(company_ids=(company.pk,), date_from=first, date_to=month_end(month))
     zones = {company.time_zone: [company.pk]}
     base = complaints_in(scope, zones=zones)
     for dimension, column in COLUMNS.items():
-        for row in _month_counts(base.filter(**{f"{column}__isnull": False}), months, zones, (column,)):
-            count = row[f"m{history_months}"]
+        per_record: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+        for (object_id, counted_month), n in month_counts(base.filter(**{f"{column}__isnull": False}), zones,
+                                                          (column,)).items():
+            per_record[object_id][counted_month] = n
+        for object_id, months in sorted(per_record.items()):
+            count = months.get(month, 0)
             if count < min_count:
                 continue
-            history = [row[f"m{i}"] for i in range(history_months)]
+            history = [months.get(m, 0) for m in history_months_list]
             is_abnormal, mean, limit = abnormal(history, count, min_count)
             if is_abnormal:
-                yield dimension, row[column], count, mean, limit
+                yield dimension, object_id, count, mean, limit
 
 
 def _label(dimension: str, object_id: int) -> tuple[str, dict]:

@@ -15,7 +15,7 @@ from ..choices import Kpi
 from ..kpis import kpi_values
 from ..models import MonthlySnapshot
 
-SNAPSHOT_MONTHS_BACK = 12  # a new company (or a new install) gets its last year filled in on the first run
+SNAPSHOT_MONTHS_BACK = 24  # a new install gets this year and last filled in on the first run (the dashboard's trend)
 
 
 def _plain(value) -> str | None:
