@@ -38,6 +38,7 @@ STEPS: list[str] = [
     "kesu.demo.capa.create_actions",
     "kesu.demo.claims.create_claims",
     "kesu.demo.surveys.create_surveys",
+    "kesu.demo.reports.create_reports",
 ]
 
 DEFAULT_SEED = 2026

@@ -17,6 +17,7 @@ worker's monthly snapshot), so the dashboard's trend reads twelve rows instead o
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +33,9 @@ from .choices import HIGHER_IS_BETTER, Kpi
 from .selectors import snapshots_for, targets_for
 
 MONEY_KPIS = frozenset({Kpi.CLAIMS_AMOUNT, Kpi.QUALITY_COST})
+# Quantities that add up over the year: a year's target is an allowance, cut to the part of the year compared.
+CUMULATIVE_KPIS = frozenset({Kpi.COMPLAINTS, Kpi.EXTRA_FREIGHT_LINES, Kpi.EXTRA_FREIGHT_COST, Kpi.CLAIMS_AMOUNT,
+                             Kpi.QUALITY_COST})
 CENT = Decimal("0.01")
 
 
@@ -114,6 +118,19 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
     return {key: _decimal(value) for key, value in values.items()}
 
 
+def target_for_period(kpi: str, target: Decimal | None, date_from: datetime.date, date_to: datetime.date
+                      ) -> Decimal | None:
+    """The year's target for ``date_from … date_to``: an allowance (complaints, freight, claims, cost) cut to
+    the period's share of the year's days; rates and scores keep the year's target."""
+    if target is None or kpi not in CUMULATIVE_KPIS:
+        return target
+    days = (date_to - date_from).days + 1
+    year_days = 366 if calendar.isleap(date_to.year) else 365
+    if days >= year_days:
+        return target
+    return (target * days / year_days).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def meets(kpi: str, value: Decimal | None, target: Decimal | None) -> bool | None:
     """Whether ``value`` meets ``target`` (at least it for on-time and satisfaction, at most it otherwise)."""
     if value is None or target is None:
@@ -126,7 +143,8 @@ class KpiRow:
     kpi: str
     label: str
     value: Decimal | None
-    target: Decimal | None
+    target: Decimal | None  # the year's
+    target_to_date: Decimal | None  # what the year-to-date value is compared with (allowances cut to date)
     met: bool | None
     last_year: Decimal | None
     trend: list[tuple[datetime.date, Decimal | None]]
@@ -149,7 +167,7 @@ def dashboard(company, year: int, *, money: bool, today: datetime.date | None = 
     """The dashboard of ``company`` for ``year``: year-to-date value, the year's target, whether it is met,
     the same period of the year before and the monthly trend. ``money`` False leaves out claims and quality
     cost (people who may not see amounts, see :mod:`.permissions`)."""
-    today = today or timezone.localdate()
+    today = today or timezone.localtime(timezone.now(), company.tz).date()
     start = datetime.date(year, 1, 1)
     end = min(datetime.date(year, 12, 31), today) if year <= today.year else datetime.date(year, 12, 31)
     current = kpi_values(company, start, end) if start <= today else {}
@@ -166,8 +184,9 @@ def dashboard(company, year: int, *, money: bool, today: datetime.date | None = 
         if kpi in MONEY_KPIS and not money:
             continue
         target = targets[kpi].target if kpi in targets else None
+        to_date = target_for_period(kpi, target, start, end)
         value = current.get(kpi)
-        rows.append(KpiRow(kpi=kpi.value, label=str(kpi.label), value=value, target=target,
-                           met=meets(kpi, value, target), last_year=last_year.get(kpi),
+        rows.append(KpiRow(kpi=kpi.value, label=str(kpi.label), value=value, target=target, target_to_date=to_date,
+                           met=meets(kpi, value, to_date), last_year=last_year.get(kpi),
                            trend=[(m, monthly[m].get(kpi) if m in monthly else None) for m in months]))
     return rows

@@ -25,7 +25,6 @@ queried per complaint or per action.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,13 +40,11 @@ from kesu.surveys.indicators import percent_of
 from . import analyses, permissions
 from .analyses import Scope, add_months, first_of_month
 from .choices import HIGHER_IS_BETTER, Dimension, Kpi
-from .kpis import MONEY_KPIS, kpi_values, meets
+from .kpis import MONEY_KPIS, kpi_values, meets, target_for_period
 from .models import TrendAlert
 from .selectors import targets_for
 
 TITLE_ZH = "管理评审报告"
-CUMULATIVE_KPIS = frozenset({Kpi.COMPLAINTS, Kpi.EXTRA_FREIGHT_LINES, Kpi.EXTRA_FREIGHT_COST, Kpi.CLAIMS_AMOUNT,
-                             Kpi.QUALITY_COST})
 TOP_CUSTOMERS = 10
 LIST_LIMIT = 50
 CENT = Decimal("0.01")
@@ -238,17 +235,6 @@ def _satisfaction(scope: Scope, companies: list[Company]) -> dict[str, Any]:
             "campaigns": campaigns}
 
 
-def _prorated(kpi: str, target: Decimal | None, scope: Scope) -> Decimal | None:
-    """A yearly allowance cut to the period's days; rates and scores keep the year's target."""
-    if target is None or kpi not in CUMULATIVE_KPIS:
-        return target
-    days = (scope.date_to - scope.date_from).days + 1
-    year_days = 366 if calendar.isleap(scope.date_to.year) else 365
-    if days >= year_days:
-        return target
-    return (target * days / year_days).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _kpis(scope: Scope, companies: list[Company], money: bool) -> list[dict[str, Any]]:
     """Each company's indicators for the period against its targets of the period's last year."""
     result = []
@@ -260,7 +246,7 @@ def _kpis(scope: Scope, companies: list[Company], money: bool) -> list[dict[str,
             if kpi in MONEY_KPIS and not money:
                 continue
             year_target = targets[kpi].target if kpi in targets else None
-            target = _prorated(kpi, year_target, scope)
+            target = target_for_period(kpi, year_target, scope.date_from, scope.date_to)
             value = values.get(kpi)
             rows.append({"kpi": kpi.value, "label": str(kpi.label), "value": value, "year_target": year_target,
                          "target": target, "met": meets(kpi, value, target),

@@ -63,7 +63,7 @@ def dashboard(request, company: int | None = None, year: int | None = None):
     money = request.user.has_perm(permissions.MONEY_PERMISSION)
     rows = kpis.dashboard(obj, year, money=money)
     return {"company_id": obj.pk, "year": year, "amounts_hidden": not money, "rows": [
-        {"kpi": r.kpi, "label": r.label, "value": r.value, "target": r.target, "met": r.met,
+        {"kpi": r.kpi, "label": r.label, "value": r.value, "target": r.target, "target_to_date": r.target_to_date, "met": r.met,
          "last_year": r.last_year, "trend": [{"month": m, "value": v} for m, v in r.trend]} for r in rows]}
 
 
