@@ -32,7 +32,7 @@ FONT = "STSong-Light"
 _registered = False
 
 
-def _font() -> str:
+def cjk_font() -> str:
     global _registered
     if not _registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -41,7 +41,7 @@ def _font() -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = cjk_font()
     base = ParagraphStyle("kesu-body", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
     return {
         "body": base,
@@ -145,7 +145,7 @@ class PrintForm:
         printed = timezone.localtime(timezone.now(), self.company.tz).strftime("%Y-%m-%d %H:%M")
         printed_label = _("Printed")
         page_label = _("Page %(page)s of %(pages)s")
-        font = _font()
+        font = cjk_font()
 
         def decorate(canvas, doc) -> None:
             canvas.saveState()
@@ -158,13 +158,13 @@ class PrintForm:
                                 bottomMargin=15 * mm, title=self.title_zh, author=company_name)
 
         def canvas_maker(*args, **kwargs):
-            return _CountingCanvas(*args, page_label=page_label, font=font, **kwargs)
+            return CountingCanvas(*args, page_label=page_label, font=font, **kwargs)
 
         doc.build(list(self.story), onFirstPage=decorate, onLaterPages=decorate, canvasmaker=canvas_maker)
         return buffer.getvalue()
 
 
-class _CountingCanvas(Canvas):
+class CountingCanvas(Canvas):
     """Holds each finished page back until the end, when the page count is known for "page x of y"."""
 
     def __init__(self, *args, page_label: str, font: str, **kwargs):
@@ -182,6 +182,6 @@ class _CountingCanvas(Canvas):
         for state in self._pages:
             self.__dict__.update(state)
             self.setFont(self._font_name, 8)
-            self.drawCentredString(A4[0] / 2, 8 * mm, self._page_label % {"page": self._pageNumber, "pages": total})
+            self.drawCentredString(self._pagesize[0] / 2, 8 * mm, self._page_label % {"page": self._pageNumber, "pages": total})
             super().showPage()
         super().save()

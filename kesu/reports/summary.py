@@ -33,7 +33,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from kesu.accounts.models import Company
 from kesu.complaints.choices import OPEN_STATUSES, CustomerDecision, Status
@@ -253,9 +252,9 @@ def summary_pdf(company: Company, month: datetime.date) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from kesu.core.printing import _font, text
+    from kesu.core.printing import CountingCanvas, cjk_font, text
 
-    font = _font()
+    font = cjk_font()
     page = landscape(A4)
     body = ParagraphStyle("summary-body", fontName=font, fontSize=6.5, leading=8.5, wordWrap="CJK")
     head = ParagraphStyle("summary-head", parent=body, textColor=colors.HexColor("#333333"))
@@ -333,31 +332,7 @@ def summary_pdf(company: Company, month: datetime.date) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm, topMargin=12 * mm,
                             bottomMargin=12 * mm, title=TITLE_ZH, author=company_name)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate,
-              canvasmaker=lambda *a, **k: _PagedCanvas(*a, page_label=page_label, font=font, **k))
+              canvasmaker=lambda *a, **k: CountingCanvas(*a, page_label=page_label, font=font, **k))
     return buffer.getvalue()
 
 
-class _PagedCanvas(Canvas):
-    """Holds finished pages until the end so each can say "page x of y", centred on the landscape page."""
-
-    def __init__(self, *args, page_label: str, font: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._page_label, self._font_name, self._pages = page_label, font, []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(self._font_name, 8)
-            self.drawCentredString(self._pagesize[0] / 2, 5 * mm, self._page_label % {
-                "page": self._pageNumber, "pages": total})
-            super().showPage()
-        super().save()
-
-
-__all__ = ["TITLE_ZH", "SummaryRow", "Totals", "iter_summary_rows", "month_bounds", "month_complaints",
-           "summary_pdf", "summary_rows", "summary_totals", "summary_xlsx"]
