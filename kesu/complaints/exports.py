@@ -38,6 +38,23 @@ LIST_COLUMNS: list[Column] = [
     _field("reopen_count"), _field("description"),
 ]
 
+# What LIST_COLUMNS read, and only that: a list export of 100,000 rows builds seven model instances per row,
+# and the fewer fields each has, the less it costs (the deadline-state annotations come with the queryset).
+LIST_FIELDS = (
+    "number", "received_at", "channel", "customer__code", "customer__name", "part__part_no", "part__name",
+    "category__name", "defect_location", "defect_nature", "quantity_shipped", "quantity_defective",
+    "window_status", "severity", "warning_class", "status", "responsibility", "owner__username",
+    "owner__display_name", "owner__first_name", "owner__last_name", "department__name", "closed_at",
+    "reopen_count", "description",
+)
+
+
+def list_rows(qs) -> Iterable[Complaint]:
+    """The rows of a list export (LIST_COLUMNS), streamed from the database in chunks."""
+    return (qs.select_related(None).select_related("customer", "part", "category", "owner", "department")
+            .only(*LIST_FIELDS).iterator(chunk_size=2000))
+
+
 HISTORY_COLUMNS: list[Column] = [
     _field("received_at"), _field("number"), (_("part number"), lambda c: c.part.part_no if c.part_id else ""),
     (_("part name"), lambda c: c.part.name if c.part_id else ""), _field("delivery_date"),

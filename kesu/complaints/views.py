@@ -82,7 +82,7 @@ def complaint_list(request):
     _require(request.user, "view")
     qs, filterset = complaints_filtered(request.user, request.GET)
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+        return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                                         _("Complaints"), "complaints"))
     page = IdFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
@@ -101,7 +101,7 @@ def my_work(request):
     scope = request.GET.get("scope") if request.GET.get("scope") in selectors.WORK_SCOPES else "mine"
     qs = selectors.my_work(request.user, scope)
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(*exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+        return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                                         _("My work"), "my-work"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "complaints/my_work.html", {"page": page, "rows": _rows(page), "scope": scope})

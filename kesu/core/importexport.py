@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import re
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -47,31 +49,106 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Characters XML 1.0 cannot hold (control characters other than tab, newline and carriage return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'styles" Target="styles.xml"/></Relationships>'),
+    # Style 0: general; 1: date and time; 2: date; 3: bold (the header row).
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'),
+}
+
+
+def _xml_text(value: str) -> str:
+    text = value.translate(_XML_ESCAPES)
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
+
+
+def _xlsx_cell(value: Any) -> str:
+    """One cell of a row (no reference: cells follow one another), typed as Excel expects."""
+    kind = type(value)
+    if kind is str:
+        # Always an inline text, never a formula: a text starting with "=" stays text in the user's Excel.
+        return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+    if value is None:
+        return "<c/>"
+    if kind is bool:
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if kind is datetime.datetime:
+        return f'<c s="1"><v>{(value - _EXCEL_EPOCH).total_seconds() / 86400!r}</v></c>'
+    if kind is datetime.date:
+        return f'<c s="2"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
+    return f"<c><v>{value}</v></c>"
+
+
 def write_xlsx(title: str, header: list[str], rows) -> Any:
-    """Write one sheet (header, then ``rows`` as they come) to a temporary xlsx file, returned open at 0.
+    """Write one sheet (a bold header, then ``rows`` as they come) to a temporary xlsx file, open at 0.
 
-    openpyxl's write-only mode keeps memory flat however many rows there are.
+    The sheet is written row by row straight into the zip, so memory stays flat however many rows there are;
+    writing the XML here rather than through openpyxl's write-only mode makes a 100,000-row export several
+    times faster (timed in ``bench/``). openpyxl reads these files (and the files people upload).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    # Sheet titles may not hold []:*?/\ and are at most 31 characters.
-    sheet = workbook.create_sheet("".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet")
-    sheet.append([str(h) for h in header])
-
-    def text_safe(value: Any) -> Any:
-        # A text starting with "=" would become a live formula in the user's Excel: keep it text.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    for row in rows:
-        sheet.append([text_safe(_cell(value)) for value in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
+    # Sheet titles may not hold []:*?/\ and are at most 31 characters.
+    name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for part, content in _XLSX_PARTS.items():
+            archive.writestr(part, content)
+        archive.writestr("xl/workbook.xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{_xml_text(name).replace(chr(34), "&quot;")}" sheetId="1" r:id="rId1"/>'
+            '</sheets></workbook>'))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw, io.TextIOWrapper(
+                raw, encoding="utf-8") as sheet:
+            sheet.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                        '<sheetData><row>')
+            sheet.write("".join(_xlsx_cell(str(h)).replace("<c ", '<c s="3" ', 1) for h in header))
+            sheet.write("</row>")
+            for row in rows:
+                sheet.write("<row>" + "".join(_xlsx_cell(_cell(value)) for value in row) + "</row>")
+            sheet.write("</sheetData></worksheet>")
     handle.seek(0)
     return handle
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,15 +187,49 @@ class ElapsedHours(models.Func):
         return sql, (*end_params, *start_params)
 
 
+def _fixed_offset_minutes(tz: datetime.tzinfo | None) -> int | None:
+    """The zone's offset from UTC in minutes when it has no daylight saving (e.g. China), else None."""
+    if tz is None:
+        return None
+    winter = datetime.datetime(2020, 1, 1, tzinfo=tz).utcoffset()
+    summer = datetime.datetime(2020, 7, 1, tzinfo=tz).utcoffset()
+    return int(winter.total_seconds() // 60) if winter == summer else None
+
+
+class _SqliteLocal:
+    """On SQLite, Django truncates dates in a time zone through a Python function called for every row; for a
+    zone without daylight saving SQLite's own date functions with a fixed offset give the same day, in C."""
+
+    sqlite_modifiers = ""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        minutes = _fixed_offset_minutes(self.tzinfo)
+        if minutes is None:
+            return super().as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"{self.sqlite_function}({sql}, '{minutes:+d} minutes'{self.sqlite_modifiers})", params
+
+
+class LocalDate(_SqliteLocal, TruncDate):
+    """The day of an instant in the given time zone."""
+
+    sqlite_function = "date"
+
+
+class LocalMonth(_SqliteLocal, TruncMonth):
+    """The first instant of the month of an instant in the given time zone."""
+
+    sqlite_function = "datetime"
+    sqlite_modifiers = ", 'start of month'"
+
+
 def month_counts(qs: QuerySet, zones: dict[str, list[int]], group_by: tuple[str, ...] = ()
                  ) -> dict[tuple, int]:
     """Complaints of ``qs`` per ``group_by`` values and calendar month of receipt in each company's time zone:
     ``{(*values, first of month): count}``. One GROUP BY query per time zone (usually one)."""
-    from django.db.models.functions import TruncMonth
-
     counts: dict[tuple, int] = defaultdict(int)
     for time_zone, ids in zones.items():
-        rows = (qs.filter(company_id__in=ids).annotate(month=TruncMonth("received_at", tzinfo=zoneinfo.ZoneInfo(
+        rows = (qs.filter(company_id__in=ids).annotate(month=LocalMonth("received_at", tzinfo=zoneinfo.ZoneInfo(
             time_zone))).values(*group_by, "month").annotate(n=Count("id")).values_list(*group_by, "month", "n"))
         for *values, month, n in rows:
             month = month.date() if isinstance(month, datetime.datetime) else month
@@ -496,8 +531,6 @@ def closure_times(scope: Scope) -> ClosureTimes:
     after the day it was received up to and including the day it was closed (same day = 0), in the
     company's time zone. Reopened complaints count to their final closure. Two GROUP BY queries.
     """
-    from django.db.models.functions import TruncDate
-
     qs = complaints_in(scope)
     closed = qs.filter(status=Status.CLOSED, closed_at__isnull=False)
     hours = dict(closed.annotate(h=ElapsedHours("received_at", "closed_at")).values("h")
@@ -513,7 +546,7 @@ def closure_times(scope: Scope) -> ClosureTimes:
     for time_zone, ids in zones.items():
         tz = zoneinfo.ZoneInfo(time_zone)
         pairs = (closed.filter(company_id__in=ids)
-                 .annotate(r=TruncDate("received_at", tzinfo=tz), c=TruncDate("closed_at", tzinfo=tz))
+                 .annotate(r=LocalDate("received_at", tzinfo=tz), c=LocalDate("closed_at", tzinfo=tz))
                  .values("company_id", "r", "c").annotate(n=Count("id")))
         calendars: dict[int, WorkingDayCounter] = {}
         for row in pairs:
