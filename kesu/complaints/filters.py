@@ -6,7 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +55,8 @@ class ComplaintFilter(ScopedFilterSet):
                                                       label=_("no department"))
     defect_missing = django_filters.BooleanFilter(method="filter_defect_missing", label=_("no defect nature"))
     reopened = django_filters.BooleanFilter(method="filter_reopened", label=_("reopened"))
-    closure_hours_min = django_filters.NumberFilter(method="filter_hours", label=_("closed after at least (hours)"))
-    closure_hours_max = django_filters.NumberFilter(method="filter_hours", label=_("closed after at most (hours)"))
+    closure_days_min = django_filters.NumberFilter(method="filter_closure_days", label=_("closed after at least (days)"))
+    closure_days_max = django_filters.NumberFilter(method="filter_closure_days", label=_("closed after at most (days)"))
     response_hours_min = django_filters.NumberFilter(method="filter_hours",
                                                      label=_("first response after at least (hours)"))
     response_hours_max = django_filters.NumberFilter(method="filter_hours",
@@ -67,11 +67,11 @@ class ComplaintFilter(ScopedFilterSet):
         fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
                   "department", "responsibility", "overdue", "received_from", "received_to", "company", "customer",
                   "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
-                  "defect_missing", "reopened", "closure_hours_min", "closure_hours_max", "response_hours_min",
+                  "defect_missing", "reopened", "closure_days_min", "closure_days_max", "response_hours_min",
                   "response_hours_max"]
 
     DRILL_DOWN = ("company", "customer", "part", "counted", "defect", "part_missing", "category_missing",
-                  "department_missing", "defect_missing", "reopened", "closure_hours_min", "closure_hours_max",
+                  "department_missing", "defect_missing", "reopened", "closure_days_min", "closure_days_max",
                   "response_hours_min", "response_hours_max")
 
     def __init__(self, *args, **kwargs):
@@ -113,15 +113,28 @@ class ComplaintFilter(ScopedFilterSet):
         return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
 
     def filter_hours(self, queryset: QuerySet, name: str, value):
-        """Elapsed whole hours from receipt to closure or first response, as the analyses count them."""
+        """Elapsed whole hours from receipt to the first response, as the analyses count them."""
         from kesu.reports.analyses import ElapsedHours
 
         if value is None:
             return queryset
-        end = "closed_at" if name.startswith("closure") else "first_response_at"
         alias = f"_{name}"
-        queryset = queryset.alias(**{alias: ElapsedHours("received_at", end)}).filter(~Q(**{f"{end}__isnull": True}))
+        queryset = queryset.alias(**{alias: ElapsedHours("received_at", "first_response_at")}).filter(
+            first_response_at__isnull=False)
         return queryset.filter(**{f"{alias}__gte" if name.endswith("_min") else f"{alias}__lte": int(value)})
+
+    def filter_closure_days(self, queryset: QuerySet, name: str, value):
+        """Closed complaints by calendar days from the day received to the day closed (the user's time zone),
+        as the closure-time analysis counts them."""
+        from kesu.reports.analyses import closure_days
+
+        if value is None:
+            return queryset
+        alias = f"_{name}"
+        queryset = queryset.filter(status=Status.CLOSED, closed_at__isnull=False).alias(
+            **{alias: closure_days(timezone.get_current_timezone())})
+        bound = datetime.timedelta(days=int(value))
+        return queryset.filter(**{f"{alias}__gte" if name.endswith("_min") else f"{alias}__lte": bound})
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:

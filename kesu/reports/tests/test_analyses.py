@@ -174,8 +174,7 @@ def test_closure_time_in_calendar_and_working_days(data, company_a):
     assert working.within_target_percent == Decimal("100.0")  # the default target is 10 working days
     assert [(b.label, b.count) for b in calendar.buckets][:4] == [
         ("0–1 days", 1), ("2–3 days", 1), ("4–7 days", 0), ("8–14 days", 2)]
-    assert calendar.buckets[3].query["closure_hours_min"] == 8 * 24
-    assert calendar.buckets[3].query["closure_hours_max"] == 15 * 24 - 1
+    assert (calendar.buckets[3].query["closure_days_min"], calendar.buckets[3].query["closure_days_max"]) == (8, 14)
 
 
 def test_closure_target_comes_from_the_company_settings(data, company_a):
