@@ -140,13 +140,10 @@ def _plain_sql(name: str, vendor: str, ids: str, tz: str) -> list[str]:
         wide = where.replace("%(start)s", "%(wide_start)s" if name == "trend" else "%(three_years)s")
         return [f"SELECT {month}, COUNT(*) FROM {table} WHERE {wide} GROUP BY {month}"]
     if name == "closure":
-        closed = f"{where} AND status = 'closed' AND closed_at IS NOT NULL"
-        h = hours.format(end="closed_at")
-        return [f"SELECT {h}, COUNT(*) FROM {table} WHERE {closed} GROUP BY {h}",
-                f"SELECT company_id, {day.format(col='received_at')}, {day.format(col='closed_at')}, COUNT(*) "
-                f"FROM {table} WHERE {closed} GROUP BY 1, 2, 3",
-                f"SELECT COUNT(*) FROM {table} WHERE {where} AND status NOT IN ('closed', 'rejected_at_intake', "
-                "'cancelled')"]
+        closed_day = ("CASE WHEN status = 'closed' AND closed_at IS NOT NULL THEN "
+                      f"{day.format(col='closed_at')} END")
+        return [f"SELECT company_id, {day.format(col='received_at')}, {closed_day}, COUNT(*) "
+                f"FROM {table} WHERE {where} GROUP BY 1, 2, 3"]
     if name == "response":
         h = hours.format(end="first_response_at")
         return [f"SELECT {h}, COUNT(*) FROM {table} WHERE {where} AND first_response_at IS NOT NULL GROUP BY {h}",
