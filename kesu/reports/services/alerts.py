@@ -95,7 +95,7 @@ def _responsible(company: Company, dimension: str, object_id: int, month: dateti
     scope = Scope(company_ids=(company.pk,), date_from=month, date_to=month_end(month))
     counts = Counter(dict(
         complaints_in(scope).filter(**{COLUMNS[dimension]: object_id}, responsible_department__isnull=False)
-        .values_list("responsible_department_id").annotate(n=Count("id")).values_list(
+        .values_list("responsible_department_id").annotate(n=Count("*")).values_list(
             "responsible_department_id", "n")))
     department = None
     if counts:
