@@ -655,7 +655,7 @@ def reopenings(scope: Scope) -> Reopenings:
     """Reopen rate: closed complaints (received in the period) that were reopened at least once ÷ closed
     complaints × 100; ``reopenings`` counts every reopening (design §11). One query."""
     row = complaints_in(scope).filter(status=Status.CLOSED).aggregate(
-        closed=Count("*"), reopened=Count("*", filter=Q(reopen_count__gt=0)), reopenings=Sum("reopen_count"))
+        closed=Count("*"), reopened=Count("received_at", filter=Q(reopen_count__gt=0)), reopenings=Sum("reopen_count"))
     return Reopenings(closed=row["closed"], reopened=row["reopened"], reopenings=row["reopenings"] or 0,
                       query=scope.query(status=Status.CLOSED, reopened="true"))
 
