@@ -10,7 +10,11 @@ index serves; the full rows are then read for those ids only.
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 
 
 class IdFirstPaginator(Paginator):
@@ -18,3 +22,34 @@ class IdFirstPaginator(Paginator):
         ids = list(object_list.values_list("pk", flat=True))
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
         return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
+
+    # -- the count ------------------------------------------------------------------------------------------
+    # Counting half a million rows exactly costs PostgreSQL about 30 ms on every page of a big list. Above
+    # APPROXIMATE_ABOVE rows the planner's estimate is shown instead ("about 501,782"); the list first checks
+    # that there are more rows than that, so a small list (or an estimate far too high) is always counted.
+
+    approximate = False  # known once ``count`` has been read (a page is only got after it is)
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if connections[qs.db].vendor == "postgresql":
+            estimate = _planner_estimate(qs)
+            if estimate > APPROXIMATE_ABOVE and qs.order_by()[APPROXIMATE_ABOVE:APPROXIMATE_ABOVE + 1].exists():
+                self.approximate = True
+                return estimate
+        return super().count
+
+
+APPROXIMATE_ABOVE = 20_000
+
+
+def _planner_estimate(qs) -> int:
+    """The number of rows PostgreSQL's planner expects the query to return (EXPLAIN, nothing is run)."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
