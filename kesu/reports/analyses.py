@@ -509,21 +509,14 @@ def _range_label(low: int, high: int | None, unit: str) -> str:
     return _("%(low)s–%(high)s %(unit)s") % {"low": low, "high": high, "unit": unit}
 
 
-def _buckets(distribution: dict[int, int], limits, unit: str, scope: Scope, prefix: str, scale: int = 1
-             ) -> list[Bucket]:
+def _buckets(distribution: dict[int, int], limits, unit: str, scope: Scope, prefix: str) -> list[Bucket]:
     buckets = []
     for low, high in limits:
         count = sum(n for value, n in distribution.items() if value >= low and (high is None or value <= high))
-        extra = {f"{prefix}_min": low * scale, f"{prefix}_max": None if high is None else (high + 1) * scale - 1}
+        extra = {f"{prefix}_min": low, f"{prefix}_max": high}
         buckets.append(Bucket(label=_range_label(low, high, unit), low=low, high=high, count=count,
                               query=scope.query(**extra)))
     return buckets
-
-
-def _settings(company_ids: Iterable[int]) -> dict[int, Any]:
-    from .selectors import report_settings_map
-
-    return report_settings_map(company_ids)
 
 
 def closure_times(scope: Scope) -> ClosureTimes:
@@ -535,7 +528,9 @@ def closure_times(scope: Scope) -> ClosureTimes:
     ``waiting``. One GROUP BY query per time zone — (company, day received, day closed) — read in one pass.
     """
     qs = complaints_in(scope)
-    settings = _settings(scope.company_ids)
+    from .selectors import report_settings_map
+
+    settings = report_settings_map(scope.company_ids)
     targets = {pk: s.closure_target_working_days for pk, s in settings.items()}
     days: dict[int, int] = defaultdict(int)
     working: dict[int, int] = defaultdict(int)
