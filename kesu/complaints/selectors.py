@@ -26,6 +26,19 @@ from .models import (
 )
 
 LIST_RELATED = ("company", "customer", "part", "category", "owner", "department")
+# What a list row shows (complaints/_rows.html: the related records by their __str__), and only that.
+ROW_FIELDS = (
+    "number", "received_at", "severity", "warning_class", "status", "customer__code", "customer__short_name",
+    "customer__name", "part__part_no", "part__name", "category__name", "owner__username", "owner__display_name",
+    "owner__first_name", "owner__last_name",
+)
+
+
+def only_fields(qs: QuerySet[Complaint], fields) -> QuerySet[Complaint]:
+    """``qs`` reading only ``fields`` (``relation__field`` joins the relation): a page of fifty rows or an export
+    of 100,000 builds five model instances per row, and the fewer columns each has the less it costs."""
+    related = sorted({name.split("__")[0] for name in fields if "__" in name})
+    return qs.select_related(None).select_related(*related).only(*fields)
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:

@@ -84,7 +84,8 @@ def complaint_list(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                                         _("Complaints"), "complaints"))
-    page = IdFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "xlsx"
@@ -103,7 +104,7 @@ def my_work(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                                         _("My work"), "my-work"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "complaints/my_work.html", {"page": page, "rows": _rows(page), "scope": scope})
 
 

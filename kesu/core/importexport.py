@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import ImportJob
+from .models import ImportJob, choice_label
 
 IMPORT_CHUNK = 500
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
@@ -157,19 +157,7 @@ def field_column(model, name: str) -> tuple[Any, Any]:
     """A list column (label, value of a row) for a model field: choices shown by label, relations as text."""
     field = model._meta.get_field(name)
     if field.choices:
-        # Labels looked up once per language and value, not translated again for every row of an export.
-        labels: dict[tuple[str | None, Any], str | None] = {}
-        choices = dict(field.flatchoices)
-
-        def display(row) -> str | None:
-            value = getattr(row, field.attname)
-            key = (translation.get_language(), value)
-            if key not in labels:
-                label = choices.get(value, value)
-                labels[key] = None if label is None else str(label)
-            return labels[key]
-
-        return field.verbose_name, display
+        return field.verbose_name, lambda row: choice_label(field, getattr(row, field.attname))
     if field.is_relation:
         return field.verbose_name, lambda row: str(getattr(row, name) or "")
     return field.verbose_name, lambda row: getattr(row, name)

@@ -5,7 +5,26 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+_CHOICE_LABELS: dict[tuple[models.Field, str | None], dict] = {}
+
+
+def choice_label(field: models.Field, value):
+    """What ``get_<field>_display()`` gives for ``value``: its choice label in the active language, else the value.
+
+    Labels are translated once per field and language. Django's own lookup translates every label of the
+    field on each call, which a list of fifty rows with three choice columns pays 1,500 times.
+    """
+    key = (field, translation.get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {choice: str(label) for choice, label in field.flatchoices}
+    try:
+        return labels.get(value, value)
+    except TypeError:  # an unhashable value is never a choice
+        return value
 
 
 class AuditedModel(models.Model):
@@ -30,6 +49,9 @@ class AuditedModel(models.Model):
         if len(field_names) == len(cls._meta.concrete_fields):
             instance._audit_values = values
         return instance
+
+    def _get_FIELD_display(self, field):  # behind every get_<field>_display()
+        return choice_label(field, getattr(self, field.attname))
 
 
 class CompanyQuerySet(models.QuerySet):
