@@ -150,9 +150,13 @@ def ledger_breakdown(qs: QuerySet, by: str) -> list[dict]:
 # -- management review ----------------------------------------------------------------------
 
 
-def claims_review(user, date_from: datetime.date, date_to: datetime.date) -> dict:
-    """The claims of a period for management review (seed 000 §4.2.7): counts, amounts, open ones."""
+def claims_review(user, date_from: datetime.date, date_to: datetime.date, company_ids=None) -> dict:
+    """The claims of a period for management review (seed 000 §4.2.7): counts, amounts, open ones; of the
+    visible companies, or of those of ``company_ids`` the user sees."""
     qs = claims_visible_to(user).filter(received_on__gte=date_from, received_on__lte=date_to)
+    ledger = ledger_visible_to(user).filter(booked_on__gte=date_from, booked_on__lte=date_to)
+    if company_ids is not None:
+        qs, ledger = qs.filter(company_id__in=company_ids), ledger.filter(company_id__in=company_ids)
     summary = qs.aggregate(
         count=Count("id"),
         open=Count("id", filter=~Q(status__in=CLOSED_STATUSES)),
@@ -165,7 +169,7 @@ def claims_review(user, date_from: datetime.date, date_to: datetime.date) -> dic
         claimed += to_base(amount, rate)
         compensation += to_base(paid or 0, rate)
     summary["claimed_base"], summary["compensation_base"] = claimed, compensation
-    ledger = ledger_totals(ledger_visible_to(user).filter(booked_on__gte=date_from, booked_on__lte=date_to))
+    ledger = ledger_totals(ledger)
     by_customer = list(qs.order_by().values("customer__code", "customer__name").annotate(
         count=Count("id"), label=Concat("customer__code", Value(" "), "customer__name", output_field=CharField()))
         .order_by("-count", "customer__code")[:10])

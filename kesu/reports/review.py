@@ -9,8 +9,8 @@ model instances), so the page, the PDF, the workbook and the API's JSON show the
 - a repeat complaint is one received in the period after an earlier complaint of the same customer, part
   and category within the company's repeat window (design §11: 180 days by default, complaint settings),
   the rule of :func:`kesu.complaints.selectors.repeat_complaints`;
-- claims come from :func:`kesu.claims.selectors.claims_review`, read as a user who sees the scope's
-  companies only, and only when the user may see money (:data:`.permissions.MONEY_PERMISSION`);
+- claims come from :func:`kesu.claims.selectors.claims_review` for the scope's companies, and only when the
+  user may see money (:data:`.permissions.MONEY_PERMISSION`);
 - satisfaction: the mean score of the survey answers received in the period, and the campaigns closed in it;
 - KPIs: :func:`.kpis.kpi_values` of each company for the period against the targets of the period's last
   year; a target of a quantity that adds up over the year (complaints, extra freight, claims, quality cost)
@@ -61,26 +61,6 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     start = add_months(quarter_start, -3)
     return start, quarter_start - datetime.timedelta(days=1)
-
-
-class _ScopedReader:
-    """The user as a reader of the scope's companies only (for selectors that take a user, not companies)."""
-
-    is_authenticated = True
-    is_superuser = False
-
-    def __init__(self, user, company_ids: tuple[int, ...]) -> None:
-        self._user = user
-        self._ids = set(company_ids)
-
-    def visible_company_ids(self) -> set[int]:
-        return self._ids
-
-    def has_perm(self, perm: str) -> bool:
-        return self._user.has_perm(perm)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._user, name)
 
 
 # -- the pack --------------------------------------------------------------------------------------------------
@@ -196,7 +176,7 @@ def _repeats(scope: Scope) -> dict[str, Any]:
 def _claims(user, scope: Scope) -> dict[str, Any]:
     from kesu.claims.selectors import claims_review
 
-    data = claims_review(_ScopedReader(user, scope.company_ids), scope.date_from, scope.date_to)
+    data = claims_review(user, scope.date_from, scope.date_to, company_ids=scope.company_ids)
     claims = [{"id": c.pk, "number": c.number, "received_on": c.received_on, "customer": str(c.customer),
                "title": c.title, "status": str(c.get_status_display()), "currency": c.currency,
                "claimed_amount": c.claimed_amount, "compensation_amount": c.compensation_amount}

@@ -54,6 +54,9 @@ def test_a_usd_claim_and_a_cny_claim_sum_at_the_recorded_rate(people):
     by_category = {row["key"]: row["gross"] for row in ledger_breakdown(CostEntry.objects.all(), LedgerGroup.CATEGORY)}
     assert by_category == {"replacement": Decimal("24370.20"), "labour": Decimal("8123.40")}
     assert cny.compensation_amount == Decimal("4000.00")
+    other = claims_review(people[Role.FINANCE], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31),
+                          company_ids=[people.company.pk + 1000])
+    assert (other["summary"]["count"], other["ledger"]["gross"], list(other["claims"])) == (0, 0, [])
 
 
 @pytest.mark.django_db

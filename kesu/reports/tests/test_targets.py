@@ -103,6 +103,15 @@ def test_qa_sets_a_target_on_the_page(login, qa_engineer, company_a):
     assert not KpiTarget.objects.exists()
 
 
+def test_the_analysis_menu_leads_to_targets_and_settings(login, qa_engineer, company_a):
+    client = login(qa_engineer)
+    menu = client.get(reverse("reports:dashboard"), {"company": company_a.pk}).content.decode()
+    assert f'href="{reverse("reports:targets")}" id="nav-targets"' in menu
+    assert f'href="{reverse("reports:settings")}" id="nav-analysis-settings"' in menu
+    assert client.get(reverse("reports:targets")).status_code == 200
+    assert client.get(reverse("reports:settings")).status_code == 200
+
+
 def test_an_invalid_target_on_the_page_is_a_message_not_a_save(login, qa_engineer, company_a):
     client = login(qa_engineer)
     response = client.post(reverse("reports:targets"),
