@@ -155,6 +155,8 @@ class Complaint(CompanyScopedModel):
             # The newest first across several companies (a group's view): walked in order, stops at one page.
             models.Index(fields=["-received_at", "-id"], name="complaint_received_idx"),
             models.Index(fields=["owner", "status"], name="complaint_owner_status_idx"),
+            # The list's count when filtered by severity and/or early-warning class (an index-only scan).
+            models.Index(fields=["company", "severity", "warning_class"], name="complaint_company_severity_idx"),
             models.Index(fields=["customer", "part", "category", "received_at"], name="complaint_repeat_idx"),
         ]
 
