@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kesu.accounts.middleware.SessionRenewalMiddleware",
     "kesu.accounts.middleware.UserPreferencesMiddleware",
     "kesu.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,9 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Idle timeout: the session lives KESU_SESSION_MINUTES after the last request.
+# Idle timeout: the session lives KESU_SESSION_MINUTES after the last request (renewed at most once a minute
+# by accounts.middleware.SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("KESU_SESSION_MINUTES", "480")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KESU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

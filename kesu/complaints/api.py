@@ -135,7 +135,7 @@ def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-
 def export_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
     qs, _filterset = complaints_filtered(request.user, request.GET)
-    handle, name = exports.complaints_xlsx(qs.iterator(chunk_size=2000), exports.LIST_COLUMNS,
+    handle, name = exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                            gettext("Complaints"), "complaints")
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.importexport import field_column, rows_xlsx
+from kesu.core.importexport import export_rows, field_column, rows_xlsx
 
 from .models import Complaint
-from .selectors import only_fields, row_deadline_state
+from .selectors import row_deadline_state
 
 Column = tuple[Any, Callable[[Complaint], Any]]
 
@@ -48,9 +48,9 @@ LIST_FIELDS = (
 )
 
 
-def list_rows(qs) -> Iterable[Complaint]:
-    """The rows of a list export (LIST_COLUMNS), streamed from the database in chunks."""
-    return only_fields(qs, LIST_FIELDS).iterator(chunk_size=2000)
+def list_rows(qs) -> Iterable[Any]:
+    """The rows of a list export (LIST_COLUMNS): light rows streamed from the database in chunks."""
+    return export_rows(qs, LIST_FIELDS)
 
 
 HISTORY_COLUMNS: list[Column] = [

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import ImportJob, choice_label
+from .models import ImportJob, choice_label, choice_labels
 
 IMPORT_CHUNK = 500
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
@@ -40,14 +40,6 @@ class ImportError_(Exception):  # noqa: N801 — "ImportError" is a builtin
 
 
 # -- export ---------------------------------------------------------------
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, bool | int | float | Decimal | datetime.date) or value is None:
-        return value
-    return str(value)
-
 
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Characters XML 1.0 cannot hold (control characters other than tab, newline and carriage return).
@@ -103,21 +95,28 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
-def _xlsx_cell(value: Any) -> str:
-    """One cell of a row (no reference: cells follow one another), typed as Excel expects."""
+def _xlsx_cell(value: Any, zone) -> str:
+    """One cell of a row (no reference: cells follow one another), typed as Excel expects.
+
+    An aware date and time is shown in ``zone`` (the user's); a value of any other type as its text.
+    """
     kind = type(value)
     if kind is str:
         # Always an inline text, never a formula: a text starting with "=" stays text in the user's Excel.
         return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
     if value is None:
         return "<c/>"
-    if kind is bool:
-        return f'<c t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is Decimal or kind is float:
+        return f"<c><v>{value}</v></c>"
     if kind is datetime.datetime:
+        if value.tzinfo is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
         return f'<c s="1"><v>{(value - _EXCEL_EPOCH).total_seconds() / 86400!r}</v></c>'
     if kind is datetime.date:
         return f'<c s="2"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
-    return f"<c><v>{value}</v></c>"
+    if kind is bool:
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    return _xlsx_cell(str(value), zone)
 
 
 def write_xlsx(title: str, header: list[str], rows) -> Any:
@@ -128,6 +127,7 @@ def write_xlsx(title: str, header: list[str], rows) -> Any:
     times faster (timed in ``bench/``). openpyxl reads these files (and the files people upload).
     """
     handle = tempfile.TemporaryFile(suffix=".xlsx")
+    zone = timezone.get_current_timezone()
     # Sheet titles may not hold []:*?/\ and are at most 31 characters.
     name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -144,10 +144,10 @@ def write_xlsx(title: str, header: list[str], rows) -> Any:
             sheet.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                         '<sheetData><row>')
-            sheet.write("".join(_xlsx_cell(str(h)).replace("<c ", '<c s="3" ', 1) for h in header))
+            sheet.write("".join(_xlsx_cell(str(h), zone).replace("<c ", '<c s="3" ', 1) for h in header))
             sheet.write("</row>")
             for row in rows:
-                sheet.write("<row>" + "".join(_xlsx_cell(_cell(value)) for value in row) + "</row>")
+                sheet.write("<row>" + "".join([_xlsx_cell(value, zone) for value in row]) + "</row>")
             sheet.write("</sheetData></worksheet>")
     handle.seek(0)
     return handle
@@ -157,17 +157,82 @@ def field_column(model, name: str) -> tuple[Any, Any]:
     """A list column (label, value of a row) for a model field: choices shown by label, relations as text."""
     field = model._meta.get_field(name)
     if field.choices:
-        return field.verbose_name, lambda row: choice_label(field, getattr(row, field.attname))
+        return field.verbose_name, _ChoiceCell(field)
     if field.is_relation:
         return field.verbose_name, lambda row: str(getattr(row, name) or "")
     return field.verbose_name, lambda row: getattr(row, name)
 
 
+class _ChoiceCell:
+    """A choices field's label in a row. ``for_export`` fixes the language for one file: looking the language up
+    for every cell was a tenth of the time of a 100,000-row export."""
+
+    def __init__(self, field) -> None:
+        self.field = field
+
+    def __call__(self, row) -> Any:
+        return choice_label(self.field, getattr(row, self.field.attname))
+
+    def for_export(self):
+        labels, attname = choice_labels(self.field), self.field.attname
+
+        def cell(row) -> Any:
+            value = getattr(row, attname)
+            return labels.get(value, value)
+        return cell
+
+
 def rows_xlsx(rows, columns: list[tuple[Any, Any]], title, stem: str) -> tuple[Any, str]:
     """Stream ``rows`` through ``columns`` (label, function of a row) into an xlsx file: (open file, name)."""
+    getters = [getattr(get, "for_export", lambda get=get: get)() for _label, get in columns]
     handle = write_xlsx(str(title), [str(label) for label, _get in columns],
-                        ([get(row) for _label, get in columns] for row in rows))
+                        ([get(row) for get in getters] for row in rows))
     return handle, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+class ExportRow:
+    """One row of ``export_rows``: plain attributes, no model behind it."""
+
+
+def export_rows(qs, fields, chunk_size: int = 2000):
+    """``qs`` as light rows for an export, streamed from the database in chunks.
+
+    A row has each of ``fields`` and each of the queryset's annotations as an attribute. ``relation__field``
+    names give ``row.relation``: an instance of the related model holding those fields, built the first time
+    its row is met and shared by every row pointing to it (``row.relation_id`` is there too). Building six model
+    instances per row was a third of the time of a 100,000-row export; the shared ones are as many as the
+    distinct customers, parts and owners of the list, not as its rows.
+    """
+    meta = qs.model._meta
+    related: dict[str, list[str]] = {}
+    for name in fields:
+        if "__" in name:
+            relation, field = name.split("__", 1)
+            related.setdefault(relation, []).append(field)
+    plain = [meta.get_field(name).attname for name in fields if "__" not in name]
+    plain += [meta.get_field(relation).attname for relation in related]
+    plain += list(qs.query.annotation_select)
+    joined = [f"{relation}__{field}" for relation, names in related.items() for field in names]
+    relations = []  # (attribute, model, position of its key, its fields, where they start in a row, cache)
+    start = len(plain)
+    for relation, names in related.items():
+        relations.append((relation, meta.get_field(relation).related_model, plain.index(
+            meta.get_field(relation).attname), names, start, {}))
+        start += len(names)
+    for values in qs.values_list(*plain, *joined).iterator(chunk_size=chunk_size):
+        row = ExportRow()
+        attributes = row.__dict__
+        attributes.update(zip(plain, values, strict=False))  # the joined fields follow
+        for relation, model, key_at, names, begin, cache in relations:
+            pk = values[key_at]
+            if pk is None:
+                attributes[relation] = None
+                continue
+            instance = cache.get(pk)
+            if instance is None:
+                instance = cache[pk] = model(pk=pk, **dict(zip(names, values[begin:begin + len(names)], strict=True)))
+            attributes[relation] = instance
+        yield row
 
 
 def export_xlsx(resource, queryset) -> tuple[Any, str]:

@@ -25,8 +25,10 @@ class IdFirstPaginator(Paginator):
 
     # -- the count ------------------------------------------------------------------------------------------
     # Counting half a million rows exactly costs PostgreSQL about 30 ms on every page of a big list. Above
-    # APPROXIMATE_ABOVE rows the planner's estimate is shown instead ("about 501,782"); the list first checks
-    # that there are more rows than that, so a small list (or an estimate far too high) is always counted.
+    # APPROXIMATE_ABOVE rows the planner's estimate is shown instead ("about 501,782"). Where the estimate is
+    # that high the rows are counted up to one more than the threshold, in one query: a list that stops short
+    # of it (or an estimate far too high) is then counted exactly at no further cost, and a long one is never
+    # read to its end.
 
     approximate = False  # known once ``count`` has been read (a page is only got after it is)
 
@@ -35,7 +37,10 @@ class IdFirstPaginator(Paginator):
         qs = self.object_list
         if connections[qs.db].vendor == "postgresql":
             estimate = _planner_estimate(qs)
-            if estimate > APPROXIMATE_ABOVE and qs.order_by()[APPROXIMATE_ABOVE:APPROXIMATE_ABOVE + 1].exists():
+            if estimate > APPROXIMATE_ABOVE:
+                counted = qs.order_by()[:APPROXIMATE_ABOVE + 1].count()
+                if counted <= APPROXIMATE_ABOVE:
+                    return counted
                 self.approximate = True
                 return estimate
         return super().count

@@ -1,9 +1,14 @@
 """Sign-in, throttling, session timeout, password change and reset."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import TEST_PASSWORD
@@ -70,9 +75,23 @@ def test_a_user_of_a_deactivated_company_cannot_sign_in(client, salesperson):
     assert "_auth_user_id" not in client.session
 
 
-def test_sessions_expire_after_idle_time_and_are_renewed_by_each_request():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_expire_after_idle_time_and_are_renewed_by_use(login, salesperson):
+    """Eight idle hours end a session; using it renews it (written at most once a minute, not on every page)."""
     assert settings.SESSION_COOKIE_AGE == 480 * 60
+    home = reverse("home")
+    start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client = login(salesperson)
+        assert client.get(home).status_code == 200
+        with CaptureQueriesContext(connection) as again:
+            assert client.get(home).status_code == 200  # the same minute: the session is not written
+        assert not any("django_session" in q["sql"] and q["sql"].startswith("UPDATE") for q in again)
+    for hours in (7, 14, 21):  # used every seven hours: still signed in a day later
+        with time_machine.travel(start + datetime.timedelta(hours=hours), tick=False):
+            assert client.get(home).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(hours=21, minutes=481), tick=False):
+        response = client.get(home)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_a_user_changes_their_password(login, salesperson):

@@ -12,7 +12,13 @@ from django.db import connection
 from kesu.complaints import services
 from kesu.complaints.filters import complaints_filtered
 from kesu.complaints.models import Complaint
-from kesu.complaints.search import index_terms, match_subquery, search_complaints
+from kesu.complaints.search import (
+    PG_INDEX,
+    ensure_search_index,
+    index_terms,
+    match_subquery,
+    search_complaints,
+)
 from kesu.complaints.tests.factories import create_complaint
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -119,8 +125,24 @@ def test_the_search_uses_the_index_not_a_table_scan(salesperson):
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = " ".join(r[0] for r in cursor.fetchall())
-            assert "Bitmap Index Scan on complaints_search_gin" in plan
+            assert f"Bitmap Index Scan on {PG_INDEX}" in plan
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(r[-1]) for r in cursor.fetchall())
             assert "VIRTUAL TABLE INDEX" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector column is PostgreSQL's")
+def test_an_older_database_gets_the_stored_vector_and_loses_the_expression_index(salesperson):
+    """A database indexed the old way (a GIN index over to_tsvector(text)) is brought up to date in place."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE complaints_complaintsearchdocument DROP COLUMN vector")
+        cursor.execute("CREATE INDEX complaints_search_gin ON complaints_complaintsearchdocument "
+                       "USING gin ((to_tsvector('simple'::regconfig, text)))")
+        ensure_search_index()
+        ensure_search_index()  # a second run changes nothing
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints_complaintsearchdocument'")
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert PG_INDEX in indexes and "complaints_search_gin" not in indexes
+    create_complaint(salesperson, description="外壳划伤")
+    assert _found(salesperson, "划伤") != set()

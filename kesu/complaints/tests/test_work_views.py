@@ -148,3 +148,32 @@ def test_list_shows_at_risk_before_the_deadline_passes(login, salesperson):
     with time_machine.travel(at(2026, 3, 2, 9) + datetime.timedelta(hours=20), tick=False):
         rows = login(salesperson).get(reverse("complaints:list")).context["rows"]
     assert rows[0][1] == "at_risk"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_export_rows_give_every_column_what_the_complaint_itself_gives(salesperson, company_a, language):
+    """The export reads light rows (no model per row, related rows shared); each cell must equal the cell
+    computed from the full complaint, in the user's language — choices, relations, deadline state."""
+    from django.utils import translation
+
+    from kesu.complaints import exports
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.selectors import with_deadline_state
+    from kesu.core.importexport import export_rows
+
+    customer = CustomerFactory(company=company_a, code="K-ROWS")
+    with_part = create_complaint(salesperson, customer=customer, part=PartFactory(company=company_a))
+    create_complaint(salesperson, customer=customer)  # no part
+    qs = with_deadline_state(Complaint.objects.filter(customer=customer)).order_by("pk")
+    with translation.override(language):
+        getters = [getattr(get, "for_export", lambda get=get: get)() for _label, get in exports.LIST_COLUMNS]
+        light = list(exports.list_rows(qs))
+        expected = [[get(c) for _label, get in exports.LIST_COLUMNS] for c in qs]
+        assert [[get(row) for get in getters] for row in light] == expected
+        status_at = [str(label) for label, _get in exports.LIST_COLUMNS].index(
+            str(Complaint._meta.get_field("status").verbose_name))
+        assert expected[0][status_at] == with_part.get_status_display() != with_part.status
+    assert light[0].customer is light[1].customer  # built once, shared
+    assert light[0].part.pk == with_part.part_id and light[1].part is None and light[1].part_id is None
+    shared = list(export_rows(qs, ["number", "owner__username"]))
+    assert [row.owner.username for row in shared] == [salesperson.username] * 2

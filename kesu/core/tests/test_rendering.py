@@ -39,6 +39,29 @@ def test_a_select_is_written_as_djangos_templates_write_it(name, data):
     assert "<script>" not in ours
 
 
+class Inputs(forms.Form):
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": 'say "hi" <b>'}))
+    number = forms.DecimalField(required=False, min_value=0)
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    flag = forms.BooleanField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    upload = forms.FileField(required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "autofocus": True, "disabled": False}))
+
+
+@pytest.mark.parametrize("name", list(Inputs.base_fields))
+@pytest.mark.parametrize("data", [{}, {"text": '<script>alert("x")</script> & \'q\'', "number": "1.5", "hidden": "a&b",
+                                       "flag": "on", "day": "2026-02-17", "at": "2026-10-01 08:00",
+                                       "note": "first line\n<b>second</b> & 'third'"}])
+def test_inputs_and_text_areas_are_written_as_djangos_templates_write_them(name, data):
+    ours = str(Inputs(data or None, renderer=FormRenderer())[name])
+    django = str(Inputs(data or None, renderer=DjangoTemplates())[name])
+
+    assert ours.strip() == django.strip()  # Django's templates end with a newline
+    assert "<script>" not in ours and "<b>" not in ours
+
+
 def test_the_project_renders_forms_with_it():
     assert isinstance(Sample().renderer, FormRenderer)
 
