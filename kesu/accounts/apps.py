@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organization and people")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from .middleware import mark_renewed
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="kesu_sync_roles")
+        user_logged_in.connect(mark_renewed, dispatch_uid="kesu_session_renewed_at_sign_in")

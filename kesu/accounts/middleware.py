@@ -6,6 +6,7 @@ import time
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils import timezone, translation
 
 
@@ -29,12 +30,15 @@ class UserPreferencesMiddleware:
         return self.get_response(request)
 
 
+RENEWED_KEY = "_renewed"  # when the session was last written with a new expiry (Unix seconds)
+
+
 class SessionRenewalMiddleware:
     """Idle timeout: a signed-in session lives SESSION_COOKIE_AGE after the user's last request.
 
-    Renewing the session means writing it; this writes it at most once a minute (the expiry is then at most a
-    minute early), rather than on every request as SESSION_SAVE_EVERY_REQUEST would: a database write and
-    commit that every page paid for.
+    Renewing the session means writing it; this writes it when it was last written a minute ago or more (the
+    expiry is then at most a minute early), rather than on every request as SESSION_SAVE_EVERY_REQUEST would:
+    a database write and commit that every page paid for. Signing in counts as a renewal (``mark_renewed``).
     """
 
     RENEW_SECONDS = 60
@@ -44,9 +48,14 @@ class SessionRenewalMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            period = int(time.time()) // self.RENEW_SECONDS
-            if request.session.get("_renewed") != period:
-                request.session["_renewed"] = period  # marks the session modified: saved with a new expiry
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:  # signed in by this session (not by an API token)
+            renewed = session.get(RENEWED_KEY)
+            if not isinstance(renewed, int) or time.time() - renewed >= self.RENEW_SECONDS:
+                mark_renewed(request=request)  # modifies the session: saved with a new expiry
         return response
+
+
+def mark_renewed(request, **kwargs) -> None:
+    """Note in the session that it is being written now (on sign-in, and by the middleware)."""
+    request.session[RENEWED_KEY] = int(time.time())

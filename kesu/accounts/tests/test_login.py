@@ -134,3 +134,10 @@ def test_a_password_reset_for_an_unknown_address_says_nothing_different(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 0
+
+
+def test_an_api_call_with_a_token_leaves_no_session_behind(api, salesperson):
+    from django.contrib.sessions.models import Session
+
+    assert api(salesperson).get("/api/v1/complaints").status_code == 200
+    assert not Session.objects.exists()
