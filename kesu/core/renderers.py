@@ -10,7 +10,7 @@ widget with templates of its own is left to them.
 
 from __future__ import annotations
 
-from django.forms import Select, Textarea
+from django.forms import ClearableFileInput, Select, Textarea
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -59,8 +59,9 @@ def render_select(widget: dict) -> SafeString:
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
-        if widget and template_name in INPUT_TEMPLATES:
-            return render_input(widget)
+        if widget and (template_name in INPUT_TEMPLATES or (
+                template_name == ClearableFileInput.template_name and not widget.get("is_initial"))):
+            return render_input(widget)  # a file input with no file yet is one <input> too
         if widget and template_name == Textarea.template_name:
             return render_textarea(widget)
         if template_name == Select.template_name and widget and all(
