@@ -114,6 +114,11 @@ def _tsquery(parts) -> str:
     return " & ".join(clauses)
 
 
+def searches(term: str) -> bool:
+    """Whether ``term`` holds anything to search for (a word, a number, a Chinese character)."""
+    return bool(_query_parts(term))
+
+
 def match_subquery(term: str) -> tuple[str, list[str]] | None:
     """SQL selecting the ids of complaints whose document matches ``term`` (None: nothing to search)."""
     parts = _query_parts(term)

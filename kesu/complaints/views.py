@@ -27,6 +27,7 @@ from .filters import complaints_filtered
 from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, TransitionForm
 from .models import Complaint
 from .records import RECORDS, available_records, record_form, record_submit
+from .search import searches
 from .services import AttachmentDamaged, TransitionRefused
 from .workflow import TRANSITIONS, available_actions
 
@@ -84,8 +85,8 @@ def complaint_list(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                                         _("Complaints"), "complaints"))
-    page = IdFirstPaginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = IdFirstPaginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE,
+                            trust_estimate=searches(request.GET.get("q", ""))).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "xlsx"

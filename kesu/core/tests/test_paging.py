@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kesu.accounts.models import Company
 from kesu.core import paging
@@ -44,3 +45,41 @@ def test_a_long_list_on_postgresql_shows_the_planners_estimate(companies, monkey
 
     assert 10 < paginator.count <= 1000
     assert paginator.approximate
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is read on PostgreSQL only")
+def test_a_trusted_estimate_is_shown_uncounted_and_corrected_by_the_pages(companies, monkeypatch):
+    """A search's count is its estimate (never counted); a page that shows the estimate wrong corrects it."""
+    monkeypatch.setattr(paging, "APPROXIMATE_ABOVE", 10)
+    monkeypatch.setattr(paging, "_planner_estimate", lambda qs: 5000)
+    with CaptureQueriesContext(connection) as queries:
+        first = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+        assert (first.count, first.approximate) == (5000, True)
+    assert not any("COUNT(" in q["sql"] for q in queries)
+
+    full = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+    full.get_page(2)  # 7 rows: at least 14 exist, which the estimate already says
+    assert (full.count, full.approximate) == (5000, True)
+
+    last = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+    page = last.get_page(5)  # rows 29 and 30: the end
+    assert len(page.object_list) == 2
+    assert (last.count, last.num_pages, last.approximate) == (30, 5, False)
+
+    past = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+    past.get_page(9)  # nothing here: at most the 56 rows before it
+    assert (past.count, past.approximate) == (56, True)
+
+    monkeypatch.setattr(paging, "_planner_estimate", lambda qs: 8)
+    small = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+    assert (small.count, small.approximate) == (30, False)  # an estimate under the threshold: counted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is read on PostgreSQL only")
+def test_an_estimate_too_low_is_raised_by_a_full_page(companies, monkeypatch):
+    monkeypatch.setattr(paging, "APPROXIMATE_ABOVE", 5)
+    monkeypatch.setattr(paging, "_planner_estimate", lambda qs: 12)
+    paginator = IdFirstPaginator(Company.objects.order_by("code"), 7, trust_estimate=True)
+    paginator.get_page(2)  # full: at least 14
+
+    assert (paginator.count, paginator.num_pages, paginator.approximate) == (14, 2, True)
