@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Company
-from kesu.complaints.choices import OPEN_STATUSES, Responsibility, Status
+from kesu.complaints.choices import FINAL_STATUSES, Responsibility, Status
 from kesu.complaints.models import Complaint, ComplaintCategory, Deadline
 from kesu.core.calendar import WorkingCalendar
 from kesu.customers.models import Customer, Part
@@ -686,8 +686,9 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
     starting from the few open deadlines past due rather than from the open complaints."""
     now = now or timezone.now()
     missed = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=now)
-    qs = _narrowed(Complaint.objects.filter(company_id__in=scope.company_ids, status__in=OPEN_STATUSES,
-                                            pk__in=missed.values("complaint_id")), scope).order_by()
+    # Open, said as "not final": the planner then expects many complaints and starts from the deadlines.
+    qs = _narrowed(Complaint.objects.filter(company_id__in=scope.company_ids, pk__in=missed.values("complaint_id"))
+                   .exclude(status__in=FINAL_STATUSES), scope).order_by()
     base = {"overdue": "true"}
     if len(scope.company_ids) == 1:
         base["company"] = scope.company_ids[0]
