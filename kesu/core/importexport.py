@@ -1,11 +1,11 @@
-"""Excel import and export for master-data resources.
+"""Excel import and export: master-data resources, and the lists of every module.
 
 Import is all-or-nothing per file: every row is validated through the same
 form as the web page; if any row is rejected nothing is saved and the job
 keeps a row-by-row report the user can download. Rows are matched on the
 resource's natural key within the company, so importing the same file twice
-creates nothing new. Export streams through openpyxl's write-only mode into a
-temporary file, so memory stays flat however long the list is.
+creates nothing new. Export writes the sheet's XML row by row straight into
+a zip in a temporary file, so memory stays flat however long the list is.
 """
 
 from __future__ import annotations
