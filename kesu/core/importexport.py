@@ -41,6 +41,16 @@ class ImportError_(Exception):  # noqa: N801 — "ImportError" is a builtin
 
 # -- export ---------------------------------------------------------------
 
+def sheet_value(value: Any) -> Any:
+    """A value as openpyxl writes it into a cell: numbers and dates stay typed, an aware date and time is shown
+    in the current time zone (Excel has none), anything else as its text."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
+        return value
+    return str(value)
+
+
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Characters XML 1.0 cannot hold (control characters other than tab, newline and carriage return).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -8,15 +8,15 @@ renders as a link and Excel writes as the plain value.
 
 from __future__ import annotations
 
-import datetime
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kesu.core.importexport import sheet_value
 
 from . import analyses
 
@@ -165,15 +165,6 @@ def tables(name: str, result: Any) -> list[Table]:
 # -- Excel ------------------------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
-        return value
-    return str(value)
-
-
 def analyses_xlsx(scope: analyses.Scope, results: dict[str, Any], heading: list[list[Any]]) -> tuple[Any, str]:
     """Every analysis in ``results`` on its own sheet (the scope's description first), as an open file."""
     from openpyxl import Workbook
@@ -186,7 +177,7 @@ def analyses_xlsx(scope: analyses.Scope, results: dict[str, Any], heading: list[
         def append(values: list[Any], sheet=sheet) -> None:
             cells = []
             for value in values:
-                value = _cell(value)
+                value = sheet_value(plain(value))
                 if isinstance(value, str) and value.startswith("="):  # text, never a live formula
                     cell = WriteOnlyCell(sheet, value)
                     cell.data_type = "s"

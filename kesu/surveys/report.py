@@ -49,6 +49,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Company
+from kesu.core.importexport import sheet_value
 
 from .choices import AnswerChannel, CampaignKind, CampaignStatus, Grade, ImprovementStatus
 from .indicators import Indicators, customer_indicators
@@ -749,15 +750,6 @@ def report_pdf(report: Report) -> bytes:
 # -- Excel ------------------------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    """A value openpyxl writes as-is: numbers and dates stay typed; datetimes lose their zone."""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
-        return value
-    return str(value)
-
-
 def report_xlsx(report: Report) -> tuple[Any, str]:
     """The report as a workbook (summary, items, answers, trend, competitors, indicators, actions).
 
@@ -773,7 +765,7 @@ def report_xlsx(report: Report) -> tuple[Any, str]:
         for row in rows:
             cells = []
             for value in row:
-                value = _cell(value)
+                value = sheet_value(value)
                 if isinstance(value, str) and value.startswith("="):  # text, never a live formula
                     cell = WriteOnlyCell(ws, value)
                     cell.data_type = "s"
