@@ -707,10 +707,11 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
         names[department_id] = department or _("(not stated)")
     by_status = [{"key": status, "label": str(Status(status).label), "count": n, "query": {**base, "status": status}}
                  for status, n in sorted(statuses.items(), key=lambda item: (-item[1], item[0]))]
+    most_first = sorted(departments.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))
     by_department = [{"key": department_id, "label": names[department_id], "count": n,
                       "query": {**base, **({"department": department_id} if department_id
                                            else {"department_missing": "true"})}}
-                     for department_id, n in sorted(departments.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))]
+                     for department_id, n in most_first]
     earliest = (missed.filter(complaint__in=qs.values("pk"))
                 .values("complaint_id").annotate(first=Min("due_at")).values_list("first", flat=True))
     ages: dict[int, int] = defaultdict(int)
