@@ -203,6 +203,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Spreadsheet bombs (issue 15 §2): an .xlsx is a zip, so a small upload can unpack to gigabytes. These bound what
+# a workbook may unpack to before openpyxl reads it (kesu.core.importexport.open_xlsx).
+KESU_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KESU_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+KESU_IMPORT_MAX_RATIO = int(os.environ.get("KESU_IMPORT_MAX_RATIO", "100"))
+# Shared strings, styles and the other parts openpyxl reads whole (only the sheet itself is streamed).
+KESU_IMPORT_MAX_PART_BYTES = int(os.environ.get("KESU_IMPORT_MAX_PART_MB", "30")) * 1024 * 1024
+KESU_IMPORT_MAX_CELLS = int(os.environ.get("KESU_IMPORT_MAX_CELLS", "2500000"))
+KESU_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KESU_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own limit
+# Files with more rows than this are imported by the worker, with a progress bar on the page.
+KESU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("KESU_IMPORT_BACKGROUND_ROWS", "2000"))
+KESU_IMPORT_REPORT_MAX_ERRORS = int(os.environ.get("KESU_IMPORT_REPORT_MAX_ERRORS", "10000"))
 
 LOGGING = {
     "version": 1,

@@ -13,14 +13,24 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
+import json
+import logging
+import os
 import re
 import tempfile
+import uuid
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.forms import ModelChoiceField
 from django.forms.models import model_to_dict
@@ -29,6 +39,8 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import ImportJob, choice_label, choice_labels
+
+logger = logging.getLogger("kesu.imports")
 
 IMPORT_CHUNK = 500
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
@@ -252,6 +264,203 @@ def export_xlsx(resource, queryset) -> tuple[Any, str]:
     return handle, f"{resource.plural}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
+# -- bounded reading (issue 15 §2: spreadsheet bombs) ---------------------------
+#
+# An .xlsx is a zip of XML parts, so a 200 KB upload can unpack to gigabytes, and a sheet may declare any size
+# it likes. Every import reads its workbook through ``check_xlsx_upload`` and ``XlsxSheet``: the zip's
+# directory is checked before openpyxl opens anything (total unpacked size, compression ratio per part, the
+# parts openpyxl reads whole), the sheet's cells are counted in one streamed pass, and then the sheet is read
+# in openpyxl's read-only (streaming) mode with its declared dimensions ignored, one row at a time.
+
+_ROW_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?c[\s/>]")
+_MEMBERS_MAX = 10_000  # a real workbook has a few dozen parts; each costs memory when the zip is opened
+_RATIO_FROM = 1024 * 1024  # below this, a part's compression ratio does not matter
+_CARRY = 4096  # bytes kept across chunks when counting tags
+
+
+def _megabytes(limit: int) -> int:
+    return max(1, limit // (1024 * 1024))
+
+
+def _invalid() -> ImportError_:
+    return ImportError_(_("The file is not a valid Excel .xlsx workbook."))
+
+
+def inspect_xlsx(file) -> None:
+    """Refuse a workbook that would unpack to too much, from its zip directory alone (nothing is unpacked).
+
+    The sizes in the directory can be trusted as bounds: Python's zipfile stops reading a part at its declared
+    size (and then fails the checksum), so a part that lies about its size cannot unpack to more.
+    """
+    try:
+        file.seek(0)
+        end = zipfile._EndRecData(file)  # the member count, before ZipFile builds an object per member
+        if end and end[zipfile._ECD_ENTRIES_TOTAL] > _MEMBERS_MAX:
+            raise ImportError_(_("The workbook has too many parts."))
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise _invalid() from error
+    finally:
+        file.seek(0)
+    if len(members) > _MEMBERS_MAX:
+        raise ImportError_(_("The workbook has too many parts."))
+    total = 0
+    for info in members:
+        total += info.file_size
+        if total > settings.KESU_IMPORT_MAX_UNCOMPRESSED_BYTES:
+            raise ImportError_(_("The workbook unpacks to more than %(mb)d MB; split it into smaller files.") % {
+                "mb": _megabytes(settings.KESU_IMPORT_MAX_UNCOMPRESSED_BYTES)})
+        if info.file_size > _RATIO_FROM and info.file_size > settings.KESU_IMPORT_MAX_RATIO * max(info.compress_size, 1):
+            raise ImportError_(_("The workbook is packed unusually tightly (a part unpacks to more than %(ratio)d "
+                                 "times its size). Save it again from Excel, or split it.") % {
+                "ratio": settings.KESU_IMPORT_MAX_RATIO})
+        # openpyxl streams only the worksheets; shared strings, styles and the rest are read whole into memory.
+        if not info.filename.startswith("xl/worksheets/") and info.file_size > settings.KESU_IMPORT_MAX_PART_BYTES:
+            raise ImportError_(_("A part of the workbook (%(part)s) unpacks to more than %(mb)d MB; split the file "
+                                 "into smaller ones.") % {
+                "part": info.filename[:100], "mb": _megabytes(settings.KESU_IMPORT_MAX_PART_BYTES)})
+
+
+def check_xlsx_upload(upload) -> str:
+    """Check an uploaded .xlsx before anything reads it and return its SHA-256, or raise ImportError_ saying what
+    is wrong: no file, not .xlsx, over the size limit, not a zip, or a zip that would unpack to too much."""
+    if upload is None:
+        raise ImportError_(_("Choose an .xlsx file to import."))
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ImportError_(_("Only Excel .xlsx files can be imported."))
+    if upload.size > settings.KESU_IMPORT_MAX_BYTES:
+        raise ImportError_(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.KESU_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not zipfile.is_zipfile(upload):
+        raise _invalid()
+    inspect_xlsx(upload)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _count_tags(file, path: str) -> tuple[int, int]:
+    """(rows, cells) of a sheet part, counted on its XML as it unpacks, a megabyte at a time."""
+    rows = cells = 0
+    carry = b""
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive, archive.open(path) as part:
+        while chunk := part.read(1024 * 1024):
+            data = carry + chunk
+            # A tag cut by the chunk's end is counted with the next chunk: keep what follows the last "<".
+            cut = data.rfind(b"<")
+            cut = len(data) if cut == -1 or len(data) - cut > _CARRY else cut
+            rows += sum(1 for _match in _ROW_TAG.finditer(data, 0, cut))
+            cells += sum(1 for _match in _CELL_TAG.finditer(data, 0, cut))
+            carry = data[cut:]
+        rows += sum(1 for _match in _ROW_TAG.finditer(carry))
+        cells += sum(1 for _match in _CELL_TAG.finditer(carry))
+    file.seek(0)
+    return rows, cells
+
+
+@dataclass
+class SheetRow:
+    """One non-empty row: its number as Excel counts, its cells, and which cells were cut at the length limit."""
+
+    number: int
+    values: list[Any]
+    too_long: list[int] = dataclass_field(default_factory=list)
+
+
+class XlsxSheet:
+    """The first sheet (or the active one) of a workbook ``check_xlsx_upload`` accepted, read at flat memory.
+
+    ``rows_estimate`` is the number of rows below the header the sheet holds (counted before reading, for
+    progress and to decide whether the worker runs the import). ``rows()`` yields the non-empty rows one at a
+    time and raises ImportError_ past ``KESU_IMPORT_MAX_ROWS``; a cell longer than ``KESU_IMPORT_MAX_CELL_CHARS``
+    is cut there and named in ``SheetRow.too_long``, so the caller rejects that row with a message.
+    """
+
+    def __init__(self, file, *, active: bool = False) -> None:
+        from openpyxl import load_workbook
+
+        self._workbook = None
+        try:
+            file.seek(0)
+            self._workbook = load_workbook(file, read_only=True, data_only=True)
+            sheet = self._workbook.active if active else (self._workbook.worksheets or [None])[0]
+            if sheet is None or not hasattr(sheet, "reset_dimensions"):
+                raise ImportError_(_("The first sheet is empty."))
+            # The declared <dimension> (A1:XFD1048576 in the bomb) would make openpyxl pad every row to it.
+            sheet.reset_dimensions()
+            self._sheet = sheet
+            rows, cells = _count_tags(file, sheet._worksheet_path)
+        except ImportError_:
+            self.close()
+            raise
+        except Exception as error:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a broken file
+            self.close()
+            raise _invalid() from error
+        if cells > settings.KESU_IMPORT_MAX_CELLS:
+            self.close()
+            raise ImportError_(_("The sheet has more than %(cells)d cells; split it into smaller files.") % {
+                "cells": settings.KESU_IMPORT_MAX_CELLS})
+        self.rows_estimate = max(0, rows - 1)
+
+    def __enter__(self) -> XlsxSheet:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    def header(self) -> list[Any]:
+        """The first row's cells (the column names of a resource import)."""
+        try:
+            first = next(self._sheet.iter_rows(max_row=1, values_only=True), None)
+        except Exception as error:  # noqa: BLE001 - a broken sheet
+            raise _invalid() from error
+        header = list(first or [])
+        while header and header[-1] in (None, ""):
+            header.pop()
+        limit = settings.KESU_IMPORT_MAX_CELL_CHARS
+        return [cell[:limit] if isinstance(cell, str) else cell for cell in header]
+
+    def rows(self, *, min_row: int = 2, width: int | None = None) -> Iterator[SheetRow]:
+        """The non-empty rows from ``min_row``, ``width`` cells each at most (cells further right are ignored)."""
+        limit, most = settings.KESU_IMPORT_MAX_CELL_CHARS, settings.KESU_IMPORT_MAX_ROWS
+        count = 0
+        try:
+            source = self._sheet.iter_rows(min_row=min_row, max_col=width or None, values_only=True)
+            for number, values in enumerate(source, start=min_row):
+                if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                count += 1
+                if count > most:
+                    raise ImportError_(_("The file has more than %(rows)d rows.") % {"rows": most})
+                row = SheetRow(number, list(values))
+                for index, value in enumerate(row.values):
+                    if isinstance(value, str) and len(value) > limit:
+                        row.values[index] = value[:limit]
+                        row.too_long.append(index)
+                yield row
+        except ImportError_:
+            raise
+        except Exception as error:  # noqa: BLE001 - a sheet broken halfway through
+            raise _invalid() from error
+
+
+def too_long_message() -> str:
+    return _("The text is longer than %(limit)d characters.") % {"limit": settings.KESU_IMPORT_MAX_CELL_CHARS}
+
+
 # -- import ---------------------------------------------------------------
 
 def _header_map(resource) -> dict[str, str]:
@@ -285,70 +494,45 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check_xlsx_upload(upload) -> bytes:
-    """The bytes of an uploaded .xlsx within the size limit, or ImportError_ saying what is wrong."""
-    if upload is None:
-        raise ImportError_(_("Choose an .xlsx file to import."))
-    if not upload.name.lower().endswith(".xlsx"):
-        raise ImportError_(_("Only Excel .xlsx files can be imported."))
-    if upload.size > settings.KESU_IMPORT_MAX_BYTES:
-        raise ImportError_(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.KESU_IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    content = upload.read()
-    if not zipfile.is_zipfile(upload):
-        raise ImportError_(_("The file is not a valid Excel .xlsx workbook."))
-    return content
+def _company_for(actor, company_id: int | None) -> int:
+    company_id = company_id or actor.company_id
+    if company_id is None:
+        raise ImportError_(_("Your user has no company to import into."))
+    if not actor.is_superuser and company_id not in actor.visible_company_ids():
+        raise ImportError_(_("Choose a company you belong to."))
+    return company_id
 
 
 def import_xlsx(resource, *, actor, upload, company_id: int | None = None) -> ImportJob:
     """Validate every row; save all of them, or none with a report of each rejected row.
 
     ``company_id`` is the company imported into: the actor's own by default; a
-    group-scope user may name another company they can see.
+    group-scope user may name another company they can see. A file with more
+    than ``KESU_IMPORT_BACKGROUND_ROWS`` rows is checked (type, size, what it
+    unpacks to, its columns) and stored, and the job comes back queued for the
+    worker (``import_jobs_run``); the import page follows its progress.
     """
-    from openpyxl import load_workbook
-
-    content = check_xlsx_upload(upload)
-    company_id = company_id or actor.company_id
-    if company_id is None:
-        raise ImportError_(_("Your user has no company to import into."))
-    if not actor.is_superuser and company_id not in actor.visible_company_ids():
-        raise ImportError_(_("Choose a company you belong to."))
-    try:
-        upload.seek(0)
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportError_(_("The file is not a valid Excel .xlsx workbook.")) from error
-    try:
-        header, columns, raw_rows = _read_rows(resource, workbook)
-    finally:
-        workbook.close()
-
-    job = ImportJob(
-        company_id=company_id, resource=resource.name, file_name=upload.name[:255],
-        file_sha256=hashlib.sha256(content).hexdigest(), created_by=actor, rows_total=len(raw_rows),
-    )
-    errors = _validate_and_save(resource, actor, company_id, job, columns, raw_rows)
-    if errors:
-        job.status = ImportJob.Status.REJECTED
-        job.rows_rejected = len({e["row"] for e in errors})
-        values_by_row = dict(raw_rows)
-        job.errors = {
-            "header": [str(h) if h is not None else "" for h in header],
-            "rows": [
-                {**e, "values": [_json_cell(v) for v in values_by_row.get(e["row"], [])]} for e in errors
-            ],
-        }
-    job.save()
+    digest = check_xlsx_upload(upload)
+    company_id = _company_for(actor, company_id)
+    with XlsxSheet(upload) as sheet:
+        header, columns = _read_header(resource, sheet)
+        job = ImportJob(
+            company_id=company_id, resource=resource.name, file_name=upload.name[:255],
+            file_sha256=digest, created_by=actor, rows_total=sheet.rows_estimate,
+        )
+        if sheet.rows_estimate > settings.KESU_IMPORT_BACKGROUND_ROWS:
+            job.status = ImportJob.Status.QUEUED
+            upload.seek(0)
+            job.upload.save(f"{uuid.uuid4().hex}.xlsx", File(upload), save=False)
+            job.save()
+            return job
+        _run(resource, job, sheet, header, columns)
     return job
 
 
-def _read_rows(resource, workbook) -> tuple[list[Any], list[str | None], list[tuple[int, list[Any]]]]:
-    """The header, the field each column feeds (None: ignored) and the non-empty rows with their numbers."""
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = list(next(rows, None) or [])
+def _read_header(resource, sheet: XlsxSheet) -> tuple[list[Any], list[str | None]]:
+    """The header and the field each column feeds (None: ignored), or ImportError_ naming a wrong column."""
+    header = sheet.header()
     if not any(cell not in (None, "") for cell in header):
         raise ImportError_(_("The first sheet is empty."))
     accepted = _header_map(resource)
@@ -360,29 +544,110 @@ def _read_rows(resource, workbook) -> tuple[list[Any], list[str | None], list[tu
             columns.append(None)
             continue
         if text not in accepted:
-            raise ImportError_(_("Unknown column “%(column)s”.") % {"column": cell})
+            raise ImportError_(_("Unknown column “%(column)s”.") % {"column": str(cell)[:100]})
         if accepted[text] in columns:
-            raise ImportError_(_("The column “%(column)s” appears twice.") % {"column": cell})
+            raise ImportError_(_("The column “%(column)s” appears twice.") % {"column": str(cell)[:100]})
         columns.append(accepted[text])
     missing = [resource.column_label(k) for k in resource.natural_key if k not in columns]
     if missing:
         raise ImportError_(_("Missing required column: %(columns)s.") % {"columns": "、".join(missing)})
-    raw_rows: list[tuple[int, list[Any]]] = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        raw_rows.append((number, list(values)))
-        if len(raw_rows) > settings.KESU_IMPORT_MAX_ROWS:
-            raise ImportError_(_("The file has more than %(rows)d rows.") % {"rows": settings.KESU_IMPORT_MAX_ROWS})
-    return header, columns, raw_rows
+    return header, columns
+
+
+PAGE_ERRORS = 200  # errors kept on the job for its page; the report file holds the rest
+_MESSAGE_CHARS = 500
+_REPORT_CHARS = 50_000_000  # cells kept for the report, all rejected rows together (a spooled file, not memory)
+
+
+class ErrorLog:
+    """The errors of one import: every one counted, every rejected row numbered, and the first
+    ``KESU_IMPORT_REPORT_MAX_ERRORS`` kept with the row's cells for the report, spooled to a temporary file so
+    memory stays flat however many rows are wrong."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rows: set[int] = set()
+        self.first: list[dict] = []
+        self.kept = 0
+        self._chars = 0
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def add(self, error: dict, values: list[Any]) -> None:
+        self.count += 1
+        self.rows.add(error["row"])
+        error = {**error, "message": str(error["message"])[:_MESSAGE_CHARS]}
+        if len(self.first) < PAGE_ERRORS:
+            self.first.append(error)
+        if self.kept >= settings.KESU_IMPORT_REPORT_MAX_ERRORS or self._chars > _REPORT_CHARS:
+            return
+        line = json.dumps({**error, "values": [_json_cell(v) for v in values]}, ensure_ascii=False)
+        self._chars += len(line)
+        self._spool.write(line + "\n")
+        self.kept += 1
+
+    def kept_rows(self) -> Iterator[dict]:
+        self._spool.seek(0)
+        for line in self._spool:
+            yield json.loads(line)
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def _run(resource, job: ImportJob, sheet: XlsxSheet, header: list[Any], columns: list[str | None],
+         progress: Callable[[int], None] | None = None) -> None:
+    """Import the sheet's rows into ``job`` and save the job: done, or rejected with its report file."""
+    log = ErrorLog()
+    try:
+        job.rows_total = _validate_and_save(resource, job.created_by, job.company_id, job, columns,
+                                            sheet.rows(width=len(header)), log, progress)
+        if log:
+            job.status = ImportJob.Status.REJECTED
+            job.rows_rejected = len(log.rows)
+            job.errors = {
+                "header": [str(h)[:200] if h is not None else "" for h in header],
+                "rows": log.first, "total": log.count,
+            }
+            handle = _write_report(job, header, log)
+            try:
+                job.report.save(f"{resource.name}-{uuid.uuid4().hex}.xlsx", File(handle), save=False)
+            finally:
+                handle.close()
+        job.save()
+    finally:
+        log.close()
+
+
+def _write_report(job: ImportJob, header: list[Any], log: ErrorLog):
+    """The rejected rows as they were in the file, one line per error, led by row, field and problem.
+
+    The three leading columns are ignored on import, so a user may fix the rows in the report itself and
+    import it again. Past the kept errors, a last line says how many more there are.
+    """
+    def lines():
+        for item in log.kept_rows():
+            yield [item["row"], item["field"], item["message"], *item.get("values", [])]
+        if log.count > log.kept:
+            yield ["", "", _("… and %(count)d more errors not listed here; fix these and import again.")
+                   % {"count": log.count - log.kept}]
+
+    return write_xlsx(str(_("Rejected rows")), [str(_("Row")), str(_("Field")), str(_("Error")),
+                                                 *[str(h) if h is not None else "" for h in header]], lines())
 
 
 class _Rollback(Exception):
     """Raised inside the import transaction to undo every row saved before a bad one was found."""
 
 
-def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, raw_rows) -> list[dict]:
-    """Validate each row and save it through the write service, all in one transaction.
+PROGRESS_EVERY = 200
+
+
+def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, sheet_rows, log: ErrorLog,
+                       progress: Callable[[int], None] | None = None) -> int:
+    """Validate each row and save it through the write service, all in one transaction; return the row count.
 
     Rows are saved as they pass, so memory stays flat however long the file
     is; the first bad row stops the saving (later rows are still checked, so
@@ -391,12 +656,16 @@ def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, raw
     """
     from . import services
 
-    errors: list[dict] = []
+    done = 0
     try:
         with transaction.atomic():
-            for number, form, row_errors in _validated_rows(resource, actor, company_id, columns, raw_rows):
-                if row_errors or errors:
-                    errors.extend(row_errors)
+            for row, form, row_errors in _validated_rows(resource, actor, company_id, columns, sheet_rows):
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done)
+                if row_errors or log:
+                    for error in row_errors:
+                        log.add(error, row.values)
                     continue
                 try:
                     if form.instance.pk is None:
@@ -410,13 +679,13 @@ def _validate_and_save(resource, actor, company_id, job: ImportJob, columns, raw
                         services.record_update(actor=actor, form=form, source="import")
                         job.rows_updated += 1
                 except ValidationError as error:  # e.g. another writer took the code meanwhile
-                    errors.append({"row": number, "field": "", "message": " ".join(error.messages)})
-            if errors:
+                    log.add({"row": row.number, "field": "", "message": " ".join(error.messages)}, row.values)
+            if log:
                 raise _Rollback
             job.status = ImportJob.Status.DONE
     except _Rollback:
         job.rows_created = job.rows_updated = job.rows_unchanged = 0
-    return errors
+    return done
 
 
 def _json_cell(value: Any) -> Any:
@@ -433,10 +702,11 @@ def _key_part(value: Any) -> str:
     return "" if value in (None, "") else str(value)
 
 
-def _validated_rows(resource, actor, company_id, columns, raw_rows):
-    """Yield (row number, bound and validated form, [{row, field, message}]) for each row, in order.
+def _validated_rows(resource, actor, company_id, columns, sheet_rows: Iterable[SheetRow]):
+    """Yield (sheet row, bound and validated form, [{row, field, message}]) for each row, in order.
 
-    The form is None for a row already refused before it was worth building one.
+    The form is None for a row already refused before it was worth building one. Rows are taken a chunk at a
+    time, so memory stays flat: foreign-key codes and existing records are looked up per chunk.
     """
     model = resource.opts
     choice_maps = {
@@ -444,73 +714,41 @@ def _validated_rows(resource, actor, company_id, columns, raw_rows):
         for name in resource.columns
         if model.get_field(name).choices
     }
-    # Foreign keys are given by their code; resolve all codes of the file with one query per column,
-    # within the target company only, so another company's code is simply unknown.
-    fk_maps: dict[str, dict[str, int]] = {}
-    for name, (related, lookup) in resource.fk_codes.items():
-        if name not in columns:
-            continue
-        index = columns.index(name)
-        codes = {str(_plain(vals[index])) for _n, vals in raw_rows if index < len(vals) and vals[index] not in (None, "")}
-        fk_maps[name] = {}
-        ordered = sorted(codes)
-        for start in range(0, len(ordered), 500):
-            qs = related.objects.filter(company_id=company_id, **{f"{lookup}__in": ordered[start:start + 500]})
-            fk_maps[name].update({str(code): pk for code, pk in qs.values_list(lookup, "pk")})
-
-    rows: list[tuple[int, dict[str, Any], list[dict]]] = []
-    for number, values in raw_rows:
-        row: dict[str, Any] = {}
-        row_errors: list[dict] = []
-        for index, name in enumerate(columns):
-            if name is None:
-                continue
-            value = _plain(values[index]) if index < len(values) else None
-            model_field = model.get_field(name)
-            if value in (None, "") and model_field.has_default() and not model_field.blank:
-                # An empty cell cannot clear a field that must have a value: the record's own
-                # value stays, and a new record takes the default, as on the page.
-                continue
-            if name in resource.import_resolvers:
-                value = resource.import_resolvers[name](actor, company_id, value)
-            elif name in fk_maps and value not in (None, ""):
-                pk = fk_maps[name].get(str(value))
-                if pk is None:
-                    row_errors.append({"row": number, "field": resource.column_label(name),
-                                       "message": _("No record with code “%(code)s”.") % {"code": value}})
-                value = pk
-            elif name in choice_maps and value not in (None, ""):
-                mapped = choice_maps[name].get(str(value).strip().lower())
-                if mapped is None:
-                    row_errors.append({"row": number, "field": resource.column_label(name),
-                                       "message": _("“%(value)s” is not one of the choices.") % {"value": value}})
-                value = mapped
-            elif model_field.get_internal_type() == "BooleanField":
-                text = str(value if value is not None else "").strip().lower()
-                value = True if text in TRUE_WORDS else False if text in FALSE_WORDS else value
-            row[name] = "" if value is None else value
-        rows.append((number, row, row_errors))
-
-    # Existing records of the company, matched on the natural key (foreign keys by id, after resolving
-    # codes), looked up a chunk of rows at a time so memory stays flat.
+    # Foreign keys are given by their code; resolved within the target company only, so another company's code
+    # is simply unknown. Each code is looked up once per import (None: no such record).
+    fk_columns = [(name, columns.index(name), related, lookup)
+                  for name, (related, lookup) in resource.fk_codes.items() if name in columns]
+    fk_maps: dict[str, dict[str, int | None]] = {name: {} for name, *_rest in fk_columns}
     key_fields = [model.get_field(k) for k in resource.natural_key]
     first = key_fields[0]
     seen: dict[tuple, int] = {}
     lookups: dict = {}
-    for start in range(0, len(rows), IMPORT_CHUNK):
-        chunk = rows[start:start + IMPORT_CHUNK]
-        first_values = sorted({_key_part(row.get(first.name)) for _n, row, _e in chunk} - {""})
+    source = iter(sheet_rows)
+    while chunk := list(itertools.islice(source, IMPORT_CHUNK)):
+        for name, index, related, lookup in fk_columns:
+            known = fk_maps[name]
+            codes = sorted({str(_plain(r.values[index])) for r in chunk
+                            if index < len(r.values) and r.values[index] not in (None, "")} - known.keys())
+            if codes:
+                found = {str(code): pk for code, pk in related.objects.filter(
+                    company_id=company_id, **{f"{lookup}__in": codes}).values_list(lookup, "pk")}
+                known.update({code: found.get(code) for code in codes})
+        rows = [(sheet_row, *_row_values(resource, actor, company_id, columns, sheet_row, choice_maps, fk_maps))
+                for sheet_row in chunk]
+        # Existing records of the company, matched on the natural key (foreign keys by id, after resolving codes).
+        first_values = sorted({_key_part(row.get(first.name)) for _r, row, _e in rows} - {""})
         existing = {
             tuple(_key_part(getattr(obj, f.attname)) for f in key_fields): obj
             for obj in resource.model.objects.filter(company_id=company_id, **{f"{first.attname}__in": first_values})
         }
-        for number, row, row_errors in chunk:
+        for sheet_row, row, row_errors in rows:
+            number = sheet_row.number
             key = tuple(_key_part(row.get(f.name)) for f in key_fields)
             if key in seen and all(key):
                 # Said once; the form would add "already exists" for the twin saved a moment ago.
                 row_errors.append({"row": number, "field": resource.column_label(resource.natural_key[-1]),
                                    "message": _("The same record is already in row %(row)d.") % {"row": seen[key]}})
-                yield number, None, row_errors
+                yield sheet_row, None, row_errors
                 continue
             seen[key] = number
             form = _row_form(resource, actor, company_id, existing.get(key), row, lookups)
@@ -525,7 +763,47 @@ def _validated_rows(resource, actor, company_id, columns, raw_rows):
                         continue
                     for message in messages:
                         row_errors.append({"row": number, "field": label, "message": str(message)})
-            yield number, form, row_errors
+            yield sheet_row, form, row_errors
+
+
+def _row_values(resource, actor, company_id, columns, sheet_row: SheetRow, choice_maps, fk_maps):
+    """The form data a sheet row gives, and the errors found before the form sees it."""
+    model = resource.opts
+    number, values = sheet_row.number, sheet_row.values
+    row: dict[str, Any] = {}
+    row_errors: list[dict] = []
+    for index in sheet_row.too_long:
+        name = columns[index] if index < len(columns) else None
+        if name is not None:
+            row_errors.append({"row": number, "field": resource.column_label(name), "message": too_long_message()})
+    for index, name in enumerate(columns):
+        if name is None:
+            continue
+        value = _plain(values[index]) if index < len(values) else None
+        model_field = model.get_field(name)
+        if value in (None, "") and model_field.has_default() and not model_field.blank:
+            # An empty cell cannot clear a field that must have a value: the record's own
+            # value stays, and a new record takes the default, as on the page.
+            continue
+        if name in resource.import_resolvers:
+            value = resource.import_resolvers[name](actor, company_id, value)
+        elif name in fk_maps and value not in (None, ""):
+            pk = fk_maps[name].get(str(value))
+            if pk is None:
+                row_errors.append({"row": number, "field": resource.column_label(name),
+                                   "message": _("No record with code “%(code)s”.") % {"code": value}})
+            value = pk
+        elif name in choice_maps and value not in (None, ""):
+            mapped = choice_maps[name].get(str(value).strip().lower())
+            if mapped is None:
+                row_errors.append({"row": number, "field": resource.column_label(name),
+                                   "message": _("“%(value)s” is not one of the choices.") % {"value": value}})
+            value = mapped
+        elif model_field.get_internal_type() == "BooleanField":
+            text = str(value if value is not None else "").strip().lower()
+            value = True if text in TRUE_WORDS else False if text in FALSE_WORDS else value
+        row[name] = "" if value is None else value
+    return row, row_errors
 
 
 def _memoized(field, lookups: dict) -> None:
@@ -563,21 +841,92 @@ def _row_form(resource, actor, company_id: int, instance, row: dict[str, Any], l
     return form
 
 
-def error_report(job: ImportJob) -> tuple[Any, str]:
-    """The rejected rows as they were in the file, one line per error, led by row, field and problem.
+# -- the worker's imports -----------------------------------------------------
+#
+# Progress is kept in a small file beside the media, not in the job's row: the import runs in one transaction
+# (all rows or none), and on SQLite no other connection may write while it is open, so a progress row could
+# only be written when the work is over.
 
-    The three leading columns are ignored on import, so a user may fix the
-    rows in the report itself and import it again.
+
+def _progress_path(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / str(job_id)
+
+
+def _write_progress(job_id: int, done: int) -> None:
+    path = _progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(str(done), encoding="ascii")
+    os.replace(partial, path)  # a reader never sees half a number
+
+
+def import_progress(job: ImportJob) -> int:
+    """Rows the worker has gone through so far (the total at the end)."""
+    if job.finished:
+        return job.rows_total
+    try:
+        return min(int(_progress_path(job.pk).read_text(encoding="ascii") or 0), job.rows_total)
+    except (OSError, ValueError):
+        return 0
+
+
+def import_jobs_run(*, limit: int = 10) -> int:
+    """Run the queued imports, oldest first; return how many ran.
+
+    Each job is claimed with a compare-and-set update (queued → running), so two workers never run the same
+    file; a job whose claim fails was taken by another worker and is left alone.
     """
-    from openpyxl import Workbook
+    ran = 0
+    waiting = list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED)
+                   .order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+    for pk in waiting:
+        claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, started_at=timezone.now())
+        if claimed:
+            import_job_run(ImportJob.objects.select_related("created_by").get(pk=pk))
+            ran += 1
+    return ran
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Rejected rows")))
+
+def import_job_run(job: ImportJob) -> None:
+    """Import the stored file of a claimed job as its user would have on the page; then delete the file."""
+    from .resources import resource_named
+
+    resource = resource_named(job.resource)
+    actor = job.created_by
+    try:
+        # The user's rights are checked again: they may have changed while the file waited.
+        if resource is None or not (actor.is_active and actor.has_perm(resource.perm("add"))
+                                    and actor.has_perm(resource.perm("change"))):
+            raise ImportError_(_("You may no longer import this kind of record."))
+        _company_for(actor, job.company_id)
+        with job.upload.open("rb") as stored, XlsxSheet(stored) as sheet:
+            header, columns = _read_header(resource, sheet)
+            _write_progress(job.pk, 0)
+            _run(resource, job, sheet, header, columns, progress=lambda done: _write_progress(job.pk, done))
+    except ImportError_ as error:
+        job.status, job.message = ImportJob.Status.FAILED, str(error)
+        job.rows_created = job.rows_updated = job.rows_unchanged = 0
+    except Exception:
+        logger.exception("import %s failed", job.pk)
+        job.status, job.message = ImportJob.Status.FAILED, _("The import failed unexpectedly; nothing was imported.")
+        job.rows_created = job.rows_updated = job.rows_unchanged = 0
+    job.finished_at = timezone.now()
+    if job.upload:
+        job.upload.delete(save=False)
+    job.save()
+    _progress_path(job.pk).unlink(missing_ok=True)
+
+
+def error_report(job: ImportJob) -> tuple[Any, str]:
+    """The job's report file (rejected rows with row, field and problem first), open for streaming.
+
+    Jobs from before reports were files keep their errors in the row; their report is written from it.
+    """
+    name = f"{job.resource}-import-errors-{job.pk}.xlsx"
+    if job.report:
+        return job.report.open("rb"), name
     report = job.errors if isinstance(job.errors, dict) else {"header": [], "rows": []}
-    sheet.append([_("Row"), _("Field"), _("Error"), *report.get("header", [])])
-    for item in report.get("rows", []):
-        sheet.append([item["row"], item["field"], item["message"], *item.get("values", [])])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
-    handle.seek(0)
-    return handle, f"{job.resource}-import-errors-{job.pk}.xlsx"
+    rows = ([item["row"], item["field"], item["message"], *item.get("values", [])] for item in report.get("rows", []))
+    return write_xlsx(str(_("Rejected rows")), [str(_("Row")), str(_("Field")), str(_("Error")),
+                                                 *report.get("header", [])], rows), name

@@ -115,3 +115,11 @@ def clear_expired_sessions() -> None:
     from django.conf import settings
 
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@register("core.run_imports", every=datetime.timedelta(seconds=5))
+def run_imports() -> None:
+    """Run the spreadsheet imports queued from the import pages (large files), oldest first."""
+    from .importexport import import_jobs_run
+
+    import_jobs_run()

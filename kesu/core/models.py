@@ -221,8 +221,11 @@ class ImportJob(CompanyScopedModel):
     """One uploaded spreadsheet and its outcome: all rows in, or none with a row-by-row report."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
         DONE = "done", _("imported")
         REJECTED = "rejected", _("rejected")
+        FAILED = "failed", _("failed")
 
     resource = models.CharField(_("data"), max_length=50)
     file_name = models.CharField(_("file"), max_length=255)
@@ -233,10 +236,17 @@ class ImportJob(CompanyScopedModel):
     rows_updated = models.PositiveIntegerField(_("updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # The first errors only, for the page; every error (up to KESU_IMPORT_REPORT_MAX_ERRORS) is in ``report``.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
+    # A large file waits here for the worker (then is deleted); the error report is a file, not JSON in a row.
+    upload = models.FileField(_("uploaded file"), upload_to="imports/queued/", blank=True)
+    report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
+    message = models.TextField(_("message"), blank=True)  # why a queued import failed as a whole
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     audit_enabled = False  # the job itself is the record of the import
 
@@ -247,3 +257,7 @@ class ImportJob(CompanyScopedModel):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)

@@ -32,6 +32,18 @@ from .selectors import audit_entries_for
 PAGE_SIZE = 50
 
 
+_REGISTRY: dict[str, Resource] = {}
+
+
+def resource_named(name: str) -> Resource | None:
+    """The resource declared under ``name`` (``ImportJob.resource``), once its app's resources are imported."""
+    if name not in _REGISTRY:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("resources")
+    return _REGISTRY.get(name)
+
+
 @dataclass
 class Resource:
     """How one kind of company-scoped record is handled everywhere."""
@@ -54,6 +66,10 @@ class Resource:
     detail_template: str = "core/resource_detail.html"
     detail_context: Callable[[Any, Any], dict] | None = None
     api_path: str = ""
+
+    def __post_init__(self) -> None:
+        # The worker finds a queued import's resource by the name kept on the job.
+        _REGISTRY[self.name] = self
 
     @property
     def opts(self):
@@ -246,7 +262,7 @@ def export_view(request, resource: Resource):
 
 
 def import_view(request, resource: Resource):
-    from .importexport import ImportError_, import_xlsx
+    from .importexport import ImportError_, import_progress, import_xlsx
 
     resource.require(request.user, "add")
     resource.require(request.user, "change")
@@ -271,29 +287,50 @@ def import_view(request, resource: Resource):
             job = import_xlsx(resource, actor=request.user, upload=upload, company_id=chosen)
         except ImportError_ as exc:
             error = str(exc)
+    elif request.GET.get("job", "").isdigit():
+        job = _import_job_for(request, resource, int(request.GET["job"]))  # back to a running import
     from .models import ImportJob
 
     recent = ImportJob.objects.filter(resource=resource.name, created_by=request.user).order_by("-created_at")[:10]
     return render(request, "core/resource_import.html", {
         "resource": resource, "job": job, "error": error, "companies": companies, "chosen": chosen,
-        "recent": list(recent),
+        "recent": list(recent), "done": import_progress(job) if job is not None else 0,
     })
 
 
-def import_report_view(request, resource: Resource, job_id: int):
-    from .importexport import error_report
+def _import_job_for(request, resource: Resource, job_id: int):
+    """A job of this resource, only for who may import it and only their own (a superuser sees every one)."""
     from .models import ImportJob
 
     resource.require(request.user, "add")
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=job_id, resource=resource.name)
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise Http404
+    return job
+
+
+def import_status_view(request, resource: Resource, job_id: int):
+    """The job's progress or outcome, polled by the import page while the worker runs the file."""
+    from .importexport import import_progress
+
+    job = _import_job_for(request, resource, job_id)
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{resource.url('import')}?job={job.pk}")
+    return render(request, "core/_import_job.html", {"resource": resource, "job": job, "done": import_progress(job)})
+
+
+def import_report_view(request, resource: Resource, job_id: int):
+    from .importexport import error_report
+
+    job = _import_job_for(request, resource, job_id)
+    if job.status != job.Status.REJECTED:
+        raise Http404
     stream, filename = error_report(job)
     return FileResponse(stream, as_attachment=True, filename=filename)
 
 
 def urls_for(resource: Resource) -> list:
-    """The seven pages of a resource, named ``<name>_list``, ``<name>_detail`` … in the app's namespace."""
+    """The pages of a resource, named ``<name>_list``, ``<name>_detail`` … in the app's namespace."""
     def bind(view):
         wrapped = login_required(lambda request, **kw: view(request, resource, **kw))
         wrapped.__name__ = f"{resource.name}_{view.__name__}"
@@ -305,6 +342,7 @@ def urls_for(resource: Resource) -> list:
         path(f"{n}s/new/", bind(create_view), name=f"{n}_create"),
         path(f"{n}s/export.xlsx", bind(export_view), name=f"{n}_export"),
         path(f"{n}s/import/", bind(import_view), name=f"{n}_import"),
+        path(f"{n}s/import/<int:job_id>/", bind(import_status_view), name=f"{n}_import_status"),
         path(f"{n}s/import/<int:job_id>/report.xlsx", bind(import_report_view), name=f"{n}_import_report"),
         path(f"{n}s/<int:pk>/", bind(detail_view), name=f"{n}_detail"),
         path(f"{n}s/<int:pk>/edit/", bind(edit_view), name=f"{n}_edit"),

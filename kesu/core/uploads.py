@@ -62,10 +62,21 @@ def _refuse(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
+NAME_MAX = 200
+
+
 def _safe_name(name: str) -> str:
     # Only the last path component, without control characters: the name is shown, never used as a path.
     base = PurePath((name or "").replace("\\", "/")).name
-    return "".join(ch for ch in base if ch.isprintable())[:200] or "file"
+    base = "".join(ch for ch in base if ch.isprintable()) or "file"
+    if len(base) > NAME_MAX:
+        # Shortened before the extension, never through it: a long name is still the type it says (issue 15 §9).
+        stem, dot, extension = base.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            base = f"{stem[:NAME_MAX - len(extension) - 1]}.{extension}"
+        else:
+            base = base[:NAME_MAX]
+    return base
 
 
 def file_sha256(file) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kesu.core.importexport import ImportError_, check_xlsx_upload, write_xlsx
+from kesu.core.importexport import ImportError_, XlsxSheet, check_xlsx_upload, too_long_message, write_xlsx
 from kesu.core.services import require_role
 
 from .. import permissions
@@ -56,39 +54,43 @@ def _choice(item, value) -> int:
 
 
 def answers_import(*, actor, campaign: Campaign, upload) -> ImportReport:
-    """Import answers from the filled-in template; if any row is wrong nothing is stored."""
+    """Import answers from the filled-in template; if any row is wrong nothing is stored.
+
+    The workbook is read through the bounded reader (issue 15 §2): checked before it is opened, then streamed
+    row by row, so a file of any shape costs bounded time and memory.
+    """
     require_role(actor, permissions.ENTER, campaign.company_id)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(check_xlsx_upload(upload)), read_only=True, data_only=True)
-    except ImportError_ as error:
-        raise ValidationError({"file": str(error)}) from error
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise ValidationError({"file": _("The file is not a valid Excel .xlsx workbook.")}) from error
     items = _items(campaign)
-    rows = list(workbook.active.iter_rows(min_row=2, values_only=True))
     recipients = {r.customer.code: r for r in campaign.recipients.select_related("customer", "campaign")}
     report = ImportReport()
-    with transaction.atomic():
-        for number, row in enumerate(rows, start=2):
-            if row is None or all(v in (None, "") for v in row):
-                continue
-            row = list(row) + [None] * (FIXED + len(items) - len(row))
-            recipient = recipients.get(str(row[0] or "").strip())
-            if recipient is None:
-                report.errors.append((number, _("No recipient with customer code “%(code)s” in this campaign.")
-                                      % {"code": row[0]}))
-                continue
-            try:
-                choices = {item.pk: _choice(item, row[FIXED + i]) if row[FIXED + i] not in (None, "") else None
-                           for i, (_section, item) in enumerate(items)}
-                with transaction.atomic():
-                    answer_submit(actor=actor, recipient=recipient, choices=choices, channel=AnswerChannel.IMPORT,
-                                  respondent=str(row[1] or ""), remarks=str(row[2] or ""), source="import")
-            except ValidationError as error:
-                report.errors.append((number, " ".join(error.messages)))
-                continue
-            report.imported += 1
-        if report.errors:
-            transaction.set_rollback(True)  # all or nothing: the report lists every rejected row
-            report.imported = 0
+    try:
+        check_xlsx_upload(upload)
+        with XlsxSheet(upload, active=True) as sheet, transaction.atomic():
+            for sheet_row in sheet.rows(width=FIXED + len(items)):
+                number = sheet_row.number
+                row = sheet_row.values + [None] * (FIXED + len(items) - len(sheet_row.values))
+                if sheet_row.too_long:
+                    report.errors.append((number, too_long_message()))
+                    continue
+                recipient = recipients.get(str(row[0] or "").strip())
+                if recipient is None:
+                    report.errors.append((number, _("No recipient with customer code “%(code)s” in this campaign.")
+                                          % {"code": row[0]}))
+                    continue
+                try:
+                    choices = {item.pk: _choice(item, row[FIXED + i]) if row[FIXED + i] not in (None, "") else None
+                               for i, (_section, item) in enumerate(items)}
+                    with transaction.atomic():
+                        answer_submit(actor=actor, recipient=recipient, choices=choices,
+                                      channel=AnswerChannel.IMPORT, respondent=str(row[1] or ""),
+                                      remarks=str(row[2] or ""), source="import")
+                except ValidationError as error:
+                    report.errors.append((number, " ".join(error.messages)))
+                    continue
+                report.imported += 1
+            if report.errors:
+                transaction.set_rollback(True)  # all or nothing: the report lists every rejected row
+                report.imported = 0
+    except ImportError_ as error:
+        raise ValidationError({"file": str(error)}) from error
     return report
