@@ -7,6 +7,7 @@ generated once into the data folder.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -41,10 +42,26 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("KESU_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KESU_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# Where people reach Kesu: every link in e-mail starts with it (never with the request's Host header, which
+# an attacker chooses: issue 15 §1, password-reset poisoning).
+KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_BASE = urlsplit(KESU_BASE_URL)
+BASE_IS_HTTPS = _BASE.scheme == "https"
+# By default Kesu answers only to the base URL's host and to the machine itself; a request naming another host
+# is refused with 400 before any view runs. KESU_ALLOWED_HOSTS replaces the list.
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get(
+        "KESU_ALLOWED_HOSTS", ",".join(dict.fromkeys([_BASE.hostname or "", "localhost", "127.0.0.1", "[::1]"]))
+    ).split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("KESU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+if BASE_IS_HTTPS and f"https://{_BASE.netloc}" not in CSRF_TRUSTED_ORIGINS:
+    # Behind a proxy that terminates TLS, the form posts come from the base URL's origin.
+    CSRF_TRUSTED_ORIGINS.append(f"https://{_BASE.netloc}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,6 +96,7 @@ MIDDLEWARE = [
     "kesu.accounts.middleware.SessionRenewalMiddleware",
     "kesu.accounts.middleware.UserPreferencesMiddleware",
     "kesu.core.middleware.AuditContextMiddleware",
+    "kesu.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,13 +161,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # by accounts.middleware.SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("KESU_SESSION_MINUTES", "480")) * 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("KESU_SECURE_COOKIES", False)
+# Cookies go only over HTTPS when people reach Kesu over HTTPS (KESU_SECURE_COOKIES overrides either way).
+SESSION_COOKIE_SECURE = env_bool("KESU_SECURE_COOKIES", BASE_IS_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Login throttling: after this many failures for one user name or one address
-# within the window, further attempts are refused until the window passes.
-KESU_LOGIN_MAX_FAILURES = int(os.environ.get("KESU_LOGIN_MAX_FAILURES", "5"))
-KESU_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("KESU_LOGIN_LOCKOUT_MINUTES", "15"))
+# Throttling of every way in (kesu.accounts.throttle): after KESU_LOGIN_FREE_FAILURES failures for one user
+# name from one address, each further try waits 2^n seconds (n = failures), up to KESU_LOGIN_MAX_DELAY_MINUTES.
+KESU_LOGIN_FREE_FAILURES = int(os.environ.get("KESU_LOGIN_FREE_FAILURES", "3"))
+KESU_LOGIN_MAX_DELAY_MINUTES = int(os.environ.get("KESU_LOGIN_MAX_DELAY_MINUTES", "15"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
@@ -195,12 +214,24 @@ EMAIL_HOST_USER = os.environ.get("KESU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KESU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KESU_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")
-# Where people reach Kesu: links in e-mail start with it.
-KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS only when Kesu is reached over HTTPS (SecurityMiddleware sends it on secure requests only). Without
+# includeSubDomains: other intranet hosts of the same domain may still speak plain HTTP.
+SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", "31536000")) if BASE_IS_HTTPS else 0
+# Behind a proxy that terminates TLS, e.g. KESU_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO: trusted only when set,
+# since any client could send that header to a Kesu that is reached directly.
+if os.environ.get("KESU_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["KESU_PROXY_SSL_HEADER"], "https")
+# The content security policy of every HTML page (kesu.core.middleware.ContentSecurityPolicyMiddleware): no inline
+# script anywhere (kesu/static/kesu/kesu.js handles what onchange= did); inline style attributes stay allowed
+# because Bootstrap's components and the report bars set widths with style="...".
+KESU_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Spreadsheet bombs (issue 15 §2): an .xlsx is a zip, so a small upload can unpack to gigabytes. These bound what

@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.admin_mixins import CompanyScopedAdmin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import ApiToken, Company, Department, Position, SalesRegion, User
+
+# The admin's sign-in is throttled like the sign-in page and shares its counters (issue 15 §3).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Company)

@@ -85,3 +85,45 @@ def company_create_defaults(*, actor: User | None, company) -> None:
                         "scope": Position.Scope.GROUP if role in group_roles else Position.Scope.COMPANY,
                     },
                 )
+
+
+def password_reset_request(*, email: str, address: str) -> int:
+    """Queue a password-reset mail to every active account with this e-mail address; return how many.
+
+    The link starts with settings.KESU_BASE_URL, never with the request's Host header (issue 15 §1: a reset
+    asked for with ``Host: evil.example`` must not mail the real user a link to evil.example). The mail goes
+    through the outbox, so a mail server that is down delays it instead of losing it, and it is written in
+    the user's language. The request counts against the reset throttle whether or not the address is known,
+    so the answer (and its timing) tells nothing about which addresses have accounts.
+    """
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from kesu.notifications.services import mail_queue
+
+    from . import throttle
+    from .models import Company
+
+    throttle.fail(throttle.reset_keys(email, address))
+    queued = 0
+    with transaction.atomic():
+        for user in PasswordResetForm().get_users(email):
+            # Outbox mail belongs to a company: an account without one (an administrator) is filed under the
+            # group's first top-level company, as `kesu up` files its administrator; none at all if there is none.
+            company = user.company or Company.objects.filter(parent__isnull=True).order_by("pk").first()
+            path = reverse("accounts:password_reset_confirm", kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            })
+            context = {"user": user, "link": f"{settings.KESU_BASE_URL}{path}"}
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                subject = "".join(render_to_string("accounts/password_reset_subject.txt", context).splitlines())
+                body = render_to_string("accounts/password_reset_email.txt", context)
+            mail_queue(company=company, to=getattr(user, User.get_email_field_name()), subject=subject, body=body)
+            queued += 1
+    return queued

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, ProfileForm, ThrottledAuthenticationForm
+from .forms import ApiTokenForm, OutboxPasswordResetForm, ProfileForm, ThrottledAuthenticationForm
 from .models import ApiToken, Company, Department, Position, User
 
 
@@ -51,11 +51,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the e-mail address; the form queues the mail (link from KESU_BASE_URL, throttled)."""
+
+    form_class = OutboxPasswordResetForm
     template_name = "accounts/form_page.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_context = {"page_title": _("Reset password"), "public_page": True}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

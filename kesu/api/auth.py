@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
 
+from kesu.accounts import throttle
 from kesu.accounts.models import ApiToken
 from kesu.core.context import set_actor
 
 
 class TokenAuth(HttpBearer):
+    """A personal token; wrong tokens are counted per address and then answered 429 for a while."""
+
     def authenticate(self, request, token: str):
-        if not token.startswith(ApiToken.PREFIX):
-            return None
-        api_token = (
-            ApiToken.objects.select_related("user", "user__company", "user__position")
-            .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
-            .first()
-        )
-        if api_token is None or not api_token.user.is_active:
-            return None
-        if api_token.user.company_id and not api_token.user.company.is_active:
+        address = throttle.client_address(request)
+        keys = throttle.token_keys(address)
+        throttle.check(keys)  # raises Refused: answered 429 by kesu.api.main
+        api_token = None
+        if token.startswith(ApiToken.PREFIX):
+            api_token = (
+                ApiToken.objects.select_related("user", "user__company", "user__position")
+                .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
+                .first()
+            )
+        if (
+            api_token is None
+            or not api_token.user.is_active
+            or (api_token.user.company_id and not api_token.user.company.is_active)
+        ):
+            throttle.fail(keys)
             return None
         api_token.touch()
         request.user = api_token.user

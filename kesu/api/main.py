@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from kesu.accounts import throttle
 from kesu.core.services import TransitionRefused
 
 from .auth import KesuSessionAuth, TokenAuth
@@ -42,6 +43,14 @@ def on_transition_refused(request, exc: TransitionRefused):
     loc = ["body", exc.field] if exc.field else ["body"]
     return api.create_response(request, {"detail": [{"loc": loc, "msg": exc.message}], "code": exc.code},
                                status=exc.http_status)
+
+
+@api.exception_handler(throttle.Refused)
+def on_throttled(request, exc: throttle.Refused):
+    """Too many wrong tokens from this address: 429 with the wait in Retry-After and in words."""
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.seconds)
+    return response
 
 
 @api.exception_handler(PermissionDenied)
