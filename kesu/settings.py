@@ -214,6 +214,9 @@ EMAIL_HOST_USER = os.environ.get("KESU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KESU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KESU_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")
+# Most mails the outbox sends in one clock minute (all workers together): mail servers throttle or
+# blacklist a sender that bursts, and a backlog after an outage should drain at a pace they accept.
+KESU_MAIL_PER_MINUTE = max(1, int(os.environ.get("KESU_MAIL_PER_MINUTE", "600")))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

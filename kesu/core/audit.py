@@ -155,3 +155,8 @@ def record_bulk(model: type[models.Model], *, count: int, company_id: int | None
     """One entry for a bulk insert that bypassed per-row signals."""
     _entry(model, action="bulk_create", object_id="", object_repr=note, company_id=company_id,
            changes={"count": [None, count]})
+
+
+def record_change(instance: models.Model, changes: dict[str, list[Any]]) -> None:
+    """One "changed" entry for a record not audited on every save (outbox mail an administrator resends)."""
+    _write(instance, "update", changes)

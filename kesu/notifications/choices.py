@@ -33,6 +33,9 @@ class Audience(models.TextChoices):
 
 
 class MailStatus(models.TextChoices):
+    """Where an outbox mail is: waiting (retried without end), being sent, sent, or given up by an administrator."""
+
     PENDING = "pending", _("waiting")
+    SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
-    FAILED = "failed", _("failed")
+    GIVEN_UP = "given_up", _("given up")

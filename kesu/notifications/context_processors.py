@@ -1,4 +1,4 @@
-"""The unread count in the navigation bar: one cheap indexed count per page."""
+"""The unread count in the navigation bar (one cheap indexed count per page) and whether the outbox link shows."""
 
 from __future__ import annotations
 
@@ -8,5 +8,7 @@ def unread(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from .models import Notification
+    from .services import may_manage_outbox
 
-    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
+    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "may_manage_outbox": may_manage_outbox(user)}

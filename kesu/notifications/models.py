@@ -2,10 +2,13 @@
 
 Mail is never sent inside a request: a row is written to the outbox in the
 same transaction as the notification and ``kesu worker`` sends it, retrying
-with growing pauses, so nothing is lost while the mail server is down.
+with growing pauses (without end, until an administrator gives up), so
+nothing is lost while the mail server is down.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -67,19 +70,44 @@ class Notification(models.Model):
         return self.title
 
 
-class OutboxMail(models.Model):
-    """An e-mail waiting to be sent by the worker (or sent, or given up after the last retry)."""
+def new_message_id() -> str:
+    """A Message-ID fixed when an outbox row is made, so every attempt of one mail carries the same one.
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
-                                related_name="+")
+    ``make_msgid`` with an explicit domain: without one it asks the DNS for the
+    machine's name, which can hang for seconds on a factory intranet.
+    """
+    from email.utils import make_msgid, parseaddr
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kesu.localhost"
+    return make_msgid(idstring=uuid.uuid4().hex, domain=domain)
+
+
+class OutboxMail(models.Model):
+    """An e-mail the worker sends, retrying with growing pauses until it is sent or an administrator gives up.
+
+    The worker claims a row by moving it to "sending" with a compare-and-set on
+    ``attempts`` and pushing ``next_attempt_at`` past the sending timeout; a
+    worker killed mid-send leaves the row "sending", and it is claimed again
+    once that time has passed — with the same ``message_id``, so a mail the
+    server had already accepted reaches the reader as a duplicate the mail
+    client recognises, never as a second, different message.
+    """
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, default=new_message_id,
+                                  editable=False)
     status = models.CharField(_("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Failed attempts since the mail was queued or last resent: what the back-off grows with.
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claimed_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -88,7 +116,11 @@ class OutboxMail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            # The send rate counts the attempts of the current minute.
+            models.Index(fields=["claimed_at"], name="outbox_claimed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
+import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .choices import Audience, Event, MailStatus
 from .models import Notification, NotificationRule, OutboxMail
@@ -40,7 +44,6 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_STEP], True),
 }
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
-RETRY_MINUTES = (1, 5, 15, 60, 240)  # then the mail is given up as failed (after 6 attempts)
 
 
 def notification_rules_ensure_defaults(company) -> list[NotificationRule]:
@@ -64,8 +67,6 @@ def may_manage_rules(user) -> bool:
 def notification_rule_update(*, actor, rule: NotificationRule, audience: list[str], send_inbox: bool,
                              send_email: bool, is_active: bool, source: str = "web") -> NotificationRule:
     """Change who is told of an event (audited like every configuration row)."""
-    from django.core.exceptions import PermissionDenied
-
     from kesu.core.context import acting_as
 
     if not may_manage_rules(actor) or (not actor.is_superuser and rule.company_id != actor.company_id):
@@ -138,42 +139,197 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
 
 
 def mail_queue(*, company, to: str, subject: str, body: str) -> OutboxMail:
-    """One e-mail to someone outside the system (a customer's contact), sent and retried by the worker."""
+    """One e-mail to someone outside the rules (a customer's contact, a password reset), sent by the worker.
+
+    ``company`` may be None (a user of no company asking for a password reset).
+    The row gets its Message-ID here, once, so every attempt carries it.
+    """
     now = timezone.now()
     return OutboxMail.objects.create(company=company, recipient=None, to=to, subject=str(subject)[:300],
                                      body=str(body), next_attempt_at=now, created_at=now)
 
 
-def outbox_send_pending(now: datetime.datetime | None = None, limit: int = 100) -> int:
-    """Send due mail; a failure is retried later (1, 5, 15, 60, 240 minutes), then marked failed.
+# --- sending -----------------------------------------------------------------------------------
 
-    Each row is claimed with a compare-and-set on its attempt count, so two
-    workers never send the same mail twice. Never raises.
+# Back-off after a failed attempt: 1 minute, doubling, at most an hour — and never a last attempt: a mail
+# waits out an outage of any length until it is sent or an administrator gives up (issue 15 §6).
+RETRY_FIRST = datetime.timedelta(minutes=1)
+RETRY_MAX = datetime.timedelta(hours=1)
+# A row stays "sending" this long before another worker may take it over: longer than any SMTP
+# conversation can last (SEND_TIMEOUT_SECONDS per socket operation), so a live sender is never overtaken.
+SENDING_TIMEOUT = datetime.timedelta(minutes=10)
+SEND_TIMEOUT_SECONDS = 60
+BATCH = 100
+# What the server says about one message; anything else (refused connection, timeout, lost
+# connection) means the server is away, and the rest of the run waits for the next one.
+PER_MESSAGE_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError, ValueError,
+)
+
+
+def retry_delay(failures: int) -> datetime.timedelta:
+    """The pause after the ``failures``-th failed attempt in a row: 1, 2, 4 … minutes, capped at an hour."""
+    return min(RETRY_FIRST * 2 ** min(max(failures, 1) - 1, 20), RETRY_MAX)
+
+
+def _due(now: datetime.datetime) -> Q:
+    # "sending" rows come due again only when their sender is presumed dead (see SENDING_TIMEOUT).
+    return Q(status__in=(MailStatus.PENDING, MailStatus.SENDING), next_attempt_at__lte=now)
+
+
+def outbox_sent_this_minute(now: datetime.datetime) -> int:
+    """Attempts begun in ``now``'s clock minute, by every worker: what the send rate is counted on."""
+    start = now.replace(second=0, microsecond=0)
+    return OutboxMail.objects.filter(claimed_at__gte=start, claimed_at__lt=start + datetime.timedelta(minutes=1)
+                                     ).count()
+
+
+def _claim(mail: OutboxMail, now: datetime.datetime) -> bool:
+    """Take the row for this worker: a compare-and-set on ``attempts``, so two workers never send one row.
+
+    ``next_attempt_at`` moves past the sending timeout: should this worker die
+    mid-send, the row comes due again then and is sent again with the same Message-ID.
     """
-    now = now or timezone.now()
+    claimed = OutboxMail.objects.filter(_due(now), pk=mail.pk, attempts=mail.attempts).update(
+        status=MailStatus.SENDING, attempts=mail.attempts + 1, claimed_at=now,
+        next_attempt_at=now + SENDING_TIMEOUT)
+    mail.attempts += 1
+    return bool(claimed)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a connection that is already broken closes as well as it can
+        logger.debug("closing the mail connection failed", exc_info=True)
+
+
+def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int | None = None,
+                        max_seconds: float = 50.0) -> int:
+    """Send due mail in batches until none is due, the minute's rate is reached or ``max_seconds`` passed.
+
+    Each mail is claimed with a compare-and-set before it is sent and carries
+    its row's Message-ID. A failed mail waits (``retry_delay``) and is tried
+    again, without end; when the server itself is away the run stops at the
+    first failure instead of failing every mail in turn. The rate
+    (``KESU_MAIL_PER_MINUTE``) counts the attempts of the current clock minute
+    in the database, so it holds for all workers together (give or take one
+    batch of a worker that starts at the same moment). Returns the number sent;
+    never raises for a mail server's error.
+    """
+    from django.core.mail import EmailMessage, get_connection
+
+    per_minute = per_minute or settings.KESU_MAIL_PER_MINUTE
+    started = time.monotonic()
     sent = 0
-    due = list(OutboxMail.objects.filter(status=MailStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at", "id")[:limit])
-    for mail in due:
-        claimed = OutboxMail.objects.filter(pk=mail.pk, status=MailStatus.PENDING, attempts=mail.attempts).update(
-            attempts=mail.attempts + 1, next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[0]))
-        if not claimed:
-            continue
-        attempts = mail.attempts + 1
-        try:
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
-        except Exception as error:  # noqa: BLE001 - any failure of the mail server means "try again later"
-            logger.warning("mail %s to %s failed (attempt %s): %s", mail.pk, mail.to, attempts, error)
-            if attempts > len(RETRY_MINUTES):
-                OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.FAILED, last_error=str(error)[:2000])
-            else:
-                OutboxMail.objects.filter(pk=mail.pk).update(
-                    last_error=str(error)[:2000],
-                    next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES[attempts - 1]))
-            continue
-        OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.SENT, sent_at=now, last_error="")
-        sent += 1
+    connection = None
+    try:
+        while time.monotonic() - started < max_seconds:
+            moment = now or timezone.now()
+            budget = per_minute - outbox_sent_this_minute(moment)
+            if budget <= 0:
+                break
+            batch = list(OutboxMail.objects.filter(_due(moment)).order_by("next_attempt_at", "id")
+                         [:min(budget, BATCH)])
+            if not batch:
+                break
+            server_away = False
+            for mail in batch:
+                moment = now or timezone.now()
+                if not _claim(mail, moment):
+                    continue  # another worker has it
+                try:
+                    if connection is None:
+                        connection = get_connection(fail_silently=False, timeout=SEND_TIMEOUT_SECONDS)
+                        connection.open()
+                    EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to],
+                                 headers={"Message-ID": mail.message_id}, connection=connection).send()
+                except Exception as error:  # noqa: BLE001 - any failure of the mail server means "try again later"
+                    failures = mail.failures + 1
+                    logger.warning("mail %s to %s failed (attempt %s): %s", mail.pk, mail.to, mail.attempts, error)
+                    OutboxMail.objects.filter(pk=mail.pk, attempts=mail.attempts).update(
+                        status=MailStatus.PENDING, failures=failures, last_error=str(error)[:2000],
+                        next_attempt_at=moment + retry_delay(failures))
+                    if not isinstance(error, PER_MESSAGE_ERRORS):
+                        server_away = True
+                        break
+                    continue
+                # Only a row still "sending": had an administrator or another worker moved it, theirs stands.
+                OutboxMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
+                    status=MailStatus.SENT, sent_at=moment, last_error="", failures=0)
+                sent += 1
+            if server_away:
+                break
+    finally:
+        if connection is not None:
+            _close(connection)
     return sent
+
+
+# --- the administrator's outbox ---------------------------------------------------------------
+
+
+class OutboxActionRefused(ValidationError):
+    """A resend or give-up the row's status does not allow (named, so pages and the API can say why)."""
+
+
+def may_manage_outbox(user) -> bool:
+    """Administrators see the outbox of their companies, resend and give up mail."""
+    return bool(user.is_superuser or (user.company_id and user.has_role("admin")))
+
+
+def outbox_visible_to(user) -> QuerySet[OutboxMail]:
+    """The outbox rows ``user`` may see: all for a superuser, their companies' otherwise."""
+    if not may_manage_outbox(user):
+        return OutboxMail.objects.none()
+    if user.is_superuser:
+        return OutboxMail.objects.all()
+    return OutboxMail.objects.filter(company_id__in=user.visible_company_ids())
+
+
+def outbox_list(*, user, status: str = "", query: str = "") -> QuerySet[OutboxMail]:
+    """The outbox as the administrator's page and the API list it: newest first, the body left out.
+
+    The body is never shown: a password-reset mail's link would let whoever
+    reads it sign in as that user.
+    """
+    qs = outbox_visible_to(user).defer("body").order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(to__icontains=query) | Q(subject__icontains=query))
+    return qs
+
+
+def _outbox_move(*, actor, mail: OutboxMail, allowed: tuple[str, ...], changes: dict, refusal: str,
+                 source: str) -> OutboxMail:
+    from kesu.core.audit import record_change
+    from kesu.core.context import acting_as
+
+    if not outbox_visible_to(actor).filter(pk=mail.pk).exists():
+        raise PermissionDenied
+    with acting_as(actor, source), transaction.atomic():
+        old = OutboxMail.objects.filter(pk=mail.pk).values_list("status", flat=True).first()
+        # Compare-and-set on the status: a worker taking the row at this moment wins, and we say so.
+        if old not in allowed or not OutboxMail.objects.filter(pk=mail.pk, status=old).update(**changes):
+            raise OutboxActionRefused(refusal)
+        mail.refresh_from_db()
+        record_change(mail, {"status": [old, mail.status]})
+    return mail
+
+
+def outbox_give_up(*, actor, mail: OutboxMail, source: str = "web") -> OutboxMail:
+    """Stop retrying a waiting mail (an address that will never accept it); audited."""
+    return _outbox_move(actor=actor, mail=mail, allowed=(MailStatus.PENDING,), changes={"status": MailStatus.GIVEN_UP},
+                        refusal=_("Only a waiting mail can be given up."), source=source)
+
+
+def outbox_resend(*, actor, mail: OutboxMail, source: str = "web") -> OutboxMail:
+    """Send a given-up or sent mail again, now, with its own Message-ID (the same message); audited."""
+    return _outbox_move(actor=actor, mail=mail, allowed=(MailStatus.GIVEN_UP, MailStatus.SENT),
+                        changes={"status": MailStatus.PENDING, "next_attempt_at": timezone.now(), "failures": 0,
+                                 "last_error": ""},
+                        refusal=_("Only a sent or given-up mail can be resent."), source=source)
 
 
 def notification_mark_read(*, user, pk: int | None = None) -> int:

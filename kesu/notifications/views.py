@@ -1,4 +1,4 @@
-"""The inbox and the notification rules pages."""
+"""The inbox, the notification rules and the administrator's outbox pages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
-from .choices import Audience
+from .choices import Audience, MailStatus
 from .models import Notification
 
 
@@ -64,3 +64,40 @@ def rules(request):
                 return redirect("notifications:rules")
         forms_by_rule.append((rule, form))
     return render(request, "notifications/rules.html", {"rules": forms_by_rule})
+
+
+class OutboxFilter(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
+                               choices=[("", gettext_lazy("all"))] + list(MailStatus.choices))
+    q = forms.CharField(label=gettext_lazy("address or subject"), required=False, max_length=200)
+
+
+@login_required
+def outbox(request):
+    """Every outgoing mail of the administrator's companies: status, attempts, last error; resend or give up."""
+    if not services.may_manage_outbox(request.user):
+        raise PermissionDenied
+    form = OutboxFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = services.outbox_list(user=request.user, status=filters.get("status", ""), query=filters.get("q", ""))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"page": page, "form": form})
+
+
+@login_required
+@require_POST
+def outbox_action(request, pk: int, action: str):
+    """Resend or give up one mail (the service checks the permission and the status, and audits it)."""
+    if not services.may_manage_outbox(request.user):
+        raise PermissionDenied
+    mail = get_object_or_404(services.outbox_visible_to(request.user).defer("body"), pk=pk)
+    service = {"resend": services.outbox_resend, "give-up": services.outbox_give_up}[action]
+    try:
+        service(actor=request.user, mail=mail)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, (_("Mail to %(to)s will be sent again.") if action == "resend"
+                                   else _("Mail to %(to)s given up.")) % {"to": mail.to})
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "notifications:outbox")
