@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from . import audit
 from . import calendar as cal
 from .admin_mixins import CompanyScopedAdmin
-from .audit_selectors import audit_entries_visible_to
+from .audit_selectors import audit_entries_visible_to, audit_mask_money
 from .models import AuditEntry, CalendarYear, CompanyCalendarDay, StatutoryDay
 
 
@@ -100,6 +100,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return audit_entries_visible_to(request.user)
+
+    # Amounts of money masked as on the /audit/ page and the API (issue 15 §4): an administrator is not
+    # finance either. The entries are masked in memory only; the trail itself is never changed.
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = audit_mask_money(changelist.result_list, request.user)
+        return changelist
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        return audit_mask_money([entry], request.user)[0] if entry is not None else None
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

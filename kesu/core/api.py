@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from .audit_selectors import audit_entries_visible_to
+from .audit_selectors import MoneyMask, audit_entries_visible_to
 
 router = Router(tags=["audit"])
 
@@ -30,6 +30,22 @@ class AuditEntryOut(Schema):
     @staticmethod
     def resolve_model(obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    # Amounts of money are masked by the rule the pages use (issue 15 §4); one mask per request.
+    @staticmethod
+    def resolve_changes(obj, context) -> dict[str, Any]:
+        return _mask(context).changes(obj)
+
+    @staticmethod
+    def resolve_object_repr(obj, context) -> str:
+        return _mask(context).object_repr(obj)
+
+
+def _mask(context) -> MoneyMask:
+    request = context["request"]
+    if not hasattr(request, "_audit_money_mask"):
+        request._audit_money_mask = MoneyMask(request.user)
+    return request._audit_money_mask
 
 
 @router.get("/audit", response=list[AuditEntryOut], summary="Audit trail of records I can see")

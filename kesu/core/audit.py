@@ -14,12 +14,30 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from .context import current_actor
+
+FieldT = TypeVar("FieldT", bound=models.Field)
+
+# A field marked with money() holds an amount of money; the trail shows its values only to those the model's
+# ``audit_money_rule`` (dotted path to a predicate ``user -> bool``) lets see money (kesu.core.audit_selectors).
+MONEY_MARKER = "kesu_money"
+
+
+def money(field: FieldT) -> FieldT:
+    """Mark a model field as an amount of money (issue 15 §4); the database column is unchanged."""
+    setattr(field, MONEY_MARKER, True)
+    return field
+
+
+def money_fields(model: type[models.Model]) -> frozenset[str]:
+    """Names of the fields of ``model`` marked as money."""
+    return frozenset(f.name for f in model._meta.concrete_fields if getattr(f, MONEY_MARKER, False))
+
 
 # Never copied into the trail: secrets and bookkeeping noise.
 SKIPPED_FIELDS = {"password", "last_login", "token_hash", "updated_at", "created_at"}

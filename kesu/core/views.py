@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .audit_selectors import audit_entries_visible_to
+from .audit_selectors import audit_entries_visible_to, audit_mask_money
 from .models import AuditEntry
 
 
@@ -26,6 +26,7 @@ def audit_list(request):
         action=request.GET.get("action", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_mask_money(page.object_list, request.user)
     return render(
         request, "core/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditEntry.Action.choices}
     )

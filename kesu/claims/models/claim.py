@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.audit import money
 from kesu.core.models import AuditedModel, CompanyScopedModel
 from kesu.customers.choices import Currency
 
@@ -31,6 +32,9 @@ NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 class Claim(CompanyScopedModel):
     """One customer claim (索赔), usually from a complaint, from collection to payment or withdrawal."""
 
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_claim_money"
+
     number = models.CharField(_("claim number"), max_length=60)
     status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.COLLECTING)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -50,12 +54,12 @@ class Claim(CompanyScopedModel):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     exchange_rate = models.DecimalField(_("exchange rate to the base currency"), max_digits=14, decimal_places=6,
                                         default=Decimal("1"), validators=[MinValueValidator(Decimal("0.000001"))])
-    claimed_amount = models.DecimalField(_("claimed amount"), default=Decimal("0"), **MONEY)
+    claimed_amount = money(models.DecimalField(_("claimed amount"), default=Decimal("0"), **MONEY))
     # The vice GM's initial analysis and proposed settlement (seed 000 §4.2.2).
     analysis = models.TextField(_("initial analysis"), blank=True, max_length=10000)
     proposed_outcome = models.CharField(_("proposed outcome"), max_length=10, choices=Outcome.choices, blank=True)
-    proposed_amount = models.DecimalField(_("proposed settlement"), null=True, blank=True,
-                                          validators=NOT_NEGATIVE, **MONEY)
+    proposed_amount = money(models.DecimalField(_("proposed settlement"), null=True, blank=True,
+                                                validators=NOT_NEGATIVE, **MONEY))
     analysed_by = models.ForeignKey(USER, verbose_name=_("analysed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
@@ -64,7 +68,7 @@ class Claim(CompanyScopedModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # What the customer agreed to (the last accepted round).
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
-    agreed_amount = models.DecimalField(_("agreed amount"), null=True, blank=True, **MONEY)
+    agreed_amount = money(models.DecimalField(_("agreed amount"), null=True, blank=True, **MONEY))
     agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
     agreement_note = models.TextField(_("customer's written agreement"), blank=True, max_length=5000)
     # The responsibility meeting (seed 000 §4.2.4).
@@ -84,7 +88,7 @@ class Claim(CompanyScopedModel):
     meeting_conclusion = models.TextField(_("meeting conclusion"), blank=True, max_length=5000)
     meeting_at = models.DateTimeField(_("meeting held"), null=True, blank=True)
     # Finance (seed 000 §3.6, §4.2.4).
-    compensation_amount = models.DecimalField(_("compensation"), null=True, blank=True, **MONEY)
+    compensation_amount = money(models.DecimalField(_("compensation"), null=True, blank=True, **MONEY))
     settlement_method = models.CharField(_("paid as"), max_length=10, choices=SettlementMethod.choices, blank=True)
     settled_on = models.DateField(_("paid or credited on"), null=True, blank=True)
     settlement_reference = models.CharField(_("voucher or credit note number"), max_length=100, blank=True)
@@ -122,14 +126,18 @@ class Claim(CompanyScopedModel):
 class ClaimItem(AuditedModel):
     """One line of what is claimed, and what finance settles for it."""
 
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_claim_money"
+
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("item"), max_length=20, choices=ItemKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=Decimal("1"),
                                    validators=[MinValueValidator(Decimal("0.001"))])
-    unit_price = models.DecimalField(_("unit price"), validators=NOT_NEGATIVE, **MONEY)
-    claimed_amount = models.DecimalField(_("claimed"), **MONEY)
-    settled_amount = models.DecimalField(_("settled"), null=True, blank=True, validators=NOT_NEGATIVE, **MONEY)
+    unit_price = money(models.DecimalField(_("unit price"), validators=NOT_NEGATIVE, **MONEY))
+    claimed_amount = money(models.DecimalField(_("claimed"), **MONEY))
+    settled_amount = money(models.DecimalField(_("settled"), null=True, blank=True, validators=NOT_NEGATIVE,
+                                               **MONEY))
 
     class Meta:
         verbose_name = _("claim item")
@@ -172,10 +180,13 @@ class ClaimDocument(AuditedModel):
 class NegotiationRound(AuditedModel):
     """One offer made to the customer and the customer's answer (the loop repeats until agreement)."""
 
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_claim_money"
+
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="rounds")
     round_no = models.PositiveSmallIntegerField(_("round"))
     outcome = models.CharField(_("offered outcome"), max_length=10, choices=Outcome.choices)
-    offered_amount = models.DecimalField(_("offered amount"), **MONEY)
+    offered_amount = money(models.DecimalField(_("offered amount"), **MONEY))
     offered_at = models.DateTimeField(_("offered at"))
     approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")

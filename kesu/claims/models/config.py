@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.audit import money
 from kesu.core.models import CompanyScopedModel
 from kesu.core.numbering import validate_pattern
 from kesu.customers.choices import Currency
@@ -28,16 +29,19 @@ def default_documents() -> list[str]:
 class ClaimSettings(CompanyScopedModel):
     """How a company runs claims: numbering, who approves which amounts, what must be collected."""
 
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_claim_money"
+
     number_pattern = models.CharField(_("claim number pattern"), max_length=60, default="CL-{year}-{seq:04d}",
                                       validators=[validate_pattern])
     supplier_number_pattern = models.CharField(_("supplier claim number pattern"), max_length=60,
                                                default="SC-{year}-{seq:04d}", validators=[validate_pattern])
     base_currency = models.CharField(_("base currency"), max_length=3, choices=Currency.choices,
                                      default=Currency.CNY)
-    vice_gm_limit = models.DecimalField(
+    vice_gm_limit = money(models.DecimalField(
         _("vice GM may approve up to"), max_digits=14, decimal_places=2, default=Decimal("20000.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Proposed settlements above this amount (in the base currency) need the general manager."))
+        help_text=_("Proposed settlements above this amount (in the base currency) need the general manager.")))
     required_documents = models.JSONField(_("documents every claim needs"), default=default_documents,
                                           blank=True, validators=[validate_documents])
 

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.audit import money
 from kesu.core.models import CompanyScopedModel
 from kesu.customers.choices import Currency
 
@@ -28,6 +29,9 @@ class CostEntry(CompanyScopedModel):
     back (recovery from a supplier). Net cost = costs − recoveries. ``period``
     is the first day of the booking month, so totals per month group on one column.
     """
+
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_ledger"
 
     booked_on = models.DateField(_("booked on"))
     period = models.DateField(_("period"))
@@ -51,10 +55,10 @@ class CostEntry(CompanyScopedModel):
     supplier = models.ForeignKey("customers.Supplier", verbose_name=_("supplier"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
-    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = money(models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY))
     exchange_rate = models.DecimalField(_("exchange rate"), max_digits=14, decimal_places=6, default=Decimal("1"))
     # In cents: SQLite sums NUMERIC columns in binary floating point; whole numbers it sums exactly.
-    amount_base_cents = models.BigIntegerField(_("amount in the base currency (cents)"))
+    amount_base_cents = money(models.BigIntegerField(_("amount in the base currency (cents)")))
     description = models.CharField(_("description"), max_length=300, blank=True)
     booked_by = models.ForeignKey(USER, verbose_name=_("booked by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

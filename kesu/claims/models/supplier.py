@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.audit import money
 from kesu.core.models import CompanyScopedModel
 from kesu.customers.choices import Currency
 
@@ -21,6 +22,9 @@ USER = settings.AUTH_USER_MODEL
 
 class SupplierClaim(CompanyScopedModel):
     """A charge-back raised when a supplier is responsible (seed 000 §3.5, §4.2.4), handled by purchasing."""
+
+    # Who may see its amounts, in the audit trail as on the pages (kesu.core.audit.money).
+    audit_money_rule = "kesu.claims.permissions.sees_supplier_money"
 
     number = models.CharField(_("supplier claim number"), max_length=60)
     status = models.CharField(_("status"), max_length=20, choices=SupplierClaimStatus.choices,
@@ -36,11 +40,11 @@ class SupplierClaim(CompanyScopedModel):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     share_percent = models.DecimalField(_("supplier's share (per cent)"), max_digits=5, decimal_places=2,
                                         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
-    amount = models.DecimalField(_("amount charged back"), validators=NOT_NEGATIVE, **MONEY)
-    agreed_amount = models.DecimalField(_("amount the supplier agreed"), null=True, blank=True,
-                                        validators=NOT_NEGATIVE, **MONEY)
-    recovered_amount = models.DecimalField(_("amount recovered"), null=True, blank=True, validators=NOT_NEGATIVE,
-                                           **MONEY)
+    amount = money(models.DecimalField(_("amount charged back"), validators=NOT_NEGATIVE, **MONEY))
+    agreed_amount = money(models.DecimalField(_("amount the supplier agreed"), null=True, blank=True,
+                                              validators=NOT_NEGATIVE, **MONEY))
+    recovered_amount = money(models.DecimalField(_("amount recovered"), null=True, blank=True,
+                                                 validators=NOT_NEGATIVE, **MONEY))
     recovered_on = models.DateField(_("recovered on"), null=True, blank=True)
     recovery_reference = models.CharField(_("debit note or receipt number"), max_length=100, blank=True)
     handler = models.ForeignKey(USER, verbose_name=_("handled by (purchasing)"), null=True, blank=True,
