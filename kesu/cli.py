@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -133,8 +134,34 @@ def load_demo_if_wanted(out: TextIO, *, force: bool) -> None:
         call_command("demo", stdout=out)
 
 
-def serve(host: str, port: int, threads: int, out: TextIO) -> int:
-    """Serve kesu.wsgi with waitress until Ctrl-C or SIGTERM; exit status 0 when stopped so."""
+def start_worker() -> tuple[threading.Thread, threading.Event]:
+    """The worker's jobs (outbox, escalations, queued imports …) in a background thread of this process: a trial
+    user has no separate ``kesu worker``. Set the event to stop it; it finishes the job in hand first."""
+    from kesu.core import jobs
+
+    stop = threading.Event()
+
+    def run() -> None:
+        from django.db import connections
+
+        try:
+            jobs.run_until(stop, poll=5.0)
+        finally:
+            connections.close_all()
+
+    # A daemon thread: a job still running when the server stops cannot keep the process alive (its open
+    # transaction is rolled back, and a queued import it held is taken up again later).
+    thread = threading.Thread(target=run, name="kesu-worker", daemon=True)
+    thread.start()
+    return thread, stop
+
+
+def serve(host: str, port: int, threads: int, out: TextIO, *, worker: bool = False) -> int:
+    """Serve kesu.wsgi with waitress until Ctrl-C or SIGTERM; exit status 0 when stopped so.
+
+    With ``worker``, the background jobs run in a thread of this process too (``kesu up`` without
+    ``--no-worker``); production runs ``kesu worker`` as its own service instead.
+    """
     from waitress import create_server
 
     from kesu.wsgi import application
@@ -154,6 +181,7 @@ def serve(host: str, port: int, threads: int, out: TextIO) -> int:
     # "ignore", and `kill -INT` should still stop the server.
     signal.signal(signal.SIGINT, stop)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    background = start_worker() if worker else None
     out.write(f"Kesu is running at http://{shown}:{port}/  (Ctrl-C to stop)\n")
     out.flush()
     try:
@@ -162,6 +190,10 @@ def serve(host: str, port: int, threads: int, out: TextIO) -> int:
         pass
     finally:
         server.close()
+        if background is not None:
+            thread, stop = background
+            stop.set()
+            thread.join(timeout=10)
     out.write("Kesu stopped.\n")
     return 0
 
@@ -172,7 +204,7 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     collect_static()
     load_demo_if_wanted(out, force=args.demo)
     ensure_admin(out)
-    return serve(args.host, args.port, args.threads, out)
+    return serve(args.host, args.port, args.threads, out, worker=not args.no_worker)
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -211,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
     up.add_argument("--demo", action="store_true", help="Load demo data even if the database has data.")
     up.add_argument("--threads", type=int, default=8, help="Worker threads of the web server (default 8).")
+    up.add_argument("--no-worker", action="store_true",
+                    help="Do not run the background jobs in this process (when `kesu worker` runs as a service).")
 
     demo = sub.add_parser("demo", help="Generate demo / scale data.")
     demo.add_argument("--scale", type=int, default=1, help="50·N+10 customers, about 5,000·N shipment lines and 5,000·N complaints.")

@@ -870,12 +870,33 @@ def import_progress(job: ImportJob) -> int:
         return 0
 
 
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def _requeue_stale() -> None:
+    """Queue again an import whose worker died (killed, machine restarted): running, and its progress file
+    untouched for ``STALE_AFTER`` (a live worker writes it every few hundred rows). Its transaction was rolled
+    back with the worker, so running it again from the start is safe."""
+    cutoff = timezone.now() - STALE_AFTER
+    for pk, started_at in ImportJob.objects.filter(
+            status=ImportJob.Status.RUNNING, started_at__lt=cutoff).values_list("pk", "started_at"):
+        try:
+            beat = datetime.datetime.fromtimestamp(_progress_path(pk).stat().st_mtime, tz=datetime.UTC)
+        except OSError:
+            beat = started_at
+        if beat < cutoff:
+            # Compare-and-set on the start time: a worker that took the job up meanwhile is not disturbed.
+            ImportJob.objects.filter(pk=pk, status=ImportJob.Status.RUNNING, started_at=started_at).update(
+                status=ImportJob.Status.QUEUED)
+
+
 def import_jobs_run(*, limit: int = 10) -> int:
     """Run the queued imports, oldest first; return how many ran.
 
     Each job is claimed with a compare-and-set update (queued → running), so two workers never run the same
     file; a job whose claim fails was taken by another worker and is left alone.
     """
+    _requeue_stale()
     ran = 0
     waiting = list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED)
                    .order_by("created_at", "pk").values_list("pk", flat=True)[:limit])

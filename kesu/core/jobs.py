@@ -104,6 +104,21 @@ class Scheduler:
         return ran
 
 
+def run_until(stop: threading.Event, *, poll: float = 30.0) -> None:
+    """Run the registered jobs as they fall due until ``stop`` is set: the loop of ``kesu worker`` and of the
+    worker thread ``kesu up`` starts. A job in hand is finished before leaving (jobs are idempotent, but a
+    half-done one is work thrown away)."""
+    from django.db import close_old_connections
+
+    autodiscover()
+    scheduler = Scheduler(jobs=list(REGISTRY.values()))
+    while not stop.is_set():
+        # A long-lived loop: drop connections the database closed while we slept.
+        close_old_connections()
+        scheduler.run_due(stop=stop)
+        stop.wait(min(poll, scheduler.seconds_until_next(timezone.now())) or 0.1)
+
+
 # --- the core's own jobs -------------------------------------------------------------
 
 

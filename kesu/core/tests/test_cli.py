@@ -158,3 +158,42 @@ def test_the_ci_script_runs_exactly_the_readme_test_command():
     install_and_start, install_and_test = commands[:2]
     assert "kesu up" in install_and_start
     assert install_and_test in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+class _FakeServer:
+    """Stands in for waitress: "serves" until the test's Ctrl-C, noting whether the worker thread was running."""
+
+    def __init__(self) -> None:
+        self.worker_alive_while_serving: bool | None = None
+
+    def run(self) -> None:
+        import threading
+
+        self.worker_alive_while_serving = any(t.name == "kesu-worker" and t.is_alive() for t in threading.enumerate())
+        raise KeyboardInterrupt
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("argv", "expected"), [([], True), (["--no-worker"], False)])
+def test_kesu_up_runs_the_worker_in_a_background_thread_unless_told_not_to(monkeypatch, argv, expected):
+    import threading
+
+    import waitress
+
+    from kesu.core import jobs
+
+    server = _FakeServer()
+    monkeypatch.setattr(waitress, "create_server", lambda *args, **kwargs: server)
+    # The jobs themselves are the worker's tests; here only that they run, and stop with the server.
+    monkeypatch.setattr(jobs, "run_until", lambda stop, poll=30.0: stop.wait(30))
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    args = cli.build_parser().parse_args(["up", *argv])
+    out = io.StringIO()
+
+    assert cli.serve(args.host, 0, 1, out, worker=not args.no_worker) == 0
+
+    assert server.worker_alive_while_serving is expected
+    assert not any(t.name == "kesu-worker" for t in threading.enumerate())  # stopped with the server
+    assert "Kesu stopped." in out.getvalue()

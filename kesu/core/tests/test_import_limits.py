@@ -312,3 +312,16 @@ def test_the_worker_refuses_a_queued_file_whose_user_lost_the_right_to_import(sa
     import_jobs_run()
     job.refresh_from_db()
     assert job.status == "failed" and not Customer.objects.exists()
+
+
+@override_settings(KESU_IMPORT_BACKGROUND_ROWS=2)
+def test_an_import_whose_worker_died_is_queued_again_and_finished(salesperson, media):
+    import datetime
+
+    from django.utils import timezone
+
+    job = import_xlsx(resources.customer, actor=salesperson, upload=xlsx_rows(CUSTOMERS))
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=long_ago)  # claimed, then killed
+    assert import_jobs_run() == 1
+    assert ImportJob.objects.get(pk=job.pk).status == "done" and Customer.objects.count() == 3

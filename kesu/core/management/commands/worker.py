@@ -6,8 +6,6 @@ import signal
 import threading
 
 from django.core.management import BaseCommand
-from django.db import close_old_connections
-from django.utils import timezone
 
 from kesu.core import jobs
 
@@ -45,12 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Kesu worker started ({names}); stop with Ctrl-C or SIGTERM.")
         self.stdout.flush()
         try:
-            while not stop.is_set():
-                # A long-lived process: drop connections the database closed
-                # while we slept (not in --once, which may run inside a test transaction).
-                close_old_connections()
-                scheduler.run_due(stop=stop)
-                stop.wait(min(poll, scheduler.seconds_until_next(timezone.now())) or 0.1)
+            jobs.run_until(stop, poll=poll)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
