@@ -1,4 +1,4 @@
-"""The ``kesu`` command: ``up`` (prepare and serve), ``demo``, ``worker`` and ``manage``.
+"""The ``kesu`` command: ``up`` (prepare and serve), ``demo``, ``worker``, ``backup``, ``restore`` and ``manage``.
 
 ``kesu up`` is the one-command start of the README: it creates the data
 folder and database, migrates, collects static files (served by whitenoise,
@@ -232,11 +232,38 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
+    """One archive of the database, the media folder and the secret key (kesu/core/backup.py); no Django needed."""
+    import datetime
+
+    from kesu.core.backup import BackupError, backup
+
+    output = args.output or f"kesu-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    try:
+        backup(output, out=out)
+    except BackupError as exc:
+        out.write(f"Backup failed: {exc}\n")
+        return 1
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    """Restore an archive of ``kesu backup`` into an empty data folder and database."""
+    from kesu.core.backup import BackupError, restore
+
+    try:
+        restore(args.archive, out=out)
+    except BackupError as exc:
+        out.write(f"Restore failed: {exc}\n")
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     import datetime
 
     parser = argparse.ArgumentParser(prog="kesu", description="Kesu (客诉): customer complaints and quality.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,demo,worker,manage}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,demo,worker,backup,restore,manage}")
 
     up = sub.add_parser("up", help="Prepare the database and serve Kesu (demo data on first start).")
     up.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
@@ -253,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="Run periodic background jobs until stopped.")
     worker.add_argument("--once", action="store_true", help="Run every due job once and exit.")
+
+    backup = sub.add_parser("backup", help="Write the database, uploaded files and secret key into one archive.")
+    backup.add_argument("--output", "-o", default=None,
+                        help="Archive to write (default kesu-backup-<date>-<time>.tar.gz here).")
+    restore = sub.add_parser("restore", help="Restore a backup archive into an empty data folder and database.")
+    restore.add_argument("archive", help="The archive `kesu backup` wrote.")
 
     sub.add_parser("manage", help="Any Django management command: kesu manage <command> [args].", add_help=False)
     return parser
@@ -273,7 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["kesu manage", *argv[1:]])
         return 0
     args = build_parser().parse_args(argv)
-    handler = {"up": cmd_up, "demo": cmd_demo, "worker": cmd_worker}[args.command]
+    handler = {"up": cmd_up, "demo": cmd_demo, "worker": cmd_worker, "backup": cmd_backup,
+               "restore": cmd_restore}[args.command]
     try:
         return handler(args, out)
     except KeyboardInterrupt:
