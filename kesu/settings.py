@@ -169,6 +169,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # name from one address, each further try waits 2^n seconds (n = failures), up to KESU_LOGIN_MAX_DELAY_MINUTES.
 KESU_LOGIN_FREE_FAILURES = int(os.environ.get("KESU_LOGIN_FREE_FAILURES", "3"))
 KESU_LOGIN_MAX_DELAY_MINUTES = int(os.environ.get("KESU_LOGIN_MAX_DELAY_MINUTES", "15"))
+# Behind a reverse proxy: the request header (as in request.META, e.g. HTTP_X_FORWARDED_FOR) holding the client's
+# address, so that the throttle counts people rather than the proxy. Trusted only when set.
+KESU_CLIENT_ADDRESS_HEADER = os.environ.get("KESU_CLIENT_ADDRESS_HEADER", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]

@@ -89,10 +89,14 @@ class Refused(Exception):
 def client_address(request) -> str:
     """The address the request came from.
 
-    REMOTE_ADDR only: X-Forwarded-For is chosen by the client, so trusting it would let an attacker pick a
-    fresh address for every try. Behind a reverse proxy every request has the proxy's address, which then
-    only the looser address rule sees; the user-name + address pair still counts per user name.
+    REMOTE_ADDR, unless KESU_CLIENT_ADDRESS_HEADER names the header a reverse proxy in front of Kesu sets
+    (e.g. HTTP_X_FORWARDED_FOR; its last entry is the one the proxy added). The header is never trusted
+    otherwise: a client can send any X-Forwarded-For and would pick a fresh address for every try. Behind a
+    proxy without that setting every request has the proxy's address, and everyone shares one address counter.
     """
+    header = settings.KESU_CLIENT_ADDRESS_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip() or "unknown"
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

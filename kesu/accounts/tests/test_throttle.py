@@ -18,9 +18,9 @@ HOME = "10.0.0.1"  # the real user's PC
 ATTACKER = "203.0.113.9"
 
 
-def sign_in(client, password, address=HOME, username="sales1", url=None):
+def sign_in(client, password, address=HOME, username="sales1", url=None, **headers):
     return client.post(url or reverse("accounts:login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
+                       REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en", **headers)
 
 
 def signed_in(client) -> bool:
@@ -162,3 +162,21 @@ def test_password_reset_requests_are_throttled_per_requesting_address(client, sa
                               REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 200 and "Too many attempts" in refused.content.decode()
     assert not OutboxMail.objects.filter(to=salesperson.email).exists()
+
+
+def test_a_forwarded_address_is_ignored_unless_kesu_is_told_a_proxy_sets_it(client, salesperson, settings):
+    with time_machine.travel(START, tick=False):
+        for n in range(3):
+            sign_in(client, "wrong", address=ATTACKER, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        response = sign_in(client, TEST_PASSWORD, address=ATTACKER, HTTP_X_FORWARDED_FOR="192.0.2.99")
+        assert "Too many attempts" in response.content.decode()  # a made-up header buys no fresh address
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted_not_the_proxys(client, salesperson, settings):
+    settings.KESU_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = "10.9.0.1"
+    with time_machine.travel(START, tick=False):
+        for _ in range(40):
+            sign_in(client, "wrong", address=proxy, HTTP_X_FORWARDED_FOR=f"{HOME}, {ATTACKER}")
+        response = sign_in(client, TEST_PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=HOME)
+        assert response.status_code == 302 and signed_in(client)
