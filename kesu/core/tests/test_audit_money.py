@@ -85,3 +85,19 @@ def test_the_money_fields_are_marked_on_the_models_not_listed_by_hand():
     assert {"amount", "amount_base_cents"} <= money_fields(CostEntry)
     assert {"amount", "agreed_amount", "recovered_amount"} <= money_fields(SupplierClaim)
     assert money_fields(ClaimSettings) == {"vice_gm_limit"}
+
+
+def test_the_admins_audit_pages_mask_amounts_too(client, people, money_history):
+    from kesu.core.models import AuditEntry
+
+    qa = people[Role.QA]
+    qa.is_staff = True
+    qa.save()
+    client.force_login(qa)
+    entry = AuditEntry.objects.filter(content_type__model="costentry").first()
+    listing = client.get(reverse("admin:core_auditentry_changelist"))
+    detail = client.get(reverse("admin:core_auditentry_change", args=[entry.pk]))
+    assert listing.status_code == 200 and detail.status_code == 200
+    text = listing.content.decode() + detail.content.decode()
+    assert [amount for amount in AMOUNTS + CENTS if amount in text] == []
+    assert MASK in detail.content.decode()
