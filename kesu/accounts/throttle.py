@@ -16,7 +16,7 @@ Who is counted, and why it does not let a stranger lock a user out:
   could reset it by signing in to an account of their own.
 * **user name, from every address** (a ceiling against a distributed attack): 200 failures in one day before
   it slows anyone down. From one address the back-off allows about 100 failures a day (ten in the first
-  quarter hour, then four an hour), so one address alone cannot reach it; only many addresses together can,
+  twenty minutes, then four an hour), so one address alone cannot reach it; only many addresses together can,
   and then the real user waits too, which we accept as the price of slowing a botnet down.
 
 The counters live in Django's cache: the per-process local-memory cache unless a shared cache is configured,
