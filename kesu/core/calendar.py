@@ -484,11 +484,18 @@ def read_calendar_file(upload) -> list[tuple[int, list[Any]]]:
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        from .importexport import ImportError_, inspect_xlsx
+
         if not zipfile.is_zipfile(io.BytesIO(content)):
             raise ValidationError(_("The file is not a valid Excel .xlsx workbook."))
         try:
+            inspect_xlsx(io.BytesIO(content))  # what the zip unpacks to, before openpyxl opens it (issue 15 §2)
+        except ImportError_ as error:
+            raise ValidationError(str(error)) from error
+        try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
             rows = []
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > MAX_ROWS * 3:  # read-only sheets can claim a million empty rows

@@ -325,3 +325,18 @@ def test_an_import_whose_worker_died_is_queued_again_and_finished(salesperson, m
     ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=long_ago)  # claimed, then killed
     assert import_jobs_run() == 1
     assert ImportJob.objects.get(pk=job.pk).status == "done" and Customer.objects.count() == 3
+
+
+def test_the_calendar_import_reads_a_declared_a1_to_xfd1048576_sheet_without_padding_its_rows():
+    from kesu.core.calendar import read_calendar_file
+
+    sheet = sheet_xml([["date", "type", "name"], ["2027-01-01", "holiday", "元旦"]], dimension="A1:XFD1048576")
+    rows = read_calendar_file(workbook(sheet, name="calendar.xlsx"))
+    assert max(len(cells) for _number, cells in rows) == 3  # not 16,384 cells a row
+
+
+def test_the_calendar_import_refuses_a_cell_bomb():
+    from kesu.core.calendar import read_calendar_file
+
+    with pytest.raises(ValidationError, match="200 MB|100"):
+        read_calendar_file(workbook(big_cell_mb=30, name="calendar.xlsx"))
