@@ -245,8 +245,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 KESU_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KESU_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
 KESU_IMPORT_MAX_RATIO = int(os.environ.get("KESU_IMPORT_MAX_RATIO", "100"))
 # Shared strings, styles and the other parts openpyxl reads whole (only the sheet itself is streamed).
-KESU_IMPORT_MAX_PART_BYTES = int(os.environ.get("KESU_IMPORT_MAX_PART_MB", "30")) * 1024 * 1024
-KESU_IMPORT_MAX_CELLS = int(os.environ.get("KESU_IMPORT_MAX_CELLS", "2500000"))
+KESU_IMPORT_MAX_PART_BYTES = int(os.environ.get("KESU_IMPORT_MAX_PART_MB", "20")) * 1024 * 1024
+KESU_IMPORT_MAX_CELLS = int(os.environ.get("KESU_IMPORT_MAX_CELLS", "1250000"))  # 100,000 rows of 12 columns
 KESU_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KESU_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own limit
 # Files with more rows than this are imported by the worker, with a progress bar on the page.
 KESU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("KESU_IMPORT_BACKGROUND_ROWS", "2000"))
