@@ -240,6 +240,11 @@ KESU_CONTENT_SECURITY_POLICY = (
 )
 
 NINJA_PAGINATION_PER_PAGE = 50
+# The most rows one API page returns (issue 15: ?limit=1000000 returned 20,031 customers to a salesperson).
+KESU_API_MAX_PAGE_SIZE = int(os.environ.get("KESU_API_MAX_PAGE_SIZE", "500"))
+NINJA_PAGINATION_MAX_LIMIT = KESU_API_MAX_PAGE_SIZE
+# A bare @paginate pages with the bounded limit and offset too.
+NINJA_PAGINATION_CLASS = "kesu.api.paging.BoundedPagination"
 # Spreadsheet bombs (issue 15 §2): an .xlsx is a zip, so a small upload can unpack to gigabytes. These bound what
 # a workbook may unpack to before openpyxl reads it (kesu.core.importexport.open_xlsx).
 KESU_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KESU_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024

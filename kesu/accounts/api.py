@@ -6,7 +6,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+
+from kesu.api.types import Id
 
 from . import services
 from .models import ApiToken, Company, Department, Position, User
@@ -19,12 +21,12 @@ class MeOut(Schema):
     username: str
     display_name: str
     email: str
-    company_id: int | None
-    department_id: int | None
-    position_id: int | None
+    company_id: Id | None
+    department_id: Id | None
+    position_id: Id | None
     role: str | None
     language: str
-    visible_company_ids: list[int]
+    visible_company_ids: list[Id]
     permissions: list[str]
 
 
@@ -54,24 +56,33 @@ class CompanyOut(Schema):
     code: str
     name: str
     short_name: str
-    parent_id: int | None
+    parent_id: Id | None
     time_zone: str
-    work_start: datetime.time
-    work_end: datetime.time
+    # Local wall-clock times "HH:MM:SS": OpenAPI's "time" format wants an offset these times do not have.
+    work_start: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$")
+    work_end: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$")
+
+    @staticmethod
+    def resolve_work_start(obj) -> str:
+        return obj.work_start.strftime("%H:%M:%S")
+
+    @staticmethod
+    def resolve_work_end(obj) -> str:
+        return obj.work_end.strftime("%H:%M:%S")
 
 
 class DepartmentOut(Schema):
     id: int
-    company_id: int
+    company_id: Id
     code: str
     name: str
     kind: str
-    head_id: int | None
+    head_id: Id | None
 
 
 class PositionOut(Schema):
     id: int
-    company_id: int
+    company_id: Id
     name: str
     role: str
     scope: str
@@ -81,10 +92,10 @@ class UserOut(Schema):
     id: int
     username: str
     display_name: str
-    company_id: int | None
-    department_id: int | None
-    position_id: int | None
-    sales_region_id: int | None
+    company_id: Id | None
+    department_id: Id | None
+    position_id: Id | None
+    sales_region_id: Id | None
 
 
 def _me(user: User) -> dict:
@@ -128,7 +139,7 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)
     return 204, None

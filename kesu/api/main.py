@@ -11,8 +11,17 @@ from kesu.accounts import throttle
 from kesu.core.services import TransitionRefused
 
 from .auth import KesuSessionAuth, TokenAuth
+from .errors import document_errors
 
-api = NinjaAPI(
+
+class KesuAPI(NinjaAPI):
+    """The API whose OpenAPI document lists the error answers of every operation (kesu.api.errors)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = KesuAPI(
     title="Kesu API",
     version="1",
     description="Customer complaints, claims, corrective action and customer master data.",

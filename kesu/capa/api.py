@@ -13,10 +13,12 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
 from kesu.accounts.models import Department, User
+from kesu.api.paging import BoundedPagination
+from kesu.api.types import Count, Id, SmallCount, Version
 from kesu.complaints.models import Complaint, ComplaintCategory
 from kesu.core.importexport import rows_xlsx
 from kesu.core.selectors import visible_record
@@ -53,9 +55,9 @@ class ActionRowOut(Schema):
     origin: str
     status: str
     status_display: str
-    customer_id: int | None
-    responsible_department_id: int
-    owner_id: int
+    customer_id: Id | None
+    responsible_department_id: Id
+    owner_id: Id
     raised_at: datetime.datetime
     closed_at: datetime.datetime | None
     has_overdue: bool = False
@@ -70,7 +72,7 @@ ListParams = create_model("ActionListParams", __base__=Schema,
 
 
 @router.get("/actions", response=list[ActionRowOut], operation_id="list_actions", summary="List corrective actions")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_actions(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view_correctiveaction")
     return actions_filtered(request.user, request.GET)[0]
@@ -88,7 +90,7 @@ def export_actions(request, filters: Query[ListParams]):  # type: ignore[valid-t
 # -- settings and customer rules (QA, GM) ----------------------------------------------------------
 
 
-class SettingsOut(Schema):
+class CapaSettingsOut(Schema):
     number_pattern: str
     ncr_number_pattern: str
     default_format: str
@@ -98,44 +100,44 @@ class SettingsOut(Schema):
     effectiveness_shipments: int
 
 
-class SettingsIn(_Strict):
+class CapaSettingsIn(_Strict):
     number_pattern: str | None = None
     ncr_number_pattern: str | None = None
     default_format: str | None = None
-    step_days: dict[str, Any] | None = None
-    approval_days: int | None = None
-    ncr_answer_days: int | None = None
-    effectiveness_shipments: int | None = None
+    step_days: dict[str, SmallCount] | None = None
+    approval_days: SmallCount | None = None
+    ncr_answer_days: SmallCount | None = None
+    effectiveness_shipments: SmallCount | None = None
 
 
-@router.get("/actions/settings", response=SettingsOut, operation_id="get_capa_settings",
+@router.get("/actions/settings", response=CapaSettingsOut, operation_id="get_capa_settings",
             summary="My company's CAPA settings")
 def get_settings(request):
     _require(request.user, "view_correctiveaction")
     return selectors.capa_settings_for(request.user.company)
 
 
-@router.put("/actions/settings", response=SettingsOut, operation_id="update_capa_settings",
+@router.put("/actions/settings", response=CapaSettingsOut, operation_id="update_capa_settings",
             summary="Change my company's CAPA settings (QA, GM): patterns, usual format, step days, effectiveness")
-def update_settings(request, payload: SettingsIn):
+def update_settings(request, payload: CapaSettingsIn):
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return services.capa_settings_update(actor=request.user, company=request.user.company, data=data, source="api")
 
 
-class RuleOut(Schema):
-    customer_id: int
+class CapaRuleOut(Schema):
+    customer_id: Id
     format: str
     step_days: dict[str, int]
     effectiveness_shipments: int | None
 
 
-class RuleIn(_Strict):
+class CapaRuleIn(_Strict):
     format: str = ""
-    step_days: dict[str, Any] = {}
-    effectiveness_shipments: int | None = None
+    step_days: dict[str, SmallCount] = {}
+    effectiveness_shipments: SmallCount | None = None
 
 
-@router.get("/actions/customer-rules", response=list[RuleOut], operation_id="list_customer_capa_rules",
+@router.get("/actions/customer-rules", response=list[CapaRuleOut], operation_id="list_customer_capa_rules",
             summary="Customers' own CAPA rules")
 def list_rules(request):
     _require(request.user, "view_correctiveaction")
@@ -144,16 +146,16 @@ def list_rules(request):
     return CustomerCapaRule.objects.visible_to(request.user).order_by("customer_id")
 
 
-@router.put("/actions/customer-rules/{customer_id}", response=RuleOut, operation_id="set_customer_capa_rule",
+@router.put("/actions/customer-rules/{customer_id}", response=CapaRuleOut, operation_id="set_customer_capa_rule",
             summary="Set a customer's format, 8D step days and effectiveness shipments (QA, GM)")
-def set_rule(request, customer_id: int, payload: RuleIn):
+def set_rule(request, customer_id: Id, payload: CapaRuleIn):
     customer = _visible(Customer, request.user, customer_id, "customer_id")
     return services.customer_capa_rule_set(actor=request.user, customer=customer, data=payload.dict(), source="api")
 
 
 @router.delete("/actions/customer-rules/{customer_id}", response={204: None}, operation_id="delete_customer_capa_rule",
                summary="Remove a customer's rule (the company's settings apply again)")
-def delete_rule(request, customer_id: int):
+def delete_rule(request, customer_id: Id):
     customer = _visible(Customer, request.user, customer_id, "customer_id")
     services.customer_capa_rule_delete(actor=request.user, customer=customer, source="api")
     return 204, None
@@ -167,13 +169,13 @@ class ActionIn(_Strict):
     problem: str = ""
     kind: str = "corrective"
     format: str = ""
-    customer_id: int | None = None
-    category_id: int | None = None
-    responsible_department_id: int | None = None
-    owner_id: int | None = None
-    qa_owner_id: int | None = None
-    part_ids: list[int] = []
-    complaint_ids: list[int] = []
+    customer_id: Id | None = None
+    category_id: Id | None = None
+    responsible_department_id: Id | None = None
+    owner_id: Id | None = None
+    qa_owner_id: Id | None = None
+    part_ids: list[Id] = []
+    complaint_ids: list[Id] = []
 
 
 def _detail(action: CorrectiveAction) -> dict[str, Any]:
@@ -237,7 +239,7 @@ def raise_action(request, payload: ActionIn):
 
 @router.get("/actions/{pk}", response=dict, operation_id="get_action",
             summary="One action: sections, rows, steps with their state, sources, effectiveness")
-def get_action(request, pk: int):
+def get_action(request, pk: Id):
     _require(request.user, "view_correctiveaction")
     return _detail(selectors.action_get_for_user(request.user, pk))
 
@@ -247,7 +249,7 @@ _ROW_RELATIONS = {"user", "department", "owner"}
 
 @router.put("/actions/{pk}/sections/{section}", response=dict, operation_id="save_action_section",
             summary="Save a section (d0…d8, plan, verification): its fields and its rows, replaced as a whole")
-def save_section(request, pk: int, section: Literal[tuple(SECTIONS)],  # type: ignore[valid-type]
+def save_section(request, pk: Id, section: Literal[tuple(SECTIONS)],  # type: ignore[valid-type]
                  payload: dict[str, Any] = Body(...)):  # noqa: B008
     _require(request.user, "change_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
@@ -264,14 +266,14 @@ def save_section(request, pk: int, section: Literal[tuple(SECTIONS)],  # type: i
     return _detail(selectors.action_get_for_user(request.user, pk))
 
 
-class StepIn(_Strict):
-    owner_id: int
+class CapaStepIn(_Strict):
+    owner_id: Id
     due_at: datetime.datetime
 
 
 @router.put("/actions/{pk}/steps/{step}", response=dict, operation_id="update_action_step",
             summary="Give a step another owner or due date (QA, GM)")
-def update_step(request, pk: int, step: Literal[tuple(Step.values)], payload: StepIn):  # type: ignore[valid-type]
+def update_step(request, pk: Id, step: Literal[tuple(Step.values)], payload: CapaStepIn):  # type: ignore[valid-type]
     _require(request.user, "change_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     services.action_step_update(actor=request.user, action=action, step=step,
@@ -286,13 +288,13 @@ class ActionTransitionIn(_Strict):
     reason: str = ""
     effectiveness_evidence: str = ""
     effectiveness_reason: str = ""
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 @router.post("/actions/{pk}/transitions", response=dict, operation_id="transition_action",
              summary="Take a workflow step: submit_plan, approve_plan, return_plan, report_implemented, verify, "
                      "reject_implementation, close, not_effective, cancel")
-def transition_action(request, pk: int, payload: ActionTransitionIn):
+def transition_action(request, pk: Id, payload: ActionTransitionIn):
     _require(request.user, "view_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     inputs = {k: v for k, v in payload.dict().items() if k not in ("action", "expected_version") and v}
@@ -302,12 +304,12 @@ def transition_action(request, pk: int, payload: ActionTransitionIn):
 
 
 class LinkIn(_Strict):
-    complaint_id: int
+    complaint_id: Id
 
 
 @router.post("/actions/{pk}/links", response=dict, operation_id="link_action",
              summary="Link another complaint to the action (a recurrence shares it)")
-def link_action(request, pk: int, payload: LinkIn):
+def link_action(request, pk: Id, payload: LinkIn):
     _require(request.user, "add_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     complaint = _visible(Complaint, request.user, payload.complaint_id, "complaint_id")
@@ -317,7 +319,7 @@ def link_action(request, pk: int, payload: LinkIn):
 
 @router.get("/actions/{pk}/report.pdf", operation_id="action_report", response={200: None},
             summary="The 8D report (or the simple CAPA form) as PDF")
-def action_report(request, pk: int):
+def action_report(request, pk: Id):
     _require(request.user, "view_correctiveaction")
     return printouts.action_pdf(selectors.action_get_for_user(request.user, pk))
 
@@ -329,13 +331,13 @@ class NcrOut(Schema):
     id: int
     number: str
     status: str
-    complaint_id: int | None
-    action_id: int | None
-    part_id: int | None
+    complaint_id: Id | None
+    action_id: Id | None
+    part_id: Id | None
     quantity: int
     description: str
     disposition: str
-    responsible_department_id: int
+    responsible_department_id: Id
     issued_at: datetime.datetime
     answer_due_at: datetime.datetime
     cause: str
@@ -352,7 +354,7 @@ NcrParams = create_model("NcrListParams", __base__=Schema,
 
 
 @router.get("/ncrs", response=list[NcrOut], operation_id="list_ncrs", summary="List nonconforming reports")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_ncrs(request, filters: Query[NcrParams]):  # type: ignore[valid-type]
     _require(request.user, "view_nonconformingreport")
     return ncrs_filtered(request.user, request.GET)[0]
@@ -368,13 +370,13 @@ def export_ncrs(request, filters: Query[NcrParams]):  # type: ignore[valid-type]
 
 
 class NcrIn(_Strict):
-    complaint_id: int | None = None
-    action_id: int | None = None
-    part_id: int | None = None
-    quantity: int
+    complaint_id: Id | None = None
+    action_id: Id | None = None
+    part_id: Id | None = None
+    quantity: Count
     description: str
     disposition: str
-    responsible_department_id: int
+    responsible_department_id: Id
 
 
 @router.post("/ncrs", response={201: NcrOut}, operation_id="issue_ncr",
@@ -395,12 +397,12 @@ def issue_ncr(request, payload: NcrIn):
     return 201, ncr
 
 
-def _ncr(request, pk: int) -> NonconformingReport:
+def _ncr(request, pk: Id) -> NonconformingReport:
     return get_object_or_404(selectors.ncrs_visible_to(request.user), pk=pk)
 
 
 @router.get("/ncrs/{pk}", response=NcrOut, operation_id="get_ncr", summary="One nonconforming report")
-def get_ncr(request, pk: int):
+def get_ncr(request, pk: Id):
     _require(request.user, "view_nonconformingreport")
     return _ncr(request, pk)
 
@@ -408,12 +410,12 @@ def get_ncr(request, pk: int):
 class NcrAnswerIn(_Strict):
     cause: str
     measures: str
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 @router.post("/ncrs/{pk}/answer", response=NcrOut, operation_id="answer_ncr",
              summary="The responsible department answers with cause and measures")
-def answer_ncr(request, pk: int, payload: NcrAnswerIn):
+def answer_ncr(request, pk: Id, payload: NcrAnswerIn):
     _require(request.user, "change_nonconformingreport")
     return services.ncr_answer(actor=request.user, ncr=_ncr(request, pk), source="api", **payload.dict())
 
@@ -421,12 +423,12 @@ def answer_ncr(request, pk: int, payload: NcrAnswerIn):
 class NcrVerifyIn(_Strict):
     result: str
     note: str = ""
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 @router.post("/ncrs/{pk}/verify", response=NcrOut, operation_id="verify_ncr",
              summary="QA verifies: effective closes it, not effective sends it back")
-def verify_ncr(request, pk: int, payload: NcrVerifyIn):
+def verify_ncr(request, pk: Id, payload: NcrVerifyIn):
     _require(request.user, "change_nonconformingreport")
     return services.ncr_verify(actor=request.user, ncr=_ncr(request, pk), source="api", **payload.dict())
 
@@ -436,14 +438,14 @@ class NcrCancelIn(_Strict):
 
 
 @router.post("/ncrs/{pk}/cancel", response=NcrOut, operation_id="cancel_ncr", summary="QA cancels a report")
-def cancel_ncr(request, pk: int, payload: NcrCancelIn):
+def cancel_ncr(request, pk: Id, payload: NcrCancelIn):
     _require(request.user, "change_nonconformingreport")
     return services.ncr_cancel(actor=request.user, ncr=_ncr(request, pk), note=payload.note, source="api")
 
 
 @router.get("/ncrs/{pk}/form.pdf", operation_id="ncr_form", response={200: None},
             summary="《不合格品处理单》 as PDF")
-def ncr_form(request, pk: int):
+def ncr_form(request, pk: Id):
     _require(request.user, "view_nonconformingreport")
     ncr = _ncr(request, pk)
     return printouts.pdf_response(printouts.ncr_pdf(ncr), ncr.number)

@@ -16,10 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
 from kesu.accounts.models import User
+from kesu.api.paging import BoundedPagination
+from kesu.api.types import DecimalQuantity, Id, Money, Percent, Rate, Version
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import xlsx_response as _xlsx
@@ -72,11 +74,11 @@ class ClaimRowOut(Schema):
     status: str
     status_display: str
     received_on: datetime.date
-    customer_id: int
-    complaint_id: int | None
-    part_id: int | None
+    customer_id: Id
+    complaint_id: Id | None
+    part_id: Id | None
     title: str
-    owner_id: int
+    owner_id: Id
     currency: str
     responsible_party: str
     claimed_amount: Decimal | None = None
@@ -96,7 +98,7 @@ def _claim_row(claim: Claim, show: bool) -> dict[str, Any]:
 
 
 @router.get("/claims", response=list[ClaimRowOut], operation_id="list_claims", summary="List claims")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_claims(request, filters: Query[ClaimListParams]):  # type: ignore[valid-type]
     _require(request.user, "view_claim")
     show = permissions.sees_claim_money(request.user)
@@ -149,25 +151,25 @@ def _claim_detail(claim: Claim, user) -> dict[str, Any]:
     return _hide(data, CLAIM_MONEY, show)
 
 
-class ItemIn(_Strict):
+class ClaimItemIn(_Strict):
     kind: str
     description: str = ""
-    quantity: Decimal = Decimal("1")
-    unit_price: Decimal
+    quantity: DecimalQuantity = Decimal("1")
+    unit_price: Money
 
 
 class ClaimIn(_Strict):
-    complaint_id: int | None = None
-    customer_id: int | None = None
-    part_id: int | None = None
+    complaint_id: Id | None = None
+    customer_id: Id | None = None
+    part_id: Id | None = None
     title: str
     description: str
     customer_reference: str = ""
     received_on: datetime.date
-    owner_id: int | None = None
+    owner_id: Id | None = None
     currency: str = "CNY"
-    exchange_rate: Decimal | None = None
-    items: list[ItemIn] = []
+    exchange_rate: Rate | None = None
+    items: list[ClaimItemIn] = []
 
 
 def _relations(user, payload: dict[str, Any]) -> dict[str, Any]:
@@ -207,17 +209,17 @@ def get_claim_settings(request):
             "vice_gm_limit": cfg.vice_gm_limit if permissions.sees_claim_money(request.user) else None}
 
 
-class SettingsIn(_Strict):
+class ClaimSettingsIn(_Strict):
     number_pattern: str | None = None
     supplier_number_pattern: str | None = None
     base_currency: str | None = None
-    vice_gm_limit: Decimal | None = None
+    vice_gm_limit: Money | None = None
     required_documents: list[str] | None = None
 
 
 @router.patch("/claims/settings", response=dict, operation_id="update_claim_settings",
               summary="Change the claim settings (finance, vice GM, GM)")
-def update_claim_settings(request, payload: SettingsIn):
+def update_claim_settings(request, payload: ClaimSettingsIn):
     data = {k: v for k, v in payload.dict().items() if v is not None}
     services.claim_settings_update(actor=request.user, company=request.user.company, data=data, source="api")
     return get_claim_settings(request)
@@ -226,7 +228,7 @@ def update_claim_settings(request, payload: SettingsIn):
 class RateIn(_Strict):
     currency: str
     valid_from: datetime.date
-    rate: Decimal
+    rate: Rate
 
 
 @router.get("/claims/exchange-rates", response=list[dict], operation_id="list_exchange_rates",
@@ -265,26 +267,26 @@ def claims_review(request, date_from: datetime.date, date_to: datetime.date):
 
 
 @router.get("/claims/{pk}", response=dict, operation_id="get_claim", summary="One claim with items and rounds")
-def get_claim(request, pk: int):
+def get_claim(request, pk: Id):
     _require(request.user, "view_claim")
     return _claim_detail(selectors.claim_get_for_user(request.user, pk), request.user)
 
 
 class ClaimUpdateIn(_Strict):
-    part_id: int | None = None
+    part_id: Id | None = None
     title: str | None = None
     description: str | None = None
     customer_reference: str | None = None
     received_on: datetime.date | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     currency: str | None = None
-    exchange_rate: Decimal | None = None
-    expected_version: int | None = None
+    exchange_rate: Rate | None = None
+    expected_version: Version | None = None
 
 
 @router.patch("/claims/{pk}", response=dict, operation_id="update_claim",
               summary="Change the facts while the claim is collected or analysed")
-def update_claim(request, pk: int, payload: ClaimUpdateIn):
+def update_claim(request, pk: Id, payload: ClaimUpdateIn):
     _require(request.user, "change_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     body = payload.dict(exclude_unset=True)
@@ -295,13 +297,13 @@ def update_claim(request, pk: int, payload: ClaimUpdateIn):
 
 
 class ItemsIn(_Strict):
-    items: list[ItemIn]
-    expected_version: int | None = None
+    items: list[ClaimItemIn]
+    expected_version: Version | None = None
 
 
 @router.put("/claims/{pk}/items", response=dict, operation_id="replace_claim_items",
             summary="Replace the claimed items (the claimed amount follows)")
-def replace_claim_items(request, pk: int, payload: ItemsIn):
+def replace_claim_items(request, pk: Id, payload: ItemsIn):
     _require(request.user, "change_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     services.claim_items_save(actor=request.user, claim=claim, items=[dict(i) for i in payload.items],
@@ -311,7 +313,7 @@ def replace_claim_items(request, pk: int, payload: ItemsIn):
 
 @router.post("/claims/{pk}/documents", response={201: dict}, operation_id="add_claim_document",
              summary="Upload a collected document or invoice (type, size and content checked)")
-def add_claim_document(request, pk: int, kind: str = Form(...), file: UploadedFile = File(...),  # noqa: B008
+def add_claim_document(request, pk: Id, kind: str = Form(...), file: UploadedFile = File(...),  # noqa: B008
                        note: str = Form("")):  # noqa: B008
     _require(request.user, "change_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
@@ -322,7 +324,7 @@ def add_claim_document(request, pk: int, kind: str = Form(...), file: UploadedFi
 
 @router.get("/claims/{pk}/documents/{doc}", operation_id="download_claim_document", response={200: None},
             summary="A collected document, served only while its content hash matches")
-def download_claim_document(request, pk: int, doc: int):
+def download_claim_document(request, pk: Id, doc: Id):
     _require(request.user, "view_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     return document_response(get_object_or_404(ClaimDocument, pk=doc, claim=claim))
@@ -342,16 +344,16 @@ def _inputs(table, record, name: str, body: dict[str, Any], user) -> dict[str, A
     return typed
 
 
-class TransitionIn(_Strict):
+class ClaimTransitionIn(_Strict):
     action: str
-    expected_version: int | None = None
+    expected_version: Version | None = None
     inputs: dict[str, Any] = {}
 
 
 @router.post("/claims/{pk}/transitions", response=dict, operation_id="transition_claim",
              summary="Take a workflow step: submit, propose, approve, return_proposal, customer_rejects, "
                      "customer_accepts, withdraw, fix_responsibility, settle, cancel")
-def transition_claim(request, pk: int, payload: TransitionIn):
+def transition_claim(request, pk: Id, payload: ClaimTransitionIn):
     _require(request.user, "view_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     inputs = _inputs(CLAIM_TABLE, claim, payload.action, payload.inputs, request.user)
@@ -361,13 +363,13 @@ def transition_claim(request, pk: int, payload: TransitionIn):
 
 
 class SettlementIn(_Strict):
-    amounts: dict[int, Decimal]
-    expected_version: int | None = None
+    amounts: dict[Id, Money]
+    expected_version: Version | None = None
 
 
 @router.post("/claims/{pk}/settlement", response=dict, operation_id="settle_claim_items",
              summary="Finance: the settled amount of each item (their sum is the compensation)")
-def settle_claim_items(request, pk: int, payload: SettlementIn):
+def settle_claim_items(request, pk: Id, payload: SettlementIn):
     _require(request.user, "change_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     services.claim_settlement_save(actor=request.user, claim=claim, amounts=payload.amounts,
@@ -377,7 +379,7 @@ def settle_claim_items(request, pk: int, payload: SettlementIn):
 
 @router.post("/claims/{pk}/actions", response={201: dict}, operation_id="raise_claim_action",
              summary="Raise the corrective action of the claim's root cause through the CAPA service")
-def raise_claim_action(request, pk: int):
+def raise_claim_action(request, pk: Id):
     if not request.user.has_perm("capa.add_correctiveaction"):
         raise PermissionDenied
     claim = selectors.claim_get_for_user(request.user, pk)
@@ -387,7 +389,7 @@ def raise_claim_action(request, pk: int):
 
 @router.get("/claims/{pk}/settlement.pdf", operation_id="claim_settlement_sheet", response={200: None},
             summary="The claim settlement sheet as PDF (money roles only)")
-def claim_settlement_sheet(request, pk: int):
+def claim_settlement_sheet(request, pk: Id):
     _require(request.user, "view_claim")
     if not permissions.sees_claim_money(request.user):
         raise PermissionDenied
@@ -404,13 +406,13 @@ class SupplierClaimOut(Schema):
     status: str
     status_display: str
     version: int
-    claim_id: int | None
-    complaint_id: int | None
-    supplier_id: int
+    claim_id: Id | None
+    complaint_id: Id | None
+    supplier_id: Id
     description: str
     currency: str
     share_percent: Decimal
-    handler_id: int | None
+    handler_id: Id | None
     raised_at: datetime.datetime
     recovered_on: datetime.date | None
     closed_at: datetime.datetime | None
@@ -432,7 +434,7 @@ SupplierListParams = create_model("SupplierClaimListParams", __base__=Schema,
 
 @router.get("/supplier-claims", response=list[SupplierClaimOut], operation_id="list_supplier_claims",
             summary="List supplier claims (charge-backs)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_supplier_claims(request, filters: Query[SupplierListParams]):  # type: ignore[valid-type]
     _require(request.user, "view_supplierclaim")
     return [_supplier_out(sc, request.user) for sc in supplier_claims_filtered(request.user, request.GET)[0]]
@@ -448,14 +450,14 @@ def export_supplier_claims(request, filters: Query[SupplierListParams]):  # type
 
 
 class SupplierClaimIn(_Strict):
-    claim_id: int | None = None
-    complaint_id: int | None = None
-    supplier_id: int
+    claim_id: Id | None = None
+    complaint_id: Id | None = None
+    supplier_id: Id
     description: str
-    share_percent: Decimal
-    amount: Decimal
+    share_percent: Percent
+    amount: Money
     currency: str | None = None
-    handler_id: int | None = None
+    handler_id: Id | None = None
 
 
 @router.post("/supplier-claims", response={201: SupplierClaimOut}, operation_id="raise_supplier_claim",
@@ -471,14 +473,14 @@ def raise_supplier_claim(request, payload: SupplierClaimIn):
 
 @router.get("/supplier-claims/{pk}", response=SupplierClaimOut, operation_id="get_supplier_claim",
             summary="One supplier claim")
-def get_supplier_claim(request, pk: int):
+def get_supplier_claim(request, pk: Id):
     _require(request.user, "view_supplierclaim")
     return _supplier_out(selectors.supplier_claim_get_for_user(request.user, pk), request.user)
 
 
 @router.post("/supplier-claims/{pk}/transitions", response=SupplierClaimOut, operation_id="transition_supplier_claim",
              summary="Take a step: send, agree, recover, write_off")
-def transition_supplier_claim(request, pk: int, payload: TransitionIn):
+def transition_supplier_claim(request, pk: Id, payload: ClaimTransitionIn):
     _require(request.user, "view_supplierclaim")
     sc = selectors.supplier_claim_get_for_user(request.user, pk)
     if not permissions.sees_supplier_money(request.user):
@@ -491,7 +493,7 @@ def transition_supplier_claim(request, pk: int, payload: TransitionIn):
 
 @router.get("/supplier-claims/{pk}/letter.pdf", operation_id="supplier_claim_letter", response={200: None},
             summary="The supplier claim letter as PDF")
-def supplier_claim_letter(request, pk: int):
+def supplier_claim_letter(request, pk: Id):
     _require(request.user, "view_supplierclaim")
     if not permissions.sees_supplier_money(request.user):
         raise PermissionDenied
@@ -514,15 +516,15 @@ class CostEntryOut(Schema):
     period: datetime.date
     kind: str
     category: str
-    complaint_id: int | None
-    claim_id: int | None
-    supplier_claim_id: int | None
-    customer_id: int | None
-    part_id: int | None
+    complaint_id: Id | None
+    claim_id: Id | None
+    supplier_claim_id: Id | None
+    customer_id: Id | None
+    part_id: Id | None
     bearer: str
-    department_id: int | None
-    salesperson_id: int | None
-    supplier_id: int | None
+    department_id: Id | None
+    salesperson_id: Id | None
+    supplier_id: Id | None
     currency: str
     amount: Decimal
     exchange_rate: Decimal
@@ -536,7 +538,7 @@ LedgerParams = create_model("LedgerParams", __base__=Schema,
 
 @router.get("/quality-cost", response=list[CostEntryOut], operation_id="list_cost_entries",
             summary="Quality cost ledger entries (costs and supplier recoveries)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_cost_entries(request, filters: Query[LedgerParams]):  # type: ignore[valid-type]
     _ledger_access(request.user)
     return ledger_filtered(request.user, request.GET)[0]
@@ -565,17 +567,17 @@ def export_cost_entries(request, filters: Query[LedgerParams]):  # type: ignore[
 
 
 class CostIn(_Strict):
-    complaint_id: int | None = None
-    claim_id: int | None = None
+    complaint_id: Id | None = None
+    claim_id: Id | None = None
     booked_on: datetime.date
     category: str
     bearer: str = "company"
-    department_id: int | None = None
-    salesperson_id: int | None = None
-    supplier_id: int | None = None
+    department_id: Id | None = None
+    salesperson_id: Id | None = None
+    supplier_id: Id | None = None
     currency: str = "CNY"
-    amount: Decimal
-    exchange_rate: Decimal | None = None
+    amount: Money
+    exchange_rate: Rate | None = None
     description: str = ""
 
 

@@ -9,7 +9,7 @@ field when the refusal names one.
 
 import datetime
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
@@ -20,8 +20,14 @@ from django.utils.translation import gettext
 from ninja import Body, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.orm import create_schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict, create_model
+from ninja.pagination import paginate
+from pydantic import ConfigDict, Field, create_model
+
+from kesu.api.errors import ApiError
+from kesu.api.modelschema import input_schema
+from kesu.api.paging import BoundedPagination
+from kesu.api.types import Count, Id, Version
+from kesu.customers.models import Contract, Customer, Part
 
 from . import exports, printouts, selectors, services
 from .filters import ComplaintFilter, complaints_filtered
@@ -50,31 +56,28 @@ class ComplaintRowOut(ComplaintOut):  # type: ignore[misc,valid-type]
 _RELATIONS = {f.name for f in Complaint._meta.concrete_fields if f.is_relation}
 
 
-def _in_schema(name: str, names) -> type[Schema]:
-    """Input fields as JSON names: relations travel as ``<name>_id``; unknown keys are an error."""
-    fields: dict[str, Any] = {}
-    for field_name in names:
-        key = f"{field_name}_id" if field_name in _RELATIONS else field_name
-        fields[key] = (Any, None)
-    schema = create_model(name, __base__=Schema, **fields)
-    schema.model_config["extra"] = "forbid"
-    schema.model_rebuild(force=True)
-    return schema
+def _code_or_id(model, code_field: str):
+    """A customer, part or contract is named by its code (as on the page) or by its id."""
+    length = model._meta.get_field(code_field).max_length
+    return Id | Annotated[str, Field(min_length=1, max_length=length)]
 
 
-ComplaintIn = _in_schema("ComplaintIn", FORM_FIELDS)
-ComplaintPatch = _in_schema("ComplaintPatch", UPDATE_FIELDS)
+# The page's form fields, each typed and bounded as its column (issue 15: a list for received_at was a 500).
+_CODES = {"customer": _code_or_id(Customer, "code"), "part": _code_or_id(Part, "part_no"),
+          "contract": _code_or_id(Contract, "number")}
+ComplaintIn = input_schema(Complaint, "ComplaintIn", FORM_FIELDS, overrides=_CODES)
+ComplaintPatch = input_schema(Complaint, "ComplaintPatch", UPDATE_FIELDS, overrides=_CODES)
 ListParams = create_model("ComplaintListParams", __base__=Schema, q=(str, ""),
                           **{name: (str | None, None) for name in ComplaintFilter.base_filters})
 
 
-class TransitionIn(Schema):
+class ComplaintTransitionIn(Schema):
     """An action of the workflow table, its note and the fields it takes (e.g. ``category_id``, ``severity``)."""
 
     model_config = ConfigDict(extra="allow")
     action: str
     note: str = ""
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class TransitionOut(Schema):
@@ -85,11 +88,6 @@ class TransitionOut(Schema):
     version: int
 
 
-class ErrorOut(Schema):
-    detail: list[dict[str, Any]]
-    code: str
-
-
 class TimelineOut(Schema):
     id: int
     at: datetime.datetime
@@ -98,7 +96,7 @@ class TimelineOut(Schema):
     channel: str
     summary: str
     internal: bool
-    actor_id: int | None
+    actor_id: Id | None
     actor_name: str
 
 
@@ -123,7 +121,7 @@ def _form_errors(form) -> ValidationError:
 
 @router.get("/complaints", response=list[ComplaintRowOut], by_alias=True, summary="List complaints",
             operation_id="list_complaints")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
     qs, _filterset = complaints_filtered(request.user, request.GET)
@@ -142,7 +140,7 @@ def export_complaints(request, filters: Query[ListParams]):  # type: ignore[vali
 
 @router.get("/complaints/my-work", response=list[ComplaintRowOut], by_alias=True, operation_id="my_work",
             summary="Open complaints I (scope=mine) or my department (scope=department) own, overdue first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def my_work(request, scope: Literal["mine", "department"] = "mine"):
     _require(request.user, "view")
     return selectors.my_work(request.user, scope)
@@ -152,8 +150,8 @@ class HistoryRowOut(Schema):
     id: int
     number: str
     received_at: datetime.datetime
-    part_id: int | None
-    category_id: int | None
+    part_id: Id | None
+    category_id: Id | None
     defect_location: str
     defect_nature: str
     quantity_defective: int | None
@@ -174,7 +172,7 @@ class HistoryRowOut(Schema):
 
 @router.get("/complaints/defect-history", response=list[HistoryRowOut], operation_id="defect_history",
             summary="The complaint defect history (客诉不良履历表) of a customer and/or a part")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def defect_history(request, customer_code: str = "", part_no: str = ""):
     _require(request.user, "view")
     form = HistoryForm({"customer": customer_code, "part": part_no}, user=request.user)
@@ -187,7 +185,7 @@ def defect_history(request, customer_code: str = "", part_no: str = ""):
 
 @router.get("/complaints/{pk}", response=ComplaintOut, by_alias=True, summary="Get one complaint",
             operation_id="get_complaint")
-def get_complaint(request, pk: int):
+def get_complaint(request, pk: Id):
     _require(request.user, "view")
     return selectors.complaint_get_for_user(request.user, pk)
 
@@ -205,7 +203,7 @@ def create_complaint(request, payload: ComplaintIn = Body(...)):  # type: ignore
 
 @router.patch("/complaints/{pk}", response=ComplaintOut, by_alias=True, summary="Change a complaint's form",
               operation_id="update_complaint")
-def update_complaint(request, pk: int, payload: ComplaintPatch = Body(...)):  # type: ignore[valid-type]  # noqa: B008
+def update_complaint(request, pk: Id, payload: ComplaintPatch = Body(...)):  # type: ignore[valid-type]  # noqa: B008
     _require(request.user, "change")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     given = _form_data(payload.model_dump(exclude_unset=True))
@@ -220,14 +218,14 @@ def update_complaint(request, pk: int, payload: ComplaintPatch = Body(...)):  # 
 
 
 @router.post("/complaints/{pk}/transitions",
-             response={200: TransitionOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             response={200: TransitionOut, 403: ApiError, 409: ApiError, 422: ApiError},
              summary="Take a workflow step", operation_id="transition_complaint")
-def transition_complaint(request, pk: int, payload: TransitionIn):
+def transition_complaint(request, pk: Id, payload: ComplaintTransitionIn):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     # The action's own fields vary by action; they are read from the JSON body as sent (extra keys).
     body = json.loads(request.body or b"{}")
-    extra = {k: v for k, v in body.items() if k not in TransitionIn.model_fields} if isinstance(body, dict) else {}
+    extra = {k: v for k, v in body.items() if k not in ComplaintTransitionIn.model_fields} if isinstance(body, dict) else {}
     # JSON names relations "<name>_id"; the table names them without the suffix.
     fields = {(k[:-3] if k.endswith("_id") and k[:-3] in _RELATIONS else k): v for k, v in extra.items()}
     row = TRANSITIONS.get((complaint.status, payload.action))
@@ -247,7 +245,7 @@ def transition_complaint(request, pk: int, payload: TransitionIn):
 
 @router.get("/complaints/{pk}/timeline", response=list[TimelineOut], summary="A complaint's timeline",
             operation_id="complaint_timeline")
-def complaint_timeline(request, pk: int):
+def complaint_timeline(request, pk: Id):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     # Every API user is staff: internal notes are included (the customer portal passes include_internal=False).
@@ -273,21 +271,21 @@ class NoteIn(_Strict):
 
 
 class AssignIn(_Strict):
-    owner_id: int
-    department_id: int | None = None
+    owner_id: Id
+    department_id: Id | None = None
 
 
 class MeetingIn(_Strict):
     held_at: datetime.datetime
-    attendee_ids: list[int]
-    department_ids: list[int]
+    attendee_ids: list[Id]
+    department_ids: list[Id]
     conclusions: str
     actions: str = ""
 
 
 class DispositionIn(_Strict):
     kind: str
-    quantity: int
+    quantity: Count
     mis_order: bool = False
     note: str = ""
 
@@ -303,8 +301,8 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     internal: bool
-    entry_id: int | None
-    uploaded_by_id: int | None
+    entry_id: Id | None
+    uploaded_by_id: Id | None
     uploaded_at: datetime.datetime
 
 
@@ -318,10 +316,10 @@ class MeetingOut(Schema):
 class DispositionOut(Schema):
     id: int
     kind: str
-    quantity: int
+    quantity: Count
     mis_order: bool
     note: str
-    regional_manager_approved_by_id: int | None
+    regional_manager_approved_by_id: Id | None
     regional_manager_approved_at: datetime.datetime | None
     incoming_inspection_result: str
     restocked_at: datetime.datetime | None
@@ -333,7 +331,7 @@ _RECORD_KEYS = {"owner_id": "owner", "department_id": "department", "attendee_id
 _RECORD_KEYS_BACK = {v: k for k, v in _RECORD_KEYS.items()}
 
 
-def _record(request, pk: int, kind: str, data: dict, files=None, line_id: int | None = None):
+def _record(request, pk: Id, kind: str, data: dict, files=None, line_id: Id | None = None):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     data = {_RECORD_KEYS.get(k, k): v for k, v in data.items()}
@@ -357,19 +355,19 @@ def _timeline_out(e) -> dict:
 
 @router.post("/complaints/{pk}/communications", response={201: TimelineOut}, operation_id="log_communication",
              summary="Log a call, e-mail, letter or visit with the customer")
-def log_communication(request, pk: int, payload: CommunicationIn):
+def log_communication(request, pk: Id, payload: CommunicationIn):
     return Status(201, _timeline_out(_record(request, pk, "communication", payload.model_dump(exclude_unset=True))))
 
 
 @router.post("/complaints/{pk}/notes", response={201: TimelineOut}, operation_id="add_note",
              summary="Add an internal note (never shown to the customer)")
-def add_note(request, pk: int, payload: NoteIn):
+def add_note(request, pk: Id, payload: NoteIn):
     return Status(201, _timeline_out(_record(request, pk, "note", payload.model_dump())))
 
 
 @router.get("/complaints/{pk}/attachments", response=list[AttachmentOut], operation_id="list_attachments",
             summary="A complaint's files")
-def list_attachments(request, pk: int):
+def list_attachments(request, pk: Id):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     return complaint.attachments.order_by("uploaded_at", "id")
@@ -377,15 +375,15 @@ def list_attachments(request, pk: int):
 
 @router.post("/complaints/{pk}/attachments", response={201: list[AttachmentOut]}, operation_id="add_attachments",
              summary="Upload photos, PDF or Office files (multipart, field 'files', repeatable)")
-def add_attachments(request, pk: int, files: list[UploadedFile] = File(...), internal: bool = Form(True),  # noqa: B008
+def add_attachments(request, pk: Id, files: list[UploadedFile] = File(...), internal: bool = Form(True),  # noqa: B008
                     note: str = Form("")):  # noqa: B008
     data = {"internal": "on" if internal else "", "note": note}
     return Status(201, _record(request, pk, "attachment", data, files=MultiValueDict({"attachment-files": files})))
 
 
 @router.get("/complaints/{pk}/attachments/{attachment_id}/content", operation_id="download_attachment",
-            response={200: None, 409: ErrorOut}, summary="Download a file (its content hash is checked first)")
-def download_attachment(request, pk: int, attachment_id: int):
+            response={200: None, 409: ApiError}, summary="Download a file (its content hash is checked first)")
+def download_attachment(request, pk: Id, attachment_id: Id):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     attachment = get_object_or_404(complaint.attachments, pk=attachment_id)
@@ -402,26 +400,26 @@ def download_attachment(request, pk: int, attachment_id: int):
 
 @router.post("/complaints/{pk}/assignment", response=ComplaintOut, by_alias=True, operation_id="assign_complaint",
              summary="Give the complaint a new owner")
-def assign_complaint(request, pk: int, payload: AssignIn):
+def assign_complaint(request, pk: Id, payload: AssignIn):
     return _record(request, pk, "assign", payload.model_dump(exclude_none=True))
 
 
 @router.post("/complaints/{pk}/meetings", response={201: MeetingOut}, operation_id="record_meeting",
              summary="Record an ad-hoc meeting (major quality problem)")
-def record_meeting(request, pk: int, payload: MeetingIn):
+def record_meeting(request, pk: Id, payload: MeetingIn):
     return Status(201, _record(request, pk, "meeting", payload.model_dump()))
 
 
 @router.get("/complaints/{pk}/dispositions", response=list[DispositionOut], operation_id="list_dispositions",
             summary="A complaint's disposition lines")
-def list_dispositions(request, pk: int):
+def list_dispositions(request, pk: Id):
     _require(request.user, "view")
     return selectors.complaint_get_for_user(request.user, pk).dispositions.order_by("id")
 
 
 @router.post("/complaints/{pk}/dispositions", response={201: DispositionOut}, operation_id="add_disposition",
              summary="Add a disposition line (return, repair, exchange, …) with its quantity")
-def add_disposition(request, pk: int, payload: DispositionIn):
+def add_disposition(request, pk: Id, payload: DispositionIn):
     data = payload.model_dump()
     data["mis_order"] = "on" if data["mis_order"] else ""
     return Status(201, _record(request, pk, "disposition", data))
@@ -429,24 +427,24 @@ def add_disposition(request, pk: int, payload: DispositionIn):
 
 @router.post("/complaints/{pk}/dispositions/{line_id}/mis-order-approval", response=DispositionOut,
              operation_id="approve_mis_order_return", summary="Regional manager approves a mis-order return")
-def approve_mis_order_return(request, pk: int, line_id: int):
+def approve_mis_order_return(request, pk: Id, line_id: Id):
     return _record(request, pk, "mis_order_approval", {}, line_id=line_id)
 
 
 @router.post("/complaints/{pk}/dispositions/{line_id}/inspection", response=DispositionOut,
              operation_id="record_inspection", summary="Record the incoming inspection of returned goods")
-def record_inspection(request, pk: int, line_id: int, payload: InspectionIn):
+def record_inspection(request, pk: Id, line_id: Id, payload: InspectionIn):
     return _record(request, pk, "inspection", payload.model_dump(), line_id=line_id)
 
 
 @router.post("/complaints/{pk}/dispositions/{line_id}/restock", response=DispositionOut,
              operation_id="restock_return", summary="Put returned goods back in stock")
-def restock_return(request, pk: int, line_id: int):
+def restock_return(request, pk: Id, line_id: Id):
     return _record(request, pk, "restock", {}, line_id=line_id)
 
 
 @router.get("/complaints/{pk}/printouts/{kind}.pdf", operation_id="complaint_printout", response={200: None},
             summary="A form as PDF: kind=feedback (质量信息反馈单) or explanation (书面说明, once written)")
-def complaint_printout(request, pk: int, kind: Literal["feedback", "explanation"]):
+def complaint_printout(request, pk: Id, kind: Literal["feedback", "explanation"]):
     _require(request.user, "view")
     return printouts.printout_response(selectors.complaint_get_for_user(request.user, pk), kind)

@@ -11,8 +11,11 @@ from typing import Any
 from django.forms.models import model_to_dict
 from ninja import Body, Query, Router, Schema
 from ninja.orm import create_schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import create_model
+
+from kesu.api.modelschema import input_schema
+from kesu.api.paging import BoundedPagination
 
 from . import services
 from .resources import Resource
@@ -64,12 +67,9 @@ def register(router: Router, resource: Resource) -> None:
     fields = ["id", *[f.name for f in resource.opts.concrete_fields if not f.primary_key]]
     out_schema = create_schema(resource.model, name=f"{resource.model.__name__}Out", fields=fields)
     form_fields = list(resource.form_class.base_fields)
-    in_schema = create_schema(
-        resource.model, name=f"{resource.model.__name__}In", fields=form_fields, optional_fields="__all__"
-    )
-    # An unknown key is an error naming it, never silently dropped.
-    in_schema.model_config["extra"] = "forbid"
-    in_schema.model_rebuild(force=True)
+    # Every field bounded as its column (issue 15: a huge amount or quantity reached the database as a 500);
+    # an unknown key is an error naming it, never silently dropped.
+    in_schema = input_schema(resource.model, f"{resource.model.__name__}In", form_fields)
     base = f"/{resource.plural}"
     tag = [str(resource.opts.verbose_name_plural)]
     label = resource.model.__name__
@@ -82,7 +82,7 @@ def register(router: Router, resource: Resource) -> None:
 
     @router.get(base, response=list[out_schema], tags=tag, summary=f"List {label} records", by_alias=True,
                 operation_id=f"list_{resource.name}")
-    @paginate(LimitOffsetPagination)
+    @paginate(BoundedPagination)
     def list_records(request, filters: Query[list_params]):  # type: ignore[valid-type]
         resource.require(request.user, "view")
         qs, _filterset = resource.filtered(request.user, request.GET)

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from kesu.api.types import Id, Year
+
 from . import calendar as cal
 from .models import CalendarYear, CompanyCalendarDay
 
@@ -28,12 +30,12 @@ class DayOut(Schema):
     kind: str
     name: str
     source: str
-    company_day_id: int | None = None
+    company_day_id: Id | None = None
 
 
 class YearOut(Schema):
-    company_id: int
-    year: int
+    company_id: Id
+    year: Year
     confirmed: bool
     confirmed_source: str
     days: list[DayOut]
@@ -44,12 +46,12 @@ class CompanyDayIn(Schema):
     kind: str
     name: str = ""
     is_working: bool | None = None
-    company: int | None = None
+    company: Id | None = None
 
 
 class CompanyDayOut(Schema):
     id: int
-    company_id: int
+    company_id: Id
     date: datetime.date
     is_working: bool
     kind: str
@@ -67,7 +69,7 @@ class WorkingTimeOut(Schema):
     provisional: bool
 
 
-def _company(request, company_id: int | None):
+def _company(request, company_id: Id | None):
     """The user's own company, or ``company_id`` if they may see it; 404 for anyone else's."""
     companies = cal.visible_companies(request.user)
     if company_id is None:
@@ -105,7 +107,7 @@ def _query_error(field: str, message: str) -> ValidationError:
 
 
 @router.get("/days", response=YearOut, summary="A company's effective calendar for a year")
-def year_days(request, year: int | None = None, company: int | None = None):
+def year_days(request, year: Year | None = None, company: Id | None = None):
     """Every day that differs from Monday–Friday or is named, company days winning; ``confirmed`` is False
     when the State Council calendar of the year is not loaded (deadlines in it are provisional)."""
     _view_required(request)
@@ -138,7 +140,7 @@ def day_create(request, payload: CompanyDayIn):
 
 
 @router.delete("/days/{day_id}", response={204: None}, summary="Remove a company day")
-def day_delete(request, day_id: int):
+def day_delete(request, day_id: Id):
     if not request.user.has_perm("core.delete_companycalendarday"):
         raise PermissionDenied
     day = get_object_or_404(CompanyCalendarDay.objects.visible_to(request.user), pk=day_id)
@@ -148,7 +150,7 @@ def day_delete(request, day_id: int):
 
 @router.get("/deadline", response=DeadlineOut, summary="N working days or hours after an instant")
 def deadline(request, start: str, working_days: int | None = None, working_hours: float | None = None,
-             company: int | None = None):
+             company: Id | None = None):
     """Design §11: the same time of day on the N-th working day after ``start`` (``working_days``), or the
     instant when ``working_hours`` of working time have passed; ``provisional`` when an unconfirmed year
     was used."""
@@ -174,7 +176,7 @@ def deadline(request, start: str, working_days: int | None = None, working_hours
 
 
 @router.get("/working-time", response=WorkingTimeOut, summary="Working time between two instants")
-def working_time(request, start: str, end: str, company: int | None = None):
+def working_time(request, start: str, end: str, company: Id | None = None):
     """Working time in seconds and in working days (one = the company's working hours); negative when
     ``end`` is before ``start``."""
     _view_required(request)

@@ -6,8 +6,11 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
+
+from kesu.api.paging import BoundedPagination
+from kesu.api.types import Id
 
 from . import services
 from .choices import Audience, Event
@@ -32,7 +35,7 @@ class ReadOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], operation_id="list_notifications",
             summary="My notifications, newest first (?unread=true for unread only)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_notifications(request, unread: bool = False):
     qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
     return qs.filter(read_at__isnull=True) if unread else qs
@@ -40,7 +43,7 @@ def list_notifications(request, unread: bool = False):
 
 @router.post("/notifications/{pk}/read", response=ReadOut, operation_id="read_notification",
              summary="Mark one of my notifications read")
-def read_notification(request, pk: int):
+def read_notification(request, pk: Id):
     get_object_or_404(Notification, pk=pk, recipient=request.user)
     return {"marked": services.notification_mark_read(user=request.user, pk=pk)}
 
@@ -51,7 +54,7 @@ def read_all_notifications(request):
     return {"marked": services.notification_mark_read(user=request.user)}
 
 
-class RuleOut(Schema):
+class NotificationRuleOut(Schema):
     event: str
     event_label: str
     audience: list[str]
@@ -64,7 +67,7 @@ class RuleOut(Schema):
         return str(obj.get_event_display())
 
 
-class RuleIn(Schema):
+class NotificationRuleIn(Schema):
     model_config = ConfigDict(extra="forbid")
     audience: list[Literal[tuple(Audience.values)]]  # type: ignore[valid-type]
     send_inbox: bool
@@ -78,14 +81,14 @@ def _rules(user) -> list:
     return sorted(services.notification_rules_ensure_defaults(user.company), key=lambda r: r.event)
 
 
-@router.get("/notifications/rules", response=list[RuleOut], operation_id="list_notification_rules",
+@router.get("/notifications/rules", response=list[NotificationRuleOut], operation_id="list_notification_rules",
             summary="Who my company tells of each event (quality, GM, general office, administrators)")
 def list_rules(request):
     return _rules(request.user)
 
 
-@router.put("/notifications/rules/{event}", response=RuleOut, operation_id="update_notification_rule",
+@router.put("/notifications/rules/{event}", response=NotificationRuleOut, operation_id="update_notification_rule",
             summary="Change who is told of an event, in the inbox and/or by e-mail")
-def update_rule(request, event: Literal[tuple(Event.values)], payload: RuleIn):  # type: ignore[valid-type]
+def update_rule(request, event: Literal[tuple(Event.values)], payload: NotificationRuleIn):  # type: ignore[valid-type]
     rule = next(r for r in _rules(request.user) if r.event == event)
     return services.notification_rule_update(actor=request.user, rule=rule, source="api", **payload.dict())

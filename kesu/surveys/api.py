@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from kesu.accounts.models import User
+from kesu.api.types import Id, Percent, SmallCount, Year
 from kesu.core.selectors import visible_record
 from kesu.customers.models import Customer
 
@@ -56,17 +57,17 @@ def list_survey_templates(request):
 
 @router.get("/survey-templates/{pk}", response=dict, operation_id="get_survey_template",
             summary="One template version with its sections, items and point scales")
-def get_survey_template(request, pk: int):
+def get_survey_template(request, pk: Id):
     _require(request.user, "view_surveytemplate")
     return _template(selectors.template_get_for_user(request.user, pk))
 
 
 class OptionIn(_Strict):
     label: str
-    points: int
+    points: SmallCount
 
 
-class ItemIn(_Strict):
+class SurveyItemIn(_Strict):
     text: str
     options: list[OptionIn]
     allow_comment: bool = True
@@ -75,7 +76,7 @@ class ItemIn(_Strict):
 class SectionIn(_Strict):
     title: str
     is_critical: bool = False
-    items: list[ItemIn]
+    items: list[SurveyItemIn]
 
 
 class TemplateIn(_Strict):
@@ -95,7 +96,7 @@ def create_survey_template(request, payload: TemplateIn):
 
 @router.put("/survey-templates/{pk}", response=dict, operation_id="revise_survey_template",
             summary="Revise the current version (a new version once a campaign uses it)")
-def revise_survey_template(request, pk: int, payload: TemplateIn):
+def revise_survey_template(request, pk: Id, payload: TemplateIn):
     template = selectors.template_get_for_user(request.user, pk)
     saved = services.template_revise(actor=request.user, template=template, data=payload.dict(), source="api")
     return _template(selectors.template_with_items(saved.pk))
@@ -130,13 +131,13 @@ def list_survey_campaigns(request):
 class CampaignIn(_Strict):
     name: str
     kind: str = "yearly"
-    template_id: int
+    template_id: Id
     period_start: datetime.date
     period_end: datetime.date
     send_month: datetime.date
-    target_score: Decimal | None = None
-    top_customers: int | None = None
-    owner_id: int | None = None
+    target_score: Percent | None = None
+    top_customers: SmallCount | None = None
+    owner_id: Id | None = None
 
 
 @router.post("/survey-campaigns", response={201: dict}, operation_id="create_survey_campaign",
@@ -155,18 +156,18 @@ def create_survey_campaign(request, payload: CampaignIn):
 
 @router.get("/survey-campaigns/{pk}", response=dict, operation_id="get_survey_campaign",
             summary="One campaign with its recipients, their reasons and their answers' scores")
-def get_survey_campaign(request, pk: int):
+def get_survey_campaign(request, pk: Id):
     _require(request.user, "view_campaign")
     return _campaign(selectors.campaign_get_for_user(request.user, pk), request.user)
 
 
-class StepIn(_Strict):
+class SurveyStepIn(_Strict):
     step: str
 
 
 @router.post("/survey-campaigns/{pk}/steps", response=dict, operation_id="survey_campaign_step",
              summary="open (send the links), close (score, and an action if below target), recompute (draft)")
-def survey_campaign_step(request, pk: int, payload: StepIn):
+def survey_campaign_step(request, pk: Id, payload: SurveyStepIn):
     _require(request.user, "view_campaign")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     steps = {"open": services.campaign_open, "close": services.campaign_close,
@@ -178,14 +179,14 @@ def survey_campaign_step(request, pk: int, payload: StepIn):
 
 
 class RecipientIn(_Strict):
-    customer_id: int
+    customer_id: Id
     included: bool
     note: str
 
 
 @router.post("/survey-campaigns/{pk}/recipients", response=dict, operation_id="set_survey_recipient",
              summary="Add a customer to the campaign or remove one, with the reason")
-def set_survey_recipient(request, pk: int, payload: RecipientIn):
+def set_survey_recipient(request, pk: Id, payload: RecipientIn):
     _require(request.user, "view_campaign")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     customer = visible_record(Customer, request.user, payload.customer_id, "customer_id")
@@ -195,11 +196,11 @@ def set_survey_recipient(request, pk: int, payload: RecipientIn):
 
 
 class AnswerIn(_Strict):
-    recipient_id: int
+    recipient_id: Id
     channel: str
     respondent: str = ""
-    choices: dict[int, int]
-    comments: dict[int, str] = {}
+    choices: dict[Id, SmallCount]
+    comments: dict[Id, str] = {}
     remarks: str = ""
 
 
@@ -214,7 +215,7 @@ def _answer(answer: Answer) -> dict[str, Any]:
 
 @router.post("/survey-campaigns/{pk}/answers", response={201: dict}, operation_id="enter_survey_answer",
              summary="Enter an answer from a written form, a call or an e-mail (option index per item id)")
-def enter_survey_answer(request, pk: int, payload: AnswerIn):
+def enter_survey_answer(request, pk: Id, payload: AnswerIn):
     _require(request.user, "add_answer")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     recipient = get_object_or_404(Recipient, pk=payload.recipient_id, campaign=campaign)
@@ -226,7 +227,7 @@ def enter_survey_answer(request, pk: int, payload: AnswerIn):
 
 @router.get("/survey-campaigns/{pk}/answers", response=list[dict], operation_id="list_survey_answers",
             summary="The campaign's answers with their item scores")
-def list_survey_answers(request, pk: int):
+def list_survey_answers(request, pk: Id):
     _require(request.user, "view_answer")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     return [_answer(a) for a in campaign.answers.select_related("recipient").prefetch_related("items")]
@@ -234,7 +235,7 @@ def list_survey_answers(request, pk: int):
 
 @router.post("/survey-campaigns/{pk}/answers/import", response=dict, operation_id="import_survey_answers",
              summary="Import answers from the filled-in Excel form: all rows or none, every refused row listed")
-def import_survey_answers(request, pk: int, file: UploadedFile = File(...)):  # noqa: B008
+def import_survey_answers(request, pk: Id, file: UploadedFile = File(...)):  # noqa: B008
     _require(request.user, "add_answer")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     report = services.answers_import(actor=request.user, campaign=campaign, upload=file)
@@ -243,7 +244,7 @@ def import_survey_answers(request, pk: int, file: UploadedFile = File(...)):  # 
 
 @router.get("/survey-report", response=dict, operation_id="survey_report",
             summary="The yearly satisfaction analysis report as data")
-def survey_report(request, year: int):
+def survey_report(request, year: Year):
     _require(request.user, "view_campaign")
     from .report import yearly_report
 

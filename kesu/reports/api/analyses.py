@@ -11,18 +11,21 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
+from pydantic import ConfigDict, Field
+
+from kesu.api.paging import MAX_OFFSET, BoundedPagination
+from kesu.api.types import Id
 
 from .. import analyses, exports, summary
 from ..forms import AnalysisForm, SummaryForm
 from ..views.analyses import alert_complaints_query, alert_rule_text, alerts_filtered, require_read
 
 router = Router()
-MAX_LIMIT = 1000
 
 
 class AnalysisParams(Schema):
@@ -86,8 +89,9 @@ class SummaryParams(Schema):
 
     company: str | None = None
     month: str | None = None
-    limit: int = 100
-    offset: int = 0
+    # The same bounds as every other list (kesu.api.paging): an offset past 2^63 was a 500.
+    limit: int = Field(100, ge=1, le=settings.KESU_API_MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/summary", response={200: dict, 422: dict}, operation_id="reports_summary",
@@ -98,7 +102,7 @@ def monthly_summary(request, params: Query[SummaryParams]):
     if not form.is_valid():
         return _invalid(form)
     company, month = form.chosen_company, form.cleaned_data["month"]
-    limit, offset = max(1, min(params.limit, MAX_LIMIT)), max(0, params.offset)
+    limit, offset = params.limit, params.offset
     qs = summary.month_complaints(company, month)
     ids = list(qs.values_list("pk", flat=True)[offset:offset + limit])
     loaded = {c.pk: c for c in qs.filter(pk__in=ids).order_by()} if ids else {}
@@ -123,17 +127,17 @@ class AlertParams(Schema):
 
 class AlertOut(Schema):
     id: int
-    company_id: int
+    company_id: Id
     month: datetime.date
     dimension: str
-    object_id: int
+    object_id: Id
     label: str
     count: int
     mean: Decimal
     upper_limit: Decimal
     history_months: int
-    department_id: int | None = None
-    action_id: int | None = None
+    department_id: Id | None = None
+    action_id: Id | None = None
     action_number: str | None = None
     raised_at: datetime.datetime
     query: dict
@@ -141,7 +145,7 @@ class AlertOut(Schema):
 
 @router.get("/alerts", response=list[AlertOut], operation_id="reports_alerts",
             summary="Trend alerts of the user's companies (c-chart rule), newest first, with their drill-down query")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_alerts(request, filters: Query[AlertParams]):
     form, qs = alerts_filtered(request)
     if form.errors:

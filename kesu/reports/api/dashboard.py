@@ -9,7 +9,7 @@ permission. Numbers travel as decimal strings, never floats; unknown keys are re
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
+from kesu.api.types import Id, SmallCount, Year
 from kesu.core.importexport import ImportError_
 
 from .. import analyses, kpis, permissions, review
@@ -47,7 +48,7 @@ def _require(user) -> None:
         raise PermissionDenied
 
 
-def _company(user, company_id: int | None):
+def _company(user, company_id: Id | None):
     _require(user)
     return company_from(str(company_id) if company_id is not None else None, user, visible_companies(user))
 
@@ -57,7 +58,7 @@ def _company(user, company_id: int | None):
 
 @router.get("/dashboard", response=dict, operation_id="kpi_dashboard",
             summary="The KPI dashboard of a company and year: year to date, target, met, last year, monthly trend")
-def dashboard(request, company: int | None = None, year: int | None = None):
+def dashboard(request, company: Id | None = None, year: Year | None = None):
     obj = _company(request.user, company)
     year = year_from(str(year) if year is not None else None)
     money = request.user.has_perm(permissions.MONEY_PERMISSION)
@@ -72,8 +73,8 @@ def dashboard(request, company: int | None = None, year: int | None = None):
 
 class TargetOut(Schema):
     id: int
-    company_id: int
-    year: int
+    company_id: Id
+    year: Year
     kpi: str
     label: str
     target: Decimal
@@ -81,10 +82,11 @@ class TargetOut(Schema):
 
 
 class TargetIn(_Strict):
-    company_id: int
-    year: int
+    company_id: Id
+    year: Year
     kpi: Kpi
-    target: Decimal
+    # The target column: 16 digits, 2 after the point (issue 15: a huge target was a 500).
+    target: Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
     note: str = ""
 
 
@@ -95,7 +97,7 @@ def _target_out(row: KpiTarget) -> dict[str, Any]:
 
 @router.get("/targets", response=list[TargetOut], operation_id="list_kpi_targets",
             summary="The targets of a company (optionally of one year)")
-def list_targets(request, company: int | None = None, year: int | None = None):
+def list_targets(request, company: Id | None = None, year: Year | None = None):
     obj = _company(request.user, company)
     qs = KpiTarget.objects.filter(company=obj)
     if year is not None:
@@ -124,7 +126,7 @@ def import_targets(request, file: UploadedFile = File(...)):  # noqa: B008 - nin
 
 @router.delete("/targets/{target_id}", response={204: None}, operation_id="delete_kpi_target",
                summary="Remove a target")
-def delete_target(request, target_id: int):
+def delete_target(request, target_id: Id):
     _require(request.user)
     row = get_object_or_404(KpiTarget.objects.visible_to(request.user), pk=target_id)
     kpi_target_delete(actor=request.user, target=row, source="api")
@@ -134,8 +136,8 @@ def delete_target(request, target_id: int):
 # -- settings ----------------------------------------------------------------------------------------------------
 
 
-class SettingsOut(Schema):
-    company_id: int
+class ReportSettingsOut(Schema):
+    company_id: Id
     closure_target_working_days: int
     alert_history_months: int
     alert_min_count: int
@@ -143,27 +145,27 @@ class SettingsOut(Schema):
     report_remind_days: int
 
 
-class SettingsIn(_Strict):
-    closure_target_working_days: int | None = None
-    alert_history_months: int | None = None
-    alert_min_count: int | None = None
-    report_due_day: int | None = None
-    report_remind_days: int | None = None
+class ReportSettingsIn(_Strict):
+    closure_target_working_days: SmallCount | None = None
+    alert_history_months: SmallCount | None = None
+    alert_min_count: SmallCount | None = None
+    report_due_day: SmallCount | None = None
+    report_remind_days: SmallCount | None = None
 
 
 def _settings_out(row) -> dict[str, Any]:
     return {"company_id": row.company_id, **{name: getattr(row, name) for name in SETTINGS_FIELDS}}
 
 
-@router.get("/settings/{company_id}", response=SettingsOut, operation_id="get_report_settings",
+@router.get("/settings/{company_id}", response=ReportSettingsOut, operation_id="get_report_settings",
             summary="A company's analysis settings (defaults until changed)")
-def get_settings(request, company_id: int):
+def get_settings(request, company_id: Id):
     return _settings_out(report_settings_for(_company(request.user, company_id)))
 
 
-@router.put("/settings/{company_id}", response=SettingsOut, operation_id="update_report_settings",
+@router.put("/settings/{company_id}", response=ReportSettingsOut, operation_id="update_report_settings",
             summary="Change a company's analysis settings (the keys given)")
-def update_settings(request, company_id: int, payload: SettingsIn):
+def update_settings(request, company_id: Id, payload: ReportSettingsIn):
     obj = _company(request.user, company_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     return _settings_out(report_settings_update(actor=request.user, company=obj, data=data, source="api"))
@@ -174,7 +176,7 @@ def update_settings(request, company_id: int, payload: SettingsIn):
 
 @router.get("/review", response=dict, operation_id="management_review",
             summary="The management review pack of a period as data (the PDF is at /reports/review.pdf)")
-def review_pack(request, company: int | None = None, date_from: datetime.date | None = None,
+def review_pack(request, company: Id | None = None, date_from: datetime.date | None = None,
                 date_to: datetime.date | None = None):
     _require(request.user)
     default_from, default_to = review.default_period()

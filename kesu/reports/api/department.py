@@ -12,10 +12,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from kesu.accounts.models import Company
+from kesu.api.paging import BoundedPagination
+from kesu.api.types import Id, Version
 
 from .. import permissions, selectors
 from ..models import DepartmentReport
@@ -37,23 +39,23 @@ def _require(user) -> None:
 
 class ReportRowOut(Schema):
     id: int
-    company_id: int
+    company_id: Id
     kind: str
     kind_display: str
     month: str
-    department_id: int | None
+    department_id: Id | None
     status: str
     status_display: str
     due_on: datetime.date
-    submitted_by_id: int | None
+    submitted_by_id: Id | None
     submitted_at: datetime.datetime | None
-    approved_by_id: int | None
+    approved_by_id: Id | None
     approved_at: datetime.datetime | None
     version: int
 
 
-class ListParams(Schema):
-    company: int | None = None
+class DepartmentReportListParams(Schema):
+    company: Id | None = None
     kind: str | None = None
     status: str | None = None
     month: str | None = None
@@ -84,21 +86,21 @@ def _detail(report: DepartmentReport, user) -> dict[str, Any]:
 
 @router.get("/department-reports", response=list[ReportRowOut], operation_id="list_department_reports",
             summary="List the departments' monthly reports (filters: company, kind, status, month YYYY-MM)")
-@paginate(LimitOffsetPagination)
-def list_department_reports(request, filters: Query[ListParams]):
+@paginate(BoundedPagination)
+def list_department_reports(request, filters: Query[DepartmentReportListParams]):
     _require(request.user)
     return [_row(r) for r in department_reports_filtered(request.user, request.GET)[0]]
 
 
-class DraftIn(_Strict):
-    company_id: int
+class DepartmentReportDraftIn(_Strict):
+    company_id: Id
     kind: str
     month: str
 
 
 @router.post("/department-reports", response={201: dict}, operation_id="draft_department_report",
              summary="Draft (or refresh the figures of) a month's report from the records")
-def draft_department_report(request, payload: DraftIn):
+def draft_department_report(request, payload: DepartmentReportDraftIn):
     _require(request.user)
     visible = Company.objects.all() if request.user.is_superuser else Company.objects.filter(
         pk__in=request.user.visible_company_ids())
@@ -110,20 +112,20 @@ def draft_department_report(request, payload: DraftIn):
 
 @router.get("/department-reports/{pk}", response=dict, operation_id="get_department_report",
             summary="One report with its figures, text and status history")
-def get_department_report(request, pk: int):
+def get_department_report(request, pk: Id):
     _require(request.user)
     return _detail(selectors.department_report_get_for_user(request.user, pk), request.user)
 
 
-class TextIn(_Strict):
+class DepartmentReportTextIn(_Strict):
     analysis: str | None = None
     proposals: str | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 @router.patch("/department-reports/{pk}", response=dict, operation_id="update_department_report",
               summary="The department's analysis and improvement proposals (while a draft or returned)")
-def update_department_report(request, pk: int, payload: TextIn):
+def update_department_report(request, pk: Id, payload: DepartmentReportTextIn):
     _require(request.user)
     report = selectors.department_report_get_for_user(request.user, pk)
     body = payload.dict(exclude_unset=True)
@@ -133,15 +135,15 @@ def update_department_report(request, pk: int, payload: TextIn):
     return _detail(selectors.department_report_get_for_user(request.user, pk), request.user)
 
 
-class StepIn(_Strict):
-    expected_version: int | None = None
+class DepartmentReportStepIn(_Strict):
+    expected_version: Version | None = None
     note: str | None = None
     reason: str | None = None
 
 
 @router.post("/department-reports/{pk}/{action}", response=dict, operation_id="transition_department_report",
              summary="Take a step: submit (writers), approve or return (with a reason; general manager)")
-def transition_department_report(request, pk: int, action: str, payload: StepIn):
+def transition_department_report(request, pk: Id, action: str, payload: DepartmentReportStepIn):
     _require(request.user)
     report = selectors.department_report_get_for_user(request.user, pk)
     body = payload.dict(exclude_unset=True)

@@ -1,0 +1,46 @@
+"""Bounded input types shared by every API schema and parameter.
+
+Each bound is the database column's (or a sane domain range): a value outside it is a 422 naming the
+field, never an overflow deep in the database driver (issue 15: an id above 2^63 was a 500).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
+
+# The largest value of a 64-bit signed integer column (BigAutoField ids on SQLite and PostgreSQL).
+BIGINT_MAX = 2**63 - 1
+# IntegerField / PositiveIntegerField on PostgreSQL.
+INT_MAX = 2**31 - 1
+# PositiveSmallIntegerField on PostgreSQL.
+SMALLINT_MAX = 2**15 - 1
+
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+"""A record's primary key: positive, within the id column."""
+
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+"""A quantity or number of days stored in an integer column."""
+
+SmallCount = Annotated[int, Field(ge=0, le=SMALLINT_MAX)]
+"""A small count stored in a small-integer column (days, months, shipments)."""
+
+Year = Annotated[int, Field(ge=1970, le=2200)]
+"""A calendar year: the working calendar, targets and reports know no other."""
+
+Version = Annotated[int, Field(ge=0, le=INT_MAX)]
+"""The optimistic-locking version a client read."""
+
+Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
+"""An amount in a money column (claims, ledger): 14 digits, 2 after the point."""
+
+Rate = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=6, allow_inf_nan=False)]
+"""An exchange rate to the base currency: 14 digits, 6 after the point."""
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)]
+"""A share or a score in per cent."""
+
+DecimalQuantity = Annotated[Decimal, Field(max_digits=12, decimal_places=3, allow_inf_nan=False)]
+"""A quantity of a claim item (parts, hours, kilometres)."""
