@@ -1,13 +1,14 @@
-"""The outbox sender, run by ``kesu worker`` every minute."""
+"""The outbox sender, run by ``kesu worker`` every half minute."""
 
 import datetime
 
 from kesu.core.jobs import register
 
 
-@register("notifications.send_outbox", every=datetime.timedelta(minutes=1))
+# Every 30 s: a password-reset mail should not wait long; an empty outbox costs one indexed query.
+@register("notifications.send_outbox", every=datetime.timedelta(seconds=30))
 def send_outbox_job() -> None:
-    """Send due e-mail from the outbox (idempotent: rows are claimed one by one)."""
+    """Send due e-mail from the outbox in batches, up to KESU_MAIL_PER_MINUTE (rows are claimed one by one)."""
     from .services import outbox_send_pending
 
     outbox_send_pending()
