@@ -1,0 +1,559 @@
+"""Work waiting for someone (issue 16 §1–2, design §12): one registry that every app fills.
+
+A work item is derived from a record's state, never copied into a table of its own that could drift: the action
+that must be done, by whom (a user, or a role in a department of a company), by when (the working-day deadline
+where one exists) and about what (a link). Seed 004 §6: every step has a deadline and an owner; ISO 10002 §7.3:
+each complaint is tracked until the next person acts.
+
+How an app adds its waiting work
+--------------------------------
+In ``kesu/<app>/work.py`` (found by :func:`autodiscover` like ``admin.py``), declare a :class:`Source` for each
+model that waits for people, with one :class:`Step` per thing it can wait for, and :func:`register` it::
+
+    from django.db.models import F, Q
+    from kesu.core import work
+
+    work.register(work.Source(
+        module="claims", label=_("Claims"), model=Claim,
+        open=Q(status__in=OPEN_STATUSES),                 # the open records, read through an index
+        url=lambda row: reverse("claims:detail", args=[row.pk]),
+        steps=(
+            work.Step("approve", _("Approve the claim"), roles=frozenset({Role.GM}),
+                      when=Q(status="analysed"), due=F("approval_due_at")),
+            work.Step("settle", _("Settle the claim"), roles=frozenset({Role.FINANCE}),
+                      when=Q(status="agreed"), assignee="settled_by", department="finance_department"),
+        ),
+    ))
+
+``when`` is a SQL condition on the record; ``assignee`` names the field holding the user who takes the step (when
+it is empty the step goes to the step's roles); ``department`` names the field holding the department that takes
+it (when the record has none, the roles' people of the record's company take it); ``due`` is an expression giving
+when the step is due (a field, a subquery of a deadline row, or None when nothing is timed). When several steps of
+one source hold for a record at once, the first listed that concerns the reader is the one shown in a queue;
+:func:`waiting_for` returns them all.
+
+Reading the work
+----------------
+- :func:`queue` ``(user, scope, filters)`` — a user's queue ("mine", "department", "team"): the items, most urgent
+  first (overdue, then due today, then by due time, then those without a deadline), capped per source and in all,
+  and the counts by due state over everything, not only the rows shown. Each source costs two queries (rows,
+  counts) whatever the data size, plus the working calendar of each company shown.
+- :func:`counts` — the counts alone (the navigation bar).
+- :func:`waiting_for` ``(record)`` — the items one record waits for now (the hand-off notifications call it after
+  a transition to find the next actor); :func:`resolve_users` ``(item)`` turns an item into the people who should
+  act: the assignee, else the active users with one of the roles in the department (or the company).
+- :func:`describe_due` fills an item's due state, colour and time left in working hours or days
+  (``WorkingCalendar``), which :func:`queue` has already done for its rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+SCOPES = ("mine", "department", "team")
+# The roles whose "team" is every company they see (design §1: the GM and vice GM oversee the whole company).
+OVERSEEING_ROLES = frozenset({"gm", "vice_gm"})
+ROWS_PER_SOURCE = 200  # a queue shows at most this many items of one source; the counts cover them all
+DUE_STATES = ("overdue", "today", "later", "none")
+DUE_STATE_LABELS = {
+    "overdue": _("Overdue"),
+    "today": _("Due today"),
+    "later": _("Due later"),
+    "none": _("No deadline"),
+}
+DUE_CLASSES = {"overdue": "danger", "today": "warning", "soon": "warning", "later": "secondary",
+               "none": "secondary"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a record can wait for: the action, who takes it and by when.
+
+    ``when``: the condition (SQL) under which the record waits for this step, e.g. ``Q(status="received")``.
+    ``assignee``: field of the record naming the user who takes the step, or None.
+    ``department``: field naming the department whose people with ``roles`` take it, or None (the company's).
+    ``due``: an expression for when it is due (a field name, ``F``, a ``Subquery``), or None.
+    """
+
+    action: str
+    label: Any
+    roles: frozenset[str]
+    when: Q
+    assignee: str | None = None
+    department: str | None = None
+    due: Any = None
+
+
+@dataclass
+class Source:
+    """The waiting work of one model of one app (see the module docstring)."""
+
+    module: str
+    label: Any
+    model: type[Model]
+    steps: tuple[Step, ...]
+    url: Callable[[Any], str]
+    open: Q = field(default_factory=Q)
+    number: str = "number"  # the record's name in a queue (a field, or relation__field)
+    customer: str | None = "customer"  # the customer relation, for the customer filter and the row
+    related: tuple[str, ...] = ()  # further relations the url or describe read
+    describe: Callable[[Any], str] | None = None  # a short text about the record (defaults to the customer)
+    # Claim an item (assign to me) and reassign it: the module's own assignment service, called as
+    # assign(actor=…, record=…, user=…); None when the module has no assignment.
+    assign: Callable[..., Any] | None = None
+    assign_roles: frozenset[str] = frozenset()  # who may reassign to someone else (heads); claiming needs a role
+
+    def step(self, action: str) -> Step | None:
+        return next((step for step in self.steps if step.action == action), None)
+
+
+@dataclass
+class WorkItem:
+    """One piece of work waiting for someone; ``state``, ``css`` and ``time_left`` come from describe_due."""
+
+    module: str
+    module_label: Any
+    action: str
+    label: Any
+    record_id: int
+    number: str
+    about: str
+    url: str
+    company_id: int
+    company: Any
+    customer_id: int | None
+    customer: Any
+    assignee: Any
+    department: Any
+    roles: frozenset[str]
+    due_at: datetime.datetime | None
+    state: str = "none"
+    css: str = "secondary"
+    time_left: str = ""
+    record: Any = None
+
+    @property
+    def assignee_id(self) -> int | None:
+        return self.assignee.pk if self.assignee is not None else None
+
+    @property
+    def department_id(self) -> int | None:
+        return self.department.pk if self.department is not None else None
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.record_id}:{self.action}"
+
+
+@dataclass
+class Counts:
+    """How many items wait, by due state (``today`` counts those due before the end of today, not overdue)."""
+
+    total: int = 0
+    overdue: int = 0
+    today: int = 0
+    later: int = 0
+    none: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in ("total", "overdue", "today", "later", "none"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Filters:
+    """The queue's filters: module keys, one customer, one due state (shared by the page, the API, the export)."""
+
+    modules: tuple[str, ...] = ()
+    customer_id: int | None = None
+    due: str | None = None
+
+
+@dataclass
+class Queue:
+    items: list[WorkItem]
+    counts: Counts
+    by_module: dict[str, Counts]
+
+
+# -- the registry --------------------------------------------------------------------------------------------
+
+_SOURCES: dict[str, Source] = {}
+_discovered = False
+
+
+def register(source: Source) -> Source:
+    """Add (or replace, on reload) one source; the key is ``module`` plus the model's name."""
+    _SOURCES[f"{source.module}.{source.model._meta.model_name}"] = source
+    return source
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``work`` module once (the registry fills itself on first use)."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("work")
+        _discovered = True
+
+
+def sources() -> list[Source]:
+    autodiscover()
+    return list(_SOURCES.values())
+
+
+def modules() -> list[tuple[str, Any]]:
+    """(module key, label) of every source's module, in registration order, each once."""
+    seen: dict[str, Any] = {}
+    for source in sources():
+        seen.setdefault(source.module, source.label)
+    return list(seen.items())
+
+
+def source_for(model_or_record) -> list[Source]:
+    model = model_or_record if isinstance(model_or_record, type) else type(model_or_record)
+    return [source for source in sources() if source.model is model or source.model._meta.concrete_model is model]
+
+
+# -- who sees what -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A reader's scope in SQL terms: computed once per request from the user."""
+
+    kind: str
+    user_id: int
+    role: str | None
+    company_id: int | None
+    department_ids: frozenset[int]
+    company_ids: frozenset[int] | None  # None: every company (a superuser)
+    everything: bool  # the team of the GM and vice GM: all work in their companies
+
+
+def scope_for(user, kind: str = "mine") -> Scope:
+    """The scope of ``user``: "mine", "department", or "team" (the departments they head; for the GM and vice GM
+    every company they see). Anyone who heads nothing has the department as their team."""
+    if kind not in SCOPES:
+        raise ValueError(kind)
+    role = user.role
+    company_ids = None if user.is_superuser else frozenset(user.visible_company_ids())
+    departments = {user.department_id} if user.department_id else set()
+    everything = False
+    if kind == "team":
+        if user.is_superuser or role in OVERSEEING_ROLES:
+            everything = True
+        else:
+            departments |= set(user.headed_departments.values_list("pk", flat=True))
+    return Scope(kind=kind, user_id=user.pk, role=role, company_id=user.company_id,
+                 department_ids=frozenset(departments), company_ids=company_ids, everything=everything)
+
+
+def _unassigned(step: Step) -> Q:
+    return Q(**{f"{step.assignee}__isnull": True}) if step.assignee else Q()
+
+
+def _step_scope(step: Step, scope: Scope, source: Source) -> Q | None:
+    """The SQL condition under which ``step`` of a record is in ``scope``; None when it never is."""
+    if scope.everything:
+        return Q()
+    company = Q(company_id=scope.company_id)
+    parts: list[Q] = []
+    if scope.kind == "mine":
+        if step.assignee:
+            parts.append(Q(**{f"{step.assignee}_id": scope.user_id}))
+        if scope.role in step.roles:
+            if step.department:
+                # The record names no department: the role's people in its company take it.
+                where = (Q(**{f"{step.department}_id__in": scope.department_ids})
+                         | Q(**{f"{step.department}__isnull": True}) & company)
+            else:
+                where = company
+            parts.append(_unassigned(step) & where)
+    else:
+        if not scope.department_ids:
+            return None
+        if step.assignee:
+            parts.append(Q(**{f"{step.assignee}__department_id__in": scope.department_ids}))
+        if step.department:
+            parts.append(_unassigned(step) & Q(**{f"{step.department}_id__in": scope.department_ids}))
+        elif scope.role in step.roles:
+            # A step for a role anywhere in the company is the department's of the people with that role.
+            parts.append(_unassigned(step) & company)
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def _base(source: Source, scope: Scope | None) -> QuerySet:
+    qs = source.model._default_manager.filter(source.open)
+    if scope is not None and scope.company_ids is not None:
+        qs = qs.filter(company_id__in=scope.company_ids)
+    return qs
+
+
+def _due_expression(step: Step):
+    from django.db.models import F
+
+    if step.due is None:
+        return None
+    return F(step.due) if isinstance(step.due, str) else step.due
+
+
+def _annotated(source: Source, scope: Scope, filters: Filters) -> QuerySet | None:
+    """Open records of ``source`` waiting for someone in ``scope``, with ``work_step`` (the index of the first
+    step in scope) and ``work_due`` annotated; None when no step can be in scope."""
+    whens, dues = [], []
+    for index, step in enumerate(source.steps):
+        in_scope = _step_scope(step, scope, source)
+        if in_scope is None:
+            continue
+        condition = step.when & in_scope
+        whens.append(When(condition, then=Value(index)))
+        due = _due_expression(step)
+        if due is not None:
+            dues.append(When(condition, then=due))
+    if not whens:
+        return None
+    qs = _base(source, scope)
+    if filters.customer_id is not None:
+        if source.customer is None:
+            return None
+        qs = qs.filter(**{f"{source.customer}_id": filters.customer_id})
+    qs = qs.annotate(work_step=Case(*whens, default=None, output_field=IntegerField()))
+    if dues:
+        qs = qs.annotate(work_due=Case(*dues, default=None))
+    else:
+        qs = qs.annotate(work_due=Value(None, output_field=_datetime_field()))
+    return qs.filter(work_step__isnull=False)
+
+
+def _datetime_field():
+    from django.db.models import DateTimeField
+
+    return DateTimeField()
+
+
+def _today_end(now: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(now)
+    tomorrow = local.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=local.tzinfo)
+
+
+def _due_filter(state: str | None, now: datetime.datetime) -> Q:
+    end = _today_end(now)
+    return {
+        "overdue": Q(work_due__lt=now),
+        "today": Q(work_due__gte=now, work_due__lt=end),
+        "later": Q(work_due__gte=end),
+        "none": Q(work_due__isnull=True),
+    }.get(state or "", Q())
+
+
+def _related(source: Source) -> list[str]:
+    names = ["company", *source.related]
+    if source.customer:
+        names.append(source.customer)
+    if "__" in source.number:
+        names.append(source.number.rsplit("__", 1)[0])
+    for step in source.steps:
+        for name in (step.assignee, step.department):
+            if name:
+                names.append(name)
+    return sorted(set(names))
+
+
+def _value(row, path: str):
+    for part in path.split("__"):
+        if row is None:
+            return None
+        row = getattr(row, part)
+    return row
+
+
+def _item(source: Source, step: Step, row, due_at) -> WorkItem:
+    customer = _value(row, source.customer) if source.customer else None
+    about = source.describe(row) if source.describe else (str(customer) if customer is not None else "")
+    return WorkItem(
+        module=source.module, module_label=source.label, action=step.action, label=step.label, record_id=row.pk,
+        number=str(_value(row, source.number) or ""), about=about, url=source.url(row),
+        company_id=row.company_id, company=row.company,
+        customer_id=customer.pk if customer is not None else None, customer=customer,
+        assignee=_value(row, step.assignee) if step.assignee else None,
+        department=_value(row, step.department) if step.department else None,
+        roles=step.roles, due_at=due_at, record=row,
+    )
+
+
+def _chosen(selected: Iterable[Source], filters: Filters) -> list[Source]:
+    wanted = set(filters.modules)
+    return [source for source in selected if not wanted or source.module in wanted]
+
+
+def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: int = ROWS_PER_SOURCE,
+          now: datetime.datetime | None = None) -> Queue:
+    """The user's queue: the most urgent ``limit`` items of all sources and the counts of everything waiting."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    reader = scope_for(user, scope)
+    items: list[WorkItem] = []
+    total = Counts()
+    by_module: dict[str, Counts] = {}
+    for source in _chosen(sources(), filters):
+        qs = _annotated(source, reader, filters)
+        if qs is None:
+            continue
+        qs = qs.filter(_due_filter(filters.due, now))
+        counted = _count(qs, now)
+        total.add(counted)
+        by_module.setdefault(source.module, Counts()).add(counted)
+        if not counted.total:
+            continue  # nothing to read: saves the rows query
+        rows = qs.select_related(*_related(source)).order_by(_due_order(), "pk")[:limit]
+        items.extend(_item(source, source.steps[row.work_step], row, row.work_due) for row in rows)
+    items.sort(key=_urgency)
+    items = items[:limit]
+    describe_due(items, now)
+    return Queue(items=items, counts=total, by_module=by_module)
+
+
+def counts(user, scope: str = "mine", filters: Filters | None = None,
+           now: datetime.datetime | None = None) -> Counts:
+    """The counts of a queue by due state, one query per source (the navigation bar)."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    reader = scope_for(user, scope)
+    total = Counts()
+    for source in _chosen(sources(), filters):
+        qs = _annotated(source, reader, filters)
+        if qs is not None:
+            total.add(_count(qs.filter(_due_filter(filters.due, now)), now))
+    return total
+
+
+def _due_order():
+    from django.db.models import F
+
+    return F("work_due").asc(nulls_last=True)
+
+
+def _count(qs: QuerySet, now: datetime.datetime) -> Counts:
+    end = _today_end(now)
+    found = qs.order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(work_due__lt=now)),
+        today=Count("pk", filter=Q(work_due__gte=now, work_due__lt=end)),
+        none=Count("pk", filter=Q(work_due__isnull=True)),
+    )
+    found = {name: value or 0 for name, value in found.items()}
+    return Counts(total=found["total"], overdue=found["overdue"], today=found["today"], none=found["none"],
+                  later=found["total"] - found["overdue"] - found["today"] - found["none"])
+
+
+def _urgency(item: WorkItem):
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return (item.due_at is None, item.due_at or far, item.module, item.record_id)
+
+
+# -- one record ----------------------------------------------------------------------------------------------
+
+
+def waiting_for(record, *, now: datetime.datetime | None = None) -> list[WorkItem]:
+    """Every item ``record`` waits for now, whoever takes it (one query per source of the record's model).
+
+    The hand-off notifications call this after a transition; :func:`resolve_users` names the people."""
+    items: list[WorkItem] = []
+    for source in source_for(record):
+        annotations: dict[str, Any] = {}
+        for index, step in enumerate(source.steps):
+            annotations[f"work_{index}"] = Case(When(step.when, then=Value(True)), default=Value(False))
+            due = _due_expression(step)
+            if due is not None:
+                annotations[f"work_due_{index}"] = due
+        row = (_base(source, None).filter(pk=record.pk).select_related(*_related(source))
+               .annotate(**annotations).first())
+        if row is None:
+            continue
+        for index, step in enumerate(source.steps):
+            if getattr(row, f"work_{index}"):
+                items.append(_item(source, step, row, getattr(row, f"work_due_{index}", None)))
+    describe_due(items, now or timezone.now())
+    return items
+
+
+def resolve_users(item: WorkItem) -> list:
+    """The people who should act on ``item``: its assignee when active, else the active users holding one of its
+    roles in its department (or, when it names none, in its company)."""
+    from kesu.accounts.models import User
+
+    if item.assignee is not None:
+        return [item.assignee] if item.assignee.is_active else []
+    qs = User.objects.filter(is_active=True, company_id=item.company_id, position__role__in=item.roles)
+    if item.department is not None:
+        qs = qs.filter(department_id=item.department.pk)
+    return list(qs.order_by("username"))
+
+
+# -- time left in working time -------------------------------------------------------------------------------
+
+
+def describe_due(items: list[WorkItem], now: datetime.datetime) -> None:
+    """Set each item's due state, colour and time left, measured on its company's working calendar (one
+    calendar per company, so a queue reads each calendar year once)."""
+    from .calendar import WorkingCalendar
+
+    calendars: dict[int, WorkingCalendar] = {}
+    end = _today_end(now)
+    for item in items:
+        if item.due_at is None:
+            item.state, item.css, item.time_left = "none", DUE_CLASSES["none"], str(DUE_STATE_LABELS["none"])
+            continue
+        calendar = calendars.get(item.company_id)
+        if calendar is None:
+            calendar = calendars[item.company_id] = WorkingCalendar(item.company)
+        item.state = "overdue" if item.due_at < now else "today" if item.due_at < end else "later"
+        item.time_left, soon = _time_left(calendar, now, item.due_at)
+        item.css = DUE_CLASSES["soon" if soon and item.state == "later" else item.state]
+
+
+def _time_left(calendar, now: datetime.datetime, due: datetime.datetime) -> tuple[str, bool]:
+    """("还剩 3 小时" / "已逾期 1 个工作日", less than a working day left)."""
+    day = calendar.day_length()
+    try:
+        span = calendar.working_time_between(min(now, due), max(now, due))
+    except ValueError:  # more than ten years apart
+        span = datetime.timedelta(days=3650)
+    if due >= now:
+        if span < day:
+            hours = max(1, math.ceil(span.total_seconds() / 3600))
+            return ngettext("%(count)d hour left", "%(count)d hours left", hours) % {"count": hours}, True
+        days = int(span / day)
+        return ngettext("%(count)d working day left", "%(count)d working days left", days) % {"count": days}, False
+    if span < day:
+        hours = max(1, math.ceil(span.total_seconds() / 3600))
+        return ngettext("Overdue by %(count)d hour", "Overdue by %(count)d hours", hours) % {"count": hours}, True
+    days = int(span / day)
+    return (ngettext("Overdue by %(count)d working day", "Overdue by %(count)d working days", days)
+            % {"count": days}, True)
+
+
+def deadline_subquery(model, kind_field: str, kind: str, *, link: str = "complaint", due: str = "due_at",
+                      open_filter: Q | None = None):
+    """A subquery giving the due time of a record's open deadline row of one kind (for ``Step.due``)."""
+    from django.db.models import OuterRef, Subquery
+
+    qs = model.objects.filter(**{link: OuterRef("pk"), kind_field: kind})
+    if open_filter is not None:
+        qs = qs.filter(open_filter)
+    return Subquery(qs.order_by(due).values(due)[:1])
