@@ -44,3 +44,16 @@ Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2,
 
 DecimalQuantity = Annotated[Decimal, Field(max_digits=12, decimal_places=3, allow_inf_nan=False)]
 """A quantity of a claim item (parts, hours, kilometres)."""
+
+JsonScalar = (
+    Annotated[str, Field(max_length=20000)]
+    | Annotated[int, Field(ge=-BIGINT_MAX - 1, le=BIGINT_MAX)]
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | bool
+    | None
+)
+"""One value of a workflow step's inputs, which vary by step and are typed by the step's form: never an object
+or a list where the form reads text (a list given for a note was stored as its Python text, issue 15)."""
+
+WorkflowInput = JsonScalar | list[JsonScalar]
+"""A workflow input that may also be a list (several people chosen for a meeting)."""

@@ -18,7 +18,7 @@ from pydantic import ConfigDict, create_model
 
 from kesu.accounts.models import Department, User
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import Count, Id, SmallCount, Version
+from kesu.api.types import Count, Id, JsonScalar, SmallCount, Version
 from kesu.complaints.models import Complaint, ComplaintCategory
 from kesu.core.importexport import rows_xlsx
 from kesu.core.selectors import visible_record
@@ -247,10 +247,14 @@ def get_action(request, pk: Id):
 _ROW_RELATIONS = {"user", "department", "owner"}
 
 
+# A section's fields are one value each; its rows (team, containment, whys, items) are lists of flat objects.
+SectionValue = JsonScalar | list[dict[str, JsonScalar]]
+
+
 @router.put("/actions/{pk}/sections/{section}", response=dict, operation_id="save_action_section",
             summary="Save a section (d0…d8, plan, verification): its fields and its rows, replaced as a whole")
 def save_section(request, pk: Id, section: Literal[tuple(SECTIONS)],  # type: ignore[valid-type]
-                 payload: dict[str, Any] = Body(...)):  # noqa: B008
+                 payload: dict[str, SectionValue] = Body(...)):  # noqa: B008
     _require(request.user, "change_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     data = dict(payload)

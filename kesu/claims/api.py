@@ -21,7 +21,7 @@ from pydantic import ConfigDict, create_model
 
 from kesu.accounts.models import User
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import DecimalQuantity, Id, Money, Percent, Rate, Version
+from kesu.api.types import DecimalQuantity, Id, Money, Percent, Rate, Version, WorkflowInput
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import xlsx_response as _xlsx
@@ -347,7 +347,7 @@ def _inputs(table, record, name: str, body: dict[str, Any], user) -> dict[str, A
 class ClaimTransitionIn(_Strict):
     action: str
     expected_version: Version | None = None
-    inputs: dict[str, Any] = {}
+    inputs: dict[str, WorkflowInput] = {}
 
 
 @router.post("/claims/{pk}/transitions", response=dict, operation_id="transition_claim",

@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, create_model
 from kesu.api.errors import ApiError
 from kesu.api.modelschema import input_schema
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import Count, Id, Version
+from kesu.api.types import Count, Id, JsonScalar, Version
 from kesu.customers.models import Contract, Customer, Part
 
 from . import exports, printouts, selectors, services
@@ -75,6 +75,8 @@ class ComplaintTransitionIn(Schema):
     """An action of the workflow table, its note and the fields it takes (e.g. ``category_id``, ``severity``)."""
 
     model_config = ConfigDict(extra="allow")
+    # The step's own fields are one value each; the step's form types them.
+    __pydantic_extra__: dict[str, JsonScalar]  # type: ignore[assignment]
     action: str
     note: str = ""
     expected_version: Version | None = None

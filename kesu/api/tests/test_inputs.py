@@ -69,3 +69,4 @@ def test_it_refuses_a_shipment_quantity_beyond_its_column(api, admin_user, compa
         "customer_id": customer.pk, "delivery_no": "D-1", "quantity": 2**40, "company_id": company_a.pk})
     assert response.status_code == 422
     assert any(loc[-1] == "quantity" for loc in _locs(response))
+

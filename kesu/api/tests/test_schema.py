@@ -83,3 +83,39 @@ def test_company_working_hours_match_their_documented_format(api, salesperson):
         assert documented.get("format") != "time"  # RFC 3339 times carry an offset these local times lack
         for row in api(salesperson).get("/api/v1/companies").json():
             assert re.fullmatch(documented["pattern"], row[name])
+
+
+def _untyped(schema: dict, node, where: str, seen: set[str]):
+    """Places in a request schema that accept any JSON value (a property or extra key typed ``Any``)."""
+    if not isinstance(node, dict):
+        return
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            yield from _untyped(schema, _component(schema, node["$ref"]), name, seen)
+        return
+    typed = {"type", "anyOf", "oneOf", "allOf", "enum", "const"}
+    for name, sub in node.get("properties", {}).items():
+        if not typed & set(sub) and "$ref" not in sub:
+            yield f"{where}.{name}"
+        yield from _untyped(schema, sub, f"{where}.{name}", seen)
+    extra = node.get("additionalProperties")
+    if extra is True or (isinstance(extra, dict) and not (typed | {"$ref"}) & set(extra)):
+        yield f"{where}.*"
+    elif isinstance(extra, dict):
+        yield from _untyped(schema, extra, f"{where}.*", seen)
+    for key in ("items", "anyOf", "oneOf", "allOf"):
+        for sub in node.get(key, []) if isinstance(node.get(key), list) else [node.get(key)]:
+            yield from _untyped(schema, sub, where, seen)
+
+
+def test_no_request_body_accepts_an_untyped_value():
+    schema = ninja_api.get_openapi_schema()
+    untyped = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                untyped += [f"{method} {path}: {place}" for place in _untyped(schema, body["schema"], "body", set())]
+    assert untyped == []
