@@ -105,6 +105,13 @@ def test_it_refuses_a_small_workbook_whose_one_cell_unpacks_to_fifty_megabytes(s
     assert not ImportJob.objects.exists() and not Customer.objects.exists()
 
 
+def test_the_import_page_refuses_the_bomb_next_to_the_file_field(salesperson, login):
+    response = login(salesperson).post(reverse("customers:customer_import"), {"file": workbook(big_cell_mb=50)})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="import-error"' in body and 'aria-describedby="import-error"' in body
+    assert not ImportJob.objects.exists()
+
+
 def test_it_ignores_a_sheet_declaring_a1_to_xfd1048576_and_reads_only_its_cells(salesperson):
     declared = workbook(sheet_xml([["code", "name"], ["KH-1", "某公司"]], dimension="A1:XFD1048576"))
     started = time.process_time()
