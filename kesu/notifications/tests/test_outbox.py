@@ -280,3 +280,36 @@ def test_the_django_admin_resends_and_gives_up_through_the_services_and_hides_th
     assert AuditEntry.objects.filter(content_type__model="outboxmail", source="admin").count() == 2
     detail = client.get(reverse("admin:notifications_outboxmail_change", args=[waiting.pk])).content.decode()
     assert waiting.message_id.strip("<>") in detail and "secret-token" not in detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_threads_draining_one_outbox_send_every_mail_exactly_once(settings, company_a):
+    # Real concurrency needs real connections: the in-memory SQLite test database shares one cache between
+    # threads and reports "table is locked" instead of waiting, so this runs where Kesu runs at scale.
+    from django.db import connection as db
+
+    if db.vendor != "postgresql":
+        pytest.skip("concurrent workers are exercised on PostgreSQL")
+    import threading
+
+    rows = _queue(company_a, 60)
+    settings.EMAIL_BACKEND = f"{BACKENDS}.RecordingBackend"
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        from django.db import connection as own
+
+        try:
+            start.wait()
+            outbox_send_pending()
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent_ids = [_message_id(m) for m in SEEN]
+    assert sorted(sent_ids) == sorted(r.message_id for r in rows)  # each once, none twice
+    assert set(OutboxMail.objects.values_list("status", flat=True)) == {"sent"}
