@@ -54,7 +54,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,9 @@ from django.utils.translation import ngettext
 SCOPES = ("mine", "department", "team")
 # The roles whose "team" is every company they see (design §1: the GM and vice GM oversee the whole company).
 OVERSEEING_ROLES = frozenset({"gm", "vice_gm"})
-ROWS_PER_SOURCE = 200  # a queue shows at most this many items of one source; the counts cover them all
+ALWAYS = Q(pk__isnull=False)  # a condition that holds (Django refuses an empty Q in When)
+ROWS_PER_SOURCE = 50  # a queue shows at most this many items (of each source, then in all); counts cover all
+MAX_ROWS = 200  # the most the API gives in one answer
 DUE_STATES = ("overdue", "today", "later", "none")
 DUE_STATE_LABELS = {
     "overdue": _("Overdue"),
@@ -104,7 +107,8 @@ class Source:
     steps: tuple[Step, ...]
     url: Callable[[Any], str]
     open: Q = field(default_factory=Q)
-    number: str = "number"  # the record's name in a queue (a field, or relation__field)
+    number: str | Callable[[Any], str] = "number"  # the record's name in a queue (field, relation__field, function)
+    company: str = "company"  # the company relation (relation__company for records without their own)
     customer: str | None = "customer"  # the customer relation, for the customer filter and the row
     related: tuple[str, ...] = ()  # further relations the url or describe read
     describe: Callable[[Any], str] | None = None  # a short text about the record (defaults to the customer)
@@ -112,6 +116,10 @@ class Source:
     # assign(actor=…, record=…, user=…); None when the module has no assignment.
     assign: Callable[..., Any] | None = None
     assign_roles: frozenset[str] = frozenset()  # who may reassign to someone else (heads); claiming needs a role
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}.{self.model._meta.model_name}"
 
     def step(self, action: str) -> Step | None:
         return next((step for step in self.steps if step.action == action), None)
@@ -141,6 +149,7 @@ class WorkItem:
     css: str = "secondary"
     time_left: str = ""
     record: Any = None
+    source_key: str = ""
 
     @property
     def assignee_id(self) -> int | None:
@@ -177,6 +186,7 @@ class Filters:
     modules: tuple[str, ...] = ()
     customer_id: int | None = None
     due: str | None = None
+    actions: tuple[str, ...] = ()  # only these action keys (the home page's panels)
 
 
 @dataclass
@@ -194,7 +204,7 @@ _discovered = False
 
 def register(source: Source) -> Source:
     """Add (or replace, on reload) one source; the key is ``module`` plus the model's name."""
-    _SOURCES[f"{source.module}.{source.model._meta.model_name}"] = source
+    _SOURCES[source.key] = source
     return source
 
 
@@ -209,6 +219,12 @@ def autodiscover() -> None:
 def sources() -> list[Source]:
     autodiscover()
     return list(_SOURCES.values())
+
+
+def source_by_key(key: str) -> Source | None:
+    """The source registered under ``key`` (``module.model``), as pages and the API name it."""
+    autodiscover()
+    return _SOURCES.get(key)
 
 
 def modules() -> list[tuple[str, Any]]:
@@ -266,7 +282,7 @@ def _step_scope(step: Step, scope: Scope, source: Source) -> Q | None:
     """The SQL condition under which ``step`` of a record is in ``scope``; None when it never is."""
     if scope.everything:
         return Q()
-    company = Q(company_id=scope.company_id)
+    company = Q(**{f"{source.company}_id": scope.company_id})
     parts: list[Q] = []
     if scope.kind == "mine":
         if step.assignee:
@@ -300,7 +316,7 @@ def _step_scope(step: Step, scope: Scope, source: Source) -> Q | None:
 def _base(source: Source, scope: Scope | None) -> QuerySet:
     qs = source.model._default_manager.filter(source.open)
     if scope is not None and scope.company_ids is not None:
-        qs = qs.filter(company_id__in=scope.company_ids)
+        qs = qs.filter(**{f"{source.company}_id__in": scope.company_ids})
     return qs
 
 
@@ -313,14 +329,17 @@ def _due_expression(step: Step):
 
 
 def _annotated(source: Source, scope: Scope, filters: Filters) -> QuerySet | None:
-    """Open records of ``source`` waiting for someone in ``scope``, with ``work_step`` (the index of the first
-    step in scope) and ``work_due`` annotated; None when no step can be in scope."""
-    whens, dues = [], []
+    """Open records of ``source`` waiting for someone in ``scope`` as (pk, ``work_step``: the index of the first
+    step in scope, ``work_due``) rows; None when no step can be in scope."""
+    whens, dues, conditions = [], [], []
     for index, step in enumerate(source.steps):
+        if filters.actions and step.action not in filters.actions:
+            continue
         in_scope = _step_scope(step, scope, source)
         if in_scope is None:
             continue
-        condition = step.when & in_scope
+        condition = step.when & in_scope or ALWAYS
+        conditions.append(condition)
         whens.append(When(condition, then=Value(index)))
         due = _due_expression(step)
         if due is not None:
@@ -332,12 +351,57 @@ def _annotated(source: Source, scope: Scope, filters: Filters) -> QuerySet | Non
         if source.customer is None:
             return None
         qs = qs.filter(**{f"{source.customer}_id": filters.customer_id})
-    qs = qs.annotate(work_step=Case(*whens, default=None, output_field=IntegerField()))
+    anywhere = conditions[0]
+    for condition in conditions[1:]:
+        anywhere |= condition
+    # The conditions go in the WHERE as they are (an index on status, owner or department serves them), not as a
+    # test of the CASE below, which the database could only evaluate row by row.
+    qs = qs.filter(anywhere).annotate(work_step=Case(*whens, default=None, output_field=IntegerField()))
     if dues:
-        qs = qs.annotate(work_due=Case(*dues, default=None))
+        qs = qs.annotate(work_due=Case(*dues, default=None, output_field=_datetime_field()))
     else:
         qs = qs.annotate(work_due=Value(None, output_field=_datetime_field()))
-    return qs.filter(work_step__isnull=False)
+    return qs.order_by().annotate(work_id=F("pk")).values_list("work_id", "work_step", "work_due")
+
+
+# -- compiled once per shape ---------------------------------------------------------------------------------
+# Building and compiling a source's query (a CASE over its steps, each with the reader's scope) costs the ORM
+# about ten milliseconds of Python, more than the database takes to run it. The query's shape depends only on
+# the source, the scope's kind and role, how many departments and companies it holds and which filters are set;
+# the ids are parameters. So each shape is compiled once with placeholder ids, and the real ids are put in
+# place of the placeholders in the parameter list on every use.
+_SENTINEL = -1_000_000_000
+_USER, _COMPANY, _CUSTOMER = _SENTINEL - 1, _SENTINEL - 2, _SENTINEL - 3
+_DEPARTMENTS, _COMPANIES = _SENTINEL - 1_000, _SENTINEL - 100_000
+_compiled: dict[tuple, tuple[str, list] | None] = {}
+
+
+def _compile(source: Source, scope: Scope, filters: Filters, connection) -> tuple[str, list] | None:
+    """The inner query of ``source`` for ``scope`` as (sql, parameters), from the cache of shapes."""
+    departments = sorted(scope.department_ids)
+    companies = sorted(scope.company_ids) if scope.company_ids is not None else None
+    key = (source.key, id(source), connection.vendor, scope.kind, scope.everything, scope.role,
+           scope.company_id is None, len(departments), None if companies is None else len(companies),
+           filters.actions, filters.customer_id is not None)
+    if key not in _compiled:
+        placeholder = Scope(
+            kind=scope.kind, user_id=_USER, role=scope.role,
+            company_id=None if scope.company_id is None else _COMPANY,
+            department_ids=frozenset(_DEPARTMENTS - i for i in range(len(departments))),
+            company_ids=None if companies is None else frozenset(_COMPANIES - i for i in range(len(companies))),
+            everything=scope.everything)
+        shaped = Filters(actions=filters.actions,
+                         customer_id=None if filters.customer_id is None else _CUSTOMER)
+        inner = _annotated(source, placeholder, shaped)
+        _compiled[key] = None if inner is None else inner.query.sql_with_params()
+    found = _compiled[key]
+    if found is None:
+        return None
+    sql, params = found
+    values = {_USER: scope.user_id, _COMPANY: scope.company_id, _CUSTOMER: filters.customer_id}
+    values.update({_DEPARTMENTS - i: pk for i, pk in enumerate(departments)})
+    values.update({_COMPANIES - i: pk for i, pk in enumerate(companies or ())})
+    return sql, [values.get(p, p) if type(p) is int and p < _SENTINEL + 1 else p for p in params]
 
 
 def _datetime_field():
@@ -363,10 +427,10 @@ def _due_filter(state: str | None, now: datetime.datetime) -> Q:
 
 
 def _related(source: Source) -> list[str]:
-    names = ["company", *source.related]
+    names = [source.company, *source.related]
     if source.customer:
         names.append(source.customer)
-    if "__" in source.number:
+    if isinstance(source.number, str) and "__" in source.number:
         names.append(source.number.rsplit("__", 1)[0])
     for step in source.steps:
         for name in (step.assignee, step.department):
@@ -386,14 +450,15 @@ def _value(row, path: str):
 def _item(source: Source, step: Step, row, due_at) -> WorkItem:
     customer = _value(row, source.customer) if source.customer else None
     about = source.describe(row) if source.describe else (str(customer) if customer is not None else "")
+    number = source.number(row) if callable(source.number) else _value(row, source.number)
+    company = _value(row, source.company)
     return WorkItem(
         module=source.module, module_label=source.label, action=step.action, label=step.label, record_id=row.pk,
-        number=str(_value(row, source.number) or ""), about=about, url=source.url(row),
-        company_id=row.company_id, company=row.company,
+        number=str(number or ""), about=about, url=source.url(row), company_id=company.pk, company=company,
         customer_id=customer.pk if customer is not None else None, customer=customer,
         assignee=_value(row, step.assignee) if step.assignee else None,
         department=_value(row, step.department) if step.department else None,
-        roles=step.roles, due_at=due_at, record=row,
+        roles=step.roles, due_at=due_at, record=row, source_key=source.key,
     )
 
 
@@ -412,17 +477,18 @@ def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: i
     total = Counts()
     by_module: dict[str, Counts] = {}
     for source in _chosen(sources(), filters):
-        qs = _annotated(source, reader, filters)
-        if qs is None:
+        inner = _compile(source, reader, filters, connections[source.model._default_manager.db])
+        if inner is None:
             continue
-        qs = qs.filter(_due_filter(filters.due, now))
-        counted = _count(qs, now)
+        counted, found = _read(source, inner, now, filters.due, limit)
         total.add(counted)
         by_module.setdefault(source.module, Counts()).add(counted)
-        if not counted.total:
-            continue  # nothing to read: saves the rows query
-        rows = qs.select_related(*_related(source)).order_by(_due_order(), "pk")[:limit]
-        items.extend(_item(source, source.steps[row.work_step], row, row.work_due) for row in rows)
+        if not found:
+            continue
+        # Without the model's default ordering: the rows come back by key and are put in order here.
+        records = {row.pk: row for row in source.model._default_manager.select_related(*_related(source))
+                   .filter(pk__in=[pk for pk, _s, _d in found]).order_by()}
+        items.extend(_item(source, source.steps[step], records[pk], due) for pk, step, due in found if pk in records)
     items.sort(key=_urgency)
     items = items[:limit]
     describe_due(items, now)
@@ -437,28 +503,69 @@ def counts(user, scope: str = "mine", filters: Filters | None = None,
     reader = scope_for(user, scope)
     total = Counts()
     for source in _chosen(sources(), filters):
-        qs = _annotated(source, reader, filters)
-        if qs is not None:
-            total.add(_count(qs.filter(_due_filter(filters.due, now)), now))
+        inner = _compile(source, reader, filters, connections[source.model._default_manager.db])
+        if inner is not None:
+            total.add(_read(source, inner, now, filters.due, 0)[0])
     return total
 
 
-def _due_order():
-    from django.db.models import F
+_DUE_SQL = {
+    "overdue": "work_due < %s",
+    "today": "work_due >= %s AND work_due < %s",
+    "later": "work_due >= %s",
+    "none": "work_due IS NULL",
+}
 
-    return F("work_due").asc(nulls_last=True)
 
-
-def _count(qs: QuerySet, now: datetime.datetime) -> Counts:
-    end = _today_end(now)
-    found = qs.order_by().aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(work_due__lt=now)),
-        today=Count("pk", filter=Q(work_due__gte=now, work_due__lt=end)),
-        none=Count("pk", filter=Q(work_due__isnull=True)),
+def _read(source: Source, inner: tuple[str, list], now: datetime.datetime, due: str | None, limit: int
+          ) -> tuple[Counts, list[tuple[int, int, datetime.datetime | None]]]:
+    """One query: the counts by due state over every row of ``inner`` (after the due filter) and its ``limit``
+    most urgent rows. The inner query is compiled once and wrapped in plain SQL: Django's aggregate over an
+    annotated CASE compiled it once per count, which cost more than the query itself."""
+    connection = connections[source.model._default_manager.db]
+    sql, params = inner
+    moment = connection.ops.adapt_datetimefield_value(now)
+    end = connection.ops.adapt_datetimefield_value(_today_end(now))
+    where, where_params = "", []
+    if due in _DUE_SQL:
+        where = "WHERE " + _DUE_SQL[due].replace("work_due", "w.work_due")
+        where_params = {"overdue": [moment], "today": [moment, end], "later": [end], "none": []}[due]
+    # Window counts: every row carries the totals, so one query gives both the counts and the first rows.
+    outer = (
+        "SELECT w.work_id, w.work_step, w.work_due, COUNT(*) OVER (), "
+        "SUM(CASE WHEN w.work_due < %s THEN 1 ELSE 0 END) OVER (), "
+        "SUM(CASE WHEN w.work_due >= %s AND w.work_due < %s THEN 1 ELSE 0 END) OVER (), "
+        "SUM(CASE WHEN w.work_due IS NULL THEN 1 ELSE 0 END) OVER () "
+        f"FROM ({sql}) w {where} "
+        "ORDER BY CASE WHEN w.work_due IS NULL THEN 1 ELSE 0 END, w.work_due, w.work_id"
     )
-    found = {name: value or 0 for name, value in found.items()}
-    return Counts(total=found["total"], overdue=found["overdue"], today=found["today"], none=found["none"],
-                  later=found["total"] - found["overdue"] - found["today"] - found["none"])
+    outer_params = [moment, moment, end, *params, *where_params]
+    if limit:
+        outer += " LIMIT %s"
+        outer_params.append(limit)
+    else:
+        outer += " LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(outer, outer_params)
+        rows = cursor.fetchall()
+    if not rows:
+        return Counts(), []
+    total, overdue, today, none = (int(value or 0) for value in rows[0][3:7])
+    counted = Counts(total=total, overdue=overdue, today=today, none=none, later=total - overdue - today - none)
+    found = [(pk, step, _as_datetime(due_at)) for pk, step, due_at, *_counts in rows] if limit else []
+    return counted, found
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    """A due time as the database gave it (SQLite: text in UTC) as an aware datetime."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
 
 
 def _urgency(item: WorkItem):
@@ -477,7 +584,7 @@ def waiting_for(record, *, now: datetime.datetime | None = None) -> list[WorkIte
     for source in source_for(record):
         annotations: dict[str, Any] = {}
         for index, step in enumerate(source.steps):
-            annotations[f"work_{index}"] = Case(When(step.when, then=Value(True)), default=Value(False))
+            annotations[f"work_{index}"] = Case(When(step.when or ALWAYS, then=Value(True)), default=Value(False))
             due = _due_expression(step)
             if due is not None:
                 annotations[f"work_due_{index}"] = due
@@ -557,3 +664,14 @@ def deadline_subquery(model, kind_field: str, kind: str, *, link: str = "complai
     if open_filter is not None:
         qs = qs.filter(open_filter)
     return Subquery(qs.order_by(due).values(due)[:1])
+
+
+def end_of_day(date_field: str):
+    """A date field as the instant it runs out, for ``Step.due`` of records due "on" a day (improvements,
+    department reports): midnight at its end in China Standard Time (UTC+8, no daylight saving), where the
+    seeds' companies work; a company elsewhere is off by its offset, never by a day's work."""
+    from django.db.models import DateTimeField, ExpressionWrapper, F
+    from django.db.models.functions import Cast
+
+    return ExpressionWrapper(Cast(F(date_field), DateTimeField()) + datetime.timedelta(hours=16),
+                             output_field=DateTimeField())

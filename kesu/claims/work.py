@@ -1,0 +1,64 @@
+"""What customer claims and supplier claims wait for (issue 16 §1; claims/workflow.py, seed 000 §4.2).
+
+Sales (the claim's salesperson) collects and negotiates; the vice GM and GM analyse, approve and hold the
+responsibility meeting; finance settles. Purchasing sends a supplier claim and recovers it, the vice GM agrees
+it. Claims carry no working-day deadlines, so their items have no due time.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core import work
+
+from .choices import OPEN_STATUSES, ClaimStatus, SupplierClaimStatus
+from .models import Claim, SupplierClaim
+from .workflow import ANALYSTS, APPROVERS, FINANCE, PURCHASING, SALES
+
+S = ClaimStatus
+C = SupplierClaimStatus
+
+
+def _claim_url(row) -> str:
+    return reverse("claims:detail", args=[row.pk])
+
+
+work.register(work.Source(
+    module="claims", label=_("Claims"), model=Claim, open=Q(status__in=OPEN_STATUSES), url=_claim_url,
+    steps=(
+        work.Step("submit", _("Collect the documents and submit for analysis"), SALES, Q(status=S.COLLECTING),
+                  assignee="owner"),
+        work.Step("propose", _("Analyse and propose a settlement"), ANALYSTS, Q(status=S.ANALYSING)),
+        work.Step("approve", _("Approve the proposal"), APPROVERS, Q(status=S.AWAITING_APPROVAL)),
+        work.Step("negotiate", _("Offer to the customer and record the answer"), SALES, Q(status=S.NEGOTIATING),
+                  assignee="owner"),
+        work.Step("fix_responsibility", _("Hold the responsibility meeting"), ANALYSTS,
+                  Q(status=S.RESPONSIBILITY)),
+        work.Step("settle", _("Settle: record payment or credit"), FINANCE, Q(status=S.SETTLING)),
+    ),
+))
+
+
+def _supplier_url(row) -> str:
+    return reverse("claims:supplier_detail", args=[row.pk])
+
+
+def _supplier_about(row) -> str:
+    return str(row.supplier)
+
+
+work.register(work.Source(
+    module="supplier_claims", label=_("Supplier claims"), model=SupplierClaim,
+    open=Q(status__in=(C.DRAFT, C.SENT, C.AGREED)), url=_supplier_url, customer="claim__customer",
+    related=("supplier",), describe=_supplier_about,
+    steps=(
+        work.Step("send", _("Send the claim letter to the supplier"), PURCHASING, Q(status=C.DRAFT),
+                  assignee="handler"),
+        work.Step("agree", _("Agree the charge-back with the supplier"), APPROVERS, Q(status=C.SENT),
+                  assignee="negotiator"),
+        work.Step("recover", _("Record the recovered amount"), PURCHASING | FINANCE, Q(status=C.AGREED),
+                  assignee="handler"),
+    ),
+))
