@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kesu.api.main import api
-from kesu.core import views as core_views
+from kesu.core import work_views
 from kesu.surveys.views import answer_by_link
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", work_views.home, name="home"),
+    path("work/", include("kesu.core.work_urls")),
     path("accounts/", include("kesu.accounts.urls")),
     path("calendar/", include("kesu.core.calendar_urls")),
     path("customers/", include("kesu.customers.urls")),

@@ -79,6 +79,7 @@ def _mount() -> None:
     from kesu.complaints.api import router as complaints_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
+    from kesu.core.work_api import router as work_router
     from kesu.customers.api import router as customers_router
     from kesu.notifications.api import router as notifications_router
     from kesu.reports.api import router as reports_router
@@ -94,6 +95,7 @@ def _mount() -> None:
     api.add_router("/", surveys_router)
     api.add_router("/reports/", reports_router)
     api.add_router("/calendar/", calendar_router)
+    api.add_router("/", work_router)
 
 
 _mount()

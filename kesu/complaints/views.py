@@ -98,15 +98,11 @@ def complaint_list(request):
 
 @login_required
 def my_work(request):
-    """Open complaints I own, or my department owns, overdue first (issue 3 §7)."""
-    _require(request.user, "view")
-    scope = request.GET.get("scope") if request.GET.get("scope") in selectors.WORK_SCOPES else "mine"
-    qs = selectors.my_work(request.user, scope)
-    if request.GET.get("format") == "xlsx":
-        return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
-                                                        _("My work"), "my-work"))
-    page = Paginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "complaints/my_work.html", {"page": page, "rows": _rows(page), "scope": scope})
+    """The old "my work" of complaints: now the queue of every module (issue 16 §2), kept as a redirect."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.setlist("module", ["complaints"])
+    return redirect(f"{reverse('work:queue')}?{query.urlencode()}")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Core pages: the home page and the audit trail."""
+"""Core pages: the audit trail (the home page is the work home, kesu/core/work_views.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from django.shortcuts import render
 
 from .audit_selectors import audit_entries_visible_to, audit_mask_money
 from .models import AuditEntry
-
-
-@login_required
-def home(request):
-    return render(request, "home.html")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""My work, the defect history, deadline states in lists and Excel exports (issue 3 §4, §7, §8)."""
+"""My work in the API, the defect history, deadline states in lists and Excel exports (issue 3 §4, §7, §8)."""
 
 from __future__ import annotations
 
@@ -26,36 +26,7 @@ def _xlsx_rows(response) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-def test_my_work_shows_overdue_first_then_by_next_due(login, salesperson):
-    with time_machine.travel(at(2026, 3, 2, 9), tick=False):
-        older = create_complaint(salesperson, description="旧投诉")
-    with time_machine.travel(at(2026, 3, 5, 9), tick=False):
-        newer = create_complaint(salesperson, description="新投诉")
-    with time_machine.travel(at(2026, 3, 5, 10), tick=False):
-        response = login(salesperson).get(reverse("complaints:my_work"))
-        rows = response.context["rows"]
-    assert [c.number for c, _state in rows] == [older.number, newer.number]
-    assert [state for _c, state in rows] == ["overdue", "due"]
-    assert 'class="badge text-bg-danger"' in response.content.decode()
-
-
-def test_my_work_department_scope_shows_colleagues_complaints_but_not_others(login, company_a, salesperson):
-    colleague = People(company_a)[Role.SALESPERSON]
-    colleague.department = salesperson.department
-    colleague.save()
-    theirs = create_complaint(colleague)
-    client = login(salesperson)
-    mine_page = client.get(reverse("complaints:my_work"))
-    department_page = client.get(reverse("complaints:my_work"), {"scope": "department"})
-    assert theirs.number not in mine_page.content.decode()
-    assert theirs.number in department_page.content.decode()
-
-
-def test_closed_complaints_leave_my_work(login, company_a):
-    people = People(company_a)
-    closed = bring_to("closed", people)
-    response = login(people[Role.SALESPERSON]).get(reverse("complaints:my_work"))
-    assert closed.number not in response.content.decode()
+# The "my work" page moved to the work queue of every module: kesu/core/tests/test_work_pages.py.
 
 
 def test_my_work_api_lists_rows_with_deadline_state(api, salesperson):
@@ -131,13 +102,11 @@ def test_work_views_and_history_run_a_fixed_number_of_queries(login, company_a):
     for _ in range(2):
         bring_to("remedy_done", people, customer=customer)
     client = login(sales)
-    counts = [_count(client, reverse("complaints:my_work")),
-              _count(client, reverse("complaints:history"), {"customer": "K-QC"}),
+    counts = [_count(client, reverse("complaints:history"), {"customer": "K-QC"}),
               _count(client, reverse("complaints:list"))]
     for _ in range(4):
         bring_to("remedy_done", people, customer=customer)
-    assert counts == [_count(client, reverse("complaints:my_work")),
-                      _count(client, reverse("complaints:history"), {"customer": "K-QC"}),
+    assert counts == [_count(client, reverse("complaints:history"), {"customer": "K-QC"}),
                       _count(client, reverse("complaints:list"))]
 
 
