@@ -10,8 +10,9 @@ and exits non-zero on any failure.
     .venv/bin/python scripts/fuzz_api.py                 # CI: about 2 minutes per token
     .venv/bin/python scripts/fuzz_api.py --minutes 10    # the long run: 10 minutes per token
 
-The database is an SQLite file in a temporary data folder unless KESU_DATABASE_URL names one (it must be
-a throwaway database: the fuzzer creates, changes and deletes records). Mutating endpoints are fuzzed too.
+The database is an SQLite file in a temporary data folder. With KESU_DATABASE_URL naming a PostgreSQL
+server, a fresh database ``<name>_fuzz_<pid>`` is created on it and dropped afterwards (the fuzzer creates,
+changes and deletes records: mutating endpoints are fuzzed too).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +52,25 @@ with acting_as(None, "command"):
         tokens[persona] = api_token_create(actor=user, name="fuzz")[1]
 print(json.dumps(tokens))
 """
+
+
+def _throwaway_database(url: str) -> tuple[str, str | None]:
+    """A PostgreSQL URL turned to a fresh database's (and that database's name); other URLs as they are."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return url, None
+    name = f"{parts.path.lstrip('/') or 'kesu'}_fuzz_{os.getpid()}"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def _drop_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _free_port() -> int:
@@ -152,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "KESU_DATA_DIR": str(data_dir), "KESU_SECRET_KEY": "kesu-fuzz-not-secret",
            "KESU_ADMIN_PASSWORD": ADMIN_PASSWORD, "KESU_LOG_LEVEL": "ERROR", "KESU_DEBUG": "",
            "KESU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "PYTHONUNBUFFERED": "1"}
+    database = None
+    if os.environ.get("KESU_DATABASE_URL"):
+        env["KESU_DATABASE_URL"], database = _throwaway_database(os.environ["KESU_DATABASE_URL"])
     server = None
     started = time.monotonic()
     try:
@@ -184,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.kill()
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
+            if database:
+                _drop_database(env["KESU_DATABASE_URL"], database)
 
 
 if __name__ == "__main__":
