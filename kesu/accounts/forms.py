@@ -70,7 +70,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "email", "phone", "language"]
+        fields = ["display_name", "email", "phone", "language", "digest_email"]
         widgets = {"language": forms.Select(choices=[("", "—"), *settings.LANGUAGES])}
 
 

@@ -172,6 +172,11 @@ class User(AbstractUser, AuditedModel):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Issue 16 §3: a morning e-mail of what waits for the user and what is overdue. On by default: the point is that
+    # work reaches people, and the digest is only sent on days something waits, so an idle user gets nothing.
+    digest_email = models.BooleanField(_("daily digest e-mail"), default=True,
+                                       help_text=_("Each working morning, an e-mail listing the work waiting for "
+                                                   "you and what is overdue (only when something waits)."))
 
     objects = KesuUserManager()
 

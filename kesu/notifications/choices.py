@@ -30,6 +30,8 @@ class Audience(models.TextChoices):
     ESCALATION = "escalation", _("the escalation's recipients")
     LEADERSHIP = "leadership", _("the leadership group (GM, vice GM, sales director, QA)")
     NEXT_STEP = "next_step", _("everyone whose role takes the next step")
+    # Issue 16 §3: the people the record now waits for, read from the work registry (kesu/core/work.py).
+    NEXT_ACTOR = "next_actor", _("the next actor: whoever the record now waits for, in its department and company")
 
 
 class MailStatus(models.TextChoices):

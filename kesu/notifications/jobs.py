@@ -12,3 +12,12 @@ def send_outbox_job() -> None:
     from .services import outbox_send_pending
 
     outbox_send_pending()
+
+
+# Every 15 minutes: each company's morning comes at its own hour; a run with nothing due reads one row per company.
+@register("notifications.daily_digest", every=datetime.timedelta(minutes=15))
+def daily_digest_job() -> None:
+    """Queue each opted-in user's morning digest of waiting and overdue work (once per user and day)."""
+    from .digest import digest_send_due
+
+    digest_send_due()

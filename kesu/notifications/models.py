@@ -124,3 +124,29 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class Digest(models.Model):
+    """The daily digest sent to one user on one day (issue 16 §3): at most one per user and local day.
+
+    The row is written in the same transaction as the digest's outbox mail, and the unique constraint makes a
+    second worker (or a second run of the job the same day) send nothing.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="+")
+    day = models.DateField(_("day"))
+    items = models.PositiveIntegerField(_("items waiting"), default=0)
+    overdue = models.PositiveIntegerField(_("items overdue"), default=0)
+    mail = models.ForeignKey(OutboxMail, verbose_name=_("e-mail"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+        ordering = ["-day", "recipient"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day}"

@@ -1,4 +1,7 @@
-"""Complaint events → notifications. Signals arrive after commit: a rolled-back change tells no one."""
+"""Events of every module → notifications. Signals arrive after commit: a rolled-back change tells no one.
+
+Each context names the record, so the next actor can be read from the work registry (issue 16 §3).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ def _link(complaint: Complaint) -> str:
 
 
 def _people(complaint: Complaint, **extra) -> dict:
-    return {"owner": complaint.owner, "creator": complaint.created_by, "department": complaint.department, **extra}
+    return {"owner": complaint.owner, "creator": complaint.created_by, "department": complaint.department,
+            "record": complaint, **extra}
 
 
 def _summary(complaint: Complaint) -> str:
@@ -70,7 +74,8 @@ def on_early_warning(sender, complaint, warning_class, **kwargs):
 # -- corrective actions and nonconforming reports (issue 4) ------------------------------------
 
 def _action_people(action, **extra) -> dict:
-    return {"owner": action.owner, "creator": action.raised_by, "department": action.responsible_department, **extra}
+    return {"owner": action.owner, "creator": action.raised_by, "department": action.responsible_department,
+            "record": action, **extra}
 
 
 def _action_link(action) -> str:
@@ -104,7 +109,8 @@ def on_action_escalated(sender, action, escalation, **kwargs):
 @receiver(capa_signals.ncr_changed, dispatch_uid="notify_ncr_changed")
 def on_ncr_changed(sender, ncr, actor=None, **kwargs):
     notify(event=Event.NCR_CHANGED, company=ncr.company,
-           context={"owner": None, "creator": ncr.issued_by, "department": ncr.responsible_department},
+           context={"owner": None, "creator": ncr.issued_by, "department": ncr.responsible_department,
+                    "record": ncr},
            actor=actor, link=reverse("capa:ncr_detail", args=[ncr.pk]),
            message=lambda: (_("Nonconforming product report %(number)s: %(status)s") % {
                "number": ncr.number, "status": ncr.get_status_display()}, ncr.description[:500]))
@@ -116,7 +122,7 @@ def _next_roles(table, status: str) -> set[str]:
 
 @receiver(claim_signals.claim_created, dispatch_uid="notify_claim_created")
 def on_claim_created(sender, claim, actor=None, **kwargs):
-    notify(event=Event.CLAIM_CREATED, company=claim.company, context={"owner": claim.owner},
+    notify(event=Event.CLAIM_CREATED, company=claim.company, context={"owner": claim.owner, "record": claim},
            actor=actor, link=reverse("claims:detail", args=[claim.pk]),
            message=lambda: (_("New claim %(number)s") % {"number": claim.number},
                             f"{claim.customer} · {claim.title}"))
@@ -128,7 +134,7 @@ def on_claim_transitioned(sender, claim, new_status, actor=None, note="", **kwar
 
     # Amounts stay out of the message: not everyone told may see money.
     notify(event=Event.CLAIM_TRANSITIONED, company=claim.company,
-           context={"owner": claim.owner, "creator": claim.created_by,
+           context={"owner": claim.owner, "creator": claim.created_by, "record": claim,
                     "next_roles": _next_roles(CLAIM_TABLE, new_status)},
            actor=actor, link=reverse("claims:detail", args=[claim.pk]),
            message=lambda: (_("Claim %(number)s is now “%(status)s”") % {
@@ -141,7 +147,8 @@ def on_supplier_claim_transitioned(sender, supplier_claim, new_status, actor=Non
 
     sc = supplier_claim
     notify(event=Event.SUPPLIER_CLAIM_TRANSITIONED, company=sc.company,
-           context={"owner": sc.handler, "creator": sc.raised_by, "next_roles": _next_roles(SUPPLIER_TABLE, new_status)},
+           context={"owner": sc.handler, "creator": sc.raised_by, "record": sc,
+                    "next_roles": _next_roles(SUPPLIER_TABLE, new_status)},
            actor=actor, link=reverse("claims:supplier_detail", args=[sc.pk]),
            message=lambda: (_("Supplier claim %(number)s is now “%(status)s”") % {
                "number": sc.number, "status": sc.get_status_display()}, note))

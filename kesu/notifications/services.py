@@ -7,6 +7,7 @@ import logging
 import smtplib
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,28 +22,34 @@ from .models import Notification, NotificationRule, OutboxMail
 logger = logging.getLogger("kesu.notifications")
 
 # Seed 001: A and B early warnings go to the leadership group at once; the rest is everyday routing.
+# Issue 16 §3: every event that moves a record on tells the next actor (the people the record now waits for, read
+# from the work registry) in the inbox and by e-mail; the owner and creator still hear of a change someone else
+# made to their record. Seed 004 §6: every step has an owner, who must hear that it is theirs.
 DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
-    Event.COMPLAINT_CREATED: ([Audience.OWNER], True),
+    Event.COMPLAINT_CREATED: ([Audience.OWNER, Audience.NEXT_ACTOR], True),
     Event.COMPLAINT_ASSIGNED: ([Audience.OWNER], True),
-    Event.COMPLAINT_TRANSITIONED: ([Audience.OWNER, Audience.CREATOR], False),
+    Event.COMPLAINT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
     Event.COMPLAINT_ESCALATED: ([Audience.ESCALATION], True),
     Event.EARLY_WARNING: ([Audience.LEADERSHIP], True),
-    Event.ACTION_RAISED: ([Audience.OWNER], True),
-    Event.ACTION_TRANSITIONED: ([Audience.OWNER, Audience.CREATOR], False),
+    Event.ACTION_RAISED: ([Audience.OWNER, Audience.NEXT_ACTOR], True),
+    Event.ACTION_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
     Event.ACTION_ESCALATED: ([Audience.ESCALATION], True),
-    Event.NCR_CHANGED: ([Audience.DEPARTMENT_HEAD, Audience.CREATOR], True),
+    Event.NCR_CHANGED: ([Audience.NEXT_ACTOR, Audience.DEPARTMENT_HEAD, Audience.CREATOR], True),
     # Seed 000 §4.2: each hand-over of a claim (sales → vice GM → GM → sales → finance) is announced to the next.
-    Event.CLAIM_CREATED: ([Audience.OWNER], False),
-    Event.CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
-    Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.OWNER, Audience.NEXT_STEP], True),
+    Event.CLAIM_CREATED: ([Audience.OWNER, Audience.NEXT_ACTOR], False),
+    Event.CLAIM_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
+    Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
     # Issue 6 §4: the customer's written remarks go to the campaign's owner.
     Event.SURVEY_ANSWERED: ([Audience.OWNER], True),
     # Seed 001 §5.1.2: the departments report by the 8th; the writers are reminded before, the GM is told of a
     # submitted report, the submitter (and, after a return, the department's writers) of the decision.
-    Event.REPORT_DUE: ([Audience.NEXT_STEP, Audience.DEPARTMENT_HEAD], True),
-    Event.REPORT_SUBMITTED: ([Audience.NEXT_STEP], True),
-    Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_STEP], True),
+    Event.REPORT_DUE: ([Audience.NEXT_ACTOR, Audience.DEPARTMENT_HEAD], True),
+    Event.REPORT_SUBMITTED: ([Audience.NEXT_ACTOR], True),
+    Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_ACTOR], True),
 }
+# The events that hand a record on (migration 0008 adds the next actor to the rules companies already have).
+HAND_OFF_EVENTS = tuple(event for event, (audience, _email) in DEFAULT_RULES.items()
+                        if Audience.NEXT_ACTOR in audience)
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 
 
@@ -78,7 +85,23 @@ def notification_rule_update(*, actor, rule: NotificationRule, audience: list[st
     return rule
 
 
-def _audience_users(audience: Iterable[str], company, context: dict) -> list:
+def _next_actors(record) -> dict[int, tuple[Any, list]]:
+    """The people ``record`` now waits for, each with the work items that are theirs (issue 16 §3).
+
+    Read through the work registry after the change is committed: the record's waiting items, each resolved to
+    its assignee, else the active users with the step's role in its department (or company).
+    """
+    from kesu.core import work
+
+    found: dict[int, tuple[Any, list]] = {}
+    for item in work.waiting_for(record):
+        for user in work.resolve_users(item):
+            found.setdefault(user.pk, (user, []))[1].append(item)
+    return found
+
+
+def _audience_users(audience: Iterable[str], company, context: dict,
+                    next_actors: dict[int, tuple[Any, list]] | None = None) -> list:
     """The people an audience names; ``context`` says who the record's owner, creator and department are."""
     from kesu.accounts.models import User
 
@@ -95,9 +118,31 @@ def _audience_users(audience: Iterable[str], company, context: dict) -> list:
         elif name == Audience.NEXT_STEP and context.get("next_roles"):
             users.extend(User.objects.filter(company=company, is_active=True,
                                              position__role__in=context["next_roles"]))
+        elif name == Audience.NEXT_ACTOR and next_actors:
+            users.extend(user for user, _items in next_actors.values())
         elif name == Audience.LEADERSHIP:
             users.extend(User.objects.filter(company=company, is_active=True, position__role__in=LEADERSHIP_ROLES))
     return users
+
+
+def expected_of(items: list, company, now: datetime.datetime) -> str:
+    """What the next actor is expected to do and by when, in the active language and the company's time zone.
+
+    One line per item, e.g. "Expected of you: Approve the initial analysis report — due 2026-03-05 17:00 (3 working
+    days left)"; the time left is counted on the company's working calendar.
+    """
+    from kesu.core import work
+
+    work.describe_due(items, now)  # again: the time left is worded in the recipient's language
+    lines = []
+    for item in items:
+        if item.due_at is None:
+            lines.append(_("Expected of you: %(action)s (no deadline)") % {"action": item.label})
+            continue
+        due = timezone.localtime(item.due_at, company.tz)
+        lines.append(_("Expected of you: %(action)s — due %(due)s (%(left)s)") % {
+            "action": item.label, "due": f"{due:%Y-%m-%d %H:%M}", "left": item.time_left})
+    return "\n".join(lines)
 
 
 def notify(*, event: str, company, context: dict, message: Callable[[], tuple[str, str]], link: str = "",
@@ -105,14 +150,21 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
     """Tell everyone the company's rule for ``event`` names; each in their own language.
 
     ``message`` builds (title, body) and is called once per recipient language.
-    The actor is never told of their own action. Inbox rows and outbox mail are
-    written in one transaction.
+    The actor is never told of their own action, and each person is told once
+    however many audiences name them. When the rule names the next actor,
+    ``context["record"]`` is the record handed on: the people it now waits for
+    are read from the work registry, and their message begins with the action
+    expected of them and its deadline. Inbox rows and outbox mail are written
+    in one transaction.
     """
     rule = next((r for r in notification_rules_ensure_defaults(company) if r.event == event), None)
     if rule is None or not rule.is_active:
         return []
+    next_actors: dict[int, tuple[Any, list]] = {}
+    if Audience.NEXT_ACTOR in rule.audience and context.get("record") is not None:
+        next_actors = _next_actors(context["record"])
     seen, recipients = set(), []
-    for user in _audience_users(rule.audience, company, context):
+    for user in _audience_users(rule.audience, company, context, next_actors):
         if user is None or not user.is_active or user.pk in seen or (actor is not None and user.pk == actor.pk):
             continue
         seen.add(user.pk)
@@ -125,6 +177,9 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
             with translation.override(language):
                 texts[language] = tuple(str(t) for t in message())
         title, body = texts[language]
+        if user.pk in next_actors:
+            with translation.override(language):
+                body = f"{expected_of(next_actors[user.pk][1], company, now)}\n\n{body}".strip()
         if rule.send_inbox:
             inbox.append(Notification(company=company, recipient=user, event=event, title=title[:300], body=body,
                                       link=link, created_at=now))
@@ -177,7 +232,7 @@ def _due(now: datetime.datetime) -> Q:
     return Q(status__in=(MailStatus.PENDING, MailStatus.SENDING), next_attempt_at__lte=now)
 
 
-def outbox_sent_this_minute(now: datetime.datetime) -> int:
+def outbox_attempts_this_minute(now: datetime.datetime) -> int:
     """Attempts begun in ``now``'s clock minute, by every worker: what the send rate is counted on."""
     start = now.replace(second=0, microsecond=0)
     return OutboxMail.objects.filter(claimed_at__gte=start, claimed_at__lt=start + datetime.timedelta(minutes=1)
@@ -226,7 +281,7 @@ def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int
     try:
         while time.monotonic() - started < max_seconds:
             moment = now or timezone.now()
-            budget = per_minute - outbox_sent_this_minute(moment)
+            budget = per_minute - outbox_attempts_this_minute(moment)
             if budget <= 0:
                 break
             batch = list(OutboxMail.objects.filter(_due(moment)).order_by("next_attempt_at", "id")

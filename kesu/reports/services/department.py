@@ -395,13 +395,13 @@ def _announce_step(report: DepartmentReport, action: str, status: str, actor, no
     if action == "submit":
         notify(event=Event.REPORT_SUBMITTED, company=report.company,
                context={"owner": None, "creator": report.submitted_by, "department": report.department,
-                        "next_roles": next_roles(report, status)},
+                        "record": report, "next_roles": next_roles(report, status)},
                actor=actor, link=_link(report),
                message=lambda: (_("Submitted for approval: %(report)s") % {"report": _name(report)}, note))
         return
     notify(event=Event.REPORT_DECIDED, company=report.company,
            context={"owner": None, "creator": report.submitted_by, "department": report.department,
-                    "next_roles": next_roles(report, status)},
+                    "record": report, "next_roles": next_roles(report, status)},
            actor=actor, link=_link(report),
            message=lambda: (_("%(report)s is now “%(status)s”") % {
                "report": _name(report), "status": report.get_status_display()}, note))
@@ -412,7 +412,7 @@ def _announce_due(report: DepartmentReport) -> None:
     from kesu.notifications.services import notify
 
     notify(event=Event.REPORT_DUE, company=report.company,
-           context={"owner": None, "creator": None, "department": report.department,
+           context={"owner": None, "creator": None, "department": report.department, "record": report,
                     "next_roles": next_roles(report, report.status)},
            link=_link(report),
            message=lambda: (_("Due on %(due)s: %(report)s") % {"due": report.due_on.isoformat(),

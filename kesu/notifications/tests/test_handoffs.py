@@ -1,0 +1,141 @@
+"""Hand-offs tell the next actor (issue 16 §3): the people the record now waits for, once, with what and by when."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.utils import translation
+from django.utils.translation import gettext
+
+from kesu.accounts.roles import Role
+from kesu.complaints.tests.factories import People, act, at, bring_to, create_complaint
+from kesu.notifications.models import Notification, NotificationRule, OutboxMail
+from kesu.notifications.services import notification_rules_ensure_defaults
+
+pytestmark = pytest.mark.django_db
+
+
+def _told(complaint) -> dict[str, int]:
+    """Who got an inbox row about ``complaint``, and how many."""
+    told: dict[str, int] = {}
+    for row in Notification.objects.filter(title__contains=complaint.number).select_related("recipient"):
+        told[row.recipient.username] = told.get(row.recipient.username, 0) + 1
+    return told
+
+
+def test_passing_a_complaint_to_qa_tells_qa_what_is_expected_and_by_when(company_a, django_capture_on_commit_callbacks):
+    people = People(company_a)
+    qa = people[Role.QA]
+    with time_machine.travel(at(2026, 3, 2, 9), tick=False):
+        complaint = bring_to("assessed", people)
+        Notification.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            act(complaint, "escalate_to_qa", people)
+    row = Notification.objects.get(recipient=qa, event="complaint_transitioned")
+    with translation.override("zh-hans"):  # the default language: the action in the words QA reads
+        action = str(gettext("Investigate and give QA's opinion"))
+    first = row.body.splitlines()[0]
+    assert action in first and "2026-03-" in first
+    assert OutboxMail.objects.filter(recipient=qa, to=qa.email).count() == 1
+
+
+def test_the_actor_is_never_told_and_no_one_outside_the_hand_off_is(company_a, company_b,
+                                                                     django_capture_on_commit_callbacks):
+    people, others = People(company_a), People(company_b)
+    sales, qa = people[Role.SALESPERSON], people[Role.QA]
+    bystanders = [people[Role.PRODUCTION], people[Role.FINANCE], others[Role.QA]]
+    complaint = bring_to("assessed", people)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "escalate_to_qa", people, actor=sales)
+    assert _told(complaint) == {qa.username: 1}
+    assert not Notification.objects.filter(recipient__in=bystanders).exists()
+
+
+def test_each_person_is_told_once_even_when_several_audiences_name_them(company_a,
+                                                                         django_capture_on_commit_callbacks):
+    people = People(company_a)
+    sales, assistant = people[Role.SALESPERSON], people[Role.SALES_ASSISTANT]
+    complaint = create_complaint(sales)
+    Notification.objects.all().delete()
+    # The assistant acknowledges the salesperson's complaint: the owner is both owner, creator and next actor.
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "acknowledge", people, actor=assistant)
+    assert _told(complaint) == {sales.username: 1}
+
+
+def test_the_initial_report_reaches_the_gm_and_the_instruction_the_responsible_department(
+        company_a, django_capture_on_commit_callbacks):
+    people = People(company_a)
+    qa, gm, production = people[Role.QA], people[Role.GM], people[Role.PRODUCTION]
+    complaint = bring_to("qa_investigation", people, escalated=True,
+                         assess={"severity": "severe", "warning_class": "c"})
+    act(complaint, "record_qa_opinion", people, cause_hard_to_find=True)
+    complaint.refresh_from_db()
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "submit_initial_report", people, actor=qa)
+    assert Notification.objects.filter(recipient=gm).count() == 1
+    with translation.override("zh-hans"):
+        action = str(gettext("Approve the initial analysis report"))
+    assert action in Notification.objects.get(recipient=gm).body.splitlines()[0]
+    complaint.refresh_from_db()
+    act(complaint, "approve_initial_report", people, actor=gm)
+    complaint.refresh_from_db()
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "instruct_department", people, actor=qa)
+    told = _told(complaint)
+    assert told.pop(production.username) == 1
+    assert set(told) <= {people[Role.SALESPERSON].username}  # the owner hears of the change to their record
+    assert gm.username not in told and qa.username not in told
+
+
+def test_the_next_actor_reads_the_message_in_their_own_language(company_a, django_capture_on_commit_callbacks):
+    people = People(company_a)
+    qa = people[Role.QA]
+    qa.language = "en"
+    qa.save()
+    complaint = bring_to("assessed", people)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "escalate_to_qa", people)
+    body = Notification.objects.get(recipient=qa, event="complaint_transitioned").body
+    assert body.startswith("Expected of you: Investigate and give QA's opinion — due ")
+    assert "working day" in body.splitlines()[0] or "hour" in body.splitlines()[0]
+
+
+def test_a_company_can_stop_telling_the_next_actor_on_the_rules_page(company_a, login,
+                                                                      django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    people = People(company_a)
+    complaint = bring_to("assessed", people)
+    client = login(people[Role.QA])
+    rule = next(r for r in notification_rules_ensure_defaults(company_a) if r.event == "complaint_transitioned")
+    assert "next_actor" in rule.audience
+    prefix = f"r{rule.pk}"
+    response = client.post(reverse("notifications:rules"), {"rule": rule.pk, f"{prefix}-audience": ["owner"],
+                                                            f"{prefix}-send_inbox": "on", f"{prefix}-is_active": "on"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.audience == ["owner"]
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "escalate_to_qa", people)
+    assert not Notification.objects.filter(recipient=people[Role.QA], event="complaint_transitioned").exists()
+
+
+def test_rules_of_companies_made_before_issue_16_gain_the_next_actor(company_a):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("kesu.notifications.migrations.0009_rules_tell_the_next_actor")
+    untouched = NotificationRule.objects.create(company=company_a, event="complaint_transitioned",
+                                                audience=["owner", "creator"], send_email=False)
+    changed = NotificationRule.objects.create(company=company_a, event="claim_transitioned",
+                                              audience=["owner"], send_email=False)
+    migration.forwards(apps, None)
+    untouched.refresh_from_db()
+    changed.refresh_from_db()
+    assert (untouched.audience, untouched.send_email) == (["next_actor", "owner", "creator"], True)
+    assert (changed.audience, changed.send_email) == (["owner", "next_actor"], False)
