@@ -307,7 +307,8 @@ def backup(output: Path, *, installation: Installation | None = None, out: TextI
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     files: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="kesu-backup-") as tmp:
+    # The database copy is made beside the archive, on the disk chosen for it: /tmp may be too small for it.
+    with tempfile.TemporaryDirectory(prefix=".kesu-backup-", dir=output.parent) as tmp:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
@@ -446,13 +447,14 @@ def restore(archive: Path, *, installation: Installation | None = None, out: Tex
             out.write(text + "\n")
             out.flush()
 
-    with tempfile.TemporaryDirectory(prefix="kesu-restore-") as tmp:
+    installation.data_dir.mkdir(parents=True, exist_ok=True)
+    # Unpacked inside the data folder: on its disk, so the files are moved into place, not copied twice.
+    with tempfile.TemporaryDirectory(prefix=".kesu-restore-", dir=installation.data_dir) as tmp:
         unpacked = Path(tmp)
         manifest = _unpack(archive, unpacked)
         say(f"Archive checked: {len(manifest['files'])} files, Kesu {manifest['kesu_version']}, "
             f"{manifest['database']['vendor']}, made {manifest['created_at']}.")
         _refuse_unless_empty(installation, manifest)
-        installation.data_dir.mkdir(parents=True, exist_ok=True)
         source = unpacked / manifest["database"]["file"]
         say(f"Restoring the database into {installation.describe()}…")
         if installation.vendor == "sqlite":
@@ -460,7 +462,7 @@ def restore(archive: Path, *, installation: Installation | None = None, out: Tex
             target.parent.mkdir(parents=True, exist_ok=True)
             for stale in (Path(f"{target}-wal"), Path(f"{target}-shm")):
                 stale.unlink(missing_ok=True)  # an empty database's log must not be replayed over the copy
-            shutil.copyfile(source, target)
+            shutil.move(source, target)
         else:
             db = installation.database
             _create_pg_database(db)
@@ -477,7 +479,7 @@ def restore(archive: Path, *, installation: Installation | None = None, out: Tex
         for name in media:
             target = installation.media_dir / name.removeprefix("media/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(unpacked / name, target)
+            shutil.move(unpacked / name, target)
         say(f"Restored {len(media):,} media files into {installation.media_dir}.")
         if SECRET_KEY_NAME in manifest["files"]:
             key = (unpacked / SECRET_KEY_NAME).read_bytes()

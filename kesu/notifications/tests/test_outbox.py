@@ -313,3 +313,21 @@ def test_two_worker_threads_draining_one_outbox_send_every_mail_exactly_once(set
     sent_ids = [_message_id(m) for m in SEEN]
     assert sorted(sent_ids) == sorted(r.message_id for r in rows)  # each once, none twice
     assert set(OutboxMail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_the_outbox_page_runs_a_fixed_number_of_queries(login, company_admin, company_a):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(company_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(db) as queries:
+            assert client.get(reverse("notifications:outbox")).status_code == 200
+        return len(queries)
+
+    _queue(company_a, 1)
+    count()  # first request of the session: what it caches is not the page's cost
+    before = count()
+    _queue(company_a, 10)
+    assert count() == before
