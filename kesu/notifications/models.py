@@ -150,3 +150,24 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.day}"
+
+
+class AnnouncedWork(models.Model):
+    """What one record was last announced as waiting for: the (person, action) pairs told at its last hand-off.
+
+    A hand-off tells only the people it gives new work (issue 16 §3: each actor once): someone still waiting for
+    the same action after a step — the department whose answer is due while the GM approves the report — is not
+    told again, and someone whose work returns after a gap is. This is a log of what was announced, not a second
+    copy of the work: the work itself is always read from the records through the registry (kesu/core/work.py).
+    """
+
+    record = models.CharField(_("record"), max_length=100, unique=True)  # "app_label.model:pk"
+    waiting = models.JSONField(_("waiting"), default=list)  # ["user_pk:action", …]
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("announced work")
+        verbose_name_plural = _("announced work")
+
+    def __str__(self) -> str:
+        return self.record

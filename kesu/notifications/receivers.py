@@ -49,7 +49,12 @@ def on_assigned(sender, complaint, owner, actor=None, **kwargs):
 
 @receiver(signals.complaint_transitioned, dispatch_uid="notify_complaint_transitioned")
 def on_transitioned(sender, complaint, actor=None, **kwargs):
-    notify(event=Event.COMPLAINT_TRANSITIONED, company=complaint.company, context=_people(complaint),
+    context = _people(complaint)
+    if kwargs.get("old_status") == kwargs.get("new_status"):
+        # A step inside a status (QA's opinion, the instruction, the initial report) is news for whoever it gives
+        # work, not for the owner: their complaint has not moved on, and its timeline shows the step.
+        context.update(owner=None, creator=None)
+    notify(event=Event.COMPLAINT_TRANSITIONED, company=complaint.company, context=context,
            actor=actor, link=_link(complaint),
            message=lambda: (_("Complaint %(number)s is now “%(status)s”") % {
                "number": complaint.number, "status": complaint.get_status_display()}, kwargs.get("note", "")))

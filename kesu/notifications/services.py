@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import Audience, Event, MailStatus
-from .models import Notification, NotificationRule, OutboxMail
+from .models import AnnouncedWork, Notification, NotificationRule, OutboxMail
 
 logger = logging.getLogger("kesu.notifications")
 
@@ -85,19 +85,34 @@ def notification_rule_update(*, actor, rule: NotificationRule, audience: list[st
     return rule
 
 
-def _next_actors(record) -> dict[int, tuple[Any, list]]:
-    """The people ``record`` now waits for, each with the work items that are theirs (issue 16 §3).
+def _next_actors(record, now: datetime.datetime) -> dict[int, tuple[Any, list]]:
+    """The people a hand-off of ``record`` gives new work, each with those items (issue 16 §3).
 
     Read through the work registry after the change is committed: the record's waiting items, each resolved to
-    its assignee, else the active users with the step's role in its department (or company).
+    its assignee, else the active users with the step's role in its department (or company). Only the (person,
+    action) pairs that were not waiting at the record's previous announcement count (:class:`AnnouncedWork`), so
+    each person hears of a piece of work once, however many steps others take meanwhile.
     """
     from kesu.core import work
 
-    found: dict[int, tuple[Any, list]] = {}
-    for item in work.waiting_for(record):
+    key = f"{record._meta.label_lower}:{record.pk}"
+    waiting: dict[int, tuple[Any, list]] = {}
+    for item in work.waiting_for(record, now=now):
         for user in work.resolve_users(item):
-            found.setdefault(user.pk, (user, []))[1].append(item)
-    return found
+            waiting.setdefault(user.pk, (user, []))[1].append(item)
+    pairs = sorted({f"{pk}:{item.action}" for pk, (_user, items) in waiting.items() for item in items})
+    announced, created = AnnouncedWork.objects.select_for_update().get_or_create(
+        record=key, defaults={"waiting": pairs, "updated_at": now})
+    before = set() if created else set(announced.waiting)
+    if not created:
+        announced.waiting, announced.updated_at = pairs, now
+        announced.save(update_fields=["waiting", "updated_at"])
+    fresh: dict[int, tuple[Any, list]] = {}
+    for pk, (user, items) in waiting.items():
+        new = [item for item in items if f"{pk}:{item.action}" not in before]
+        if new:
+            fresh[pk] = (user, new)
+    return fresh
 
 
 def _audience_users(audience: Iterable[str], company, context: dict,
@@ -152,24 +167,32 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
     ``message`` builds (title, body) and is called once per recipient language.
     The actor is never told of their own action, and each person is told once
     however many audiences name them. When the rule names the next actor,
-    ``context["record"]`` is the record handed on: the people it now waits for
-    are read from the work registry, and their message begins with the action
-    expected of them and its deadline. Inbox rows and outbox mail are written
-    in one transaction.
+    ``context["record"]`` is the record handed on: the people it now gives new
+    work are read from the work registry (:func:`_next_actors`), and their
+    message begins with the action expected of them and its deadline. Inbox
+    rows, outbox mail and what was announced are written in one transaction.
     """
     rule = next((r for r in notification_rules_ensure_defaults(company) if r.event == event), None)
     if rule is None or not rule.is_active:
         return []
-    next_actors: dict[int, tuple[Any, list]] = {}
-    if Audience.NEXT_ACTOR in rule.audience and context.get("record") is not None:
-        next_actors = _next_actors(context["record"])
+    now = timezone.now()
+    with transaction.atomic():
+        next_actors: dict[int, tuple[Any, list]] = {}
+        if Audience.NEXT_ACTOR in rule.audience and context.get("record") is not None:
+            next_actors = _next_actors(context["record"], now)
+        return _tell(rule, company, context, next_actors, message, link, actor, now)
+
+
+def _tell(rule: NotificationRule, company, context: dict, next_actors: dict[int, tuple[Any, list]],
+          message: Callable[[], tuple[str, str]], link: str, actor, now: datetime.datetime) -> list[Notification]:
+    """Write the inbox rows and outbox mail of one event for the people its rule names (see :func:`notify`)."""
     seen, recipients = set(), []
     for user in _audience_users(rule.audience, company, context, next_actors):
         if user is None or not user.is_active or user.pk in seen or (actor is not None and user.pk == actor.pk):
             continue
         seen.add(user.pk)
         recipients.append(user)
-    now = timezone.now()
+    event = rule.event
     inbox, mail, texts = [], [], {}
     for user in recipients:
         language = user.language or settings.LANGUAGE_CODE
@@ -187,9 +210,8 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
             mail.append(OutboxMail(company=company, recipient=user, to=user.email, subject=title[:300],
                                    body=f"{body}\n\n{settings.KESU_BASE_URL}{link}" if link else body,
                                    next_attempt_at=now, created_at=now))
-    with transaction.atomic():
-        created = Notification.objects.bulk_create(inbox)
-        OutboxMail.objects.bulk_create(mail)
+    created = Notification.objects.bulk_create(inbox)
+    OutboxMail.objects.bulk_create(mail)
     return created
 
 

@@ -139,3 +139,30 @@ def test_rules_of_companies_made_before_issue_16_gain_the_next_actor(company_a):
     changed.refresh_from_db()
     assert (untouched.audience, untouched.send_email) == (["next_actor", "owner", "creator"], True)
     assert (changed.audience, changed.send_email) == (["owner", "next_actor"], False)
+
+
+def test_each_actor_is_told_once_of_their_work_and_again_only_when_it_comes_back(company_a,
+                                                                                  django_capture_on_commit_callbacks):
+    people = People(company_a)
+    sales, qa, gm, production = (people[r] for r in (Role.SALESPERSON, Role.QA, Role.GM, Role.PRODUCTION))
+    others = [people[Role.FINANCE], people[Role.SALES_DIRECTOR], people[Role.ENGINEERING]]
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = bring_to("qa_investigation", people, escalated=True,
+                             assess={"severity": "severe", "warning_class": "c"})
+    assert _told(complaint) == {qa.username: 1}
+    steps = [("record_qa_opinion", qa, {"cause_hard_to_find": True}), ("instruct_department", qa, {}),
+             ("submit_initial_report", qa, {}), ("approve_initial_report", gm, {})]
+    for action, actor, inputs in steps:
+        complaint.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            act(complaint, action, people, actor=actor, **inputs)
+    # The department was told when instructed, the GM when the report came; the department's answer, still due
+    # while the GM approved, was not announced twice, and the owner hears of no step inside QA's investigation.
+    assert _told(complaint) == {qa.username: 1, production.username: 1, gm.username: 1}
+    assert sales.username not in _told(complaint)
+    complaint.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "record_department_answer", people, actor=production)
+    # The answer is in: the investigation is QA's again, and QA hears of it.
+    assert _told(complaint) == {qa.username: 2, production.username: 1, gm.username: 1}
+    assert not Notification.objects.filter(recipient__in=others).exists()
