@@ -352,6 +352,8 @@ class OutboxActionRefused(ValidationError):
 
 def may_manage_outbox(user) -> bool:
     """Administrators see the outbox of their companies, resend and give up mail."""
+    if not user.is_authenticated:  # the admin's sign-in page asks for an anonymous visitor too
+        return False
     return bool(user.is_superuser or (user.company_id and user.has_role("admin")))
 
 
