@@ -56,6 +56,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -360,7 +361,8 @@ def _annotated(source: Source, scope: Scope, filters: Filters) -> QuerySet | Non
     if dues:
         qs = qs.annotate(work_due=Case(*dues, default=None, output_field=_datetime_field()))
     else:
-        qs = qs.annotate(work_due=Value(None, output_field=_datetime_field()))
+        # Typed, not a bare NULL: PostgreSQL reads an untyped NULL column of a subquery as text.
+        qs = qs.annotate(work_due=Cast(Value(None), output_field=_datetime_field()))
     return qs.order_by().annotate(work_id=F("pk")).values_list("work_id", "work_step", "work_due")
 
 
@@ -468,14 +470,16 @@ def _chosen(selected: Iterable[Source], filters: Filters) -> list[Source]:
 
 
 def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: int = ROWS_PER_SOURCE,
-          now: datetime.datetime | None = None) -> Queue:
-    """The user's queue: the most urgent ``limit`` items of all sources and the counts of everything waiting."""
+          now: datetime.datetime | None = None, calendars: dict | None = None) -> Queue:
+    """The user's queue: the most urgent ``limit`` items of all sources and the counts of everything waiting.
+
+    ``calendars`` (company id → WorkingCalendar) may be shared by several calls on one page."""
     filters = filters or Filters()
     now = now or timezone.now()
     reader = scope_for(user, scope)
-    items: list[WorkItem] = []
     total = Counts()
     by_module: dict[str, Counts] = {}
+    candidates: list[tuple[Source, int, int, datetime.datetime | None]] = []
     for source in _chosen(sources(), filters):
         inner = _compile(source, reader, filters, connections[source.model._default_manager.db])
         if inner is None:
@@ -483,15 +487,20 @@ def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: i
         counted, found = _read(source, inner, now, filters.due, limit)
         total.add(counted)
         by_module.setdefault(source.module, Counts()).add(counted)
-        if not found:
-            continue
+        candidates.extend((source, pk, step, due) for pk, step, due in found)
+    # The most urgent of all sources first; only those are read as records (a GM's queue has hundreds of
+    # candidates and shows fifty).
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    candidates.sort(key=lambda c: (c[3] is None, c[3] or far, c[0].module, c[1]))
+    kept = candidates[:limit]
+    records: dict[str, dict[int, Any]] = {}
+    for source in {id(c[0]): c[0] for c in kept}.values():
         # Without the model's default ordering: the rows come back by key and are put in order here.
-        records = {row.pk: row for row in source.model._default_manager.select_related(*_related(source))
-                   .filter(pk__in=[pk for pk, _s, _d in found]).order_by()}
-        items.extend(_item(source, source.steps[step], records[pk], due) for pk, step, due in found if pk in records)
-    items.sort(key=_urgency)
-    items = items[:limit]
-    describe_due(items, now)
+        records[source.key] = {row.pk: row for row in source.model._default_manager.select_related(
+            *_related(source)).filter(pk__in=[c[1] for c in kept if c[0] is source]).order_by()}
+    items = [_item(source, source.steps[step], records[source.key][pk], due)
+             for source, pk, step, due in kept if pk in records[source.key]]
+    describe_due(items, now, calendars)
     return Queue(items=items, counts=total, by_module=by_module)
 
 
@@ -568,11 +577,6 @@ def _as_datetime(value) -> datetime.datetime | None:
     return parsed
 
 
-def _urgency(item: WorkItem):
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    return (item.due_at is None, item.due_at or far, item.module, item.record_id)
-
-
 # -- one record ----------------------------------------------------------------------------------------------
 
 
@@ -615,12 +619,12 @@ def resolve_users(item: WorkItem) -> list:
 # -- time left in working time -------------------------------------------------------------------------------
 
 
-def describe_due(items: list[WorkItem], now: datetime.datetime) -> None:
+def describe_due(items: list[WorkItem], now: datetime.datetime, calendars: dict | None = None) -> None:
     """Set each item's due state, colour and time left, measured on its company's working calendar (one
     calendar per company, so a queue reads each calendar year once)."""
     from .calendar import WorkingCalendar
 
-    calendars: dict[int, WorkingCalendar] = {}
+    calendars = {} if calendars is None else calendars
     end = _today_end(now)
     for item in items:
         if item.due_at is None:

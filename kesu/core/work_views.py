@@ -221,20 +221,21 @@ def home_context(user, now: datetime.datetime | None = None) -> dict:
     """What the home page shows this user (every panel a fixed number of queries)."""
     now = now or timezone.now()
     role = user.role
+    calendars: dict = {}  # one working calendar per company for every panel
+
+    def panel(scope: str, filters: work.Filters | None = None) -> work.Queue:
+        return work.queue(user, scope, filters, limit=HOME_ITEMS, now=now, calendars=calendars)
+
     context: dict[str, Any] = {
-        "mine": work.queue(user, "mine", limit=HOME_ITEMS, now=now),
-        "department_overdue": work.queue(user, "department", work.Filters(due="overdue"), limit=HOME_ITEMS,
-                                         now=now) if user.department_id else None,
+        "mine": panel("mine"),
+        "department_overdue": panel("department", work.Filters(due="overdue")) if user.department_id else None,
     }
     if user.is_superuser or role == "qa":
-        context["qa_waiting"] = work.queue(user, "mine", work.Filters(modules=("complaints",),
-                                                                      actions=("investigate",)),
-                                           limit=HOME_ITEMS, now=now)
+        context["qa_waiting"] = panel("mine", work.Filters(modules=("complaints",), actions=("investigate",)))
     if role == "finance":
-        context["settlements"] = work.queue(user, "mine", work.Filters(modules=("claims",), actions=("settle",)),
-                                            limit=HOME_ITEMS, now=now)
+        context["settlements"] = panel("mine", work.Filters(modules=("claims",), actions=("settle",)))
     if user.is_superuser or role in work.OVERSEEING_ROLES:
-        context["approvals"] = work.queue(user, "mine", work.Filters(actions=APPROVALS), limit=HOME_ITEMS, now=now)
+        context["approvals"] = panel("mine", work.Filters(actions=APPROVALS))
         context["kpis"] = _kpi_headline(user)
         context["warnings"] = _early_warnings(user)
     return context
