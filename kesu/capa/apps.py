@@ -11,6 +11,7 @@ class CapaConfig(AppConfig):
         from kesu.complaints.workflow import register_close_check
         from kesu.core import panels
 
+        from . import workflow  # noqa: F401 - registers the action's workflow table
         from .checks import complaint_action_approved, complaint_panel
 
         register_close_check(complaint_action_approved)

@@ -4,7 +4,7 @@ The responsible department plans → QA approves → the department implements �
 QA verifies → the effectiveness check runs on later shipments → QA closes.
 QA may send a plan or an implementation back with a reason; an action found
 ineffective starts a new planning round. ``services.action_transition`` is
-the only code that applies this table.
+the only code that applies this table (``TABLE``), through the core runner.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
-from kesu.core.workflow import Transition
+from kesu.core.workflow import Table, Transition, register_table
 
 from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind
 
@@ -50,13 +50,6 @@ ROWS: tuple[Transition, ...] = (
                required=("reason",)),
 )
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {}
-for _row in ROWS:
-    for _source in _row.sources:
-        key = (str(_source), _row.name)
-        if key in TRANSITIONS:
-            raise RuntimeError(f"duplicate transition {key}")
-        TRANSITIONS[key] = _row
 NAMES: frozenset[str] = frozenset(row.name for row in ROWS)
 INPUT_LABELS = {"note": _("note"), "reason": _("reason"), "effectiveness_evidence": _("other evidence of effectiveness"),
                 "effectiveness_reason": _("why other evidence")}
@@ -64,8 +57,7 @@ INPUT_LABELS = {"note": _("note"), "reason": _("reason"), "effectiveness_evidenc
 
 def available(action, user) -> list[Transition]:
     """The steps the user may try now (pages show them as buttons; checks run on submit)."""
-    return [row for (source, _name), row in TRANSITIONS.items()
-            if source == action.status and user.has_role(*row.roles)]
+    return TABLE.allowed(action, user)
 
 
 # -- named checks: None when passing, else (field, message) --------------------------------
@@ -170,7 +162,12 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "prevention_recorded": _prevention_recorded,
     "effective": _effective,
 }
-for _row in ROWS:
-    for _check in _row.checks:
-        if _check not in CHECKS:
-            raise RuntimeError(f"unknown check {_check} in {_row.name}")
+
+# The action's own refusal wording, kept when it moved onto the core runner (same msgids).
+TEXTS: dict[str, Any] = {
+    "stale": _("Someone else changed this action meanwhile (it is now “%(status)s”); reload it and try again."),
+    "wrong_state": _("“%(action)s” is not possible while the action is “%(status)s”."),
+}
+TABLE = register_table("capa.action", Table(ROWS, CHECKS, texts=TEXTS), "capa.CorrectiveAction",
+                       changes="capa.ActionChange")
+TRANSITIONS: dict[tuple[str, str], Transition] = TABLE.index

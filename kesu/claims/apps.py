@@ -10,6 +10,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from kesu.core import panels
 
+        from . import workflow  # noqa: F401 - registers the claim and supplier-claim workflow tables
         from .panels import complaint_panel
 
         panels.register("complaints.complaint", "claims/_complaint_panel.html", complaint_panel)

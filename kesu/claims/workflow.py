@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
-from kesu.core.workflow import CheckResult, Table, Transition
+from kesu.core.workflow import CheckResult, Table, Transition, register_table
 
 from .choices import (
     DOCUMENTS_FOR_ITEMS,
@@ -182,11 +182,11 @@ def _items_settled(claim, inputs, actor) -> CheckResult:
     return None
 
 
-CLAIM_TABLE = Table(ROWS, {
+CLAIM_TABLE = register_table("claims.claim", Table(ROWS, {
     "has_items": _has_items, "documents_complete": _documents_complete, "proposal_consistent": _proposal_consistent,
     "within_limit": _within_limit, "offer_ours": _offer_ours, "offer_not_ours": _offer_not_ours,
     "party_named": _party_named, "items_settled": _items_settled,
-})
+}), "claims.Claim", changes="claims.ClaimChange")
 
 
 # -- supplier claims ------------------------------------------------------------------
@@ -225,4 +225,7 @@ SUPPLIER_ROWS: tuple[Transition, ...] = (
     Transition("write_off", (C.DRAFT, C.SENT, C.AGREED), C.WRITTEN_OFF, APPROVERS, _("Write off"),
                required=("reason",)),
 )
-SUPPLIER_TABLE = Table(SUPPLIER_ROWS, {"agreed_not_above": _agreed_not_above, "recovered_valid": _recovered_valid})
+SUPPLIER_TABLE = register_table(
+    "claims.supplier_claim",
+    Table(SUPPLIER_ROWS, {"agreed_not_above": _agreed_not_above, "recovered_valid": _recovered_valid}),
+    "claims.SupplierClaim", changes="claims.SupplierClaimChange")

@@ -46,7 +46,7 @@ class CustomerDeadlineOverrideAdmin(CompanyScopedAdmin):
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["at", "action", "old_status", "new_status", "actor", "note"]
+    fields = ["at", "name", "old_status", "new_status", "actor", "note"]
 
 
 class TimelineInline(ReadOnlyInline):

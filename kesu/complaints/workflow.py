@@ -1,10 +1,12 @@
 """The complaint workflow as data (issue 3 §3; seed 000 §4.1.1–4.1.6, 004 §5.2, §6; ISO 10002 steps).
 
-``TRANSITIONS`` maps (from_status, action) → :class:`Transition`. A transition
-names the roles allowed (with a second set when the complaint is escalated to
-QA, because QA then owns the remedy: 000 §4.1.3–4.1.4), the inputs it
-requires, named precondition checks, and which deadlines it schedules or
-meets. ``services.complaint_transition`` is the only code that applies it.
+``TABLE`` is a :class:`kesu.core.workflow.Table` of :class:`Transition` rows;
+``TRANSITIONS`` maps (from_status, action) → row. A transition names the roles
+allowed (with a second set when the complaint is escalated to QA, because QA
+then owns the remedy: 000 §4.1.3–4.1.4), the inputs it requires, named
+precondition checks, and which deadlines it schedules or meets.
+``services.complaint_transition`` is the only code that applies it, through
+the core runner.
 
 Later modules extend closing rules with :func:`register_close_check` (CAPA
 adds "the corrective action is verified" when ``needs_corrective_action``).
@@ -19,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
+from kesu.core import workflow as core
 
 from .choices import (
     OPEN_STATUSES,
@@ -42,18 +45,11 @@ REMEDY_DOERS = SALES_OR_QA | {Role.AFTER_SALES, Role.PRODUCTION, Role.ENGINEERIN
 
 
 @dataclass(frozen=True)
-class Transition:
-    """One row of the table. ``target`` None means the status stays (a recorded step inside a state)."""
+class Transition(core.Transition):
+    """One row of the table (the core row's columns, ``name`` being the action) plus the roles once escalated
+    to QA and the deadlines it schedules, meets and cancels. ``target`` None means the status stays."""
 
-    action: str
-    sources: tuple[str, ...]
-    target: str | None
-    roles: frozenset[str]
-    label: Any
     roles_escalated: frozenset[str] | None = None
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    checks: tuple[str, ...] = ()
     schedules: tuple[str, ...] = ()
     meets: tuple[str, ...] = ()
     cancels: tuple[str, ...] = ()
@@ -179,14 +175,6 @@ ROWS: tuple[Transition, ...] = (
     ),
 )
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {}
-for _row in ROWS:
-    for _source in _row.sources:
-        key = (str(_source), _row.action)
-        if key in TRANSITIONS:
-            raise RuntimeError(f"duplicate transition {key}")
-        TRANSITIONS[key] = _row
-
 ACTIONS: frozenset[str] = frozenset(row.action for row in ROWS)
 
 # Inputs that are not complaint fields, with their labels for messages.
@@ -217,11 +205,7 @@ def preferred_role(row: Transition, complaint) -> str:
 
 def available_actions(complaint, user) -> list[Transition]:
     """Transitions the user may try now (pages show them as buttons; checks run on submit)."""
-    rows = []
-    for (source, _action), row in TRANSITIONS.items():
-        if source == complaint.status and user.has_role(*row.allowed_roles(complaint)):
-            rows.append(row)
-    return rows
+    return TABLE.allowed(complaint, user)  # type: ignore[return-value]
 
 
 # -- named checks ---------------------------------------------------------------------
@@ -381,7 +365,21 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "can_close": can_close_checks,
 }
 
-for _row in ROWS:
-    for _check in _row.checks:
-        if _check not in CHECKS:
-            raise RuntimeError(f"unknown check {_check} in {_row.action}")
+
+# The complaint's own refusal wording, kept when it moved onto the core runner (same msgids).
+TEXTS: dict[str, Any] = {
+    "unknown": _("Unknown action “%(action)s”."),
+    "stale": _("Someone else changed this complaint meanwhile (it is now “%(status)s”); reload it and try again."),
+    "wrong_state": _("“%(action)s” is not possible while the complaint is “%(status)s”."),
+    "wrong_role": _("Only these roles may “%(action)s” here: %(roles)s."),
+}
+
+# Inputs not in INPUT_LABELS are complaint fields, set on the complaint before its checks are judged; the
+# note comes before the reason in the status-change row; the status moves by compare-and-set.
+TABLE = core.register_table(
+    "complaints.complaint",
+    core.Table(ROWS, CHECKS, texts=TEXTS, plain_inputs=frozenset(INPUT_LABELS), compare_and_set=True,
+               note_inputs=("note", "reason")),
+    "complaints.Complaint", changes="complaints.StatusChange",
+)
+TRANSITIONS: dict[tuple[str, str], Transition] = TABLE.index  # type: ignore[assignment]

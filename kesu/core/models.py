@@ -261,3 +261,50 @@ class ImportJob(CompanyScopedModel):
     @property
     def finished(self) -> bool:
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class StatusChangeBase(CompanyScopedModel):
+    """One move of a record through its workflow: which step, old → new status, by whom, why, when.
+
+    The one shape of every workflow's history (conventions habit 3; design §12), written only by
+    :func:`kesu.core.workflow.run_transition` and the services that create a record (``old_status`` "").
+    A concrete model adds the foreign key to its record, names it in ``RECORD_FIELD``, and gives the
+    status fields its own choices with :func:`status_fields`.
+    """
+
+    RECORD_FIELD: str = ""
+
+    name = models.CharField(_("step"), max_length=40)
+    old_status = models.CharField(_("from"), max_length=20, blank=True)
+    new_status = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+        # Recent moves across a company (activity, digests) without reading every record's history.
+        indexes = [models.Index(fields=["company", "at"], name="%(class)s_co_at")]
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status}"
+
+    @property
+    def record(self) -> models.Model:
+        """The record that moved (a complaint, an action, a claim …), whatever its foreign key is called."""
+        return getattr(self, self.RECORD_FIELD)
+
+    @classmethod
+    def write(cls, obj: models.Model, *, name: str, old: str, new: str, actor=None, note: str = "",
+              at) -> StatusChangeBase:
+        """Append the row of ``obj`` moving from ``old`` to ``new`` by step ``name`` (inside the caller's transaction)."""
+        return cls.objects.create(**{cls.RECORD_FIELD: obj}, company_id=obj.company_id, name=name, old_status=old,
+                                  new_status=new, actor=actor, note=note, at=at)
+
+
+def status_fields(choices) -> tuple[models.CharField, models.CharField]:
+    """The ``old_status`` and ``new_status`` fields of a status-change model, with its record's choices."""
+    return (models.CharField(_("from"), max_length=20, choices=choices, blank=True),
+            models.CharField(_("to"), max_length=20, choices=choices))

@@ -267,7 +267,7 @@ class History(CompanyFacts):
 
 TIMELINE_COLUMNS = ("company_id", "complaint_id", "kind", "direction", "channel", "summary", "internal", "actor_id",
                     "at")
-CHANGE_COLUMNS = ("company_id", "complaint_id", "action", "old_status", "new_status", "actor_id", "note", "at")
+CHANGE_COLUMNS = ("company_id", "complaint_id", "name", "old_status", "new_status", "actor_id", "note", "at")
 
 
 class Path:

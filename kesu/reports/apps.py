@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Analysis and management review")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import workflow  # noqa: F401 - registers the department reports' workflow tables

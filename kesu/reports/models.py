@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 
 from .choices import Dimension, Kpi, ReportKind, ReportStatus
 
@@ -153,19 +153,16 @@ class DepartmentReport(CompanyScopedModel):
         return f"{self.get_kind_display()} {self.month:%Y-%m}"
 
 
-class ReportChange(CompanyScopedModel):
+class ReportChange(StatusChangeBase):
     """One status change of a departmental report (who, when, from, to, note)."""
+
+    RECORD_FIELD = "report"
 
     report = models.ForeignKey(DepartmentReport, verbose_name=_("report"), on_delete=models.CASCADE,
                                related_name="changes")
-    old_status = models.CharField(_("from"), max_length=20, choices=ReportStatus.choices)
-    new_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    note = models.TextField(_("note"), blank=True, max_length=2000)
-    at = models.DateTimeField(_("at"))
+    old_status, new_status = status_fields(ReportStatus.choices)
 
-    class Meta:
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("report status change")
         verbose_name_plural = _("report status changes")
         ordering = ["at", "id"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.workflow import CheckResult, Table, Transition
+from kesu.core.workflow import CheckResult, Table, Transition, register_table
 
 from .choices import ReportKind, ReportStatus
 from .permissions import APPROVE_REPORT, WRITE_REPORT
@@ -45,7 +45,9 @@ def _analysis_written(report, inputs, actor) -> CheckResult:
 # One table per kind: the rows are the same, the writers differ (a salesperson never submits the after-sales
 # report), so a refused writer is told "your role may not" like any other refused step.
 TABLES: dict[str, Table] = {
-    kind: Table(_rows(frozenset(WRITE_REPORT[kind])), {"analysis_written": _analysis_written})
+    kind: register_table(f"reports.department_report.{kind}",
+                         Table(_rows(frozenset(WRITE_REPORT[kind])), {"analysis_written": _analysis_written}),
+                         "reports.DepartmentReport", changes="reports.ReportChange", where={"kind": str(kind)})
     for kind in ReportKind
 }
 ACTIONS = ("submit", "approve", "return")

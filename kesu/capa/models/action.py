@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.customers.models import same_company
 
 from ..choices import (
@@ -233,19 +233,15 @@ class ActionItem(ActionChild):
         ordering = ["kind", "id"]
 
 
-class ActionChange(ActionChild):
+class ActionChange(ActionChild, StatusChangeBase):
     """One step of the workflow, as it happened (the action's history)."""
 
-    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="changes")
-    name = models.CharField(_("step"), max_length=40)
-    old_status = models.CharField(_("from"), max_length=20, choices=ActionStatus.choices, blank=True)
-    new_status = models.CharField(_("to"), max_length=20, choices=ActionStatus.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    note = models.TextField(_("note"), blank=True, max_length=5000)
-    at = models.DateTimeField(_("at"))
+    RECORD_FIELD = "action"
 
-    class Meta:
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(ActionStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("action history entry")
         verbose_name_plural = _("action history")
         ordering = ["at", "id"]

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
 from kesu.core.numbering import next_number
-from kesu.core.services import TransitionRefused, actor_or_none, require_role
+from kesu.core.services import actor_or_none, require_role
+from kesu.core.workflow import run_transition
 
 from .. import permissions, signals
 from ..choices import STEPS_BY_FORMAT, ActionFormat, ActionKind, ActionStatus, SourceKind, Step
 from ..models import ActionChange, ActionLink, ActionStep, CorrectiveAction
 from ..sections import SECTIONS, Section
 from ..selectors import capa_settings_for, effectiveness, rules_for
-from ..workflow import CHECKS, INPUT_LABELS, NAMES, TRANSITIONS, CheckContext
+from ..workflow import CHECKS, INPUT_LABELS, TABLE, CheckContext
 
 COUNTER_KEY = "action"
 RAISE_FIELDS = ("title", "problem", "kind", "format", "customer", "category", "responsible_department", "owner",
@@ -84,8 +85,7 @@ def action_raise(*, actor, company, data: dict[str, Any], parts=(), sources=(), 
                                       due_at=calendar.add_working_days(now, rules.step_days[step]).at)
         for kind, obj in sources:
             _link(action, kind, obj, now)
-        ActionChange.objects.create(company=company, action=action, name="raise", old_status="",
-                                    new_status=action.status, actor=actor_or_none(actor), at=now)
+        ActionChange.write(action, name="raise", old="", new=action.status, actor=actor_or_none(actor), at=now)
         transaction.on_commit(lambda: signals.action_raised.send(CorrectiveAction, action=action, actor=actor))
     return action
 
@@ -249,57 +249,27 @@ def _label(name: str) -> str:
 
 def action_transition(*, actor, action: CorrectiveAction, name: str, expected_version: int | None = None,
                       source: str = "web", **inputs: Any) -> CorrectiveAction:
-    """Move an action one step through ``workflow.py``; the only way its status changes."""
-    if name not in NAMES:
-        raise TransitionRefused(TransitionRefused.UNKNOWN_ACTION, _("Unknown step “%(action)s”.") % {"action": name})
-    now = timezone.now()
-    with acting_as(actor, source), transaction.atomic():
-        locked = CorrectiveAction.objects.select_for_update().select_related("company").get(pk=action.pk)
-        if actor is not None and not (actor.is_superuser or locked.company_id in actor.visible_company_ids()):
-            raise PermissionDenied
-        if locked.status != action.status or (expected_version is not None and locked.version != expected_version):
-            raise TransitionRefused(TransitionRefused.STALE, _(
-                "Someone else changed this action meanwhile (it is now “%(status)s”); reload it and try again."
-            ) % {"status": locked.get_status_display()})
-        row = TRANSITIONS.get((locked.status, name))
-        if row is None:
-            label = next(r.label for r in TRANSITIONS.values() if r.name == name)
-            raise TransitionRefused(TransitionRefused.WRONG_STATE, _(
-                "“%(action)s” is not possible while the action is “%(status)s”."
-            ) % {"action": label, "status": locked.get_status_display()})
-        if actor is not None and not actor.has_role(*row.roles):
-            raise TransitionRefused(TransitionRefused.WRONG_ROLE, _("Your role may not “%(action)s”.") % {
-                "action": row.label})
-        unexpected = sorted(k for k in inputs if k not in set(row.required) | set(row.optional))
-        if unexpected:
-            raise TransitionRefused(TransitionRefused.UNEXPECTED_FIELD, _(
-                "“%(field)s” cannot be given when you “%(action)s”.") % {
-                "field": _label(unexpected[0]), "action": row.label}, field=unexpected[0])
-        for field in row.required:
-            if not str(inputs.get(field) or "").strip():
-                raise TransitionRefused(TransitionRefused.MISSING_FIELD, _("%(field)s is required to “%(action)s”.")
-                                        % {"field": _label(field).capitalize(), "action": row.label}, field=field)
-        ctx = CheckContext(actor=actor, inputs=inputs,
-                           effectiveness=effectiveness(locked) if "effective" in row.checks else None)
-        for check in row.checks:
-            failure = CHECKS[check](locked, ctx)
-            if failure is not None:
-                raise TransitionRefused(TransitionRefused.PRECONDITION, failure[1], field=failure[0])
-        old = locked.status
-        _effects(locked, name, inputs, actor, now)
-        locked.status = row.target
-        locked.version += 1
-        locked.save()
-        done = STEP_DONE_BY.get(name, ())
+    """Move an action one step through ``workflow.py`` on the core runner; the only way its status changes."""
+
+    def prepare(a: CorrectiveAction, row, given: dict[str, Any], who, now) -> CheckContext:
+        return CheckContext(actor=who, inputs=given,
+                            effectiveness=effectiveness(a) if "effective" in row.checks else None)
+
+    def effects(a: CorrectiveAction, row, given: dict[str, Any], now) -> None:
+        _effects(a, row.name, given, actor, now)
+        done = STEP_DONE_BY.get(row.name, ())
         if done:
-            ActionStep.objects.filter(action=locked, step__in=done, done_at__isnull=True).update(done_at=now)
-        note = inputs.get("reason") or inputs.get("note") or ""
-        ActionChange.objects.create(company_id=locked.company_id, action=locked, name=name, old_status=old,
-                                    new_status=row.target, actor=actor_or_none(actor), note=note, at=now)
+            ActionStep.objects.filter(action=a, step__in=done, done_at__isnull=True).update(done_at=now)
+
+    def announce(a: CorrectiveAction, row, old: str, note: str, now) -> None:
         transaction.on_commit(lambda: signals.action_transitioned.send(
-            CorrectiveAction, action=locked, name=name, old_status=old, new_status=row.target, actor=actor, note=note))
-    action.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_state")})
-    return locked
+            CorrectiveAction, action=a, name=row.name, old_status=old, new_status=row.target, actor=actor,
+            note=note))
+
+    return run_transition(table=TABLE, obj=action, name=name, actor=actor, inputs=inputs,
+                          noun=CorrectiveAction._meta.verbose_name, label_of=_label, prepare=prepare,
+                          effects=effects, changes=ActionChange,
+                          announce=announce, expected_version=expected_version, source=source)
 
 
 def _effects(a: CorrectiveAction, name: str, inputs: dict[str, Any], actor, now) -> None:

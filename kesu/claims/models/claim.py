@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.audit import money
-from kesu.core.models import AuditedModel, CompanyScopedModel
+from kesu.core.models import AuditedModel, CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.customers.choices import Currency
 
 from ..choices import (
@@ -204,19 +204,16 @@ class NegotiationRound(AuditedModel):
         return f"{self.claim} #{self.round_no}"
 
 
-class ClaimChange(models.Model):
+class ClaimChange(StatusChangeBase):
     """One status change of a claim (old → new, who, why, when)."""
 
-    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="changes")
-    name = models.CharField(_("step"), max_length=40)
-    old_status = models.CharField(_("from"), max_length=20, choices=ClaimStatus.choices, blank=True)
-    new_status = models.CharField(_("to"), max_length=20, choices=ClaimStatus.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    note = models.TextField(_("note"), blank=True, max_length=5000)
-    at = models.DateTimeField(_("at"))
+    RECORD_FIELD = "claim"
+    audit_enabled = False  # the row is the history itself; claims never audited it (money stays out of the trail)
 
-    class Meta:
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(ClaimStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("claim status change")
         verbose_name_plural = _("claim status changes")
         ordering = ["claim", "at", "id"]

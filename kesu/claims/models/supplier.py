@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.audit import money
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.customers.choices import Currency
 
 from ..choices import SupplierClaimStatus
@@ -79,20 +79,17 @@ class SupplierClaim(CompanyScopedModel):
                 raise ValidationError({name: _("Choose a record of the claim's company.")})
 
 
-class SupplierClaimChange(models.Model):
+class SupplierClaimChange(StatusChangeBase):
     """One status change of a supplier claim."""
+
+    RECORD_FIELD = "supplier_claim"
+    audit_enabled = False  # as ClaimChange
 
     supplier_claim = models.ForeignKey(SupplierClaim, verbose_name=_("supplier claim"), on_delete=models.CASCADE,
                                        related_name="changes")
-    name = models.CharField(_("step"), max_length=40)
-    old_status = models.CharField(_("from"), max_length=20, choices=SupplierClaimStatus.choices, blank=True)
-    new_status = models.CharField(_("to"), max_length=20, choices=SupplierClaimStatus.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    note = models.TextField(_("note"), blank=True, max_length=5000)
-    at = models.DateTimeField(_("at"))
+    old_status, new_status = status_fields(SupplierClaimStatus.choices)
 
-    class Meta:
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("supplier claim status change")
         verbose_name_plural = _("supplier claim status changes")
         ordering = ["supplier_claim", "at", "id"]

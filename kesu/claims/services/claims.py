@@ -76,8 +76,7 @@ def claim_create(*, actor, company, data: dict[str, Any], items=(), source: str 
         for row in rows:
             row.claim = claim
             row.save()
-        ClaimChange.objects.create(claim=claim, name="create", old_status="", new_status=claim.status,
-                                   actor=actor_or_none(actor), at=now)
+        ClaimChange.write(claim, name="create", old="", new=claim.status, actor=actor_or_none(actor), at=now)
         transaction.on_commit(lambda: signals.claim_created.send(Claim, claim=claim, actor=actor))
     return claim
 
@@ -269,13 +268,11 @@ def _book_settlement(c: Claim, person) -> None:
         raise_for_claim(c, person, share(c.compensation_amount, c.supplier_share))
 
 
-def _record_change(actor):
-    def record(c: Claim, row, old: str, note: str, now) -> None:
-        ClaimChange.objects.create(claim=c, name=row.name, old_status=old, new_status=row.target,
-                                   actor=actor_or_none(actor), note=note, at=now)
+def _announce(actor):
+    def announce(c: Claim, row, old: str, note: str, now) -> None:
         transaction.on_commit(lambda: signals.claim_transitioned.send(
             Claim, claim=c, name=row.name, old_status=old, new_status=row.target, actor=actor, note=note))
-    return record
+    return announce
 
 
 def claim_transition(*, actor, claim: Claim, name: str, expected_version: int | None = None, source: str = "web",
@@ -283,7 +280,8 @@ def claim_transition(*, actor, claim: Claim, name: str, expected_version: int | 
     """Move a claim one step through ``workflow.ROWS``; the only way its status changes."""
     return run_transition(table=CLAIM_TABLE, obj=claim, name=name, actor=actor, inputs=inputs,
                           noun=Claim._meta.verbose_name, label_of=_label, effects=_effects(actor),
-                          record_change=_record_change(actor), expected_version=expected_version, source=source)
+                          changes=ClaimChange, announce=_announce(actor), expected_version=expected_version,
+                          source=source)
 
 
 def claim_action_raise(*, actor, claim: Claim, data: dict[str, Any] | None = None, source: str = "web"):

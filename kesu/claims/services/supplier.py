@@ -32,8 +32,7 @@ def _create(sc: SupplierClaim, person, now) -> SupplierClaim:
     sc.number = next_number(sc.company, COUNTER_KEY, cfg.supplier_number_pattern, now, taken=lambda n: (
         SupplierClaim.objects.filter(company=sc.company, number=n).exists()))
     sc.save()
-    SupplierClaimChange.objects.create(supplier_claim=sc, name="raise", old_status="", new_status=sc.status,
-                                       actor=person, at=now)
+    SupplierClaimChange.write(sc, name="raise", old="", new=sc.status, actor=person, at=now)
     return sc
 
 
@@ -111,14 +110,12 @@ def _book_recovery(sc: SupplierClaim, person) -> None:
               booked_by=person).save()
 
 
-def _record_change(actor):
-    def record(sc: SupplierClaim, row, old: str, note: str, now) -> None:
-        SupplierClaimChange.objects.create(supplier_claim=sc, name=row.name, old_status=old, new_status=row.target,
-                                           actor=actor_or_none(actor), note=note, at=now)
+def _announce(actor):
+    def announce(sc: SupplierClaim, row, old: str, note: str, now) -> None:
         transaction.on_commit(lambda: signals.supplier_claim_transitioned.send(
             SupplierClaim, supplier_claim=sc, name=row.name, old_status=old, new_status=row.target, actor=actor,
             note=note))
-    return record
+    return announce
 
 
 def supplier_claim_transition(*, actor, supplier_claim: SupplierClaim, name: str,
@@ -127,6 +124,7 @@ def supplier_claim_transition(*, actor, supplier_claim: SupplierClaim, name: str
     """Move a supplier claim one step through ``workflow.SUPPLIER_ROWS``."""
     return run_transition(table=SUPPLIER_TABLE, obj=supplier_claim, name=name, actor=actor, inputs=inputs,
                           noun=SupplierClaim._meta.verbose_name, label_of=_label, effects=_effects(actor),
-                          record_change=_record_change(actor), expected_version=expected_version, source=source)
+                          changes=SupplierClaimChange, announce=_announce(actor),
+                          expected_version=expected_version, source=source)
 
 

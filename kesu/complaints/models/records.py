@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 
 from ..choices import (
     Channel,
@@ -35,26 +35,19 @@ class ComplaintChild(CompanyScopedModel):
             raise ValidationError({"complaint": _("It must belong to the same company.")})
 
 
-class StatusChange(ComplaintChild):
+class StatusChange(ComplaintChild, StatusChangeBase):
     """One move through the workflow: old → new, by whom, why (conventions habit 3)."""
+
+    RECORD_FIELD = "complaint"
 
     complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE,
                                   related_name="status_changes")
-    action = models.CharField(_("action"), max_length=40)
-    old_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    new_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    note = models.TextField(_("note"), blank=True, max_length=5000)
-    at = models.DateTimeField(_("at"))
+    old_status, new_status = status_fields(Status.choices)
 
-    class Meta:
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["complaint", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"
 
 
 class RemedyProposal(ComplaintChild):

@@ -203,10 +203,7 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
     with acting_as(actor, source), transaction.atomic():
         complaint.number = _next_number(company, now)
         complaint.save()
-        StatusChange.objects.create(
-            company=company, complaint=complaint, action="create", old_status="", new_status=Status.RECEIVED,
-            actor=_actor_or_none(actor), at=now,
-        )
+        StatusChange.write(complaint, name="create", old="", new=Status.RECEIVED, actor=_actor_or_none(actor), at=now)
         _timeline(complaint, TimelineKind.COMMUNICATION, complaint.description, actor=actor, now=now,
                   internal=False, direction=Direction.IN, channel=complaint.channel)
         eff = effective_settings(company, complaint.customer)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kesu.core.calendar import WorkingCalendar
-from kesu.core.context import acting_as
+from kesu.core.workflow import run_transition
 
 from .. import signals
 from ..choices import (
@@ -30,11 +29,9 @@ from ..models import (
     StatusChange,
 )
 from ..selectors import effective_settings
-from ..workflow import ACTIONS, CHECKS, INPUT_LABELS, TRANSITIONS, CheckContext, Transition
-from .base import TransitionRefused, _actor_or_none, _cancel, _first_response, _meet, _schedule, _timeline
+from ..workflow import INPUT_LABELS, TABLE, CheckContext, Transition
+from .base import _actor_or_none, _cancel, _first_response, _meet, _schedule, _timeline
 from .intake import _apply_acceptance, _validate
-
-_EMPTY = (None, "")
 
 
 def _label(name: str) -> str:
@@ -56,97 +53,54 @@ def complaint_transition(*, actor, complaint: Complaint, action: str, note: str 
                          expected_version: int | None = None, source: str = "web", **fields: Any) -> Complaint:
     """Move a complaint one step through the table in ``workflow.py``; the only way its status changes.
 
-    Refusals raise :class:`TransitionRefused` (wrong state, wrong role,
-    missing field, failed precondition, or changed by someone else
-    meanwhile). The status change, its timeline entry, deadlines and the
-    audit entries are written in one transaction.
+    Runs on the core runner (:func:`kesu.core.workflow.run_transition`). Refusals raise
+    :class:`TransitionRefused` (wrong state, wrong role, missing field, failed precondition, or changed
+    by someone else meanwhile). The status change, its timeline entry, deadlines and the audit entries
+    are written in one transaction.
     """
-    if action not in ACTIONS:
-        raise TransitionRefused(TransitionRefused.UNKNOWN_ACTION, _("Unknown action “%(action)s”.") % {"action": action})
-    now = timezone.now()
-    with acting_as(actor, source), transaction.atomic():
-        # Lock the row: of two users acting at once, the second waits here and
-        # then sees the status the first one left (refused as stale below).
-        locked = Complaint.objects.select_for_update().select_related("company", "customer").get(pk=complaint.pk)
-        if actor is not None and not (actor.is_superuser or locked.company_id in actor.visible_company_ids()):
-            raise PermissionDenied
-        if locked.status != complaint.status or (expected_version is not None and locked.version != expected_version):
-            raise TransitionRefused(TransitionRefused.STALE, _(
-                "Someone else changed this complaint meanwhile (it is now “%(status)s”); reload it and try again."
-            ) % {"status": locked.get_status_display()})
-        row = TRANSITIONS.get((locked.status, action))
-        if row is None:
-            raise TransitionRefused(TransitionRefused.WRONG_STATE, _(
-                "“%(action)s” is not possible while the complaint is “%(status)s”."
-            ) % {"action": _action_label(action), "status": locked.get_status_display()})
-        roles = row.allowed_roles(locked)
-        if actor is not None and not actor.has_role(*roles):
-            raise TransitionRefused(TransitionRefused.WRONG_ROLE, _(
-                "Only these roles may “%(action)s” here: %(roles)s."
-            ) % {"action": row.label, "roles": _role_names(roles)})
-        inputs = dict(fields)
-        if note:
-            inputs["note"] = note
-        accepted = set(row.required) | set(row.optional)
-        unexpected = sorted(k for k in inputs if k not in accepted)
-        if unexpected:
-            raise TransitionRefused(TransitionRefused.UNEXPECTED_FIELD, _(
-                "“%(field)s” cannot be given when you “%(action)s”."
-            ) % {"field": _label(unexpected[0]), "action": row.label}, field=unexpected[0])
-        model_inputs = {k: v for k, v in inputs.items() if k not in INPUT_LABELS}
-        for name, value in model_inputs.items():
-            setattr(locked, name, value)
-        for name in row.required:
-            value = inputs.get(name) if name in INPUT_LABELS else getattr(locked, name)
-            if value in _EMPTY or (isinstance(value, str) and not value.strip()):
-                raise TransitionRefused(TransitionRefused.MISSING_FIELD, _(
-                    "%(field)s is required to “%(action)s”."
-                ) % {"field": _label(name).capitalize(), "action": row.label}, field=name)
-        if "channel" in inputs and inputs["channel"] not in Channel.values:
-            raise ValidationError({"channel": _("Choose a valid channel.")})
-        if {"category", "exclusion"} & set(model_inputs):
-            _apply_acceptance(locked)
-        eff = effective_settings(locked.company, locked.customer)
-        ctx = CheckContext(settings=eff, now=now, extra=inputs)
-        _before_checks(locked, row, inputs, actor, now)
-        # The step's own rules first: "not possible because …" says more than a field error would.
-        for check in row.checks:
-            failure = CHECKS[check](locked, ctx)
-            if failure is not None:
-                field, message = failure
-                raise TransitionRefused(TransitionRefused.PRECONDITION, message, field=field)
-        if model_inputs:
-            _validate(locked, exclude=["number"])
+    inputs = dict(fields)
+    if note:
+        inputs["note"] = note
+    state: dict[str, Any] = {}
 
-        old = locked.status
-        new = row.target or old
-        # Compare-and-set: the row only moves if nobody moved it since we read it.
-        moved = Complaint.objects.filter(pk=locked.pk, status=old, version=locked.version).update(
-            status=new, version=F("version") + 1
-        )
-        if not moved:  # pragma: no cover - the row lock makes this a second line of defence
-            raise TransitionRefused(TransitionRefused.STALE, _("Someone else changed this complaint meanwhile."))
-        locked.status = new
-        locked.version += 1
-        _effects(locked, row, inputs, actor, now)
-        calendar = WorkingCalendar(locked.company)
-        _meet(locked, row.meets, now)
-        _cancel(locked, row.cancels, now)
+    def prepare(c: Complaint, row: Transition, given: dict[str, Any], who, now) -> CheckContext:
+        if "channel" in given and given["channel"] not in Channel.values:
+            raise ValidationError({"channel": _("Choose a valid channel.")})
+        if {"category", "exclusion"} & set(_model_inputs(given)):
+            _apply_acceptance(c)
+        state["settings"] = eff = effective_settings(c.company, c.customer)
+        _before_checks(c, row, given, who, now)
+        return CheckContext(settings=eff, now=now, extra=given)
+
+    def effects(c: Complaint, row: Transition, given: dict[str, Any], now) -> None:
+        if _model_inputs(given):
+            _validate(c, exclude=["number"])
+        # The effects see the step's new status, as they did when complaints had a runner of their own.
+        c.status = row.target or c.status
+        _effects(c, row, given, actor, now)
+        calendar = WorkingCalendar(c.company)
+        _meet(c, row.meets, now)
+        _cancel(c, row.cancels, now)
         for kind in row.schedules:
-            _schedule(locked, kind, now, eff, calendar)
-        locked.save()
-        StatusChange.objects.create(
-            company_id=locked.company_id, complaint=locked, action=action, old_status=old, new_status=new,
-            actor=_actor_or_none(actor), note=inputs.get("note", "") or inputs.get("reason", ""), at=now,
-        )
+            _schedule(c, kind, now, state["settings"], calendar)
+
+    def announce(c: Complaint, row: Transition, old: str, _note: str, now) -> None:
+        new = c.status
         summary = transition_summary(row, old, new, inputs.get("reason") or inputs.get("note"))
-        _timeline(locked, TimelineKind.TRANSITION, summary, actor=actor, now=now)
+        _timeline(c, TimelineKind.TRANSITION, summary, actor=actor, now=now)
         transaction.on_commit(lambda: signals.complaint_transitioned.send(
-            Complaint, complaint=locked, action=action, old_status=old, new_status=new, actor=actor,
+            Complaint, complaint=c, action=action, old_status=old, new_status=new, actor=actor,
             note=inputs.get("note", ""),
         ))
-    complaint.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_state")})
-    return locked
+
+    return run_transition(table=TABLE, obj=complaint, name=action, actor=actor, inputs=inputs,
+                          noun=Complaint._meta.verbose_name, label_of=_label, prepare=prepare, effects=effects,
+                          changes=StatusChange, announce=announce, related=("company", "customer"),
+                          expected_version=expected_version, source=source)
+
+
+def _model_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in inputs.items() if k not in INPUT_LABELS}
 
 
 def transition_summary(row: Transition, old: str, new: str, detail: str | None = None) -> str:
@@ -162,13 +116,6 @@ def acknowledgement_text(number: str) -> str:
     return _("Receipt acknowledged; complaint number %(number)s.") % {"number": number}
 
 
-
-
-def _action_label(action: str) -> str:
-    for (_source, name), row in TRANSITIONS.items():
-        if name == action:
-            return str(row.label)
-    return action
 
 
 def _latest_proposal(complaint: Complaint) -> RemedyProposal | None:

@@ -58,7 +58,7 @@ def test_the_demo_has_complaints_in_every_state_in_every_company(demo_data):
 def test_every_path_follows_the_transition_table_and_ends_where_the_complaint_stands(demo_data):
     changes = defaultdict(list)
     for complaint_id, action, old, new in StatusChange.objects.order_by("complaint_id", "at", "pk").values_list(
-        "complaint_id", "action", "old_status", "new_status"
+        "complaint_id", "name", "old_status", "new_status"
     ):
         changes[complaint_id].append((action, old, new))
     status = dict(Complaint.objects.values_list("pk", "status"))

@@ -52,7 +52,7 @@ def test_every_allowed_transition_succeeds_for_an_allowed_role(source, action, p
     assert complaint.status == (row.target or source)
     change = StatusChange.objects.filter(complaint=complaint).order_by("-id").first()
     assert StatusChange.objects.filter(complaint=complaint).count() == before + 1
-    assert (change.action, change.old_status, change.new_status) == (action, source, complaint.status)
+    assert (change.name, change.old_status, change.new_status) == (action, source, complaint.status)
     assert TimelineEntry.objects.filter(complaint=complaint, kind="transition").exists()
 
 
@@ -278,7 +278,7 @@ def test_reopening_counts_and_keeps_the_reason(people):
     complaint = bring_to(Status.CLOSED, people)
     act(complaint, "reopen", people, note="客户再次投诉同一批次")
     assert (complaint.status, complaint.reopen_count, complaint.closed_at) == (Status.ASSESSED, 1, None)
-    assert StatusChange.objects.filter(complaint=complaint, action="reopen").get().note == "客户再次投诉同一批次"
+    assert StatusChange.objects.filter(complaint=complaint, name="reopen").get().note == "客户再次投诉同一批次"
 
 
 def test_a_mis_order_return_needs_the_regional_managers_approval_before_the_remedy_is_done(people):

@@ -302,8 +302,8 @@ def department_report_draft(*, company: Company, kind: str, month: Any, actor=No
                         company=company, kind=kind, month=month, department=_department(company, kind),
                         due_on=due_on_for(month, report_settings_for(company).report_due_day), figures=figures,
                         drafted_at=now)
-                    ReportChange.objects.create(company=company, report=report, old_status="",
-                                                new_status=ReportStatus.DRAFT, actor=actor_or_none(actor), at=now)
+                    ReportChange.write(report, name="draft", old="", new=ReportStatus.DRAFT,
+                                       actor=actor_or_none(actor), at=now)
                 elif report.status in EDITABLE:
                     # The figures are the system's, not the writer's: refreshing them leaves the version alone,
                     # so a writer's open edit form is not made stale by a refresh.
@@ -360,12 +360,10 @@ def _effects(actor):
     return apply
 
 
-def _record_change(actor):
-    def record(report: DepartmentReport, row, old: str, note: str, now) -> None:
-        ReportChange.objects.create(company_id=report.company_id, report=report, old_status=old,
-                                    new_status=row.target, actor=actor_or_none(actor), note=note, at=now)
+def _announce(actor):
+    def announce(report: DepartmentReport, row, old: str, note: str, now) -> None:
         transaction.on_commit(lambda: _announce_step(report, row.name, row.target, actor, note))
-    return record
+    return announce
 
 
 def department_report_transition(*, actor, report: DepartmentReport, action: str,
@@ -374,7 +372,8 @@ def department_report_transition(*, actor, report: DepartmentReport, action: str
     """Submit, approve or return the report (``workflow.TABLES``); the only way its status changes."""
     return run_transition(table=table_for(report), obj=report, name=action, actor=actor, inputs=dict(inputs or {}),
                           noun=DepartmentReport._meta.verbose_name, label_of=_label, effects=_effects(actor),
-                          record_change=_record_change(actor), expected_version=expected_version, source=source)
+                          changes=ReportChange, announce=_announce(actor),
+                          expected_version=expected_version, source=source)
 
 
 # -- notifications (after commit) -----------------------------------------------------------------------------
