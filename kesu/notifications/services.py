@@ -201,8 +201,12 @@ def _tell(rule: NotificationRule, company, context: dict, next_actors: dict[int,
                 texts[language] = tuple(str(t) for t in message())
         title, body = texts[language]
         if user.pk in next_actors:
+            items = next_actors[user.pk][1]
             with translation.override(language):
-                body = f"{expected_of(next_actors[user.pk][1], company, now)}\n\n{body}".strip()
+                # The subject leads with what is expected: a hand-off inside a status ("submit the initial
+                # report") would otherwise read like news of a status that has not changed.
+                title = _("%(action)s — %(title)s") % {"action": items[0].label, "title": title}
+                body = f"{expected_of(items, company, now)}\n\n{body}".strip()
         if rule.send_inbox:
             inbox.append(Notification(company=company, recipient=user, event=event, title=title[:300], body=body,
                                       link=link, created_at=now))

@@ -166,3 +166,22 @@ def test_each_actor_is_told_once_of_their_work_and_again_only_when_it_comes_back
     # The answer is in: the investigation is QA's again, and QA hears of it.
     assert _told(complaint) == {qa.username: 2, production.username: 1, gm.username: 1}
     assert not Notification.objects.filter(recipient__in=others).exists()
+
+
+def test_a_nonconforming_report_goes_to_the_responsible_department_then_back_to_its_issuer(
+        company_a, django_capture_on_commit_callbacks):
+    from kesu.capa import services as capa_services
+
+    people = People(company_a)
+    qa, production, engineering = people[Role.QA], people[Role.PRODUCTION], people[Role.ENGINEERING]
+    with django_capture_on_commit_callbacks(execute=True):
+        ncr = capa_services.ncr_issue(actor=qa, company=company_a, data={
+            "quantity": 12, "description": "外壳划伤", "disposition": "rework",
+            "responsible_department": production.department})
+    told = Notification.objects.filter(event="ncr_changed")
+    assert [n.recipient for n in told] == [production]
+    assert ncr.number in told.get().title
+    with django_capture_on_commit_callbacks(execute=True):
+        capa_services.ncr_answer(actor=production, ncr=ncr, cause="周转碰撞", measures="加隔板")
+    assert sorted(n.recipient.username for n in told.all()) == sorted([production.username, qa.username])
+    assert not Notification.objects.filter(recipient=engineering).exists()
