@@ -116,6 +116,7 @@ class Source:
     # Claim an item (assign to me) and reassign it: the module's own assignment service, called as
     # assign(actor=…, record=…, user=…); None when the module has no assignment.
     assign: Callable[..., Any] | None = None
+    assigns: str | None = None  # the field the assignment service sets: only steps taken by it can be claimed
     assign_roles: frozenset[str] = frozenset()  # who may reassign to someone else (heads); claiming needs a role
 
     @property
@@ -614,6 +615,16 @@ def resolve_users(item: WorkItem) -> list:
     if item.department is not None:
         qs = qs.filter(department_id=item.department.pk)
     return list(qs.order_by("username"))
+
+
+def assignable(item: WorkItem) -> bool:
+    """Whether ``item`` can be claimed or reassigned: its source has an assignment service and the step is taken
+    by the field that service sets (claiming a department's answer must not make someone the complaint's owner)."""
+    source = source_by_key(item.source_key)
+    if source is None or source.assign is None or not source.assigns:
+        return False
+    step = source.step(item.action)
+    return step is not None and step.assignee == source.assigns
 
 
 # -- time left in working time -------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def work_assign(request, payload: WorkAssignIn):
     if source is None or source.assign is None:
         raise Http404
     record = source.model._default_manager.visible_to(request.user).filter(pk=payload.record_id).first()
-    if record is None:
+    if record is None or not any(work.assignable(item) for item in work.waiting_for(record)):
         raise Http404
     target = request.user
     if payload.user_id is not None and payload.user_id != request.user.pk:

@@ -71,22 +71,23 @@ def _rows(user, items: list[work.WorkItem]) -> list[Row]:
     rows = []
     for item in items:
         source = work.source_by_key(item.source_key)
-        key = item.source_key
-        claimable = bool(source.assign) and item.assignee_id != user.pk and (
+        assignable = work.assignable(item)
+        claimable = assignable and item.assignee_id != user.pk and (
             user.is_superuser or user.role in item.roles) and item.company_id == user.company_id
-        rows.append(Row(item=item, source_key=key, may_claim=claimable, may_reassign=_may_reassign(user, source)))
+        rows.append(Row(item=item, source_key=item.source_key, may_claim=claimable,
+                        may_reassign=assignable and _may_reassign(user, source)))
     return rows
 
 
 def _team_members(user) -> list:
-    """People a head may hand work to: their companies' (the GM) or their departments' active staff."""
+    """People a head may hand work to: for the GM and vice GM everyone in their companies, for others the staff
+    of the departments they head and of their own department."""
     from kesu.accounts.models import User
 
     qs = User.objects.filter(is_active=True, company_id__in=user.visible_company_ids())
     if not (user.is_superuser or user.role in work.OVERSEEING_ROLES):
-        headed = list(user.headed_departments.values_list("pk", flat=True)) or [user.department_id]
-        qs = qs.filter(department_id__in=headed) if user.role not in ("qa", "sales_director", "regional_manager") \
-            else qs.filter(department_id__in={*headed, user.department_id})
+        departments = set(user.headed_departments.values_list("pk", flat=True)) | {user.department_id}
+        qs = qs.filter(department_id__in=departments - {None})
     return list(qs.select_related("department").order_by("department__code", "username")[:300])
 
 
@@ -148,8 +149,11 @@ def assign(request):
     source = work.source_by_key(request.POST.get("source", ""))
     if source is None or source.assign is None:
         raise Http404
-    record = source.model._default_manager.visible_to(request.user).filter(pk=request.POST.get("record")).first()
-    if record is None:
+    record_id = request.POST.get("record", "")
+    if not record_id.isdigit():
+        raise Http404
+    record = source.model._default_manager.visible_to(request.user).filter(pk=int(record_id)).first()
+    if record is None or not any(work.assignable(item) for item in work.waiting_for(record)):
         raise Http404
     user_id = request.POST.get("user")
     if user_id and str(user_id) != str(request.user.pk):

@@ -100,6 +100,21 @@ def test_a_colleague_takes_an_item_and_a_head_reassigns_it(login, company_a, sal
     assert Complaint.objects.get(pk=complaint.pk).owner == salesperson
 
 
+def test_a_department_answer_cannot_be_taken_as_the_complaint_itself(login, company_a):
+    """Taking an item sets the complaint's owner: offered only for the owner's steps, never for the answer a
+    department owes QA (the production engineer would become the complaint's owner)."""
+    people = People(company_a)
+    production = people[Role.PRODUCTION]
+    complaint = bring_to("qa_investigation", people, escalated=True)
+    act(complaint, "instruct_department", people)
+    client = login(production)
+    [row] = client.get(reverse("work:queue")).context["rows"]
+    assert row.item.action == "record_department_answer" and not row.may_claim and not row.may_reassign
+    response = client.post(reverse("work:assign"), {"source": row.source_key, "record": complaint.pk})
+    assert response.status_code == 404
+    assert Complaint.objects.get(pk=complaint.pk).owner == people[Role.SALESPERSON]
+
+
 def test_another_company_cannot_take_or_see_the_item(login, salesperson, outsider):
     complaint = create_complaint(salesperson)
     client = login(outsider)
