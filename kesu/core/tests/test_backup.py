@@ -260,9 +260,9 @@ def test_a_backup_taken_while_complaints_are_recorded_restores_identically_into_
         for name, sha256 in _rows(target, hashes):
             assert _media(target)[name] == sha256
         assert (target.data_dir / "secret_key").read_text() == (source.data_dir / "secret_key").read_text()
-        # The restored installation is complete: Kesu finds every migration applied.
-        subprocess.run([sys.executable, "-m", "kesu.cli", "manage", "migrate", "--check", "-v0"], env=dst_env,
-                       check=True)
+        # The restored installation is as migrated as the source: `kesu up` has nothing to redo.
+        applied = "SELECT app, name FROM django_migrations"
+        assert _rows(target, applied) == _rows(source, applied) and len(_rows(target, applied)) > 50
     finally:
         if writer is not None and writer.poll() is None:
             writer.kill()
