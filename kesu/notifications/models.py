@@ -160,6 +160,7 @@ class AnnouncedWork(models.Model):
     the same action after a step — the department whose answer is due while the GM approves the report — is not
     told again, and someone whose work returns after a gap is. This is a log of what was announced, not a second
     copy of the work: the work itself is always read from the records through the registry (kesu/core/work.py).
+    A record that waits for no one has no row.
     """
 
     record = models.CharField(_("record"), max_length=100, unique=True)  # "app_label.model:pk"

@@ -101,6 +101,10 @@ def _next_actors(record, now: datetime.datetime) -> dict[int, tuple[Any, list]]:
         for user in work.resolve_users(item):
             waiting.setdefault(user.pk, (user, []))[1].append(item)
     pairs = sorted({f"{pk}:{item.action}" for pk, (_user, items) in waiting.items() for item in items})
+    if not pairs:
+        # Nothing waits (closed, cancelled): forget the record, so the log stays as small as the open work.
+        AnnouncedWork.objects.filter(record=key).delete()
+        return {}
     announced, created = AnnouncedWork.objects.select_for_update().get_or_create(
         record=key, defaults={"waiting": pairs, "updated_at": now})
     before = set() if created else set(announced.waiting)

@@ -185,3 +185,17 @@ def test_a_nonconforming_report_goes_to_the_responsible_department_then_back_to_
         capa_services.ncr_answer(actor=production, ncr=ncr, cause="周转碰撞", measures="加隔板")
     assert sorted(n.recipient.username for n in told.all()) == sorted([production.username, qa.username])
     assert not Notification.objects.filter(recipient=engineering).exists()
+
+
+def test_what_was_announced_is_forgotten_once_the_record_waits_for_no_one(company_a,
+                                                                          django_capture_on_commit_callbacks):
+    from kesu.notifications.models import AnnouncedWork
+
+    people = People(company_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = create_complaint(people[Role.SALESPERSON])
+    announced = AnnouncedWork.objects.filter(record=f"complaints.complaint:{complaint.pk}")
+    assert announced.get().waiting == [f"{people[Role.SALESPERSON].pk}:acknowledge"]
+    with django_capture_on_commit_callbacks(execute=True):
+        act(complaint, "cancel", people)
+    assert not announced.exists()
