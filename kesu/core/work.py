@@ -44,6 +44,12 @@ Reading the work
   act: the assignee, else the active users with one of the roles in the department (or the company).
 - :func:`describe_due` fills an item's due state, colour and time left in working hours or days
   (``WorkingCalendar``), which :func:`queue` has already done for its rows.
+- :func:`assignable` says whether an item may be claimed or reassigned: the source names its assignment service
+  (``Source.assign``, called as ``assign(actor=…, record=…, user=…)``) and the field it sets (``assigns``), and
+  only steps taken by that field qualify.
+
+Each source's query is compiled once per shape of scope and cached (see ``_compile``); a new source needs no
+more than its declaration to be in every queue, count, export, home page panel and the API.
 """
 
 from __future__ import annotations
@@ -478,92 +484,100 @@ def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: i
     filters = filters or Filters()
     now = now or timezone.now()
     reader = scope_for(user, scope)
+    chosen, counted, found = _read(reader, filters, now, limit)
     total = Counts()
     by_module: dict[str, Counts] = {}
-    candidates: list[tuple[Source, int, int, datetime.datetime | None]] = []
-    for source in _chosen(sources(), filters):
-        inner = _compile(source, reader, filters, connections[source.model._default_manager.db])
-        if inner is None:
-            continue
-        counted, found = _read(source, inner, now, filters.due, limit)
-        total.add(counted)
-        by_module.setdefault(source.module, Counts()).add(counted)
-        candidates.extend((source, pk, step, due) for pk, step, due in found)
-    # The most urgent of all sources first; only those are read as records (a GM's queue has hundreds of
-    # candidates and shows fifty).
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    candidates.sort(key=lambda c: (c[3] is None, c[3] or far, c[0].module, c[1]))
-    kept = candidates[:limit]
-    records: dict[str, dict[int, Any]] = {}
-    for source in {id(c[0]): c[0] for c in kept}.values():
+    for index, source in enumerate(chosen):
+        total.add(counted[index])
+        by_module.setdefault(source.module, Counts()).add(counted[index])
+    records: dict[int, dict[int, Any]] = {}
+    for index in dict.fromkeys(k for k, _pk, _step, _due in found):
+        source = chosen[index]
         # Without the model's default ordering: the rows come back by key and are put in order here.
-        records[source.key] = {row.pk: row for row in source.model._default_manager.select_related(
-            *_related(source)).filter(pk__in=[c[1] for c in kept if c[0] is source]).order_by()}
-    items = [_item(source, source.steps[step], records[source.key][pk], due)
-             for source, pk, step, due in kept if pk in records[source.key]]
+        records[index] = {row.pk: row for row in source.model._default_manager.select_related(
+            *_related(source)).filter(pk__in=[pk for k, pk, _s, _d in found if k == index]).order_by()}
+    items = [_item(chosen[k], chosen[k].steps[step], records[k][pk], due)
+             for k, pk, step, due in found if pk in records[k]]
     describe_due(items, now, calendars)
     return Queue(items=items, counts=total, by_module=by_module)
 
 
 def counts(user, scope: str = "mine", filters: Filters | None = None,
            now: datetime.datetime | None = None) -> Counts:
-    """The counts of a queue by due state, one query per source (the navigation bar)."""
+    """The counts of a queue by due state, in one query (the navigation bar)."""
     filters = filters or Filters()
     now = now or timezone.now()
-    reader = scope_for(user, scope)
+    _chosen_sources, counted, _found = _read(scope_for(user, scope), filters, now, 0)
     total = Counts()
-    for source in _chosen(sources(), filters):
-        inner = _compile(source, reader, filters, connections[source.model._default_manager.db])
-        if inner is not None:
-            total.add(_read(source, inner, now, filters.due, 0)[0])
+    for value in counted.values():
+        total.add(value)
     return total
 
 
 _DUE_SQL = {
-    "overdue": "work_due < %s",
-    "today": "work_due >= %s AND work_due < %s",
-    "later": "work_due >= %s",
-    "none": "work_due IS NULL",
+    "overdue": "u.work_due < %s",
+    "today": "u.work_due >= %s AND u.work_due < %s",
+    "later": "u.work_due >= %s",
+    "none": "u.work_due IS NULL",
 }
 
 
-def _read(source: Source, inner: tuple[str, list], now: datetime.datetime, due: str | None, limit: int
-          ) -> tuple[Counts, list[tuple[int, int, datetime.datetime | None]]]:
-    """One query: the counts by due state over every row of ``inner`` (after the due filter) and its ``limit``
-    most urgent rows. The inner query is compiled once and wrapped in plain SQL: Django's aggregate over an
-    annotated CASE compiled it once per count, which cost more than the query itself."""
-    connection = connections[source.model._default_manager.db]
-    sql, params = inner
+def _read(reader: Scope, filters: Filters, now: datetime.datetime, limit: int
+          ) -> tuple[list[Source], dict[int, Counts], list[tuple[int, int, int, datetime.datetime | None]]]:
+    """One query for every source in scope: the counts by due state of each (after the due filter) and the
+    ``limit`` most urgent rows of all, as (source index, pk, step index, due).
+
+    Each source's compiled query is a branch of a UNION ALL; window functions count each branch and number the
+    rows by urgency, so the most urgent rows and one row per branch (carrying its counts) come back together.
+    Plain SQL around the compiled branches: Django's aggregate over an annotated CASE compiled it once per count,
+    which cost more than the query itself."""
+    chosen: list[Source] = []
+    branches: list[str] = []
+    params: list[Any] = []
+    database = None
+    for source in _chosen(sources(), filters):
+        db = source.model._default_manager.db
+        compiled = _compile(source, reader, filters, connections[db])
+        if compiled is None:
+            continue
+        database = database or db
+        sql, branch_params = compiled
+        branches.append(f"SELECT {len(chosen)} AS k, w.work_id, w.work_step, w.work_due FROM ({sql}) w")
+        params.extend(branch_params)
+        chosen.append(source)
+    if not chosen:
+        return [], {}, []
+    connection = connections[database]
     moment = connection.ops.adapt_datetimefield_value(now)
     end = connection.ops.adapt_datetimefield_value(_today_end(now))
     where, where_params = "", []
-    if due in _DUE_SQL:
-        where = "WHERE " + _DUE_SQL[due].replace("work_due", "w.work_due")
-        where_params = {"overdue": [moment], "today": [moment, end], "later": [end], "none": []}[due]
-    # Window counts: every row carries the totals, so one query gives both the counts and the first rows.
-    outer = (
-        "SELECT w.work_id, w.work_step, w.work_due, COUNT(*) OVER (), "
-        "SUM(CASE WHEN w.work_due < %s THEN 1 ELSE 0 END) OVER (), "
-        "SUM(CASE WHEN w.work_due >= %s AND w.work_due < %s THEN 1 ELSE 0 END) OVER (), "
-        "SUM(CASE WHEN w.work_due IS NULL THEN 1 ELSE 0 END) OVER () "
-        f"FROM ({sql}) w {where} "
-        "ORDER BY CASE WHEN w.work_due IS NULL THEN 1 ELSE 0 END, w.work_due, w.work_id"
+    if filters.due in _DUE_SQL:
+        where = "WHERE " + _DUE_SQL[filters.due]
+        where_params = {"overdue": [moment], "today": [moment, end], "later": [end], "none": []}[filters.due]
+    union = " UNION ALL ".join(branches)
+    sql = (
+        "SELECT t.k, t.work_id, t.work_step, t.work_due, t.n, t.n_overdue, t.n_today, t.n_none, t.pos FROM ("
+        "SELECT u.k, u.work_id, u.work_step, u.work_due, COUNT(*) OVER (PARTITION BY u.k) AS n, "
+        "SUM(CASE WHEN u.work_due < %s THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_overdue, "
+        "SUM(CASE WHEN u.work_due >= %s AND u.work_due < %s THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_today, "
+        "SUM(CASE WHEN u.work_due IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_none, "
+        "ROW_NUMBER() OVER (ORDER BY CASE WHEN u.work_due IS NULL THEN 1 ELSE 0 END, u.work_due, u.k, u.work_id)"
+        " AS pos, ROW_NUMBER() OVER (PARTITION BY u.k) AS rn "
+        f"FROM ({union}) u {where}"
+        ") t WHERE t.pos <= %s OR t.rn = 1 ORDER BY t.pos"
     )
-    outer_params = [moment, moment, end, *params, *where_params]
-    if limit:
-        outer += " LIMIT %s"
-        outer_params.append(limit)
-    else:
-        outer += " LIMIT 1"
     with connection.cursor() as cursor:
-        cursor.execute(outer, outer_params)
+        cursor.execute(sql, [moment, moment, end, *params, *where_params, limit])
         rows = cursor.fetchall()
-    if not rows:
-        return Counts(), []
-    total, overdue, today, none = (int(value or 0) for value in rows[0][3:7])
-    counted = Counts(total=total, overdue=overdue, today=today, none=none, later=total - overdue - today - none)
-    found = [(pk, step, _as_datetime(due_at)) for pk, step, due_at, *_counts in rows] if limit else []
-    return counted, found
+    counted: dict[int, Counts] = {index: Counts() for index in range(len(chosen))}
+    found = []
+    for k, pk, step, due_at, n, overdue, today, none, pos in rows:
+        total, overdue, today, none = int(n), int(overdue or 0), int(today or 0), int(none or 0)
+        counted[k] = Counts(total=total, overdue=overdue, today=today, none=none,
+                            later=total - overdue - today - none)
+        if pos <= limit:
+            found.append((k, pk, step, _as_datetime(due_at)))
+    return chosen, counted, found
 
 
 def _as_datetime(value) -> datetime.datetime | None:
