@@ -47,7 +47,7 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.REPORT_SUBMITTED: ([Audience.NEXT_ACTOR], True),
     Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_ACTOR], True),
 }
-# The events that hand a record on (migration 0008 adds the next actor to the rules companies already have).
+# The events that hand a record on (migration 0009 gives the rules companies already have the next actor).
 HAND_OFF_EVENTS = tuple(event for event, (audience, _email) in DEFAULT_RULES.items()
                         if Audience.NEXT_ACTOR in audience)
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")

@@ -199,3 +199,15 @@ def test_what_was_announced_is_forgotten_once_the_record_waits_for_no_one(compan
     with django_capture_on_commit_callbacks(execute=True):
         act(complaint, "cancel", people)
     assert not announced.exists()
+
+
+def test_the_migration_gives_existing_companies_the_defaults_new_companies_get():
+    from importlib import import_module
+
+    from kesu.notifications.services import DEFAULT_RULES, HAND_OFF_EVENTS
+
+    migration = import_module("kesu.notifications.migrations.0009_rules_tell_the_next_actor")
+    assert set(migration.NEW) == {str(event) for event in HAND_OFF_EVENTS}
+    for event in HAND_OFF_EVENTS:
+        audience, email = DEFAULT_RULES[event]
+        assert migration.NEW[str(event)] == ([str(a) for a in audience], email), event
