@@ -85,3 +85,19 @@ def test_time_left_counts_working_hours_only(company_a, english):
     assert work._time_left(calendar, at(2026, 3, 6, 16), at(2026, 3, 9, 10)) == ("3 hours left", True)
     assert work._time_left(calendar, at(2026, 3, 6, 10), at(2026, 3, 4, 10)) == ("Overdue by 2 working days", True)
     assert work._time_left(calendar, at(2026, 3, 2, 10), at(2026, 3, 5, 10)) == ("3 working days left", False)
+
+
+def test_a_head_sees_the_work_of_the_departments_they_head_as_their_team(company_a):
+    from kesu.capa import services
+
+    people = People(company_a)
+    qa, production = people[Role.QA], people[Role.PRODUCTION]
+    department = production.department
+    department.head = people[Role.ENGINEERING]
+    department.save()
+    head = people[Role.ENGINEERING]
+    ncr = services.ncr_issue(actor=qa, company=company_a, data={
+        "quantity": 3, "description": "毛刺", "disposition": "rework", "responsible_department": department})
+    assert _keys(head, "department") == []
+    assert _keys(head, "team") == [(ncr.number, "answer")]
+    assert _keys(people[Role.SALESPERSON], "team") == []
