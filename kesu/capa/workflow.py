@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
-from kesu.core.workflow import Table, Transition, register_table
+from kesu.core.workflow import Table, Transition, last_actor_id, refuse_own_proposal, register_table
 
 from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind
 
@@ -33,7 +33,8 @@ CANCELLERS = frozenset({Role.QA, Role.GM})
 ROWS: tuple[Transition, ...] = (
     Transition("submit_plan", (S.PLANNING,), S.PLAN_SUBMITTED, DEPARTMENT, _("Submit the plan to QA"),
                optional=("note",), checks=("in_department", "plan_complete")),
-    Transition("approve_plan", (S.PLAN_SUBMITTED,), S.IMPLEMENTING, QA, _("Approve the plan"), optional=("note",)),
+    Transition("approve_plan", (S.PLAN_SUBMITTED,), S.IMPLEMENTING, QA, _("Approve the plan"), optional=("note",),
+               checks=("not_own_plan",)),
     Transition("return_plan", (S.PLAN_SUBMITTED,), S.PLANNING, QA, _("Send the plan back"), required=("reason",)),
     Transition("report_implemented", (S.IMPLEMENTING,), S.IMPLEMENTED, DEPARTMENT, _("Report as implemented"),
                optional=("note",), checks=("in_department", "items_implemented")),
@@ -154,6 +155,11 @@ def _effective(a, ctx) -> CheckResult:
         "needed": result.needed, "have": result.shipments}
 
 
+def _not_own_plan(a, ctx) -> CheckResult:
+    # Design §11: QA never approves a plan it submitted itself (QA may plan as the responsible department).
+    return refuse_own_proposal(ctx.actor, last_actor_id(a, ("submit_plan",)))
+
+
 CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "in_department": _in_department,
     "plan_complete": _plan_complete,
@@ -161,13 +167,19 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "items_validated": _items_validated,
     "prevention_recorded": _prevention_recorded,
     "effective": _effective,
+    "not_own_plan": _not_own_plan,
 }
+# Checks that read only the action and the actor, judged by the pages' dry run too (issue 16 §5).
+DRY_CHECKS = frozenset({"in_department", "plan_complete", "items_implemented", "items_validated",
+                        "prevention_recorded", "not_own_plan"})
 
 # The action's own refusal wording, kept when it moved onto the core runner (same msgids).
 TEXTS: dict[str, Any] = {
     "stale": _("Someone else changed this action meanwhile (it is now “%(status)s”); reload it and try again."),
     "wrong_state": _("“%(action)s” is not possible while the action is “%(status)s”."),
 }
-TABLE = register_table("capa.action", Table(ROWS, CHECKS, texts=TEXTS), "capa.CorrectiveAction",
+TABLE = register_table("capa.action", Table(ROWS, CHECKS, texts=TEXTS, dry_checks=DRY_CHECKS,
+                                            dry_context=lambda a, user: CheckContext(actor=user, inputs={})),
+                       "capa.CorrectiveAction",
                        changes="capa.ActionChange")
 TRANSITIONS: dict[tuple[str, str], Transition] = TABLE.index

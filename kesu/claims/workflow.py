@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.roles import Role
-from kesu.core.workflow import CheckResult, Table, Transition, register_table
+from kesu.core.workflow import CheckResult, Table, Transition, refuse_own_proposal, register_table
 
 from .choices import (
     DOCUMENTS_FOR_ITEMS,
@@ -42,7 +42,7 @@ ROWS: tuple[Transition, ...] = (
     Transition("propose", (S.ANALYSING,), S.AWAITING_APPROVAL, ANALYSTS, _("Propose a settlement"),
                required=("analysis", "proposed_outcome", "proposed_amount"), checks=("proposal_consistent",)),
     Transition("approve", (S.AWAITING_APPROVAL,), S.NEGOTIATING, APPROVERS, _("Approve the proposal"),
-               optional=("note",), checks=("within_limit",)),
+               optional=("note",), checks=("within_limit", "not_own_proposal")),
     Transition("return_proposal", (S.AWAITING_APPROVAL,), S.ANALYSING, APPROVERS, _("Send the proposal back"),
                required=("reason",)),
     Transition("customer_rejects", (S.NEGOTIATING,), S.ANALYSING, SALES, _("Customer rejected the offer"),
@@ -138,6 +138,11 @@ def _within_limit(claim, inputs, actor) -> CheckResult:
     return None
 
 
+def _not_own_proposal(claim, inputs, actor) -> CheckResult:
+    # Design §11: the GM or vice GM who proposed the settlement never approves it.
+    return refuse_own_proposal(actor, claim.analysed_by_id)
+
+
 def _offer_ours(claim, inputs, actor) -> CheckResult:
     if claim.proposed_outcome != Outcome.OURS:
         return "proposed_outcome", _("The offer says the responsibility is not ours: record the customer's "
@@ -182,11 +187,14 @@ def _items_settled(claim, inputs, actor) -> CheckResult:
     return None
 
 
+# Checks of the claim as it stands and the actor (no inputs), judged by the page's dry run too (issue 16 §5).
+CLAIM_DRY_CHECKS = frozenset({"has_items", "documents_complete", "within_limit", "offer_ours", "offer_not_ours",
+                              "not_own_proposal"})
 CLAIM_TABLE = register_table("claims.claim", Table(ROWS, {
     "has_items": _has_items, "documents_complete": _documents_complete, "proposal_consistent": _proposal_consistent,
     "within_limit": _within_limit, "offer_ours": _offer_ours, "offer_not_ours": _offer_not_ours,
-    "party_named": _party_named, "items_settled": _items_settled,
-}), "claims.Claim", changes="claims.ClaimChange")
+    "party_named": _party_named, "items_settled": _items_settled, "not_own_proposal": _not_own_proposal,
+}, dry_checks=CLAIM_DRY_CHECKS), "claims.Claim", changes="claims.ClaimChange")
 
 
 # -- supplier claims ------------------------------------------------------------------

@@ -105,7 +105,8 @@ ROWS: tuple[Transition, ...] = (
     ),
     Transition(
         "approve_initial_report", (S.QA_INVESTIGATION,), None, frozenset({Role.GM}),
-        _("Approve the initial analysis report"), optional=("note",), checks=("initial_report_submitted",),
+        _("Approve the initial analysis report"), optional=("note",),
+        checks=("initial_report_submitted", "not_own_initial_report"),
         meets=(DeadlineKind.INITIAL_REPORT_APPROVAL,),
     ),
     Transition(
@@ -115,7 +116,7 @@ ROWS: tuple[Transition, ...] = (
     ),
     Transition(
         "approve_remedy", (S.REMEDY_PROPOSED,), S.REMEDY_APPROVED, SALES_APPROVERS, _("Approve the remedy"),
-        roles_escalated=QA, optional=("note",), checks=("initial_report_approved_if_needed",),
+        roles_escalated=QA, optional=("note",), checks=("initial_report_approved_if_needed", "not_own_remedy"),
     ),
     Transition(
         "customer_accepts", (S.REMEDY_APPROVED,), S.REMEDY_ACCEPTED, SALES_OR_QA,
@@ -221,6 +222,14 @@ class CheckContext:
     settings: Any
     now: Any
     extra: dict[str, Any] = field(default_factory=dict)
+    actor: Any = None  # the dry run names the user; on submit the runner's acting_as does (see _actor)
+
+
+def _actor(ctx: CheckContext):
+    """Who takes the step: the context's, else the one the runner acts as while it judges the checks."""
+    from kesu.core.context import current_actor
+
+    return ctx.actor if ctx.actor is not None else current_actor().user
 
 
 def _acceptance_decided(c, ctx) -> CheckResult:
@@ -328,6 +337,17 @@ def _not_our_responsibility(c, ctx) -> CheckResult:
     return None
 
 
+def _not_own_remedy(c, ctx) -> CheckResult:
+    # Design §11: nobody approves a proposal they made (the remedy's latest round).
+    proposer = c.remedies.order_by("-round").values_list("proposed_by_id", flat=True).first()
+    return core.refuse_own_proposal(_actor(ctx), proposer)
+
+
+def _not_own_initial_report(c, ctx) -> CheckResult:
+    # Design §11: the general manager who approves did not write the report (004 §6.3).
+    return core.refuse_own_proposal(_actor(ctx), core.last_actor_id(c, ("submit_initial_report",)))
+
+
 # Extension point (issue 3 §3): later modules add closing rules, e.g. CAPA's
 # "corrective action verified". Each gets the complaint and the context.
 CLOSE_CHECKS: list[Callable[[Any, CheckContext], CheckResult]] = []
@@ -363,7 +383,23 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "responsibility_set": _responsibility_set,
     "not_our_responsibility": _not_our_responsibility,
     "can_close": can_close_checks,
+    "not_own_remedy": _not_own_remedy,
+    "not_own_initial_report": _not_own_initial_report,
 }
+
+# Checks that read only the complaint as it stands and the actor (no field a step's inputs set), which the
+# pages' dry run judges too (issue 16 §5): a step they refuse is not offered, and the page says why.
+DRY_CHECKS = frozenset({
+    "not_escalated", "accepted_for_handling", "department_instructed", "severe_and_hard_to_find",
+    "initial_report_submitted", "meeting_held_if_major", "initial_report_approved_if_needed",
+    "mis_order_returns_approved", "no_verification_needed", "not_own_remedy", "not_own_initial_report",
+})
+
+
+def _dry_context(c, user) -> CheckContext:
+    from django.utils import timezone
+
+    return CheckContext(settings=None, now=timezone.now(), actor=user)
 
 
 # The complaint's own refusal wording, kept when it moved onto the core runner (same msgids).
@@ -379,7 +415,7 @@ TEXTS: dict[str, Any] = {
 TABLE = core.register_table(
     "complaints.complaint",
     core.Table(ROWS, CHECKS, texts=TEXTS, plain_inputs=frozenset(INPUT_LABELS), compare_and_set=True,
-               note_inputs=("note", "reason")),
+               note_inputs=("note", "reason"), dry_checks=DRY_CHECKS, dry_context=_dry_context),
     "complaints.Complaint", changes="complaints.StatusChange",
 )
 TRANSITIONS: dict[tuple[str, str], Transition] = TABLE.index  # type: ignore[assignment]

@@ -94,12 +94,20 @@ class Table:
     plain_inputs: frozenset[str] | None = None
     compare_and_set: bool = False
     note_inputs: tuple[str, ...] = ("reason", "note")
+    # Checks that judge the record as it stands and the actor, never the step's inputs: the dry run
+    # (:meth:`offer`) judges them too, so a page does not offer a step these rules refuse (issue 16 §5).
+    dry_checks: frozenset[str] = frozenset()
+    # For tables whose service passes ``prepare``: the context a dry check receives, ``dry_context(obj, user)``.
+    dry_context: Callable[[Any, Any], Any] | None = None
     index: dict[tuple[str, str], Transition] = field(init=False)
 
     def __post_init__(self) -> None:
         unknown_texts = set(self.texts) - set(DEFAULT_TEXTS)
         if unknown_texts:
             raise RuntimeError(f"unknown refusal texts {sorted(unknown_texts)}")
+        unknown_dry = set(self.dry_checks) - set(self.checks)
+        if unknown_dry:
+            raise RuntimeError(f"unknown dry checks {sorted(unknown_dry)}")
         self.index = {}
         for row in self.rows:
             for check in row.checks:
@@ -140,6 +148,30 @@ class Table:
                 if source == status and user.has_role(*row.allowed_roles(obj))]
 
     available = allowed  # the older name, still used by pages
+
+    def offer(self, obj, user) -> tuple[list[Transition], list[tuple[Transition, Any]]]:
+        """Dry run for pages: the rows :meth:`allowed` gives whose ``dry_checks`` also pass, and the rows one
+        of them refuses with its message (``[(row, message)]``), so a page can say why a step is not offered.
+
+        The same check functions the runner calls (only those needing no inputs), so page and rule cannot
+        drift; the inputs and the other checks are still judged on submit.
+        """
+        offered: list[Transition] = []
+        refused: list[tuple[Transition, Any]] = []
+        for row in self.allowed(obj, user):
+            failure = None
+            for check in row.checks:
+                if check not in self.dry_checks:
+                    continue
+                func = self.checks[check]
+                failure = func(obj, self.dry_context(obj, user)) if self.dry_context else func(obj, {}, user)
+                if failure is not None:
+                    break
+            if failure is None:
+                offered.append(row)
+            else:
+                refused.append((row, failure[1]))
+        return offered, refused
 
 
 @dataclass(frozen=True)
@@ -183,6 +215,30 @@ def register_table(key: str, table: Table, model: str | type[models.Model], *,
     """
     _REGISTRY[key] = Registered(key, table, _label_of(model), _label_of(changes), dict(where or {}))
     return table
+
+
+def last_actor_id(obj, names: Iterable[str]) -> int | None:
+    """Who last took one of the steps ``names`` on ``obj`` (its status-change rows), e.g. the proposer of what
+    is now to be approved; None when nobody did (or the record's table is not registered)."""
+    model = obj._meta.concrete_model._meta.label
+    for registered in _REGISTRY.values():
+        if registered.model_label == model:
+            changes = registered.changes
+            return (changes.objects.filter(**{changes.RECORD_FIELD: obj.pk}, name__in=list(names))
+                    .order_by("-at", "-id").values_list("actor_id", flat=True).first())
+    return None
+
+
+OWN_PROPOSAL = gettext_lazy("You proposed this yourself; someone else must approve it (segregation of duties).")
+
+
+def refuse_own_proposal(actor, proposer_id: int | None) -> CheckResult:
+    """Segregation of duties (design §11 "Approvals": nobody approves a proposal they made; ISO 9001 §5.3):
+    refused when ``actor`` is who proposed it, with :data:`OWN_PROPOSAL` (pages tell by it that the step waits
+    for someone else). A step without a person (the system) is never refused here."""
+    if actor is not None and proposer_id is not None and actor.pk == proposer_id:
+        return "", OWN_PROPOSAL
+    return None
 
 
 def tables() -> dict[str, Registered]:

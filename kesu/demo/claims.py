@@ -277,12 +277,12 @@ class Claims:
         claim = self.step(claim, at(1), "submit", Role.SALESPERSON, note="资料已收齐：索赔函、发票、照片、挑选报告、运单、停线记录。")
         claim = self.propose(claim, at(3), "锈蚀为外协电镀层厚度不足所致，属我司供货责任；停线损失客户未提供产量损失依据，"
                                            "建议先按更换件、挑选及运费赔付。", "12000.00")
-        claim = self.step(claim, at(4), "approve", Role.VICE_GM, note="同意按 12,000 元与客户协商。")
+        claim = self.step(claim, at(4), "approve", Role.GM, note="同意按 12,000 元与客户协商。")
         claim = self.step(claim, at(12), "customer_rejects", Role.SALESPERSON,
                           reason="客户提供了停线记录和当班产量报表，坚持停线损失应予赔偿，至少按 80% 计。")
         claim = self.propose(claim, at(15), "客户补充的停线记录属实，同意承担部分停线损失，合计赔付 16,800 元。",
                              "16800.00")
-        claim = self.step(claim, at(16), "approve", Role.VICE_GM, note="第二轮报价 16,800 元，同意。")
+        claim = self.step(claim, at(16), "approve", Role.GM, note="第二轮报价 16,800 元，同意。")
         claim = self.step(claim, at(22), "customer_accepts", Role.SALESPERSON,
                           note="客户采购部来函同意 16,800 元，以开具红字发票冲抵货款方式结算。")
         supplier = self.supplier(complaint)
@@ -328,7 +328,7 @@ class Claims:
         claim = self.step(claim, at(2), "submit", Role.SALESPERSON)
         claim = self.propose(claim, at(5), "尺寸超差为我司加工刀具磨损未及时补偿，责任在我司；返修工时按实际 8 小时、"
                                            "空运费按合同约定分摊。", "2300.00")
-        claim = self.step(claim, at(6), "approve", Role.VICE_GM, note="折合人民币约 16,330 元，在副总审批权限内。")
+        claim = self.step(claim, at(6), "approve", Role.GM, note="折合人民币约 16,330 元，同意。")
         claim = self.step(claim, at(14), "customer_accepts", Role.SALESPERSON, note="客户邮件确认接受 2,300 美元。")
         department = self.department(complaint)
         claim = self.meeting(claim, at(20), ResponsibleParty.DEPARTMENT,
@@ -359,7 +359,7 @@ class Claims:
         claim = self.propose(claim, at(6), "现场确认客户安装时未使用专用工装，装配扭矩设定为 45 N·m，超出图纸要求"
                                            " 25±3 N·m，造成变形开裂；我司出厂检验记录及留样复测均合格，非我司责任。",
                              "0.00", Outcome.NOT_OURS)
-        claim = self.step(claim, at(7), "approve", Role.VICE_GM, note="同意向客户说明非我司责任。")
+        claim = self.step(claim, at(7), "approve", Role.GM, note="同意向客户说明非我司责任。")
         when = at(15)
         self.documents(claim, when, [DocumentKind.AGREEMENT])
         self.step(claim, when, "withdraw", Role.SALESPERSON,
@@ -378,7 +378,7 @@ class Claims:
         self.documents(claim, at(1), [*BASIC, DocumentKind.SHIPPING])
         claim = self.step(claim, at(1), "submit", Role.SALESPERSON)
         claim = self.propose(claim, at(4), "订单录入型号错误，发货前未复核，属我司责任。", "6500.00")
-        claim = self.step(claim, at(5), "approve", Role.VICE_GM)
+        claim = self.step(claim, at(5), "approve", Role.GM)
         claim = self.step(claim, at(12), "customer_accepts", Role.SALESPERSON, note="客户同意 6,500 元。")
         claim = self.meeting(claim, at(18), ResponsibleParty.SALESPERSON,
                              "业务员下单时型号录入错误且未与客户确认，由业务员承担，计入考核。",
@@ -399,7 +399,7 @@ class Claims:
         claim = self.step(claim, at(1), "submit", Role.SALESPERSON)
         claim = self.propose(claim, at(5), "砂眼为铸件缺陷，外协铸造厂与我司来料检验均有责任，先按我司责任赔付。",
                              "7500.00")
-        claim = self.step(claim, at(6), "approve", Role.VICE_GM)
+        claim = self.step(claim, at(6), "approve", Role.GM)
         self.step(claim, at(13), "customer_accepts", Role.SALESPERSON, note="客户同意 7,500 元，待责任认定后结算。")
 
     def cancelled(self, days_ago: int) -> None:
@@ -431,7 +431,7 @@ class Claims:
         claim = self.step(claim, at(2), "submit", Role.SALESPERSON)
         claim = self.propose(claim, at(6), "异响为齿面修形参数不当，属我司设计责任；空运差价因客户要求提前交货，"
                                            "建议只赔付一半。", "2600.00")
-        self.step(claim, at(7), "approve", Role.VICE_GM, note="折合人民币约 18,590 元，同意。")
+        self.step(claim, at(7), "approve", Role.GM, note="折合人民币约 18,590 元，同意。")
 
     def awaiting_approval(self, days_ago: int) -> None:
         received = self.day(days_ago)

@@ -65,6 +65,7 @@ from kesu.customers.models import Part, Shipment
 
 from . import defects as text
 from .base import DemoContext
+from .organization import SECOND_QA
 
 COMPLAINTS_PER_SCALE = 5000
 HISTORY_MIN_AGE_DAYS = 14  # history ends two weeks ago; the showcase covers the recent past
@@ -295,6 +296,8 @@ class Path:
 
     def _actor(self, row) -> int:
         role = preferred_role(row, self.c)
+        if row.action == "approve_remedy" and role == Role.QA:
+            return self.h.users[SECOND_QA].pk  # QA proposed it; another QA engineer approves (design §11)
         return self.c.owner_id if role == Role.SALESPERSON else self.h.users[role].pk
 
     def _entry(self, kind: str, summary: str, actor_id, *, internal: bool = True, direction: str = "",
@@ -526,7 +529,9 @@ class Showcase(CompanyFacts):
                                      mis_order=bool(mis), note="客户下错订单，申请退货" if mis else "", source="command")
             return c
         row = TRANSITIONS[(c.status, step)]
-        actor = people[preferred_role(row, c)]
+        role = preferred_role(row, c)
+        # QA proposed the remedy of an escalated complaint; another QA engineer approves it (design §11).
+        actor = people[SECOND_QA if step == "approve_remedy" and role == Role.QA else role]
         inputs = self._inputs(step, profile, c, **facts)
         return services.complaint_transition(actor=actor, complaint=c, action=step, source="command", **inputs)
 

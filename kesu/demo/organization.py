@@ -50,6 +50,9 @@ ROLES = [
 ]
 
 
+SECOND_QA = "qa2"  # the key of the second QA engineer among a company's demo users
+
+
 def person_name(ctx: DemoContext) -> str:
     given = ctx.pick(GIVEN_CHARS) + (ctx.pick(GIVEN_CHARS) if ctx.chance(0.7) else "")
     return ctx.pick(SURNAMES) + given
@@ -93,6 +96,15 @@ def _create_people(ctx: DemoContext, company: Company, password_hash: str, *, is
         if is_head:
             departments[dept_code].head_id = user.pk
         ctx.logins.append((user.username, position_name, company.short_name))
+
+    # A second QA engineer: once a complaint is escalated QA proposes the remedy and QA approves it, and nobody
+    # approves a proposal they made (design §11), so approvals within QA need two people.
+    users[SECOND_QA] = User(
+        pk=ctx.new_id(User), username=f"{prefix}qa2", password=password_hash, display_name=person_name(ctx),
+        email=f"{prefix}qa2@demo.kesu.example", company_id=company.pk, department_id=departments["QA"].pk,
+        position_id=positions[Role.QA].pk,
+    )
+    ctx.logins.append((users[SECOND_QA].username, positions[Role.QA].name, company.short_name))
 
     regions = []
     for code, name in REGIONS:

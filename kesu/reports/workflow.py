@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.workflow import CheckResult, Table, Transition, register_table
+from kesu.core.workflow import CheckResult, Table, Transition, refuse_own_proposal, register_table
 
 from .choices import ReportKind, ReportStatus
 from .permissions import APPROVE_REPORT, WRITE_REPORT
@@ -27,7 +27,8 @@ def _rows(writers: frozenset[str]) -> tuple[Transition, ...]:
     return (
         Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, writers, _("Submit to the general office"),
                    optional=("note",), checks=("analysis_written",)),
-        Transition("approve", (S.SUBMITTED,), S.APPROVED, APPROVE_REPORT, _("Approve"), optional=("note",)),
+        Transition("approve", (S.SUBMITTED,), S.APPROVED, APPROVE_REPORT, _("Approve"), optional=("note",),
+                   checks=("not_own_report",)),
         Transition("return", (S.SUBMITTED,), S.RETURNED, APPROVE_REPORT, _("Return for rework"),
                    required=("reason",)),
     )
@@ -42,11 +43,18 @@ def _analysis_written(report, inputs, actor) -> CheckResult:
     return None
 
 
+def _not_own_report(report, inputs, actor) -> CheckResult:
+    # Design §11: whoever submitted the report does not approve it.
+    return refuse_own_proposal(actor, report.submitted_by_id)
+
+
+CHECKS = {"analysis_written": _analysis_written, "not_own_report": _not_own_report}
+
 # One table per kind: the rows are the same, the writers differ (a salesperson never submits the after-sales
 # report), so a refused writer is told "your role may not" like any other refused step.
 TABLES: dict[str, Table] = {
     kind: register_table(f"reports.department_report.{kind}",
-                         Table(_rows(frozenset(WRITE_REPORT[kind])), {"analysis_written": _analysis_written}),
+                         Table(_rows(frozenset(WRITE_REPORT[kind])), CHECKS, dry_checks=frozenset(CHECKS)),
                          "reports.DepartmentReport", changes="reports.ReportChange", where={"kind": str(kind)})
     for kind in ReportKind
 }

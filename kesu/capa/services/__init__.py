@@ -24,4 +24,4 @@ from .config import (  # noqa: F401
     customer_capa_rule_set,
 )
 from .escalation import action_escalate_overdue  # noqa: F401
-from .ncr import ISSUE_FIELDS, ncr_answer, ncr_cancel, ncr_issue, ncr_verify  # noqa: F401
+from .ncr import ISSUE_FIELDS, ncr_answer, ncr_cancel, ncr_issue, ncr_verify, ncr_verify_refusal  # noqa: F401

@@ -80,6 +80,15 @@ def ncr_answer(*, actor, ncr: NonconformingReport, cause: str, measures: str, ex
     return locked
 
 
+def ncr_verify_refusal(ncr: NonconformingReport, actor):
+    """Why ``actor`` may not verify ``ncr`` as it stands, or None: whoever answered it never verifies their own
+    answer (design §11, segregation of duties; QA may answer for the department). The page asks this too."""
+    from kesu.core.workflow import refuse_own_proposal
+
+    failure = refuse_own_proposal(actor, ncr.answered_by_id)
+    return failure[1] if failure is not None else None
+
+
 def ncr_verify(*, actor, ncr: NonconformingReport, result: str, note: str = "", expected_version: int | None = None,
                source: str = "web") -> NonconformingReport:
     """QA verifies: effective closes the report; not effective sends it back for a new answer."""
@@ -90,6 +99,9 @@ def ncr_verify(*, actor, ncr: NonconformingReport, result: str, note: str = "", 
         raise ValidationError({"verification_note": _("Say why the measures are not effective.")})
     with acting_as(actor, source), transaction.atomic():
         locked = _locked(ncr, NcrStatus.ANSWERED, expected_version)
+        refusal = ncr_verify_refusal(locked, actor)
+        if refusal is not None:
+            raise ValidationError(refusal, code="own_answer")
         locked.result, locked.verification_note = result, (note or "").strip()
         locked.verified_by, locked.verified_at = actor_or_none(actor), timezone.now()
         locked.status = NcrStatus.VERIFIED if result == VerificationResult.EFFECTIVE else NcrStatus.ISSUED

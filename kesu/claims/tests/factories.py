@@ -56,8 +56,9 @@ def act(claim: Claim, name: str, people: People, role: str, **inputs: Any) -> Cl
     return services.claim_transition(actor=people[role], claim=claim, name=name, **inputs)
 
 
-def propose(claim: Claim, people: People, amount: str = "4000.00", outcome: str = Outcome.OURS) -> Claim:
-    return act(claim, "propose", people, Role.VICE_GM, analysis="外壳划伤为我司包装不当所致。",
+def propose(claim: Claim, people: People, amount: str = "4000.00", outcome: str = Outcome.OURS,
+            role: str = Role.VICE_GM) -> Claim:
+    return act(claim, "propose", people, role, analysis="外壳划伤为我司包装不当所致。",
                proposed_outcome=outcome, proposed_amount=Decimal(amount))
 
 

@@ -52,7 +52,7 @@ def test_it_refuses_submitting_a_claim_without_items(people):
 
 def test_the_vice_gm_may_approve_only_up_to_the_limit(people):
     claim = bring_to(ClaimStatus.ANALYSING, people)
-    propose(claim, people, amount="4000.00")
+    propose(claim, people, amount="4000.00", role=Role.GM)  # the vice GM never approves their own proposal
     services.claim_settings_update(actor=people[Role.GM], company=people.company,
                                    data={"vice_gm_limit": Decimal("3999.99")})
     with pytest.raises(TransitionRefused, match="approved by the general manager") as refused:
@@ -61,6 +61,15 @@ def test_the_vice_gm_may_approve_only_up_to_the_limit(people):
     services.claim_settings_update(actor=people[Role.GM], company=people.company,
                                    data={"vice_gm_limit": Decimal("4000.00")})
     assert act(claim, "approve", people, Role.VICE_GM).status == ClaimStatus.NEGOTIATING
+
+
+def test_whoever_proposed_the_settlement_never_approves_it(people):
+    claim = bring_to(ClaimStatus.ANALYSING, people)
+    propose(claim, people, amount="1000.00")  # by the vice GM, within the vice GM's limit
+    with pytest.raises(TransitionRefused, match="segregation of duties") as refused:
+        act(claim, "approve", people, Role.VICE_GM)
+    assert refused.value.code == TransitionRefused.PRECONDITION and claim.status == ClaimStatus.AWAITING_APPROVAL
+    assert act(claim, "approve", people, Role.GM).status == ClaimStatus.NEGOTIATING
 
 
 def test_the_limit_compares_the_amount_in_the_base_currency(people):
@@ -91,7 +100,7 @@ def test_a_rejected_offer_goes_back_to_analysis_and_each_round_is_kept(people):
 def test_not_ours_is_withdrawn_only_with_the_customers_written_agreement(people):
     claim = bring_to(ClaimStatus.ANALYSING, people)
     propose(claim, people, amount="0", outcome=Outcome.NOT_OURS)
-    act(claim, "approve", people, Role.VICE_GM)
+    act(claim, "approve", people, Role.GM)
     with pytest.raises(TransitionRefused, match="withdraw the claim instead"):
         act(claim, "customer_accepts", people, Role.SALESPERSON)
     with pytest.raises(TransitionRefused) as refused:

@@ -44,6 +44,13 @@ class People:
             self._users[role] = UserFactory(role=role, company=self.company, username=f"{self.company.code}-{role}")
         return self._users[role]
 
+    def other(self, role: str):
+        """A second user with ``role`` (a proposer never approves their own proposal: design §11)."""
+        key = f"{role}-2"
+        if key not in self._users:
+            self._users[key] = UserFactory(role=role, company=self.company, username=f"{self.company.code}-{key}")
+        return self._users[key]
+
     def allowed(self, row, complaint):
         return self[preferred_role(row, complaint)]
 
@@ -104,7 +111,11 @@ def default_inputs(action: str, complaint: Complaint, people: People) -> dict[st
 
 def act(complaint: Complaint, action: str, people: People, actor=None, **inputs) -> Complaint:
     row = TRANSITIONS[(complaint.status, action)]
-    actor = actor or people.allowed(row, complaint)
+    if actor is None:
+        actor = people.allowed(row, complaint)
+        if action == "approve_remedy" and complaint.remedies.order_by("-round").values_list(
+                "proposed_by_id", flat=True).first() == actor.pk:
+            actor = people.other(preferred_role(row, complaint))
     merged = default_inputs(action, complaint, people)
     merged.update(inputs)
     return services.complaint_transition(actor=actor, complaint=complaint, action=action, **merged)

@@ -138,7 +138,7 @@ def test_a_salesperson_cannot_approve_a_remedy_but_the_sales_director_can(people
     assert complaint.remedies.get().approved_by == people[Role.SALES_DIRECTOR]
 
 
-def test_once_escalated_qa_proposes_and_approves_and_sales_may_not(people):
+def test_once_escalated_qa_proposes_and_another_qa_engineer_approves_and_sales_may_not(people):
     complaint = bring_to(Status.QA_INVESTIGATION, people, escalated=True)
     with pytest.raises(TransitionRefused) as refused:
         services.remedy_propose(actor=people[Role.SALESPERSON], complaint=complaint, text="换货")
@@ -147,7 +147,10 @@ def test_once_escalated_qa_proposes_and_approves_and_sales_may_not(people):
     services.remedy_propose(actor=people[Role.QA], complaint=complaint, text="换货")
     with pytest.raises(TransitionRefused):
         services.remedy_approve(actor=people[Role.SALES_DIRECTOR], complaint=complaint)
-    services.remedy_approve(actor=people[Role.QA], complaint=complaint)
+    with pytest.raises(TransitionRefused) as refused:
+        services.remedy_approve(actor=people[Role.QA], complaint=complaint)
+    assert refused.value.code == TransitionRefused.PRECONDITION and "segregation of duties" in refused.value.message
+    services.remedy_approve(actor=people.other(Role.QA), complaint=complaint)
     assert complaint.status == Status.REMEDY_APPROVED
 
 
