@@ -198,12 +198,30 @@ def serve(host: str, port: int, threads: int, out: TextIO, *, worker: bool = Fal
     return 0
 
 
+def keep_mail_as_files(out: TextIO) -> None:
+    """With no mail server set, keep e-mail as files in the data folder rather than print it here.
+
+    The worker thread of ``kesu up`` sends the outbox; through Django's console backend (the default) every
+    demo e-mail would scroll through this terminal, past the administrator's one-time password.
+    """
+    from django.conf import settings
+
+    if os.environ.get("KESU_EMAIL_BACKEND"):
+        return
+    folder = settings.DATA_DIR / "mail"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(folder)
+    out.write(f"E-mail is kept as files in {folder} (set KESU_EMAIL_BACKEND and KESU_EMAIL_HOST to send it).\n")
+
+
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     setup_django()
     prepare_database(out)
     collect_static()
     load_demo_if_wanted(out, force=args.demo)
     ensure_admin(out)
+    if not args.no_worker:
+        keep_mail_as_files(out)
     return serve(args.host, args.port, args.threads, out, worker=not args.no_worker)
 
 

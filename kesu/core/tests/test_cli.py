@@ -197,3 +197,23 @@ def test_kesu_up_runs_the_worker_in_a_background_thread_unless_told_not_to(monke
     assert server.worker_alive_while_serving is expected
     assert not any(t.name == "kesu-worker" for t in threading.enumerate())  # stopped with the server
     assert "Kesu stopped." in out.getvalue()
+
+
+def test_kesu_up_keeps_mail_as_files_when_no_mail_server_is_set(monkeypatch, settings, tmp_path):
+    monkeypatch.delenv("KESU_EMAIL_BACKEND", raising=False)
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+
+    cli.keep_mail_as_files(out)
+
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
+    assert settings.EMAIL_FILE_PATH == str(tmp_path / "mail") and str(tmp_path / "mail") in out.getvalue()
+
+
+def test_kesu_up_leaves_a_configured_mail_backend_alone(monkeypatch, settings):
+    monkeypatch.setenv("KESU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+    cli.keep_mail_as_files(io.StringIO())
+
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
