@@ -207,6 +207,14 @@ class NcrAnswerForm(forms.Form):
         _style(self)
 
 
+class NcrCancelForm(forms.Form):
+    note = forms.CharField(label=_("Why it is cancelled"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
 class NcrVerifyForm(forms.Form):
     result = forms.ChoiceField(label=_("verification result"), choices=VerificationResult.choices)
     note = forms.CharField(label=_("verification note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

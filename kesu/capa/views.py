@@ -18,16 +18,18 @@ from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import PanelAction, next_step, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 
-from . import exports, printouts, selectors, services
-from .choices import NcrStatus, SourceKind
+from . import exports, permissions, printouts, selectors, services
+from .choices import ActionFormat, ItemKind, NcrStatus, SourceKind
 from .filters import actions_filtered, ncrs_filtered
 from .forms import (
     ActionRaiseForm,
     LinkForm,
     NcrAnswerForm,
+    NcrCancelForm,
     NcrIssueForm,
     NcrVerifyForm,
     StepForm,
@@ -37,7 +39,7 @@ from .forms import (
     section_form_class,
 )
 from .sections import SECTIONS, sections_for
-from .workflow import TRANSITIONS, available
+from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -124,6 +126,29 @@ def _section_forms(section, action, user, data=None):
     return field_form, formsets
 
 
+# The waiting steps of capa/work.py and the transitions that do them (QA approves or sends back, and so on).
+ACTION_FULFILS: dict[str, tuple[str, ...]] = {
+    "approve_plan": ("approve_plan", "return_plan"),
+    "verify": ("verify", "reject_implementation"),
+    "close": ("close", "not_effective"),
+}
+
+
+def _plan_approval(action, first) -> tuple[str, list[tuple[object, object]]]:
+    """The plan QA approves, beside the approval (issue 16 §5): causes and the chosen actions."""
+    if not any(step.name == "approve_plan" for step in first):
+        return "", []
+    field = action._meta.get_field
+    if action.format == ActionFormat.SIMPLE:
+        return _("The plan to approve"), [(field(name).verbose_name, getattr(action, name))
+                                          for name in ("cause", "corrective_measures")]
+    permanent = "\n".join(f"· {item.text}" for item in action.items.all() if item.kind == ItemKind.PERMANENT)
+    return _("The plan to approve"), [
+        *[(field(name).verbose_name, getattr(action, name)) for name in ("what", "occurrence_cause", "escape_cause")],
+        (_("Permanent corrective actions"), permanent),
+    ]
+
+
 @login_required
 def action_detail(request, pk: int):
     _require(request.user, "view_correctiveaction")
@@ -134,10 +159,14 @@ def action_detail(request, pk: int):
         field_form, formsets = _section_forms(section, action, request.user)
         sections.append({"section": section, "form": field_form, "formsets": formsets,
                          "editable": may_edit and action.status in section.statuses})
-    rows = [(row, TransitionForm(row=row, prefix=row.name)) for row in available(action, request.user)]
+    offered, refused = TABLE.offer(action, request.user)
+    steps = table_actions(offered, lambda row: reverse("capa:transition", args=[action.pk, row.name]),
+                          form=lambda row: TransitionForm(row=row, prefix=row.name), version=action.version)
     return render(request, "capa/action_detail.html", {
         "action": action, "steps": selectors.steps_with_state(action), "sections": sections,
-        "transitions": rows, "effectiveness": selectors.effectiveness(action) if action.verified_at else None,
+        "next_step": next_step(action, request.user, steps, refused=refused, fulfils=ACTION_FULFILS,
+                               approval=lambda first: _plan_approval(action, first)),
+        "effectiveness": selectors.effectiveness(action) if action.verified_at else None,
         "step_form": StepForm(user=request.user) if request.user.has_role("qa", "gm") else None,
         "link_form": LinkForm(user=request.user), "audit_entries": audit_entries_for(action),
     })
@@ -295,11 +324,45 @@ def _ncr(request, pk: int):
 def ncr_detail(request, pk: int):
     _require(request.user, "view_nonconformingreport")
     ncr = _ncr(request, pk)
+    offered, refused = _ncr_steps(ncr, request.user)
     return render(request, "capa/ncr_detail.html", {
-        "ncr": ncr, "answer_form": NcrAnswerForm() if ncr.status == NcrStatus.ISSUED else None,
-        "verify_form": NcrVerifyForm() if ncr.status == NcrStatus.ANSWERED and request.user.has_role("qa") else None,
-        "can_cancel": request.user.has_role("qa") and ncr.status in (NcrStatus.ISSUED, NcrStatus.ANSWERED),
-        "audit_entries": audit_entries_for(ncr)})
+        "ncr": ncr, "audit_entries": audit_entries_for(ncr),
+        "next_step": next_step(ncr, request.user, offered, refused=refused,
+                               approval=lambda first: _ncr_approval(ncr, first))})
+
+
+def _ncr_steps(ncr, user) -> tuple[list[PanelAction], list[tuple[object, object]]]:
+    """The report's steps this user may take now, by the rules its services apply (roles, the responsible
+    department, nobody verifies their own answer), and those refused with why."""
+    def url(step: str) -> str:
+        return reverse("capa:ncr_step", args=[ncr.pk, step])
+
+    offered: list[PanelAction] = []
+    refused: list[tuple[object, object]] = []
+    company = ncr.company_id in user.visible_company_ids() or user.is_superuser
+    qa = company and user.has_role(*permissions.NCR_ISSUE)
+    if ncr.status == NcrStatus.ISSUED and company and user.has_role(*permissions.NCR_ANSWER) and (
+            qa or user.department_id == ncr.responsible_department_id):
+        offered.append(PanelAction("answer", _("Answer"), url("answer"), form=NcrAnswerForm(), form_id="ncr-answer"))
+    if ncr.status == NcrStatus.ANSWERED and qa:
+        why = services.ncr_verify_refusal(ncr, user)
+        if why is None:
+            offered.append(PanelAction("verify", _("Verify"), url("verify"), form=NcrVerifyForm(),
+                                       form_id="ncr-verify"))
+        else:
+            refused.append((PanelAction("verify", _("Verify"), url("verify")), why))
+    if ncr.status in (NcrStatus.ISSUED, NcrStatus.ANSWERED) and qa:
+        offered.append(PanelAction("cancel", _("Cancel the report"), url("cancel"), form=NcrCancelForm(),
+                                   form_id="ncr-cancel", danger=True))
+    return offered, refused
+
+
+def _ncr_approval(ncr, first) -> tuple[str, list[tuple[object, object]]]:
+    """The answer QA verifies, beside the verification (issue 16 §5)."""
+    if not any(step.name == "verify" for step in first):
+        return "", []
+    return _("The answer to verify"), [(_("Cause"), ncr.cause), (_("Measures"), ncr.measures),
+                                       (_("Answered by"), ncr.answered_by)]
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import next_step, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 from kesu.core.uploads import file_sha256
@@ -117,6 +119,26 @@ def claim_edit(request, pk: int):
     return render(request, "claims/claim_form.html", {"form": form, "claim": claim})
 
 
+# The waiting steps of claims/work.py and the transitions that do them.
+CLAIM_FULFILS: dict[str, tuple[str, ...]] = {
+    "approve": ("approve", "return_proposal"),
+    "negotiate": ("customer_accepts", "withdraw", "customer_rejects"),
+}
+
+
+def _claim_approval(claim, first, show_money: bool) -> tuple[str, list[tuple[object, object]]]:
+    """The proposal being approved beside the approval (issue 16 §5): analysis, outcome, amount, proposer."""
+    if not any(step.name == "approve" for step in first):
+        return "", []
+    rows: list[tuple[object, object]] = [
+        (_("Initial analysis"), claim.analysis), (_("Proposed outcome"), claim.get_proposed_outcome_display()),
+    ]
+    if show_money:
+        rows.append((_("Proposed settlement"), f"{claim.currency} {claim.proposed_amount}"))
+    rows.append((_("Proposed by"), claim.analysed_by))
+    return _("The proposal to approve"), rows
+
+
 @login_required
 def claim_detail(request, pk: int):
     _require(request.user, "view_claim")
@@ -124,12 +146,16 @@ def claim_detail(request, pk: int):
     rows = selectors.claim_detail_rows(claim)
     user = request.user
     show_money = permissions.sees_claim_money(user)
-    transitions = [(row, TransitionForm(row=row, user=user, company_id=claim.company_id, prefix=row.name))
-                   for row in CLAIM_TABLE.available(claim, user)]
+    offered, refused = CLAIM_TABLE.offer(claim, user)
+    transitions = table_actions(
+        offered, lambda row: reverse("claims:transition", args=[claim.pk, row.name]), version=claim.version,
+        form=lambda row: TransitionForm(row=row, user=user, company_id=claim.company_id, prefix=row.name))
     editable = claim.status in (ClaimStatus.COLLECTING, ClaimStatus.ANALYSING) and permissions.may(
         user, permissions.RECORD | permissions.ANALYSTS)
     return render(request, "claims/claim_detail.html", {
-        "claim": claim, **rows, "show_money": show_money, "transitions": transitions,
+        "claim": claim, **rows, "show_money": show_money,
+        "next_step": next_step(claim, user, transitions, refused=refused, fulfils=CLAIM_FULFILS,
+                               approval=lambda first: _claim_approval(claim, first, show_money)),
         "missing": [DocumentKind(kind).label for kind in missing_documents(claim)]
         if claim.status == ClaimStatus.COLLECTING else [],
         "items_formset": ItemFormSet(prefix="items", initial=[
@@ -347,10 +373,13 @@ def supplier_claim_detail(request, pk: int):
     _require(request.user, "view_supplierclaim")
     sc = selectors.supplier_claim_get_for_user(request.user, pk)
     show_money = permissions.sees_supplier_money(request.user)
-    transitions = [(row, TransitionForm(row=row, user=request.user, company_id=sc.company_id, prefix=row.name))
-                   for row in SUPPLIER_TABLE.available(sc, request.user)] if show_money else []
+    offered, refused = SUPPLIER_TABLE.offer(sc, request.user) if show_money else ([], [])
+    transitions = table_actions(
+        offered, lambda row: reverse("claims:supplier_transition", args=[sc.pk, row.name]), version=sc.version,
+        form=lambda row: TransitionForm(row=row, user=request.user, company_id=sc.company_id, prefix=row.name))
     return render(request, "claims/supplier_detail.html", {
-        "sc": sc, "show_money": show_money, "transitions": transitions,
+        "sc": sc, "show_money": show_money,
+        "next_step": next_step(sc, request.user, transitions, refused=refused),
         "changes": list(sc.changes.select_related("actor")),
         "audit_entries": audit_entries_for(sc) if show_money else []})
 

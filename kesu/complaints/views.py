@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kesu.core.paging import IdFirstPaginator
-from kesu.core.panels import panels_for
+from kesu.core.panels import next_step, panels_for, table_actions
 from kesu.core.selectors import audit_entries_for
 
 from . import exports, printouts, selectors, services
@@ -29,7 +29,7 @@ from .models import Complaint
 from .records import RECORDS, available_records, record_form, record_submit
 from .search import searches
 from .services import AttachmentDamaged, TransitionRefused
-from .workflow import TRANSITIONS, available_actions
+from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +45,36 @@ ASSESSMENT_FIELDS = (
     "warning_class", "escalated_to_qa", "responsibility", "responsible_department", "responsible_supplier",
     "root_cause", "owner", "department", "created_by", "reopen_count",
 )
+
+
+# The waiting steps of complaints/work.py and the transitions that do them, where their names differ.
+FULFILS: dict[str, tuple[str, ...]] = {
+    "route": ("escalate_to_qa", "start_sales_handling"),
+    "investigate": ("record_qa_opinion", "instruct_department", "submit_initial_report"),
+    "customer_decision": ("customer_accepts", "customer_rejects"),
+    "close": ("close", "start_verification"),
+    "close_qa": ("close", "start_verification"),
+    "explanation_answer": ("customer_acknowledges", "customer_disputes"),
+}
+
+
+def _approval(complaint: Complaint, remedies, first) -> tuple[str, list[tuple[object, object]]]:
+    """What the first step approves, shown beside it (issue 16 §5): the initial analysis report or the remedy."""
+    names = {action.name for action in first}
+    if "approve_initial_report" in names:
+        return _("The initial analysis report to approve"), [
+            (Complaint._meta.get_field("initial_report").verbose_name, complaint.initial_report),
+            (Complaint._meta.get_field("severity").verbose_name, complaint.get_severity_display()),
+            (Complaint._meta.get_field("root_cause").verbose_name, complaint.root_cause),
+            (_("Submitted"), complaint.initial_report_submitted_at),
+        ]
+    if "approve_remedy" in names and remedies:
+        latest = remedies[-1]
+        return _("The remedy to approve"), [
+            (_("Remedy"), latest.text), (_("Round"), latest.round), (_("Proposed by"), latest.proposed_by),
+            (_("Proposed"), latest.proposed_at),
+        ]
+    return "", []
 
 
 def _require(user, action: str) -> None:
@@ -164,7 +194,11 @@ def complaint_edit(request, pk: int):
 def complaint_detail(request, pk: int):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
-    actions = [(row, TransitionForm(row=row, user=request.user)) for row in available_actions(complaint, request.user)]
+    offered, refused = TABLE.offer(complaint, request.user)
+    actions = table_actions(offered, lambda row: reverse("complaints:transition", args=[complaint.pk, row.action]),
+                            form=lambda row: TransitionForm(row=row, user=request.user), version=complaint.version,
+                            form_id="action-{name}")
+    remedies = list(complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"))
     dispositions = list(complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"))
     records = [
         (kind, record, record_form(kind, complaint=complaint, user=request.user))
@@ -176,9 +210,10 @@ def complaint_detail(request, pk: int):
         "assessment": _shown(complaint, ASSESSMENT_FIELDS),
         "deadlines": selectors.complaint_deadlines(complaint),
         "timeline": selectors.timeline_for(complaint),
-        "remedies": complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"),
+        "remedies": remedies,
         "dispositions": dispositions,
-        "actions": actions,
+        "next_step": next_step(complaint, request.user, actions, refused=refused, fulfils=FULFILS,
+                               approval=lambda first: _approval(complaint, remedies, first)),
         "records": records,
         "attachments": complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"),
         "audit_entries": audit_entries_for(complaint),

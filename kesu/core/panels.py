@@ -7,6 +7,7 @@ The page's own app does not import the others: they register here in their
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 _PANELS: dict[str, list[tuple[str, Callable[[Any, Any], dict[str, Any] | None]]]] = {}
@@ -26,3 +27,120 @@ def panels_for(obj, user) -> list[dict[str, Any]]:
         if data is not None:
             panels.append({"template": template, **data})
     return panels
+
+
+# -- the "next step" panel at the top of every detail page (issue 16 §5, design §12) ------------------------------
+
+
+@dataclass
+class PanelAction:
+    """One step a user may take from a detail page: a form posted to ``url`` (its fields, if any, from ``form``).
+
+    ``form_id`` keeps each page's own element id (``action-…`` on complaints, ``transition-…`` elsewhere), so
+    the pages' tests and links keep working; ``danger`` marks steps that end the record (cancel, write off).
+    """
+
+    name: str
+    label: Any
+    url: str
+    form: Any = None
+    version: int | None = None
+    form_id: str = ""
+    multipart: bool = False
+    danger: bool = False
+
+    def __post_init__(self) -> None:
+        self.form_id = self.form_id or f"transition-{self.name}"
+
+
+@dataclass
+class NextStep:
+    """What the panel shows: the steps first and open, the rest under "more", the steps the rules refuse now with
+    why, and who the record waits for (``mine``: this user; ``others``: someone else, with the deadline)."""
+
+    first: list[PanelAction]
+    more: list[PanelAction]
+    refused: list[tuple[Any, Any]]
+    mine: list[Any]
+    others: list[Any]
+    approval: list[tuple[Any, Any]] = field(default_factory=list)
+    approval_title: Any = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.first or self.more or self.refused or self.mine or self.others)
+
+
+FIRST = 2  # the one or two steps shown open (issue 16 §5)
+
+
+def _shown(value):
+    """An approval row's value as the page shows it (instants in local time to the minute)."""
+    import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+DANGEROUS = frozenset({"cancel", "write_off", "reject_at_intake"})
+
+
+def concerns(item, user) -> bool:
+    """Whether waiting ``item`` (a :class:`kesu.core.work.WorkItem`) is this user's to act on: assigned to them,
+    or unassigned and for their role in their department (or their company when it names no department) — the
+    same reading as the "mine" queue of :mod:`kesu.core.work`."""
+    if item.assignee is not None:
+        return item.assignee.pk == user.pk
+    if getattr(user, "role", None) not in item.roles or item.company_id != getattr(user, "company_id", None):
+        return False
+    return item.department is None or item.department.pk == user.department_id
+
+
+def table_actions(rows, url: Callable[[Any], str], *, form: Callable[[Any], Any] | None = None,
+                  version: int | None = None, form_id: str = "transition-{name}") -> list[PanelAction]:
+    """Panel actions for the rows of a workflow table (as :meth:`kesu.core.workflow.Table.offer` gives them)."""
+    return [PanelAction(name=row.name, label=row.label, url=url(row), form=form(row) if form else None,
+                        version=version, form_id=form_id.format(name=row.name),
+                        danger=row.name in DANGEROUS) for row in rows]
+
+
+def next_step(record, user, actions: list[PanelAction], *, refused=(), fulfils: dict[str, tuple[str, ...]] | None = None,
+              approval: Callable[[list[PanelAction]], tuple[Any, list[tuple[Any, Any]]]] | None = None,
+              waiting: list | None = None) -> NextStep:
+    """Order a page's actions by one rule: the steps that do what the record waits for from this user (the work
+    registry's items, :func:`kesu.core.work.waiting_for`) come first and open, at most :data:`FIRST` of them; the
+    others go under "more". ``fulfils`` maps a waiting step to the transitions that do it when their names
+    differ (a complaint's "route" is done by handling it in sales or escalating it); by default a step is done by
+    the transition of its name, or of its name without a trailing ``_qa``. ``approval(first)`` gives the title and
+    rows of what is being approved when the first step is an approval, shown on the same screen. ``refused`` are
+    ``(label, why)`` of the steps the table's dry run refuses for this user now (``Table.offer``)."""
+    from kesu.accounts.roles import Role
+
+    from . import work
+
+    items = work.waiting_for(record) if waiting is None else waiting
+    for item in items:
+        item.role_labels = [Role(role).label for role in sorted(item.roles) if role in Role.values]
+    from .workflow import OWN_PROPOSAL
+
+    own = {getattr(row, "name", None) for row, why in refused if why is OWN_PROPOSAL}
+
+    def does(item) -> tuple[str, ...]:
+        return (fulfils or {}).get(item.action) or (item.action, item.action.removesuffix("_qa"))
+
+    def takes(item) -> bool:
+        # Theirs by role, but they proposed what is to be approved: it waits for someone else (design §11).
+        return concerns(item, user) and not own & set(does(item))
+
+    mine = [item for item in items if takes(item)]
+    others = [item for item in items if not takes(item)]
+    wanted: list[str] = []
+    for item in mine:
+        wanted.extend(name for name in does(item) if name not in wanted)
+    first = sorted((a for a in actions if a.name in wanted), key=lambda a: wanted.index(a.name))[:FIRST]
+    more = [a for a in actions if a not in first]
+    title, rows = approval(first) if approval is not None and first else ("", [])
+    rows = [(label, _shown(value)) for label, value in rows]
+    return NextStep(first=first, more=more, refused=[(getattr(r, "label", r), why) for r, why in refused],
+                    mine=mine, others=others, approval=rows, approval_title=title)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from kesu.core.pages import XLSX
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import PanelAction, next_step
 from kesu.core.selectors import audit_entries_for
 
 from . import exports, permissions, printouts, selectors, services
@@ -168,19 +170,38 @@ def campaign_detail(request, pk: int):
         kind="survey", object_id__in=[campaign.pk, *[a.pk for a in answers.values()]],
         content_type__in=ContentType.objects.get_for_models(Answer, type(campaign)).values())
         .select_related("action"))
+    can_manage = _may(user, permissions.CAMPAIGNS) and campaign.status != CampaignStatus.CLOSED
     return render(request, "surveys/campaign_detail.html", {
+        "next_step": next_step(campaign, user, _campaign_steps(campaign, can_manage),
+                               fulfils={"confirm_recipients": ("open", "recompute")}),
         "campaign": campaign, "recipients": [(r, answers.get(r.pk)) for r in recipients],
         "included": sum(1 for r in recipients if r.included), "answered": len(answers),
         "actions": actions, "improvements": list(campaign.improvements.select_related("department", "action")),
         "competitors": list(campaign.competitor_ratings.select_related("customer")),
         "items": selectors.item_results(campaign) if answers else [],
-        "can_manage": _may(user, permissions.CAMPAIGNS) and campaign.status != CampaignStatus.CLOSED,
+        "can_manage": can_manage,
         "can_enter": _may(user, permissions.ENTER) and campaign.status == CampaignStatus.OPEN,
         "can_improve": _may(user, permissions.IMPROVE),
         "recipient_form": RecipientForm(user=user), "import_form": ImportForm(),
         "competitor_form": CompetitorForm(user=user), "improvement_form": ImprovementForm(user=user),
         "audit_entries": audit_entries_for(campaign),
     })
+
+
+def _campaign_steps(campaign, can_manage: bool) -> list[PanelAction]:
+    """The campaign's steps for the next-step panel, by the rules its services apply (the campaigns role; open
+    a draft, close an open one)."""
+    def action(step: str, label, **kw) -> PanelAction:
+        return PanelAction(step, label, reverse("surveys:campaign_step", args=[campaign.pk, step]),
+                           form_id=f"campaign-{step}", **kw)
+
+    if not can_manage:
+        return []
+    if campaign.status == CampaignStatus.DRAFT:
+        return [action("open", _("Open and send the links")), action("recompute", _("Apply the rule again"))]
+    if campaign.status == CampaignStatus.OPEN:
+        return [action("close", _("Close the campaign"))]
+    return []
 
 
 @login_required

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from test_browser_complaint import log_out
+from test_browser_complaint import log_out, reveal
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -30,6 +30,7 @@ pytestmark = pytest.mark.browser
 
 
 def step(page: Page, name: str, fields: dict | None = None, *, selects: dict | None = None) -> None:
+    reveal(page, f"transition-{name}")
     form = page.locator(f"#transition-{name}")
     for field, value in (fields or {}).items():
         form.locator(f"[name='{name}-{field}']").fill(value)

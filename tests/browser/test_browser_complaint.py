@@ -11,6 +11,7 @@ verifies and closes.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -31,10 +32,25 @@ def log_out(page: Page, base: str) -> None:
     page.goto(base + reverse("accounts:login"))
 
 
+def reveal(page: Page, form_id: str) -> None:
+    """Show a step's form: the next-step panel has the expected one or two open, the others under "more"."""
+    form = page.locator(f"#{form_id}")
+    if form.is_visible():
+        return
+    toggle = page.locator("#next-step-more-toggle")
+    if toggle.count() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        expect(page.locator("#next-step-more")).to_have_class(re.compile(r"\bshow\b"))
+    summary = page.locator(f"details:has(#{form_id}) > summary")
+    if summary.count() and not form.is_visible():
+        summary.click()
+    expect(form).to_be_visible()
+
+
 def take_action(page: Page, action: str, fields: dict | None = None, *, selects: dict | None = None,
                 checks: tuple[str, ...] = ()) -> None:
     """Open the action's card, fill its fields and submit; the page must report success."""
-    page.click(f"details.action-{action} > summary")
+    reveal(page, f"action-{action}")
     form = page.locator(f"#action-{action}")
     for name, value in (fields or {}).items():
         form.locator(f"[name='{action}-{name}']").fill(value)
@@ -59,6 +75,7 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
     base = live_server.url
     sales = make_user(Role.SALESPERSON, username="walk-sales", display_name="王销售")
     qa = make_user(Role.QA, username="walk-qa", display_name="李品保")
+    make_user(Role.QA, username="walk-qa2", display_name="赵品保")  # approves what walk-qa proposes (design §11)
     make_user(Role.GM, username="walk-gm", display_name="陈总")
     production = make_user(Role.PRODUCTION, username="walk-prod", display_name="张生产")
     customer = CustomerFactory(company=company_a, code="K-WALK", name="苏州走查机械有限公司", owner=sales)
@@ -120,10 +137,17 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
     log_in(page, base, "walk-qa")
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
     take_action(page, "propose_remedy", fields={"remedy_text": "免费维修 6 台"})
+    log_out(page, base)
+    log_in(page, base, "walk-qa2")
+    page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+    expect(page.locator("#next-step-approval")).to_contain_text("免费维修 6 台")
     take_action(page, "approve_remedy")
     take_action(page, "customer_rejects", fields={"reason": "客户要求整机更换"})
     status_is(page, "customer_rejected")
     take_action(page, "propose_remedy", fields={"remedy_text": "整机更换 6 台，并承担运费"})
+    log_out(page, base)
+    log_in(page, base, "walk-qa")
+    page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
     take_action(page, "approve_remedy")
     take_action(page, "customer_accepts", fields={"note": "客户邮件确认"})
     take_action(page, "complete_remedy", fields={"note": "已发货更换"})
@@ -131,8 +155,7 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
     status_is(page, "verification")
 
     # Severe: closing waits for two later deliveries to this customer.
-    take_action_refused = page.locator("details.action-close > summary")
-    take_action_refused.click()
+    reveal(page, "action-close")
     with page.expect_navigation():
         page.locator("#action-close button[type=submit]").click()
     expect(page.locator(".alert-danger")).to_be_visible()

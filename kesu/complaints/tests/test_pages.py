@@ -125,7 +125,8 @@ def test_the_detail_page_shows_the_form_window_deadlines_timeline_and_actions(lo
     assert complaint.window_reason in html
     assert 'id="deadlines"' in html and "deadline-due" in html
     assert "内部备注：先联系品保" in html and "internal-mark" in html
-    actions = {row.action for row, _form in response.context["actions"]}
+    panel = response.context["next_step"]
+    actions = {action.name for action in panel.first + panel.more}
     assert {"acknowledge", "reject_at_intake", "cancel"} <= actions
     assert 'id="action-acknowledge"' in html
 

@@ -33,13 +33,14 @@ from kesu.accounts.models import Company
 from kesu.core.filters_base import ScopedFilterSet, apply_filters
 from kesu.core.importexport import field_column, rows_xlsx
 from kesu.core.pages import error_messages, xlsx_response
+from kesu.core.panels import next_step, table_actions
 from kesu.core.services import TransitionRefused
 
 from .. import permissions, selectors
 from ..choices import ReportKind, ReportStatus
 from ..models import DepartmentReport
 from ..services import department as services
-from ..workflow import INPUT_LABELS, available, writers_of
+from ..workflow import INPUT_LABELS, available, table_for, writers_of
 
 PAGE_SIZE = 50
 # The paper forms' names (seed 001 §5.1.2); printed in Chinese, with the reader's language beneath.
@@ -296,16 +297,37 @@ def department_list_xlsx(request: HttpRequest) -> HttpResponse:
                                    _("Departmental monthly reports"), "department-reports"))
 
 
+def _step_form(row) -> forms.Form:
+    """The inputs of one step as a form (plain field names: the transition view reads them so)."""
+    fields = {name: forms.CharField(label=INPUT_LABELS.get(name, name), required=name in row.required,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+              for name in (*row.required, *row.optional)}
+    return type("StepForm", (forms.Form,), fields)(auto_id=f"id_{row.name}_%s")
+
+
+def _report_approval(report, first) -> tuple[str, list[tuple[object, object]]]:
+    """The report being approved beside the approval (issue 16 §5)."""
+    if not any(step.name == "approve" for step in first):
+        return "", []
+    return _("The report to approve"), [
+        (_("Analysis"), report.analysis), (_("Improvement proposals"), report.proposals),
+        (_("Submitted by"), report.submitted_by),
+    ]
+
+
 @login_required
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request.user)
     report = selectors.department_report_get_for_user(request.user, pk)
     editable = services.may_write(request.user, report)
-    steps = [{"row": row, "fields": [(name, INPUT_LABELS.get(name, name), name in row.required)
-                                     for name in (*row.required, *row.optional)]}
-             for row in available(report, request.user)]
+    offered, refused = table_for(report).offer(report, request.user)
+    steps = table_actions(offered, lambda row: reverse("reports:department_transition", args=[report.pk, row.name]),
+                          form=_step_form, version=report.version)
     return render(request, "reports/department_detail.html", {
-        "report": report, "tables": figure_tables(report), "steps": steps,
+        "report": report, "tables": figure_tables(report),
+        "next_step": next_step(report, request.user, steps, refused=refused,
+                               fulfils={"approve": ("approve", "return")},
+                               approval=lambda first: _report_approval(report, first)),
         "changes": list(report.changes.select_related("actor")),
         "form": ReportTextForm(initial={"analysis": report.analysis, "proposals": report.proposals})
         if editable else None,
