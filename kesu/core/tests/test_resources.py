@@ -33,7 +33,7 @@ from kesu.customers.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL_ACTIONS = ["list", "create", "detail", "edit", "delete", "export", "import", "import_report"]
+URL_ACTIONS = ["list", "create", "detail", "edit", "delete", "export", "import", "import_status", "import_report"]
 
 
 def customer_data(company, **changes) -> dict:
@@ -43,12 +43,12 @@ def customer_data(company, **changes) -> dict:
 
 
 @pytest.mark.parametrize("resource", ALL, ids=lambda r: r.name)
-def test_every_resource_has_the_eight_named_pages(resource):
+def test_every_resource_has_the_nine_named_pages(resource):
     names = {pattern.name for pattern in urls_for(resource)}
     assert names == {f"{resource.name}_{action}" for action in URL_ACTIONS}
     for action in ("list", "create", "export", "import"):
         assert reverse(f"customers:{resource.name}_{action}")
-    for action in ("detail", "edit", "delete", "import_report"):
+    for action in ("detail", "edit", "delete", "import_status", "import_report"):
         assert reverse(f"customers:{resource.name}_{action}", args=[1])
 
 
