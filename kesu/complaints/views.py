@@ -52,8 +52,8 @@ FULFILS: dict[str, tuple[str, ...]] = {
     "route": ("escalate_to_qa", "start_sales_handling"),
     "investigate": ("record_qa_opinion", "instruct_department", "submit_initial_report"),
     "customer_decision": ("customer_accepts", "customer_rejects"),
-    "close": ("close", "start_verification"),
-    "close_qa": ("close", "start_verification"),
+    "close": ("start_verification", "close"),
+    "close_qa": ("start_verification", "close"),
     "explanation_answer": ("customer_acknowledges", "customer_disputes"),
 }
 

@@ -125,13 +125,18 @@ def next_step(record, user, actions: list[PanelAction], *, refused=(), fulfils: 
     from .workflow import OWN_PROPOSAL
 
     own = {getattr(row, "name", None) for row, why in refused if why is OWN_PROPOSAL}
+    refused_names = {getattr(row, "name", None) for row, _why in refused}
 
     def does(item) -> tuple[str, ...]:
         return (fulfils or {}).get(item.action) or (item.action, item.action.removesuffix("_qa"))
 
     def takes(item) -> bool:
-        # Theirs by role, but they proposed what is to be approved: it waits for someone else (design §11).
-        return concerns(item, user) and not own & set(does(item))
+        names = does(item)
+        if not concerns(item, user) or own & set(names):
+            return False  # not theirs, or they proposed what is to be approved (design §11)
+        # A step for a role whose main transition the rules refuse this user (above their approval limit) waits
+        # for another holder of the role; one assigned to them stays theirs, with the reason shown.
+        return item.assignee is not None or names[0] not in refused_names
 
     mine = [item for item in items if takes(item)]
     others = [item for item in items if not takes(item)]

@@ -3,11 +3,14 @@ its amount beside it, nobody approving their own proposal, who is expected other
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kesu.accounts.roles import Role
+from kesu.claims import services
 from kesu.claims.choices import ClaimStatus, SupplierClaimStatus
 from kesu.claims.models import SupplierClaim
 from kesu.claims.tests.factories import bring_to, new_claim, propose
@@ -51,6 +54,16 @@ def test_the_vice_gm_who_proposed_is_not_offered_the_approval_and_sees_it_waits_
     assert page_messages == [answer.json()["detail"][0]["msg"]]
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.AWAITING_APPROVAL
+
+
+def test_a_proposal_above_the_vice_gms_limit_waits_for_the_gm_on_the_vice_gms_page(login, people):
+    claim = bring_to(ClaimStatus.ANALYSING, people)
+    propose(claim, people, amount="4000.00", role=Role.GM)
+    services.claim_settings_update(actor=people[Role.GM], company=people.company,
+                                   data={"vice_gm_limit": Decimal("3000.00")})
+    panel, _html = _panel(login(people[Role.VICE_GM]), reverse("claims:detail", args=[claim.pk]))
+    assert "approve" not in _names(panel.first + panel.more)
+    assert [item.action for item in panel.others] == ["approve"] and panel.mine == []
 
 
 def test_sales_sees_the_claim_waits_for_the_analysis_and_may_not_propose(login, people):
