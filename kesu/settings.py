@@ -206,6 +206,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KESU_IMPORT_MAX_BYTES = int(os.environ.get("KESU_IMPORT_MAX_MB", "20")) * 1024 * 1024
 KESU_IMPORT_MAX_ROWS = int(os.environ.get("KESU_IMPORT_MAX_ROWS", "100000"))
+# Spreadsheet bombs (issue 15 §2): an .xlsx is a zip, so a small upload can unpack to gigabytes. These bound what
+# a workbook may unpack to before openpyxl reads it (kesu.core.importexport.open_xlsx).
+KESU_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KESU_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+KESU_IMPORT_MAX_RATIO = int(os.environ.get("KESU_IMPORT_MAX_RATIO", "100"))
+# Shared strings, styles and the other parts openpyxl reads whole (only the sheet itself is streamed).
+KESU_IMPORT_MAX_PART_BYTES = int(os.environ.get("KESU_IMPORT_MAX_PART_MB", "20")) * 1024 * 1024
+KESU_IMPORT_MAX_CELLS = int(os.environ.get("KESU_IMPORT_MAX_CELLS", "1250000"))  # 100,000 rows of 12 columns
+KESU_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KESU_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own limit
+# Files with more rows than this are imported by the worker, with a progress bar on the page.
+KESU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("KESU_IMPORT_BACKGROUND_ROWS", "2000"))
+KESU_IMPORT_REPORT_MAX_ERRORS = int(os.environ.get("KESU_IMPORT_REPORT_MAX_ERRORS", "10000"))
 # Attachments (photos, PDF, Office files): size of one file and files per upload.
 KESU_ATTACHMENT_MAX_BYTES = int(os.environ.get("KESU_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 KESU_ATTACHMENTS_PER_UPLOAD = int(os.environ.get("KESU_ATTACHMENTS_PER_UPLOAD", "10"))
@@ -245,17 +256,6 @@ KESU_API_MAX_PAGE_SIZE = int(os.environ.get("KESU_API_MAX_PAGE_SIZE", "500"))
 NINJA_PAGINATION_MAX_LIMIT = KESU_API_MAX_PAGE_SIZE
 # A bare @paginate pages with the bounded limit and offset too.
 NINJA_PAGINATION_CLASS = "kesu.api.paging.BoundedPagination"
-# Spreadsheet bombs (issue 15 §2): an .xlsx is a zip, so a small upload can unpack to gigabytes. These bound what
-# a workbook may unpack to before openpyxl reads it (kesu.core.importexport.open_xlsx).
-KESU_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KESU_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
-KESU_IMPORT_MAX_RATIO = int(os.environ.get("KESU_IMPORT_MAX_RATIO", "100"))
-# Shared strings, styles and the other parts openpyxl reads whole (only the sheet itself is streamed).
-KESU_IMPORT_MAX_PART_BYTES = int(os.environ.get("KESU_IMPORT_MAX_PART_MB", "20")) * 1024 * 1024
-KESU_IMPORT_MAX_CELLS = int(os.environ.get("KESU_IMPORT_MAX_CELLS", "1250000"))  # 100,000 rows of 12 columns
-KESU_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KESU_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own limit
-# Files with more rows than this are imported by the worker, with a progress bar on the page.
-KESU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("KESU_IMPORT_BACKGROUND_ROWS", "2000"))
-KESU_IMPORT_REPORT_MAX_ERRORS = int(os.environ.get("KESU_IMPORT_REPORT_MAX_ERRORS", "10000"))
 
 LOGGING = {
     "version": 1,
