@@ -171,6 +171,13 @@ class WorkItem:
     def key(self) -> str:
         return f"{self.module}:{self.record_id}:{self.action}"
 
+    @property
+    def roles_label(self) -> str:
+        """The roles that take the step, as people read them ("质量工程师、销售员"), for an unassigned item."""
+        from kesu.accounts.roles import Role
+
+        return "、".join(str(Role(r).label) for r in sorted(self.roles) if r in Role.values)
+
 
 @dataclass
 class Counts:

@@ -15,6 +15,7 @@ from kesu.capa.choices import ActionStatus, NcrStatus
 from kesu.capa.tests.factories import move, plan, raise_action, walk_to
 from kesu.capa.workflow import TABLE
 from kesu.core.services import TransitionRefused
+from kesu.core.workflow import OWN_PROPOSAL
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_qa_never_approves_a_plan_it_submitted_itself_on_the_page_or_the_api(log
     assert str(TABLE.label("approve_plan")) in [str(label) for label, _why in panel.refused]
     with pytest.raises(TransitionRefused) as refused:
         move(action, "approve_plan", people, actor=qa)
-    assert refused.value.code == TransitionRefused.PRECONDITION and "segregation of duties" in refused.value.message
+    assert refused.value.code == TransitionRefused.PRECONDITION and refused.value.message == str(OWN_PROPOSAL)
     response = login(qa).post(reverse("capa:transition", args=[action.pk, "approve_plan"]),
                               {"version": action.version})
     page_messages = [str(m) for m in get_messages(response.wsgi_request)]
