@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
@@ -52,6 +53,13 @@ def on_transition_refused(request, exc: TransitionRefused):
     loc = ["body", exc.field] if exc.field else ["body"]
     return api.create_response(request, {"detail": [{"loc": loc, "msg": exc.message}], "code": exc.code},
                                status=exc.http_status)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unreadable_body(request, exc: MultiPartParserError):
+    """A multipart body that cannot be parsed (no boundary, cut short) is the client's error: 400, not 500."""
+    return api.create_response(request, {"detail": _("The request body could not be read: %(error)s") % {
+        "error": exc}}, status=400)
 
 
 @api.exception_handler(throttle.Refused)

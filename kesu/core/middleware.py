@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from .context import acting_as
 
@@ -40,3 +42,34 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and content_type.startswith("text/html") and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class RefuseNulMiddleware:
+    """Refuse a request whose query or JSON body carries the NUL character (found by fuzzing, issue 15 §8).
+
+    No text Kesu keeps may contain NUL, and PostgreSQL refuses it in any text value — also in a lookup such as
+    ``code = '\\x00'`` — so a filter or a JSON field holding one ended as a server error. Forms already refuse it
+    field by field (Django's CharField); this catches what reaches a query before a form sees it. The API answers
+    422 with its error body, a page 400. A multipart or form body is left to its form: reading it here would
+    load every upload into memory.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            message = _("Text may not contain the NUL character.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": [{"loc": ["query"], "msg": message}]}, status=422)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body.lower()
+        return False
