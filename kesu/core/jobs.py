@@ -99,7 +99,7 @@ class Scheduler:
             except Exception:
                 logger.exception("job %s failed", job.name)
             else:
-                logger.info("job %s done", job.name)
+                logger.debug("job %s done", job.name)  # every few seconds: only failures reach the terminal
                 ran.append(job.name)
         return ran
 
