@@ -15,19 +15,11 @@ from kesu.capa.choices import ActionStatus, NcrStatus
 from kesu.capa.tests.factories import move, plan, raise_action, walk_to
 from kesu.capa.workflow import TABLE
 from kesu.core.services import TransitionRefused
+from kesu.core.tests.panels import panel_of as _panel
+from kesu.core.tests.panels import step_names as _names
 from kesu.core.workflow import OWN_PROPOSAL
 
 pytestmark = pytest.mark.django_db
-
-
-def _panel(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.context["next_step"], response.content.decode()
-
-
-def _names(actions) -> list[str]:
-    return [action.name for action in actions]
 
 
 def test_qa_gets_the_plan_to_approve_open_with_the_plan_beside_it(login, people):

@@ -15,18 +15,10 @@ from kesu.claims.choices import ClaimStatus, SupplierClaimStatus
 from kesu.claims.models import SupplierClaim
 from kesu.claims.tests.factories import bring_to, new_claim, propose
 from kesu.claims.workflow import CLAIM_TABLE
+from kesu.core.tests.panels import panel_of as _panel
+from kesu.core.tests.panels import step_names as _names
 
 pytestmark = pytest.mark.django_db
-
-
-def _panel(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.context["next_step"], response.content.decode()
-
-
-def _names(actions) -> list[str]:
-    return [action.name for action in actions]
 
 
 def test_the_gm_approves_with_the_analysis_and_amount_on_the_same_screen(login, people):

@@ -15,23 +15,19 @@ from kesu.complaints import services
 from kesu.complaints.choices import Severity, Status
 from kesu.complaints.tests.factories import People, act, bring_to, create_complaint
 from kesu.complaints.workflow import TABLE
+from kesu.core.tests.panels import panel_of
+from kesu.core.tests.panels import step_names as _names
 
 pytestmark = pytest.mark.django_db
+
+
+def _panel(client, record):
+    return panel_of(client, reverse("complaints:detail", args=[record.pk]))
 
 
 @pytest.fixture
 def people(company_a):
     return People(company_a)
-
-
-def _panel(client, complaint):
-    response = client.get(reverse("complaints:detail", args=[complaint.pk]))
-    assert response.status_code == 200
-    return response.context["next_step"], response.content.decode()
-
-
-def _names(actions) -> list[str]:
-    return [action.name for action in actions]
 
 
 def test_the_owner_of_a_new_complaint_gets_acknowledge_open_and_the_rest_under_more(login, people):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from kesu.accounts.roles import Role
 from kesu.complaints.tests.factories import at
 from kesu.core.services import TransitionRefused
+from kesu.core.tests.panels import panel_of
+from kesu.core.tests.panels import step_names as _names
 from kesu.core.workflow import OWN_PROPOSAL
 from kesu.reports.choices import ReportKind, ReportStatus
 from kesu.reports.services.department import (
@@ -24,20 +26,14 @@ from kesu.reports.workflow import table_for
 pytestmark = pytest.mark.django_db
 
 
+def _panel(client, record):
+    return panel_of(client, reverse("reports:department_detail", args=[record.pk]))
+
+
 @pytest.fixture
 def report(company_a):
     with time_machine.travel(at(2026, 4, 2, 10), tick=False):
         yield department_report_draft(company=company_a, kind=ReportKind.MARKETING, month=datetime.date(2026, 3, 1))
-
-
-def _panel(client, report):
-    response = client.get(reverse("reports:department_detail", args=[report.pk]))
-    assert response.status_code == 200
-    return response.context["next_step"], response.content.decode()
-
-
-def _names(actions) -> list[str]:
-    return [action.name for action in actions]
 
 
 def _submit(report, writer):

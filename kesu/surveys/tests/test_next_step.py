@@ -7,15 +7,14 @@ import pytest
 from django.urls import reverse
 
 from kesu.accounts.roles import Role
+from kesu.core.tests.panels import panel_of
 from kesu.surveys.tests.factories import campaign
 
 pytestmark = pytest.mark.django_db
 
 
 def _panel(client, record):
-    response = client.get(reverse("surveys:campaign_detail", args=[record.pk]))
-    assert response.status_code == 200
-    return response.context["next_step"], response.content.decode()
+    return panel_of(client, reverse("surveys:campaign_detail", args=[record.pk]))
 
 
 def test_the_owner_opens_a_draft_campaign_from_the_panel_and_others_see_it_waits_for_the_owner(login, people):
