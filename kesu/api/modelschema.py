@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from django.db import models
 from pydantic import Field, create_model
 
-from .types import BIGINT_MAX, INT_MAX, SMALLINT_MAX, Id
+from .types import BIGINT_MAX, INT_MAX, SMALLINT_MAX, Id, Instant
 
 # Most specific first: PositiveSmallIntegerField is also a SmallIntegerField and an IntegerField.
 _INTEGER_RANGES: list[tuple[type[models.Field], int, int]] = [
@@ -47,7 +47,7 @@ def field_type(field: models.Field) -> Any:
     if isinstance(field, models.FloatField):
         return Annotated[float, Field(allow_inf_nan=False)]
     if isinstance(field, models.DateTimeField):
-        return datetime.datetime
+        return Instant
     if isinstance(field, models.DateField):
         return datetime.date
     if isinstance(field, models.TimeField):

@@ -6,10 +6,11 @@ field, never an overflow deep in the database driver (issue 15: an id above 2^63
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 # The largest value of a 64-bit signed integer column (BigAutoField ids on SQLite and PostgreSQL).
 BIGINT_MAX = 2**63 - 1
@@ -57,3 +58,18 @@ or a list where the form reads text (a list given for a note was stored as its P
 
 WorkflowInput = JsonScalar | list[JsonScalar]
 """A workflow input that may also be a list (several people chosen for a meeting)."""
+
+
+def _sane_instant(value: datetime.datetime) -> datetime.datetime:
+    """An instant PostgreSQL can store: offsets on Earth are within ±14 h (PostgreSQL refuses beyond ±15:59,
+    Python allows ±23:59 — the fuzzing run's "-22:39" was a 500), years within what Kesu's records span."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+        raise ValueError("the time zone offset must be within ±14:00")
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("the year must be between 1900 and 2200")
+    return value
+
+
+# A date and time given by a client (a due date, when a meeting was held, when a complaint was received).
+Instant = Annotated[datetime.datetime, AfterValidator(_sane_instant)]

@@ -18,7 +18,7 @@ from pydantic import ConfigDict, create_model
 
 from kesu.accounts.models import Department, User
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import Count, Id, JsonScalar, SmallCount, Version
+from kesu.api.types import Count, Id, Instant, JsonScalar, SmallCount, Version
 from kesu.complaints.models import Complaint, ComplaintCategory
 from kesu.core.importexport import rows_xlsx
 from kesu.core.selectors import visible_record
@@ -272,7 +272,7 @@ def save_section(request, pk: Id, section: Literal[tuple(SECTIONS)],  # type: ig
 
 class CapaStepIn(_Strict):
     owner_id: Id
-    due_at: datetime.datetime
+    due_at: Instant
 
 
 @router.put("/actions/{pk}/steps/{step}", response=dict, operation_id="update_action_step",

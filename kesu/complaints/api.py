@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, create_model
 from kesu.api.errors import ApiError
 from kesu.api.modelschema import input_schema
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import Count, Id, JsonScalar, Version
+from kesu.api.types import Count, Id, Instant, JsonScalar, Version
 from kesu.customers.models import Contract, Customer, Part
 
 from . import exports, printouts, selectors, services
@@ -265,7 +265,7 @@ class CommunicationIn(_Strict):
     direction: str
     channel: str
     summary: str
-    at: datetime.datetime | None = None
+    at: Instant | None = None
 
 
 class NoteIn(_Strict):
@@ -278,7 +278,7 @@ class AssignIn(_Strict):
 
 
 class MeetingIn(_Strict):
-    held_at: datetime.datetime
+    held_at: Instant
     attendee_ids: list[Id]
     department_ids: list[Id]
     conclusions: str
