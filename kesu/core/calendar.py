@@ -120,6 +120,18 @@ class WorkingCalendar:
                 return day
         raise ValueError("no working day within ten years")
 
+    def nth_working_day_after(self, day: datetime.date, days: int) -> datetime.date:
+        """The ``days``-th working day after ``day``, ``day`` itself being day 0 whatever kind of day it is.
+
+        Seed 004 §5.1 ("自客户收到产品后3个工作日内"): goods received on a Saturday or a public holiday give the
+        customer three working days, not four (the receipt day is not moved to the next working day first).
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        for _i in range(days):
+            day = self.next_working_day(day)
+        return day
+
     # -- instants ---------------------------------------------------------
     def _at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
         return datetime.datetime.combine(day, time, tzinfo=self.tz)

@@ -88,9 +88,10 @@ def acceptance_check(complaint: Complaint, calendar: WorkingCalendar | None = No
 
     Working-day windows count from the customer's receipt of the goods (the
     shipment's receipt date, else the delivery date on the form); a window of
-    N working days ends with the N-th working day after receipt, counted as
-    design §11 does (a receipt outside working time counts from the next
-    working day). Warranty windows count months from receipt, else shipping.
+    N working days ends with the N-th working day after receipt, the receipt
+    day being day 0 whatever kind of day it is (goods received on a Saturday
+    or a holiday get N working days, not N + 1). Warranty windows count months
+    from receipt, else shipping.
     Returns (window status, reason, last day of the window).
     """
     category = complaint.category
@@ -111,8 +112,7 @@ def acceptance_check(complaint: Complaint, calendar: WorkingCalendar | None = No
             return WindowStatus.UNKNOWN, _(
                 "The customer's receipt date is unknown: enter the delivery date or link the shipment."), None
         calendar = calendar or WorkingCalendar(company)
-        start = datetime.datetime.combine(receipt, company.work_start, tzinfo=company.tz)
-        last_day = calendar.add_working_days(start, category.window_value or 0).at.date()
+        last_day = calendar.nth_working_day_after(receipt, category.window_value or 0)
         params = {"received": received_on.isoformat(), "receipt": receipt.isoformat(), "days": category.window_value,
                   "last": last_day.isoformat(), "category": category.name}
         if received_on <= last_day:

@@ -65,6 +65,59 @@ def test_a_receipt_on_a_make_up_sunday_counts_that_sunday_as_a_working_day(peopl
     assert complaint.window_status == WindowStatus.INSIDE
 
 
+# The receipt day is day 0 whatever kind of day it is (issue 18 §10, seed 004 §5.1 "3个工作日内"). The 2026
+# official calendar: Sun 20 Sep a make-up working day (National Day), Fri 25 – Sun 27 Sep Mid-Autumn holidays,
+# Thu 1 – Wed 7 Oct National Day holidays, Sat 10 Oct a make-up working day.
+@pytest.mark.parametrize(("receipt", "last_day"), [
+    # An ordinary working Friday: Sat 19 no, Sun 20 (make-up) 1, Mon 21 2, Tue 22 3.
+    (datetime.date(2026, 9, 18), datetime.date(2026, 9, 22)),
+    # Friday 25 Sep is the Mid-Autumn Festival: Sat 26, Sun 27 holidays; Mon 28 1, Tue 29 2, Wed 30 3
+    # (counted from the next working day it would have ended on Thu 8 Oct, after National Day).
+    (datetime.date(2026, 9, 25), datetime.date(2026, 9, 30)),
+    # Saturday 26 Sep (a holiday too): the same three working days, Mon 28 – Wed 30.
+    (datetime.date(2026, 9, 26), datetime.date(2026, 9, 30)),
+    # Saturday 3 Oct, inside National Day: Thu 8 1, Fri 9 2, Sat 10 (make-up) 3 (not Mon 12).
+    (datetime.date(2026, 10, 3), datetime.date(2026, 10, 10)),
+    # An ordinary Saturday: Mon 9 1, Tue 10 2, Wed 11 3 (not Thu 12).
+    (datetime.date(2026, 3, 7), datetime.date(2026, 3, 11)),
+])
+def test_the_receipt_day_is_day_0_whatever_kind_of_day_it_is(people, receipt, last_day):
+    complaint = complain(people, at(2026, 10, 20, 9, 0), delivery_date=receipt)
+    assert complaint.window_last_day == last_day
+    assert last_day.isoformat() in complaint.window_reason
+
+
+def test_goods_received_on_a_saturday_get_three_working_days_not_four(people):
+    receipt = datetime.date(2026, 9, 26)
+    inside = complain(people, at(2026, 9, 30, 17, 0), delivery_date=receipt)
+    outside = complain(people, at(2026, 10, 8, 9, 0), delivery_date=receipt)
+    assert (inside.window_status, outside.window_status) == (WindowStatus.INSIDE, WindowStatus.OUTSIDE)
+    assert "2026-09-30" in outside.window_reason
+
+
+def test_a_late_complaint_after_a_holiday_receipt_is_refused_assessment_by_page_and_api(people, login, api):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    # Received Sat 3 Oct (National Day): the window ends on the make-up Saturday 10 Oct; Mon 12 is too late.
+    complaint = complain(people, at(2026, 10, 12, 9, 0), delivery_date=datetime.date(2026, 10, 3))
+    assert (complaint.window_status, complaint.window_last_day) == (WindowStatus.OUTSIDE, datetime.date(2026, 10, 10))
+    with time_machine.travel(at(2026, 10, 12, 10, 0), tick=False):
+        complaint = bring_to(Status.ACKNOWLEDGED, people, complaint=complaint)
+        data = {"category": complaint.category_id, "severity": "general", "warning_class": "c"}
+        page = login(people[Role.SALESPERSON]).post(
+            reverse("complaints:transition", args=[complaint.pk, "assess"]),
+            {f"assess-{k}": v for k, v in data.items()} | {"version": complaint.version})
+        said = [str(m) for m in get_messages(page.wsgi_request)]
+        answer = api(people[Role.SALESPERSON]).post(f"/api/v1/complaints/{complaint.pk}/transitions", {
+            "action": "assess", "category_id": complaint.category_id, "severity": "general", "warning_class": "c"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "acceptance_decision"]
+    assert said == [answer.json()["detail"][0]["msg"]]
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ACKNOWLEDGED
+
+
 def test_performance_complaints_are_accepted_within_the_parts_warranty(people):
     customer = CustomerFactory(company=people.company)
     part = PartFactory(company=people.company, warranty_months=12)
