@@ -150,6 +150,38 @@ def overdue_deadlines(now: datetime.datetime | None = None) -> QuerySet[Deadline
     )
 
 
+def pass_on_recipients(complaint: Complaint) -> list:
+    """Who the salesperson passes a complaint on to within one working day (004 §6.1: "反馈给上级主管及销售内勤").
+
+    The superior (上级主管) is the head of the owner's department (else the complaint's department) when that is
+    not the owner, else the department's regional managers, else the company's sales directors; the sales
+    assistants (销售内勤) are those of the same department, else of the company. Active people of the company only.
+    """
+    from kesu.accounts.models import User
+    from kesu.accounts.roles import Role
+
+    owner = complaint.owner
+    department = (owner.department if owner is not None and owner.department_id else None) or complaint.department
+    people = User.objects.filter(company_id=complaint.company_id, is_active=True).order_by("username")
+    if owner is not None:
+        people = people.exclude(pk=owner.pk)
+
+    def holders(role: str, *, company_wide: bool) -> list:
+        qs = people.filter(position__role=role)
+        local = list(qs.filter(department=department)) if department is not None else []
+        return local or (list(qs) if company_wide else [])
+
+    head = department.head if department is not None and department.head_id else None
+    if head is not None and head.is_active and (owner is None or head.pk != owner.pk):
+        superiors = [head]
+    else:
+        superiors = (holders(Role.REGIONAL_MANAGER, company_wide=False)
+                     or holders(Role.SALES_DIRECTOR, company_wide=True))
+    assistants = holders(Role.SALES_ASSISTANT, company_wide=True)
+    seen: set[int] = set()
+    return [u for u in [*superiors, *assistants] if not (u.pk in seen or seen.add(u.pk))]
+
+
 def later_shipment_count(complaint: Complaint) -> int:
     """Deliveries to the complaint's customer shipped after the remedy was carried out (004 §5.2(3)).
 

@@ -32,6 +32,9 @@ class Audience(models.TextChoices):
     NEXT_STEP = "next_step", _("everyone whose role takes the next step")
     # Issue 16 §3: the people the record now waits for, read from the work registry (kesu/core/work.py).
     NEXT_ACTOR = "next_actor", _("the next actor: whoever the record now waits for, in its department and company")
+    # Seed 004 §6.1: a complaint is passed on within one working day to the salesperson's superior and the sales
+    # assistant (the step that meets the pass-on deadline names them).
+    PASS_ON = "pass_on", _("the salesperson's superior and the sales assistant, when a complaint is passed on")
 
 
 class MailStatus(models.TextChoices):

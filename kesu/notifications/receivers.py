@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from kesu.capa import signals as capa_signals
 from kesu.claims import signals as claim_signals
 from kesu.complaints import signals
+from kesu.complaints.choices import DeadlineKind
 from kesu.complaints.models import Complaint
+from kesu.complaints.selectors import pass_on_recipients
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.surveys import signals as survey_signals
 
 from .choices import Event
@@ -50,6 +53,10 @@ def on_assigned(sender, complaint, owner, actor=None, **kwargs):
 @receiver(signals.complaint_transitioned, dispatch_uid="notify_complaint_transitioned")
 def on_transitioned(sender, complaint, actor=None, **kwargs):
     context = _people(complaint)
+    row = TRANSITIONS.get((kwargs.get("old_status"), kwargs.get("action")))
+    if row is not None and DeadlineKind.PASS_ON in row.meets:
+        # 004 §6.1: the step that passes the complaint on tells the salesperson's superior and the sales assistant.
+        context["pass_on"] = pass_on_recipients(complaint)
     if kwargs.get("old_status") == kwargs.get("new_status"):
         # A step inside a status (QA's opinion, the instruction, the initial report) is news for whoever it gives
         # work, not for the owner: their complaint has not moved on, and its timeline shows the step.

@@ -28,7 +28,7 @@ logger = logging.getLogger("kesu.notifications")
 DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.COMPLAINT_CREATED: ([Audience.OWNER, Audience.NEXT_ACTOR], True),
     Event.COMPLAINT_ASSIGNED: ([Audience.OWNER], True),
-    Event.COMPLAINT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
+    Event.COMPLAINT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.PASS_ON], True),
     Event.COMPLAINT_ESCALATED: ([Audience.ESCALATION], True),
     Event.EARLY_WARNING: ([Audience.LEADERSHIP], True),
     Event.ACTION_RAISED: ([Audience.OWNER, Audience.NEXT_ACTOR], True),
@@ -137,6 +137,8 @@ def _audience_users(audience: Iterable[str], company, context: dict,
         elif name == Audience.NEXT_STEP and context.get("next_roles"):
             users.extend(User.objects.filter(company=company, is_active=True,
                                              position__role__in=context["next_roles"]))
+        elif name == Audience.PASS_ON:
+            users.extend(context.get("pass_on") or ())
         elif name == Audience.NEXT_ACTOR and next_actors:
             users.extend(user for user, _items in next_actors.values())
         elif name == Audience.LEADERSHIP:

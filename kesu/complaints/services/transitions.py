@@ -17,6 +17,7 @@ from ..choices import (
     AcceptanceDecision,
     Channel,
     CustomerDecision,
+    DeadlineKind,
     Direction,
     Status,
     TimelineKind,
@@ -149,6 +150,14 @@ def _effects(c: Complaint, row: Transition, inputs: dict, actor, now) -> None:
                 Complaint, complaint=c, warning_class=warning))
     elif action == "escalate_to_qa":
         c.escalated_to_qa = True
+    if DeadlineKind.PASS_ON in row.meets:
+        # 004 §6.1: within one working day the salesperson tells the superior and the sales assistant; the
+        # notification rule tells them (Audience.PASS_ON), the timeline keeps who it was.
+        from ..selectors import pass_on_recipients
+
+        names = "、".join(str(u) for u in pass_on_recipients(c)) or _("nobody (no one holds this position)")
+        _timeline(c, TimelineKind.NOTE, _("Passed on to the superior and the sales assistant: %(names)s.") % {
+            "names": names}, actor=actor, now=now)
     elif action == "submit_initial_report":
         c.initial_report_submitted_at = now
     elif action == "approve_initial_report":

@@ -217,9 +217,17 @@ def test_every_complaint_hand_off_reaches_its_next_actor_and_tells_no_one_else(p
         signals.complaint_transitioned.send(Complaint, complaint=c, action=name, old_status=source,
                                             new_status=target, actor=actor, note="")
 
-    # The owner (who also recorded it) hears when someone else moves their complaint to another status.
+    # The owner (who also recorded it) hears when someone else moves their complaint to another status; 004 §6.1:
+    # the step that passes it on (the initial assessment, which meets the one-working-day pass-on deadline) also
+    # tells the salesperson's superior (here the sales department's regional manager) and the sales assistant.
+    superior_and_assistant = {people[R.REGIONAL_MANAGER].username, people[R.SALES_ASSISTANT].username}
+
+    def also_told(name, source, target):
+        told = {owner.username} if source != target else set()
+        return told | superior_and_assistant if name == "assess" else told
+
     assert _walk("complaints.complaint", people, complaint, owner=owner, set_state=set_state, announce=announce,
-                 also_told=lambda name, source, target: {owner.username} if source != target else set()) == []
+                 also_told=also_told) == []
 
 
 def test_every_corrective_action_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
