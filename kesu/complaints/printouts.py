@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.core.printing import PrintForm
+from kesu.core.privacy import NAME, for_reader
 
 from .models import Complaint
 
@@ -44,6 +45,8 @@ def _pairs(complaint: Complaint, names) -> list[tuple[str, object]]:
         value = getattr(complaint, f"get_{name}_display")() if field.choices else getattr(complaint, name)
         if name == "customer":
             value = f"{value.code} {value.name}"  # the full registered name on a form that leaves the house
+        elif name == "contact" and value is not None:
+            value = for_reader(value.name, NAME, complaint)  # issue 18 §13: a person's name, shown by need
         rows.append((str(field.verbose_name), _local(complaint, value) if value is not None else ""))
     return rows
 
@@ -89,7 +92,7 @@ def explanation_pdf(complaint: Complaint) -> bytes:
     """The written explanation to the customer (书面说明): the explanation and evidence only."""
     form = PrintForm(company=complaint.company, title_zh="书面说明", title=_("Written explanation"),
                      document_no=complaint.number)
-    contact = f" {complaint.contact.name}" if complaint.contact_id else ""
+    contact = f" {for_reader(complaint.contact.name, NAME, complaint)}" if complaint.contact_id else ""
     form.paragraph(f"{complaint.customer.name}{contact}：", "letter")
     form.space()
     received = timezone.localtime(complaint.received_at, complaint.company.tz).strftime("%Y-%m-%d")

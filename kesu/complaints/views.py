@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.core.paging import IdFirstPaginator
 from kesu.core.panels import next_step, panels_for, table_actions
+from kesu.core.privacy import contact_label
 from kesu.core.selectors import audit_entries_for
 
 from . import exports, printouts, selectors, services
@@ -82,11 +83,13 @@ def _require(user, action: str) -> None:
         raise PermissionDenied
 
 
-def _shown(complaint: Complaint, names) -> list[tuple[str, object]]:
+def _shown(complaint: Complaint, names, user=None) -> list[tuple[str, object]]:
     rows = []
     for name in names:
         model_field = Complaint._meta.get_field(name)
         value = getattr(complaint, f"get_{name}_display")() if model_field.choices else getattr(complaint, name)
+        if name == "contact" and value is not None:
+            value = contact_label(value, user, complaint)  # issue 18 §13: a person's name, shown by need
         rows.append((model_field.verbose_name, value))
     return rows
 
@@ -206,7 +209,7 @@ def complaint_detail(request, pk: int):
     ]
     return render(request, "complaints/complaint_detail.html", {
         "complaint": complaint,
-        "feedback": _shown(complaint, FEEDBACK_FIELDS),
+        "feedback": _shown(complaint, FEEDBACK_FIELDS, request.user),
         "assessment": _shown(complaint, ASSESSMENT_FIELDS),
         "deadlines": selectors.complaint_deadlines(complaint),
         "timeline": selectors.timeline_for(complaint),
@@ -216,7 +219,7 @@ def complaint_detail(request, pk: int):
                                approval=lambda first: _approval(complaint, remedies, first)),
         "records": records,
         "attachments": complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"),
-        "audit_entries": audit_entries_for(complaint),
+        "audit_entries": audit_entries_for(complaint, user=request.user),
         "panels": panels_for(complaint, request.user),
         "can_change": request.user.has_perm("complaints.change_complaint") and complaint.is_open,
     })

@@ -17,7 +17,7 @@ from pydantic import create_model
 from kesu.api.modelschema import input_schema
 from kesu.api.paging import BoundedPagination
 
-from . import services
+from . import privacy, services
 from .resources import Resource
 
 
@@ -62,10 +62,29 @@ def _validate(resource: Resource, request, data: dict[str, Any], instance=None, 
     return form
 
 
+def _masking_schema(resource: Resource, schema):
+    """The output schema with customers' personal data masked for whom the privacy rule says (issue 18 §13)."""
+    def resolver(name: str, kind: str):
+        def resolve(obj, context) -> Any:
+            value = getattr(obj, name)
+            request = context["request"] if context else None
+            if request is None or privacy.sees_personal_data(request.user):
+                return value
+            return privacy.mask(value, kind)
+        return staticmethod(resolve)
+
+    namespace = {f"resolve_{name}": resolver(name, kind) for name, kind in resource.personal.items()}
+    # The e-mail of a masked contact is no longer an address: the schema types it as text.
+    namespace["__annotations__"] = {name: (str | None) for name in resource.personal}
+    return type(schema.__name__, (schema,), namespace)
+
+
 def register(router: Router, resource: Resource) -> None:
     """Add the resource's endpoints to a router under /<plural>."""
     fields = ["id", *[f.name for f in resource.opts.concrete_fields if not f.primary_key]]
     out_schema = create_schema(resource.model, name=f"{resource.model.__name__}Out", fields=fields)
+    if resource.personal:
+        out_schema = _masking_schema(resource, out_schema)
     form_fields = list(resource.form_class.base_fields)
     # Every field bounded as its column (issue 15: a huge amount or quantity reached the database as a 500);
     # an unknown key is an error naming it, never silently dropped.
@@ -92,7 +111,10 @@ def register(router: Router, resource: Resource) -> None:
                 operation_id=f"get_{resource.name}")
     def get_record(request, pk: int):
         resource.require(request.user, "view")
-        return resource.get_for_user(request.user, pk)
+        obj = resource.get_for_user(request.user, pk)
+        if resource.personal and not resource.masks_for(request.user):
+            privacy.record_personal_view(request.user, obj, source="api")  # issue 18 §13: who saw whose data
+        return obj
 
     @router.post(base, response={201: out_schema}, tags=tag, summary=f"Create a {label}", by_alias=True,
                  operation_id=f"create_{resource.name}")

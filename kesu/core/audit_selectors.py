@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from .audit import money_fields
 from .models import AuditEntry
+from .privacy import NAME, mask, personal_fields, sees_personal_data
 
 MASK = "***"
 _RELATED_ID = re.compile(r"\(#([^()]*)\)$")
@@ -55,6 +56,15 @@ class MoneyMask:
     def __init__(self, user) -> None:
         self.user = user
         self._seen: dict[type[models.Model], bool] = {}
+        self._personal: bool | None = None
+
+    def hides_personal(self, model: type[models.Model] | None) -> bool:
+        """Customers' personal data (issue 18 §13) is masked in the trail by the rule pages use."""
+        if model is None or not personal_fields(model):
+            return False
+        if self._personal is None:
+            self._personal = not sees_personal_data(self.user)
+        return self._personal
 
     def hides(self, model: type[models.Model] | None) -> bool:
         if model is None or not money_fields(model):
@@ -65,14 +75,21 @@ class MoneyMask:
         return self._seen[model]
 
     def changes(self, entry: AuditEntry) -> dict[str, Any]:
-        model = entry.content_type.model_class()
+        model = _model_of(entry)
         if model is None or not isinstance(entry.changes, dict):
             return entry.changes
         hidden = money_fields(model) if self.hides(model) else frozenset()
+        private = personal_fields(model) if self.hides_personal(model) else {}
         masked: dict[str, Any] = {}
         for name, pair in entry.changes.items():
             if name in hidden:
                 pair = [None if value is None else MASK for value in pair]
+            elif name in private and isinstance(pair, list):
+                pair = [mask(value, private[name]) if isinstance(value, str) else value for value in pair]
+            elif (related := _related_model(model, name)) is not None and self.hides_personal(related) \
+                    and isinstance(pair, list):
+                # "张三 (#5)": a contact is named by its personal name.
+                pair = [_masked_name(value) for value in pair]
             else:
                 related = _related_model(model, name)
                 if related is not None and self.hides(related) and isinstance(pair, list):
@@ -82,9 +99,10 @@ class MoneyMask:
         return masked
 
     def object_repr(self, entry: AuditEntry) -> str:
-        model = entry.content_type.model_class()
-        if self.hides(model) and entry.object_id:
-            # A record's name may carry its amount (a ledger entry is "category currency amount").
+        model = _model_of(entry)
+        if (self.hides(model) or self.hides_personal(model)) and entry.object_id:
+            # A record's name may carry its amount (a ledger entry is "category currency amount") or a person's
+            # name or e-mail (a contact, a survey invitation).
             return f"{model._meta.verbose_name} #{entry.object_id}"
         return entry.object_repr
 
@@ -97,12 +115,28 @@ class MoneyMask:
         return shown
 
 
+def _model_of(entry: AuditEntry) -> type[models.Model] | None:
+    """The entry's model through the content type cache (no query per entry when the type was not joined)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_id(entry.content_type_id).model_class()
+
+
 def _related_model(model: type[models.Model], name: str) -> type[models.Model] | None:
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a field removed since the entry was written, or "*" / "count"
         return None
     return field.related_model if field.is_relation else None
+
+
+def _masked_name(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    found = _RELATED_ID.search(value)
+    if not found:
+        return mask(value, NAME)
+    return f"{mask(value[:found.start()].strip(), NAME)} (#{found.group(1)})"
 
 
 def _only_id(value: Any) -> Any:

@@ -95,6 +95,9 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         BULK_CREATE = "bulk_create", _("bulk created")
+        # Issue 18 §13–14: a full display of a contact's personal data, and its anonymisation.
+        VIEW = "view", _("personal data viewed")
+        ANONYMISE = "anonymise", _("anonymised")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -308,3 +311,77 @@ def status_fields(choices) -> tuple[models.CharField, models.CharField]:
     """The ``old_status`` and ``new_status`` fields of a status-change model, with its record's choices."""
     return (models.CharField(_("from"), max_length=20, choices=choices, blank=True),
             models.CharField(_("to"), max_length=20, choices=choices))
+
+
+# -- retention and anonymisation (issue 18 §14, seed 002 "保存期3年") ------------------------------------------
+
+
+class RetentionPolicy(CompanyScopedModel):
+    """How long one company keeps one kind of record after it closes; three years when no row says otherwise."""
+
+    DEFAULT_YEARS = 3  # seed 002: records are kept three years (保存期3年)
+
+    record_type = models.CharField(_("record type"), max_length=30)
+    years = models.PositiveSmallIntegerField(_("years kept after closure"), default=DEFAULT_YEARS)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        ordering = ["company", "record_type"]
+        constraints = [models.UniqueConstraint(fields=["company", "record_type"], name="retention_policy_unique"),
+                       models.CheckConstraint(condition=models.Q(years__gte=1), name="retention_years_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}: {self.years}"
+
+
+class RetentionReview(CompanyScopedModel):
+    """The yearly list of records past their retention period, waiting for an administrator's confirmation."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    prepared_at = models.DateTimeField(_("prepared at"))
+    due_count = models.PositiveIntegerField(_("records due"), default=0)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    anonymised_count = models.PositiveIntegerField(_("records anonymised"), default=0)
+
+    class Meta:
+        verbose_name = _("retention review")
+        verbose_name_plural = _("retention reviews")
+        ordering = ["-year", "company"]
+        constraints = [models.UniqueConstraint(fields=["company", "year"], name="retention_review_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.year}"
+
+
+class Anonymisation(models.Model):
+    """One record whose personal data was anonymised: after its retention period, or a contact on request.
+
+    Append-only, and naming no one: the record by type and id, why, by whom and when.
+    """
+
+    class Kind(models.TextChoices):
+        RETENTION = "retention", _("Retention period over")
+        REQUEST = "request", _("On request")
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.PROTECT,
+                                related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    record = models.CharField(_("record"), max_length=200)
+    kind = models.CharField(_("why"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="anonymisation_once")]
+
+    def __str__(self) -> str:
+        return self.record

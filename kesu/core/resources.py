@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import services
+from . import privacy, services
 from .selectors import audit_entries_for
 
 PAGE_SIZE = 50
@@ -112,8 +112,20 @@ class Resource:
     def url(self, action: str, *args) -> str:
         return reverse(f"{self.opts.app_label}:{self.name}_{action}", args=args)
 
-    def column_value(self, obj, name: str) -> Any:
-        """What a list cell or export cell shows for a field."""
+    @property
+    def personal(self) -> dict[str, str]:
+        """The model's fields holding customers' personal data (issue 18 §13), name → kind."""
+        return privacy.personal_fields(self.model)
+
+    def masks_for(self, user) -> dict[str, str]:
+        """The personal fields ``user`` sees masked in this resource's lists, exports and API (none if allowed)."""
+        personal = self.personal
+        return {} if not personal or privacy.sees_personal_data(user) else personal
+
+    def column_value(self, obj, name: str, masks: dict[str, str] | None = None) -> Any:
+        """What a list cell or export cell shows for a field (``masks``: personal fields shown masked)."""
+        if masks and name in masks:
+            return privacy.mask(getattr(obj, name), masks[name])
         if name in self.export_values:
             return self.export_values[name](obj)
         model_field = self.opts.get_field(name)
@@ -130,13 +142,16 @@ class Resource:
 
 # -- pages ----------------------------------------------------------------
 
-def _cells(resource: Resource, objects) -> list[tuple[Any, list[Any]]]:
+def _cells(resource: Resource, objects, user) -> list[tuple[Any, list[Any]]]:
+    masks = resource.masks_for(user)
     rows = []
     for obj in objects:
         cells = []
         for name in resource.list_columns:
             model_field = resource.opts.get_field(name)
-            if model_field.choices:
+            if name in masks:
+                cells.append(privacy.mask(getattr(obj, name), masks[name]))
+            elif model_field.choices:
                 cells.append(getattr(obj, f"get_{name}_display")())
             else:
                 value = getattr(obj, name)
@@ -166,7 +181,7 @@ def list_view(request, resource: Resource):
             "resource": resource,
             "filterset": filterset,
             "page": page,
-            "rows": _cells(resource, page.object_list),
+            "rows": _cells(resource, page.object_list, request.user),
             "headers": [resource.column_label(c) for c in resource.list_columns],
             "can_add": request.user.has_perm(resource.perm("add")),
             "query": _without_page(request.GET),
@@ -177,11 +192,14 @@ def list_view(request, resource: Resource):
 def detail_view(request, resource: Resource, pk: int):
     resource.require(request.user, "view")
     obj = resource.get_for_user(request.user, pk)
+    masks = resource.masks_for(request.user)
     fields = []
     for model_field in resource.opts.concrete_fields:
         if model_field.primary_key:
             continue
-        if model_field.choices:
+        if model_field.name in masks:
+            value = privacy.mask(getattr(obj, model_field.name), masks[model_field.name])
+        elif model_field.choices:
             value = getattr(obj, f"get_{model_field.name}_display")()
         else:
             value = getattr(obj, model_field.name)
@@ -191,11 +209,15 @@ def detail_view(request, resource: Resource, pk: int):
         elif isinstance(value, datetime.date):
             value = f"{value:%Y-%m-%d}"
         fields.append((model_field.verbose_name, value))
+    if resource.personal and not masks:
+        # Issue 18 §13: who saw whose personal data, and when.
+        privacy.record_personal_view(request.user, obj)
     context = {
         "resource": resource,
         "object": obj,
+        "object_label": str(obj) if not masks else f"{resource.opts.verbose_name} #{obj.pk}",
         "fields": fields,
-        "audit_entries": audit_entries_for(obj),
+        "audit_entries": audit_entries_for(obj, user=request.user),
         "can_change": request.user.has_perm(resource.perm("change")),
         "can_delete": request.user.has_perm(resource.perm("delete")),
     }
@@ -235,7 +257,10 @@ def create_view(request, resource: Resource):
 
 def edit_view(request, resource: Resource, pk: int):
     resource.require(request.user, "change")
-    return _form_view(request, resource, resource.get_for_user(request.user, pk))
+    obj = resource.get_for_user(request.user, pk)
+    if resource.masks_for(request.user):
+        raise PermissionDenied  # the form would show the personal data the user may not see (issue 18 §13)
+    return _form_view(request, resource, obj)
 
 
 def delete_view(request, resource: Resource, pk: int):
@@ -257,7 +282,7 @@ def export_view(request, resource: Resource):
 
     resource.require(request.user, "view")
     qs, _filterset = resource.filtered(request.user, request.GET)
-    stream, filename = export_xlsx(resource, qs)
+    stream, filename = export_xlsx(resource, qs, user=request.user)
     return FileResponse(stream, as_attachment=True, filename=filename)
 
 

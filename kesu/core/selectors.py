@@ -30,17 +30,22 @@ def _shown(model: type[models.Model], name: str, value: Any) -> Any:
     return value
 
 
-def audit_entries_for(obj: models.Model, limit: int = 100) -> list[AuditEntry]:
+def audit_entries_for(obj: models.Model, limit: int = 100, user=None) -> list[AuditEntry]:
     """The newest changes of one record (one query, two with the content type cache cold).
 
     Each entry gets ``field_changes``: (field label, old, new) in the reader's
-    language, ready for ``core/_audit_trail.html``.
+    language, ready for ``core/_audit_trail.html``. Given the reader (``user``), amounts of money and customers'
+    personal data are masked as the reader's rules say (kesu.core.audit_selectors).
     """
     model = type(obj)
     content_type = ContentType.objects.get_for_model(model)
     entries = list(
         AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("-at", "-id")[:limit]
     )
+    if user is not None:
+        from .audit_selectors import audit_mask_money
+
+        entries = audit_mask_money(entries, user)
     for entry in entries:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         entry.field_changes = [

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import CompanyScopedModel
+from kesu.core.privacy import EMAIL, NAME, PHONE, TEXT, personal
 
 from .choices import ContractKind, ContractStatus, Currency, CustomerStatus, CustomerType, Importance
 
@@ -100,15 +101,16 @@ class Contact(CompanyScopedModel):
     """A person at a customer. Personal data: customer property too (design §6, seed 002)."""
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=100)
+    # Personal data (issue 18 §13): shown in full only by kesu.core.privacy's rule, masked for everyone else.
+    name = personal(models.CharField(_("name"), max_length=100), NAME)
     title = models.CharField(_("title"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    phone = personal(models.CharField(_("phone"), max_length=50, blank=True), PHONE)
+    mobile = personal(models.CharField(_("mobile"), max_length=50, blank=True), PHONE)
+    email = personal(models.EmailField(_("e-mail"), blank=True), EMAIL)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = personal(models.TextField(_("notes"), blank=True, max_length=2000), TEXT)
 
     class Meta:
         verbose_name = _("contact")

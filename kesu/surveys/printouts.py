@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kesu.capa.printouts import pdf_response
 from kesu.core.printing import PrintForm
+from kesu.core.privacy import NAME, for_reader
 
 from .models import Answer, SurveyTemplate
 
@@ -25,7 +26,7 @@ def questionnaire_pdf(template: SurveyTemplate, answer: Answer | None = None) ->
     if answer is not None:
         customer = answer.recipient.customer
         form.grid([(_("Customer"), f"{customer.code} {customer.name}"), (_("Campaign"), answer.campaign.name),
-                   (_("Answered by"), answer.respondent),
+                   (_("Answered by"), for_reader(answer.respondent, NAME)),
                    (_("Answered at"), timezone.localtime(answer.answered_at, template.company.tz)
                     .strftime("%Y-%m-%d %H:%M")),
                    (_("Score"), f"{answer.score} ({answer.get_grade_display()})"),

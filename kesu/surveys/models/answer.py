@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import AuditedModel, CompanyScopedModel
+from kesu.core.privacy import NAME, personal
 
 from ..choices import AnswerChannel, Grade, ImprovementStatus
 from .campaign import Campaign, Invitation, Recipient
@@ -27,7 +28,7 @@ class Answer(CompanyScopedModel):
     invitation = models.OneToOneField(Invitation, verbose_name=_("invitation"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="answer")
     channel = models.CharField(_("channel"), max_length=10, choices=AnswerChannel.choices)
-    respondent = models.CharField(_("answered by"), max_length=100, blank=True)
+    respondent = personal(models.CharField(_("answered by"), max_length=100, blank=True), NAME)  # issue 18 §13
     entered_by = models.ForeignKey(USER, verbose_name=_("entered by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(_("answered at"))

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import CompanyScopedModel
+from kesu.core.privacy import EMAIL, personal
 
 from ..choices import CampaignKind, CampaignStatus
 from .template import PERCENT, SurveyTemplate
@@ -90,7 +91,7 @@ class Invitation(CompanyScopedModel):
                                   related_name="invitations")
     contact = models.ForeignKey("customers.Contact", verbose_name=_("contact"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = personal(models.EmailField(_("e-mail"), blank=True), EMAIL)  # issue 18 §13: masked by need
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     nonce = models.CharField(_("link key"), max_length=32)
     expires_at = models.DateTimeField(_("expires at"))
