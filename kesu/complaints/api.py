@@ -275,6 +275,15 @@ class NoteIn(_Strict):
 class AssignIn(_Strict):
     owner_id: Id
     department_id: Id | None = None
+    # Issue 18 §11: required when the owner caused the nonconformity or is the part's responsible engineer.
+    override_reason: str = Field("", max_length=500)
+
+
+class PriorityIn(_Strict):
+    """QA's override of the derived priority (1 urgent … 4 low) with its reason; null goes back to the rule."""
+
+    priority: Literal[1, 2, 3, 4] | None = None
+    reason: str = Field("", max_length=500)
 
 
 class MeetingIn(_Strict):
@@ -288,6 +297,7 @@ class MeetingIn(_Strict):
 class DispositionIn(_Strict):
     kind: str
     quantity: Count
+    lot_number: str = Field("", max_length=100)
     mis_order: bool = False
     note: str = ""
 
@@ -319,6 +329,7 @@ class DispositionOut(Schema):
     id: int
     kind: str
     quantity: Count
+    lot_number: str
     mis_order: bool
     note: str
     regional_manager_approved_by_id: Id | None
@@ -404,6 +415,14 @@ def download_attachment(request, pk: Id, attachment_id: Id):
              summary="Give the complaint a new owner")
 def assign_complaint(request, pk: Id, payload: AssignIn):
     return _record(request, pk, "assign", payload.model_dump(exclude_none=True))
+
+
+@router.post("/complaints/{pk}/priority", response=ComplaintOut, by_alias=True, operation_id="override_priority",
+             summary="Override the derived priority with a reason (QA), or go back to the rule (priority null)")
+def override_priority(request, pk: Id, payload: PriorityIn):
+    data = payload.model_dump()
+    data["priority"] = "" if data["priority"] is None else data["priority"]
+    return _record(request, pk, "priority", data)
 
 
 @router.post("/complaints/{pk}/meetings", response={201: MeetingOut}, operation_id="record_meeting",

@@ -26,6 +26,15 @@ class Severity(models.TextChoices):
     SEVERE = "severe", _("Severe")
 
 
+class Priority(models.IntegerChoices):
+    """ISO 10002 §7.3: complaints are handled by priority; lower numbers first (see ``services.priority``)."""
+
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Low")
+
+
 class WarningClass(models.TextChoices):
     """Early-warning class (投诉预警, seed 001)."""
 
@@ -130,6 +139,8 @@ class DeadlineKind(models.TextChoices):
     QA_OPINION = "qa_opinion", _("QA opinion")
     DEPARTMENT_ANSWER = "department_answer", _("Department answer")
     INITIAL_REPORT_APPROVAL = "initial_report_approval", _("Initial analysis report approval")
+    # ISO 10002 §7.7: closed within the company's target (working days from receipt).
+    CLOSURE = "closure", _("Close the complaint")
 
 
 class DeadlineState(models.TextChoices):
@@ -160,3 +171,11 @@ class EscalationStep(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("Department head")
     DIRECTOR = "director", _("Sales director or general manager")
     GM = "gm", _("General manager")
+
+
+class EscalationAction(models.TextChoices):
+    """What one level of the escalation chain does (issue 18 §12): tell the level's person, or also hand them
+    the overdue work."""
+
+    NOTIFY = "notify", _("Notify only")
+    REASSIGN = "reassign", _("Reassign to this level")

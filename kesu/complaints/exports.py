@@ -29,20 +29,21 @@ LIST_COLUMNS: list[Column] = [
     _field("number"), _field("received_at"), _field("channel"),
     (_("customer code"), lambda c: c.customer.code), (_("customer"), lambda c: c.customer.name),
     (_("part number"), lambda c: c.part.part_no if c.part_id else ""),
-    (_("part name"), lambda c: c.part.name if c.part_id else ""),
-    _field("category"), _field("defect_location"), _field("defect_nature"), _field("quantity_shipped"),
-    _field("quantity_defective"), _field("window_status"), _field("severity"), _field("warning_class"),
-    _field("status"), (_("deadline state"), lambda c: str(_DEADLINE_WORDS.get(row_deadline_state(c), ""))),
+    (_("part name"), lambda c: c.part.name if c.part_id else ""), _field("lot_number"),
+    _field("category"), _field("defect_type"), _field("defect_location"), _field("defect_nature"),
+    _field("quantity_shipped"), _field("quantity_defective"), _field("window_status"), _field("severity"),
+    _field("priority"), _field("warning_class"), _field("status"), (_("deadline state"), lambda c: str(_DEADLINE_WORDS.get(row_deadline_state(c), ""))),
     (_("next deadline"), lambda c: getattr(c, "next_due_at", None)),
-    _field("responsibility"), _field("owner"), _field("department"), _field("closed_at"),
+    _field("closure_due_at"), _field("responsibility"), _field("owner"), _field("department"), _field("closed_at"),
     _field("reopen_count"), _field("description"),
 ]
 
 # What LIST_COLUMNS read, and only that (the deadline-state annotations come with the queryset).
 LIST_FIELDS = (
     "number", "received_at", "channel", "customer__code", "customer__name", "part__part_no", "part__name",
-    "category__name", "defect_location", "defect_nature", "quantity_shipped", "quantity_defective",
-    "window_status", "severity", "warning_class", "status", "responsibility", "owner__username",
+    "lot_number", "category__name", "defect_type__name", "defect_location", "defect_nature", "quantity_shipped",
+    "quantity_defective", "window_status", "severity", "priority", "warning_class", "status", "closure_due_at",
+    "responsibility", "owner__username",
     "owner__display_name", "owner__first_name", "owner__last_name", "department__name", "closed_at",
     "reopen_count", "description",
 )

@@ -6,20 +6,21 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.filters_base import ScopedFilterSet
 
-from .choices import Responsibility, Severity, Status, WarningClass
-from .models import Complaint, Deadline
+from .choices import Priority, Responsibility, Severity, Status, WarningClass
+from .models import Complaint, Deadline, DispositionLine
 from .search import search_complaints
 from .selectors import complaints_visible_to, with_deadline_state
 
 
 def overdue_deadline_exists() -> Exists:
-    """An open deadline past due on the row's complaint (one subquery, not one query per row)."""
+    """An open deadline past due on the row's complaint (one subquery, not one query per row); the closure target
+    is one of the deadlines (issue 18 §11), so a complaint not closed in time is overdue."""
     return Exists(Deadline.objects.filter(
         complaint=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=timezone.now(),
     ))
@@ -36,6 +37,12 @@ class ComplaintFilter(ScopedFilterSet):
                                               label=_("customer code"))
     part_no = django_filters.CharFilter(field_name="part__part_no", lookup_expr="iexact", label=_("part number"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
+    priority = django_filters.TypedChoiceFilter(choices=Priority.choices, coerce=int, label=_("priority"))
+    # Issue 18 §11: the lot / batch / serial number of the complaint or of one of its disposition lines (prefix).
+    lot = django_filters.CharFilter(method="filter_lot", label=_("lot / batch / serial number"))
+    # The analyses group a group's companies by category code (and defect type code): their drill-down.
+    category_code = django_filters.CharFilter(field_name="category__code", label=_("category code"))
+    defect_type_code = django_filters.CharFilter(field_name="defect_type__code", label=_("defect type code"))
     warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("responsibility"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
@@ -64,13 +71,14 @@ class ComplaintFilter(ScopedFilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["status", "customer_code", "part_no", "category", "severity", "warning_class", "owner",
+        fields = ["status", "customer_code", "part_no", "lot", "category", "severity", "priority", "warning_class", "owner",
                   "department", "responsibility", "overdue", "received_from", "received_to", "company", "customer",
                   "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
                   "defect_missing", "reopened", "closure_days_min", "closure_days_max", "response_hours_min",
-                  "response_hours_max"]
+                  "response_hours_max", "category_code", "defect_type_code"]
 
     DRILL_DOWN = ("company", "customer", "part", "counted", "defect", "part_missing", "category_missing",
+                  "category_code", "defect_type_code",
                   "department_missing", "defect_missing", "reopened", "closure_days_min", "closure_days_max",
                   "response_hours_min", "response_hours_max")
 
@@ -135,6 +143,13 @@ class ComplaintFilter(ScopedFilterSet):
             **{alias: closure_days(timezone.get_current_timezone())})
         bound = datetime.timedelta(days=int(value))
         return queryset.filter(**{f"{alias}__gte" if name.endswith("_min") else f"{alias}__lte": bound})
+
+    def filter_lot(self, queryset: QuerySet, name: str, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        lines = DispositionLine.objects.filter(complaint=OuterRef("pk"), lot_number__istartswith=value)
+        return queryset.filter(Q(lot_number__istartswith=value) | Q(Exists(lines)))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:

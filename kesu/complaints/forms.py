@@ -27,11 +27,36 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TEXTAREA = {"rows": 3}
 
 
+def narrow_defect_types(form: forms.Form, category_name: str = "category", type_name: str = "defect_type") -> None:
+    """Category → defect type (issue 18 §11): the second list offers the chosen category's types, and htmx
+    reloads it when the category changes (complaints:defect_types)."""
+    if category_name not in form.fields or type_name not in form.fields:
+        return
+    from django.urls import reverse
+
+    from .services import defect_types_for
+
+    category_field = form.fields[category_name]
+    category_field.widget.attrs.update({
+        "hx-get": reverse("complaints:defect_types"), "hx-trigger": "change",
+        "hx-target": f"#{form[type_name].auto_id}", "hx-swap": "innerHTML",
+    })
+    raw = form.data.get(form.add_prefix(category_name)) if form.is_bound else None
+    if raw is None and getattr(form, "instance", None) is not None:
+        raw = getattr(form.instance, f"{category_name}_id", None)
+    category = None
+    if raw not in (None, "") and str(raw).isdigit():
+        category = category_field.queryset.filter(pk=int(raw)).first()
+    type_field = form.fields[type_name]
+    type_field.queryset = defect_types_for(category) if category is not None else type_field.queryset.none()
+
+
 class _ComplaintFormBase(ScopedModelForm):
     """Fields of the Quality Information Feedback form (design §2), choices limited to what the user sees."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        narrow_defect_types(self)
         if "received_at" in self.fields:
             # Left empty it means "now" (the service fills it in).
             self.fields["received_at"].required = False
@@ -126,6 +151,7 @@ class TransitionForm(forms.Form):
             if name in self.required_names:
                 field.label = f"{field.label} *"
             self.fields[name] = field
+        narrow_defect_types(self)
 
     def inputs(self) -> dict[str, Any]:
         """The values given, empty ones left out (the service then judges what is still missing)."""

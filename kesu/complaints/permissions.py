@@ -22,6 +22,8 @@ MIS_ORDER_APPROVE = frozenset({Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR, Role.
 INSPECTION = QA
 RESTOCK = QA | {Role.PRODUCTION}
 MEETING = QA
+# Issue 18 §11: QA (and the GM above it) may override the derived priority.
+PRIORITY = QA | {Role.GM}
 SETTINGS = frozenset({Role.QA, Role.SALES_DIRECTOR, Role.GM, Role.GENERAL_OFFICE})
 
 # Model permissions for complaints are granted in kesu/accounts/roles.py (GRANTS).

@@ -21,7 +21,7 @@ from kesu.accounts.models import Department, User
 from kesu.core.uploads import MultipleFileField
 
 from . import permissions, services
-from .choices import Channel, Direction, DispositionKind, InspectionResult
+from .choices import Channel, Direction, DispositionKind, InspectionResult, Priority
 from .models import Complaint, DispositionLine
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -73,6 +73,16 @@ class AssignForm(_ComplaintRecordForm):
     prefix_name = "assign"
     owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.all())
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.all(), required=False)
+    override_reason = forms.CharField(
+        label=_("reason to assign despite a conflict of interest"), required=False, max_length=500,
+        help_text=_("Only when the person caused the nonconformity or is the part's responsible engineer."))
+
+
+class PriorityForm(_ComplaintRecordForm):
+    prefix_name = "priority"
+    priority = forms.TypedChoiceField(label=_("priority"), choices=[("", _("back to the rule")), *Priority.choices],
+                                      coerce=int, empty_value=None, required=False)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=500)
 
 
 class MeetingForm(_ComplaintRecordForm):
@@ -88,6 +98,7 @@ class DispositionForm(_ComplaintRecordForm):
     prefix_name = "disposition"
     kind = forms.ChoiceField(label=_("disposition"), choices=DispositionKind.choices)
     quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    lot_number = forms.CharField(label=_("lot / batch / serial number"), required=False, max_length=100)
     mis_order = forms.BooleanField(label=_("customer mis-order"), required=False)
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
@@ -126,6 +137,9 @@ RECORDS: dict[str, Record] = {
                          _("Files attached."), permissions.NOTE, closed_too=True),
     "assign": Record(_("Assign"), AssignForm, lambda **kw: services.complaint_assign(**kw),
                      _("Complaint assigned."), permissions.ASSIGN),
+    "priority": Record(_("Override the priority"), PriorityForm,
+                       lambda **kw: services.complaint_priority_override(**kw), _("Priority changed."),
+                       permissions.PRIORITY),
     "meeting": Record(_("Record an ad-hoc meeting"), MeetingForm, lambda **kw: services.meeting_record(**kw),
                       _("Meeting recorded."), permissions.MEETING),
     "disposition": Record(_("Add a disposition line"), DispositionForm,
@@ -164,7 +178,7 @@ def record_submit(kind: str, *, user, complaint: Complaint, data, files=None, so
     form = record_form(kind, complaint=complaint, user=user, data=data, files=files)
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    values = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "at"}
+    values = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("at", "priority")}
     if values.get("at") is None:
         values.pop("at", None)
     return RECORDS[kind].run(actor=user, complaint=complaint, source=source, **values)

@@ -58,9 +58,11 @@ def index_terms(*texts: str) -> str:
 
 
 def document_text(complaint: Complaint, timeline_summaries) -> str:
-    """What a complaint is found by: number, the form's free text and every timeline entry."""
+    """What a complaint is found by: number, lot / batch / serial numbers (its own and its dispositions'), the
+    form's free text and every timeline entry."""
+    lots = complaint.dispositions.exclude(lot_number="").values_list("lot_number", flat=True) if complaint.pk else ()
     return index_terms(
-        complaint.number, complaint.defect_location, complaint.defect_nature, complaint.customer_request,
+        complaint.number, complaint.lot_number, *lots, complaint.defect_location, complaint.defect_nature, complaint.customer_request,
         complaint.description, *timeline_summaries,
     )
 

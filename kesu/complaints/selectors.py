@@ -28,7 +28,7 @@ from .models import (
 LIST_RELATED = ("company", "customer", "part", "category", "owner", "department")
 # What a list row shows (complaints/_rows.html: the related records by their __str__), and only that.
 ROW_FIELDS = (
-    "number", "received_at", "severity", "warning_class", "status", "customer__code", "customer__short_name",
+    "number", "received_at", "severity", "priority", "warning_class", "status", "customer__code", "customer__short_name",
     "customer__name", "part__part_no", "part__name", "category__name", "owner__username", "owner__display_name",
     "owner__first_name", "owner__last_name",
 )
@@ -252,14 +252,15 @@ WORK_SCOPES = ("mine", "department")
 
 
 def my_work(user, scope: str = "mine") -> QuerySet[Complaint]:
-    """Open complaints the user (or the user's department) owns, overdue first, then by the next due date."""
+    """Open complaints the user (or the user's department) owns, overdue first, then by priority (issue 18 §11),
+    then by the next due date."""
     qs = complaints_visible_to(user).filter(status__in=OPEN_STATUSES)
     if scope == "department":
         qs = qs.filter(department_id=user.department_id) if user.department_id else qs.none()
     else:
         qs = qs.filter(owner=user)
-    return with_deadline_state(qs).order_by(F("is_overdue").desc(), F("next_due_at").asc(nulls_last=True),
-                                            "received_at", "id")
+    return with_deadline_state(qs).order_by(F("is_overdue").desc(), "priority",
+                                            F("next_due_at").asc(nulls_last=True), "received_at", "id")
 
 
 def defect_history(user, *, customer=None, part=None) -> QuerySet[Complaint]:

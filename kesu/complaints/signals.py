@@ -15,3 +15,5 @@ complaint_escalated = Signal()
 early_warning_raised = Signal()
 # complaint, owner, actor
 complaint_assigned = Signal()
+# complaint, actor — a safety or regulatory impact goes to the QA head and the GM at once (issue 18 §11)
+safety_flagged = Signal()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.complaint_create, name="create"),
     path("my-work/", views.my_work, name="my_work"),
     path("history/", views.defect_history, name="history"),
+    path("defect-types/", views.defect_types, name="defect_types"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/edit/", views.complaint_edit, name="edit"),
     path("<int:pk>/actions/<slug:action>/", views.complaint_transition, name="transition"),

@@ -37,14 +37,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The Quality Information Feedback form's fields as the detail page shows them (design §2, 004 §5.2(1)).
 FEEDBACK_FIELDS = (
-    "channel", "received_at", "customer", "contact", "contract", "shipment", "part", "delivery_date",
+    "channel", "received_at", "customer", "contact", "contract", "shipment", "part", "lot_number", "delivery_date",
     "quantity_shipped", "quantity_defective", "defect_location", "defect_nature", "occurred_at",
     "operated_as_instructed", "customer_request", "description",
 )
 ASSESSMENT_FIELDS = (
-    "category", "exclusion", "acceptance_decision", "acceptance_note", "severity", "safety_or_regulatory_impact",
-    "warning_class", "escalated_to_qa", "responsibility", "responsible_department", "responsible_supplier",
-    "root_cause", "owner", "department", "created_by", "reopen_count",
+    "category", "defect_type", "exclusion", "acceptance_decision", "acceptance_note", "severity",
+    "safety_or_regulatory_impact", "priority", "priority_override_reason", "closure_due_at", "warning_class",
+    "escalated_to_qa", "responsibility", "responsible_department", "responsible_supplier", "responsible_person",
+    "root_cause", "owner", "assignment_override_reason", "department", "created_by", "reopen_count",
 )
 
 
@@ -312,3 +313,19 @@ def attachment_download(request, pk: int, attachment_pk: int):
 def complaint_printout(request, pk: int, kind: str):
     _require(request.user, "view")
     return printouts.printout_response(selectors.complaint_get_for_user(request.user, pk), kind)
+
+
+@login_required
+def defect_types(request):
+    """The defect types of the chosen category as <option>s: the assessment and intake forms narrow the second
+    choice with htmx when the category changes (issue 18 §11)."""
+    from .models import ComplaintCategory
+
+    category = None
+    raw = request.GET.get("category") or next(
+        (v for k, v in request.GET.items() if k.endswith("category")), "")
+    if str(raw).isdigit():
+        category = ComplaintCategory.objects.filter(
+            pk=int(raw), company_id__in=request.user.visible_company_ids()).first()
+    return render(request, "complaints/_defect_type_options.html",
+                  {"types": services.defect_types_for(category)})

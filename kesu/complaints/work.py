@@ -57,7 +57,7 @@ def _url(row) -> str:
 
 work.register(work.Source(
     module="complaints", label=_("Complaints"), model=Complaint, open=Q(status__in=OPEN_STATUSES), url=_url,
-    assign=_assign, assigns="owner", assign_roles=frozenset({Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR, Role.QA, Role.GM,
+    assign=_assign, assigns="owner", priority="priority", assign_roles=frozenset({Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR, Role.QA, Role.GM,
                                             Role.VICE_GM}),
     steps=(
         work.Step("acknowledge", _("Acknowledge to the customer"), SALES, Q(status=S.RECEIVED),

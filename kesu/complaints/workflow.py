@@ -63,6 +63,8 @@ class Transition(core.Transition):
 HANDLING = (S.SALES_HANDLING, S.QA_INVESTIGATION)
 ALL_DEADLINES = tuple(DeadlineKind.values)
 QA_OPINION_MET_BY = (DeadlineKind.QA_OPINION,)
+# Closing meets the closure target (ISO 10002 §7.7); the other open duties are cancelled.
+CLOSED_IN_TIME = (DeadlineKind.CLOSURE,)
 
 ROWS: tuple[Transition, ...] = (
     Transition(
@@ -72,8 +74,9 @@ ROWS: tuple[Transition, ...] = (
     Transition(
         "assess", (S.ACKNOWLEDGED,), S.ASSESSED, SALES, _("Initial assessment"),
         required=("category", "severity", "warning_class"),
-        optional=("safety_or_regulatory_impact", "acceptance_decision", "acceptance_note", "exclusion", "note"),
-        checks=("acceptance_decided",), meets=(DeadlineKind.PASS_ON,),
+        optional=("defect_type", "safety_or_regulatory_impact", "acceptance_decision", "acceptance_note", "exclusion",
+                  "note"),
+        checks=("acceptance_decided", "safety_needs_major"), meets=(DeadlineKind.PASS_ON,),
     ),
     Transition(
         "start_sales_handling", (S.ASSESSED,), S.SALES_HANDLING, SALES, _("Handle in sales"),
@@ -138,13 +141,15 @@ ROWS: tuple[Transition, ...] = (
         "close", (S.REMEDY_DONE,), S.CLOSED, SALES_OR_QA, _("Close"), roles_escalated=QA,
         optional=("note", "responsibility", "responsible_department", "responsible_supplier", "root_cause",
                   "needs_corrective_action"),
-        checks=("no_verification_needed", "responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+        checks=("no_verification_needed", "responsibility_set", "can_close"), meets=CLOSED_IN_TIME,
+        cancels=ALL_DEADLINES,
     ),
     Transition(
         "close", (S.VERIFICATION,), S.CLOSED, SALES_OR_QA, _("Close"), roles_escalated=QA,
         optional=("note", "responsibility", "responsible_department", "responsible_supplier", "root_cause",
                   "needs_corrective_action"),
-        checks=("verified_on_later_shipments", "responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+        checks=("verified_on_later_shipments", "responsibility_set", "can_close"), meets=CLOSED_IN_TIME,
+        cancels=ALL_DEADLINES,
     ),
     Transition(
         "send_explanation", (S.ASSESSED, *HANDLING, S.CUSTOMER_REJECTED), S.EXPLANATION_SENT, SALES_OR_QA,
@@ -161,7 +166,7 @@ ROWS: tuple[Transition, ...] = (
     Transition(
         "customer_acknowledges", (S.EXPLANATION_SENT,), S.CLOSED, SALES_OR_QA,
         _("Customer acknowledged the explanation"), required=("note",),
-        checks=("responsibility_set", "can_close"), cancels=ALL_DEADLINES,
+        checks=("responsibility_set", "can_close"), meets=CLOSED_IN_TIME, cancels=ALL_DEADLINES,
     ),
     Transition(
         "reject_at_intake", (S.RECEIVED, S.ACKNOWLEDGED, S.ASSESSED), S.REJECTED_AT_INTAKE, SALES,
@@ -237,6 +242,15 @@ def _acceptance_decided(c, ctx) -> CheckResult:
         return "acceptance_decision", _(
             "The complaint is outside its acceptance window or excluded: decide whether it is accepted "
             "(paid service, goodwill) or not."
+        )
+    return None
+
+
+def _safety_needs_major(c, ctx) -> CheckResult:
+    # Issue 18 §11: a safety or regulatory impact is never a minor or general matter.
+    if c.safety_or_regulatory_impact and c.severity not in (Severity.MAJOR, Severity.SEVERE):
+        return "severity", _(
+            "A complaint with a safety or regulatory impact is at least major: choose major or severe."
         )
     return None
 
@@ -370,6 +384,7 @@ def can_close_checks(c, ctx) -> CheckResult:
 
 CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "acceptance_decided": _acceptance_decided,
+    "safety_needs_major": _safety_needs_major,
     "not_escalated": _not_escalated,
     "accepted_for_handling": _accepted_for_handling,
     "department_instructed": _department_instructed,

@@ -3,7 +3,8 @@
 A company's chain lists steps (owner → department head → director → GM); an
 overdue duty climbs one step as soon as it is overdue and one more after each
 interval. Who stands at each step is decided here; each module records its
-own escalations.
+own escalations. Each level either only notifies or also reassigns the work to
+its person (``ComplaintSettings.escalation_actions``, issue 18 §12).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def chain_recipients(step: str, *, company_id: int, owner, department, director_
     from kesu.accounts.roles import Role
 
     def by_role(role: str) -> list:
-        return list(User.objects.filter(company_id=company_id, is_active=True, position__role=role))
+        # By username: a level that reassigns hands the work to the first (issue 18 §12), the same one each time.
+        return list(User.objects.filter(company_id=company_id, is_active=True, position__role=role)
+                    .order_by("username"))
 
     if step == "owner":
         return [owner] if owner is not None else []

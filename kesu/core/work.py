@@ -35,7 +35,8 @@ one source hold for a record at once, the first listed that concerns the reader 
 Reading the work
 ----------------
 - :func:`queue` ``(user, scope, filters)`` — a user's queue ("mine", "department", "team"): the items, most urgent
-  first (overdue, then due today, then by due time, then those without a deadline), capped per source and in all,
+  first (overdue, then due today, then due later, then those without a deadline; within each, the record's
+  priority where its source names one, ``Source.priority``, then the due time), capped per source and in all,
   and the counts by due state over everything, not only the rows shown. Each source costs two queries (rows,
   counts) whatever the data size, plus the working calendar of each company shown.
 - :func:`counts` — the counts alone (the navigation bar).
@@ -72,6 +73,7 @@ SCOPES = ("mine", "department", "team")
 # The roles whose "team" is every company they see (design §1: the GM and vice GM oversee the whole company).
 OVERSEEING_ROLES = frozenset({"gm", "vice_gm"})
 ALWAYS = Q(pk__isnull=False)  # a condition that holds (Django refuses an empty Q in When)
+NORMAL_PRIORITY = 3  # the priority of a record whose source has none (complaints' "normal")
 ROWS_PER_SOURCE = 50  # a queue shows at most this many items (of each source, then in all); counts cover all
 MAX_ROWS = 200  # the most the API gives in one answer
 DUE_STATES = ("overdue", "today", "later", "none")
@@ -124,6 +126,9 @@ class Source:
     assign: Callable[..., Any] | None = None
     assigns: str | None = None  # the field the assignment service sets: only steps taken by it can be claimed
     assign_roles: frozenset[str] = frozenset()  # who may reassign to someone else (heads); claiming needs a role
+    # A field of the record holding its priority (1 most urgent … 4 least, issue 18 §11), ordering items of the
+    # same due state; records without one count as NORMAL_PRIORITY.
+    priority: str | None = None
 
     @property
     def key(self) -> str:
@@ -371,13 +376,15 @@ def _annotated(source: Source, scope: Scope, filters: Filters) -> QuerySet | Non
         anywhere |= condition
     # The conditions go in the WHERE as they are (an index on status, owner or department serves them), not as a
     # test of the CASE below, which the database could only evaluate row by row.
-    qs = qs.filter(anywhere).annotate(work_step=Case(*whens, default=None, output_field=IntegerField()))
+    qs = qs.filter(anywhere).annotate(
+        work_step=Case(*whens, default=None, output_field=IntegerField()),
+        work_priority=F(source.priority) if source.priority else Value(NORMAL_PRIORITY, output_field=IntegerField()))
     if dues:
         qs = qs.annotate(work_due=Case(*dues, default=None, output_field=_datetime_field()))
     else:
         # Typed, not a bare NULL: PostgreSQL reads an untyped NULL column of a subquery as text.
         qs = qs.annotate(work_due=Cast(Value(None), output_field=_datetime_field()))
-    return qs.order_by().annotate(work_id=F("pk")).values_list("work_id", "work_step", "work_due")
+    return qs.order_by().annotate(work_id=F("pk")).values_list("work_id", "work_step", "work_due", "work_priority")
 
 
 # -- compiled once per shape ---------------------------------------------------------------------------------
@@ -549,7 +556,8 @@ def _read(reader: Scope, filters: Filters, now: datetime.datetime, limit: int
             continue
         database = database or db
         sql, branch_params = compiled
-        branches.append(f"SELECT {len(chosen)} AS k, w.work_id, w.work_step, w.work_due FROM ({sql}) w")
+        branches.append(f"SELECT {len(chosen)} AS k, w.work_id, w.work_step, w.work_due, w.work_priority "
+                        f"FROM ({sql}) w")
         params.extend(branch_params)
         chosen.append(source)
     if not chosen:
@@ -568,13 +576,15 @@ def _read(reader: Scope, filters: Filters, now: datetime.datetime, limit: int
         "SUM(CASE WHEN u.work_due < %s THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_overdue, "
         "SUM(CASE WHEN u.work_due >= %s AND u.work_due < %s THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_today, "
         "SUM(CASE WHEN u.work_due IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY u.k) AS n_none, "
-        "ROW_NUMBER() OVER (ORDER BY CASE WHEN u.work_due IS NULL THEN 1 ELSE 0 END, u.work_due, u.k, u.work_id)"
+        # Overdue, due today, later, no deadline; within each the higher priority first (issue 18 §11), then by due.
+        "ROW_NUMBER() OVER (ORDER BY CASE WHEN u.work_due IS NULL THEN 3 WHEN u.work_due < %s THEN 0 "
+        "WHEN u.work_due < %s THEN 1 ELSE 2 END, u.work_priority, u.work_due, u.k, u.work_id)"
         " AS pos, ROW_NUMBER() OVER (PARTITION BY u.k) AS rn "
         f"FROM ({union}) u {where}"
         ") t WHERE t.pos <= %s OR t.rn = 1 ORDER BY t.pos"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [moment, moment, end, *params, *where_params, limit])
+        cursor.execute(sql, [moment, moment, end, moment, end, *params, *where_params, limit])
         rows = cursor.fetchall()
     counted: dict[int, Counts] = {index: Counts() for index in range(len(chosen))}
     found = []

@@ -143,6 +143,11 @@ class Part(CompanyScopedModel):
         on_delete=models.SET_NULL, related_name="parts", help_text=_("Set when the part is made for one customer."),
     )
     customer_part_no = models.CharField(_("customer part number"), max_length=50, blank=True)
+    # ISO 10002 §6.4: the product's responsible engineer does not investigate complaints about it.
+    responsible_engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible engineer"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -156,6 +161,8 @@ class Part(CompanyScopedModel):
 
     def clean(self) -> None:
         same_company(self, "customer")
+        if self.responsible_engineer_id and self.company_id and self.responsible_engineer.company_id != self.company_id:
+            raise ValidationError({"responsible_engineer": _("It must belong to the same company.")})
 
 
 class Contract(CompanyScopedModel):

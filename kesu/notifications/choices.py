@@ -10,6 +10,7 @@ class Event(models.TextChoices):
     COMPLAINT_TRANSITIONED = "complaint_transitioned", _("Complaint moved on")
     COMPLAINT_ESCALATED = "complaint_escalated", _("Overdue complaint escalated")
     EARLY_WARNING = "early_warning", _("Early warning A or B")
+    SAFETY_FLAGGED = "safety_flagged", _("Complaint with a safety or regulatory impact")
     ACTION_RAISED = "action_raised", _("Corrective action raised")
     ACTION_TRANSITIONED = "action_transitioned", _("Corrective action moved on")
     ACTION_ESCALATED = "action_escalated", _("Overdue corrective action step escalated")
@@ -35,6 +36,8 @@ class Audience(models.TextChoices):
     # Seed 004 §6.1: a complaint is passed on within one working day to the salesperson's superior and the sales
     # assistant (the step that meets the pass-on deadline names them).
     PASS_ON = "pass_on", _("the salesperson's superior and the sales assistant, when a complaint is passed on")
+    QA_HEAD = "qa_head", _("the head of the quality department")
+    GM = "gm", _("the general manager")
 
 
 class MailStatus(models.TextChoices):

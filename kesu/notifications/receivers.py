@@ -83,6 +83,14 @@ def on_early_warning(sender, complaint, warning_class, **kwargs):
                "cls": warning_class.upper(), "number": complaint.number}, _summary(complaint)))
 
 
+@receiver(signals.safety_flagged, dispatch_uid="notify_safety_flagged")
+def on_safety_flagged(sender, complaint, actor=None, **kwargs):
+    notify(event=Event.SAFETY_FLAGGED, company=complaint.company, context=_people(complaint), actor=actor,
+           link=_link(complaint),
+           message=lambda: (_("Safety or regulatory impact: complaint %(number)s (%(severity)s)") % {
+               "number": complaint.number, "severity": complaint.get_severity_display()}, _summary(complaint)))
+
+
 # -- corrective actions and nonconforming reports (issue 4) ------------------------------------
 
 def _action_people(action, **extra) -> dict:

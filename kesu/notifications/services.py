@@ -31,6 +31,8 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.COMPLAINT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.PASS_ON], True),
     Event.COMPLAINT_ESCALATED: ([Audience.ESCALATION], True),
     Event.EARLY_WARNING: ([Audience.LEADERSHIP], True),
+    # Issue 18 §11: a safety or regulatory impact goes to the QA head and the general manager at once.
+    Event.SAFETY_FLAGGED: ([Audience.QA_HEAD, Audience.GM], True),
     Event.ACTION_RAISED: ([Audience.OWNER, Audience.NEXT_ACTOR], True),
     Event.ACTION_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
     Event.ACTION_ESCALATED: ([Audience.ESCALATION], True),
@@ -141,6 +143,11 @@ def _audience_users(audience: Iterable[str], company, context: dict,
             users.extend(context.get("pass_on") or ())
         elif name == Audience.NEXT_ACTOR and next_actors:
             users.extend(user for user, _items in next_actors.values())
+        elif name == Audience.QA_HEAD:
+            users.extend(User.objects.filter(headed_departments__company=company, headed_departments__kind="qa",
+                                             is_active=True).distinct())
+        elif name == Audience.GM:
+            users.extend(User.objects.filter(company=company, is_active=True, position__role="gm"))
         elif name == Audience.LEADERSHIP:
             users.extend(User.objects.filter(company=company, is_active=True, position__role__in=LEADERSHIP_ROLES))
     return users

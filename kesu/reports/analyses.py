@@ -286,12 +286,21 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
             "pk", "part_no", "name")}
     if by == "category":
         return dict(ComplaintCategory.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "category_code":
+        # Category codes are shared across a group's companies (issue 18 §11): one name per code.
+        names: dict[Any, str] = {}
+        for code, name in ComplaintCategory.objects.filter(code__in=keys).order_by("company_id").values_list(
+                "code", "name"):
+            names.setdefault(code, name)
+        return names
     if by == "responsibility":
         return {k: str(Responsibility(k).label) for k in keys if k in Responsibility.values}
     return {k: k for k in keys}
 
 
 def _drill(by: str, scope: Scope, key: Any) -> dict[str, Any]:
+    if by == "category" and key is not None:
+        return scope.query(category_code=key)
     if by == "defect":
         return scope.query(defect=key or "", defect_missing="true" if not key else None)
     if key is None:
@@ -308,7 +317,7 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     """
     if by not in BREAKDOWNS:
         raise ValueError(by)
-    column = {"customer": "customer_id", "part": "part_id", "category": "category_id",
+    column = {"customer": "customer_id", "part": "part_id", "category": "category__code",
               "defect": "defect_nature", "responsibility": "responsibility"}[by]
     grouped = (complaints_in(scope).values(column)
                .annotate(count=Count("*"), defective=Sum("quantity_defective",
@@ -325,7 +334,7 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
         raw = sorted(((k, c, d) for k, (c, d) in merged.items()), key=lambda r: (-r[1], str(r[0])))
     total = sum(count for _k, count, _d in raw)
     shown = raw if limit is None else raw[:limit]
-    labels = _labels(by, [key for key, _c, _d in shown])
+    labels = _labels("category_code" if by == "category" else by, [key for key, _c, _d in shown])
     rows, running = [], 0
     for key, count, defective in shown:
         before = percent_of(running, total)

@@ -255,6 +255,11 @@ class ActionEscalation(ActionChild):
     level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1)])
     chain_step = models.CharField(_("escalated to"), max_length=20)
     recipients = models.ManyToManyField(USER, verbose_name=_("recipients"), related_name="+", blank=True)
+    # Issue 18 §12: a level set to reassign hands the step to its person; who had it before is kept.
+    reassigned_to = models.ForeignKey(USER, verbose_name=_("reassigned to"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    reassigned_from = models.ForeignKey(USER, verbose_name=_("reassigned from"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"))
 
     class Meta:

@@ -18,6 +18,7 @@ from .config import (  # noqa: F401
     ComplaintCategory,
     ComplaintSettings,
     CustomerDeadlineOverride,
+    DefectType,
     validate_number_pattern,
 )
 from .records import (  # noqa: F401

@@ -15,6 +15,7 @@ from ..choices import (
     AcceptanceDecision,
     Channel,
     Exclusion,
+    Priority,
     Responsibility,
     Severity,
     Status,
@@ -23,7 +24,7 @@ from ..choices import (
     YesNoUnknown,
 )
 from .base import USER, _user_same_company
-from .config import ComplaintCategory
+from .config import ComplaintCategory, DefectType
 
 
 class Complaint(CompanyScopedModel):
@@ -51,6 +52,8 @@ class Complaint(CompanyScopedModel):
         "customers.Part", verbose_name=_("part"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="complaints",
     )
+    # ISO 10002 §7.2 / traceability (IATF 16949 §8.5.2): which lot, batch or serial numbers are affected.
+    lot_number = models.CharField(_("lot / batch / serial number"), max_length=100, blank=True)
     # The Quality Information Feedback form (design §2, 004 §5.2(1)).
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     quantity_shipped = models.PositiveIntegerField(_("quantity shipped"), null=True, blank=True)
@@ -69,6 +72,10 @@ class Complaint(CompanyScopedModel):
         ComplaintCategory, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="complaints",
     )
+    defect_type = models.ForeignKey(
+        DefectType, verbose_name=_("defect type"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints",
+    )
     exclusion = models.CharField(_("exclusion"), max_length=20, choices=Exclusion.choices, default=Exclusion.NONE)
     window_status = models.CharField(
         _("acceptance window"), max_length=10, choices=WindowStatus.choices, default=WindowStatus.UNKNOWN
@@ -83,6 +90,15 @@ class Complaint(CompanyScopedModel):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     safety_or_regulatory_impact = models.BooleanField(_("safety or regulatory impact"), default=False)
     warning_class = models.CharField(_("early-warning class"), max_length=10, choices=WarningClass.choices, blank=True)
+    # ISO 10002 §7.3: derived from severity, safety impact and the customer's importance (services.priority);
+    # QA may override it with a reason, which stays until cleared.
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    priority_override_reason = models.CharField(_("why the priority was overridden"), max_length=500, blank=True)
+    priority_overridden_by = models.ForeignKey(
+        USER, verbose_name=_("priority overridden by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closure_due_at = models.DateTimeField(_("to be closed by"), null=True, blank=True)
     escalated_to_qa = models.BooleanField(_("escalated to QA"), default=False)
     cause_hard_to_find = models.BooleanField(_("cause hard to find"), default=False)
     # Investigation and responsibility.
@@ -108,9 +124,17 @@ class Complaint(CompanyScopedModel):
     initial_report_approved_at = models.DateTimeField(_("initial report approved at"), null=True, blank=True)
     explanation = models.TextField(_("written explanation"), blank=True, max_length=20000)
     explanation_evidence = models.TextField(_("evidence"), blank=True, max_length=10000)
+    # ISO 10002 §6.4 (objectivity): who made the nonconformity may not investigate it.
+    responsible_person = models.ForeignKey(
+        USER, verbose_name=_("person who caused the nonconformity"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     # Who and where.
     owner = models.ForeignKey(
         USER, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignment_override_reason = models.CharField(
+        _("why the conflict of interest was accepted"), max_length=500, blank=True,
     )
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), null=True, blank=True,
@@ -166,9 +190,9 @@ class Complaint(CompanyScopedModel):
     def clean(self) -> None:
         same_company(
             self, "customer", "contact", "contract", "shipment", "part", "category",
-            "responsible_department", "responsible_supplier", "department",
+            "responsible_department", "responsible_supplier", "department", "defect_type",
         )
-        _user_same_company(self, "owner")
+        _user_same_company(self, "owner", "responsible_person")
         errors: dict[str, str] = {}
         customer_id = self.customer_id
         if customer_id:
@@ -178,6 +202,8 @@ class Complaint(CompanyScopedModel):
                 errors["contract"] = _("The contract must be a contract of the complaint's customer.")
             if self.shipment_id and self.shipment.customer_id != customer_id:
                 errors["shipment"] = _("The shipment must be a shipment to the complaint's customer.")
+        if self.defect_type_id and self.defect_type.category_id != self.category_id:
+            errors["defect_type"] = _("The defect type must be one of the chosen category's.")
         if self.shipment_id and self.part_id and self.shipment.part_id != self.part_id:
             errors["part"] = _("The part must be the shipment's part.")
         if (

@@ -14,6 +14,7 @@ from kesu.core.numbering import validate_pattern
 from kesu.customers.models import same_company
 
 from ..choices import (
+    EscalationAction,
     EscalationStep,
     WindowKind,
 )
@@ -45,6 +46,30 @@ class ComplaintCategory(CompanyScopedModel):
     def clean(self) -> None:
         if self.window_kind == WindowKind.WORKING_DAYS and not self.window_value:
             raise ValidationError({"window_value": _("Give the number of working days of the window.")})
+
+
+class DefectType(CompanyScopedModel):
+    """The second level of the category tree (category → defect type, seed 004 §5.1: appearance → dents,
+    scratches, deformation, paint). Codes are shared across a group's companies, so analyses add them up."""
+
+    category = models.ForeignKey(
+        ComplaintCategory, verbose_name=_("category"), on_delete=models.CASCADE, related_name="defect_types"
+    )
+    code = models.CharField(_("defect type code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("defect type")
+        verbose_name_plural = _("defect types")
+        ordering = ["category", "code"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="defect_type_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        same_company(self, "category")
 
 
 DEFAULT_NUMBER_PATTERN = "KS-{year}-{seq:04d}"
@@ -90,6 +115,10 @@ class ComplaintSettings(CompanyScopedModel):
         _("escalation chain"), default=list, blank=True,
         help_text=_("Steps in order: owner, department_head, director, gm."),
     )
+    escalation_actions = models.JSONField(
+        _("what each escalation level does"), default=list, blank=True,
+        help_text=_("One per level of the chain, in order: notify or reassign (a missing one notifies)."),
+    )
     escalation_interval_hours = models.PositiveSmallIntegerField(
         _("hours between escalation steps"), default=24
     )
@@ -119,6 +148,19 @@ class ComplaintSettings(CompanyScopedModel):
             raise ValidationError(
                 {"escalation_chain": _("Use only these steps: %(steps)s.") % {"steps": ", ".join(sorted(valid))}}
             )
+        actions = self.escalation_actions or []
+        valid_actions = {a.value for a in EscalationAction}
+        if not isinstance(actions, list) or any(a not in valid_actions for a in actions):
+            raise ValidationError({"escalation_actions": _("Use only these actions: %(actions)s.") % {
+                "actions": ", ".join(sorted(valid_actions))}})
+        if len(actions) > len(self.chain):
+            raise ValidationError({"escalation_actions": _(
+                "Give at most one action per level of the chain (%(levels)s levels).") % {"levels": len(self.chain)}})
+
+    def level_action(self, level: int) -> str:
+        """What level ``level`` (1 = the chain's first step) does: notify (the default) or reassign."""
+        actions = self.escalation_actions or []
+        return actions[level - 1] if 0 < level <= len(actions) else EscalationAction.NOTIFY
 
     @property
     def chain(self) -> list[str]:

@@ -94,6 +94,7 @@ class DispositionLine(ComplaintChild):
     kind = models.CharField(_("disposition"), max_length=20, choices=DispositionKind.choices)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    lot_number = models.CharField(_("lot / batch / serial number"), max_length=100, blank=True)
     mis_order = models.BooleanField(_("customer mis-order"), default=False)
     regional_manager_approved_by = models.ForeignKey(
         USER, verbose_name=_("approved by regional manager"), null=True, blank=True, on_delete=models.PROTECT,
@@ -204,6 +205,11 @@ class Escalation(ComplaintChild):
     level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1)])
     step = models.CharField(_("step"), max_length=20, choices=EscalationStep.choices)
     recipients = models.ManyToManyField(USER, verbose_name=_("recipients"), related_name="+", blank=True)
+    # Issue 18 §12: a level set to reassign hands the complaint to its person; who had it before is kept.
+    reassigned_to = models.ForeignKey(USER, verbose_name=_("reassigned to"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    reassigned_from = models.ForeignKey(USER, verbose_name=_("reassigned from"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"))
 
     class Meta:

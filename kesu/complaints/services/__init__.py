@@ -37,6 +37,12 @@ from .base import (  # noqa: F401
 from .escalation import (  # noqa: F401
     escalate_overdue,
 )
+from .handling import (  # noqa: F401
+    assignment_conflicts,
+    closure_target_days,
+    complaint_priority_override,
+    derived_priority,
+)
 from .intake import (  # noqa: F401
     COUNTER_KEY,
     DEFAULT_CATEGORIES,
@@ -47,6 +53,7 @@ from .intake import (  # noqa: F401
     complaint_categories_ensure_defaults,
     complaint_create,
     complaint_update,
+    defect_types_for,
 )
 from .transitions import (  # noqa: F401
     acknowledgement_text,

@@ -29,22 +29,39 @@ from ..models import (
     DispositionLine,
     TimelineEntry,
 )
+from ..search import search_document_append
 from .base import _actor_or_none, _first_response, _lock_open, _require_role, _timeline
+from .handling import assignment_conflicts, conflict_refusal
 from .intake import _validate
 
 
-def complaint_assign(*, actor, complaint: Complaint, owner, department=None, source: str = "web") -> Complaint:
-    """Give the complaint a new owner (and department); recorded on the timeline."""
+def complaint_assign(*, actor, complaint: Complaint, owner, department=None, override_reason: str = "",
+                     source: str = "web") -> Complaint:
+    """Give the complaint a new owner (and department); recorded on the timeline.
+
+    ISO 10002 §6.4 (objectivity): the person who caused the nonconformity, or the part's responsible engineer,
+    does not investigate it. Such an assignment is refused with a warning unless ``override_reason`` says why it
+    is accepted; the reason is kept on the complaint (audited) and on the timeline.
+    """
     _require_role(actor, permissions.ASSIGN, complaint.company_id)
     now = timezone.now()
+    override_reason = (override_reason or "").strip()
     with acting_as(actor, source), transaction.atomic():
         locked = _lock_open(complaint)
+        conflicts = assignment_conflicts(locked, owner)
+        if conflicts and not override_reason:
+            raise conflict_refusal(conflicts)
         locked.owner = owner
         locked.department = department or owner.department
+        locked.assignment_override_reason = override_reason[:500] if conflicts else ""
         _validate(locked, exclude=["number"])
         locked.version += 1
         locked.save()
-        _timeline(locked, TimelineKind.ASSIGNMENT, _("Assigned to %(owner)s.") % {"owner": owner}, actor=actor, now=now)
+        text = _("Assigned to %(owner)s.") % {"owner": owner}
+        if conflicts:
+            text = "\n".join([text, _("Conflict of interest accepted (%(conflicts)s): %(reason)s") % {
+                "conflicts": "; ".join(conflicts), "reason": override_reason}])
+        _timeline(locked, TimelineKind.ASSIGNMENT, text, actor=actor, now=now)
         transaction.on_commit(lambda: signals.complaint_assigned.send(
             Complaint, complaint=locked, owner=owner, actor=actor))
     return locked
@@ -200,13 +217,13 @@ def meeting_record(*, actor, complaint: Complaint, held_at: datetime.datetime, a
 
 
 def disposition_add(*, actor, complaint: Complaint, kind: str, quantity: int, note: str = "",
-                    mis_order: bool = False, source: str = "web") -> DispositionLine:
-    """What happens to the goods (004 §7)."""
+                    mis_order: bool = False, lot_number: str = "", source: str = "web") -> DispositionLine:
+    """What happens to the goods (004 §7), with the lot, batch or serial numbers concerned (searchable)."""
     _require_role(actor, permissions.DISPOSITION_ADD, complaint.company_id)
     with acting_as(actor, source), transaction.atomic():
         locked = _lock_open(complaint)
         line = DispositionLine(company_id=locked.company_id, complaint=locked, kind=kind, quantity=quantity,
-                               note=note, mis_order=mis_order)
+                               note=note, mis_order=mis_order, lot_number=(lot_number or "").strip())
         try:
             line.full_clean(validate_constraints=False)
         except ValidationError as error:
@@ -214,6 +231,8 @@ def disposition_add(*, actor, complaint: Complaint, kind: str, quantity: int, no
         line.save()
         _timeline(locked, TimelineKind.NOTE, _("Disposition: %(kind)s × %(quantity)s") % {
             "kind": line.get_kind_display(), "quantity": quantity}, actor=actor, now=timezone.now())
+        if line.lot_number:
+            search_document_append(locked, line.lot_number)
     return line
 
 

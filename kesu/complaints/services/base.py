@@ -63,6 +63,10 @@ def deadline_due(kind: str, complaint: Complaint, now: datetime.datetime,
         return now, calendar.add_working_days(now, eff.department_answer_wd)
     if kind == DeadlineKind.INITIAL_REPORT_APPROVAL:
         return now, calendar.add_working_days(now, eff.initial_report_approval_wd)
+    if kind == DeadlineKind.CLOSURE:
+        from .handling import closure_due
+
+        return received, closure_due(complaint, calendar)
     raise ValueError(kind)
 
 

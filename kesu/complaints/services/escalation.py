@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kesu.core.context import acting_as
 from kesu.core.escalation import chain_recipients, step_due
 
 from .. import signals
 from ..choices import (
+    EscalationAction,
     EscalationStep,
     TimelineKind,
 )
@@ -23,6 +25,7 @@ from ..models import (
 )
 from ..selectors import overdue_deadlines, settings_for
 from .base import _timeline
+from .handling import assignment_conflicts
 
 # -- escalation job ----------------------------------------------------------------------------
 
@@ -36,8 +39,34 @@ def _escalation_recipients(step: str, complaint: Complaint) -> list:
                             director_role=None if complaint.escalated_to_qa else Role.SALES_DIRECTOR)
 
 
+def _reassign(complaint: Complaint, escalation: Escalation, recipients: list, now: datetime.datetime) -> None:
+    """Issue 18 §12: a level set to reassign hands the complaint to the level's person (the first named, e.g. the
+    department head), recorded on the escalation, the timeline and (as the system) in the audit trail. Nobody at
+    the level, the owner already, or a conflict of interest (ISO 10002 §6.4): the level only notifies."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    candidates = [u for u in recipients if u.is_active and not assignment_conflicts(locked, u)]
+    if not candidates or locked.owner_id == candidates[0].pk:
+        return
+    new_owner, old_owner = candidates[0], locked.owner
+    with acting_as(None, "system"):
+        locked.owner = new_owner
+        locked.department = new_owner.department or locked.department
+        locked.version += 1
+        locked.save()
+        escalation.reassigned_to, escalation.reassigned_from = new_owner, old_owner
+        escalation.save(update_fields=["reassigned_to", "reassigned_from", "updated_at"])
+    _timeline(locked, TimelineKind.ASSIGNMENT, _("Reassigned by escalation from %(old)s to %(new)s.") % {
+        "old": old_owner or "—", "new": new_owner}, actor=None, now=now)
+    complaint.owner, complaint.department = locked.owner, locked.department
+    transaction.on_commit(lambda: signals.complaint_assigned.send(
+        Complaint, complaint=locked, owner=new_owner, actor=None))
+
+
 def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Bring every overdue deadline one step up its company's chain (issue 3 §4). Idempotent.
+
+    A level the company set to reassign (``ComplaintSettings.escalation_actions``) also makes the level's person
+    the complaint's owner (issue 18 §12); the others only notify.
 
     The first step happens as soon as a deadline is overdue, each further one
     after ``escalation_interval_hours`` more. A step is claimed with a
@@ -74,6 +103,8 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             ) % {"deadline": deadline.get_kind_display(),
                  "due": timezone.localtime(deadline.due_at, complaint.company.tz).strftime("%Y-%m-%d %H:%M"),
                  "step": EscalationStep(step).label, "names": names}, actor=None, now=now)
+            if cfg.level_action(level + 1) == EscalationAction.REASSIGN:
+                _reassign(complaint, escalation, recipients, now)
             transaction.on_commit(lambda e=escalation, c=complaint: signals.complaint_escalated.send(
                 Complaint, complaint=c, escalation=e))
         done += 1

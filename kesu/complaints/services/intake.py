@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +31,13 @@ from ..choices import (
 from ..models import (
     Complaint,
     ComplaintCategory,
+    DefectType,
     StatusChange,
 )
 from ..search import search_document_rebuild
 from ..selectors import effective_settings, settings_for
 from .base import _actor_or_none, _require_role, _schedule, _timeline
+from .handling import apply_priority, assignment_conflicts, conflict_refusal
 
 # -- settings and categories -----------------------------------------------------------
 
@@ -45,8 +48,25 @@ DEFAULT_CATEGORIES = (
 )
 
 
+# The second level (seed 004 §5.1 names each category's defects); codes are shared across the group, so the
+# analyses add up a group's complaints by code (migration 0009 gave existing categories the same ones).
+DEFAULT_DEFECT_TYPES = {
+    "appearance": (("dent", gettext_lazy("Dent")), ("scratch", gettext_lazy("Scratch")),
+                   ("deformation", gettext_lazy("Deformation")), ("paint", gettext_lazy("Paint defect"))),
+    "model_quantity": (("missing_part", gettext_lazy("Missing part")), ("wrong_model", gettext_lazy("Wrong model"))),
+    "performance": (("function", gettext_lazy("Function")), ("parameter", gettext_lazy("Linear parameters"))),
+}
+
+
+def defect_types_for(category) -> QuerySet:
+    """The active defect types of ``category`` (the assessment's second choice), none without a category."""
+    if category is None:
+        return DefectType.objects.none()
+    return DefectType.objects.filter(category=category, is_active=True).order_by("code")
+
+
 def complaint_categories_ensure_defaults(*, actor=None, company) -> list[ComplaintCategory]:
-    """Create the three categories of seed 004 §5.1 where missing (idempotent)."""
+    """Create the three categories of seed 004 §5.1 and their defect types where missing (idempotent)."""
     from django.conf import settings as django_settings
     from django.utils import translation
 
@@ -56,6 +76,9 @@ def complaint_categories_ensure_defaults(*, actor=None, company) -> list[Complai
             category, _created = ComplaintCategory.objects.get_or_create(
                 company=company, code=code, defaults={"name": str(name), "window_kind": kind, "window_value": value}
             )
+            for type_code, type_name in DEFAULT_DEFECT_TYPES.get(code, ()):
+                DefectType.objects.get_or_create(category=category, code=type_code,
+                                                 defaults={"company": company, "name": str(type_name)})
             made.append(category)
     return made
 
@@ -151,8 +174,10 @@ FORM_FIELDS = (
     "channel", "received_at", "customer", "contact", "contract", "shipment", "part", "delivery_date",
     "quantity_shipped", "quantity_defective", "defect_location", "defect_nature", "occurred_at",
     "operated_as_instructed", "customer_request", "description", "category", "exclusion", "owner", "department",
+    "lot_number", "defect_type", "responsible_person",
 )
-RELATIONS = {"customer", "contact", "contract", "shipment", "part", "category", "owner", "department"}
+RELATIONS = {"customer", "contact", "contract", "shipment", "part", "category", "owner", "department", "defect_type",
+             "responsible_person"}
 UPDATE_FIELDS = tuple(f for f in FORM_FIELDS if f != "customer") + ("acceptance_decision", "acceptance_note")
 
 
@@ -200,6 +225,11 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
     complaint.created_by = _actor_or_none(actor)
     _validate(complaint, exclude=["number"])
     _apply_acceptance(complaint)
+    apply_priority(complaint)
+    conflicts = assignment_conflicts(complaint, complaint.owner)
+    if conflicts:
+        # ISO 10002 §6.4: the owner investigates; who caused the nonconformity or engineers the part does not.
+        raise conflict_refusal(conflicts)
     with acting_as(actor, source), transaction.atomic():
         complaint.number = _next_number(company, now)
         complaint.save()
@@ -208,8 +238,10 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
                   internal=False, direction=Direction.IN, channel=complaint.channel)
         eff = effective_settings(company, complaint.customer)
         calendar = WorkingCalendar(company)
-        for kind in (DeadlineKind.PASS_ON, DeadlineKind.REPLY):
+        for kind in (DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE):
             _schedule(complaint, kind, now, eff, calendar)
+        complaint.closure_due_at = complaint.deadlines.get(kind=DeadlineKind.CLOSURE).due_at
+        complaint.save(update_fields=["closure_due_at", "updated_at"])
         search_document_rebuild(complaint)
         transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
     return complaint
@@ -228,6 +260,11 @@ def complaint_update(*, actor, complaint: Complaint, data: dict[str, Any], expec
         _assign_fields(locked, data, UPDATE_FIELDS)
         _validate(locked, exclude=["number"])
         _apply_acceptance(locked)
+        apply_priority(locked)
+        if "owner" in data or "owner_id" in data or "responsible_person" in data or "responsible_person_id" in data:
+            conflicts = assignment_conflicts(locked, locked.owner)
+            if conflicts:
+                raise conflict_refusal(conflicts)
         locked.version += 1
         locked.save()
         search_document_rebuild(locked)

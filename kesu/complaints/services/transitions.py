@@ -32,6 +32,7 @@ from ..models import (
 from ..selectors import effective_settings
 from ..workflow import INPUT_LABELS, TABLE, CheckContext, Transition
 from .base import _actor_or_none, _cancel, _first_response, _meet, _schedule, _timeline
+from .handling import apply_priority
 from .intake import _apply_acceptance, _validate
 
 
@@ -76,6 +77,7 @@ def complaint_transition(*, actor, complaint: Complaint, action: str, note: str 
     def effects(c: Complaint, row: Transition, given: dict[str, Any], now) -> None:
         if _model_inputs(given):
             _validate(c, exclude=["number"])
+            apply_priority(c)
         # The effects see the step's new status, as they did when complaints had a runner of their own.
         c.status = row.target or c.status
         _effects(c, row, given, actor, now)
@@ -143,6 +145,9 @@ def _effects(c: Complaint, row: Transition, inputs: dict, actor, now) -> None:
         _timeline(c, TimelineKind.COMMUNICATION, text, actor=actor, now=now, internal=False,
                   direction=Direction.OUT, channel=inputs["channel"])
     elif action == "assess":
+        if c.safety_or_regulatory_impact:
+            # Issue 18 §11: a safety or regulatory impact goes to the QA head and the GM at once.
+            transaction.on_commit(lambda: signals.safety_flagged.send(Complaint, complaint=c, actor=actor))
         if c.warning_class in (WarningClass.A, WarningClass.B):
             # Seed 001: A and B early warnings go to the leadership group at once.
             warning = c.warning_class

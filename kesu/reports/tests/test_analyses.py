@@ -107,9 +107,9 @@ def test_pareto_by_category_has_cumulative_shares_and_the_vital_few(data, compan
     rows = analyses.breakdown(scope(company_a), "category").rows
 
     assert [(r.key, r.count, r.share, r.cumulative, r.vital_few) for r in rows] == [
-        (data["appearance"].pk, 3, Decimal("60.0"), Decimal("60.0"), True),
+        (data["appearance"].code, 3, Decimal("60.0"), Decimal("60.0"), True),
         # starts below 80 percent, so it is among the vital few that reach it
-        (data["performance"].pk, 2, Decimal("40.0"), Decimal("100.0"), True),
+        (data["performance"].code, 2, Decimal("40.0"), Decimal("100.0"), True),
     ]
 
 

@@ -149,8 +149,9 @@ def test_after_sales_figures_are_counted_from_the_month_records(data, company_a,
     assert f["first_time_fix"] == {"closed": 3, "never_reopened": 2, "rate_percent": "66.7"}
     appearance = category(company_a, "appearance")
     assert [(r["key"], r["count"], r["share"]) for r in f["categories"]["rows"]] == [
-        (appearance.pk, 2, "66.7"), (category(company_a, "performance").pk, 1, "33.3")]
-    assert f["categories"]["rows"][0]["query"]["category"] == appearance.pk
+        (appearance.code, 2, "66.7"), (category(company_a, "performance").code, 1, "33.3")]
+    # Issue 18 §11: categories are added up by their code, shared across the group's companies.
+    assert f["categories"]["rows"][0]["query"]["category_code"] == appearance.code
     assert [(r["key"], r["count"]) for r in f["defects"]["rows"]] == [("划伤", 2), ("异响", 1)]
     assert f["actions"]["open"] == 1
     assert report.department.kind == "qa"  # no after-sales department in company A: quality writes it
