@@ -29,6 +29,7 @@ from .choices import SourceKind, Step
 from .filters import ActionFilter, NcrFilter, actions_filtered, ncrs_filtered
 from .models import CorrectiveAction, NonconformingReport
 from .sections import SECTIONS
+from .workflow import NCR_TABLE
 
 router = Router(tags=["corrective actions"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -353,6 +354,22 @@ class NcrOut(Schema):
     version: int
 
 
+class NcrChangeOut(Schema):
+    name: str
+    old_status: str
+    new_status: str
+    actor_id: Id | None
+    note: str
+    at: datetime.datetime
+
+
+class NcrDetailOut(NcrOut):
+    """One report with its history (one row per step, the issue first) and the steps the caller may take now."""
+
+    changes: list[NcrChangeOut]
+    next_steps: list[str]
+
+
 NcrParams = create_model("NcrListParams", __base__=Schema,
                          **{name: (str | None, None) for name in NcrFilter.base_filters})
 
@@ -405,10 +422,13 @@ def _ncr(request, pk: Id) -> NonconformingReport:
     return get_object_or_404(selectors.ncrs_visible_to(request.user), pk=pk)
 
 
-@router.get("/ncrs/{pk}", response=NcrOut, operation_id="get_ncr", summary="One nonconforming report")
+@router.get("/ncrs/{pk}", response=NcrDetailOut, operation_id="get_ncr",
+            summary="One nonconforming report with its history")
 def get_ncr(request, pk: Id):
     _require(request.user, "view_nonconformingreport")
-    return _ncr(request, pk)
+    ncr = _ncr(request, pk)
+    ncr.next_steps = [row.name for row in NCR_TABLE.offer(ncr, request.user)[0]]
+    return ncr
 
 
 class NcrAnswerIn(_Strict):

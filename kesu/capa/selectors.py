@@ -164,6 +164,11 @@ def ncrs_visible_to(user) -> QuerySet[NonconformingReport]:
     return NonconformingReport.objects.visible_to(user)
 
 
+def ncr_changes(ncr: NonconformingReport) -> list:
+    """The report's history (its ``NcrChange`` rows, oldest first) with who took each step."""
+    return list(ncr.changes.select_related("actor").order_by("at", "id"))
+
+
 def my_actions(user) -> QuerySet[CorrectiveAction]:
     """Open actions the user owns, is QA engineer of, or works on; the oldest first."""
     from django.db.models import Q

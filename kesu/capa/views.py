@@ -22,8 +22,8 @@ from kesu.core.panels import PanelAction, next_step, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 
-from . import exports, permissions, printouts, selectors, services
-from .choices import ActionFormat, ItemKind, NcrStatus, SourceKind
+from . import exports, printouts, selectors, services
+from .choices import ActionFormat, ItemKind, SourceKind
 from .filters import actions_filtered, ncrs_filtered
 from .forms import (
     ActionRaiseForm,
@@ -39,7 +39,7 @@ from .forms import (
     section_form_class,
 )
 from .sections import SECTIONS, sections_for
-from .workflow import TABLE, TRANSITIONS
+from .workflow import NCR_TABLE, TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -326,34 +326,35 @@ def ncr_detail(request, pk: int):
     ncr = _ncr(request, pk)
     offered, refused = _ncr_steps(ncr, request.user)
     return render(request, "capa/ncr_detail.html", {
-        "ncr": ncr, "audit_entries": audit_entries_for(ncr),
+        "ncr": ncr, "audit_entries": audit_entries_for(ncr), "changes": selectors.ncr_changes(ncr),
         "next_step": next_step(ncr, request.user, offered, refused=refused,
                                approval=lambda first: _ncr_approval(ncr, first))})
 
 
 def _ncr_steps(ncr, user) -> tuple[list[PanelAction], list[tuple[object, object]]]:
-    """The report's steps this user may take now, by the rules its services apply (roles, the responsible
-    department, nobody verifies their own answer), and those refused with why."""
+    """The report's steps this user may take now, by the dry run of the table its services apply
+    (``NCR_TABLE.offer``: roles, the responsible department, nobody verifies their own answer), and those
+    refused with why. Verifying effective ("verify") and not effective ("return") share one form."""
     def url(step: str) -> str:
         return reverse("capa:ncr_step", args=[ncr.pk, step])
 
+    forms = {"answer": (NcrAnswerForm, "ncr-answer"), "verify": (NcrVerifyForm, "ncr-verify"),
+             "cancel": (NcrCancelForm, "ncr-cancel")}
+    rows, refusals = NCR_TABLE.offer(ncr, user)
     offered: list[PanelAction] = []
     refused: list[tuple[object, object]] = []
-    company = ncr.company_id in user.visible_company_ids() or user.is_superuser
-    qa = company and user.has_role(*permissions.NCR_ISSUE)
-    if ncr.status == NcrStatus.ISSUED and company and user.has_role(*permissions.NCR_ANSWER) and (
-            qa or user.department_id == ncr.responsible_department_id):
-        offered.append(PanelAction("answer", _("Answer"), url("answer"), form=NcrAnswerForm(), form_id="ncr-answer"))
-    if ncr.status == NcrStatus.ANSWERED and qa:
-        why = services.ncr_verify_refusal(ncr, user)
-        if why is None:
-            offered.append(PanelAction("verify", _("Verify"), url("verify"), form=NcrVerifyForm(),
-                                       form_id="ncr-verify"))
-        else:
-            refused.append((PanelAction("verify", _("Verify"), url("verify")), why))
-    if ncr.status in (NcrStatus.ISSUED, NcrStatus.ANSWERED) and qa:
-        offered.append(PanelAction("cancel", _("Cancel the report"), url("cancel"), form=NcrCancelForm(),
-                                   form_id="ncr-cancel", danger=True))
+    for row in rows:
+        step = "verify" if row.name == "return" else row.name
+        if any(action.name == step for action in offered):
+            continue
+        form, form_id = forms[step]
+        label = NCR_TABLE.label(step)
+        offered.append(PanelAction(step, label, url(step), form=form(), form_id=form_id, danger=step == "cancel"))
+    for row, why in refusals:
+        step = "verify" if row.name == "return" else row.name
+        if any(action.name == step for action in offered) or any(r.name == step for r, _why in refused):
+            continue
+        refused.append((PanelAction(step, NCR_TABLE.label(step), url(step)), why))
     return offered, refused
 
 

@@ -5,6 +5,11 @@ QA verifies → the effectiveness check runs on later shipments → QA closes.
 QA may send a plan or an implementation back with a reason; an action found
 ineffective starts a new planning round. ``services.action_transition`` is
 the only code that applies this table (``TABLE``), through the core runner.
+
+The nonconforming product handling form (《不合格品处理单》, seed 003 §5.4.1) runs on the same runner
+(``NCR_TABLE``, ``"capa.ncr"``): QA issues it to the responsible department, which answers with the cause
+and its corrective and preventive measures; QA verifies — effective closes it, not effective returns it for a
+new answer — or cancels it. ``services.ncr`` is the only code that applies it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.roles import Role
 from kesu.core.workflow import Table, Transition, last_actor_id, refuse_own_proposal, register_table
 
-from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind
+from .choices import OPEN_STATUSES, ActionFormat, ActionStatus, ItemKind, NcrStatus
 
 S = ActionStatus
 QA = frozenset({Role.QA})
@@ -183,3 +188,69 @@ TABLE = register_table("capa.action", Table(ROWS, CHECKS, texts=TEXTS, dry_check
                        "capa.CorrectiveAction",
                        changes="capa.ActionChange")
 TRANSITIONS: dict[tuple[str, str], Transition] = TABLE.index
+
+
+# -- the nonconforming product handling form (seed 003 §5.4.1) ------------------------------
+
+N = NcrStatus
+
+NCR_ROWS: tuple[Transition, ...] = (
+    # The responsible department answers (QA may answer for it); the cause and measures are checked by
+    # ``answer_complete`` so the refusal keeps its own words ("Give the cause.").
+    Transition("answer", (N.ISSUED,), N.ANSWERED, DEPARTMENT, _("Answer"), optional=("cause", "measures"),
+               checks=("in_responsible_department", "answer_complete")),
+    Transition("verify", (N.ANSWERED,), N.VERIFIED, QA, _("Verify"), optional=("note",),
+               checks=("not_own_answer",)),
+    Transition("return", (N.ANSWERED,), N.ISSUED, QA, _("Not effective: answer again"), optional=("note",),
+               checks=("not_own_answer", "return_reason_given")),
+    Transition("cancel", (N.ISSUED, N.ANSWERED), N.CANCELLED, QA, _("Cancel the report"), optional=("note",),
+               checks=("cancel_reason_given",)),
+)
+NCR_INPUT_LABELS = {"cause": _("cause"), "measures": _("corrective and preventive measures"),
+                    "note": _("verification note")}
+
+
+def _in_responsible_department(ncr, inputs, actor) -> CheckResult:
+    # Seed 003 §5.4.1: the form goes to the responsible department, which answers it; QA may answer for it.
+    if actor is None or actor.is_superuser or actor.has_role(Role.QA):
+        return None
+    if actor.department_id == ncr.responsible_department_id:
+        return None
+    return "responsible_department", _("Only the responsible department answers this report.")
+
+
+def _answer_complete(ncr, inputs, actor) -> CheckResult:
+    if not (inputs.get("cause") or "").strip():
+        return "cause", _("Give the cause.")
+    if not (inputs.get("measures") or "").strip():
+        return "measures", _("Give the corrective and preventive measures.")
+    return None
+
+
+def _not_own_answer(ncr, inputs, actor) -> CheckResult:
+    # Design §11, segregation of duties: whoever answered (QA may answer for the department) never verifies it.
+    return refuse_own_proposal(actor, ncr.answered_by_id)
+
+
+def _return_reason_given(ncr, inputs, actor) -> CheckResult:
+    if not (inputs.get("note") or "").strip():
+        return "verification_note", _("Say why the measures are not effective.")
+    return None
+
+
+def _cancel_reason_given(ncr, inputs, actor) -> CheckResult:
+    if not (inputs.get("note") or "").strip():
+        return "verification_note", _("Say why the report is cancelled.")
+    return None
+
+
+NCR_TABLE = register_table("capa.ncr", Table(NCR_ROWS, {
+    "in_responsible_department": _in_responsible_department, "answer_complete": _answer_complete,
+    "not_own_answer": _not_own_answer, "return_reason_given": _return_reason_given,
+    "cancel_reason_given": _cancel_reason_given,
+}, texts={
+    # The report's own refusal wording, kept when it moved onto the core runner (same msgid).
+    "stale": _("This report is “%(status)s” now; reload it."),
+    "wrong_state": _("This report is “%(status)s” now; reload it."),
+}, dry_checks=frozenset({"in_responsible_department", "not_own_answer"})),
+    "capa.NonconformingReport", changes="capa.NcrChange")

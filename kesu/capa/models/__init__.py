@@ -18,4 +18,4 @@ from .action import (  # noqa: F401
     WhyRow,
 )
 from .config import CapaSettings, CustomerCapaRule  # noqa: F401
-from .ncr import NonconformingReport  # noqa: F401
+from .ncr import NcrChange, NonconformingReport  # noqa: F401

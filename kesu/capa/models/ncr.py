@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.customers.models import same_company
 
 from ..choices import NcrDisposition, NcrStatus, VerificationResult
@@ -16,7 +16,11 @@ USER = settings.AUTH_USER_MODEL
 
 
 class NonconformingReport(CompanyScopedModel):
-    """QA issues it to the responsible department, which answers with cause and action; QA verifies."""
+    """QA issues it to the responsible department, which answers with cause and action; QA verifies.
+
+    Its status moves only through ``services.ncr`` on the core runner (the table in ``capa/workflow.py``,
+    ``"capa.ncr"``); each move is an :class:`NcrChange` row.
+    """
 
     number = models.CharField(_("report number"), max_length=60)
     status = models.CharField(_("status"), max_length=20, choices=NcrStatus.choices, default=NcrStatus.ISSUED)
@@ -60,3 +64,22 @@ class NonconformingReport(CompanyScopedModel):
 
     def clean(self) -> None:
         same_company(self, "complaint", "action", "part", "responsible_department")
+
+
+class NcrChange(StatusChangeBase):
+    """One step of a nonconforming report (issued, answered, verified, returned, cancelled): its history."""
+
+    RECORD_FIELD = "ncr"
+    audit_enabled = False  # the row is the history itself (as ClaimChange)
+
+    ncr = models.ForeignKey(NonconformingReport, verbose_name=_("nonconforming product report"),
+                            on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(NcrStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("nonconforming report history entry")
+        verbose_name_plural = _("nonconforming report history")
+        ordering = ["ncr", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ncr}: {self.old_status} → {self.new_status}"

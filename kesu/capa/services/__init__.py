@@ -24,4 +24,12 @@ from .config import (  # noqa: F401
     customer_capa_rule_set,
 )
 from .escalation import action_escalate_overdue  # noqa: F401
-from .ncr import ISSUE_FIELDS, ncr_answer, ncr_cancel, ncr_issue, ncr_verify, ncr_verify_refusal  # noqa: F401
+from .ncr import (  # noqa: F401
+    ISSUE_FIELDS,
+    ncr_answer,
+    ncr_cancel,
+    ncr_issue,
+    ncr_transition,
+    ncr_verify,
+    ncr_verify_refusal,
+)

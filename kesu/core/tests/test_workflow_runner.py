@@ -15,7 +15,7 @@ from kesu.core.workflow import Table, Transition, tables
 
 EVERY_TABLE = (
     "complaints.complaint", "capa.action", "claims.claim", "claims.supplier_claim",
-    "reports.department_report.marketing", "reports.department_report.after_sales",
+    "reports.department_report.marketing", "reports.department_report.after_sales", "capa.ncr",
 )
 
 

@@ -115,14 +115,52 @@ MARKETING_REPORTS: dict[tuple[str, str], tuple[str, object] | None] = {
     ("return", "submitted"): ("submit", (R.SALESPERSON, R.SALES_ASSISTANT, R.REGIONAL_MANAGER, R.SALES_DIRECTOR)),
 }
 AFTER_SALES_REPORTS = {**MARKETING_REPORTS, ("return", "submitted"): ("submit", (R.AFTER_SALES,))}
+# 001 §4.2.2: opening a campaign hands the questionnaires to sales (salespeople and sales assistants collect them).
+CAMPAIGNS: dict[tuple[str, str], tuple[str, object] | None] = {
+    ("open", "draft"): ("enter_answers", (R.SALESPERSON, R.SALES_ASSISTANT)),
+    ("close", "open"): NOBODY,
+}
+# 003 §5.3.2: approved (呈核准) → the responsible department (here production) carries it out → the campaign owner
+# verifies → the customer's salesperson reports the result to the customer.
+IMPROVEMENTS: dict[tuple[str, str], tuple[str, object] | None] = {
+    ("approve", "proposed"): ("improve", (R.PRODUCTION,)),
+    ("complete", "open"): ("verify_improvement", OWNER),
+    ("reject_result", "done"): ("improve", (R.PRODUCTION,)),
+    ("verify", "done"): ("report_to_customer", (R.SALESPERSON,)),
+    ("report_to_customer", "verified"): NOBODY,
+}
+# 000 §4.3.3.3: sales writes (the OWNER here), the sales head approves, the heads of engineering and QA countersign
+# (both wait at once), sales distributes; a return goes back to the writer.
+SATISFACTION_REPORTS: dict[tuple[str, str], object] = {
+    ("submit", "draft"): ("approve", (R.SALES_DIRECTOR,)),
+    ("approve", "submitted"): [("countersign_engineering", (R.ENGINEERING,)), ("countersign_qa", (R.QA,))],
+    ("countersign_engineering", "approved"): ("countersign_qa", (R.QA,)),
+    ("countersign_qa", "approved"): ("countersign_engineering", (R.ENGINEERING,)),
+    ("distribute", "approved"): NOBODY,
+    ("return", "submitted"): ("submit", OWNER),
+    ("return", "approved"): ("submit", OWNER),
+}
+# 003 §5.4.1: QA issues the form to the responsible department (here production), which answers; QA (the issuer,
+# here the OWNER) verifies; an answer found not effective goes back to the department.
+NCRS: dict[tuple[str, str], tuple[str, object] | None] = {
+    ("answer", "issued"): ("verify", OWNER),
+    ("verify", "answered"): NOBODY,
+    ("return", "answered"): ("answer", (R.PRODUCTION,)),
+    ("cancel", "issued"): NOBODY,
+    ("cancel", "answered"): NOBODY,
+}
 
 EXPECTED = {
     "complaints.complaint": COMPLAINTS,
     "capa.action": CAPA,
     "claims.claim": CLAIMS,
     "claims.supplier_claim": SUPPLIER_CLAIMS,
+    "surveys.campaign": CAMPAIGNS,
+    "surveys.improvement": IMPROVEMENTS,
+    "surveys.satisfaction_report": SATISFACTION_REPORTS,
     "reports.department_report.marketing": MARKETING_REPORTS,
     "reports.department_report.after_sales": AFTER_SALES_REPORTS,
+    "capa.ncr": NCRS,
 }
 # Who acts, when a row allows several roles: the first of these the row allows.
 ACTOR_PREFERENCE = (R.SALESPERSON, R.QA, R.VICE_GM, R.GM, R.PURCHASING, R.FINANCE, R.AFTER_SALES, R.PRODUCTION,
@@ -172,10 +210,12 @@ def _walk(key: str, people: People, record, *, owner, set_state: Callable, annou
 
             expected = EXPECTED[key][(row.name, source)]
             want_work = []
-            if expected is not None:
-                action, who = expected
+            # A row may leave its record waiting for several people at once (a list: the yearly report's two
+            # countersignatures).
+            for action, who in ([] if expected is None else expected if isinstance(expected, list) else [expected]):
                 names = {owner.username} if who == OWNER else {people[role].username for role in who}
-                want_work = [(action, frozenset(names))]
+                want_work.append((action, frozenset(names)))
+            want_work.sort()
             got_work = sorted((item.action, frozenset(user.username for user in work.resolve_users(item)))
                               for item in work.waiting_for(record))
             want_told = sorted((set().union(*(names for _action, names in want_work)) | also_told(row.name, source, target))
@@ -250,6 +290,30 @@ def test_every_corrective_action_hand_off_reaches_its_next_actor_and_tells_no_on
                  also_told=lambda name, source, target: {owner.username, raised_by.username}) == []
 
 
+def test_every_nonconforming_report_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
+    from kesu.capa import signals
+    from kesu.capa.models import NonconformingReport
+
+    issuer = UserFactory(role=R.QA, company=people.company, username="A-issuer")
+    production = people[R.PRODUCTION].department
+    ncr = NonconformingReport.objects.create(
+        company=people.company, number="NCR-TEST-1", quantity=30, description="外壳划伤 30 件", disposition="rework",
+        responsible_department=production, issued_by=issuer, issued_at=timezone.now(),
+        answer_due_at=timezone.now() + datetime.timedelta(days=5))
+
+    def set_state(r, name, source, target):
+        NonconformingReport.objects.filter(pk=r.pk).update(status=target)
+
+    def announce(r, name, source, target, actor):
+        signals.ncr_changed.send(NonconformingReport, ncr=r, actor=actor, name=name, old_status=source,
+                                 new_status=target, note="")
+
+    # Whoever issued the report hears of every change to it, and so does the responsible department's head.
+    head = {production.head.username} if production.head_id else set()
+    assert _walk("capa.ncr", people, ncr, owner=issuer, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {issuer.username} | head) == []
+
+
 def test_every_claim_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
     from kesu.claims import signals
     from kesu.claims.models import Claim
@@ -312,4 +376,87 @@ def test_every_departmental_report_hand_off_reaches_its_next_actor_and_tells_no_
         return set() if name == "submit" else {submitter.username}
 
     assert _walk(f"reports.department_report.{kind}", people, report, owner=submitter, set_state=set_state,
+                 announce=announce, also_told=also_told) == []
+
+
+def test_every_campaign_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
+    from kesu.surveys import signals
+    from kesu.surveys.models import Campaign
+    from kesu.surveys.tests.factories import campaign as new_campaign
+
+    owner = UserFactory(role=R.GENERAL_OFFICE, company=people.company, username="A-owner")
+    campaign = new_campaign(people, owner=owner)  # two customers with business, neither has answered
+
+    def set_state(c, name, source, target):
+        Campaign.objects.filter(pk=c.pk).update(status=target)
+
+    def announce(c, name, source, target, actor):
+        signals.campaign_transitioned.send(Campaign, campaign=c, name=name, old_status=source, new_status=target,
+                                           actor=actor, note="")
+
+    # The owner hears when someone else opens or closes their campaign.
+    assert _walk("surveys.campaign", people, campaign, owner=owner, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {owner.username}) == []
+
+
+def test_every_survey_improvement_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
+    from kesu.customers.models import Customer
+    from kesu.surveys import services, signals
+    from kesu.surveys.models import Improvement
+    from kesu.surveys.tests.factories import campaign as new_campaign
+    from kesu.surveys.tests.factories import choices_for
+
+    owner = UserFactory(role=R.GENERAL_OFFICE, company=people.company, username="A-owner")
+    proposer = UserFactory(role=R.QA, company=people.company, username="A-proposer")
+    campaign = new_campaign(people, owner=owner, customers=1)
+    services.campaign_open(actor=owner, campaign=campaign)
+    recipient = campaign.recipients.get()
+    Customer.objects.filter(pk=recipient.customer_id).update(owner=people[R.SALESPERSON])
+    answer = services.answer_submit(actor=people[R.SALESPERSON], recipient=recipient, channel="phone",
+                                    choices=choices_for(campaign.template, [0] * 7))
+    improvement = services.improvement_save(actor=proposer, campaign=campaign, data={
+        "answer": answer, "area": "交期", "measures": "预留产能", "department": people[R.PRODUCTION].department})
+
+    def set_state(i, name, source, target):
+        Improvement.objects.filter(pk=i.pk).update(status=target)
+
+    def announce(i, name, source, target, actor):
+        signals.improvement_transitioned.send(Improvement, improvement=i, name=name, old_status=source,
+                                              new_status=target, actor=actor, note="")
+
+    # The campaign's owner and whoever proposed the line hear of each step.
+    assert _walk("surveys.improvement", people, improvement, owner=owner, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {owner.username, proposer.username}) == []
+
+
+def test_every_satisfaction_report_hand_off_reaches_its_next_actor_and_tells_no_one_else(people):
+    from kesu.accounts.models import Department, User
+    from kesu.surveys import signals
+    from kesu.surveys.models import ReportReceipt, SatisfactionReport
+    from kesu.surveys.services import report_draft
+
+    writer = UserFactory(role=R.SALES_ASSISTANT, company=people.company, username="A-writer")
+    report = report_draft(actor=writer, company=people.company, year=2026)
+    assert report.engineering_department == people[R.ENGINEERING].department
+    everyone = {u.username for u in User.objects.filter(company=people.company, department__isnull=False)}
+
+    def set_state(r, name, source, target):
+        now = timezone.now()
+        ReportReceipt.objects.filter(report=r).delete()
+        SatisfactionReport.objects.filter(pk=r.pk).update(
+            status=target, engineering_signed_at=now if name == "countersign_engineering" else None,
+            qa_signed_at=now if name == "countersign_qa" else None)
+        if name == "distribute":
+            ReportReceipt.objects.bulk_create([ReportReceipt(company=r.company, report=r, department=d)
+                                               for d in Department.objects.filter(company=r.company)])
+
+    def announce(r, name, source, target, actor):
+        signals.report_transitioned.send(SatisfactionReport, report=r, name=name, old_status=source,
+                                         new_status=target, actor=actor, note="")
+
+    # The writer hears of each step; distributed, every department's people are asked to confirm its copy.
+    def also_told(name, source, target):
+        return {writer.username} | (everyone if name == "distribute" else set())
+
+    assert _walk("surveys.satisfaction_report", people, report, owner=writer, set_state=set_state,
                  announce=announce, also_told=also_told) == []
