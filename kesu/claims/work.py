@@ -21,6 +21,20 @@ S = ClaimStatus
 C = SupplierClaimStatus
 
 
+def _proposal(row, user) -> str:
+    """What the approver decides (000 §4.2.2): the proposed outcome and settlement (money only to those who see
+    claim money) and the start of the analysis."""
+    from .permissions import sees_claim_money
+
+    head = str(row.get_proposed_outcome_display() or "")
+    if row.proposed_amount is not None and sees_claim_money(user):
+        head = f"{head} · {row.proposed_amount:,.2f} {row.currency}" if head else f"{row.proposed_amount:,.2f} {row.currency}"
+    analysis = (row.analysis or "").strip()
+    if len(analysis) > 300:
+        analysis = analysis[:299] + "…"
+    return "\n".join(part for part in (head, analysis) if part)
+
+
 def _claim_url(row) -> str:
     return reverse("claims:detail", args=[row.pk])
 
@@ -31,7 +45,8 @@ work.register(work.Source(
         work.Step("submit", _("Collect the documents and submit for analysis"), SALES, Q(status=S.COLLECTING),
                   assignee="owner"),
         work.Step("propose", _("Analyse and propose a settlement"), ANALYSTS, Q(status=S.ANALYSING)),
-        work.Step("approve", _("Approve the proposal"), APPROVERS, Q(status=S.AWAITING_APPROVAL)),
+        work.Step("approve", _("Approve the proposal"), APPROVERS, Q(status=S.AWAITING_APPROVAL),
+                  subject=_proposal),
         work.Step("negotiate", _("Offer to the customer and record the answer"), SALES, Q(status=S.NEGOTIATING),
                   assignee="owner"),
         work.Step("fix_responsibility", _("Hold the responsibility meeting"), ANALYSTS,

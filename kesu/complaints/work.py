@@ -21,6 +21,7 @@ from .permissions import INSPECTION, MIS_ORDER_APPROVE
 from .workflow import DEPARTMENTS, QA, REMEDY_DOERS, SALES, SALES_APPROVERS, SALES_OR_QA
 
 OPEN_DEADLINE = Q(met_at__isnull=True, cancelled_at__isnull=True)
+SUBJECT_CHARS = 600  # enough of a report to decide on it from the home page; the record holds the rest
 
 
 def _deadline(kind: str):
@@ -51,6 +52,12 @@ def _assign(*, actor, record, user):
     return complaint_assign(actor=actor, complaint=record, owner=user)
 
 
+def _initial_report(row, user) -> str:
+    """The initial analysis report the GM approves (000 §4.1.3), on the GM's home page and queue."""
+    text = (row.initial_report or "").strip()
+    return text if len(text) <= SUBJECT_CHARS else text[:SUBJECT_CHARS - 1] + "…"
+
+
 def _url(row) -> str:
     return reverse("complaints:detail", args=[row.pk])
 
@@ -68,7 +75,7 @@ work.register(work.Source(
                   assignee="owner", department="department", due=_earliest_deadline()),
         work.Step("approve_initial_report", _("Approve the initial analysis report"), frozenset({Role.GM}),
                   Q(status=S.QA_INVESTIGATION) & APPROVAL_PENDING,
-                  due=_deadline(DeadlineKind.INITIAL_REPORT_APPROVAL)),
+                  due=_deadline(DeadlineKind.INITIAL_REPORT_APPROVAL), subject=_initial_report),
         work.Step("record_department_answer", _("Answer QA's instruction in writing"), DEPARTMENTS,
                   Q(status=S.QA_INVESTIGATION) & ANSWER_PENDING, department="responsible_department",
                   due=_deadline(DeadlineKind.DEPARTMENT_ANSWER)),

@@ -5,7 +5,8 @@ form as the web page; if any row is rejected nothing is saved and the job
 keeps a row-by-row report the user can download. Rows are matched on the
 resource's natural key within the company, so importing the same file twice
 creates nothing new. Export writes the sheet's XML row by row straight into
-a zip in a temporary file, so memory stays flat however long the list is.
+a zip in a temporary file, so memory stays flat however long the list is; the header is frozen and
+filtered, columns fit their contents, dates and amounts are formatted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -91,22 +93,26 @@ _XLSX_PARTS = {
         'worksheet" Target="worksheets/sheet1.xml"/>'
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         'styles" Target="styles.xml"/></Relationships>'),
-    # Style 0: general; 1: date and time; 2: date; 3: bold (the header row).
+    # Style 0: general; 1: date and time; 2: date; 3: the header (bold, underlined, wrapped); 4: an amount with
+    # thousands separators and two decimals (a Decimal: money, rates, quantities of the lists).
     "xl/styles.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/>'
-        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>'
+        '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/><numFmt numFmtId="166" formatCode="#,##0.00"/></numFmts>'
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
         '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        '<border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
         '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" '
+        'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+        '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '</styleSheet>'),
 }
@@ -128,8 +134,10 @@ def _xlsx_cell(value: Any, zone) -> str:
         return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
     if value is None:
         return "<c/>"
-    if kind is int or kind is Decimal or kind is float:
+    if kind is int or kind is float:
         return f"<c><v>{value}</v></c>"
+    if kind is Decimal:
+        return f'<c s="4"><v>{value}</v></c>'
     if kind is datetime.datetime:
         if value.tzinfo is not None:
             value = value.astimezone(zone).replace(tzinfo=None)
@@ -141,36 +149,99 @@ def _xlsx_cell(value: Any, zone) -> str:
     return _xlsx_cell(str(value), zone)
 
 
-def write_xlsx(title: str, header: list[str], rows) -> Any:
-    """Write one sheet (a bold header, then ``rows`` as they come) to a temporary xlsx file, open at 0.
+WIDTH_SAMPLE = 200  # rows read ahead to fit the column widths (the rest streams through)
+MAX_WIDTH = 60  # characters; longer texts wrap in Excel rather than make a column wider than a screen
 
-    The sheet is written row by row straight into the zip, so memory stays flat however many rows there are;
-    writing the XML here rather than through openpyxl's write-only mode makes a 100,000-row export several
-    times faster (timed in ``bench/``). openpyxl reads these files (and the files people upload).
+
+def _display_width(value: Any) -> int:
+    """How many narrow characters ``value`` takes in a cell (a Chinese character takes two)."""
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}")
+    text = "" if value is None else str(value)
+    line = max(text.split("\n"), key=len)[:MAX_WIDTH] if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _reader_company() -> str:
+    """The short name of the company of whoever is exporting (the sheet says whose figures these are)."""
+    from .context import current_actor
+
+    user = current_actor().user
+    company = getattr(user, "company", None) if user is not None else None
+    return str(getattr(company, "short_name", "") or getattr(company, "name", "") or "") if company else ""
+
+
+def write_xlsx(title: str, header: list[str], rows) -> Any:
+    """Write one sheet (a header row, then ``rows`` as they come) to a temporary xlsx file, open at 0.
+
+    What people expect of an export (issue 17 §12): the header frozen and filterable, columns as wide as their
+    first rows need (up to :data:`MAX_WIDTH`), dates and times as dates in the reader's zone, amounts with
+    thousands separators, and the exporting company's short name in the sheet and workbook titles.
+
+    The sheet is written row by row straight into the zip, so memory stays flat however many rows there are.
+    Writing the XML here rather than through a library is measured in ``bench/xlsx_writers.py``: on the
+    100,000-row export openpyxl's write-only mode and XlsxWriter's constant-memory mode were several times
+    slower (see bench/README.md). openpyxl reads these files (and the files people upload).
     """
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     zone = timezone.get_current_timezone()
+    company = _reader_company()
+    full_title = f"{company} {title}" if company else str(title)
     # Sheet titles may not hold []:*?/\ and are at most 31 characters.
-    name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
+    name = "".join(ch for ch in full_title if ch not in "[]:*?/\\")[:31] or "Sheet"
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    widths = [_display_width(str(label)) for label in header]
+    for row in sample:
+        for index, value in enumerate(row[:len(widths)]):
+            widths[index] = max(widths[index], _display_width(value))
+    last_row = 1
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for part, content in _XLSX_PARTS.items():
             archive.writestr(part, content)
-        archive.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{_xml_text(name).replace(chr(34), "&quot;")}" sheetId="1" r:id="rId1"/>'
-            '</sheets></workbook>'))
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw, io.TextIOWrapper(
                 raw, encoding="utf-8") as sheet:
             sheet.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                        '<sheetData><row>')
+                        '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+                        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>')
+            if widths:
+                sheet.write("<cols>" + "".join(
+                    f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w + 2, 6), MAX_WIDTH + 2)}" customWidth="1"/>'
+                    for i, w in enumerate(widths)) + "</cols>")
+            sheet.write("<sheetData><row>")
             sheet.write("".join(_xlsx_cell(str(h), zone).replace("<c ", '<c s="3" ', 1) for h in header))
             sheet.write("</row>")
-            for row in rows:
+            for row in itertools.chain(sample, rows):
                 sheet.write("<row>" + "".join([_xlsx_cell(value, zone) for value in row]) + "</row>")
-            sheet.write("</sheetData></worksheet>")
+                last_row += 1
+            sheet.write("</sheetData>")
+            if header:
+                sheet.write(f'<autoFilter ref="A1:{_column_letters(len(header) - 1)}{last_row}"/>')
+            sheet.write("</worksheet>")
+        quoted = _xml_text(name).replace(chr(34), "&quot;")
+        defined = (f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+                   f"&apos;{quoted.replace(chr(39), '&apos;&apos;')}&apos;!$A$1:${_column_letters(len(header) - 1)}"
+                   f"${last_row}</definedName></definedNames>") if header else ""
+        archive.writestr("xl/workbook.xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{quoted}" sheetId="1" r:id="rId1"/></sheets>{defined}</workbook>'))
     handle.seek(0)
     return handle
 

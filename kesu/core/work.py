@@ -104,6 +104,9 @@ class Step:
     assignee: str | None = None
     department: str | None = None
     due: Any = None
+    # What is to be decided, for approvals (issue 16 §5: the GM sees the report text, the amount …):
+    # ``subject(record, user)`` gives a short text; ``user`` is who reads it (money only to those who see it).
+    subject: Callable[[Any, Any], str] | None = None
 
 
 @dataclass
@@ -163,6 +166,7 @@ class WorkItem:
     time_left: str = ""
     record: Any = None
     source_key: str = ""
+    subject: str = ""
 
     @property
     def assignee_id(self) -> int | None:
@@ -470,7 +474,7 @@ def _value(row, path: str):
     return row
 
 
-def _item(source: Source, step: Step, row, due_at) -> WorkItem:
+def _item(source: Source, step: Step, row, due_at, user=None) -> WorkItem:
     customer = _value(row, source.customer) if source.customer else None
     about = source.describe(row) if source.describe else (str(customer) if customer is not None else "")
     number = source.number(row) if callable(source.number) else _value(row, source.number)
@@ -482,6 +486,7 @@ def _item(source: Source, step: Step, row, due_at) -> WorkItem:
         assignee=_value(row, step.assignee) if step.assignee else None,
         department=_value(row, step.department) if step.department else None,
         roles=step.roles, due_at=due_at, record=row, source_key=source.key,
+        subject=step.subject(row, user) if step.subject is not None and user is not None else "",
     )
 
 
@@ -510,7 +515,7 @@ def queue(user, scope: str = "mine", filters: Filters | None = None, *, limit: i
         # Without the model's default ordering: the rows come back by key and are put in order here.
         records[index] = {row.pk: row for row in source.model._default_manager.select_related(
             *_related(source)).filter(pk__in=[pk for k, pk, _s, _d in found if k == index]).order_by()}
-    items = [_item(chosen[k], chosen[k].steps[step], records[k][pk], due)
+    items = [_item(chosen[k], chosen[k].steps[step], records[k][pk], due, user)
              for k, pk, step, due in found if pk in records[k]]
     describe_due(items, now, calendars)
     return Queue(items=items, counts=total, by_module=by_module)

@@ -52,6 +52,7 @@ class WorkItemOut(Schema):
     record_id: int
     number: str
     about: str
+    subject: str = Field(description="for approvals: what is to be decided (report text, outcome and amount)")
     url: str
     company_id: int
     customer_id: int | None
@@ -94,7 +95,7 @@ def _item(item: work.WorkItem) -> dict:
     return {
         "key": item.key, "source": item.source_key, "module": item.module, "module_label": str(item.module_label),
         "action": item.action, "label": str(item.label), "record_id": item.record_id, "number": item.number,
-        "about": item.about, "url": item.url, "company_id": item.company_id, "customer_id": item.customer_id,
+        "about": item.about, "subject": item.subject, "url": item.url, "company_id": item.company_id, "customer_id": item.customer_id,
         "assignee": {"id": item.assignee.pk, "name": str(item.assignee)} if item.assignee is not None else None,
         "department": ({"id": item.department.pk, "name": str(item.department)}
                        if item.department is not None else None),

@@ -261,3 +261,36 @@ def test_an_exported_file_imports_back_unchanged(login, salesperson, company_a):
     content = b"".join(client.get(reverse("customers:shipment_export")).streaming_content)
     job = import_xlsx(resources.shipment, actor=salesperson, upload=SimpleUploadedFile("back.xlsx", content))
     assert (job.status, job.rows_unchanged) == ("done", 1), job.errors
+
+
+def test_an_export_opens_with_a_frozen_filtered_header_fitted_columns_and_formatted_values(salesperson):
+    """Issue 17 §12: what people expect when they open an export in Excel or WPS."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kesu.core.context import acting_as
+    from kesu.core.importexport import write_xlsx
+
+    salesperson.company.short_name = "丰源"
+    salesperson.company.save()
+    received = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 30))
+    with acting_as(salesperson, "web"):
+        handle = write_xlsx("客诉", ["编号", "客户", "金额", "受理时间", "日期"], [
+            ["FY-1", "泰越动力科技有限公司", Decimal("12345.5"), received, datetime.date(2026, 3, 2)],
+            ["FY-2", "x" * 200, None, None, None],
+        ])
+    book = load_workbook(handle)
+    sheet = book.active
+    assert sheet.title == "丰源 客诉"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:E3"
+    # 泰越动力科技有限公司: ten wide characters = 20, plus 2; the 200-character text is capped at 60 + 2.
+    assert sheet.column_dimensions["B"].width == 62
+    assert sheet.column_dimensions["A"].width == 6
+    assert [cell.number_format for cell in sheet[2]] == [
+        "General", "General", "#,##0.00", "yyyy-mm-dd hh:mm", "yyyy-mm-dd"]
+    assert sheet["C2"].value == 12345.5
+    assert sheet["D2"].value == datetime.datetime(2026, 3, 2, 9, 30)
+    assert sheet["A1"].font.b is True

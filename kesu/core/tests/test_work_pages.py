@@ -154,8 +154,24 @@ def test_the_qa_home_shows_the_escalated_complaints_and_the_gm_home_the_report_t
     gm_home = login(gm).get(reverse("home"))
     assert [(i.number, i.action) for i in gm_home.context["approvals"].items] == [
         (complaint.number, "approve_initial_report")]
+    # What is to be approved is on the same screen: the report's text (issue 16 §5).
+    assert '<div class="small work-subject' in gm_home.content.decode()
+    assert "原因尚不明确，先行换货" in gm_home.content.decode()
+    assert "原因尚不明确" not in qa_home.content.decode()
     assert [c.number for c in gm_home.context["warnings"]] == [complaint.number]
     assert "qa_waiting" not in gm_home.context
+
+
+def test_the_claim_approval_shows_outcome_amount_and_analysis_to_the_gm(api, login, company_a):
+    from kesu.claims.tests import factories as claims
+
+    people = People(company_a)
+    claim = claims.bring_to("awaiting_approval", people)
+    items = [i for i in login(people[Role.GM]).get(reverse("home")).context["approvals"].items
+             if i.number == claim.number]
+    assert [i.subject for i in items] == ["属我司责任：予以赔偿 · 4,000.00 CNY\n外壳划伤为我司包装不当所致。"]
+    found = api(people[Role.GM]).get("/api/v1/work", scope="mine").json()
+    assert [i["subject"] for i in found["items"] if i["number"] == claim.number] == [items[0].subject]
 
 
 def test_the_gm_home_shows_the_kpi_headline_from_the_latest_snapshot(login, company_a, gm):
