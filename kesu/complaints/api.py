@@ -141,7 +141,11 @@ def export_complaints(request, filters: Query[ListParams]):  # type: ignore[vali
 
 
 @router.get("/complaints/my-work", response=list[ComplaintRowOut], by_alias=True, operation_id="my_work",
-            summary="Open complaints I (scope=mine) or my department (scope=department) own, overdue first")
+            summary="Open complaints I (scope=mine) or my department (scope=department) own, overdue first",
+            description="Deprecated: a list of owned complaints, not of work. What waits for someone (every "
+                        "module, with the action, the assignee and the deadline) is `/api/v1/work`; "
+                        "`/api/v1/work?module=complaints` gives the complaints' work items.",
+            deprecated=True)
 @paginate(BoundedPagination)
 def my_work(request, scope: Literal["mine", "department"] = "mine"):
     _require(request.user, "view")
