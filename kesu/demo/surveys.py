@@ -10,8 +10,9 @@ Per company, two years of campaigns so that the report shows a trend:
 * this year's survey (CS-002), open for about twelve days: answers by link,
   by written form and by phone; contacts who have not answered yet, most of
   them reminded, one added by hand and not reminded yet; one answer below
-  the threshold, which raised a corrective action, and QA's line of the
-  analysis-and-improvement form (《客户满意度调查分析改善表》) linked to it;
+  85 on form CS-002, which called an improvement meeting whose decisions
+  raised a corrective action, and QA's line of the analysis-and-improvement
+  form (《客户满意度调查分析改善表》) linked to it, approved by the sales director;
   competitor ratings for two named competitors.
 
 Answers are drawn from the seed forms' options (best first), most scoring
@@ -33,8 +34,8 @@ from kesu.accounts.roles import Role
 from kesu.complaints.models import Complaint
 from kesu.core.calendar import WorkingCalendar
 from kesu.surveys import services
-from kesu.surveys.choices import AnswerChannel, CampaignKind, ImprovementStatus, InclusionReason
-from kesu.surveys.models import Answer, Campaign, Recipient, SurveyTemplate
+from kesu.surveys.choices import AnswerChannel, CampaignKind, InclusionReason, ReportChannel
+from kesu.surveys.models import DIMENSIONS, Answer, Campaign, Recipient, SurveyTemplate
 
 from .base import DemoContext
 from .complaints import LANGUAGE, _anchor, _clock
@@ -217,10 +218,11 @@ class Surveys:
         with _clock(when):
             for answer in rated:
                 for competitor, low, high in ((COMPETITORS[0], 160, 186), (COMPETITORS[1], 150, 176)):
+                    # Seed 000 §4.3.1: compared in cost, quality, delivery and technology.
+                    ratings = {d: Decimal(self.rng.randint(low, high)) / 2 for d in DIMENSIONS}
                     services.competitor_rating_set(
                         actor=self.people[Role.SALESPERSON], campaign=campaign, customer=answer.recipient.customer,
-                        competitor=competitor, score=Decimal(self.rng.randint(low, high)) / 2,
-                        note="客户采购经理回访时口头评价", source="command")
+                        competitor=competitor, ratings=ratings, note="客户采购经理回访时口头评价", source="command")
 
     def close(self, campaign: Campaign, when: datetime.datetime) -> Campaign:
         with _clock(when):
@@ -261,14 +263,25 @@ class Surveys:
                 "analysis": "“价格水平”和“与同行相比的成本优势”两项得分最低；主要客户反映同类零件竞争对手报价低 3%–5%。",
                 "measures": "1. 技术部牵头对年用量前十的零件做降本评审（工艺、材料利用率）；\n"
                             "2. 销售部与主要客户签订年度价格协议，按用量阶梯报价；\n3. 下次调查时回访价格项的评价。",
-                "due_on": recorded + 90 * DAY, "status": ImprovementStatus.OPEN})
+                "due_on": recorded + 90 * DAY})
+        # Seed 003 §5.3.2.2: approved (呈核准) by the sales director before it is carried out.
+        with _clock(self.at(self.calendar.next_working_day(recorded), 10)):
+            row = services.improvement_transition(actor=self.people[Role.SALES_DIRECTOR], improvement=row,
+                                                  name="approve", source="command")
         verified = self.working_day(recorded + 100 * DAY)
         if verified < before:
+            with _clock(self.at(verified, 11)):
+                row = services.improvement_transition(
+                    actor=self.people[Role.GENERAL_OFFICE], improvement=row, name="complete", source="command",
+                    result="前十零件平均降本 2.6%，已与 8 家主要客户签订年度价格协议；回访客户对价格项的评价提高。")
             with _clock(self.at(verified, 15)):
-                services.improvement_save(actor=self.people[Role.GENERAL_OFFICE], campaign=campaign, improvement=row,
-                                          source="command", data={
-                    "status": ImprovementStatus.VERIFIED,
-                    "result": "前十零件平均降本 2.6%，已与 8 家主要客户签订年度价格协议；回访客户对价格项的评价提高。"})
+                row = services.improvement_transition(actor=self.people[Role.SALES_DIRECTOR], improvement=row,
+                                                      name="verify", source="command")
+            with _clock(self.at(self.calendar.next_working_day(verified), 10)):
+                services.improvement_transition(
+                    actor=self.people[Role.SALESPERSON], improvement=row, name="report_to_customer",
+                    source="command", channel=ReportChannel.EMAIL, told="主要客户采购部",
+                    summary="已书面告知主要客户：前十零件平均降本 2.6%，并签订年度阶梯价格协议。")
 
     def current(self, opened: datetime.date) -> None:
         """This year's campaign, open: answered, entered, pending (reminded or not), one below the threshold."""
@@ -311,25 +324,31 @@ class Surveys:
         self.low_answer_improvement(campaign, below)
 
     def low_answer_improvement(self, campaign: Campaign, answer: Answer) -> None:
-        """QA's line of the improvement form for the low answer, linked to the action the rule raised."""
-        from django.contrib.contenttypes.models import ContentType
-
-        from kesu.capa.models import ActionLink
-
-        link = (ActionLink.objects.filter(content_type=ContentType.objects.get_for_model(Answer), object_id=answer.pk)
-                .select_related("action").first())
+        """Below 85 on form CS-002: QA holds the improvement meeting (seed 002 §5.2.3.3.3), whose decisions raise
+        the corrective action; QA's line of the improvement form, linked to it, approved by the sales director."""
         # Two working days after the answer, once QA has talked to the customer and the departments.
         recorded = self.calendar.next_working_day(
             self.calendar.next_working_day(answer.answered_at.astimezone(self.tz).date()))
+        link = None
+        meeting = getattr(answer, "meeting", None)
+        if meeting is not None:
+            with _clock(self.at(recorded, 10)):
+                meeting = services.meeting_record(actor=self.people[Role.QA], meeting=meeting, source="command", data={
+                    "held_on": recorded, "attendees": "品质部、技术部、生产部、销售部",
+                    "analysis": "延期两批均因二季度产能紧张；纸箱受潮为雨季运输未做防潮。",
+                    "decisions": "生产部调整排产并预留产能；品质部修订包装规范；销售部每周通报订单进度。"})
+            link = meeting.action
         with _clock(self.at(recorded, 15, 30)):
-            services.improvement_save(actor=self.people[Role.QA], campaign=campaign, source="command", data={
+            row = services.improvement_save(actor=self.people[Role.QA], campaign=campaign, source="command", data={
                 "answer": answer, "area": "交付及时性与包装防护", "department": self.departments.get("PROD"),
                 "analysis": "二季度产能紧张，两批货延期发运且未提前通知客户；纸箱未做防潮处理，雨季运输受潮变形，"
                             "产品在箱内相互碰撞造成划伤。",
                 "measures": "1. 生产计划按客户周滚动预测排产，预留 10% 产能；\n2. 雨季发运改用防潮内衬和加强纸箱，"
                             "产品间加隔板；\n3. 业务员每周向客户通报在制订单进度，延期提前三天书面通知。",
-                "due_on": recorded + 30 * DAY, "status": ImprovementStatus.OPEN,
-                "action": link.action if link else None})
+                "due_on": recorded + 30 * DAY, "action": link})
+        with _clock(self.at(self.calendar.next_working_day(recorded), 9, 30)):
+            services.improvement_transition(actor=self.people[Role.SALES_DIRECTOR], improvement=row, name="approve",
+                                            source="command")
 
 
 def _picks(rng, items, target: float, floor: float, worst: int) -> list[int]:

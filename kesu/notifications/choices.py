@@ -19,6 +19,12 @@ class Event(models.TextChoices):
     CLAIM_TRANSITIONED = "claim_transitioned", _("Claim moved on")
     SUPPLIER_CLAIM_TRANSITIONED = "supplier_claim_transitioned", _("Supplier claim moved on")
     SURVEY_ANSWERED = "survey_answered", _("Satisfaction survey answered (with the customer's remarks)")
+    CAMPAIGN_TRANSITIONED = "campaign_transitioned", _("Satisfaction survey campaign opened or closed")
+    IMPROVEMENT_TRANSITIONED = "improvement_transitioned", _(
+        "Satisfaction improvement proposed, approved, carried out, verified or reported to the customer")
+    SURVEY_MEETING_CALLED = "survey_meeting_called", _("Improvement meeting called by a survey answer")
+    SATISFACTION_REPORT_TRANSITIONED = "satisfaction_report_transitioned", _(
+        "Yearly satisfaction report submitted, approved, countersigned, distributed or returned")
     REPORT_DUE = "report_due", _("Departmental monthly report due")
     REPORT_SUBMITTED = "report_submitted", _("Departmental monthly report submitted for approval")
     REPORT_DECIDED = "report_decided", _("Departmental monthly report approved or returned")

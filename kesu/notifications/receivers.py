@@ -183,3 +183,61 @@ def on_survey_answered(sender, answer, **kwargs):
            message=lambda: (_("%(customer)s answered %(campaign)s: %(score)s (%(grade)s)") % {
                "customer": customer.name, "campaign": campaign.name, "score": answer.score,
                "grade": answer.get_grade_display()}, answer.remarks))
+
+
+# -- survey campaigns, improvements, meetings and the yearly report (issue 16 §3, issue 18 §3, §7, §8) ----------
+
+
+@receiver(survey_signals.campaign_transitioned, dispatch_uid="notify_campaign_transitioned")
+def on_campaign_transitioned(sender, campaign, actor=None, note="", **kwargs):
+    notify(event=Event.CAMPAIGN_TRANSITIONED, company=campaign.company,
+           context={"owner": campaign.owner, "record": campaign}, actor=actor,
+           link=reverse("surveys:campaign_detail", args=[campaign.pk]),
+           message=lambda: (_("Satisfaction survey %(campaign)s is now “%(status)s”") % {
+               "campaign": campaign.name, "status": campaign.get_status_display()}, note))
+
+
+@receiver(survey_signals.improvement_transitioned, dispatch_uid="notify_improvement_transitioned")
+def on_improvement_transitioned(sender, improvement, actor=None, note="", **kwargs):
+    campaign = improvement.campaign
+    notify(event=Event.IMPROVEMENT_TRANSITIONED, company=improvement.company,
+           context={"owner": campaign.owner, "creator": improvement.recorded_by,
+                    "department": improvement.department, "record": improvement}, actor=actor,
+           link=reverse("surveys:campaign_detail", args=[campaign.pk]) + "#improvements",
+           message=lambda: (_("Improvement “%(area)s” (%(campaign)s) is now “%(status)s”") % {
+               "area": improvement.area, "campaign": campaign.name, "status": improvement.get_status_display()},
+               f"{improvement.measures[:500]}\n{note}".strip()))
+
+
+@receiver(survey_signals.meeting_called, dispatch_uid="notify_survey_meeting_called")
+def on_survey_meeting_called(sender, meeting, actor=None, **kwargs):
+    campaign = meeting.campaign
+    answer = meeting.answer
+    notify(event=Event.SURVEY_MEETING_CALLED, company=meeting.company,
+           context={"owner": campaign.owner, "record": meeting}, actor=actor,
+           link=reverse("surveys:campaign_detail", args=[campaign.pk]) + "#meetings",
+           message=lambda: (_("Improvement meeting needed: %(customer)s scored %(score)s in %(campaign)s") % {
+               "customer": answer.recipient.customer.name if answer else "", "score": answer.score if answer else "",
+               "campaign": campaign.name}, answer.remarks if answer else ""))
+
+
+@receiver(survey_signals.report_transitioned, dispatch_uid="notify_satisfaction_report_transitioned")
+def on_satisfaction_report_transitioned(sender, report, name="", actor=None, note="", **kwargs):
+    link = reverse("surveys:yearly_report", args=[report.pk])
+
+    def message():
+        return (_("%(report)s is now “%(status)s”") % {"report": str(report), "status": report.get_status_display()},
+                note)
+
+    receipts = list(report.receipts.select_related("department__head")) if name == "distribute" else []
+    writer = report.written_by
+    # Distributed, the writer hears through their own department's copy when there is one (each person once).
+    told_by_copy = writer is not None and any(r.department_id == writer.department_id for r in receipts)
+    notify(event=Event.SATISFACTION_REPORT_TRANSITIONED, company=report.company,
+           context={"owner": None, "creator": None if told_by_copy else writer, "record": report}, actor=actor,
+           link=link, message=message)
+    for receipt in receipts:
+        # Seed 000 §4.3.3.3 分发到各部门: each department's copy waits for the department to confirm it.
+        notify(event=Event.SATISFACTION_REPORT_TRANSITIONED, company=report.company,
+               context={"owner": None, "creator": None, "record": receipt}, actor=actor, link=link,
+               message=message)

@@ -43,6 +43,15 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.SUPPLIER_CLAIM_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
     # Issue 6 §4: the customer's written remarks go to the campaign's owner.
     Event.SURVEY_ANSWERED: ([Audience.OWNER], True),
+    # Seed 001 §4.2.2: opening a campaign hands the answers to sales; closing it is news for its owner.
+    Event.CAMPAIGN_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
+    # Seed 003 §5.3.2: approval → the responsible department → the campaign owner verifies → sales tells the
+    # customer; whoever proposed the line hears of each step.
+    Event.IMPROVEMENT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
+    # Seed 002 §5.2.3.3.3: below 85 QA calls quality, engineering and production together.
+    Event.SURVEY_MEETING_CALLED: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
+    # Seed 000 §4.3.3.3: sales head → heads of engineering and QA → sales distributes → every department.
+    Event.SATISFACTION_REPORT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.CREATOR], True),
     # Seed 001 §5.1.2: the departments report by the 8th; the writers are reminded before, the GM is told of a
     # submitted report, the submitter (and, after a return, the department's writers) of the decision.
     Event.REPORT_DUE: ([Audience.NEXT_ACTOR, Audience.DEPARTMENT_HEAD], True),

@@ -5,12 +5,22 @@ from django.contrib import admin
 
 from kesu.core.admin_mixins import CompanyScopedAdmin, ReadOnlyCaseAdmin, ReadOnlyInline
 
-from .models import Answer, AnswerItem, Campaign, Recipient, SurveySettings, SurveyTemplate, TemplateSection
+from .models import (
+    Answer,
+    AnswerItem,
+    Campaign,
+    GradeBand,
+    Recipient,
+    SatisfactionReport,
+    SurveySettings,
+    SurveyTemplate,
+    TemplateSection,
+)
 
 
 @admin.register(SurveySettings)
 class SurveySettingsAdmin(CompanyScopedAdmin):
-    list_display = ["company", "threshold", "yearly_target", "top_customers", "reminder_working_days"]
+    list_display = ["company", "yearly_target", "top_customers", "reminder_working_days"]
 
 
 class SectionInline(ReadOnlyInline):
@@ -18,11 +28,22 @@ class SectionInline(ReadOnlyInline):
     fields = ["position", "title", "is_critical"]
 
 
+class BandInline(ReadOnlyInline):
+    model = GradeBand
+    fields = ["lower", "grade", "trigger"]
+
+
 @admin.register(SurveyTemplate)
 class SurveyTemplateAdmin(ReadOnlyCaseAdmin):
     list_display = ["code", "version", "name", "is_current", "max_points", "company"]
     list_filter = ["company", "is_current"]
-    inlines = [SectionInline]
+    inlines = [BandInline, SectionInline]
+
+
+@admin.register(SatisfactionReport)
+class SatisfactionReportAdmin(ReadOnlyCaseAdmin):
+    list_display = ["year", "status", "approved_at", "distributed_at", "company"]
+    list_filter = ["company", "status"]
 
 
 class RecipientInline(ReadOnlyInline):

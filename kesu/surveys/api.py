@@ -21,7 +21,16 @@ from kesu.core.selectors import visible_record
 from kesu.customers.models import Customer
 
 from . import selectors, services
-from .models import Answer, Recipient, SurveyTemplate
+from .models import (
+    DIMENSIONS,
+    Answer,
+    Improvement,
+    ImprovementMeeting,
+    Recipient,
+    ReportReceipt,
+    SatisfactionReport,
+    SurveyTemplate,
+)
 
 router = Router(tags=["satisfaction surveys"])
 
@@ -39,6 +48,7 @@ def _template(template: SurveyTemplate) -> dict[str, Any]:
     return {"id": template.pk, "code": template.code, "version": template.version, "name": template.name,
             "introduction": template.introduction, "is_current": template.is_current,
             "max_points": template.max_points,
+            "grades": [{"lower": b.lower, "grade": b.grade, "trigger": b.trigger} for b in template.bands.all()],
             "sections": [{"position": s.position, "title": s.title, "is_critical": s.is_critical,
                           "items": [{"id": i.pk, "position": i.position, "text": i.text, "options": i.options,
                                      "allow_comment": i.allow_comment} for i in s.items.all()]}
@@ -109,9 +119,14 @@ def _campaign(campaign, user) -> dict[str, Any]:
         "template_id": campaign.template_id, "period_start": campaign.period_start,
         "period_end": campaign.period_end, "send_month": campaign.send_month, "target_score": campaign.target_score,
         "score": campaign.score, "owner_id": campaign.owner_id, "opened_at": campaign.opened_at,
-        "answer_due_at": campaign.answer_due_at, "closed_at": campaign.closed_at,
+        "answer_due_at": campaign.answer_due_at, "closed_at": campaign.closed_at, "version": campaign.version,
+        # Seed 001 §4.2.2 3: how the top customers by sales were ranked (they cannot be removed).
+        "ranking": {"basis": campaign.ranking_basis, "label": campaign.get_ranking_basis_display(),
+                    "currency": campaign.ranking_currency, "unpriced_lines": campaign.unpriced_lines,
+                    "top_customers": campaign.top_customers},
         "recipients": [{"id": r.pk, "customer_id": r.customer_id, "included": r.included, "reasons": r.reasons,
                         "note": r.note, "shipment_lines": r.shipment_lines, "sales_rank": r.sales_rank,
+                        "sales_amount": r.sales_amount,
                         "answer": None if r.pk not in answers else {
                             "id": answers[r.pk].pk, "score": answers[r.pk].score, "grade": answers[r.pk].grade,
                             "channel": answers[r.pk].channel}}
@@ -240,6 +255,195 @@ def import_survey_answers(request, pk: Id, file: UploadedFile = File(...)):  # n
     campaign = selectors.campaign_get_for_user(request.user, pk)
     report = services.answers_import(actor=request.user, campaign=campaign, upload=file)
     return {"imported": report.imported, "errors": [{"row": n, "message": m} for n, m in report.errors]}
+
+
+def _improvement(row) -> dict[str, Any]:
+    return {"id": row.pk, "campaign_id": row.campaign_id, "answer_id": row.answer_id, "area": row.area,
+            "analysis": row.analysis, "measures": row.measures, "department_id": row.department_id,
+            "due_on": row.due_on, "result": row.result, "status": row.status, "version": row.version,
+            "recorded_by_id": row.recorded_by_id, "approved_by_id": row.approved_by_id, "approved_at": row.approved_at,
+            "action_id": row.action_id,
+            "customer_reports": [{"channel": r.channel, "told": r.told, "summary": r.summary,
+                                  "reported_at": r.reported_at, "reported_by_id": r.reported_by_id}
+                                 for r in row.customer_reports.all()]}
+
+
+@router.get("/survey-campaigns/{pk}/improvements", response=list[dict], operation_id="list_survey_improvements",
+            summary="The analysis-and-improvement form's lines, with their approval and reports to the customer")
+def list_survey_improvements(request, pk: Id):
+    _require(request.user, "view_improvement")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    return [_improvement(row) for row in selectors.improvements_of(campaign)]
+
+
+class ImprovementIn(_Strict):
+    answer_id: Id | None = None
+    area: str
+    analysis: str = ""
+    measures: str
+    department_id: Id | None = None
+    due_on: datetime.date | None = None
+
+
+@router.post("/survey-campaigns/{pk}/improvements", response={201: dict}, operation_id="propose_survey_improvement",
+             summary="Propose an improvement line (approved by someone else before it is carried out)")
+def propose_survey_improvement(request, pk: Id, payload: ImprovementIn):
+    _require(request.user, "add_improvement")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    row = services.improvement_save(actor=request.user, campaign=campaign, data=data, source="api")
+    return 201, _improvement(row)
+
+
+class ImprovementStepIn(_Strict):
+    step: str
+    expected_version: int | None = None
+    note: str | None = None
+    reason: str | None = None
+    result: str | None = None
+    channel: str | None = None
+    told: str | None = None
+    summary: str | None = None
+
+
+@router.post("/survey-campaigns/{pk}/improvements/{improvement_pk}/steps", response=dict,
+             operation_id="survey_improvement_step",
+             summary="approve (not by its proposer), complete (result), reject_result (reason), verify, "
+                     "report_to_customer (channel, summary, told)")
+def survey_improvement_step(request, pk: Id, improvement_pk: Id, payload: ImprovementStepIn):
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    row = get_object_or_404(Improvement, pk=improvement_pk, campaign=campaign)
+    inputs = {k: v for k, v in payload.dict().items() if v not in (None, "") and k not in ("step", "expected_version")}
+    row = services.improvement_transition(actor=request.user, improvement=row, name=payload.step,
+                                          expected_version=payload.expected_version, source="api", **inputs)
+    return _improvement(row)
+
+
+class MeetingIn(_Strict):
+    held_on: datetime.date
+    attendees: str
+    analysis: str
+    decisions: str
+
+
+@router.get("/survey-campaigns/{pk}/meetings", response=list[dict], operation_id="list_survey_meetings",
+            summary="Improvement meetings called by answers below the template's meeting band")
+def list_survey_meetings(request, pk: Id):
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    return [_meeting(m) for m in campaign.meetings.all()]
+
+
+def _meeting(m) -> dict[str, Any]:
+    return {"id": m.pk, "answer_id": m.answer_id, "called_at": m.called_at, "held_on": m.held_on,
+            "attendees": m.attendees, "analysis": m.analysis, "decisions": m.decisions, "action_id": m.action_id}
+
+
+@router.post("/survey-campaigns/{pk}/meetings/{meeting_pk}", response=dict, operation_id="record_survey_meeting",
+             summary="Record the improvement meeting (QA); its decisions raise the corrective action")
+def record_survey_meeting(request, pk: Id, meeting_pk: Id, payload: MeetingIn):
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    meeting = get_object_or_404(ImprovementMeeting, pk=meeting_pk, campaign=campaign)
+    return _meeting(services.meeting_record(actor=request.user, meeting=meeting, data=payload.dict(), source="api"))
+
+
+class CompetitorIn(_Strict):
+    customer_id: Id
+    competitor: str
+    cost: Percent | None = None
+    quality: Percent | None = None
+    delivery: Percent | None = None
+    technology: Percent | None = None
+    note: str = ""
+
+
+@router.post("/survey-campaigns/{pk}/competitors", response=dict, operation_id="rate_survey_competitor",
+             summary="How the customer rates a competitor in cost, quality, delivery and technology (0–100 each)")
+def rate_survey_competitor(request, pk: Id, payload: CompetitorIn):
+    _require(request.user, "add_competitorrating")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    customer = visible_record(Customer, request.user, payload.customer_id, "customer_id")
+    body = payload.dict()
+    row = services.competitor_rating_set(actor=request.user, campaign=campaign, customer=customer,
+                                         competitor=body["competitor"], note=body["note"],
+                                         ratings={d: body[d] for d in DIMENSIONS}, source="api")
+    return {"id": row.pk, "competitor": row.competitor, "customer_id": row.customer_id,
+            **{d: getattr(row, d) for d in DIMENSIONS}, "note": row.note}
+
+
+class BandIn(_Strict):
+    lower: Percent
+    grade: str
+    trigger: str = "none"
+
+
+@router.put("/survey-templates/{pk}/grades", response=dict, operation_id="set_survey_template_grades",
+            summary="A template's grade table: from which score an answer gets which grade and what it raises")
+def set_survey_template_grades(request, pk: Id, payload: list[BandIn]):
+    template = selectors.template_get_for_user(request.user, pk)
+    services.template_bands_set(actor=request.user, template=template, bands=[b.dict() for b in payload],
+                                source="api")
+    return _template(selectors.template_with_items(template.pk))
+
+
+def _report_record(r) -> dict[str, Any]:
+    return {"id": r.pk, "year": r.year, "status": r.status, "version": r.version, "conclusions": r.conclusions,
+            "written_by_id": r.written_by_id, "approved_by_id": r.approved_by_id, "approved_at": r.approved_at,
+            "engineering_signed_by_id": r.engineering_signed_by_id, "engineering_signed_at": r.engineering_signed_at,
+            "qa_signed_by_id": r.qa_signed_by_id, "qa_signed_at": r.qa_signed_at, "distributed_at": r.distributed_at,
+            "receipts": [{"id": x.pk, "department_id": x.department_id, "confirmed_by_id": x.confirmed_by_id,
+                          "confirmed_at": x.confirmed_at} for x in r.receipts.all()]}
+
+
+class ReportRecordIn(_Strict):
+    year: Year
+    conclusions: str | None = None
+
+
+@router.post("/survey-report-records", response=dict, operation_id="write_survey_report_record",
+             summary="The year's satisfaction report record (created as a draft; conclusions written while draft)")
+def write_survey_report_record(request, payload: ReportRecordIn):
+    _require(request.user, "view_campaign")
+    if request.user.company is None:
+        raise PermissionDenied
+    record = services.report_draft(actor=request.user, company=request.user.company, year=payload.year,
+                                   source="api")
+    if payload.conclusions is not None:
+        record = services.report_update(actor=request.user, report=record, conclusions=payload.conclusions,
+                                        source="api")
+    return _report_record(record)
+
+
+class ReportStepIn(_Strict):
+    step: str
+    expected_version: int | None = None
+    note: str | None = None
+    reason: str | None = None
+
+
+@router.post("/survey-report-records/{pk}/steps", response=dict, operation_id="survey_report_record_step",
+             summary="submit, approve (sales head), countersign_engineering, countersign_qa (the heads), "
+                     "distribute, return (reason)")
+def survey_report_record_step(request, pk: Id, payload: ReportStepIn):
+    _require(request.user, "view_campaign")
+    record = get_object_or_404(SatisfactionReport.objects.visible_to(request.user), pk=pk)
+    inputs = {k: v for k, v in (("note", payload.note), ("reason", payload.reason)) if v}
+    record = services.report_transition(actor=request.user, report=record, name=payload.step,
+                                        expected_version=payload.expected_version, source="api", **inputs)
+    return _report_record(record)
+
+
+@router.post("/survey-report-records/{pk}/receipts/{receipt_pk}", response=dict,
+             operation_id="confirm_survey_report_receipt",
+             summary="A department confirms it received the distributed report")
+def confirm_survey_report_receipt(request, pk: Id, receipt_pk: Id):
+    _require(request.user, "view_campaign")
+    record = get_object_or_404(SatisfactionReport.objects.visible_to(request.user), pk=pk)
+    receipt = get_object_or_404(ReportReceipt, pk=receipt_pk, report=record)
+    services.report_receipt_confirm(actor=request.user, receipt=receipt, source="api")
+    return _report_record(record)
 
 
 @router.get("/survey-report", response=dict, operation_id="survey_report",

@@ -13,8 +13,8 @@ from kesu.core.forms_base import ScopedModelForm, style_fields
 from kesu.customers.forms import CustomerCodeField
 from kesu.customers.models import Customer
 
-from .choices import AnswerChannel
-from .models import Campaign, Improvement, SurveySettings, SurveyTemplate
+from .choices import AnswerChannel, BandTrigger, Grade, ReportChannel
+from .models import DIMENSIONS, Campaign, Improvement, SurveySettings, SurveyTemplate
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -159,20 +159,34 @@ class ImportForm(forms.Form):
 class CompetitorForm(forms.Form):
     customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer code"))
     competitor = forms.CharField(max_length=100, label=_("competitor"))
-    score = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, label=_("score (0–100)"))
+    # Seed 000 §4.3.1: compared in cost, quality, delivery and technology, each 0–100 (at least one).
+    cost = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
+                              label=_("cost (0–100)"))
+    quality = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
+                                 label=_("quality (0–100)"))
+    delivery = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
+                                  label=_("delivery (0–100)"))
+    technology = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
+                                    label=_("technology (0–100)"))
+    note = forms.CharField(max_length=300, required=False, label=_("note"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
         style_fields(self)
 
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["ratings"] = {d: data.pop(d) for d in DIMENSIONS}
+        return data
+
 
 class ImprovementForm(forms.ModelForm):
     class Meta:
         model = Improvement
-        fields = ["area", "analysis", "measures", "department", "due_on", "result", "status"]
+        fields = ["area", "analysis", "measures", "department", "due_on"]
         widgets = {"due_on": DATE, "analysis": forms.Textarea(attrs={"rows": 2}),
-                   "measures": forms.Textarea(attrs={"rows": 2}), "result": forms.Textarea(attrs={"rows": 2})}
+                   "measures": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +200,7 @@ class ImprovementForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = SurveySettings
-        fields = ["threshold", "yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
+        fields = ["yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
                   "reminder_working_days", "link_valid_days", "require_total_100", "action_department"]
 
     def __init__(self, *args, user, **kwargs):
@@ -196,3 +210,84 @@ class SettingsForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ImprovementStepForm(forms.Form):
+    """The inputs of an improvement's steps: the result when it is done, the reason when it is sent back, the
+    note of an approval, and how its result was reported to the customer (seed 003 §5.3.2)."""
+
+    result = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                             label=_("result and verification"))
+    reason = forms.CharField(required=False, max_length=2000, label=_("reason"))
+    note = forms.CharField(required=False, max_length=2000, label=_("note"))
+    channel = forms.ChoiceField(required=False, choices=[("", "—"), *ReportChannel.choices], label=_("channel"))
+    told = forms.CharField(required=False, max_length=100, label=_("told to"))
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                              label=_("what the customer was told"))
+
+    STEP_FIELDS = {"approve": ("note",), "complete": ("result",), "reject_result": ("reason",),
+                   "verify": ("note",), "report_to_customer": ("channel", "told", "summary")}
+
+    def __init__(self, *args, step: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if step:
+            for name in list(self.fields):
+                if name not in self.STEP_FIELDS.get(step, ()):
+                    del self.fields[name]
+        style_fields(self)
+
+    def inputs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class MeetingForm(forms.Form):
+    """The improvement meeting's record (seed 002 §5.2.3.3.3)."""
+
+    held_on = forms.DateField(widget=DATE, label=_("held on"))
+    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("attendees"))
+    analysis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label=_("analysis"))
+    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label=_("decisions"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class GradeTableForm(forms.Form):
+    """A template's grade table as text, one band per line: ``from score | grade | trigger`` (e.g. ``85 | good |
+    none``; ``0 | fail | meeting``)."""
+
+    bands = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
+                            label=_("grade table"),
+                            help_text=_("One band per line: from score | grade (best, good, pass, fail) | raises "
+                                        "(none, action, meeting); one band must start at 0."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def clean_bands(self) -> list[dict[str, Any]]:
+        rows = []
+        for number, raw in enumerate(self.cleaned_data["bands"].splitlines(), start=1):
+            if not raw.strip():
+                continue
+            parts = [p.strip() for p in raw.split("|")]
+            if len(parts) != 3 or parts[1] not in Grade.values or parts[2] not in BandTrigger.values:
+                raise ValidationError(_("Line %(n)s: write from score | grade | raises, e.g. 80 | good | none.")
+                                      % {"n": number})
+            rows.append({"lower": parts[0], "grade": parts[1], "trigger": parts[2]})
+        return rows
+
+
+def bands_to_text(template: SurveyTemplate) -> str:
+    return "\n".join(f"{b.lower} | {b.grade} | {b.trigger}" for b in template.bands.all())
+
+
+class SatisfactionReportForm(forms.Form):
+    conclusions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
+                                  label=_("conclusions and main areas of dissatisfaction"))
+    note = forms.CharField(required=False, max_length=2000, label=_("note"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)

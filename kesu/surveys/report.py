@@ -53,7 +53,16 @@ from kesu.core.importexport import sheet_value
 
 from .choices import AnswerChannel, CampaignKind, CampaignStatus, Grade, ImprovementStatus
 from .indicators import Indicators, customer_indicators
-from .models import Answer, AnswerItem, Campaign, CompetitorRating, Improvement, Recipient, TemplateItem
+from .models import (
+    DIMENSIONS,
+    Answer,
+    AnswerItem,
+    Campaign,
+    CompetitorRating,
+    Improvement,
+    Recipient,
+    TemplateItem,
+)
 from .scoring import TWO, mean, score_of
 
 if TYPE_CHECKING:
@@ -343,18 +352,20 @@ def _trend(user, scope: list[int], year: int, current: list[dict[str, Any]]) -> 
 
 
 def _competitors(ids: list[int], answers: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each competitor's ratings against our own score at the same customer in the same campaign."""
+    """Each competitor's ratings in cost, quality, delivery and technology (seed 000 §4.3.1), and their mean over
+    the dimensions given against our own score at the same customer in the same campaign."""
     ours = {(a["campaign_id"], a["customer_id"]): a["score"] for a in answers}
     ratings = []
     for row in (CompetitorRating.objects.filter(campaign_id__in=ids)
                 .order_by("competitor", "customer__code", "campaign_id")
                 .values("campaign_id", "campaign__name", "customer_id", "customer__code", "customer__name",
-                        "competitor", "score", "note")):
+                        "competitor", *DIMENSIONS, "note")):
         our = ours.get((row["campaign_id"], row["customer_id"]))
+        score = mean([row[d] for d in DIMENSIONS if row[d] is not None])
         ratings.append({"campaign": row["campaign__name"], "customer_code": row["customer__code"],
                         "customer_name": row["customer__name"], "competitor": row["competitor"],
-                        "score": row["score"], "ours": our, "lead": _difference(our, row["score"]),
-                        "note": row["note"]})
+                        **{d: row[d] for d in DIMENSIONS},
+                        "score": score, "ours": our, "lead": _difference(our, score), "note": row["note"]})
     summary = []
     # The most-rated competitors first: the comparison with them rests on the most customers.
     counts = Counter(r["competitor"] for r in ratings)
@@ -362,6 +373,7 @@ def _competitors(ids: list[int], answers: list[dict[str, Any]]) -> dict[str, Any
         rows = [r for r in ratings if r["competitor"] == competitor]
         paired = [r for r in rows if r["ours"] is not None]
         summary.append({"competitor": competitor, "ratings": len(rows), "score": mean([r["score"] for r in rows]),
+                        **{d: mean([r[d] for r in rows if r[d] is not None]) for d in DIMENSIONS},
                         "ours": mean([r["ours"] for r in paired]), "paired": len(paired),
                         "lead": mean([r["lead"] for r in paired])})
     return {"competitors": summary, "competitor_ratings": ratings}
@@ -716,9 +728,11 @@ def report_pdf(report: Report) -> bytes:
                    f"{c['item']} ({c['points']}/{c['max_points']}): {c['comment']}") for c in report["comments"]],
                widths=[0.3, 0.1, 0.6], empty=_("No remarks."))
     form.heading(_("Comparison with competitors"))
-    form.table([_("Competitor"), _("Ratings"), _("Their mean"), _("Our mean, same customers"), _("Our lead")],
-               [(c["competitor"], c["ratings"], _v(c["score"]), _v(c["ours"]), _v(c["lead"]))
-                for c in report["competitors"]], widths=[0.3, 0.1, 0.2, 0.25, 0.15], empty=_("No ratings."))
+    form.table([_("Competitor"), _("Ratings"), _("Cost"), _("Quality"), _("Delivery"), _("Technology"),
+                _("Their mean"), _("Our mean, same customers"), _("Our lead")],
+               [(c["competitor"], c["ratings"], *(_v(c[d]) for d in DIMENSIONS), _v(c["score"]), _v(c["ours"]),
+                 _v(c["lead"])) for c in report["competitors"]],
+               widths=[0.2, 0.06, 0.09, 0.09, 0.09, 0.09, 0.1, 0.16, 0.12], empty=_("No ratings."))
     form.heading(_("Actions raised"))
     form.table([_("Action"), _("Title"), _("Status"), _("Raised at")],
                [(a["number"], a["title"], a["status_label"],
@@ -820,14 +834,15 @@ def report_xlsx(report: Report) -> tuple[Any, str]:
     sheet(_("Trend"), [[_("Year"), _("Campaigns"), _("Score"), _("Change"), _("Target")]]
           + [[t["year"], t["campaigns"], t["score"], t["change"], t["target"]] for t in report["trend"]])
 
+    dimensions = [_("Cost"), _("Quality"), _("Delivery"), _("Technology")]
     competitors: list[list[Any]] = [[_("Competitor"), _("Ratings"), _("Their mean"), _("Our mean, same customers"),
-                                     _("Paired ratings"), _("Our lead")]]
-    competitors += [[c["competitor"], c["ratings"], c["score"], c["ours"], c["paired"], c["lead"]]
-                    for c in report["competitors"]]
+                                     _("Paired ratings"), _("Our lead"), *dimensions]]
+    competitors += [[c["competitor"], c["ratings"], c["score"], c["ours"], c["paired"], c["lead"],
+                     *(c[d] for d in DIMENSIONS)] for c in report["competitors"]]
     competitors += [[], [_("Competitor"), _("Campaign"), _("Customer code"), _("Customer"), _("Their score"),
-                         _("Our score"), _("Our lead"), _("Note")]]
+                         _("Our score"), _("Our lead"), _("Note"), *dimensions]]
     competitors += [[r["competitor"], r["campaign"], r["customer_code"], r["customer_name"], r["score"], r["ours"],
-                     r["lead"], r["note"]] for r in report["competitor_ratings"]]
+                     r["lead"], r["note"], *(r[d] for d in DIMENSIONS)] for r in report["competitor_ratings"]]
     sheet(_("Competitors"), competitors)
 
     ind = report["indicators"]

@@ -1,7 +1,8 @@
 """Scores and grades (design §11: points earned ÷ maximum points of the template × 100).
 
 Integer points in, Decimal out, rounded half up to two places — the same figure on the page, the PDF and
-the export. Grades follow the company's percentages (seed 002: best = every indicator met, good = 80 %,
+the export. Answers are graded by their template's grade table (:func:`band_for`); :func:`grade_for` reads the
+company's default percentages (seed 002: best = every indicator met, good = 80 %,
 pass = 60 %, below that fail).
 """
 
@@ -28,6 +29,15 @@ def grade_for(score: Decimal, cfg) -> str:
     if score >= cfg.grade_pass:
         return Grade.PASS
     return Grade.FAIL
+
+
+def band_for(score: Decimal, bands):
+    """The band of a template's grade table the score falls in: the highest whose lower bound it reaches
+    (design §11: "below 80" means a score of exactly 80 is not below). None when the table is empty."""
+    for band in sorted(bands, key=lambda b: b.lower, reverse=True):
+        if score >= band.lower:
+            return band
+    return None
 
 
 def mean(values) -> Decimal | None:

@@ -43,6 +43,18 @@ SEED_001 = {
     ],
 }
 
+# Design §11: thresholds belong to the template. Seed 001 §4.5.1 2): below 80 → corrective action (a zero in
+# sections I–III too, through the critical sections). Seed 002 §5.2.3.3.3: below 85 → a meeting of quality,
+# engineering and production, which then raises the actions; grades best = every indicator met, good 80 %,
+# pass 60 % (seed 002's form).
+BANDS_001 = [{"lower": "100", "grade": "best", "trigger": "none"}, {"lower": "80", "grade": "good", "trigger": "none"},
+             {"lower": "60", "grade": "pass", "trigger": "action"}, {"lower": "0", "grade": "fail", "trigger": "action"}]
+BANDS_002 = [{"lower": "100", "grade": "best", "trigger": "none"}, {"lower": "85", "grade": "good", "trigger": "none"},
+             {"lower": "80", "grade": "good", "trigger": "meeting"},
+             {"lower": "60", "grade": "pass", "trigger": "meeting"},
+             {"lower": "0", "grade": "fail", "trigger": "meeting"}]
+SEED_001["bands"] = BANDS_001
+
 SEED_002 = {
     "code": "CS-002", "name": "客户满意度调查表（七项）",
     "introduction": "敝司与贵公司业务往来，非常重视贵公司的建议和意见。请帮忙填写并于两个工作日内回复，谢谢！",
@@ -51,6 +63,7 @@ SEED_002 = {
         _section("数量、包装与人员", False, TEN, ["来料数量准确性", "包装箱外观整洁度", "跟单人员的配合度",
                                             "送货人员的表现"]),
     ],
+    "bands": BANDS_002,
 }
 
 SEEDS = (SEED_001, SEED_002)

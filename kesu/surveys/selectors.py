@@ -21,8 +21,8 @@ def templates_visible_to(user) -> QuerySet:
 
 def template_with_items(pk: int) -> SurveyTemplate:
     return SurveyTemplate.objects.select_related("company").prefetch_related(
-        Prefetch("sections", queryset=TemplateSection.objects.order_by("position").prefetch_related("items"))
-    ).get(pk=pk)
+        Prefetch("sections", queryset=TemplateSection.objects.order_by("position").prefetch_related("items")),
+        "bands").get(pk=pk)
 
 
 def template_get_for_user(user, pk: int) -> SurveyTemplate:
@@ -63,3 +63,10 @@ def item_results(campaign: Campaign) -> list[dict]:
                          "share": round(mean * 100 / item.max_points, 1) if mean is not None else None,
                          "zeros": sum(1 for v in values if v == 0)})
     return rows
+
+
+def improvements_of(campaign: Campaign) -> list:
+    """The campaign's improvement lines with what the page shows of them (department, action, reports)."""
+    return list(campaign.improvements.select_related("department", "action", "recorded_by", "approved_by",
+                                                     "answer__recipient__customer", "company")
+                .prefetch_related("customer_reports").order_by("id"))

@@ -21,22 +21,28 @@ from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.panels import PanelAction, next_step
 from kesu.core.selectors import audit_entries_for
+from kesu.core.services import TransitionRefused
 
 from . import exports, permissions, printouts, selectors, services
-from .choices import CampaignStatus
+from .choices import CampaignStatus, InclusionReason
 from .forms import (
     AnswerForm,
     CampaignForm,
     CompetitorForm,
+    GradeTableForm,
     ImportForm,
     ImprovementForm,
+    ImprovementStepForm,
+    MeetingForm,
     RecipientForm,
     SettingsForm,
     StaffAnswerForm,
     TemplateForm,
+    bands_to_text,
     template_to_text,
 )
-from .models import Answer, Improvement, Recipient
+from .models import Answer, Improvement, ImprovementMeeting, Recipient
+from .workflow import CAMPAIGN_TABLE, IMPROVEMENT_TABLE
 
 PAGE_SIZE = 50
 
@@ -67,8 +73,10 @@ def template_list(request):
 def template_detail(request, pk: int):
     _require(request.user, "view_surveytemplate")
     template = selectors.template_get_for_user(request.user, pk)
+    may_manage = _may(request.user, permissions.MANAGE)
     return render(request, "surveys/template_detail.html", {
-        "template": template, "can_revise": template.is_current and _may(request.user, permissions.MANAGE),
+        "template": template, "can_revise": template.is_current and may_manage,
+        "bands_form": GradeTableForm(initial={"bands": bands_to_text(template)}) if may_manage else None,
         "audit_entries": audit_entries_for(template)})
 
 
@@ -171,12 +179,18 @@ def campaign_detail(request, pk: int):
         content_type__in=ContentType.objects.get_for_models(Answer, type(campaign)).values())
         .select_related("action"))
     can_manage = _may(user, permissions.CAMPAIGNS) and campaign.status != CampaignStatus.CLOSED
+    offered, refused = CAMPAIGN_TABLE.offer(campaign, user)
+    improvements = selectors.improvements_of(campaign)
     return render(request, "surveys/campaign_detail.html", {
-        "next_step": next_step(campaign, user, _campaign_steps(campaign, can_manage),
+        "next_step": next_step(campaign, user, _campaign_steps(campaign, offered, can_manage), refused=refused,
                                fulfils={"confirm_recipients": ("open", "recompute")}),
         "campaign": campaign, "recipients": [(r, answers.get(r.pk)) for r in recipients],
         "included": sum(1 for r in recipients if r.included), "answered": len(answers),
-        "actions": actions, "improvements": list(campaign.improvements.select_related("department", "action")),
+        "top": [r for r in recipients if InclusionReason.TOP_SALES in r.reasons],
+        "actions": actions,
+        "improvements": [(row, _improvement_steps(campaign, row, user)) for row in improvements],
+        "meetings": list(campaign.meetings.select_related("answer__recipient__customer", "action", "recorded_by")),
+        "can_meet": _may(user, permissions.MEETING), "meeting_form": MeetingForm(),
         "competitors": list(campaign.competitor_ratings.select_related("customer")),
         "items": selectors.item_results(campaign) if answers else [],
         "can_manage": can_manage,
@@ -188,20 +202,25 @@ def campaign_detail(request, pk: int):
     })
 
 
-def _campaign_steps(campaign, can_manage: bool) -> list[PanelAction]:
-    """The campaign's steps for the next-step panel, by the rules its services apply (the campaigns role; open
-    a draft, close an open one)."""
+def _campaign_steps(campaign, offered, can_manage: bool) -> list[PanelAction]:
+    """The campaign's steps for the next-step panel: the rows of ``workflow.CAMPAIGN_TABLE`` its dry run offers
+    this user now (the same check the service applies), and applying the rule again while a draft."""
     def action(step: str, label, **kw) -> PanelAction:
         return PanelAction(step, label, reverse("surveys:campaign_step", args=[campaign.pk, step]),
                            form_id=f"campaign-{step}", **kw)
 
-    if not can_manage:
-        return []
-    if campaign.status == CampaignStatus.DRAFT:
-        return [action("open", _("Open and send the links")), action("recompute", _("Apply the rule again"))]
-    if campaign.status == CampaignStatus.OPEN:
-        return [action("close", _("Close the campaign"))]
-    return []
+    steps = [action(row.name, row.label) for row in offered]
+    if can_manage and campaign.status == CampaignStatus.DRAFT:
+        steps.append(action("recompute", _("Apply the rule again")))
+    return steps
+
+
+def _improvement_steps(campaign, row, user) -> list[tuple]:
+    """Each step of an improvement line this user may take now (``workflow.IMPROVEMENT_TABLE``'s dry run), with
+    its form; a step the rules refuse (the proposer approving) is not offered."""
+    offered, _refused = IMPROVEMENT_TABLE.offer(row, user)
+    return [(step, ImprovementStepForm(step=step.name, prefix=f"i{row.pk}-{step.name}"),
+             reverse("surveys:improvement_step", args=[campaign.pk, row.pk, step.name])) for step in offered]
 
 
 @login_required
@@ -315,6 +334,70 @@ def import_answers(request, pk: int):
 
 @login_required
 @require_POST
+def improvement_step(request, pk: int, improvement_pk: int, step: str):
+    """Approve, complete, send back, verify an improvement line or report its result to the customer."""
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    row = get_object_or_404(Improvement, pk=improvement_pk, campaign=campaign)
+    if step not in IMPROVEMENT_TABLE.names:
+        raise Http404
+    form = ImprovementStepForm(request.POST, step=step, prefix=f"i{row.pk}-{step}")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(reverse("surveys:campaign_detail", args=[pk]) + "#improvements")
+    try:
+        services.improvement_transition(actor=request.user, improvement=row, name=step, **form.inputs())
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(reverse("surveys:campaign_detail", args=[pk]) + "#improvements")
+
+
+@login_required
+@require_POST
+def meeting_record(request, pk: int, meeting_pk: int):
+    """QA records the improvement meeting; its decisions raise the corrective action (seed 002 §5.2.3.3.3)."""
+    _require(request.user, "view_campaign")
+    campaign = selectors.campaign_get_for_user(request.user, pk)
+    meeting = get_object_or_404(ImprovementMeeting, pk=meeting_pk, campaign=campaign)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.meeting_record(actor=request.user, meeting=meeting, data=form.cleaned_data)
+        except ValidationError as error:
+            _messages(request, error)
+        else:
+            messages.success(request, _("Meeting recorded; its decisions raised a corrective action."))
+    return redirect(reverse("surveys:campaign_detail", args=[pk]) + "#meetings")
+
+
+@login_required
+@require_POST
+def template_bands(request, pk: int):
+    """Change a template's grade table (design §11: thresholds belong to the template)."""
+    if not _may(request.user, permissions.MANAGE):
+        raise PermissionDenied
+    template = selectors.template_get_for_user(request.user, pk)
+    form = GradeTableForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.template_bands_set(actor=request.user, template=template, bands=form.cleaned_data["bands"])
+        except ValidationError as error:
+            _messages(request, error)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("surveys:template_detail", pk)
+
+
+@login_required
+@require_POST
 def competitor_add(request, pk: int):
     _require(request.user, "add_competitorrating")
     campaign = selectors.campaign_get_for_user(request.user, pk)
@@ -323,7 +406,7 @@ def competitor_add(request, pk: int):
         _form_errors(request, form)
     else:
         try:
-            services.competitor_rating_set(actor=request.user, campaign=campaign, **form.cleaned_data)
+            services.competitor_rating_set(actor=request.user, campaign=campaign, **form.service_data())
         except ValidationError as error:
             _messages(request, error)
         else:

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.core.privacy import EMAIL, personal
 
-from ..choices import CampaignKind, CampaignStatus
+from ..choices import CampaignKind, CampaignStatus, RankingBasis
 from .template import PERCENT, SurveyTemplate
 
 USER = settings.AUTH_USER_MODEL
@@ -39,6 +39,11 @@ class Campaign(CompanyScopedModel):
     answer_due_at = models.DateTimeField(_("answers due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     score = models.DecimalField(_("campaign score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # Seed 001 §4.2.2 3: how the customers were ranked by sales when the recipients were chosen (shown on the page).
+    ranking_basis = models.CharField(_("ranking by sales"), max_length=10, choices=RankingBasis.choices,
+                                     default=RankingBasis.AMOUNT)
+    ranking_currency = models.CharField(_("ranking currency"), max_length=3, blank=True)
+    unpriced_lines = models.PositiveIntegerField(_("shipment lines without a price or rate"), default=0)
 
     class Meta:
         verbose_name = _("survey campaign")
@@ -55,6 +60,21 @@ class Campaign(CompanyScopedModel):
             raise ValidationError({"period_end": _("The period ends before it starts.")})
         if self.template_id and self.company_id and self.template.company_id != self.company_id:
             raise ValidationError({"template": _("Choose a template of the campaign's company.")})
+
+
+class CampaignChange(StatusChangeBase):
+    """One status change of a campaign (draft → open → closed; who, when, note)."""
+
+    RECORD_FIELD = "campaign"
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="changes")
+    old_status, new_status = status_fields(CampaignStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("campaign status change")
+        verbose_name_plural = _("campaign status changes")
+        ordering = ["campaign", "at", "id"]
 
 
 class Recipient(CompanyScopedModel):
@@ -109,15 +129,26 @@ class Invitation(CompanyScopedModel):
         return f"{self.recipient} → {self.email or self.contact}"
 
 
+DIMENSIONS = ("cost", "quality", "delivery", "technology")
+
+
 class CompetitorRating(CompanyScopedModel):
-    """How a customer rates a named competitor (entered by sales), for the report's comparison."""
+    """How a customer rates a named competitor in cost, quality, delivery and technology (seed 000 §4.3.1:
+    competitiveness is compared per dimension), entered by sales for the report's comparison."""
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
                                  related_name="competitor_ratings")
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="+")
     competitor = models.CharField(_("competitor"), max_length=100)
-    score = models.DecimalField(_("score (0–100)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    cost = models.DecimalField(_("cost (0–100)"), max_digits=5, decimal_places=2, validators=PERCENT, null=True,
+                               blank=True)
+    quality = models.DecimalField(_("quality (0–100)"), max_digits=5, decimal_places=2, validators=PERCENT,
+                                  null=True, blank=True)
+    delivery = models.DecimalField(_("delivery (0–100)"), max_digits=5, decimal_places=2, validators=PERCENT,
+                                   null=True, blank=True)
+    technology = models.DecimalField(_("technology (0–100)"), max_digits=5, decimal_places=2, validators=PERCENT,
+                                     null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -128,4 +159,11 @@ class CompetitorRating(CompanyScopedModel):
                                                name="competitor_rating_unique")]
 
     def __str__(self) -> str:
-        return f"{self.competitor}: {self.score}"
+        return f"{self.competitor}: " + " / ".join(str(getattr(self, d) if getattr(self, d) is not None else "—")
+                                                    for d in DIMENSIONS)
+
+    def clean(self) -> None:
+        super().clean()
+        if all(getattr(self, d) is None for d in DIMENSIONS):
+            raise ValidationError({"cost": _("Rate the competitor in at least one of cost, quality, delivery and "
+                                             "technology.")})

@@ -11,21 +11,26 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import AuditedModel, CompanyScopedModel
 
+from ..choices import BandTrigger, Grade
+
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class SurveySettings(CompanyScopedModel):
-    """How a company scores and follows up surveys (seed 001 §4.5, seed 002 §5.2.3.3)."""
+    """How a company follows up surveys (seed 001 §4.5, seed 002 §5.2.3.3).
 
-    threshold = models.DecimalField(_("an answer below this score raises an action"), max_digits=5,
-                                    decimal_places=2, default=Decimal("80"), validators=PERCENT)
+    The score below which an answer raises an action belongs to each template's grade table
+    (:class:`GradeBand`, design §11), not to the company; the grade percentages here are only the defaults a
+    new template's grade table starts from.
+    """
+
     yearly_target = models.DecimalField(_("yearly target score"), max_digits=5, decimal_places=2,
                                         default=Decimal("85"), validators=PERCENT)
-    grade_best = models.DecimalField(_("best from (per cent of the maximum)"), max_digits=5, decimal_places=2,
+    grade_best = models.DecimalField(_("new templates: best from (per cent of the maximum)"), max_digits=5, decimal_places=2,
                                      default=Decimal("100"), validators=PERCENT)
-    grade_good = models.DecimalField(_("good from (per cent of the maximum)"), max_digits=5, decimal_places=2,
+    grade_good = models.DecimalField(_("new templates: good from (per cent of the maximum)"), max_digits=5, decimal_places=2,
                                      default=Decimal("80"), validators=PERCENT)
-    grade_pass = models.DecimalField(_("pass from (per cent of the maximum)"), max_digits=5, decimal_places=2,
+    grade_pass = models.DecimalField(_("new templates: pass from (per cent of the maximum)"), max_digits=5, decimal_places=2,
                                      default=Decimal("60"), validators=PERCENT)
     top_customers = models.PositiveSmallIntegerField(_("always include the top customers by sales"), default=5)
     reminder_working_days = models.PositiveSmallIntegerField(_("remind after (working days)"), default=2)
@@ -71,6 +76,27 @@ class SurveyTemplate(CompanyScopedModel):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version} {self.name}"
+
+
+class GradeBand(AuditedModel):
+    """One row of a template's grade table: from this score up (to the next band) an answer gets ``grade`` and
+    raises ``trigger`` (design §11: seed 001's form, below 80 → analysis and improvement; seed 002's form, below
+    85 → an improvement meeting, which then raises the actions). Every table has a band from 0."""
+
+    template = models.ForeignKey(SurveyTemplate, verbose_name=_("template"), on_delete=models.CASCADE,
+                                 related_name="bands")
+    lower = models.DecimalField(_("from score"), max_digits=5, decimal_places=2, validators=PERCENT)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    trigger = models.CharField(_("raises"), max_length=10, choices=BandTrigger.choices, default=BandTrigger.NONE)
+
+    class Meta:
+        verbose_name = _("grade band")
+        verbose_name_plural = _("grade bands")
+        ordering = ["template", "-lower"]
+        constraints = [models.UniqueConstraint(fields=["template", "lower"], name="survey_grade_band_unique")]
+
+    def __str__(self) -> str:
+        return f"≥ {self.lower}: {self.get_grade_display()}"
 
 
 class TemplateSection(AuditedModel):

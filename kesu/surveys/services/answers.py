@@ -13,11 +13,29 @@ from django.utils.translation import gettext as _
 
 from kesu.core.context import acting_as
 from kesu.core.services import actor_or_none, require_role
+from kesu.core.workflow import run_transition
 
 from .. import permissions, signals
-from ..choices import AnswerChannel, CampaignStatus, TriggerKind
-from ..models import Answer, AnswerItem, Campaign, Improvement, Invitation, Recipient
-from ..scoring import grade_for, score_of
+from ..choices import (
+    AnswerChannel,
+    BandTrigger,
+    CampaignStatus,
+    ImprovementStatus,
+    ReportChannel,
+    TriggerKind,
+)
+from ..models import (
+    Answer,
+    AnswerItem,
+    Campaign,
+    CustomerReport,
+    Improvement,
+    ImprovementChange,
+    ImprovementMeeting,
+    Invitation,
+    Recipient,
+)
+from ..scoring import band_for, grade_for, score_of
 from ..selectors import survey_settings_for, template_with_items
 from .campaigns import SIGN_SALT
 from .common import full_clean
@@ -93,13 +111,14 @@ def answer_submit(*, actor, recipient: Recipient, choices: dict[int, Any], comme
     template = template_with_items(campaign.template_id)
     rows, points, critical_zero = _score(template, {int(k): v for k, v in choices.items()},
                                          {int(k): v for k, v in (comments or {}).items()})
-    cfg = survey_settings_for(campaign.company)
     score = score_of(points, template.max_points)
+    band = band_for(score, template.bands.all())
     now = timezone.now()
     answer = Answer(company=campaign.company, campaign=campaign, recipient=recipient, template=template,
                     invitation=invitation, channel=channel, respondent=respondent.strip()[:100],
                     entered_by=actor_or_none(actor), answered_at=now, remarks=(remarks or "").strip(),
-                    points=points, max_points=template.max_points, score=score, grade=grade_for(score, cfg),
+                    points=points, max_points=template.max_points, score=score,
+                    grade=band.grade if band else grade_for(score, survey_settings_for(campaign.company)),
                     critical_zero=critical_zero)
     full_clean(answer, exclude=["invitation", "recipient"])
     try:
@@ -115,10 +134,18 @@ def answer_submit(*, actor, recipient: Recipient, choices: dict[int, Any], comme
             for row in rows:
                 row.answer = answer
             AnswerItem.objects.bulk_create(rows)
-            if score < cfg.threshold:
-                raise_once(actor, campaign, answer, TriggerKind.BELOW_THRESHOLD)
-            elif critical_zero:
-                raise_once(actor, campaign, answer, TriggerKind.CRITICAL_ZERO)
+            # Design §11: the template's grade table says what a score raises (seed 001's form: below 80 → an
+            # action; seed 002's form: below 85 → an improvement meeting); a zero in a critical section (seed 001
+            # §4.5.1 2: sections I–III) raises an action whatever the score.
+            trigger = band.trigger if band else BandTrigger.NONE
+            if trigger == BandTrigger.MEETING:
+                meeting = meeting_call(campaign, answer, now)
+                transaction.on_commit(lambda: signals.meeting_called.send(ImprovementMeeting, meeting=meeting,
+                                                                          actor=actor))
+            elif trigger == BandTrigger.ACTION:
+                raise_once(actor, campaign, answer, TriggerKind.BELOW_THRESHOLD, threshold=_threshold(template))
+            if critical_zero and trigger != BandTrigger.ACTION:
+                raise_once(actor, campaign, answer, TriggerKind.CRITICAL_ZERO, threshold=_threshold(template))
             transaction.on_commit(lambda: signals.answer_received.send(Answer, answer=answer))
     except IntegrityError as error:  # the other of two simultaneous answers
         raise ValidationError({"recipient": _("This customer has already answered this campaign.")}) from error
@@ -140,7 +167,47 @@ def _action_owner(company):
     return department or qa.department, qa
 
 
-def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = TriggerKind.TARGET_MISSED):
+def _threshold(template):
+    """The lowest score that raises nothing on ``template`` (the "80" of seed 001, the "85" of seed 002)."""
+    calm = [b.lower for b in template.bands.all() if b.trigger == BandTrigger.NONE]
+    return min(calm) if calm else None
+
+
+def meeting_call(campaign: Campaign, answer: Answer, now) -> ImprovementMeeting:
+    """Call the improvement meeting of an answer below the template's meeting band (once per answer)."""
+    meeting, _created = ImprovementMeeting.objects.get_or_create(
+        answer=answer, defaults={"company": campaign.company, "campaign": campaign, "called_at": now})
+    return meeting
+
+
+def meeting_record(*, actor, meeting: ImprovementMeeting, data: dict[str, Any], source: str = "web"
+                   ) -> ImprovementMeeting:
+    """Record the improvement meeting (seed 002 §5.2.3.3.3: quality, engineering and production meet; QA then
+    acts per the complaint procedure): who attended, the analysis, the decisions; the decisions raise the
+    corrective action through the CAPA service."""
+    require_role(actor, permissions.MEETING, meeting.company_id)
+    unknown = sorted(set(data) - {"held_on", "attendees", "analysis", "decisions"})
+    if unknown:
+        raise ValidationError({unknown[0]: _("This field cannot be set here.")})
+    for name in ("held_on", "attendees", "analysis", "decisions"):
+        if not data.get(name) or (isinstance(data[name], str) and not data[name].strip()):
+            raise ValidationError({name: _("Record the meeting's date, attendees, analysis and decisions.")})
+    with acting_as(actor, source), transaction.atomic():
+        locked = ImprovementMeeting.objects.select_for_update().select_related("campaign", "answer").get(
+            pk=meeting.pk)
+        if locked.held_on is not None:
+            raise ValidationError({"held_on": _("This meeting has already been recorded.")})
+        for key, value in data.items():
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        locked.recorded_by = actor_or_none(actor)
+        full_clean(locked)
+        locked.action = raise_once(actor, locked.campaign, locked.answer, TriggerKind.MEETING, meeting=locked)
+        locked.save()
+    return locked
+
+
+def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = TriggerKind.TARGET_MISSED,
+               threshold=None, meeting: ImprovementMeeting | None = None):
     """Raise a corrective action through the CAPA service unless this answer (or campaign) already has one."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -161,7 +228,12 @@ def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = Tri
         title = f"{campaign.name} · {customer.name} · {answer.score}"
         problem = _("%(trigger)s: %(customer)s scored %(score)s (threshold %(threshold)s).\n%(remarks)s") % {
             "trigger": label, "customer": customer.name, "score": answer.score,
-            "threshold": survey_settings_for(campaign.company).threshold, "remarks": answer.remarks}
+            "threshold": threshold if threshold is not None else "—", "remarks": answer.remarks}
+        if meeting is not None:
+            problem += "\n" + _("Improvement meeting of %(date)s. Attendees: %(attendees)s\nAnalysis: %(analysis)s\n"
+                                 "Decisions: %(decisions)s") % {
+                "date": meeting.held_on, "attendees": meeting.attendees, "analysis": meeting.analysis,
+                "decisions": meeting.decisions}
     else:
         customer = None
         title = f"{campaign.name} · {campaign.score}"
@@ -176,13 +248,16 @@ def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = Tri
 
 def improvement_save(*, actor, campaign: Campaign, data: dict[str, Any], improvement: Improvement | None = None,
                      source: str = "web") -> Improvement:
-    """A line of the analysis-and-improvement form (《客户满意度调查分析改善表》)."""
+    """A line of the analysis-and-improvement form (《客户满意度调查分析改善表》), proposed for approval (seed 003
+    §5.3.2.2 呈核准); it is edited while proposed; its status moves only by :func:`improvement_transition`."""
     require_role(actor, permissions.IMPROVE, campaign.company_id)
-    allowed = {"answer", "area", "analysis", "measures", "department", "due_on", "result", "status", "action"}
+    allowed = {"answer", "area", "analysis", "measures", "department", "due_on", "action"}
     unknown = sorted(set(data) - allowed - {f"{n}_id" for n in allowed})
     if unknown:
         raise ValidationError({unknown[0]: _("This field cannot be set here.")})
-    row = improvement or Improvement(campaign=campaign, recorded_by=actor_or_none(actor))
+    if improvement is not None and improvement.status != ImprovementStatus.PROPOSED:
+        raise ValidationError({"status": _("Only a proposed improvement can be changed; it has been approved.")})
+    row = improvement or Improvement(company=campaign.company, campaign=campaign, recorded_by=actor_or_none(actor))
     for key, value in data.items():
         setattr(row, key, value)
     full_clean(row)
@@ -191,5 +266,44 @@ def improvement_save(*, actor, campaign: Campaign, data: dict[str, Any], improve
         if related is not None and getattr(related, "company_id", campaign.company_id) != campaign.company_id:
             raise ValidationError({name: _("Choose a record of the campaign's company.")})
     with acting_as(actor, source), transaction.atomic():
+        created = row.pk is None
         row.save()
+        if created:
+            ImprovementChange.write(row, name="propose", old="", new=row.status, actor=actor_or_none(actor),
+                                    at=timezone.now())
+            transaction.on_commit(lambda: signals.improvement_transitioned.send(
+                Improvement, improvement=row, name="propose", old_status="", new_status=row.status, actor=actor,
+                note=""))
     return row
+
+
+def improvement_transition(*, actor, improvement: Improvement, name: str, expected_version: int | None = None,
+                           source: str = "web", **inputs: Any) -> Improvement:
+    """Approve, complete, send back, verify an improvement line or report its result to the customer
+    (``workflow.IMPROVEMENT_TABLE``); the only way its status changes."""
+    from ..workflow import IMPROVEMENT_TABLE, label_of
+
+    def effects(locked, row, inputs, now):
+        if row.name == "approve":
+            locked.approved_by, locked.approved_at = actor_or_none(actor), now
+        elif row.name == "complete":
+            locked.result = str(inputs["result"]).strip()
+        elif row.name == "report_to_customer":
+            # Seed 003 §5.3.2.1: 将改善结果报告顾客 — a logged communication with the customer.
+            if inputs["channel"] not in ReportChannel.values:
+                raise ValidationError({"channel": _("Choose how the customer was told.")})
+            customer = locked.answer.recipient.customer if locked.answer_id else None
+            CustomerReport.objects.create(
+                company=locked.company, improvement=locked, customer=customer, channel=inputs["channel"],
+                told=str(inputs.get("told") or "").strip()[:100], summary=str(inputs["summary"]).strip(),
+                reported_by=actor_or_none(actor), reported_at=now)
+
+    def announce(locked, row, old, note, now):
+        transaction.on_commit(lambda: signals.improvement_transitioned.send(
+            Improvement, improvement=locked, name=row.name, old_status=old, new_status=locked.status, actor=actor,
+            note=note))
+
+    return run_transition(table=IMPROVEMENT_TABLE, obj=improvement, name=name, actor=actor, inputs=inputs,
+                          noun=Improvement._meta.verbose_name, label_of=label_of, effects=effects,
+                          changes=ImprovementChange, announce=announce, related=("company", "campaign"),
+                          expected_version=expected_version, source=source)

@@ -9,21 +9,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
-from kesu.core.services import actor_or_none, require_role
+from kesu.core.services import TransitionRefused, actor_or_none, require_role
+from kesu.core.workflow import run_transition
 from kesu.customers.models import Contact, Customer, Shipment
 
 from .. import permissions
-from ..choices import CampaignStatus, InclusionReason
-from ..models import Campaign, CompetitorRating, Invitation, Recipient
+from ..choices import CampaignStatus, InclusionReason, RankingBasis
+from ..models import DIMENSIONS, Campaign, CampaignChange, CompetitorRating, Invitation, Recipient
 from ..scoring import mean
 from ..selectors import survey_settings_for
 from .common import full_clean
@@ -65,39 +65,87 @@ def campaign_create(*, actor, company, data: dict[str, Any], source: str = "web"
     return campaign
 
 
-def _compute_recipients(campaign: Campaign) -> None:
-    """Every customer with shipments in the period, and always the top N by sales; the rest listed as out.
+def sales_ranking(campaign: Campaign) -> tuple[dict[int, dict[str, Any]], str, int]:
+    """Per customer with shipments in the period: lines, sales in the base currency and rank; the basis used.
 
-    Sales = quantity × the contract line's unit price (quantity alone when a line has no price). Hand-made
-    additions and removals are kept when the rule is run again.
+    Seed 001 §4.2.2 3): the top five by sales must receive the survey. Sales = quantity × the contract line's unit
+    price, converted to the base currency at the rate finance recorded for the contract's currency on the ship
+    date (never a quantity for a missing price, never two currencies added). When some lines have no price or no
+    rate, the amounts would rank customers wrongly: the customers' recorded sales rank (customer master) is used
+    instead; when no customer has one, the priced lines alone rank them (and the page says so).
     """
-    manual = {r.customer_id: r for r in campaign.recipients.all() if r.reasons and r.reasons[-1] in (
-        InclusionReason.ADDED, InclusionReason.REMOVED)}
+    from kesu.claims.selectors import claim_settings_for, rate_for
+
+    base = claim_settings_for(campaign.company).base_currency
+    rates: dict[tuple[str, datetime.date], Decimal | None] = {}
+    rows: dict[int, dict[str, Any]] = {}
+    unpriced = 0
+    lines = (Shipment.objects.filter(company=campaign.company, ship_date__gte=campaign.period_start,
+                                     ship_date__lte=campaign.period_end)
+             .values_list("customer_id", "quantity", "ship_date", "contract_line__unit_price",
+                          "contract_line__contract__currency"))
+    for customer_id, quantity, ship_date, price, currency in lines.iterator(chunk_size=2000):
+        row = rows.setdefault(customer_id, {"lines": 0, "sales": Decimal("0"), "unpriced": 0})
+        row["lines"] += 1
+        key = (currency or base, ship_date)
+        if key not in rates:
+            rates[key] = rate_for(campaign.company, key[0], ship_date)
+        rate = rates[key]
+        if price is None or rate is None:
+            row["unpriced"] += 1
+            unpriced += 1
+            continue
+        row["sales"] += Decimal(quantity) * Decimal(price) * Decimal(rate)
+    for row in rows.values():
+        row["sales"] = row["sales"].quantize(Decimal("0.01"))
+    recorded = dict(Customer.objects.filter(pk__in=rows, sales_rank__isnull=False).values_list("id", "sales_rank"))
+    if unpriced and recorded:
+        basis = RankingBasis.RECORDED
+        order = sorted(rows, key=lambda pk: (recorded.get(pk) is None, recorded.get(pk) or 0, -rows[pk]["sales"], pk))
+    else:
+        basis = RankingBasis.PARTIAL if unpriced else RankingBasis.AMOUNT
+        order = sorted(rows, key=lambda pk: (-rows[pk]["sales"], pk))
+    for rank, pk in enumerate(order, start=1):
+        rows[pk]["rank"] = rank
+    return rows, basis, unpriced
+
+
+def _compute_recipients(campaign: Campaign) -> None:
+    """Every customer with shipments in the period, and always the top N by sales (:func:`sales_ranking`); the
+    rest listed as out.
+
+    Hand-made additions and removals are kept when the rule is run again, except the removal of a customer now
+    among the top N (seed 001 §4.2.2 3: they must receive it).
+    """
+    from kesu.claims.selectors import claim_settings_for
+
+    business, basis, unpriced = sales_ranking(campaign)
+    top = {pk for pk, row in business.items() if row["rank"] <= campaign.top_customers}
+    manual = {r.customer_id: r for r in campaign.recipients.all() if r.reasons and (
+        r.reasons[-1] == InclusionReason.ADDED or (r.reasons[-1] == InclusionReason.REMOVED
+                                                   and r.customer_id not in top))}
     campaign.recipients.exclude(customer_id__in=manual).delete()
-    value = ExpressionWrapper(F("quantity") * Coalesce(F("contract_line__unit_price"), Decimal("1")),
-                              output_field=DecimalField(max_digits=20, decimal_places=2))
-    rows = (Shipment.objects.filter(company=campaign.company, ship_date__gte=campaign.period_start,
-                                    ship_date__lte=campaign.period_end)
-            .values("customer_id").annotate(lines=Count("id"), sales=Sum(value)).order_by("-sales", "customer_id"))
-    business = {row["customer_id"]: (rank, row) for rank, row in enumerate(rows, start=1)}
+    campaign.ranking_basis, campaign.unpriced_lines = basis, unpriced
+    campaign.ranking_currency = claim_settings_for(campaign.company).base_currency
+    campaign.save(update_fields=["ranking_basis", "unpriced_lines", "ranking_currency", "updated_at"])
     contacts = _contacts(campaign.company)
     new = []
     for customer_id in Customer.objects.filter(company=campaign.company).values_list("id", flat=True):
         if customer_id in manual:
             continue
-        rank, row = business.get(customer_id, (None, None))
+        row = business.get(customer_id)
         reasons = []
         if row:
             reasons.append(InclusionReason.SHIPPED.value)
-            if rank <= campaign.top_customers:
+            if customer_id in top:
                 reasons.append(InclusionReason.TOP_SALES.value)
         else:
             reasons.append(InclusionReason.NO_BUSINESS.value)
         new.append(Recipient(company=campaign.company, campaign=campaign, customer_id=customer_id,
                              contact=contacts.get(customer_id), included=row is not None, reasons=reasons,
                              shipment_lines=row["lines"] if row else 0,
-                             sales_amount=Decimal(row["sales"] or 0).quantize(Decimal("0.01")) if row else 0,
-                             sales_rank=rank))
+                             sales_amount=row["sales"] if row else Decimal("0"),
+                             sales_rank=row["rank"] if row else None))
     Recipient.objects.bulk_create(new, batch_size=1000)
 
 
@@ -136,6 +184,12 @@ def recipient_set(*, actor, campaign: Campaign, customer, included: bool, note: 
             campaign=campaign, customer=customer, defaults={"company": campaign.company, "reasons": []})
         if hasattr(row, "answer") and not included:
             raise ValidationError({"customer": _("This customer has answered; it stays in the campaign.")})
+        if not included and InclusionReason.TOP_SALES in row.reasons:
+            # Seed 001 §4.2.2 3): 销售额排名前5的重要客户必须发放.
+            raise ValidationError({"customer": _(
+                "%(customer)s is number %(rank)s of the top %(top)s customers by sales, who must receive the survey "
+                "(seed 001 §4.2.2); it cannot be removed.") % {
+                "customer": customer, "rank": row.sales_rank, "top": campaign.top_customers}})
         row.included = included
         row.reasons = [*row.reasons, (InclusionReason.ADDED if included else InclusionReason.REMOVED).value]
         row.note = note.strip()[:300]
@@ -179,25 +233,42 @@ def _mail(invitation: Invitation, *, reminder: bool) -> None:
     mail_queue(company=campaign.company, to=invitation.email, subject=subject, body=body)
 
 
+def _transition(actor, campaign: Campaign, name: str, effects, source: str, note: str = "") -> Campaign:
+    """Move the campaign through ``workflow.CAMPAIGN_TABLE`` (the only way its status changes), keeping the
+    refusals the campaign services always gave (a ValidationError naming the field)."""
+    from .. import signals
+    from ..workflow import CAMPAIGN_STATE_TEXTS, CAMPAIGN_TABLE, label_of
+
+    def announce(locked, row, old, note, now):
+        transaction.on_commit(lambda: signals.campaign_transitioned.send(
+            Campaign, campaign=locked, name=row.name, old_status=old, new_status=locked.status, actor=actor,
+            note=note))
+
+    try:
+        return run_transition(table=CAMPAIGN_TABLE, obj=campaign, name=name, actor=actor,
+                              inputs={"note": note} if note else {}, noun=Campaign._meta.verbose_name,
+                              label_of=label_of, effects=effects, changes=CampaignChange, announce=announce,
+                              related=("company", "template"), source=source)
+    except TransitionRefused as refused:
+        if refused.code in (TransitionRefused.WRONG_STATE, TransitionRefused.STALE):
+            raise ValidationError({"status": str(CAMPAIGN_STATE_TEXTS[name])}) from refused
+        if refused.code == TransitionRefused.WRONG_ROLE:
+            raise PermissionDenied from refused
+        raise refused.as_validation_error() from refused
+
+
 def campaign_open(*, actor, campaign: Campaign, source: str = "web") -> Campaign:
     """Send every included recipient's contact a personal link; those without e-mail are answered by staff."""
     require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
-    now = timezone.now()
     cfg = survey_settings_for(campaign.company)
-    with acting_as(actor, source), transaction.atomic():
-        locked = Campaign.objects.select_for_update().select_related("company").get(pk=campaign.pk)
-        if locked.status != CampaignStatus.DRAFT:
-            raise ValidationError({"status": _("Only a draft campaign can be opened.")})
-        recipients = list(locked.recipients.filter(included=True).select_related("contact", "customer"))
-        if not recipients:
-            raise ValidationError({"recipients": _("The campaign has no recipients.")})
-        for recipient in recipients:
+
+    def effects(locked, row, inputs, now):
+        for recipient in locked.recipients.filter(included=True).select_related("contact", "customer"):
             _invite(locked, recipient, now)
-        locked.status, locked.opened_at = CampaignStatus.OPEN, now
+        locked.opened_at = now
         locked.answer_due_at = WorkingCalendar(locked.company).add_working_days(now, cfg.reminder_working_days).at
-        locked.version += 1
-        locked.save()
-    return locked
+
+    return _transition(actor, campaign, "open", effects, source)
 
 
 def invitations_remind(now: datetime.datetime | None = None) -> int:
@@ -231,30 +302,32 @@ def campaign_close(*, actor, campaign: Campaign, source: str = "web") -> Campaig
     require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
     from .answers import raise_once
 
-    with acting_as(actor, source), transaction.atomic():
-        locked = Campaign.objects.select_for_update().select_related("company").get(pk=campaign.pk)
-        if locked.status != CampaignStatus.OPEN:
-            raise ValidationError({"status": _("Only an open campaign can be closed.")})
+    def effects(locked, row, inputs, now):
         locked.score = mean(locked.answers.values_list("score", flat=True))
-        locked.status, locked.closed_at = CampaignStatus.CLOSED, timezone.now()
-        locked.version += 1
-        locked.save()
+        locked.closed_at = now
         if locked.score is not None and locked.score < locked.target_score:
-            raise_once(actor, locked, None)
-    return locked
+            raise_once(actor, locked, None)  # seed 001 §4.5.1 1): the yearly target missed
+
+    return _transition(actor, campaign, "close", effects, source)
 
 
-def competitor_rating_set(*, actor, campaign: Campaign, customer, competitor: str, score, note: str = "",
-                          source: str = "web") -> CompetitorRating:
-    """How the customer rates a named competitor (sales enters it), compared in the report."""
+def competitor_rating_set(*, actor, campaign: Campaign, customer, competitor: str, ratings: dict[str, Any],
+                          note: str = "", source: str = "web") -> CompetitorRating:
+    """How the customer rates a named competitor in cost, quality, delivery and technology (seed 000 §4.3.1),
+    0–100 each, at least one given (sales enters it); compared per dimension in the report."""
     require_role(actor, permissions.ENTER, campaign.company_id)
     if customer.company_id != campaign.company_id:
         raise ValidationError({"customer": _("Choose a customer of the campaign's company.")})
+    unknown = sorted(set(ratings) - set(DIMENSIONS))
+    if unknown:
+        raise ValidationError({unknown[0]: _("This field cannot be set here.")})
     with acting_as(actor, source), transaction.atomic():
         row = CompetitorRating.objects.filter(campaign=campaign, customer=customer,
                                               competitor=competitor.strip()).first() or CompetitorRating(
             company=campaign.company, campaign=campaign, customer=customer, competitor=competitor.strip())
-        row.score, row.note = score, note
+        for dimension in DIMENSIONS:
+            setattr(row, dimension, ratings.get(dimension))
+        row.note = note
         full_clean(row)
         row.save()
     return row

@@ -5,8 +5,11 @@ Seven customers of company A (form CS-002: items 1–3 scored 20/16/10/5, items 
 - C1, C2, C3 were shipped to in 2025 and 2026; C7 only in 2025 (lost in 2026); C4, C5 only in 2026; C6 never.
 - 2025 campaign: asked C1, C2, C3, C7 (4); answers C1 100, C2 88 → response 50.00 %, score 94.00.
 - 2026 campaign: asked C1–C5 (5); answers C1 100, C2 69, C3 50, C4 88 → response 80.00 %,
-  score (100 + 69 + 50 + 88) ÷ 4 = 76.75 against a target of 85 → an action for the campaign, and one for
-  each answer below the threshold of 80 (C2, C3): three actions.
+  score (100 + 69 + 50 + 88) ÷ 4 = 76.75 against a target of 85 → an action for the campaign; C2 and C3 are
+  below 85 on form CS-002, so each called an improvement meeting (seed 002 §5.2.3.3.3), whose recorded decisions
+  raised one action each: three actions. C4's 88 raises nothing.
+- Competitors, rated per dimension (cost / quality / delivery / technology, seed 000 §4.3.1): 甲 by C1
+  80/100/90/90 (mean 90) and by C2 80/80/80/80 (mean 80); 乙 by C2 in cost only, 70.
 """
 
 from __future__ import annotations
@@ -105,9 +108,16 @@ def data(people):
         "c3": _answer(people, new, c3, FIFTY, remarks="交货经常延误，包装破损"),
         "c4": _answer(people, new, c4, EIGHTY_EIGHT),
     }
-    for customer, competitor, score in ((c1, "竞争者甲", "90"), (c2, "竞争者甲", "80"), (c2, "竞争者乙", "70")):
+    for customer, competitor, ratings in (
+            (c1, "竞争者甲", {"cost": "80", "quality": "100", "delivery": "90", "technology": "90"}),
+            (c2, "竞争者甲", {"cost": "80", "quality": "80", "delivery": "80", "technology": "80"}),
+            (c2, "竞争者乙", {"cost": "70"})):
         services.competitor_rating_set(actor=people[Role.SALESPERSON], campaign=new, customer=customer,
-                                       competitor=competitor, score=Decimal(score))
+                                       competitor=competitor, ratings={k: Decimal(v) for k, v in ratings.items()})
+    for key in ("c2", "c3"):  # below 85 on CS-002: QA holds the meeting, its decisions raise the action
+        services.meeting_record(actor=people[Role.QA], meeting=answers[key].meeting, data={
+            "held_on": datetime.date(2026, 12, 20), "attendees": "品质部、技术部、生产部",
+            "analysis": "交期延误", "decisions": "调整排产"})
     new = services.campaign_close(actor=go, campaign=new)
     return {"old": old, "new": new, "customers": [c1, c2, c3, c4, c5, None, c7], "answers": answers}
 
@@ -156,6 +166,9 @@ def test_trend_competitors_actions_and_indicators(people, data):
     assert [(c["competitor"], c["ratings"], c["score"], c["ours"], c["lead"]) for c in r["competitors"]] == [
         ("竞争者甲", 2, Decimal("85.00"), Decimal("84.50"), Decimal("-0.50")),
         ("竞争者乙", 1, Decimal("70.00"), Decimal("69.00"), Decimal("-1.00"))]
+    # Per dimension: 甲's cost (80 + 80) ÷ 2, quality (100 + 80) ÷ 2, delivery and technology (90 + 80) ÷ 2.
+    assert [[c[d] for d in ("cost", "quality", "delivery", "technology")] for c in r["competitors"]] == [
+        [Decimal("80.00"), Decimal("90.00"), Decimal("85.00"), Decimal("85.00")], [Decimal("70.00"), None, None, None]]
     answers = data["answers"]
     expected = set(ActionLink.objects.filter(kind="survey", object_id__in=[
         answers["c2"].pk, answers["c3"].pk]).values_list("action_id", flat=True))
@@ -225,7 +238,7 @@ def test_the_workbook_reads_back(people, data):
     assert sorted(row[0] for row in answer_rows[1:5]) == sorted(a.pk for a in data["answers"].values())
     assert [row[9] for row in answer_rows[1:5]] == [100, 69, 50, 88]
     assert [row[2] for row in list(trend.values)[1:]] == [None, None, None, 94, 76.75]
-    assert list(competitors.values)[1][:6] == ("竞争者甲", 2, 85, 84.5, 2, -0.5)
+    assert list(competitors.values)[1][:10] == ("竞争者甲", 2, 85, 84.5, 2, -0.5, 80, 90, 85, 85)
     ind_rows = list(indicators.values)
     assert [row[2] for row in ind_rows[1:6]] == [100, 69, 50, 88, None]
     assert [row[1] for row in ind_rows if row and row[0] == ind_rows[-4][0]] == [25]  # churn 25.0 %

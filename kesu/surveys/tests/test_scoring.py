@@ -83,8 +83,10 @@ def test_a_score_below_the_threshold_raises_an_action_once(people):
     from kesu.capa.models import ActionLink, CorrectiveAction
 
     people[Role.QA]
-    answer = _answer(people, "CS-002", [2, 2, 2, 2, 2, 2, 2])  # 3 × 10 + 4 × 5 = 50
-    assert answer.score == Decimal("50.00") and answer.grade == Grade.FAIL
+    # Form CS-001 (below 80 → action): sections I–III best, IV–VI all "一般" (2 of 4): 100 − 3×2 − 2×2 − 5×2 = 80;
+    # one more item of VI "不满意" (1): 79.
+    answer = _answer(people, "CS-001", [0] * 13 + [2] * 3 + [2] * 2 + [3] + [2] * 4)
+    assert answer.score == Decimal("79.00") and answer.grade == Grade.PASS
     action = ActionLink.objects.get(object_id=answer.pk, kind="survey").action
     assert answer.recipient.customer == action.customer
     services.raise_once(None, answer.campaign, answer)  # the trigger runs again: no second action
