@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_user_digest_email'),
-        ('capa', '0003_action_change_shape'),
+        ('capa', '0004_escalation_reassign'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
