@@ -70,6 +70,15 @@ def _approval(complaint: Complaint, remedies, first) -> tuple[str, list[tuple[ob
             (Complaint._meta.get_field("root_cause").verbose_name, complaint.root_cause),
             (_("Submitted"), complaint.initial_report_submitted_at),
         ]
+    if "approve_explanation" in names:
+        field = Complaint._meta.get_field
+        return _("The written explanation to approve"), [
+            (field("explanation").verbose_name, complaint.explanation),
+            (field("explanation_evidence").verbose_name, complaint.explanation_evidence),
+            (field("responsibility").verbose_name, complaint.get_responsibility_display()),
+            (field("explanation_prepared_by").verbose_name, complaint.explanation_prepared_by),
+            (_("Submitted"), complaint.explanation_prepared_at),
+        ]
     if "approve_remedy" in names and remedies:
         latest = remedies[-1]
         return _("The remedy to approve"), [

@@ -18,7 +18,15 @@ from .choices import OPEN_STATUSES, DeadlineKind, DispositionKind, InspectionRes
 from .choices import Status as S
 from .models import Complaint, Deadline, DispositionLine
 from .permissions import INSPECTION, MIS_ORDER_APPROVE
-from .workflow import DEPARTMENTS, QA, REMEDY_DOERS, SALES, SALES_APPROVERS, SALES_OR_QA
+from .workflow import (
+    DEPARTMENTS,
+    EXPLAINABLE,
+    QA,
+    REMEDY_DOERS,
+    SALES,
+    SALES_APPROVERS,
+    SALES_OR_QA,
+)
 
 OPEN_DEADLINE = Q(met_at__isnull=True, cancelled_at__isnull=True)
 SUBJECT_CHARS = 600  # enough of a report to decide on it from the home page; the record holds the rest
@@ -44,6 +52,11 @@ ESCALATED = Q(escalated_to_qa=True)
 # department's written answer (004 §6.3): while either is pending, the record waits for them, not for QA.
 APPROVAL_PENDING = Q(initial_report_submitted_at__isnull=False, initial_report_approved_at__isnull=True)
 ANSWER_PENDING = _pending(DeadlineKind.DEPARTMENT_ANSWER)
+# 003 §5.4.2: a prepared written explanation waits for its approval, an approved one for sales to send it; meanwhile
+# the complaint waits for them, not for the handling steps.
+EXPLAINING = Q(status__in=EXPLAINABLE, explanation_prepared_at__isnull=False)
+EXPLANATION_TO_APPROVE = EXPLAINING & Q(explanation_approved_at__isnull=True)
+EXPLANATION_TO_SEND = EXPLAINING & Q(explanation_approved_at__isnull=False)
 
 
 def _assign(*, actor, record, user):
@@ -71,7 +84,11 @@ work.register(work.Source(
                   assignee="owner", department="department", due=_deadline(DeadlineKind.REPLY)),
         work.Step("assess", _("Initial assessment"), SALES, Q(status=S.ACKNOWLEDGED),
                   assignee="owner", department="department", due=_deadline(DeadlineKind.PASS_ON)),
-        work.Step("route", _("Handle in sales or escalate to QA"), SALES, Q(status=S.ASSESSED),
+        work.Step("approve_explanation", _("Approve the written explanation"), QA,
+                  EXPLANATION_TO_APPROVE, due=_earliest_deadline()),
+        work.Step("send_explanation", _("Send the written explanation to the customer"), SALES, EXPLANATION_TO_SEND,
+                  assignee="owner", department="department", due=_earliest_deadline()),
+        work.Step("route", _("Handle in sales or escalate to QA"), SALES, Q(status=S.ASSESSED) & ~EXPLAINING,
                   assignee="owner", department="department", due=_earliest_deadline()),
         work.Step("approve_initial_report", _("Approve the initial analysis report"), frozenset({Role.GM}),
                   Q(status=S.QA_INVESTIGATION) & APPROVAL_PENDING,
@@ -80,12 +97,13 @@ work.register(work.Source(
                   Q(status=S.QA_INVESTIGATION) & ANSWER_PENDING, department="responsible_department",
                   due=_deadline(DeadlineKind.DEPARTMENT_ANSWER)),
         work.Step("investigate", _("Investigate and give QA's opinion"), QA,
-                  Q(status=S.QA_INVESTIGATION) & ~APPROVAL_PENDING & ~ANSWER_PENDING,
+                  Q(status=S.QA_INVESTIGATION) & ~APPROVAL_PENDING & ~ANSWER_PENDING & ~EXPLAINING,
                   due=_earliest_deadline()),
         work.Step("propose_remedy", _("Propose a remedy"), SALES,
-                  Q(status__in=(S.SALES_HANDLING, S.CUSTOMER_REJECTED)) & ~ESCALATED,
+                  Q(status__in=(S.SALES_HANDLING, S.CUSTOMER_REJECTED)) & ~ESCALATED & ~EXPLAINING,
                   assignee="owner", department="department", due=_earliest_deadline()),
-        work.Step("propose_remedy_qa", _("Propose a remedy"), QA, Q(status=S.CUSTOMER_REJECTED) & ESCALATED,
+        work.Step("propose_remedy_qa", _("Propose a remedy"), QA,
+                  Q(status=S.CUSTOMER_REJECTED) & ESCALATED & ~EXPLAINING,
                   due=_earliest_deadline()),
         work.Step("approve_remedy", _("Approve the remedy"), SALES_APPROVERS, Q(status=S.REMEDY_PROPOSED) & ~ESCALATED,
                   department="department", due=_earliest_deadline()),

@@ -61,6 +61,8 @@ class Transition(core.Transition):
 
 
 HANDLING = (S.SALES_HANDLING, S.QA_INVESTIGATION)
+EXPLAINABLE = (S.ASSESSED, *HANDLING, S.CUSTOMER_REJECTED)
+EXPLANATION_APPROVERS = frozenset({Role.QA, Role.GM})
 ALL_DEADLINES = tuple(DeadlineKind.values)
 QA_OPINION_MET_BY = (DeadlineKind.QA_OPINION,)
 # Closing meets the closure target (ISO 10002 §7.7); the other open duties are cancelled.
@@ -151,12 +153,21 @@ ROWS: tuple[Transition, ...] = (
         checks=("verified_on_later_shipments", "responsibility_set", "can_close"), meets=CLOSED_IN_TIME,
         cancels=ALL_DEADLINES,
     ),
+    # 003 §5.4.2: when the complaint is not ours, QA writes the explanation (品质部提出书面报告回复客户), another
+    # person (QA's head, or the GM) approves it, and sales sends it to the customer.
     Transition(
-        "send_explanation", (S.ASSESSED, *HANDLING, S.CUSTOMER_REJECTED), S.EXPLANATION_SENT, SALES_OR_QA,
-        _("Send a written explanation"),
+        "prepare_explanation", EXPLAINABLE, None, QA, _("Prepare a written explanation"),
         required=("responsibility", "explanation", "explanation_evidence"),
-        optional=("responsible_supplier", "root_cause", "note", "channel"),
+        optional=("responsible_supplier", "root_cause", "note"),
         checks=("not_our_responsibility",), meets=(DeadlineKind.QA_OPINION,),
+    ),
+    Transition(
+        "approve_explanation", EXPLAINABLE, None, EXPLANATION_APPROVERS, _("Approve the written explanation"),
+        optional=("note",), checks=("explanation_prepared", "not_own_explanation"),
+    ),
+    Transition(
+        "send_explanation", EXPLAINABLE, S.EXPLANATION_SENT, SALES, _("Send the written explanation"),
+        optional=("note", "channel"), checks=("explanation_approved", "not_our_responsibility"),
     ),
     Transition(
         "customer_disputes", (S.EXPLANATION_SENT,), S.QA_INVESTIGATION, SALES_OR_QA,
@@ -339,6 +350,27 @@ def _verified_on_later_shipments(c, ctx) -> CheckResult:
     return None
 
 
+def _explanation_prepared(c, ctx) -> CheckResult:
+    if not c.explanation_prepared_at:
+        return "explanation", _("QA has not prepared a written explanation yet.")
+    if c.explanation_approved_at:
+        return "explanation", _("The written explanation is already approved.")
+    return None
+
+
+def _explanation_approved(c, ctx) -> CheckResult:
+    if not c.explanation_prepared_at:
+        return "explanation", _("QA prepares the written explanation first (003 §5.4.2).")
+    if not c.explanation_approved_at:
+        return "explanation", _("The written explanation must be approved before sales sends it (003 §5.4.2).")
+    return None
+
+
+def _not_own_explanation(c, ctx) -> CheckResult:
+    # Design §11: the person who prepared the explanation does not approve it.
+    return core.refuse_own_proposal(_actor(ctx), c.explanation_prepared_by_id)
+
+
 def _responsibility_set(c, ctx) -> CheckResult:
     if not c.responsibility:
         return "responsibility", _("Set the responsibility before closing.")
@@ -400,6 +432,9 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "can_close": can_close_checks,
     "not_own_remedy": _not_own_remedy,
     "not_own_initial_report": _not_own_initial_report,
+    "explanation_prepared": _explanation_prepared,
+    "explanation_approved": _explanation_approved,
+    "not_own_explanation": _not_own_explanation,
 }
 
 # Checks that read only the complaint as it stands and the actor (no field a step's inputs set), which the
@@ -408,6 +443,7 @@ DRY_CHECKS = frozenset({
     "not_escalated", "accepted_for_handling", "department_instructed", "severe_and_hard_to_find",
     "initial_report_submitted", "meeting_held_if_major", "initial_report_approved_if_needed",
     "mis_order_returns_approved", "no_verification_needed", "not_own_remedy", "not_own_initial_report",
+    "explanation_prepared", "explanation_approved", "not_own_explanation",
 })
 
 

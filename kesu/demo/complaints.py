@@ -296,7 +296,7 @@ class Path:
 
     def _actor(self, row) -> int:
         role = preferred_role(row, self.c)
-        if row.action == "approve_remedy" and role == Role.QA:
+        if row.action in ("approve_remedy", "approve_explanation") and role == Role.QA:
             return self.h.users[SECOND_QA].pk  # QA proposed it; another QA engineer approves (design §11)
         return self.c.owner_id if role == Role.SALESPERSON else self.h.users[role].pk
 
@@ -389,6 +389,11 @@ class Path:
         elif responsibility == Responsibility.SUPPLIER:
             c.responsibility = Responsibility.CUSTOMER
         c.explanation, c.explanation_evidence = explanation, evidence
+        # 003 §5.4.2: QA prepares it, a second QA engineer approves it, sales sends it.
+        c.explanation_prepared_by_id = self.step("prepare_explanation")
+        c.explanation_prepared_at = self.now
+        c.explanation_approved_by_id = self.step("approve_explanation")
+        c.explanation_approved_at = self.now
         actor = self.step("send_explanation")
         c.first_response_at = c.first_response_at or self.now
         self._entry(TimelineKind.COMMUNICATION, explanation, actor, internal=False, direction=Direction.OUT,
@@ -422,6 +427,7 @@ class Path:
 
 A, ASSESS, SALES = "acknowledge", "assess", "start_sales_handling"
 ESC, OPINION = "escalate_to_qa", "record_qa_opinion"
+EXPLAIN = ("prepare_explanation", "approve_explanation", "send_explanation")
 SOLVE = ["propose_remedy", "approve_remedy", "customer_accepts"]
 
 # (days before now it came in, assessment profile, steps). Steps are workflow
@@ -441,12 +447,12 @@ SHOWCASE: list[tuple[float, str, list[str]]] = [
     (12, "general", [A, ASSESS, SALES, *SOLVE, "dispose:exchange", "complete_remedy"]),
     (40, "severe", [A, ASSESS, ESC, OPINION, "meeting", *SOLVE, "dispose:exchange", "complete_remedy",
                     "start_verification"]),
-    (8, "general", [A, ASSESS, ESC, OPINION, "send_explanation"]),
+    (8, "general", [A, ASSESS, ESC, OPINION, *EXPLAIN]),
     (20, "minor", [A, ASSESS, SALES, *SOLVE, "dispose:replenish", "complete_remedy", "close"]),
     (25, "major", [A, ASSESS, ESC, OPINION, "instruct_department", "record_department_answer", "meeting",
                    "propose_remedy", "approve_remedy", "customer_rejects", *SOLVE, "dispose:repair",
                    "complete_remedy", "close"]),
-    (30, "general", [A, ASSESS, ESC, OPINION, "send_explanation", "customer_acknowledges"]),
+    (30, "general", [A, ASSESS, ESC, OPINION, *EXPLAIN, "customer_acknowledges"]),
     (2, "minor", ["reject_at_intake"]),
     (3, "general", [A, "cancel"]),
     (35, "general", [A, ASSESS, SALES, *SOLVE, "dispose:credit", "complete_remedy", "close", "reopen"]),
@@ -531,7 +537,7 @@ class Showcase(CompanyFacts):
         row = TRANSITIONS[(c.status, step)]
         role = preferred_role(row, c)
         # QA proposed the remedy of an escalated complaint; another QA engineer approves it (design §11).
-        actor = people[SECOND_QA if step == "approve_remedy" and role == Role.QA else role]
+        actor = people[SECOND_QA if step in ("approve_remedy", "approve_explanation") and role == Role.QA else role]
         inputs = self._inputs(step, profile, c, **facts)
         return services.complaint_transition(actor=actor, complaint=c, action=step, source="command", **inputs)
 
@@ -571,6 +577,8 @@ class Showcase(CompanyFacts):
         if step == "customer_rejects":
             return {"reason": ctx.pick(text.CUSTOMER_REJECTION_REASONS)}
         if step == "send_explanation":
+            return {"channel": Channel.LETTER, "note": "书面说明经品质部审核后寄送客户。"}
+        if step == "prepare_explanation":
             responsibility, explanation, evidence = text.EXPLANATIONS[0]
             return {"responsibility": responsibility, "explanation": explanation, "explanation_evidence": evidence}
         if step == "customer_acknowledges":

@@ -124,6 +124,17 @@ class Complaint(CompanyScopedModel):
     initial_report_approved_at = models.DateTimeField(_("initial report approved at"), null=True, blank=True)
     explanation = models.TextField(_("written explanation"), blank=True, max_length=20000)
     explanation_evidence = models.TextField(_("evidence"), blank=True, max_length=10000)
+    # 003 §5.4.2: QA prepares the written explanation, someone else approves it, then sales sends it.
+    explanation_prepared_by = models.ForeignKey(
+        USER, verbose_name=_("explanation prepared by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    explanation_prepared_at = models.DateTimeField(_("explanation prepared at"), null=True, blank=True)
+    explanation_approved_by = models.ForeignKey(
+        USER, verbose_name=_("explanation approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    explanation_approved_at = models.DateTimeField(_("explanation approved at"), null=True, blank=True)
     # ISO 10002 §6.4 (objectivity): who made the nonconformity may not investigate it.
     responsible_person = models.ForeignKey(
         USER, verbose_name=_("person who caused the nonconformity"), null=True, blank=True,

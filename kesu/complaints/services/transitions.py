@@ -189,6 +189,19 @@ def _effects(c: Complaint, row: Transition, inputs: dict, actor, now) -> None:
         proposal.save()
     elif action == "complete_remedy":
         c.remedy_done_at = now
+    elif action == "prepare_explanation":
+        # A new or changed explanation needs a fresh approval.
+        c.explanation_prepared_by = _actor_or_none(actor)
+        c.explanation_prepared_at = now
+        c.explanation_approved_by = None
+        c.explanation_approved_at = None
+    elif action == "approve_explanation":
+        c.explanation_approved_by = _actor_or_none(actor)
+        c.explanation_approved_at = now
+    elif action == "customer_disputes":
+        # The customer disputes it: QA investigates again, and a new explanation is prepared and approved.
+        c.explanation_prepared_by = c.explanation_approved_by = None
+        c.explanation_prepared_at = c.explanation_approved_at = None
     elif action == "send_explanation":
         _first_response(c, actor, now)
         _timeline(c, TimelineKind.COMMUNICATION, c.explanation, actor=actor, now=now, internal=False,

@@ -98,8 +98,8 @@ def default_inputs(action: str, complaint: Complaint, people: People) -> dict[st
         "submit_initial_report": {"initial_report": "原因尚不明确，先行换货"},
         "propose_remedy": {"remedy_text": "免费更换 3 台"},
         "customer_rejects": {"reason": "客户要求退货"},
-        "send_explanation": {"responsibility": "customer", "explanation": "经检测为客户安装不当所致",
-                             "explanation_evidence": "检测报告 QA-2026-017"},
+        "prepare_explanation": {"responsibility": "customer", "explanation": "经检测为客户安装不当所致",
+                                "explanation_evidence": "检测报告 QA-2026-017"},
         "customer_disputes": {"reason": "客户不认可检测结论"},
         "customer_acknowledges": {"note": "客户电话确认"},
         "close": {"responsibility": "ours", "responsible_department": people[Role.PRODUCTION].department},
@@ -115,6 +115,8 @@ def act(complaint: Complaint, action: str, people: People, actor=None, **inputs)
         actor = people.allowed(row, complaint)
         if action == "approve_remedy" and complaint.remedies.order_by("-round").values_list(
                 "proposed_by_id", flat=True).first() == actor.pk:
+            actor = people.other(preferred_role(row, complaint))
+        if action == "approve_explanation" and complaint.explanation_prepared_by_id == actor.pk:
             actor = people.other(preferred_role(row, complaint))
     merged = default_inputs(action, complaint, people)
     merged.update(inputs)
@@ -152,6 +154,10 @@ def bring_to(status: str, people: People, *, escalated: bool = False, complaint:
         previous = Status.QA_INVESTIGATION if escalated else Status.SALES_HANDLING
     complaint = bring_to(previous, people, escalated=escalated, complaint=complaint, assess=assess)
     extra = dict(assess or {}) if action == "assess" else {}
+    if action == "send_explanation":
+        # 003 §5.4.2: QA prepares it, another person approves it, sales sends it.
+        complaint = act(complaint, "prepare_explanation", people)
+        complaint = act(complaint, "approve_explanation", people)
     return act(complaint, action, people, **extra)
 
 

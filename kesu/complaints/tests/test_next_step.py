@@ -58,8 +58,10 @@ def test_a_step_its_rule_refuses_now_is_not_offered_and_the_page_says_why(login,
     offered = set(_names(panel.first + panel.more))
     assert "submit_initial_report" not in offered  # the complaint is not severe with a hard-to-find cause
     assert "record_department_answer" not in offered  # no department was instructed
+    assert "approve_explanation" not in offered  # no written explanation was prepared
     assert {str(label) for label, _why in panel.refused} == {
-        str(TABLE.label("record_department_answer")), str(TABLE.label("submit_initial_report"))}
+        str(TABLE.label("record_department_answer")), str(TABLE.label("submit_initial_report")),
+        str(TABLE.label("approve_explanation"))}
     assert 'id="next-step-refused"' in html
     assert _names(panel.first) == ["record_qa_opinion", "instruct_department"]
 

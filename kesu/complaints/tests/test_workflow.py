@@ -30,6 +30,10 @@ def prepare(source: str, action: str, people: People):
     complaint = bring_to(source, people, escalated=escalated, assess=assess)
     if action == "record_department_answer":
         complaint = act(complaint, "instruct_department", people)
+    if action in ("approve_explanation", "send_explanation"):
+        complaint = act(complaint, "prepare_explanation", people)
+    if action == "send_explanation":
+        complaint = act(complaint, "approve_explanation", people)
     if severe:
         complaint.cause_hard_to_find = True
         complaint = act(complaint, "record_qa_opinion", people, cause_hard_to_find=True)
@@ -274,7 +278,7 @@ def test_a_severe_complaint_closes_only_after_two_later_shipments(people):
 def test_a_written_explanation_is_only_for_complaints_that_are_not_ours(people):
     complaint = bring_to(Status.ASSESSED, people)
     with pytest.raises(TransitionRefused) as refused:
-        act(complaint, "send_explanation", people, responsibility="ours")
+        act(complaint, "prepare_explanation", people, responsibility="ours")
     assert refused.value.field == "responsibility"
 
 

@@ -40,6 +40,7 @@ NOBODY = None
 COMPLAINT_OPEN = ("received", "acknowledged", "assessed", "sales_handling", "qa_investigation", "remedy_proposed",
                   "remedy_approved", "customer_rejected", "remedy_accepted", "remedy_done", "verification",
                   "explanation_sent")
+EXPLAINABLE = ("assessed", "sales_handling", "qa_investigation", "customer_rejected")
 COMPLAINTS: dict[tuple[str, str], tuple[str, object] | None] = {
     ("acknowledge", "received"): ("assess", OWNER),
     ("assess", "acknowledged"): ("route", OWNER),
@@ -66,8 +67,10 @@ COMPLAINTS: dict[tuple[str, str], tuple[str, object] | None] = {
     ("start_verification", "remedy_done"): ("close", OWNER),
     ("close", "remedy_done"): NOBODY,
     ("close", "verification"): NOBODY,
-    **{("send_explanation", s): ("explanation_answer", OWNER)
-       for s in ("assessed", "sales_handling", "qa_investigation", "customer_rejected")},
+    # 003 §5.4.2: QA prepares the written explanation, another QA engineer (QA's head) approves it, sales sends it.
+    **{("prepare_explanation", s): ("approve_explanation", (R.QA,)) for s in EXPLAINABLE},
+    **{("approve_explanation", s): ("send_explanation", OWNER) for s in EXPLAINABLE},
+    **{("send_explanation", s): ("explanation_answer", OWNER) for s in EXPLAINABLE},
     ("customer_disputes", "explanation_sent"): ("investigate", (R.QA,)),
     ("customer_acknowledges", "explanation_sent"): NOBODY,
     **{("reject_at_intake", s): NOBODY for s in ("received", "acknowledged", "assessed")},
@@ -241,12 +244,17 @@ def test_every_complaint_hand_off_reaches_its_next_actor_and_tells_no_one_else(p
         now = timezone.now()
         escalated = "qa_investigation" in (source, target)
         changes = {"status": target, "escalated_to_qa": escalated, "responsible_department": None,
-                   "initial_report_submitted_at": None, "initial_report_approved_at": None}
+                   "initial_report_submitted_at": None, "initial_report_approved_at": None,
+                   "explanation_prepared_at": None, "explanation_approved_at": None}
         Deadline.objects.filter(complaint=c, kind=DeadlineKind.DEPARTMENT_ANSWER).delete()
         if name in ("submit_initial_report", "approve_initial_report"):
             changes["initial_report_submitted_at"] = now
         if name == "approve_initial_report":
             changes["initial_report_approved_at"] = now
+        if name in ("prepare_explanation", "approve_explanation"):
+            changes["explanation_prepared_at"] = now
+        if name == "approve_explanation":
+            changes["explanation_approved_at"] = now
         if name == "instruct_department":
             changes["responsible_department"] = production
             Deadline.objects.create(company=c.company, complaint=c, kind=DeadlineKind.DEPARTMENT_ANSWER,
