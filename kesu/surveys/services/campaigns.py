@@ -330,4 +330,5 @@ def competitor_rating_set(*, actor, campaign: Campaign, customer, competitor: st
         row.note = note
         full_clean(row)
         row.save()
+    row.refresh_from_db()  # the ratings as stored (two places)
     return row
