@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,14 +15,32 @@ from kesu.core.context import acting_as
 from kesu.core.escalation import chain_recipients, step_due
 
 from .. import signals
-from ..models import ActionEscalation, ActionStep, CorrectiveAction
+from ..models import ActionEscalation, ActionLink, ActionStep, CorrectiveAction
 from ..selectors import overdue_steps
 
 
+def conflicted_user_ids(action: CorrectiveAction) -> set[int]:
+    """Who should not take over the action's work (ISO 10002 §6.4 objectivity, the rule complaints apply on
+    assignment): the responsible engineers of its parts, and for the complaints that raised it the person who
+    caused the nonconformity and the responsible engineer of the complaint's part."""
+    from kesu.complaints.models import Complaint
+
+    ids = set(action.parts.exclude(responsible_engineer=None).values_list("responsible_engineer_id", flat=True))
+    complaint_ids = ActionLink.objects.filter(
+        action=action, content_type=ContentType.objects.get_for_model(Complaint)).values_list("object_id", flat=True)
+    for person_id, engineer_id in Complaint.objects.filter(pk__in=list(complaint_ids)).values_list(
+            "responsible_person_id", "part__responsible_engineer_id"):
+        ids |= {person_id, engineer_id}
+    ids.discard(None)
+    return ids
+
+
 def _reassign(row: ActionStep, escalation: ActionEscalation, recipients: list) -> None:
-    """Issue 18 §12: a level set to reassign makes the level's person (the first named) the step's owner; the
-    escalation keeps who had it, and the change is audited as the system's."""
-    candidates = [u for u in recipients if u.is_active]
+    """Issue 18 §12: a level set to reassign makes the level's person (the first named without a conflict of
+    interest) the step's owner; the escalation keeps who had it, and the change is audited as the system's.
+    Nobody left at the level, or the owner already: the level only notifies."""
+    conflicted = conflicted_user_ids(row.action)
+    candidates = [u for u in recipients if u.is_active and u.pk not in conflicted]
     if not candidates or candidates[0].pk == row.owner_id:
         return
     with acting_as(None, "system"):
