@@ -21,6 +21,7 @@ urlpatterns = [
     path("s/<str:token>/", answer_by_link, name="survey_link"),
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),
+    path("records/", include("kesu.core.records_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -123,3 +123,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class RetentionPolicyForm(forms.ModelForm):
+    """The record types a period can be set for are those kesu.core.retention knows (issue 18 §14)."""
+
+    class Meta:
+        from .models import RetentionPolicy
+
+        model = RetentionPolicy
+        fields = ["company", "record_type", "years"]
+
+    def __init__(self, *args, **kwargs):
+        from .retention import RECORD_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"] = forms.ChoiceField(
+            label=self.fields["record_type"].label,
+            choices=[(key, kind.label) for key, kind in RECORD_TYPES.items()])
+
+
+def _register_retention() -> None:
+    from .models import RetentionPolicy
+
+    @admin.register(RetentionPolicy)
+    class RetentionPolicyAdmin(CompanyScopedAdmin):
+        """Per company and record type, the years kept after closure (three when no row says otherwise)."""
+
+        form = RetentionPolicyForm
+        list_display = ["company", "record_type", "years"]
+        list_filter = ["company", "record_type"]
+
+
+_register_retention()

@@ -14,4 +14,12 @@ def kesu(request) -> dict:
         # Administrators must see a year whose statutory calendar is not loaded
         # before deadlines quietly fall back to weekdays (issue 2 §3).
         context["calendar_missing_years"] = missing_calendar_years()
+    if user is not None and user.is_authenticated:
+        from kesu.reports.audit_sample import may_draw
+
+        from .retention import may_confirm
+
+        # Issue 18 §14–§15: the retention review for administrators, the audit sample for QA, GM and administrators.
+        context["may_retention"] = may_confirm(user)
+        context["may_audit_sample"] = may_draw(user)
     return context

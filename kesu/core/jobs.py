@@ -138,3 +138,12 @@ def run_imports() -> None:
     from .importexport import import_jobs_run
 
     import_jobs_run()
+
+
+@register("core.retention_review", every=datetime.timedelta(days=1),
+          description="Once a year per company: list the records past their retention period for an administrator")
+def retention_review() -> None:
+    """Idempotent: one review per company and year; later runs of the year find it there (issue 18 §14)."""
+    from .retention import retention_review_prepare
+
+    retention_review_prepare()

@@ -50,6 +50,8 @@ def mask_phone(value: str) -> str:
     digits = _DIGIT.findall(value)
     if not digits:
         return "****" if value else ""
+    if len(digits) == 13 and digits[:2] == ["8", "6"]:
+        digits = digits[2:]  # +86, China's country code, before a mobile number
     if len(digits) >= 11:
         return f"{''.join(digits[:3])}****{''.join(digits[-4:])}"
     if len(digits) >= 7:

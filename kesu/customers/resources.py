@@ -29,6 +29,8 @@ contact = Resource(
     columns=["customer", "name", "title", "department", "phone", "mobile", "email", "language", "is_primary", "notes"],
     select_related=["customer", "company"],
     fk_codes={"customer": (Customer, "code")},
+    detail_template="customers/contact_detail.html",
+    detail_context=selectors.contact_detail_context,
 )
 
 part = Resource(

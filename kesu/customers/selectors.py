@@ -20,6 +20,13 @@ def customer_detail_context(customer: Customer, user: Any) -> dict:
     }
 
 
+def contact_detail_context(contact: Contact, user: Any) -> dict:
+    """Whether the reader may anonymise the contact on request (issue 18 §14: administrators)."""
+    from kesu.core.retention import may_confirm
+
+    return {"may_anonymise": may_confirm(user)}
+
+
 def contract_detail_context(contract: Contract, user: Any) -> dict:
     """Every line of the contract with its part (one query), and the number a new line would take."""
     lines = list(ContractLine.objects.filter(contract=contract).select_related("part").order_by("line_no"))

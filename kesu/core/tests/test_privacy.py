@@ -21,8 +21,9 @@ PHONE, MOBILE, EMAIL = "021-58881234", "13912345678", "zhou.unique@buyer-example
 
 def test_masks_keep_just_enough_to_recognise():
     assert privacy.mask_phone("13912345678") == "139****5678"
-    assert privacy.mask_phone("+86 139 1234 5678") == "861****5678"
-    assert privacy.mask_phone("021-58881234") == "02****34"
+    assert privacy.mask_phone("+86 139 1234 5678") == "139****5678"
+    assert privacy.mask_phone("021-58881234") == "021****1234"
+    assert privacy.mask_phone("58881234") == "58****34"
     assert privacy.mask_email("zhang@example.cn") == "z***@example.cn"
     assert privacy.mask_name("张三丰") == "张**"
     assert privacy.mask("", privacy.PHONE) == "" and privacy.mask(None, privacy.EMAIL) is None
