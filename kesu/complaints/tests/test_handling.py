@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from kesu.accounts.roles import Role
 from kesu.complaints import services
@@ -64,13 +65,18 @@ def test_assessment_sets_the_priority_and_qa_overrides_it_with_a_reason_audited(
     missing = api(qa).post(f"{BASE}/{complaint.pk}/priority", {"priority": 4})
     assert missing.status_code == 422 and ["body", "reason"] in [d["loc"] for d in missing.json()["detail"]]
 
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     done = api(qa).post(f"{BASE}/{complaint.pk}/priority", {"priority": 4, "reason": "客户已同意延后处理"})
     assert done.status_code == 200, done.json()
     assert (done.json()["priority"], done.json()["priority_override_reason"]) == (4, "客户已同意延后处理")
     complaint.refresh_from_db()
     assert complaint.priority_overridden_by == qa
-    entry = AuditEntry.objects.filter(object_id=str(complaint.pk), actor=qa).first()
-    assert entry.changes["priority"] == [1, 4] or entry.changes["priority"][-1] in (4, "4")
+    # One audit entry for the override: by QA through the API, urgent (1) → low (4), the reason and who overrode.
+    [entry] = AuditEntry.objects.filter(id__gt=before, content_type__model="complaint", object_id=str(complaint.pk))
+    assert (entry.action, entry.actor, entry.actor_name, entry.source) == ("update", qa, qa.username, "api")
+    assert entry.changes["priority"] == [Priority.URGENT.value, Priority.LOW.value] == [1, 4]
+    assert entry.changes["priority_override_reason"] == ["", "客户已同意延后处理"]
+    assert entry.changes["priority_overridden_by"] == [None, f"{qa} (#{qa.pk})"]
     # The override stays when the form changes; going back to the rule gives the derived priority again.
     services.complaint_update(actor=people[Role.SALESPERSON], complaint=complaint, data={"lot_number": "L1"})
     complaint.refresh_from_db()
@@ -83,10 +89,19 @@ def test_the_page_refuses_a_priority_override_without_a_reason(people, client):
     complaint = create_complaint(people[Role.SALESPERSON])
     client.force_login(people[Role.QA])
     response = client.post(reverse("complaints:record", args=[complaint.pk, "priority"]),
-                           {"priority-priority": "1", "priority-reason": ""})
+                           {"priority-priority": "1", "priority-reason": ""}, follow=True)
     complaint.refresh_from_db()
     assert complaint.priority == Priority.NORMAL and not complaint.priority_override_reason
-    assert response.status_code in (200, 302)
+    assert complaint.priority_overridden_by is None
+    # Back on the complaint's page, at the priority form, with one refusal naming the field it is about.
+    assert response.redirect_chain == [
+        (reverse("complaints:detail", args=[complaint.pk]) + "#record-priority", 302)]
+    # The page speaks the user's language (zh-Hans): the field's label 理由 (reason), then what is wrong.
+    with translation.override("zh-hans"):
+        refusal = f"理由: {translation.gettext('Say why the priority is overridden.')}"
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [("error", refusal)]
+    assert f'<div class="alert alert-danger" role="alert">{refusal}</div>' in response.content.decode()
 
 
 def test_the_work_queue_puts_the_higher_priority_first_within_the_same_due_state(people):
