@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kesu.accounts.roles import Role
 from kesu.core import calendar as cal
 from kesu.core.models import AuditEntry, CalendarYear, CompanyCalendarDay, DayKind, StatutoryDay
+from kesu.core.tests.calendar_state import forget_calendar_year
 
 pytestmark = pytest.mark.django_db
 
@@ -301,6 +302,7 @@ def test_taipei_and_shanghai_share_the_offset_and_the_result(company_a, company_
 # -- unconfirmed years ----------------------------------------------------------------
 
 def test_a_deadline_crossing_into_unconfirmed_2027_is_provisional(company_a, frozen):
+    forget_calendar_year(2027)
     # Wed 30 Dec → Thu 31, Fri 1 Jan (assumed working: 2027 not loaded), Mon 4 Jan.
     assert days_after(company_a, "2026-12-30 10:00", 3) == cal.Deadline(at("2027-01-04 10:00"), True)
 
@@ -310,12 +312,14 @@ def test_a_deadline_that_stays_in_2026_is_not_provisional(company_a, frozen):
 
 
 def test_after_2027_is_confirmed_the_deadline_is_firm_and_respects_new_year(company_a, frozen):
+    forget_calendar_year(2027)  # then 1 January alone is a holiday, whatever the package says of 2027
     StatutoryDay.objects.create(date=datetime.date(2027, 1, 1), is_working=False, kind=DayKind.HOLIDAY, name="元旦")
     CalendarYear.objects.create(year=2027, source="test")
     assert days_after(company_a, "2026-12-30 10:00", 3) == cal.Deadline(at("2027-01-05 10:00"), False)
 
 
 def test_working_time_reaching_into_an_unconfirmed_year_is_provisional(company_a, frozen):
+    forget_calendar_year(2027)
     measured = cal.WorkingCalendar(company_a).measure(at("2026-12-31 09:00"), at("2027-01-04 09:30"))
     assert measured.duration == datetime.timedelta(hours=8, minutes=30 + 9 * 60 + 60)
     assert measured.provisional is True
