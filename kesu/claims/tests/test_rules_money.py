@@ -4,6 +4,9 @@ The responsibility meeting names the supplier and its share of the compensation,
 100 per cent; the vice GM agrees an amount with the supplier, never more than was charged back; purchasing or
 finance records what came back, never more than was agreed. Each limit is tried at the limit itself (allowed)
 and one cent or one hundredth of a per cent beyond it (refused), by the service, the page and the API.
+
+The general manager takes the steps the vice GM may also take (the GM is in both role sets whatever the
+delegation setting says).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def _sc(people, status: str = SupplierClaimStatus.SENT, share: str = "60") -> Su
     if status in (SupplierClaimStatus.SENT, SupplierClaimStatus.AGREED):
         services.supplier_claim_transition(actor=people[Role.PURCHASING], supplier_claim=sc, name="send")
     if status == SupplierClaimStatus.AGREED:
-        services.supplier_claim_transition(actor=people[Role.VICE_GM], supplier_claim=sc, name="agree",
+        services.supplier_claim_transition(actor=people[Role.GM], supplier_claim=sc, name="agree",
                                            agreed_amount=Decimal("2000.00"))
     return sc
 
@@ -58,7 +61,7 @@ def test_a_supplier_may_bear_exactly_the_whole_cost(people):
 def test_a_share_above_100_or_not_above_0_per_cent_is_refused(people, share):
     claim = bring_to(ClaimStatus.RESPONSIBILITY, people)
     with pytest.raises(TransitionRefused) as refused:
-        act(claim, "fix_responsibility", people, Role.VICE_GM, **meeting_inputs(people, share=share))
+        act(claim, "fix_responsibility", people, Role.GM, **meeting_inputs(people, share=share))
     assert refused.value.field == "supplier_share"
     assert "more than 0 and at most 100 per cent" in refused.value.message
     claim.refresh_from_db()
@@ -72,11 +75,11 @@ def test_the_api_refuses_a_share_above_100_per_cent_naming_the_field(api, people
     attendees = [people[r].pk for r in (Role.PRODUCTION, Role.QA)]
     inputs = {"responsible_party": "supplier", "supplier": SupplierFactory(company=people.company).code,
               "meeting_conclusion": "供应商来料不良", "meeting_attendees": attendees}
-    vgm = api(people[Role.VICE_GM])
+    gm = api(people[Role.GM])  # the GM holds the responsibility meeting (seed 000 §4.2.4)
     url = f"/api/v1/claims/{claim.pk}/transitions"
-    response = vgm.post(url, {"action": "fix_responsibility", "inputs": {**inputs, "supplier_share": "100.01"}})
+    response = gm.post(url, {"action": "fix_responsibility", "inputs": {**inputs, "supplier_share": "100.01"}})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "supplier_share"]
-    response = vgm.post(url, {"action": "fix_responsibility", "inputs": {**inputs, "supplier_share": "100"}})
+    response = gm.post(url, {"action": "fix_responsibility", "inputs": {**inputs, "supplier_share": "100"}})
     assert response.status_code == 200 and response.json()["status"] == "settling"
 
 
@@ -86,7 +89,7 @@ def test_the_api_refuses_a_share_above_100_per_cent_naming_the_field(api, people
 def test_the_supplier_may_agree_to_exactly_the_amount_charged_back(people):
     sc = _sc(people)
     assert sc.amount == Decimal("2400.00")  # 60 % of 4,000.00
-    services.supplier_claim_transition(actor=people[Role.VICE_GM], supplier_claim=sc, name="agree",
+    services.supplier_claim_transition(actor=people[Role.GM], supplier_claim=sc, name="agree",
                                        agreed_amount=Decimal("2400.00"))
     sc.refresh_from_db()
     assert (sc.status, sc.agreed_amount) == (SupplierClaimStatus.AGREED, Decimal("2400.00"))
@@ -94,7 +97,7 @@ def test_the_supplier_may_agree_to_exactly_the_amount_charged_back(people):
 
 def test_one_cent_above_the_charge_back_is_refused(people):
     sc = _sc(people)
-    refused = _refused(people, sc, Role.VICE_GM, "agree", agreed_amount=Decimal("2400.01"))
+    refused = _refused(people, sc, Role.GM, "agree", agreed_amount=Decimal("2400.01"))
     assert refused.field == "agreed_amount"
     assert refused.message == "The supplier cannot agree to more than was charged back (2400.00)."
     sc.refresh_from_db()
@@ -104,26 +107,26 @@ def test_one_cent_above_the_charge_back_is_refused(people):
 @pytest.mark.parametrize("amount", ["0", "-1.00"])
 def test_an_agreement_of_nothing_is_refused(people, amount):
     sc = _sc(people)
-    refused = _refused(people, sc, Role.VICE_GM, "agree", agreed_amount=Decimal(amount))
+    refused = _refused(people, sc, Role.GM, "agree", agreed_amount=Decimal(amount))
     assert refused.field == "agreed_amount" and "more than 0" in refused.message
 
 
 def test_the_page_and_the_api_refuse_an_agreement_above_the_charge_back(client, api, people):
     sc = _sc(people)
-    vgm = people[Role.VICE_GM]
-    vgm.language = "en"
-    vgm.save()
-    client.force_login(vgm)
+    gm = people[Role.GM]
+    gm.language = "en"
+    gm.save()
+    client.force_login(gm)
     response = client.post(reverse("claims:supplier_transition", args=[sc.pk, "agree"]),
                            {"agree-agreed_amount": "2400.01"}, follow=True)
     assert "The supplier cannot agree to more than was charged back (2400.00)." in response.content.decode()
-    answer = api(vgm).post(f"/api/v1/supplier-claims/{sc.pk}/transitions",
-                           {"action": "agree", "inputs": {"agreed_amount": "2400.01"}})
+    answer = api(gm).post(f"/api/v1/supplier-claims/{sc.pk}/transitions",
+                          {"action": "agree", "inputs": {"agreed_amount": "2400.01"}})
     assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "agreed_amount"]
     sc.refresh_from_db()
     assert sc.status == SupplierClaimStatus.SENT
-    answer = api(vgm).post(f"/api/v1/supplier-claims/{sc.pk}/transitions",
-                           {"action": "agree", "inputs": {"agreed_amount": "2400.00"}})
+    answer = api(gm).post(f"/api/v1/supplier-claims/{sc.pk}/transitions",
+                          {"action": "agree", "inputs": {"agreed_amount": "2400.00"}})
     assert answer.status_code == 200 and answer.json()["agreed_amount"] == "2400.00"
 
 
