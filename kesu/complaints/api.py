@@ -343,7 +343,8 @@ class DispositionOut(Schema):
 
 
 # JSON names of the record forms' fields (relations travel as ids).
-_RECORD_KEYS = {"owner_id": "owner", "department_id": "department", "attendee_ids": "attendees",
+_RECORD_KEYS = {"shipment_id": "shipment", "checked_by_id": "checked_by",
+                "owner_id": "owner", "department_id": "department", "attendee_ids": "attendees",
                 "department_ids": "departments"}
 _RECORD_KEYS_BACK = {v: k for k, v in _RECORD_KEYS.items()}
 
@@ -473,3 +474,62 @@ def restock_return(request, pk: Id, line_id: Id):
 def complaint_printout(request, pk: Id, kind: Literal["feedback", "explanation"]):
     _require(request.user, "view")
     return printouts.printout_response(selectors.complaint_get_for_user(request.user, pk), kind)
+
+
+# -- verification on later deliveries (004 §5.2(3)) -----------------------------------------------------
+
+
+class DeliveryVerificationIn(_Strict):
+    shipment_id: Id
+    checked_on: datetime.date
+    result: Literal["ok", "not_ok"]
+    checked_by_id: Id | None = None
+    note: str = ""
+
+
+class DeliveryVerificationOut(Schema):
+    id: int
+    shipment_id: Id
+    delivery_no: str
+    ship_date: datetime.date | None
+    checked_on: datetime.date
+    checked_by_id: Id
+    result: str
+    note: str
+    recorded_by_id: Id | None
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_delivery_no(obj) -> str:
+        return obj.shipment.delivery_no
+
+    @staticmethod
+    def resolve_ship_date(obj):
+        return obj.shipment.ship_date
+
+
+class DeliveryVerificationsOut(Schema):
+    """The verifications of a complaint and how many OK ones on later shipments count towards closing."""
+
+    needed: int
+    verified: int
+    recurrences: int
+    items: list[DeliveryVerificationOut]
+
+
+@router.get("/complaints/{pk}/delivery-verifications", response=DeliveryVerificationsOut,
+            operation_id="list_delivery_verifications",
+            summary="Verifications on later deliveries (severe and major complaints: 004 §5.2(3))")
+def list_delivery_verifications(request, pk: Id):
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    return {"needed": selectors.verification_needed(complaint), "verified": selectors.verified_delivery_count(complaint),
+            "recurrences": complaint.recurrence_count, "items": list(selectors.delivery_verifications(complaint))}
+
+
+@router.post("/complaints/{pk}/delivery-verifications", response={201: DeliveryVerificationOut},
+             operation_id="record_delivery_verification",
+             summary="Record the check of a later delivery of the part; not OK sends the complaint back to QA")
+def record_delivery_verification(request, pk: Id, payload: DeliveryVerificationIn):
+    data = payload.model_dump(exclude_none=True)
+    return Status(201, _record(request, pk, "delivery_verification", data))

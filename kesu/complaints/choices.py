@@ -132,6 +132,13 @@ class InspectionResult(models.TextChoices):
     FAIL = "fail", _("Failed")
 
 
+class VerificationResult(models.TextChoices):
+    """A check of a later delivery of the part (004 §5.2(3)): did the problem recur?"""
+
+    OK = "ok", _("OK: the problem did not recur")
+    NOT_OK = "not_ok", _("Not OK: the problem recurred")
+
+
 class DeadlineKind(models.TextChoices):
     PASS_ON = "pass_on", _("Pass on to superior and sales assistant")
     REPLY = "reply", _("Reply to the customer")

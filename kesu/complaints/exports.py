@@ -35,7 +35,7 @@ LIST_COLUMNS: list[Column] = [
     _field("priority"), _field("warning_class"), _field("status"), (_("deadline state"), lambda c: str(_DEADLINE_WORDS.get(row_deadline_state(c), ""))),
     (_("next deadline"), lambda c: getattr(c, "next_due_at", None)),
     _field("closure_due_at"), _field("responsibility"), _field("owner"), _field("department"), _field("closed_at"),
-    _field("reopen_count"), _field("description"),
+    _field("reopen_count"), _field("recurrence_count"), _field("description"),
 ]
 
 # What LIST_COLUMNS read, and only that (the deadline-state annotations come with the queryset).
@@ -45,7 +45,7 @@ LIST_FIELDS = (
     "quantity_defective", "window_status", "severity", "priority", "warning_class", "status", "closure_due_at",
     "responsibility", "owner__username",
     "owner__display_name", "owner__first_name", "owner__last_name", "department__name", "closed_at",
-    "reopen_count", "description",
+    "reopen_count", "recurrence_count", "description",
 )
 
 

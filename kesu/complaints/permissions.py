@@ -22,6 +22,8 @@ MIS_ORDER_APPROVE = frozenset({Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR, Role.
 INSPECTION = QA
 RESTOCK = QA | {Role.PRODUCTION}
 MEETING = QA
+# 004 §5.2(3): "由质量部、销售人员对后续销售产品跟踪验证".
+VERIFY_DELIVERY = SALES_OR_QA
 # Issue 18 §11: QA (and the GM above it) may override the derived priority.
 PRIORITY = QA | {Role.GM}
 SETTINGS = frozenset({Role.QA, Role.SALES_DIRECTOR, Role.GM, Role.GENERAL_OFFICE})

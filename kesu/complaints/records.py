@@ -19,9 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department, User
 from kesu.core.uploads import MultipleFileField
+from kesu.customers.models import Shipment
 
 from . import permissions, services
-from .choices import Channel, Direction, DispositionKind, InspectionResult, Priority
+from .choices import (
+    Channel,
+    Direction,
+    DispositionKind,
+    InspectionResult,
+    Priority,
+    Status,
+    VerificationResult,
+)
 from .models import Complaint, DispositionLine
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -115,6 +124,25 @@ class InspectionForm(DispositionLineForm):
                                         (InspectionResult.FAIL, InspectionResult.FAIL.label)])
 
 
+class DeliveryVerificationForm(_ComplaintRecordForm):
+    """004 §5.2(3): one later delivery of the part checked (the service judges which shipments qualify)."""
+
+    prefix_name = "delivery_verification"
+    shipment = forms.ModelChoiceField(label=_("shipment"), queryset=Shipment.objects.all())
+    checked_on = forms.DateField(label=_("checked on"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_by = forms.ModelChoiceField(label=_("checked by"), queryset=User.objects.all(), required=False,
+                                        help_text=_("Empty means you."))
+    result = forms.ChoiceField(label=_("result"), choices=VerificationResult.choices)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The customer's deliveries, newest first; the service says why one of another part or date does not count.
+        shipments = self.fields["shipment"].queryset.filter(customer_id=self.complaint.customer_id)
+        self.fields["shipment"].queryset = shipments.order_by("-ship_date", "delivery_no", "line_no")
+
+
 @dataclass(frozen=True)
 class Record:
     """One kind of record: its form, the service call, what the page says when done."""
@@ -126,6 +154,7 @@ class Record:
     roles: frozenset
     on_lines: bool = False  # acts on one of the complaint's disposition lines
     closed_too: bool = False  # also on a closed complaint (notes and files)
+    statuses: tuple[str, ...] = ()  # only in these statuses (empty: any open one)
 
 
 RECORDS: dict[str, Record] = {
@@ -154,6 +183,10 @@ RECORDS: dict[str, Record] = {
     "restock": Record(_("Put returned goods back in stock"), DispositionLineForm,
                       lambda complaint, **kw: services.disposition_restock(**kw), _("Goods restocked."),
                       permissions.RESTOCK, on_lines=True),
+    "delivery_verification": Record(_("Verify a later delivery"), DeliveryVerificationForm,
+                                    lambda **kw: services.delivery_verification_record(**kw),
+                                    _("Delivery verification recorded."), permissions.VERIFY_DELIVERY,
+                                    statuses=(Status.VERIFICATION,)),
 }
 
 
@@ -191,4 +224,5 @@ def available_records(complaint: Complaint, user, *, has_lines: bool) -> list[tu
         if user.has_role(*record.roles)
         and (complaint.is_open or record.closed_too)
         and (has_lines or not record.on_lines)
+        and (not record.statuses or complaint.status in record.statuses)
     ]

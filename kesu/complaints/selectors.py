@@ -11,9 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kesu.customers.models import Shipment
-
-from .choices import OPEN_STATUSES, CustomerDecision, DeadlineState
+from .choices import OPEN_STATUSES, CustomerDecision, DeadlineState, VerificationResult
 from .models import (
     OVERRIDABLE_DURATIONS,
     Complaint,
@@ -21,6 +19,7 @@ from .models import (
     ComplaintSettings,
     CustomerDeadlineOverride,
     Deadline,
+    DeliveryVerification,
     DispositionLine,
     RemedyProposal,
 )
@@ -182,19 +181,50 @@ def pass_on_recipients(complaint: Complaint) -> list:
     return [u for u in [*superiors, *assistants] if not (u.pk in seen or seen.add(u.pk))]
 
 
-def later_shipment_count(complaint: Complaint) -> int:
-    """Deliveries to the complaint's customer shipped after the remedy was carried out (004 §5.2(3)).
-
-    Counted as distinct delivery numbers: a delivery with three lines is one shipment.
-    """
+def _remedy_done_on(complaint: Complaint) -> datetime.date | None:
     if complaint.remedy_done_at is None:
+        return None
+    return timezone.localtime(complaint.remedy_done_at, complaint.company.tz).date()
+
+
+def verified_delivery_count(complaint: Complaint) -> int:
+    """OK verifications on later deliveries of the complaint's part to its customer (004 §5.2(3)).
+
+    Only shipments that left after the (latest) remedy was carried out count, so a recurrence and a new remedy
+    start the count again; deliveries are counted by delivery number (three lines of one delivery are one).
+    """
+    done_on = _remedy_done_on(complaint)
+    if done_on is None or not complaint.part_id:
         return 0
-    done_on = timezone.localtime(complaint.remedy_done_at, complaint.company.tz).date()
     return (
-        Shipment.objects.filter(company_id=complaint.company_id, customer_id=complaint.customer_id,
-                                ship_date__gt=done_on)
-        .values("delivery_no").distinct().count()
+        DeliveryVerification.objects.filter(
+            complaint=complaint, result=VerificationResult.OK, shipment__customer_id=complaint.customer_id,
+            shipment__part_id=complaint.part_id, shipment__ship_date__gt=done_on)
+        .values("shipment__delivery_no").distinct().count()
     )
+
+
+def recurrence_pending(complaint: Complaint) -> bool:
+    """A not-OK verification recorded since the remedy was carried out (what a recurrence step needs)."""
+    if complaint.remedy_done_at is None:
+        return False
+    return DeliveryVerification.objects.filter(complaint=complaint, result=VerificationResult.NOT_OK,
+                                               recorded_at__gte=complaint.remedy_done_at).exists()
+
+
+def verification_needed(complaint: Complaint) -> int:
+    """How many OK later deliveries closing needs: 0 unless severe or major, else the (customer's) setting."""
+    from .workflow import SERIOUS
+
+    if complaint.severity not in SERIOUS:
+        return 0
+    return effective_settings(complaint.company, complaint.customer).verification_shipments
+
+
+def delivery_verifications(complaint: Complaint) -> QuerySet[DeliveryVerification]:
+    """The complaint's delivery verifications in order, with shipment and people joined."""
+    return (complaint.delivery_verifications.select_related("shipment", "checked_by", "recorded_by")
+            .order_by("checked_on", "id"))
 
 
 def repeat_complaints(complaint: Complaint, days: int | None = None) -> QuerySet[Complaint]:

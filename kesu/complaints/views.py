@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kesu.core.paging import IdFirstPaginator
-from kesu.core.panels import next_step, panels_for, table_actions
+from kesu.core.panels import PanelAction, next_step, panels_for, table_actions
 from kesu.core.privacy import contact_label
 from kesu.core.selectors import audit_entries_for
 
@@ -57,7 +57,10 @@ FULFILS: dict[str, tuple[str, ...]] = {
     "close": ("start_verification", "close"),
     "close_qa": ("start_verification", "close"),
     "explanation_answer": ("customer_acknowledges", "customer_disputes"),
+    "verify_delivery_qa": ("verify_delivery",),
 }
+# Table rows taken only through a record's service (a not-OK delivery verification records the recurrence).
+RECORD_ONLY = frozenset({"record_recurrence"})
 
 
 def _approval(complaint: Complaint, remedies, first) -> tuple[str, list[tuple[object, object]]]:
@@ -211,6 +214,17 @@ def complaint_detail(request, pk: int):
     actions = table_actions(offered, lambda row: reverse("complaints:transition", args=[complaint.pk, row.action]),
                             form=lambda row: TransitionForm(row=row, user=request.user), version=complaint.version,
                             form_id="action-{name}")
+    # 004 §5.2(3): a later delivery's verification is a record, not a table row; the panel offers its form when
+    # the complaint waits for it, and the recurrence it may cause is never a step of its own.
+    offered = [row for row in offered if row.action not in RECORD_ONLY]
+    refused = [(row, why) for row, why in refused if row.action not in RECORD_ONLY]
+    actions = [a for a in actions if a.name not in RECORD_ONLY]
+    if "delivery_verification" in {kind for kind, _r in available_records(complaint, request.user, has_lines=True)}:
+        actions.append(PanelAction(
+            "verify_delivery", RECORDS["delivery_verification"].label,
+            reverse("complaints:record", args=[complaint.pk, "delivery_verification"]),
+            form=record_form("delivery_verification", complaint=complaint, user=request.user),
+            form_id="panel-record-delivery_verification"))
     remedies = list(complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"))
     dispositions = list(complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"))
     records = [
@@ -225,6 +239,9 @@ def complaint_detail(request, pk: int):
         "timeline": selectors.timeline_for(complaint),
         "remedies": remedies,
         "dispositions": dispositions,
+        "verifications": list(selectors.delivery_verifications(complaint)),
+        "verification_needed": selectors.verification_needed(complaint),
+        "verified_deliveries": selectors.verified_delivery_count(complaint),
         "next_step": next_step(complaint, request.user, actions, refused=refused, fulfils=FULFILS,
                                approval=lambda first: _approval(complaint, remedies, first)),
         "records": records,

@@ -59,6 +59,29 @@ EXPLANATION_TO_APPROVE = EXPLAINING & Q(explanation_approved_at__isnull=True)
 EXPLANATION_TO_SEND = EXPLAINING & Q(explanation_approved_at__isnull=False)
 
 
+def _verifying() -> Q:
+    """004 §5.2(3): a severe or major complaint in verification with fewer OK later deliveries (checked since the
+    remedy was carried out) than its company needs waits for QA and its owner to check the next delivery."""
+    from django.db.models import Count, IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import LessThan
+
+    from .choices import VerificationResult
+    from .models import ComplaintSettings, DeliveryVerification
+    from .workflow import SERIOUS
+
+    have = (DeliveryVerification.objects.filter(complaint=OuterRef("pk"), result=VerificationResult.OK,
+                                                recorded_at__gte=OuterRef("remedy_done_at"))
+            .order_by().values("complaint").annotate(n=Count("shipment__delivery_no", distinct=True)).values("n"))
+    needed = ComplaintSettings.objects.filter(company_id=OuterRef("company_id")).values("verification_shipments")[:1]
+    return Q(status=S.VERIFICATION, severity__in=SERIOUS) & Q(LessThan(
+        Coalesce(Subquery(have, output_field=IntegerField()), Value(0)),
+        Coalesce(Subquery(needed, output_field=IntegerField()), Value(2))))
+
+
+VERIFYING = _verifying()
+
+
 def _assign(*, actor, record, user):
     from .services import complaint_assign
 
@@ -114,9 +137,14 @@ work.register(work.Source(
                   due=_earliest_deadline()),
         work.Step("complete_remedy", _("Carry out the remedy"), REMEDY_DOERS, Q(status=S.REMEDY_ACCEPTED),
                   assignee="owner", department="department", due=_earliest_deadline()),
-        work.Step("close", _("Verify and close"), SALES, Q(status__in=(S.REMEDY_DONE, S.VERIFICATION)) & ~ESCALATED,
+        work.Step("verify_delivery", _("Verify the next delivery of the part"), SALES, VERIFYING,
+                  assignee="owner", department="department"),
+        work.Step("verify_delivery_qa", _("Verify the next delivery of the part"), QA, VERIFYING),
+        work.Step("close", _("Verify and close"), SALES,
+                  Q(status__in=(S.REMEDY_DONE, S.VERIFICATION)) & ~ESCALATED & ~VERIFYING,
                   assignee="owner", department="department", due=_earliest_deadline()),
-        work.Step("close_qa", _("Verify and close"), QA, Q(status__in=(S.REMEDY_DONE, S.VERIFICATION)) & ESCALATED,
+        work.Step("close_qa", _("Verify and close"), QA,
+                  Q(status__in=(S.REMEDY_DONE, S.VERIFICATION)) & ESCALATED & ~VERIFYING,
                   due=_earliest_deadline()),
         work.Step("explanation_answer", _("Record the customer's answer to the explanation"), SALES_OR_QA,
                   Q(status=S.EXPLANATION_SENT), assignee="owner", department="department",

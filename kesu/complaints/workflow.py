@@ -165,6 +165,13 @@ ROWS: tuple[Transition, ...] = (
         "approve_explanation", EXPLAINABLE, None, EXPLANATION_APPROVERS, _("Approve the written explanation"),
         optional=("note",), checks=("explanation_prepared", "not_own_explanation"),
     ),
+    # 004 §5.2(3): a later delivery on which the problem recurred sends the complaint back to QA's investigation.
+    # Taken only by recording that delivery's verification (services.delivery_verification_record), never alone.
+    Transition(
+        "record_recurrence", (S.VERIFICATION,), S.QA_INVESTIGATION, SALES_OR_QA,
+        _("The problem recurred on a later delivery"), required=("reason",), checks=("recurrence_recorded",),
+        schedules=(DeadlineKind.QA_OPINION,),
+    ),
     Transition(
         "send_explanation", EXPLAINABLE, S.EXPLANATION_SENT, SALES, _("Send the written explanation"),
         optional=("note", "channel"), checks=("explanation_approved", "not_our_responsibility"),
@@ -328,25 +335,39 @@ def _mis_order_returns_approved(c, ctx) -> CheckResult:
     return None
 
 
+# 004 §5.2(3) "情节严重的质量反馈": severe and major complaints are verified on later deliveries before closing.
+SERIOUS = (Severity.MAJOR, Severity.SEVERE)
+
+
 def _no_verification_needed(c, ctx) -> CheckResult:
-    if c.severity == Severity.SEVERE:
+    if c.severity in SERIOUS:
         return "status", _(
-            "A severe complaint is closed only after verification on later shipments (004 §5.2(3))."
+            "A severe or major complaint is closed only after verification on later shipments (004 §5.2(3))."
         )
     return None
 
 
 def _verified_on_later_shipments(c, ctx) -> CheckResult:
-    if c.severity != Severity.SEVERE:
+    if c.severity not in SERIOUS:
         return None
-    from .selectors import later_shipment_count
+    from .selectors import verified_delivery_count
 
     needed = ctx.settings.verification_shipments
-    have = later_shipment_count(c)
+    have = verified_delivery_count(c)
     if have < needed:
         return "verification", _(
-            "Verification needs %(needed)s later shipments to the customer after the remedy; there are %(have)s."
+            "Closing needs %(needed)s OK verifications on later shipments of the part to the customer after the "
+            "remedy; there are %(have)s."
         ) % {"needed": needed, "have": have}
+    return None
+
+
+def _recurrence_recorded(c, ctx) -> CheckResult:
+    from .selectors import recurrence_pending
+
+    if not recurrence_pending(c):
+        return "delivery_verifications", _(
+            "Record the later delivery on which the problem recurred (a delivery verification, not OK).")
     return None
 
 
@@ -432,6 +453,7 @@ CHECKS: dict[str, Callable[[Any, CheckContext], CheckResult]] = {
     "can_close": can_close_checks,
     "not_own_remedy": _not_own_remedy,
     "not_own_initial_report": _not_own_initial_report,
+    "recurrence_recorded": _recurrence_recorded,
     "explanation_prepared": _explanation_prepared,
     "explanation_approved": _explanation_approved,
     "not_own_explanation": _not_own_explanation,

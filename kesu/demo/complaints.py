@@ -260,7 +260,7 @@ class History(CompanyFacts):
             path.dispose(remedy, qty)
             path.step("complete_remedy")
             c.remedy_done_at = path.now
-            if c.severity == Severity.SEVERE:
+            if c.severity in (Severity.MAJOR, Severity.SEVERE):
                 path.step("start_verification", later=datetime.timedelta(days=rng.randint(20, 45)))
             path.close(dept_code, root_cause)
         path.finish()
@@ -451,7 +451,7 @@ SHOWCASE: list[tuple[float, str, list[str]]] = [
     (20, "minor", [A, ASSESS, SALES, *SOLVE, "dispose:replenish", "complete_remedy", "close"]),
     (25, "major", [A, ASSESS, ESC, OPINION, "instruct_department", "record_department_answer", "meeting",
                    "propose_remedy", "approve_remedy", "customer_rejects", *SOLVE, "dispose:repair",
-                   "complete_remedy", "close"]),
+                   "complete_remedy", "start_verification"]),
     (30, "general", [A, ASSESS, ESC, OPINION, *EXPLAIN, "customer_acknowledges"]),
     (2, "minor", ["reject_at_intake"]),
     (3, "general", [A, "cancel"]),

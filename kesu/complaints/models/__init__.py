@@ -27,6 +27,7 @@ from .records import (  # noqa: F401
     ComplaintChild,
     ComplaintSearchDocument,
     Deadline,
+    DeliveryVerification,
     DispositionLine,
     Escalation,
     RemedyProposal,

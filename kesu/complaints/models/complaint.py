@@ -161,6 +161,8 @@ class Complaint(CompanyScopedModel):
     remedy_done_at = models.DateTimeField(_("remedy carried out at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # 004 §5.2(3): a later delivery on which the problem came back sends the complaint back to investigation.
+    recurrence_count = models.PositiveSmallIntegerField(_("recurrences on later deliveries"), default=0)
 
     class Meta:
         verbose_name = _("complaint")

@@ -108,7 +108,7 @@ class ComplaintSettings(CompanyScopedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     verification_shipments = models.PositiveSmallIntegerField(
-        _("later shipments to verify a severe complaint"), default=2
+        _("later shipments to verify a severe or major complaint"), default=2
     )
     repeat_window_days = models.PositiveSmallIntegerField(_("repeat complaint window (days)"), default=180)
     escalation_chain = models.JSONField(
@@ -195,7 +195,7 @@ class CustomerDeadlineOverride(CompanyScopedModel):
         _("initial report approval (working days)"), null=True, blank=True
     )
     verification_shipments = models.PositiveSmallIntegerField(
-        _("later shipments to verify a severe complaint"), null=True, blank=True
+        _("later shipments to verify a severe or major complaint"), null=True, blank=True
     )
 
     class Meta:

@@ -19,6 +19,7 @@ from ..choices import (
     InspectionResult,
     Status,
     TimelineKind,
+    VerificationResult,
 )
 from .base import USER
 from .complaint import Complaint
@@ -151,6 +152,32 @@ class AdHocMeeting(ComplaintChild):
 
     def __str__(self) -> str:
         return f"{self.held_at:%Y-%m-%d}"
+
+
+class DeliveryVerification(ComplaintChild):
+    """QA and sales check a later delivery of the affected part to the customer (004 §5.2(3): "对后续销售产品跟踪验证
+    2次以上"): which shipment, when, by whom, and whether the problem recurred."""
+
+    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE,
+                                  related_name="delivery_verifications")
+    shipment = models.ForeignKey("customers.Shipment", verbose_name=_("shipment"), on_delete=models.PROTECT,
+                                 related_name="+")
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(USER, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=10, choices=VerificationResult.choices)
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("delivery verification")
+        verbose_name_plural = _("delivery verifications")
+        ordering = ["complaint", "checked_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["complaint", "shipment"], name="delivery_verified_once")]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} {self.get_result_display()}"
 
 
 class Deadline(ComplaintChild):

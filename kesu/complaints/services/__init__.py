@@ -22,6 +22,7 @@ from .activity import (  # noqa: F401
     attachment_open,
     communication_log,
     complaint_assign,
+    delivery_verification_record,
     disposition_add,
     disposition_approve_mis_order,
     disposition_record_inspection,

@@ -20,12 +20,15 @@ from ..choices import (
     Direction,
     DispositionKind,
     InspectionResult,
+    Status,
     TimelineKind,
+    VerificationResult,
 )
 from ..models import (
     AdHocMeeting,
     Complaint,
     ComplaintAttachment,
+    DeliveryVerification,
     DispositionLine,
     TimelineEntry,
 )
@@ -279,3 +282,63 @@ def disposition_restock(*, actor, line: DispositionLine, source: str = "web") ->
             line.restocked_at = timezone.now()
             line.save()
     return line
+
+
+# -- verification on later deliveries (004 §5.2(3)) -----------------------------------------------
+
+
+def delivery_verification_record(*, actor, complaint: Complaint, shipment, checked_on: datetime.date, result: str,
+                                 checked_by=None, note: str = "", source: str = "web") -> DeliveryVerification:
+    """QA or sales record the check of one later delivery of the complaint's part to its customer (004 §5.2(3)).
+
+    Only while the complaint is in verification, on a shipment of the same part to the same customer that left
+    after the remedy was carried out, once per shipment. A "not OK" result (the problem recurred) records a
+    recurrence and sends the complaint back to QA's investigation, in the same transaction.
+    """
+    from ..selectors import _remedy_done_on
+    from .transitions import complaint_transition
+
+    _require_role(actor, permissions.VERIFY_DELIVERY, complaint.company_id)
+    checked_by = checked_by or actor
+    errors: dict[str, str] = {}
+    if complaint.status != Status.VERIFICATION:
+        errors["status"] = _("Later deliveries are verified once the remedy is carried out and verification "
+                             "has started.")
+    elif shipment.company_id != complaint.company_id or shipment.customer_id != complaint.customer_id:
+        errors["shipment"] = _("The shipment must be a shipment to the complaint's customer.")
+    elif not complaint.part_id:
+        errors["shipment"] = _("Name the complaint's part first: later shipments of the same part are verified.")
+    elif shipment.part_id != complaint.part_id:
+        errors["shipment"] = _("The shipment must be of the complaint's part (%(part)s).") % {"part": complaint.part}
+    elif shipment.ship_date is None or shipment.ship_date <= _remedy_done_on(complaint):
+        errors["shipment"] = _("The shipment must have left after the remedy was carried out (%(date)s).") % {
+            "date": _remedy_done_on(complaint).isoformat()}
+    elif DeliveryVerification.objects.filter(complaint=complaint, shipment=shipment).exists():
+        errors["shipment"] = _("This shipment is already verified.")
+    if result not in VerificationResult.values:
+        errors["result"] = _("Choose OK or not OK.")
+    elif result == VerificationResult.NOT_OK and not (note or "").strip():
+        errors["note"] = _("Describe how the problem recurred.")
+    today = timezone.localdate(timezone=complaint.company.tz)
+    if checked_on > today:
+        errors["checked_on"] = _("A check cannot lie in the future.")
+    elif shipment.ship_date and checked_on < shipment.ship_date:
+        errors["checked_on"] = _("The check cannot be before the shipment left.")
+    if not checked_by.is_superuser and checked_by.company_id != complaint.company_id:
+        errors["checked_by"] = _("It must belong to the same company.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with acting_as(actor, source), transaction.atomic():
+        locked = _lock_open(complaint)
+        row = DeliveryVerification.objects.create(
+            company_id=locked.company_id, complaint=locked, shipment=shipment, checked_on=checked_on,
+            checked_by=checked_by, result=result, note=note, recorded_by=_actor_or_none(actor), recorded_at=now)
+        summary = _("Delivery %(delivery)s of %(date)s checked by %(who)s: %(result)s") % {
+            "delivery": shipment.delivery_no, "date": shipment.ship_date.isoformat(), "who": checked_by,
+            "result": row.get_result_display()}
+        _timeline(locked, TimelineKind.NOTE, f"{summary}\n{note}".strip(), actor=actor, now=now)
+        if result == VerificationResult.NOT_OK:
+            complaint_transition(actor=actor, complaint=locked, action="record_recurrence", reason=note,
+                                 source=source)
+    return row

@@ -189,6 +189,10 @@ def _effects(c: Complaint, row: Transition, inputs: dict, actor, now) -> None:
         proposal.save()
     elif action == "complete_remedy":
         c.remedy_done_at = now
+    elif action == "record_recurrence":
+        # 004 §5.2(3): the problem came back on a later delivery; QA investigates again.
+        c.recurrence_count += 1
+        c.escalated_to_qa = True
     elif action == "prepare_explanation":
         # A new or changed explanation needs a fresh approval.
         c.explanation_prepared_by = _actor_or_none(actor)

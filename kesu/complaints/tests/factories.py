@@ -101,6 +101,7 @@ def default_inputs(action: str, complaint: Complaint, people: People) -> dict[st
         "prepare_explanation": {"responsibility": "customer", "explanation": "经检测为客户安装不当所致",
                                 "explanation_evidence": "检测报告 QA-2026-017"},
         "customer_disputes": {"reason": "客户不认可检测结论"},
+        "record_recurrence": {"reason": "后续第二批交货再次出现划伤"},
         "customer_acknowledges": {"note": "客户电话确认"},
         "close": {"responsibility": "ours", "responsible_department": people[Role.PRODUCTION].department},
         "reject_at_intake": {"note": "非我司产品"},

@@ -67,6 +67,8 @@ COMPLAINTS: dict[tuple[str, str], tuple[str, object] | None] = {
     ("start_verification", "remedy_done"): ("close", OWNER),
     ("close", "remedy_done"): NOBODY,
     ("close", "verification"): NOBODY,
+    # 004 §5.2(3): the problem recurred on a later delivery; QA investigates again.
+    ("record_recurrence", "verification"): ("investigate", (R.QA,)),
     # 003 §5.4.2: QA prepares the written explanation, another QA engineer (QA's head) approves it, sales sends it.
     **{("prepare_explanation", s): ("approve_explanation", (R.QA,)) for s in EXPLAINABLE},
     **{("approve_explanation", s): ("send_explanation", OWNER) for s in EXPLAINABLE},
