@@ -7,8 +7,22 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+
+# How a change was made, in words (issue 17 §3: not "command/web").
+SOURCE_LABELS = {
+    "web": _("on a page"),
+    "api": _("through the API"),
+    "import": _("by a spreadsheet import"),
+    "admin": _("in the administration"),
+    "command": _("by a command"),
+    "system": _("by a system job"),
+}
+# Bookkeeping that changes with every save and tells a reader nothing.
+UNSHOWN_FIELDS = frozenset({"version"})
 
 
 def _label(model: type[models.Model], name: str) -> str:
@@ -19,14 +33,32 @@ def _label(model: type[models.Model], name: str) -> str:
 
 
 def _shown(model: type[models.Model], name: str, value: Any) -> Any:
-    """A stored choice value shown with its label in the reader's language (the trail keeps the value)."""
+    """A stored value as people read it, in the reader's language and zone (the trail keeps the value): a
+    choice by its label, a time in local time to the minute, a date, yes or no, an amount with separators."""
+    from .templatetags.kesu_tags import readable
+
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return value
-    if field.choices and value is not None:
+    if value is None:
+        return None
+    if field.choices:
         label = dict(field.flatchoices).get(value)
         return value if label is None else str(label)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return readable(parse_datetime(value) or value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        return readable(parse_date(value) or value)
+    if isinstance(field, models.BooleanField) and isinstance(value, bool):
+        return readable(value)
+    if isinstance(field, models.DecimalField) and isinstance(value, str | int | float):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return readable(Decimal(str(value)))
+        except InvalidOperation:
+            return value
     return value
 
 
@@ -40,7 +72,8 @@ def audit_entries_for(obj: models.Model, limit: int = 100, user=None) -> list[Au
     model = type(obj)
     content_type = ContentType.objects.get_for_model(model)
     entries = list(
-        AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("-at", "-id")[:limit]
+        AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor__position")
+        .order_by("-at", "-id")[:limit]
     )
     if user is not None:
         from .audit_selectors import audit_mask_money
@@ -51,8 +84,13 @@ def audit_entries_for(obj: models.Model, limit: int = 100, user=None) -> list[Au
         entry.field_changes = [
             (_label(model, name), _shown(model, name, pair[0]), _shown(model, name, pair[1]))
             for name, pair in changes.items()
-            if isinstance(pair, list | tuple) and len(pair) == 2
+            if isinstance(pair, list | tuple) and len(pair) == 2 and name not in UNSHOWN_FIELDS
         ]
+        # Who, as colleagues know them (name and position), and how, in words.
+        person = entry.actor
+        entry.by = (f"{person} · {person.position}" if person is not None and person.position_id
+                    else str(person) if person is not None else entry.actor_name)
+        entry.how = SOURCE_LABELS.get(entry.source, entry.source)
     return entries
 
 
