@@ -320,7 +320,7 @@ def survey_improvement_step(request, pk: Id, improvement_pk: Id, payload: Improv
     return _improvement(row)
 
 
-class MeetingIn(_Strict):
+class ImprovementMeetingIn(_Strict):
     held_on: datetime.date
     attendees: str
     analysis: str
@@ -342,7 +342,7 @@ def _meeting(m) -> dict[str, Any]:
 
 @router.post("/survey-campaigns/{pk}/meetings/{meeting_pk}", response=dict, operation_id="record_survey_meeting",
              summary="Record the improvement meeting (QA); its decisions raise the corrective action")
-def record_survey_meeting(request, pk: Id, meeting_pk: Id, payload: MeetingIn):
+def record_survey_meeting(request, pk: Id, meeting_pk: Id, payload: ImprovementMeetingIn):
     _require(request.user, "view_campaign")
     campaign = selectors.campaign_get_for_user(request.user, pk)
     meeting = get_object_or_404(ImprovementMeeting, pk=meeting_pk, campaign=campaign)
