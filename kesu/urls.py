@@ -1,13 +1,31 @@
 """Top-level URL map: pages per app, the REST API under /api/v1/, the admin."""
 
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from kesu.api.main import api
 from kesu.core import work_views
 from kesu.surveys.views import answer_by_link
 
+# The administration speaks of Kesu, not of Django (issue 17 §4).
+admin.site.site_header = _("Kesu administration")
+admin.site.site_title = _("Kesu administration")
+admin.site.index_title = _("Records and settings")
+
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon rather than a 404."""
+    return HttpResponsePermanentRedirect(static("kesu/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", work_views.home, name="home"),
     path("work/", include("kesu.core.work_urls")),
     path("accounts/", include("kesu.accounts.urls")),

@@ -69,3 +69,12 @@ def test_the_change_history_says_who_and_how_in_words_with_readable_values(login
     shown = changes["接收时间"]
     local = timezone.localtime(complaint.received_at, timezone.get_fixed_timezone(480))
     assert shown == local.strftime("%Y-%m-%d %H:%M")
+
+
+def test_the_favicon_is_served_and_the_administration_speaks_of_kesu(client, admin_user):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    client.force_login(admin_user)
+    with translation.override("en"):
+        page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kesu administration" in page and "Django administration" not in page
