@@ -21,7 +21,7 @@ from .models import (
 
 @admin.register(ClaimSettings)
 class ClaimSettingsAdmin(CompanyScopedAdmin):
-    list_display = ["company", "number_pattern", "base_currency", "vice_gm_limit"]
+    list_display = ["company", "number_pattern", "base_currency", "vice_gm_delegation", "vice_gm_limit"]
 
 
 @admin.register(ExchangeRate)

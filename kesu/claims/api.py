@@ -126,6 +126,9 @@ def _claim_detail(claim: Claim, user) -> dict[str, Any]:
         "exchange_rate": claim.exchange_rate, "claimed_amount": claim.claimed_amount,
         "analysis": claim.analysis, "proposed_outcome": claim.proposed_outcome,
         "proposed_amount": claim.proposed_amount, "approved_by_id": claim.approved_by_id,
+        "approved_at": claim.approved_at, "approved_by_delegation": claim.approved_by_delegation,
+        "capa_id": claim.capa_id, "no_capa_reason": claim.no_capa_reason,
+        "no_capa_accepted_by_id": claim.no_capa_accepted_by_id, "no_capa_accepted_at": claim.no_capa_accepted_at,
         "outcome": claim.outcome, "agreed_amount": claim.agreed_amount, "agreement_note": claim.agreement_note,
         "responsible_party": claim.responsible_party, "responsible_department_id": claim.responsible_department_id,
         "responsible_salesperson_id": claim.responsible_salesperson_id, "supplier_id": claim.supplier_id,
@@ -200,12 +203,14 @@ def create_claim(request, payload: ClaimIn):
 
 
 @router.get("/claims/settings", response=dict, operation_id="get_claim_settings",
-            summary="The company's claim settings (numbering, the vice GM's approval limit, required documents)")
+            summary="The company's claim settings (numbering, the delegation of approvals to the vice GM and its "
+                    "limit, required documents)")
 def get_claim_settings(request):
     _require(request.user, "view_claimsettings")
     cfg = selectors.claim_settings_for(request.user.company)
     return {"number_pattern": cfg.number_pattern, "supplier_number_pattern": cfg.supplier_number_pattern,
             "base_currency": cfg.base_currency, "required_documents": cfg.required_documents,
+            "vice_gm_delegation": cfg.vice_gm_delegation,
             "vice_gm_limit": cfg.vice_gm_limit if permissions.sees_claim_money(request.user) else None}
 
 
@@ -213,6 +218,7 @@ class ClaimSettingsIn(_Strict):
     number_pattern: str | None = None
     supplier_number_pattern: str | None = None
     base_currency: str | None = None
+    vice_gm_delegation: bool | None = None
     vice_gm_limit: Money | None = None
     required_documents: list[str] | None = None
 
@@ -352,7 +358,7 @@ class ClaimTransitionIn(_Strict):
 
 @router.post("/claims/{pk}/transitions", response=dict, operation_id="transition_claim",
              summary="Take a workflow step: submit, propose, approve, return_proposal, customer_rejects, "
-                     "customer_accepts, withdraw, fix_responsibility, settle, cancel")
+                     "customer_accepts, withdraw, fix_responsibility, settle, accept_no_capa, cancel")
 def transition_claim(request, pk: Id, payload: ClaimTransitionIn):
     _require(request.user, "view_claim")
     claim = selectors.claim_get_for_user(request.user, pk)

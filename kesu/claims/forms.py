@@ -227,7 +227,8 @@ class ClaimSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ClaimSettings
-        fields = ["number_pattern", "supplier_number_pattern", "base_currency", "vice_gm_limit", "required_documents"]
+        fields = ["number_pattern", "supplier_number_pattern", "base_currency", "vice_gm_delegation", "vice_gm_limit",
+                  "required_documents"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

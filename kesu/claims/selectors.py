@@ -40,7 +40,8 @@ def claim_get_for_user(user, pk: int) -> Claim:
     return get_object_or_404(
         claims_visible_to(user).select_related(
             "company", "customer", "part", "owner", "complaint", "created_by", "analysed_by", "approved_by",
-            "responsible_department", "responsible_salesperson", "supplier", "settled_by"),
+            "responsible_department", "responsible_salesperson", "supplier", "settled_by", "capa",
+            "no_capa_accepted_by"),
         pk=pk)
 
 

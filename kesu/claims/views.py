@@ -127,7 +127,11 @@ CLAIM_FULFILS: dict[str, tuple[str, ...]] = {
 
 
 def _claim_approval(claim, first, show_money: bool) -> tuple[str, list[tuple[object, object]]]:
-    """The proposal being approved beside the approval (issue 16 §5): analysis, outcome, amount, proposer."""
+    """The proposal being approved beside the approval (issue 16 §5): analysis, outcome, amount, proposer; or,
+    for QA's decision on a waived corrective action, the reason finance recorded (issue 18 §2)."""
+    if any(step.name == "accept_no_capa" for step in first):
+        return _("The reason to accept"), [(_("Why no corrective action is needed"), claim.no_capa_reason),
+                                           (_("Settled by"), claim.settled_by)]
     if not any(step.name == "approve" for step in first):
         return "", []
     rows: list[tuple[object, object]] = [

@@ -1,7 +1,8 @@
 """What customer claims and supplier claims wait for (issue 16 §1; claims/workflow.py, seed 000 §4.2).
 
-Sales (the claim's salesperson) collects and negotiates; the vice GM and GM analyse, approve and hold the
-responsibility meeting; finance settles. Purchasing sends a supplier claim and recovers it, the vice GM agrees
+Sales (the claim's salesperson) collects and negotiates; the vice GM and GM analyse, the GM approves (§4.2.2; a
+vice GM holding the company's delegation may take the approval from the claim's page) and holds the responsibility
+meeting (§4.2.4); finance settles; QA decides on a settled claim whose corrective action finance waived (§4.2.6). Purchasing sends a supplier claim and recovers it, the vice GM agrees
 it. Claims carry no working-day deadlines, so their items have no due time.
 """
 
@@ -15,7 +16,7 @@ from kesu.core import work
 
 from .choices import OPEN_STATUSES, ClaimStatus, SupplierClaimStatus
 from .models import Claim, SupplierClaim
-from .workflow import ANALYSTS, APPROVERS, FINANCE, PURCHASING, SALES
+from .workflow import ANALYSTS, APPROVERS, FINANCE, GM, PURCHASING, QA, SALES
 
 S = ClaimStatus
 C = SupplierClaimStatus
@@ -40,18 +41,20 @@ def _claim_url(row) -> str:
 
 
 work.register(work.Source(
-    module="claims", label=_("Claims"), model=Claim, open=Q(status__in=OPEN_STATUSES), url=_claim_url,
+    module="claims", label=_("Claims"), model=Claim,
+    open=Q(status__in=OPEN_STATUSES) | Q(status=S.SETTLED, closed_at__isnull=True), url=_claim_url,
     steps=(
         work.Step("submit", _("Collect the documents and submit for analysis"), SALES, Q(status=S.COLLECTING),
                   assignee="owner"),
         work.Step("propose", _("Analyse and propose a settlement"), ANALYSTS, Q(status=S.ANALYSING)),
-        work.Step("approve", _("Approve the proposal"), APPROVERS, Q(status=S.AWAITING_APPROVAL),
+        work.Step("approve", _("Approve the proposal"), GM, Q(status=S.AWAITING_APPROVAL),
                   subject=_proposal),
         work.Step("negotiate", _("Offer to the customer and record the answer"), SALES, Q(status=S.NEGOTIATING),
                   assignee="owner"),
-        work.Step("fix_responsibility", _("Hold the responsibility meeting"), ANALYSTS,
-                  Q(status=S.RESPONSIBILITY)),
+        work.Step("fix_responsibility", _("Hold the responsibility meeting"), GM, Q(status=S.RESPONSIBILITY)),
         work.Step("settle", _("Settle: record payment or credit"), FINANCE, Q(status=S.SETTLING)),
+        work.Step("accept_no_capa", _("Accept that no corrective action is needed, or raise it"), QA,
+                  Q(status=S.SETTLED, closed_at__isnull=True) & ~Q(no_capa_reason="")),
     ),
 ))
 

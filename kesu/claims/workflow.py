@@ -1,10 +1,23 @@
 """The claim and supplier-claim workflows as data (issue 5 §2–§3; seed 000 §4.2).
 
-Sales collects → the vice GM analyses and proposes → the GM (or, up to the
-configured limit, the vice GM) approves → sales offers it to the customer;
-rejected → analysed again, until agreement. Not ours: withdrawn on the
-customer's written agreement. Ours: the responsibility meeting names the
-responsible party, finance settles from the items and pays or credits.
+Sales collects → the vice GM analyses and proposes → the GM approves (§4.2.2) →
+sales offers it to the customer; rejected → analysed again, until agreement.
+Not ours: withdrawn on the customer's written agreement. Ours: the GM holds the
+responsibility meeting that names the responsible party (§4.2.4), finance
+settles from the items and pays or credits.
+
+Approval by the vice GM is a delegation a company may give (issue 18 §1): off
+by default; when on, up to the company's limit in the base currency (a "not
+ours" proposal of 0 included; a limit of 0 delegates nothing), and each such
+approval is recorded as taken by delegation. Nobody approves their own proposal.
+
+Root cause after settlement (§4.2.6; issue 18 §2): settling raises a corrective
+action through the CAPA service, linked to the claim and its complaint, unless
+finance records why none is needed (``no_capa_reason``). Such a claim is settled
+but not closed: QA accepts the reason (``accept_no_capa``, a step inside
+"settled") and only then is it closed; QA that does not accept it raises the
+corrective action from the claim instead, which closes it too.
+
 ``services.claim_transition`` and ``services.supplier_claim_transition`` are the
 only code that applies these tables.
 """
@@ -31,7 +44,9 @@ from .choices import (
 S = ClaimStatus
 SALES = frozenset({Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR})
 ANALYSTS = frozenset({Role.VICE_GM, Role.GM})
-APPROVERS = frozenset({Role.VICE_GM, Role.GM})
+APPROVERS = frozenset({Role.VICE_GM, Role.GM})  # the vice GM only under the company's delegation (within_limit)
+GM = frozenset({Role.GM})
+QA = frozenset({Role.QA})
 FINANCE = frozenset({Role.FINANCE})
 CANCELLERS = frozenset({Role.SALES_DIRECTOR, Role.GM})
 PURCHASING = frozenset({Role.PURCHASING})
@@ -51,13 +66,16 @@ ROWS: tuple[Transition, ...] = (
                optional=("note",), checks=("offer_ours",)),
     Transition("withdraw", (S.NEGOTIATING,), S.WITHDRAWN, SALES, _("Withdrawn: customer agreed in writing"),
                required=("agreement_note",), checks=("offer_not_ours",)),
-    Transition("fix_responsibility", (S.RESPONSIBILITY,), S.SETTLING, ANALYSTS, _("Record the responsibility meeting"),
+    # Seed 000 §4.2.4: the general manager organises the meeting that fixes the responsibility.
+    Transition("fix_responsibility", (S.RESPONSIBILITY,), S.SETTLING, GM, _("Record the responsibility meeting"),
                required=("responsible_party", "meeting_conclusion", "meeting_attendees"),
                optional=("responsible_department", "responsible_salesperson", "supplier", "supplier_share"),
                checks=("party_named",)),
     Transition("settle", (S.SETTLING,), S.SETTLED, FINANCE, _("Record payment or credit"),
-               required=("settlement_method", "settled_on"), optional=("settlement_reference",),
-               checks=("items_settled",)),
+               required=("settlement_method", "settled_on"), optional=("settlement_reference", "no_capa_reason"),
+               checks=("items_settled", "capa_can_be_raised")),
+    Transition("accept_no_capa", (S.SETTLED,), None, QA, _("Accept that no corrective action is needed"),
+               optional=("note",), checks=("no_capa_pending",)),
     Transition("cancel", OPEN_STATUSES, S.CANCELLED, CANCELLERS, _("Cancel (the customer dropped the claim)"),
                required=("reason",)),
 )
@@ -73,6 +91,7 @@ INPUT_LABELS: dict[str, Any] = {
     "settlement_reference": _("voucher or credit note number"), "agreed_amount": _("amount the supplier agreed"),
     "recovered_amount": _("amount recovered"), "recovered_on": _("recovered on"),
     "recovery_reference": _("debit note or receipt number"),
+    "no_capa_reason": _("why no corrective action is needed"),
 }
 
 
@@ -124,13 +143,23 @@ def _proposal_consistent(claim, inputs, actor) -> CheckResult:
     return None
 
 
+def approves_by_delegation(actor) -> bool:
+    """Whether ``actor``'s approval is one taken under the vice GM delegation (not the GM's own)."""
+    return actor is not None and not actor.is_superuser and not actor.has_role(Role.GM)
+
+
 def _within_limit(claim, inputs, actor) -> CheckResult:
-    if actor is None or actor.is_superuser or actor.has_role(Role.GM):
+    # Seed 000 §4.2.2: the general manager approves. The vice GM approves only under the company's delegation,
+    # up to its limit in the base currency — a "not ours" proposal of 0 too, so a limit of 0 delegates nothing.
+    if not approves_by_delegation(actor):
         return None
     from .money import to_base
     from .selectors import claim_settings_for
 
     settings = claim_settings_for(claim.company)
+    if not settings.vice_gm_delegation or settings.vice_gm_limit <= 0:
+        return "proposed_amount", _("Claim settlements are approved by the general manager; the company has not "
+                                    "delegated approvals to the vice GM.")
     if to_base(claim.proposed_amount or 0, claim.exchange_rate) > settings.vice_gm_limit:
         return "proposed_amount", _(
             "Settlements above %(limit)s %(currency)s are approved by the general manager.") % {
@@ -175,6 +204,43 @@ def _party_named(claim, inputs, actor) -> CheckResult:
     return None
 
 
+def capa_assignment(claim):
+    """Who carries out the corrective action of a settled claim (seed 000 §4.2.6: the vice GM organises the
+    root-cause analysis, the responsible department carries it out): (department, owner), either None when
+    nobody can be named. The department is the responsible one, else the responsible salesperson's, else the
+    complaint's, else the analysing vice GM's; its head owns the action, else the responsible salesperson, else
+    the vice GM who analysed the claim."""
+    department = claim.responsible_department
+    if department is None and claim.responsible_salesperson_id:
+        department = claim.responsible_salesperson.department
+    if department is None and claim.complaint_id:
+        department = claim.complaint.responsible_department
+    if department is None and claim.analysed_by_id:
+        department = claim.analysed_by.department
+    owner = department.head if department is not None and department.head_id else None
+    for person in (claim.responsible_salesperson, claim.analysed_by):
+        if owner is None and person is not None and person.is_active:
+            owner = person
+    return department, owner
+
+
+def _capa_can_be_raised(claim, inputs, actor) -> CheckResult:
+    if (inputs.get("no_capa_reason") or "").strip():
+        return None
+    department, owner = capa_assignment(claim)
+    if department is None or owner is None:
+        return "no_capa_reason", _("Nobody can be named to carry out the corrective action (no responsible "
+                                   "department with a head): record why no corrective action is needed, or "
+                                   "name the department's head first.")
+    return None
+
+
+def _no_capa_pending(claim, inputs, actor) -> CheckResult:
+    if claim.closed_at is not None or not claim.no_capa_reason:
+        return "no_capa_reason", _("This claim waits for no decision on a corrective action.")
+    return None
+
+
 def _items_settled(claim, inputs, actor) -> CheckResult:
     from .selectors import settlement_total
 
@@ -189,11 +255,12 @@ def _items_settled(claim, inputs, actor) -> CheckResult:
 
 # Checks of the claim as it stands and the actor (no inputs), judged by the page's dry run too (issue 16 §5).
 CLAIM_DRY_CHECKS = frozenset({"has_items", "documents_complete", "within_limit", "offer_ours", "offer_not_ours",
-                              "not_own_proposal"})
+                              "not_own_proposal", "no_capa_pending"})
 CLAIM_TABLE = register_table("claims.claim", Table(ROWS, {
     "has_items": _has_items, "documents_complete": _documents_complete, "proposal_consistent": _proposal_consistent,
     "within_limit": _within_limit, "offer_ours": _offer_ours, "offer_not_ours": _offer_not_ours,
     "party_named": _party_named, "items_settled": _items_settled, "not_own_proposal": _not_own_proposal,
+    "capa_can_be_raised": _capa_can_be_raised, "no_capa_pending": _no_capa_pending,
 }, dry_checks=CLAIM_DRY_CHECKS), "claims.Claim", changes="claims.ClaimChange")
 
 

@@ -5,15 +5,15 @@ from the company's own complaints (customer and part come from the
 complaint), standing in every state:
 
 * collecting (the photos and the sorting report are still missing),
-  analysing, awaiting the general manager's approval (above the vice GM's
-  limit), negotiating (in US dollars), fixing responsibility, settling
-  (finance has computed part of the items);
+  analysing, awaiting the general manager's approval (the GM approves every
+  proposal: no delegation to the vice GM), negotiating (in US dollars),
+  fixing responsibility, settling (finance has computed part of the items);
 * settled after the customer rejected the first offer and accepted the
   second, a supplier responsible for 70 % and its charge-back taken through
   send → agree → recover, so the ledger shows the gross cost, the recovery
   and the net cost;
-* settled in US dollars with a department of ours responsible, and a
-  corrective action raised from it;
+* settled in US dollars with a department of ours responsible, and the
+  corrective action its settlement raised (every settlement raises one);
 * withdrawn (not our responsibility, the customer agreed in writing) and
   cancelled (the customer dropped it).
 
@@ -226,7 +226,7 @@ class Claims:
         attendees = [p[Role.VICE_GM], p[Role.QA], p[Role.PRODUCTION], p[Role.ENGINEERING], p[Role.SALESPERSON]]
         if party == ResponsibleParty.SUPPLIER:
             attendees.append(p[Role.PURCHASING])
-        return self.step(claim, when, "fix_responsibility", Role.VICE_GM, responsible_party=party,
+        return self.step(claim, when, "fix_responsibility", Role.GM, responsible_party=party,
                          meeting_conclusion=conclusion, meeting_attendees=attendees, **named)
 
     def settlement(self, claim, when, amounts: list[str | None]):
@@ -336,11 +336,9 @@ class Claims:
                              responsible_department=department)
         claim = self.settlement(claim, at(28), ["1540.00", "400.00", "360.00"])  # = USD 2,300.00
         settled_at = at(30)
-        claim = self.step(claim, settled_at, "settle", Role.FINANCE, settlement_method=SettlementMethod.PAYMENT,
-                          settled_on=settled_at.date(), settlement_reference=f"TT{settled_at:%Y%m%d}03")
-        with _clock(at(31)):
-            services.claim_action_raise(actor=self.people[Role.QA], claim=claim, source="command",
-                                        data={"qa_owner": self.people[Role.QA]})
+        # Settling raises the corrective action of the root cause (seed 000 §4.2.6) for the responsible department.
+        self.step(claim, settled_at, "settle", Role.FINANCE, settlement_method=SettlementMethod.PAYMENT,
+                  settled_on=settled_at.date(), settlement_reference=f"TT{settled_at:%Y%m%d}03")
 
     def withdrawn(self, days_ago: int) -> None:
         received = self.day(days_ago)

@@ -10,6 +10,9 @@ What is listed, and why:
   customer's decision), the disposition lines (return, repair, exchange … × quantity) and the written
   explanation when the complaint was answered by one;
 - corrective actions raised from the complaint (capa links) by number;
+- the complaint's claims next to it (seed 000 §4.2.5: sales records each claim's handling on this form): number,
+  status and — for those who may see claim money only — the amount as it stands (paid, else agreed, else
+  claimed, in the claim's currency);
 - closure working days count the company's working days after the day it was received up to and including
   the day it was closed, as in the analyses (design §11).
 
@@ -64,6 +67,22 @@ def month_complaints(company: Company, month: datetime.date) -> QuerySet[Complai
 
 
 @dataclass
+class ClaimLine:
+    """A claim of the complaint as the summary lists it; ``amount`` is None for those who may not see money."""
+
+    pk: int
+    number: str
+    status: str
+    status_label: str
+    currency: str
+    amount: Any = None
+
+    @property
+    def amount_text(self) -> str:
+        return "" if self.amount is None else f"{self.currency} {self.amount:,.2f}"
+
+
+@dataclass
 class SummaryRow:
     """One line of the summary, as plain values (labels already translated)."""
 
@@ -83,6 +102,7 @@ class SummaryRow:
     dispositions: str
     explanation: str
     actions: list[tuple[int, str]]
+    claims: list[ClaimLine]
     status: str
     status_label: str
     counted: bool
@@ -104,6 +124,18 @@ class SummaryRow:
     @property
     def action_numbers(self) -> str:
         return ", ".join(number for _pk, number in self.actions)
+
+    @property
+    def claim_numbers(self) -> str:
+        return ", ".join(c.number for c in self.claims)
+
+    @property
+    def claim_amounts(self) -> str:
+        return ", ".join(c.amount_text for c in self.claims if c.amount is not None)
+
+    @property
+    def claim_statuses(self) -> str:
+        return ", ".join(str(c.status_label) for c in self.claims)
 
 
 @dataclass
@@ -140,11 +172,31 @@ def _action_numbers(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
+def _claims(ids: list[int], show_money: bool) -> dict[int, list[ClaimLine]]:
+    """The claims of these complaints, by complaint id, oldest number first (one query)."""
+    from kesu.claims.models import Claim
+
+    found: dict[int, list[ClaimLine]] = defaultdict(list)
+    if not ids:
+        return found
+    for claim in (Claim.objects.filter(complaint_id__in=ids).order_by("number", "id")
+                  .only("pk", "number", "status", "currency", "claimed_amount", "agreed_amount",
+                        "compensation_amount", "complaint_id")):
+        amount = next((a for a in (claim.compensation_amount, claim.agreed_amount, claim.claimed_amount)
+                       if a is not None), None) if show_money else None
+        found[claim.complaint_id].append(ClaimLine(
+            pk=claim.pk, number=claim.number, status=claim.status, status_label=claim.get_status_display(),
+            currency=claim.currency, amount=amount))
+    return found
+
+
 def summary_rows(company: Company, complaints: Iterable[Complaint],
-                 counter: WorkingDayCounter | None = None) -> list[SummaryRow]:
-    """The rows of already loaded complaints (from :func:`month_complaints`), with one query for actions."""
+                 counter: WorkingDayCounter | None = None, *, show_money: bool = False) -> list[SummaryRow]:
+    """The rows of already loaded complaints (from :func:`month_complaints`), with one query for actions and one
+    for claims (their amounts only when ``show_money``: the viewer may see claim money)."""
     complaints = list(complaints)
     actions = _action_numbers([c.pk for c in complaints])
+    claims = _claims([c.pk for c in complaints], show_money)
     tz = company.tz
     rows = []
     for c in complaints:
@@ -169,7 +221,8 @@ def summary_rows(company: Company, complaints: Iterable[Complaint],
             responsibility=c.get_responsibility_display() if c.responsibility else "", responsible=responsible,
             remedy=_remedy_text(list(c.remedies.all())),
             dispositions="；".join(f"{d.get_kind_display()} × {d.quantity}" for d in c.dispositions.all()),
-            explanation=c.explanation.strip(), actions=actions.get(c.pk, []), status=c.status,
+            explanation=c.explanation.strip(), actions=actions.get(c.pk, []), claims=claims.get(c.pk, []),
+            status=c.status,
             status_label=c.get_status_display(), counted=c.status not in NOT_COUNTED_STATUSES, closed=closed,
             closure_working_days=working))
     return rows
@@ -186,7 +239,8 @@ def summary_totals(company: Company, month: datetime.date) -> Totals:
                   by_status=by_status)
 
 
-def iter_summary_rows(company: Company, month: datetime.date, chunk: int = CHUNK) -> Iterator[SummaryRow]:
+def iter_summary_rows(company: Company, month: datetime.date, chunk: int = CHUNK, *,
+                      show_money: bool = False) -> Iterator[SummaryRow]:
     """Every row of the month, a chunk of ids at a time (flat memory for the Excel of a large month)."""
     qs = month_complaints(company, month)
     ids = list(qs.values_list("pk", flat=True))
@@ -194,11 +248,17 @@ def iter_summary_rows(company: Company, month: datetime.date, chunk: int = CHUNK
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
         loaded = {c.pk: c for c in qs.filter(pk__in=part).order_by()}
-        yield from summary_rows(company, [loaded[pk] for pk in part if pk in loaded], counter)
+        yield from summary_rows(company, [loaded[pk] for pk in part if pk in loaded], counter,
+                                show_money=show_money)
 
 
-def columns() -> list[tuple[str, Any]]:
-    """The summary's columns: (label, value of a row), shared by Excel and PDF."""
+def columns(show_money: bool = False) -> list[tuple[str, Any]]:
+    """The summary's columns: (label, value of a row), shared by Excel and PDF (the claim amount only for those
+    who may see claim money)."""
+    claims: list[tuple[str, Any]] = [(_("Claim"), lambda r: r.claim_numbers)]
+    if show_money:
+        claims.append((_("Claim amount"), lambda r: r.claim_amounts))
+    claims.append((_("Claim status"), lambda r: r.claim_statuses))
     return [
         (_("Number"), lambda r: r.number), (_("Received"), lambda r: r.received),
         (_("Customer"), lambda r: r.customer), (_("Part"), lambda r: r.part), (_("Category"), lambda r: r.category),
@@ -208,6 +268,7 @@ def columns() -> list[tuple[str, Any]]:
                                                             lambda r: r.responsible),
         (_("Remedy"), lambda r: r.remedy), (_("Disposition"), lambda r: r.dispositions),
         (_("Explanation"), lambda r: r.explanation), (_("Corrective action"), lambda r: r.action_numbers),
+        *claims,
         (_("Status"), lambda r: r.status_label),
         (_("Counted in analyses"), lambda r: _("yes") if r.counted else _("no")),
         (_("Closed"), lambda r: r.closed), (_("Closure (working days)"), lambda r: r.closure_working_days),
@@ -218,17 +279,17 @@ def title(company: Company, month: datetime.date) -> str:
     return _("Monthly complaint summary %(month)s") % {"month": f"{month:%Y-%m}"}
 
 
-def summary_xlsx(company: Company, month: datetime.date) -> tuple[Any, str]:
+def summary_xlsx(company: Company, month: datetime.date, *, show_money: bool = False) -> tuple[Any, str]:
     """The month as a workbook streamed row by row (openpyxl write-only), totals at the bottom."""
     from kesu.core.importexport import write_xlsx
 
-    cols = columns()
+    cols = columns(show_money)
     totals = summary_totals(company, month)
 
     def rows() -> Iterator[list[Any]]:
         yield [f"《{TITLE_ZH}》", title(company, month), f"{company.code} {company}"]
         yield [label for label, _get in cols]
-        for row in iter_summary_rows(company, month):
+        for row in iter_summary_rows(company, month, show_money=show_money):
             yield [get(row) for _label, get in cols]
         yield []
         yield [_("Complaints"), totals.count]
@@ -245,7 +306,7 @@ def summary_xlsx(company: Company, month: datetime.date) -> tuple[Any, str]:
 
 # -- PDF: a landscape A4 table like the paper form --------------------------------------------------------------
 
-def summary_pdf(company: Company, month: datetime.date) -> bytes:
+def summary_pdf(company: Company, month: datetime.date, *, show_money: bool = False) -> bytes:
     """The month as a landscape A4 table with the Chinese form title, totals and 制表 / 审核 lines."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -267,8 +328,8 @@ def summary_pdf(company: Company, month: datetime.date) -> bytes:
     story.append(Spacer(1, 3 * mm))
     header = [_("No."), _("Number"), _("Received"), _("Customer"), _("Part"), _("Category"), _("Defect"),
               _("Quantity defective"), _("Severity"), _("Responsibility"), _("Handling result"),
-              _("Corrective action"), _("Status"), _("Closed"), _("Working days")]
-    widths = [0.03, 0.08, 0.06, 0.09, 0.08, 0.06, 0.09, 0.04, 0.04, 0.08, 0.16, 0.06, 0.06, 0.05, 0.04]
+              _("Corrective action"), _("Claim"), _("Status"), _("Closed"), _("Working days")]
+    widths = [0.03, 0.08, 0.06, 0.08, 0.07, 0.05, 0.08, 0.04, 0.04, 0.07, 0.14, 0.06, 0.08, 0.05, 0.04, 0.03]
     usable = page[0] - 20 * mm
     col_widths = [usable * w for w in widths]
     style = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -284,14 +345,16 @@ def summary_pdf(company: Company, month: datetime.date) -> bytes:
         story.append(table)
         batch.clear()
 
-    for row in iter_summary_rows(company, month):
+    for row in iter_summary_rows(company, month, show_money=show_money):
         number += 1
         status = row.status_label if row.counted else f"{row.status_label} ({_('not counted')})"
         responsibility = " / ".join(v for v in (row.responsibility, row.responsible) if v)
         defect = " / ".join(v for v in (row.defect_location, row.defect_nature) if v)
         cells = [number, row.number, row.received.isoformat(), row.customer, row.part, row.category, defect,
                  row.quantity_defective if row.quantity_defective is not None else "", row.severity,
-                 responsibility, row.handling, row.action_numbers, status,
+                 responsibility, row.handling, row.action_numbers,
+                 "\n".join(" ".join(v for v in (c.number, str(c.status_label), c.amount_text) if v)
+                           for c in row.claims), status,
                  row.closed.isoformat() if row.closed else "",
                  row.closure_working_days if row.closure_working_days is not None else ""]
         batch.append([Paragraph(text(v), body) for v in cells])

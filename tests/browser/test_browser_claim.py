@@ -134,8 +134,8 @@ def test_a_claim_walks_from_the_complaint_to_payment_and_recovery(page, live_ser
             expect(page.locator("#agreed-amount")).to_contain_text("4000.00")
         log_out(page, base)
 
-    # -- the responsibility meeting: the supplier bears 60 % --------------------------------------
-    log_in(page, base, vice_gm.username)
+    # -- the responsibility meeting, held by the GM (seed 000 §4.2.4): the supplier bears 60 % -----------
+    log_in(page, base, gm.username)
     page.goto(detail)
     page.locator("#transition-fix_responsibility select[name='fix_responsibility-meeting_attendees']").select_option(
         [str(vice_gm.pk), str(qa.pk), str(purchasing.pk)])

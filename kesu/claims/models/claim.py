@@ -66,6 +66,8 @@ class Claim(CompanyScopedModel):
     approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Issue 18 §1: approved by the vice GM under the company's delegation, not by the GM (seed 000 §4.2.2).
+    approved_by_delegation = models.BooleanField(_("approved by delegation"), default=False)
     # What the customer agreed to (the last accepted round).
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     agreed_amount = money(models.DecimalField(_("agreed amount"), null=True, blank=True, **MONEY))
@@ -94,6 +96,14 @@ class Claim(CompanyScopedModel):
     settlement_reference = models.CharField(_("voucher or credit note number"), max_length=100, blank=True)
     settled_by = models.ForeignKey(USER, verbose_name=_("settled by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    # Root cause after settlement (seed 000 §4.2.6, issue 18 §2): the corrective action raised at settlement, or
+    # why none is needed, which QA must accept before the claim is closed.
+    capa = models.ForeignKey("capa.CorrectiveAction", verbose_name=_("corrective action"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    no_capa_reason = models.TextField(_("why no corrective action is needed"), blank=True, max_length=5000)
+    no_capa_accepted_by = models.ForeignKey(USER, verbose_name=_("reason accepted by"), null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+")
+    no_capa_accepted_at = models.DateTimeField(_("reason accepted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Per-company claim settings (numbers, approval limit, required documents) and exchange rates."""
+"""Per-company claim settings (numbers, the vice GM delegation, required documents) and exchange rates."""
 
 from __future__ import annotations
 
@@ -38,10 +38,16 @@ class ClaimSettings(CompanyScopedModel):
                                                default="SC-{year}-{seq:04d}", validators=[validate_pattern])
     base_currency = models.CharField(_("base currency"), max_length=3, choices=Currency.choices,
                                      default=Currency.CNY)
+    # Seed 000 §4.2.2: the general manager approves every proposal. A company may delegate approvals to the vice
+    # GM up to a limit (issue 18 §1); off by default.
+    vice_gm_delegation = models.BooleanField(
+        _("delegate claim approvals to the vice GM"), default=False,
+        help_text=_("Off: the general manager approves every proposed settlement (seed 000 §4.2.2)."))
     vice_gm_limit = money(models.DecimalField(
         _("vice GM may approve up to"), max_digits=14, decimal_places=2, default=Decimal("20000.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Proposed settlements above this amount (in the base currency) need the general manager.")))
+        help_text=_("Under the delegation: proposed settlements up to this amount in the base currency, a “not "
+                    "ours” proposal of 0 included; above it, the general manager. A limit of 0 delegates nothing.")))
     required_documents = models.JSONField(_("documents every claim needs"), default=default_documents,
                                           blank=True, validators=[validate_documents])
 

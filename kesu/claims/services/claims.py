@@ -21,7 +21,7 @@ from ..choices import BEARER_OF_PARTY, CATEGORY_OF_ITEM, Answer, ClaimStatus, En
 from ..models import Claim, ClaimChange, ClaimDocument, ClaimItem, NegotiationRound
 from ..money import line_total, money, share
 from ..selectors import claim_settings_for, rate_for
-from ..workflow import CLAIM_TABLE, INPUT_LABELS
+from ..workflow import CLAIM_TABLE, INPUT_LABELS, approves_by_delegation, capa_assignment
 from .common import full_clean, locked_for_edit
 
 COUNTER_KEY = "claim"
@@ -201,11 +201,13 @@ def _effects(actor):
             c.analysed_by, c.analysed_at = person, now
         elif name == "approve":
             c.approved_by, c.approved_at = person, now
+            c.approved_by_delegation = approves_by_delegation(actor)
             round_no = c.rounds.count() + 1
             NegotiationRound.objects.create(claim=c, round_no=round_no, outcome=c.proposed_outcome,
                                             offered_amount=c.proposed_amount, offered_at=now, approved_by=person)
         elif name == "return_proposal":
             c.approved_by = c.approved_at = None
+            c.approved_by_delegation = False
         elif name in ("customer_rejects", "customer_accepts", "withdraw"):
             offer = c.rounds.order_by("-round_no").first()
             offer.answer = Answer.REJECTED if name == "customer_rejects" else Answer.ACCEPTED
@@ -221,8 +223,11 @@ def _effects(actor):
         elif name == "settle":
             c.settlement_method, c.settled_on = inputs["settlement_method"], inputs["settled_on"]
             c.settlement_reference = (inputs.get("settlement_reference") or "").strip()
-            c.settled_by, c.closed_at = person, now
+            c.settled_by = person
             _book_settlement(c, person)
+            _root_cause(c, inputs, now)
+        elif name == "accept_no_capa":
+            c.no_capa_accepted_by, c.no_capa_accepted_at, c.closed_at = person, now, now
         elif name == "cancel":
             c.closed_at = now
     return apply
@@ -245,6 +250,19 @@ def _fix_responsibility(c: Claim, inputs: dict[str, Any], now) -> None:
     if any(u.company_id != c.company_id for u in attendees):
         raise ValidationError({"meeting_attendees": _("Choose people of the claim's company.")})
     c.meeting_attendees.set(attendees)
+
+
+def _root_cause(c: Claim, inputs: dict[str, Any], now) -> None:
+    """Seed 000 §4.2.6: once the claim is settled, its root cause is analysed under a corrective action, raised
+    here through the CAPA service (by the system, on the vice GM's behalf) and linked to the claim and its
+    complaint; the claim is closed. When finance records why none is needed, the claim stays open for QA to
+    accept the reason (``accept_no_capa``) or raise the action after all (:func:`claim_action_raise`)."""
+    reason = (inputs.get("no_capa_reason") or "").strip()
+    if reason:
+        c.no_capa_reason = reason
+        return
+    c.capa = claim_action_raise(actor=None, claim=c, source="command")
+    c.closed_at = now
 
 
 def _book_settlement(c: Claim, person) -> None:
@@ -277,7 +295,12 @@ def _announce(actor):
 
 def claim_transition(*, actor, claim: Claim, name: str, expected_version: int | None = None, source: str = "web",
                      **inputs: Any) -> Claim:
-    """Move a claim one step through ``workflow.ROWS``; the only way its status changes."""
+    """Move a claim one step through ``workflow.ROWS``; the only way its status changes.
+
+    An approval the vice GM takes under the company's delegation says so in its history row (issue 18 §1)."""
+    if name == "approve" and approves_by_delegation(actor):
+        note = (inputs.get("note") or "").strip()
+        inputs["note"] = _("By delegation of the general manager.") + (f" {note}" if note else "")
     return run_transition(table=CLAIM_TABLE, obj=claim, name=name, actor=actor, inputs=inputs,
                           noun=Claim._meta.verbose_name, label_of=_label, effects=_effects(actor),
                           changes=ClaimChange, announce=_announce(actor), expected_version=expected_version,
@@ -285,22 +308,34 @@ def claim_transition(*, actor, claim: Claim, name: str, expected_version: int | 
 
 
 def claim_action_raise(*, actor, claim: Claim, data: dict[str, Any] | None = None, source: str = "web"):
-    """Root cause and corrective action of a claim go through the CAPA service (seed 000 §4.2.6)."""
+    """Root cause and corrective action of a claim go through the CAPA service (seed 000 §4.2.6).
+
+    Raised at settlement by the system (``actor`` None), or by hand; the responsible department and its owner
+    are :func:`~kesu.claims.workflow.capa_assignment`'s unless ``data`` names them. A settled claim whose
+    corrective action was waived pending QA's acceptance takes this one instead and is closed."""
     from kesu.capa.choices import SourceKind
     from kesu.capa.services import action_raise
 
     base: dict[str, Any] = {"title": f"{claim.number} {claim.title}"[:200], "problem": claim.description,
                             "customer": claim.customer}
-    if claim.responsible_department_id:
-        base["responsible_department"] = claim.responsible_department
-        if claim.responsible_department.head_id:
-            base["owner"] = claim.responsible_department.head
-    elif claim.complaint_id and claim.complaint.responsible_department_id:
-        base["responsible_department"] = claim.complaint.responsible_department
+    department, owner = capa_assignment(claim)
+    if department is not None:
+        base["responsible_department"] = department
+    if owner is not None:
+        base["owner"] = owner
     base.update(data or {})
     sources = [(SourceKind.CLAIM, claim)]
     if claim.complaint_id:
         sources.append((SourceKind.COMPLAINT, claim.complaint))
-    return action_raise(actor=actor, company=claim.company, data=base, parts=[claim.part] if claim.part_id else [],
-                        sources=sources, source=source)
+    with transaction.atomic():
+        action = action_raise(actor=actor, company=claim.company, data=base,
+                              parts=[claim.part] if claim.part_id else [], sources=sources, source=source)
+        if actor is not None and claim.status == ClaimStatus.SETTLED and claim.closed_at is None:
+            with acting_as(actor, source):
+                locked = Claim.objects.select_for_update().get(pk=claim.pk)
+                if locked.closed_at is None and locked.capa_id is None:
+                    locked.capa, locked.closed_at, locked.version = action, timezone.now(), locked.version + 1
+                    locked.save()
+                    claim.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_state")})
+    return action
 

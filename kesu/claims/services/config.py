@@ -18,12 +18,13 @@ from ..models import ClaimSettings, ExchangeRate
 from ..selectors import claim_settings_for
 from .common import full_clean
 
-SETTINGS_FIELDS = ("number_pattern", "supplier_number_pattern", "base_currency", "vice_gm_limit",
-                   "required_documents")
+SETTINGS_FIELDS = ("number_pattern", "supplier_number_pattern", "base_currency", "vice_gm_delegation",
+                   "vice_gm_limit", "required_documents")
 
 
 def claim_settings_update(*, actor, company, data: dict[str, Any], source: str = "web") -> ClaimSettings:
-    """Change how the company runs claims (numbering, the vice GM's approval limit, required documents)."""
+    """Change how the company runs claims (numbering, the delegation of approvals to the vice GM and its limit,
+    required documents)."""
     require_role(actor, permissions.SETTINGS, company.pk)
     unknown = sorted(set(data) - set(SETTINGS_FIELDS))
     if unknown:

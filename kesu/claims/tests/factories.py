@@ -93,7 +93,7 @@ def bring_to(status: str, people: People, claim: Claim | None = None, **meeting:
         (ClaimStatus.AWAITING_APPROVAL, lambda c: propose(c, people)),
         (ClaimStatus.NEGOTIATING, lambda c: act(c, "approve", people, Role.GM)),
         (ClaimStatus.RESPONSIBILITY, lambda c: act(c, "customer_accepts", people, Role.SALESPERSON)),
-        (ClaimStatus.SETTLING, lambda c: act(c, "fix_responsibility", people, Role.VICE_GM,
+        (ClaimStatus.SETTLING, lambda c: act(c, "fix_responsibility", people, Role.GM,
                                              **meeting_inputs(people, **meeting))),
         (ClaimStatus.SETTLED, lambda c: act(settle_items(c, people, ["3000.00", "1000.00"]), "settle", people,
                                             Role.FINANCE, settlement_method=SettlementMethod.PAYMENT,

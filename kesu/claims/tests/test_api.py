@@ -65,7 +65,7 @@ def test_the_whole_flow_through_the_api_with_the_same_refusals(api, people):
     sales.post(f"{url}/transitions", {"action": "customer_accepts"})
     supplier = SupplierFactory(company=people.company)
     attendees = [people[r].pk for r in (Role.PRODUCTION, Role.QA, Role.SALESPERSON)]
-    body = vgm.post(f"{url}/transitions", {"action": "fix_responsibility", "inputs": {
+    body = gm.post(f"{url}/transitions", {"action": "fix_responsibility", "inputs": {
         "responsible_party": "supplier", "supplier": supplier.code, "supplier_share": "50",
         "meeting_conclusion": "供应商来料不良", "meeting_attendees": attendees}}).json()
     assert body["status"] == "settling" and sorted(body["meeting_attendee_ids"]) == sorted(attendees)

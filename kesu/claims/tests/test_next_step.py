@@ -31,7 +31,8 @@ def test_the_gm_approves_with_the_analysis_and_amount_on_the_same_screen(login, 
 
 def test_the_vice_gm_who_proposed_is_not_offered_the_approval_and_sees_it_waits_for_another(login, api, people):
     claim = bring_to(ClaimStatus.ANALYSING, people)
-    propose(claim, people, amount="1000.00")  # within the vice GM's limit
+    services.claim_settings_update(actor=people[Role.GM], company=people.company, data={"vice_gm_delegation": True})
+    propose(claim, people, amount="1000.00")  # within the vice GM's delegated limit
     vice_gm = people[Role.VICE_GM]
     panel, html = _panel(login(vice_gm), reverse("claims:detail", args=[claim.pk]))
     assert "approve" not in _names(panel.first + panel.more)
@@ -52,7 +53,7 @@ def test_a_proposal_above_the_vice_gms_limit_waits_for_the_gm_on_the_vice_gms_pa
     claim = bring_to(ClaimStatus.ANALYSING, people)
     propose(claim, people, amount="4000.00", role=Role.GM)
     services.claim_settings_update(actor=people[Role.GM], company=people.company,
-                                   data={"vice_gm_limit": Decimal("3000.00")})
+                                   data={"vice_gm_delegation": True, "vice_gm_limit": Decimal("3000.00")})
     panel, _html = _panel(login(people[Role.VICE_GM]), reverse("claims:detail", args=[claim.pk]))
     assert "approve" not in _names(panel.first + panel.more)
     assert [item.action for item in panel.others] == ["approve"] and panel.mine == []

@@ -97,7 +97,7 @@ def test_the_meeting_form_takes_people_and_a_supplier(client, people):
     claim = bring_to(ClaimStatus.RESPONSIBILITY, people)
     supplier = SupplierFactory(company=people.company)
     attendees = [people[Role.PRODUCTION].pk, people[Role.QA].pk, people[Role.SALESPERSON].pk]
-    response = _post(client, people[Role.VICE_GM], reverse("claims:transition", args=[claim.pk, "fix_responsibility"]), {
+    response = _post(client, people[Role.GM], reverse("claims:transition", args=[claim.pk, "fix_responsibility"]), {
         "fix_responsibility-responsible_party": "supplier", "fix_responsibility-meeting_conclusion": "供应商电镀不良",
         "fix_responsibility-meeting_attendees": attendees, "fix_responsibility-supplier": supplier.code,
         "fix_responsibility-supplier_share": "50"}, follow=True)

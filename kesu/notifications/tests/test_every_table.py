@@ -91,17 +91,20 @@ CAPA: dict[tuple[str, str], tuple[str, object] | None] = {
     ("not_effective", "effectiveness"): ("submit_plan", OWNER),
     **{("cancel", s): NOBODY for s in ("planning", "plan_submitted", "implementing", "implemented", "effectiveness")},
 }
-# 000 §4.2: sales → vice GM's analysis and proposal → approval (vice GM or GM) → sales offers → meeting → finance.
+# 000 §4.2: sales → vice GM's analysis and proposal → the GM's approval (§4.2.2; the vice GM only under a delegation,
+# which gives no work item) → sales offers → the GM's responsibility meeting (§4.2.4) → finance; a settlement without
+# a corrective action waits for QA to accept the reason (§4.2.6, issue 18 §2), here there is none to accept.
 CLAIMS: dict[tuple[str, str], tuple[str, object] | None] = {
     ("submit", "collecting"): ("propose", MANAGEMENT),
-    ("propose", "analysing"): ("approve", MANAGEMENT),
+    ("propose", "analysing"): ("approve", (R.GM,)),
     ("approve", "awaiting_approval"): ("negotiate", OWNER),
     ("return_proposal", "awaiting_approval"): ("propose", MANAGEMENT),
     ("customer_rejects", "negotiating"): ("propose", MANAGEMENT),
-    ("customer_accepts", "negotiating"): ("fix_responsibility", MANAGEMENT),
+    ("customer_accepts", "negotiating"): ("fix_responsibility", (R.GM,)),
     ("withdraw", "negotiating"): NOBODY,
     ("fix_responsibility", "responsibility"): ("settle", (R.FINANCE,)),
     ("settle", "settling"): NOBODY,
+    ("accept_no_capa", "settled"): NOBODY,
     **{("cancel", s): NOBODY
        for s in ("collecting", "analysing", "awaiting_approval", "negotiating", "responsibility", "settling")},
 }

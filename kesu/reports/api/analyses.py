@@ -20,6 +20,7 @@ from pydantic import ConfigDict, Field
 
 from kesu.api.paging import MAX_OFFSET, BoundedPagination
 from kesu.api.types import Id
+from kesu.claims.permissions import sees_claim_money
 
 from .. import analyses, exports, summary
 from ..forms import AnalysisForm, SummaryForm
@@ -106,12 +107,17 @@ def monthly_summary(request, params: Query[SummaryParams]):
     qs = summary.month_complaints(company, month)
     ids = list(qs.values_list("pk", flat=True)[offset:offset + limit])
     loaded = {c.pk: c for c in qs.filter(pk__in=ids).order_by()} if ids else {}
-    rows = summary.summary_rows(company, [loaded[pk] for pk in ids if pk in loaded])
+    rows = summary.summary_rows(company, [loaded[pk] for pk in ids if pk in loaded],
+                                show_money=sees_claim_money(request.user))
     totals = summary.summary_totals(company, month)
     items = []
     for row in rows:
         item = jsonable(row)
         item["actions"] = [{"id": pk, "number": number} for pk, number in row.actions]
+        # The claims next to the complaint (seed 000 §4.2.5); the amount only for those who may see claim money.
+        item["claims"] = [{"id": c.pk, "number": c.number, "status": c.status,
+                           **({"currency": c.currency, "amount": jsonable(c.amount)} if c.amount is not None else {})}
+                          for c in row.claims]
         items.append(item)
     return Status(200, {"company_id": company.pk, "month": f"{month:%Y-%m}", "count": totals.count,
                         "totals": jsonable(totals), "limit": limit, "offset": offset, "items": items})

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from kesu.claims.permissions import sees_claim_money
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import xlsx_response
 from kesu.core.paging import IdFirstPaginator
@@ -182,7 +183,8 @@ def summary_page(request: HttpRequest) -> HttpResponse:
             request.GET.get("page"))
         start, end = month.replace(day=1), analyses.month_end(month)
         context.update({
-            "company": company, "month": month, "page": page, "rows": summary.summary_rows(company, page.object_list),
+            "company": company, "month": month, "page": page,
+            "rows": summary.summary_rows(company, page.object_list, show_money=sees_claim_money(request.user)),
             "totals": summary.summary_totals(company, month),
             "query": urlencode({"company": company.pk, "month": f"{month:%Y-%m}"}),
             "all_href": complaints_href({"company": company.pk, "received_from": start.isoformat(),
@@ -197,7 +199,8 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     form = _summary_form(request)
     if not form.is_valid():
         return summary_page(request)
-    return xlsx_response(summary.summary_xlsx(form.chosen_company, form.cleaned_data["month"]))
+    return xlsx_response(summary.summary_xlsx(form.chosen_company, form.cleaned_data["month"],
+                                              show_money=sees_claim_money(request.user)))
 
 
 @login_required
@@ -206,7 +209,8 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return summary_page(request)
     company, month = form.chosen_company, form.cleaned_data["month"]
-    response = HttpResponse(summary.summary_pdf(company, month), content_type="application/pdf")
+    response = HttpResponse(summary.summary_pdf(company, month, show_money=sees_claim_money(request.user)),
+                            content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="complaint-summary-{company.code}-{month:%Y-%m}.pdf"'
     return response
 
