@@ -6,10 +6,16 @@ to a case goes through the services (numbering, workflow table, deadlines,
 audit), so the admin never saves one itself.
 """
 
+import json
+import re
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kesu.core.admin_mixins import CompanyScopedAdmin, ReadOnlyCaseAdmin, ReadOnlyInline
 
+from .choices import EscalationAction
 from .models import (
     Complaint,
     ComplaintAttachment,
@@ -32,9 +38,58 @@ class ComplaintCategoryAdmin(CompanyScopedAdmin):
     search_fields = ["code", "name"]
 
 
+class WordListField(forms.CharField):
+    """A list of words typed as "owner, department_head" (commas, 、 or spaces; a JSON list is read too) and
+    shown the same way; empty is the empty list (a raw JSON box left empty was a NOT NULL error)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(word) for word in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text.startswith("["):
+            try:
+                words = json.loads(text)
+            except ValueError:
+                words = None
+            if isinstance(words, list):
+                return [str(word) for word in words]
+        return [word for word in re.split(r"[\s,，、;；\[\]\"']+", text) if word]
+
+
+def _field_label(name: str):
+    return ComplaintSettings._meta.get_field(name).verbose_name
+
+
+class ComplaintSettingsForm(forms.ModelForm):
+    """The escalation chain and what each of its levels does (issue 18 §12), typed as words in order; the model's
+    ``clean`` judges them and names the field."""
+
+    escalation_chain = WordListField(
+        label=_field_label("escalation_chain"), required=False,
+        help_text=_("Steps in order, separated by commas: owner, department_head, director, gm. Empty: owner, "
+                    "department_head, director."))
+    escalation_actions = WordListField(label=_field_label("escalation_actions"), required=False)
+
+    class Meta:
+        model = ComplaintSettings
+        fields = "__all__"  # noqa: DJ007 - the admin edits every setting, those added later too
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["escalation_actions"].help_text = _(
+            "One per level of the chain, in order, separated by commas: notify (%(notify)s) or reassign "
+            "(%(reassign)s). A level without one only notifies."
+        ) % {"notify": EscalationAction.NOTIFY.label, "reassign": EscalationAction.REASSIGN.label}
+
+
 @admin.register(ComplaintSettings)
 class ComplaintSettingsAdmin(CompanyScopedAdmin):
-    list_display = ["company", "number_pattern", "pass_on_working_days", "reply_hours", "sales_remedy_hours"]
+    form = ComplaintSettingsForm
+    list_display = ["company", "number_pattern", "pass_on_working_days", "reply_hours", "sales_remedy_hours",
+                    "escalation_chain", "escalation_actions"]
 
 
 @admin.register(CustomerDeadlineOverride)
