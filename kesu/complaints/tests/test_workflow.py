@@ -276,7 +276,7 @@ def test_reopening_counts_and_keeps_the_reason(people):
 
 
 def test_a_mis_order_return_needs_the_regional_managers_approval_before_the_remedy_is_done(people):
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     complaint = bring_to(Status.REMEDY_ACCEPTED, people)
     line = services.disposition_add(actor=people[Role.SALESPERSON], complaint=complaint, kind="return",
@@ -284,7 +284,7 @@ def test_a_mis_order_return_needs_the_regional_managers_approval_before_the_reme
     with pytest.raises(TransitionRefused) as refused:
         act(complaint, "complete_remedy", people)
     assert refused.value.field == "dispositions"
-    with pytest.raises(Exception):  # noqa: B017 - a salesperson is not a regional manager
+    with pytest.raises(PermissionDenied, match="Your role may not do this"):  # not a regional manager
         services.disposition_approve_mis_order(actor=people[Role.SALESPERSON], line=line)
     services.disposition_approve_mis_order(actor=people[Role.REGIONAL_MANAGER], line=line)
     act(complaint, "complete_remedy", people)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.accounts.roles import Role
@@ -108,7 +108,7 @@ def test_staff_must_say_the_channel_and_every_item_is_needed(people):
         services.answer_submit(actor=people[Role.SALESPERSON], recipient=recipient, channel=AnswerChannel.PHONE,
                                choices=choices)
     assert f"item_{first}" in error.value.message_dict
-    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied for a role that does not enter answers
+    with pytest.raises(PermissionDenied, match="Your role may not do this"):  # production enters no answers
         services.answer_submit(actor=people[Role.PRODUCTION], recipient=recipient, channel=AnswerChannel.PHONE,
                                choices=choices_for(c.template, [0] * 7))
 
