@@ -145,11 +145,14 @@ def test_each_actor_is_told_once_of_their_work_and_again_only_when_it_comes_back
                                                                                   django_capture_on_commit_callbacks):
     people = People(company_a)
     sales, qa, gm, production = (people[r] for r in (Role.SALESPERSON, Role.QA, Role.GM, Role.PRODUCTION))
-    others = [people[Role.FINANCE], people[Role.SALES_DIRECTOR], people[Role.ENGINEERING]]
+    director = people[Role.SALES_DIRECTOR]
+    others = [people[Role.FINANCE], people[Role.ENGINEERING]]
     with django_capture_on_commit_callbacks(execute=True):
         complaint = bring_to("qa_investigation", people, escalated=True,
                              assess={"severity": "severe", "warning_class": "c"})
-    assert _told(complaint) == {qa.username: 1}
+    # Passing on (the assessment, seed 004 §6.1) told the salesperson's superior — here the sales director, the
+    # department having no head and the company no regional manager — once; QA was handed the investigation.
+    assert _told(complaint) == {qa.username: 1, director.username: 1}
     steps = [("record_qa_opinion", qa, {"cause_hard_to_find": True}), ("instruct_department", qa, {}),
              ("submit_initial_report", qa, {}), ("approve_initial_report", gm, {})]
     for action, actor, inputs in steps:
@@ -158,13 +161,13 @@ def test_each_actor_is_told_once_of_their_work_and_again_only_when_it_comes_back
             act(complaint, action, people, actor=actor, **inputs)
     # The department was told when instructed, the GM when the report came; the department's answer, still due
     # while the GM approved, was not announced twice, and the owner hears of no step inside QA's investigation.
-    assert _told(complaint) == {qa.username: 1, production.username: 1, gm.username: 1}
+    assert _told(complaint) == {qa.username: 1, director.username: 1, production.username: 1, gm.username: 1}
     assert sales.username not in _told(complaint)
     complaint.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         act(complaint, "record_department_answer", people, actor=production)
     # The answer is in: the investigation is QA's again, and QA hears of it.
-    assert _told(complaint) == {qa.username: 2, production.username: 1, gm.username: 1}
+    assert _told(complaint) == {qa.username: 2, director.username: 1, production.username: 1, gm.username: 1}
     assert not Notification.objects.filter(recipient__in=others).exists()
 
 
@@ -207,7 +210,15 @@ def test_the_migration_gives_existing_companies_the_defaults_new_companies_get()
     from kesu.notifications.services import DEFAULT_RULES, HAND_OFF_EVENTS
 
     migration = import_module("kesu.notifications.migrations.0009_rules_tell_the_next_actor")
-    assert set(migration.NEW) == {str(event) for event in HAND_OFF_EVENTS}
-    for event in HAND_OFF_EVENTS:
-        audience, email = DEFAULT_RULES[event]
-        assert migration.NEW[str(event)] == ([str(a) for a in audience], email), event
+    # Events added since (the surveys' hand-offs, the safety flag) get their rules from the defaults the first
+    # time a company needs them (notification_rules_ensure_defaults); 0012 gave the complaint rule the pass-on
+    # audience. The rest is as 0009 wrote it.
+    added_since = {"pass_on"}
+    assert set(migration.NEW) < {str(event) for event in HAND_OFF_EVENTS}
+    for event, (audience, email) in migration.NEW.items():
+        default_audience, default_email = DEFAULT_RULES[event]
+        assert (audience, email) == ([str(a) for a in default_audience if str(a) not in added_since],
+                                     default_email), event
+    pass_on = import_module("kesu.notifications.migrations.0012_pass_on_audience")
+    assert pass_on.forwards is not None
+    assert "pass_on" in [str(a) for a in DEFAULT_RULES["complaint_transitioned"][0]]
