@@ -57,10 +57,15 @@ def index_terms(*texts: str) -> str:
     return " ".join(terms)
 
 
-def document_text(complaint: Complaint, timeline_summaries) -> str:
+def document_text(complaint: Complaint, timeline_summaries, lots=None) -> str:
     """What a complaint is found by: number, lot / batch / serial numbers (its own and its dispositions'), the
-    form's free text and every timeline entry."""
-    lots = complaint.dispositions.exclude(lot_number="").values_list("lot_number", flat=True) if complaint.pk else ()
+    form's free text and every timeline entry.
+
+    ``lots`` gives the dispositions' numbers when the caller has them (the demo's bulk history: no query per
+    complaint); otherwise they are read."""
+    if lots is None:
+        lots = (complaint.dispositions.exclude(lot_number="").values_list("lot_number", flat=True)
+                if complaint.pk else ())
     return index_terms(
         complaint.number, complaint.lot_number, *lots, complaint.defect_location, complaint.defect_nature, complaint.customer_request,
         complaint.description, *timeline_summaries,

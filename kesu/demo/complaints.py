@@ -51,6 +51,8 @@ from kesu.complaints.models import (
     Complaint,
     ComplaintCategory,
     ComplaintSearchDocument,
+    ComplaintSettings,
+    DefectType,
     DispositionLine,
     RemedyProposal,
     StatusChange,
@@ -71,6 +73,8 @@ COMPLAINTS_PER_SCALE = 5000
 HISTORY_MIN_AGE_DAYS = 14  # history ends two weeks ago; the showcase covers the recent past
 CHUNK = 2000
 LANGUAGE = "zh-hans"
+# Issue 18 §12: this company's escalation chain hands an overdue complaint to the department head at level 2.
+REASSIGNING_COMPANY = "ZKSZ"
 
 CHANNEL_WEIGHTS = {
     Channel.PHONE: 40, Channel.EMAIL: 25, Channel.WRITTEN_FORM: 10, Channel.VISIT: 8, Channel.FAX: 5,
@@ -87,12 +91,20 @@ def create_complaints(ctx: DemoContext) -> None:
     with translation.override(LANGUAGE):
         for company in ctx.companies:
             services.complaint_categories_ensure_defaults(company=company)
+            if company.code == REASSIGNING_COMPANY:
+                ctx.add(ComplaintSettings(company_id=company.pk, escalation_actions=["notify", "reassign"]))
+        ctx.flush()
+        for company in ctx.companies:
             target = round(COMPLAINTS_PER_SCALE * ctx.scale * company.demo_share)
             History(ctx, company).run(target)
         ctx.sync_ids()
         for company in ctx.companies:
             Showcase(ctx, company).run()
-        services.escalate_overdue(now=_anchor(ctx))
+        # The worker escalated yesterday and again today: deadlines overdue for a day reach level 2 (where
+        # REASSIGNING_COMPANY hands the complaint to the department head).
+        anchor = _anchor(ctx)
+        for when in (anchor - datetime.timedelta(days=1), anchor):
+            services.escalate_overdue(now=when)
         ctx.sync_ids()
 
 
@@ -113,10 +125,16 @@ class CompanyFacts:
         self.users = ctx.users[company.pk]
         self.departments = dict(Department.objects.filter(company=company).values_list("code", "pk"))
         self.categories = {c.code: c for c in ComplaintCategory.objects.filter(company=company)}
+        self.defect_types = {(category_code, code): pk for pk, category_code, code in DefectType.objects.filter(
+            company=company).values_list("pk", "category__code", "code")}
         self.customers = [cid for cid in ctx.customers[company.pk] if ctx.customer_info[cid].get("shipments")]
 
     def defect(self) -> tuple:
         return self.ctx.pick(text.DEFECTS)
+
+    def defect_type_id(self, category_code: str, nature: str) -> int | None:
+        """The defect type an assessment files this defect nature under (issue 18 §11)."""
+        return self.defect_types.get((category_code, text.DEFECT_TYPE_BY_NATURE.get(nature, "")))
 
     def quantity_defective(self, shipped: int) -> int:
         return max(1, min(shipped, shipped * self.ctx.rng.choice([1, 1, 2, 3, 5, 10]) // 100))
@@ -224,6 +242,10 @@ class History(CompanyFacts):
         c.warning_class = rng.choices(
             [WarningClass.A, WarningClass.B, WarningClass.C, WarningClass.NONE], weights=[1, 4, 70, 25])[0]
         c.safety_or_regulatory_impact = c.severity == Severity.SEVERE and ctx.chance(0.3)
+        c.priority = services.derived_priority(severity=c.severity, safety=c.safety_or_regulatory_impact,
+                                               importance=ctx.customer_info[ship["customer_id"]]["importance"])
+        if c.pk % 3 == 0:  # a third of the customers give the lot (batch) number printed on the label
+            c.lot_number = f"L{ship['receipt_date']:%y%m%d}-{ship['pk'] % 100:02d}"
         c.acceptance_decision = AcceptanceDecision.ACCEPTED
         if c.window_status == WindowStatus.OUTSIDE:
             c.acceptance_decision = rng.choices(
@@ -280,6 +302,7 @@ class Path:
         self.version = 0
         self.proposals: list[RemedyProposal] = []
         self.summaries: list[str] = []
+        self.lots: list[str] = []
         c.status = Status.RECEIVED
         self._entry(TimelineKind.COMMUNICATION, c.description, c.owner_id, internal=False, direction=Direction.IN,
                     channel=c.channel)
@@ -332,7 +355,8 @@ class Path:
                     direction=Direction.OUT, channel=self.c.channel)
 
     def assess(self) -> None:
-        self.step("assess")
+        c = self.c
+        self.step("assess", defect_type_id=self.h.defect_type_id(c.category.code, c.defect_nature))
 
     def escalate(self, department: int | None = None, root_cause: str = "") -> None:
         c, ctx = self.c, self.ctx
@@ -378,7 +402,12 @@ class Path:
 
     def dispose(self, remedy: str, qty: int) -> None:
         kind = next((k for word, k in REMEDY_DISPOSITION.items() if word in remedy), DispositionKind.CREDIT)
-        self.ctx.add(DispositionLine(company_id=self.c.company_id, complaint_id=self.c.pk, kind=kind, quantity=qty))
+        # The complaint's lot, else for one line in four the serial numbers of the goods sent back.
+        lot = self.c.lot_number or (f"SN{self.c.pk:07d}-{qty:03d}" if self.c.pk % 4 == 1 else "")
+        if lot:
+            self.lots.append(lot)
+        self.ctx.add(DispositionLine(company_id=self.c.company_id, complaint_id=self.c.pk, kind=kind, quantity=qty,
+                                     lot_number=lot))
 
     def explain(self) -> None:
         c, ctx = self.c, self.ctx
@@ -420,7 +449,8 @@ class Path:
             self.ctx.add(proposal)
         c.version = self.version
         self.ctx.add(c)
-        self.ctx.add(ComplaintSearchDocument(complaint_id=c.pk, text=document_text(c, self.summaries)))
+        self.ctx.add(ComplaintSearchDocument(complaint_id=c.pk, text=document_text(c, self.summaries,
+                                                                                  lots=self.lots)))
 
 
 # -- showcase (through the services) ---------------------------------------------------
@@ -436,11 +466,11 @@ SHOWCASE: list[tuple[float, str, list[str]]] = [
     (0.1, "minor", []),
     (3, "general", []),
     (1, "general", [A]),
-    (2, "general", [A, ASSESS]),
+    (2, "general", [A, ASSESS, "priority:1"]),
     (2, "minor", [A, ASSESS, SALES, "call"]),
-    (4, "major", [A, ASSESS, ESC, OPINION, "instruct_department"]),
+    (4, "major_safety", [A, ASSESS, ESC, OPINION, "instruct_department"]),
     (6, "severe_hard", [A, ASSESS, ESC, OPINION, "meeting", "submit_initial_report"]),
-    (5, "general", [A, ASSESS, SALES, "propose_remedy"]),
+    (5, "general", [A, ASSESS, "priority:4", SALES, "propose_remedy"]),
     (7, "general", [A, ASSESS, SALES, "propose_remedy", "approve_remedy"]),
     (9, "major", [A, ASSESS, ESC, OPINION, "meeting", "propose_remedy", "approve_remedy", "customer_rejects"]),
     (10, "general", [A, ASSESS, SALES, *SOLVE, "dispose:return:mis"]),
@@ -476,8 +506,8 @@ class Showcase(CompanyFacts):
         self.people = {role: User.objects.select_related("position", "company").get(pk=user.pk)
                        for role, user in self.users.items()}
         self.anchor = _anchor(self.ctx)
-        for days, profile, steps in SHOWCASE:
-            self._one(days, profile, steps)
+        for n, (days, profile, steps) in enumerate(SHOWCASE):
+            self._one(days, profile, steps, with_lot=n % 2 == 0)
 
     def _shipment(self, profile: str, received: datetime.datetime):
         customer = self.ctx.pick(self.customers)
@@ -487,7 +517,7 @@ class Showcase(CompanyFacts):
             shipments = shipments.filter(receipt_date__lte=received.date() - datetime.timedelta(days=20))
         return shipments.order_by("-receipt_date", "pk").first()
 
-    def _one(self, days: float, profile: str, steps: list[str]) -> None:
+    def _one(self, days: float, profile: str, steps: list[str], *, with_lot: bool = False) -> None:
         ctx = self.ctx
         received = self.anchor - datetime.timedelta(days=days)
         shipment = self._shipment(profile, received)
@@ -508,6 +538,7 @@ class Showcase(CompanyFacts):
                 "defect_nature": nature, "description": description.format(part=shipment.part.name, qty=qty),
                 "customer_request": "要求尽快处理并书面回复原因", "category": self.categories[category_code],
                 "owner": sales,  # the demo's "sales" login has work waiting
+                "lot_number": f"L{shipment.receipt_date:%y%m%d}-{shipment.pk % 100:02d}" if with_lot else "",
             })
         for step, moment in zip(steps, moments, strict=True):
             with _clock(moment):
@@ -532,8 +563,13 @@ class Showcase(CompanyFacts):
         if step.startswith("dispose:"):
             _prefix, kind, *mis = step.split(":")
             services.disposition_add(actor=people[Role.SALESPERSON], complaint=c, kind=kind, quantity=facts["qty"],
-                                     mis_order=bool(mis), note="客户下错订单，申请退货" if mis else "", source="command")
+                                     mis_order=bool(mis), note="客户下错订单，申请退货" if mis else "",
+                                     lot_number=c.lot_number, source="command")
             return c
+        if step.startswith("priority:"):  # QA sets the priority by hand, with the reason (issue 18 §11)
+            value = int(step.split(":")[1])
+            return services.complaint_priority_override(actor=people[Role.QA], complaint=c, priority=value,
+                                                        reason=text.PRIORITY_REASONS[value], source="command")
         row = TRANSITIONS[(c.status, step)]
         role = preferred_role(row, c)
         # QA proposed the remedy of an escalated complaint; another QA engineer approves it (design §11).
@@ -547,11 +583,15 @@ class Showcase(CompanyFacts):
         if step == "acknowledge":
             return {"channel": Channel.PHONE, "note": "已电话告知客户投诉编号，将在 24 小时内答复。"}
         if step == "assess":
-            severity = {"severe_hard": Severity.SEVERE, "outside": Severity.MINOR}.get(profile, profile)
+            severity = {"severe_hard": Severity.SEVERE, "outside": Severity.MINOR,
+                        "major_safety": Severity.MAJOR}.get(profile, profile)
             data: dict[str, Any] = {
                 "category": c.category, "severity": severity,
+                "defect_type": DefectType.objects.filter(
+                    pk=self.defect_type_id(c.category.code, c.defect_nature)).first(),
                 "warning_class": WarningClass.B if severity == Severity.SEVERE else WarningClass.C,
-                "safety_or_regulatory_impact": severity == Severity.SEVERE,
+                # Issue 18 §11: flagged only at major or above; it tells the QA head and the GM at once.
+                "safety_or_regulatory_impact": severity == Severity.SEVERE or profile == "major_safety",
             }
             if c.window_status in (WindowStatus.OUTSIDE, WindowStatus.EXCLUDED):
                 data.update(acceptance_decision=AcceptanceDecision.GOODWILL,

@@ -47,6 +47,20 @@ DEFECTS = [
      "PROD", "电动扳手未按时校准。", "派员上门复紧，扳手纳入周期校准。"),
 ]
 
+# The defect type (second level of the category tree, issue 18 §11) each defect nature above is filed under.
+DEFECT_TYPE_BY_NATURE = {
+    "划伤": "scratch", "漆膜起泡": "paint", "锈蚀": "paint", "包装破损": "deformation", "砂眼气孔": "dent",
+    "型号错发": "wrong_model", "数量短缺": "missing_part", "标签错误": "wrong_model", "漏装配件": "missing_part",
+    "尺寸超差": "parameter", "渗漏": "function", "功能失效": "function", "异响": "parameter", "硬度不足": "parameter",
+    "虚焊": "function", "断裂": "function", "信号漂移": "parameter", "紧固力矩不足": "parameter",
+}
+
+# Why QA set a complaint's priority by hand (1 urgent … 4 low), issue 18 §11.
+PRIORITY_REASONS = {
+    1: "客户整车厂面临停线风险，要求 24 小时内给出临时措施。",
+    4: "客户已将该批次全部挑选使用，同意延后至月底统一处理。",
+}
+
 QA_OPINIONS = [
     "初步判断为批次性问题，需隔离在库及在途产品。",
     "从不良样件看为个别现象，需对同批次进行抽检确认。",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kesu.accounts.roles import Role
 from kesu.customers.choices import CustomerStatus, CustomerType, Importance
 from kesu.customers.models import Contact, Customer, Part, Supplier
 
@@ -114,6 +115,7 @@ def create_customers(ctx: DemoContext) -> None:
             ctx.customer_info[customer.pk] = {
                 "company_id": company.pk, "owner_id": customer.owner_id, "weight": weight,
                 "lost": status == CustomerStatus.LOST, "code": customer.code, "parts": [],
+                "importance": importance,  # the complaints' priority adds it (issue 18 §11)
             }
             _create_contacts(ctx, customer)
         # Yearly sales rank (1 = biggest) among customers doing business now.
@@ -148,6 +150,8 @@ def create_parts(ctx: DemoContext) -> None:
         customers = [cid for cid in ctx.customers[company.pk] if ctx.customer_info[cid]["weight"] > 0]
         generic: list[int] = []
         count = int(20 + 30 * ctx.scale * company.demo_share)
+        # Two parts in three have a responsible engineer (ISO 10002 §6.4: not the investigator of their complaints).
+        engineer_id = ctx.users[company.pk][Role.ENGINEERING].pk
         ids = []
         for seq in range(1, count + 1):
             name, prefix, unit, specs, warranty = ctx.pick(PARTS)
@@ -159,6 +163,7 @@ def create_parts(ctx: DemoContext) -> None:
                 specification=_spec(ctx, ctx.pick(specs)), unit=unit, warranty_months=warranty,
                 customer_id=owner,
                 customer_part_no=(f"{ctx.customer_info[owner]['code'][-3:]}-{ctx.rng.randint(10000, 99999)}" if owner else ""),
+                responsible_engineer_id=engineer_id if seq % 3 else None,
             ))
             ids.append(part.pk)
             if owner:

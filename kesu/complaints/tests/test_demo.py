@@ -135,3 +135,55 @@ def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_ro
                                         created_by__isnull=False)
     assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (
         showcase.count())
+
+
+def test_the_demo_shows_the_complaint_handling_items_of_issue_18(demo_data):
+    from django.db.models import F
+
+    from kesu.accounts.roles import Role
+    from kesu.complaints.models import ComplaintSettings, DispositionLine
+    from kesu.customers.models import Part
+
+    # Lot / batch numbers on about a third of the complaints and on some disposition lines, found by search.
+    complaints = Complaint.objects.all()
+    with_lot = complaints.exclude(lot_number="")
+    assert 0.25 < with_lot.count() / complaints.count() < 0.45
+    lines = DispositionLine.objects.all()
+    assert lines.exclude(lot_number="").exists() and lines.filter(lot_number="").exists()
+    sample = with_lot.order_by("pk").first()
+    assert sample in search_complaints(complaints, sample.lot_number)
+    serial = lines.filter(lot_number__startswith="SN").order_by("pk").first()
+    assert serial.complaint in search_complaints(complaints, serial.lot_number)
+
+    # Assessed complaints carry a defect type of their own category.
+    assessed = complaints.filter(pk__in=StatusChange.objects.filter(name="assess").values("complaint_id"))
+    typed = assessed.filter(defect_type__isnull=False)
+    assert typed.count() / assessed.count() > 0.95
+    assert not typed.exclude(defect_type__category=F("category")).exists()
+
+    # Priorities are derived in history too; QA overrode two showcase complaints per company, with reasons.
+    assert set(complaints.values_list("priority", flat=True)) == {1, 2, 3, 4}
+    overridden = complaints.exclude(priority_override_reason="")
+    assert sorted(overridden.values_list("company__code", "priority")) == [
+        ("ZKJG", 1), ("ZKJG", 4), ("ZKNB", 1), ("ZKNB", 4), ("ZKSZ", 1), ("ZKSZ", 4)]
+    assert set(overridden.values_list("priority_overridden_by__position__role", flat=True)) == {Role.QA}
+
+    # A major complaint with a safety impact stands open in every company (the QA head and the GM were told).
+    safety = complaints.filter(safety_or_regulatory_impact=True, severity="major", closed_at__isnull=True)
+    assert set(safety.values_list("company__code", flat=True)) == {"ZKJG", "ZKSZ", "ZKNB"}
+    assert not complaints.filter(safety_or_regulatory_impact=True, severity__in=["minor", "general"]).exists()
+
+    # Two parts in three have a responsible engineer, the engineering department's.
+    parts = Part.objects.all()
+    engineered = parts.filter(responsible_engineer__isnull=False)
+    assert 0.6 < engineered.count() / parts.count() < 0.7
+    assert set(engineered.values_list("responsible_engineer__position__role", flat=True)) == {Role.ENGINEERING}
+
+    # One company's chain reassigns at its second level: overdue complaints went to the sales department's head.
+    assert ComplaintSettings.objects.get(company__code="ZKSZ").escalation_actions == ["notify", "reassign"]
+    moved = Escalation.objects.filter(reassigned_to__isnull=False)
+    assert set(moved.values_list("company__code", "level", "step")) == {("ZKSZ", 2, "department_head")}
+    for escalation in moved.select_related("complaint", "reassigned_to"):
+        assert escalation.complaint.owner == escalation.reassigned_to
+        assert escalation.reassigned_to.username == "sz.director"
+        assert escalation.reassigned_from.username == "sz.sales"
