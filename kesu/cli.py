@@ -31,7 +31,6 @@ def setup_django() -> None:
 def prepare_database(out: TextIO, *, quiet: bool = False) -> None:
     """Create the data folder and (for PostgreSQL) the database if needed, then migrate."""
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     db = settings.DATABASES["default"]
@@ -44,7 +43,63 @@ def prepare_database(out: TextIO, *, quiet: bool = False) -> None:
     if not quiet:
         out.write(f"Preparing the database ({_describe(db)})…\n")
         out.flush()
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_with_progress(out, quiet=quiet)
+
+
+class Progress:
+    """Progress of a long start-up step: a bar redrawn in place on a terminal, plain lines otherwise.
+
+    A log file or a service manager's journal (not a TTY) gets a line per step (``every``: only each
+    tenth of the way for many small steps, such as the ~150 migrations of a first start), never ``\\r``.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, out: TextIO, label: str, total: int, *, every: float = 0.0):
+        self.out, self.label, self.total = out, label, max(total, 0)
+        self.done = 0
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+        self.every = every
+        self._shown = -1.0  # the last fraction written as a plain line
+
+    def advance(self, name: str = "") -> None:
+        self.done = min(self.done + 1, self.total)
+        fraction = self.done / self.total if self.total else 1.0
+        if self.tty:
+            filled = round(self.WIDTH * fraction)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            line = f"\r{self.label} [{bar}] {self.done}/{self.total} {name}"
+            self.out.write(line[:100].ljust(100))
+            if self.done == self.total:
+                self.out.write("\n")
+        elif self.every <= 0 or self.done == self.total or fraction - self._shown >= self.every:
+            self._shown = fraction
+            self.out.write(f"{self.label}: {self.done}/{self.total}" + (f" {name}" if name else "") + "\n")
+        self.out.flush()
+
+
+def migrate_with_progress(out: TextIO, *, quiet: bool = False) -> int:
+    """``migrate``, counting the applied migrations of the plan; return how many were applied."""
+    from django.core.management import call_command
+    from django.core.management.commands.migrate import Command as Migrate
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    progress = None if quiet or not plan else Progress(out, "Migrating", len(plan), every=0.1)
+    applied = 0
+
+    class CountingMigrate(Migrate):
+        def migration_progress_callback(self, action, migration=None, fake=False):
+            nonlocal applied
+            if action == "apply_success":
+                applied += 1
+                if progress is not None:
+                    progress.advance(str(migration))
+
+    call_command(CountingMigrate(), interactive=False, verbosity=0)
+    return applied
 
 
 def _describe(db: dict) -> str:
@@ -131,7 +186,25 @@ def load_demo_if_wanted(out: TextIO, *, force: bool) -> None:
     if force or not Company.objects.exists():
         out.write("Loading demo data…\n")
         out.flush()
-        call_command("demo", stdout=out)
+        progress: Progress | None = None
+
+        def step_done(index: int, total: int, name: str) -> None:
+            nonlocal progress
+            if progress is None:
+                progress = Progress(out, "Demo data", total)
+            progress.advance(name)
+
+        # The command ends with what the demo made for every module (kesu.demo.summary).
+        call_command("demo", stdout=out, progress=step_done)
+
+
+def worker_notice(*, worker: bool) -> str:
+    """Who runs the periodic jobs (e-mail, escalations, reminders, monthly snapshots): said at every start."""
+    if worker:
+        return ("The periodic jobs (e-mail, escalations, reminders, monthly reports) run in this process. "
+                "In production, start `kesu up --no-worker` and run `kesu worker` separately as its own service.\n")
+    return ("--no-worker: the periodic jobs (e-mail, escalations, reminders, monthly reports) do not run here; "
+            "run `kesu worker` separately as its own service.\n")
 
 
 def start_worker() -> tuple[threading.Thread, threading.Event]:
@@ -222,6 +295,7 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     ensure_admin(out)
     if not args.no_worker:
         keep_mail_as_files(out)
+    out.write(worker_notice(worker=not args.no_worker))
     return serve(args.host, args.port, args.threads, out, worker=not args.no_worker)
 
 

@@ -43,7 +43,38 @@ STEPS: list[str] = [
 
 DEFAULT_SEED = 2026
 
-__all__ = ["STEPS", "DEFAULT_SEED", "DemoAlreadyLoaded", "DemoContext", "demo_loaded", "generate"]
+# What the demo made, by module: (label, model label), in the order a new user meets them. Counted in the
+# database after the run: the steps that go through the ordinary services (actions, claims, surveys) are not
+# in the batch writers' counts.
+SUMMARY: list[tuple[str, str]] = [
+    ("Companies", "accounts.Company"),
+    ("Users", "accounts.User"),
+    ("Customers", "customers.Customer"),
+    ("Suppliers", "customers.Supplier"),
+    ("Parts", "customers.Part"),
+    ("Shipment lines", "customers.Shipment"),
+    ("Complaints", "complaints.Complaint"),
+    ("Corrective actions (8D)", "capa.CorrectiveAction"),
+    ("Nonconformity reports (NCR)", "capa.NonconformingReport"),
+    ("Claims", "claims.Claim"),
+    ("Supplier claims", "claims.SupplierClaim"),
+    ("Survey campaigns", "surveys.Campaign"),
+    ("Survey answers", "surveys.Answer"),
+    ("Satisfaction reports", "surveys.SatisfactionReport"),
+    ("Department reports", "reports.DepartmentReport"),
+    ("KPI month snapshots", "reports.MonthlySnapshot"),
+    ("Trend alerts", "reports.TrendAlert"),
+]
+
+__all__ = ["STEPS", "DEFAULT_SEED", "SUMMARY", "DemoAlreadyLoaded", "DemoContext", "demo_loaded", "generate",
+           "summary"]
+
+
+def summary() -> list[tuple[str, int]]:
+    """How many records of each module the database holds (right after the demo: what it made)."""
+    from django.apps import apps
+
+    return [(label, apps.get_model(model).objects.count()) for label, model in SUMMARY]
 
 
 def generate(
@@ -54,10 +85,12 @@ def generate(
     password: str | None = None,
     log: Callable[[str], None] | None = None,
     steps: list[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> DemoContext:
     """Create the demo group and its data in one transaction; refuse if it is already there.
 
-    ``steps`` runs only those steps (in that order), e.g. the first ones in tests.
+    ``steps`` runs only those steps (in that order), e.g. the first ones in tests. ``progress`` is
+    called after each step with (steps done, steps in all, the step's name): ``kesu up`` draws its bar.
     """
     from django.db import transaction
 
@@ -71,11 +104,14 @@ def generate(
     # One transaction: an interrupted run leaves nothing behind, so running
     # it again starts clean instead of tripping over half the data.
     with acting_as(None, "command"), transaction.atomic():
-        for path in STEPS if steps is None else steps:
+        paths = STEPS if steps is None else steps
+        for index, path in enumerate(paths, start=1):
             step = import_string(path)
             started = ctx.clock()
             step(ctx)
             ctx.flush()
             ctx.say(f"  {path.rsplit('.', 1)[-1]}: {ctx.clock() - started:.1f} s")
+            if progress is not None:
+                progress(index, len(paths), path.rsplit(".", 1)[-1])
         ctx.finish()
     return ctx

@@ -14,9 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from kesu import cli
+from kesu import cli, demo
 from kesu.accounts.models import Company
 
 REPO = Path(__file__).resolve().parents[3]
@@ -59,8 +60,23 @@ def test_no_administrator_is_created_when_a_superuser_exists(admin_user):
 
 @pytest.mark.django_db
 def test_demo_data_is_loaded_on_first_start_only(db):
-    cli.load_demo_if_wanted(io.StringIO(), force=False)
+    first = io.StringIO()
+    cli.load_demo_if_wanted(first, force=False)
     assert Company.objects.filter(code="ZKJG").exists()
+    # Not a terminal: one plain line per step, the last one naming the last step, then every module's count.
+    steps = len(demo.STEPS)
+    text = first.getvalue()
+    assert [line for line in text.splitlines() if line.startswith("Demo data: ")] == [
+        f"Demo data: {i}/{steps} {path.rsplit('.', 1)[-1]}" for i, path in enumerate(demo.STEPS, start=1)
+    ]
+    assert "\r" not in text
+    made = text.split("Demo data generated in", 1)[1]
+    for label, model in demo.SUMMARY:
+        count = apps.get_model(model).objects.count()
+        assert re.search(rf"^  {re.escape(label)} +{count:,}$", made, re.M), (label, count)
+    for label in ("Complaints", "Corrective actions (8D)", "Nonconformity reports (NCR)", "Claims",
+                  "Supplier claims", "Survey campaigns", "Survey answers", "Department reports", "Users"):
+        assert re.search(rf"^  {re.escape(label)} +[1-9]", made, re.M), f"the demo made no {label}"
     customers = Company.objects.count()
 
     out = io.StringIO()
@@ -73,6 +89,73 @@ def test_demo_data_is_loaded_on_first_start_only(db):
 def test_no_demo_data_when_the_database_already_has_a_company(company_a):
     cli.load_demo_if_wanted(io.StringIO(), force=False)
     assert not Company.objects.filter(code="ZKJG").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_one_bar_redrawn_in_place():
+    out = _Terminal()
+    progress = cli.Progress(out, "Migrating", 4)
+    for name in ("a.0001", "a.0002", "b.0001", "b.0002"):
+        progress.advance(name)
+
+    text = out.getvalue()
+    frames = text.split("\r")[1:]
+    assert len(frames) == 4 and text.count("\n") == 1 and text.endswith("\n")
+    assert frames[0].startswith("Migrating [" + "#" * 8 + "-" * 22 + "] 1/4 a.0001")  # 30 × 1/4 = 7.5 → 8
+    assert frames[1].startswith("Migrating [" + "#" * 15 + "-" * 15 + "] 2/4 a.0002")
+    assert frames[3].startswith("Migrating [" + "#" * 30 + "] 4/4 b.0002")
+
+
+def test_progress_in_a_log_is_plain_lines_each_tenth_of_the_way():
+    out = io.StringIO()
+    progress = cli.Progress(out, "Migrating", 25, every=0.1)
+    for i in range(25):
+        progress.advance(f"m{i + 1}")
+
+    # 1/25 = 4 %, then the first step at least 10 points further each time (4/25 = 16 % …), and the last.
+    assert out.getvalue().splitlines() == [
+        "Migrating: 1/25 m1", "Migrating: 4/25 m4", "Migrating: 7/25 m7", "Migrating: 10/25 m10",
+        "Migrating: 13/25 m13", "Migrating: 16/25 m16", "Migrating: 19/25 m19", "Migrating: 22/25 m22",
+        "Migrating: 25/25 m25",
+    ]
+    assert "\r" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_migrate_counts_the_applied_migrations_of_the_plan(monkeypatch):
+    from django.core.management.commands.migrate import Command as Migrate
+    from django.db.migrations.executor import MigrationExecutor
+
+    plan = ["complaints.0001", "complaints.0002", "claims.0001"]
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: plan)
+
+    def applying(self, *args, **options):  # what Django's executor tells the command, without migrating
+        for name in plan:
+            self.migration_progress_callback("apply_start", name)
+            self.migration_progress_callback("apply_success", name)
+
+    monkeypatch.setattr(Migrate, "handle", applying)
+    out = io.StringIO()
+    assert cli.migrate_with_progress(out) == 3
+    assert out.getvalue().splitlines() == [
+        "Migrating: 1/3 complaints.0001", "Migrating: 2/3 complaints.0002", "Migrating: 3/3 claims.0001"]
+
+    nothing_to_do = io.StringIO()
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [])
+    plan = []
+    assert cli.migrate_with_progress(nothing_to_do) == 0
+    assert nothing_to_do.getvalue() == ""
+
+
+def test_the_start_says_who_runs_the_periodic_jobs():
+    inside = cli.worker_notice(worker=True)
+    assert "run in this process" in inside and "`kesu worker` separately" in inside
+    outside = cli.worker_notice(worker=False)
+    assert "do not run here" in outside and "`kesu worker` separately" in outside
 
 
 def test_manage_hands_any_django_command_through(capsys):
