@@ -702,7 +702,7 @@ def report_pdf(report: Report) -> bytes:
                                      [h["count"] for h in report["histogram"]], horizontal=False,
                                      title=_("Answers by score")))
     form.story.append(_pdf_trend_chart(report, _("Score of the year, last five years")))
-    form.table([_("Year"), _("Campaigns"), _("Score"), _("Change"), _("Target")],
+    form.table([_("Year"), _("Campaigns"), _("Score"), _("Year-on-year change"), _("Target")],
                [(t["year"], t["campaigns"], _v(t["score"]), _v(t["change"]), _v(t["target"]))
                 for t in report["trend"]], widths=[0.2, 0.2, 0.2, 0.2, 0.2])
     if report["sections"]:
@@ -831,7 +831,7 @@ def report_xlsx(report: Report) -> tuple[Any, str]:
                      c["comment"]] for c in report["comments"]]
     sheet(_("Answers"), answers)
 
-    sheet(_("Trend"), [[_("Year"), _("Campaigns"), _("Score"), _("Change"), _("Target")]]
+    sheet(_("Trend"), [[_("Year"), _("Campaigns"), _("Score"), _("Year-on-year change"), _("Target")]]
           + [[t["year"], t["campaigns"], t["score"], t["change"], t["target"]] for t in report["trend"]])
 
     dimensions = [_("Cost"), _("Quality"), _("Delivery"), _("Technology")]
