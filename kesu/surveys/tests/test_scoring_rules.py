@@ -34,8 +34,22 @@ def test_each_grade_starts_at_its_percentage(score, grade):
 
 def test_grades_follow_the_companys_own_percentages():
     cfg = SurveySettings(grade_best=Decimal("95"), grade_good=Decimal("85"), grade_pass=Decimal("70"))
-    assert [grade_for(Decimal(s), cfg) for s in ("95", "94.99", "85", "84.99", "70", "69.99")] == [
-        Grade.BEST, Grade.GOOD, Grade.GOOD, Grade.PASS, Grade.PASS, Grade.FAIL]
+    assert [grade_for(Decimal(s), cfg) for s in ("100", "95", "94.99", "85", "84.99", "70", "69.99")] == [
+        Grade.BEST, Grade.BEST, Grade.GOOD, Grade.GOOD, Grade.PASS, Grade.PASS, Grade.FAIL]
+
+
+def test_a_templates_grade_table_gives_the_highest_band_the_score_reaches():
+    from types import SimpleNamespace
+
+    from kesu.surveys.scoring import band_for
+
+    # Given in no particular order; "below 80" means exactly 80 is not below (design §11).
+    bands = [SimpleNamespace(lower=Decimal(lower), grade=grade) for lower, grade in
+             (("60", Grade.PASS), ("100", Grade.BEST), ("0", Grade.FAIL), ("80", Grade.GOOD))]
+    assert [band_for(Decimal(s), bands).grade for s in ("100", "99.99", "80", "79.99", "60", "59.99", "0")] == [
+        Grade.BEST, Grade.GOOD, Grade.GOOD, Grade.PASS, Grade.PASS, Grade.FAIL, Grade.FAIL]
+    assert band_for(Decimal("50"), bands[:2]) is None  # below every band of a table without a floor
+    assert band_for(Decimal("50"), []) is None
 
 
 @pytest.mark.parametrize(("points", "max_points", "score"), [
@@ -47,6 +61,8 @@ def test_grades_follow_the_companys_own_percentages():
     (100, 100, "100.00"),
     (0, 50, "0.00"),
     (5, 0, "0.00"),      # a template without points scores 0, never divides by zero
+    (5, -10, "0.00"),    # nor a nonsensical negative maximum
+    (1, 1, "100.00"),    # a one-point form
 ])
 def test_the_score_is_points_over_the_templates_maximum(points, max_points, score):
     assert score_of(points, max_points) == Decimal(score)
