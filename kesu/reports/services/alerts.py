@@ -22,6 +22,7 @@ import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -123,7 +124,9 @@ def _raise(company: Company, month: datetime.date, dimension: str, object_id: in
                 count=count, mean=mean, upper_limit=limit, history_months=history_months,
                 department=department, raised_at=timezone.now())
             if owner is not None and department is not None:
-                with override(owner.language or None):
+                # Stored text, so in the owner's language, else the site's (zh-Hans): ``override(None)`` would
+                # turn translation off and leave English in Chinese inboxes and review packs (issue 17 §4).
+                with override(owner.language or django_settings.LANGUAGE_CODE):
                     title = _("Trend alert %(month)s: %(name)s") % {"month": f"{month:%Y-%m}", "name": label}
                     problem = _(
                         "%(count)s complaints in %(month)s about %(what)s “%(name)s”, above the upper control "

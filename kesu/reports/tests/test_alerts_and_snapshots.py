@@ -73,6 +73,25 @@ def test_an_abnormal_rise_raises_one_rectification_request_per_record(rise, comp
     assert ActionLink.objects.filter(action=action, object_id=part_alert.pk).exists()
 
 
+def test_the_rectification_request_is_written_in_the_owners_language_else_the_sites(rise, company_a,
+                                                                                     quality_department):
+    head = quality_department.head
+    head.language = ""  # never chose one: the site's language (zh-Hans), not untranslated English
+    head.save(update_fields=["language"])
+    alerts = trend_alerts_raise(now=at(2026, 10, 20, 3))
+    action = next(a for a in alerts if a.dimension == Dimension.PART).action
+    name = f"P1 {rise['part'].name}"
+    assert action.title == f"趋势预警 2026-10：{name}"
+    assert action.problem.startswith(f"2026-10 关于零件“{name}”的投诉有 5 起，超过控制上限 4.000"
+                                     "（c控制图：前 12 个月的月均值 1.000，")
+
+    TrendAlert.objects.all().delete()
+    head.language = "en"
+    head.save(update_fields=["language"])
+    action = next(a for a in trend_alerts_raise(now=at(2026, 10, 20, 3)) if a.dimension == Dimension.PART).action
+    assert action.title == f"Trend alert 2026-10: {name}"
+
+
 def test_the_nightly_run_raises_nothing_twice(rise, company_a):
     first = trend_alerts_raise(now=at(2026, 10, 20, 3))
     again = trend_alerts_raise(now=at(2026, 10, 21, 3))
