@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
 from kesu.api.main import api
-from kesu.core import work_views
+from kesu.core import lookups, work_views
 from kesu.surveys.views import answer_by_link
 
 # The administration speaks of Kesu, not of Django (issue 17 §4).
@@ -28,6 +28,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", work_views.home, name="home"),
     path("work/", include("kesu.core.work_urls")),
+    path("lookups/<str:name>/", lookups.lookup_view, name="lookup"),
     path("accounts/", include("kesu.accounts.urls")),
     path("calendar/", include("kesu.core.calendar_urls")),
     path("customers/", include("kesu.customers.urls")),

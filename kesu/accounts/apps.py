@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from . import lookups  # noqa: F401  (registers the type-ahead lookups)
         from .middleware import mark_renewed
         from .roles import sync_roles_after_migrate
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.lookups import initials_field
 from kesu.core.models import AuditedModel, CompanyQuerySet, CompanyScopedModel
 
 from .roles import Role
@@ -98,6 +99,7 @@ class Department(CompanyScopedModel):
         "accounts.User", verbose_name=_("head"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="headed_departments",
     )
+    search_initials = initials_field()  # pinyin initials of the name, for lookups (kesu.core.lookups)
 
     class Meta:
         verbose_name = _("department")
@@ -170,6 +172,7 @@ class User(AbstractUser, AuditedModel):
         SalesRegion, verbose_name=_("sales region"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    search_initials = initials_field()  # pinyin initials of the names, for lookups (kesu.core.lookups)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     # Issue 16 §3: a morning e-mail of what waits for the user and what is overdue. On by default: the point is that

@@ -65,7 +65,20 @@ def _code_or_id(model, code_field: str):
 # The page's form fields, each typed and bounded as its column (issue 15: a list for received_at was a 500).
 _CODES = {"customer": _code_or_id(Customer, "code"), "part": _code_or_id(Part, "part_no"),
           "contract": _code_or_id(Contract, "number")}
-ComplaintIn = input_schema(Complaint, "ComplaintIn", FORM_FIELDS, overrides=_CODES)
+
+
+class _ByCode(Schema):
+    """Codes as a person types them, instead of the ids (issue 17 §1): one of the two, never both."""
+
+    customer_code: Annotated[str, Field(min_length=1, max_length=Customer._meta.get_field("code").max_length)] | None = (
+        Field(None, title="customer code"))
+    part_code: Annotated[str, Field(min_length=1, max_length=Part._meta.get_field("part_no").max_length)] | None = (
+        Field(None, title="part number"))
+
+
+# The code key, the id key, the model and its code field.
+_BY_CODE = (("customer_code", "customer_id", Customer, "code"), ("part_code", "part_id", Part, "part_no"))
+ComplaintIn = input_schema(Complaint, "ComplaintIn", FORM_FIELDS, overrides=_CODES, base=_ByCode)
 ComplaintPatch = input_schema(Complaint, "ComplaintPatch", UPDATE_FIELDS, overrides=_CODES)
 ListParams = create_model("ComplaintListParams", __base__=Schema, q=(str, ""),
                           **{name: (str | None, None) for name in ComplaintFilter.base_filters})
@@ -113,6 +126,26 @@ def _form_data(payload: dict[str, Any]) -> dict[str, Any]:
         name = key[:-3] if key.endswith("_id") and key[:-3] in _RELATIONS else key
         data[name] = "" if value is None else value
     return data
+
+
+def _codes_to_ids(user, payload: dict[str, Any]) -> dict[str, Any]:
+    """``customer_code`` / ``part_code`` → the visible record's id; both keys of a pair, or no customer, refused."""
+    errors: dict[str, list[str]] = {}
+    for code_key, id_key, model, code_field in _BY_CODE:
+        code = payload.pop(code_key, None)
+        if code is not None and payload.get(id_key) is not None:
+            errors[code_key] = [gettext("Give %(id)s or %(code)s, not both.") % {"id": id_key, "code": code_key}]
+        elif code is not None:
+            found = model.objects.visible_to(user).filter(**{code_field: code.strip()}).values_list("pk", flat=True)
+            if not found:
+                errors[code_key] = [gettext("No record with code “%(code)s”.") % {"code": code}]
+            else:
+                payload[id_key] = found[0]
+    if "customer_id" not in errors and "customer_code" not in errors and payload.get("customer_id") is None:
+        errors["customer_id"] = [gettext("Give %(id)s or %(code)s.") % {"id": "customer_id", "code": "customer_code"}]
+    if errors:
+        raise ValidationError(errors)
+    return payload
 
 
 def _form_errors(form) -> ValidationError:
@@ -200,7 +233,8 @@ def get_complaint(request, pk: Id):
              operation_id="create_complaint")
 def create_complaint(request, payload: ComplaintIn = Body(...)):  # type: ignore[valid-type]  # noqa: B008
     _require(request.user, "add")
-    form = ComplaintForm(data=_form_data(payload.model_dump(exclude_unset=True)), user=request.user)
+    given = _codes_to_ids(request.user, payload.model_dump(exclude_unset=True))
+    form = ComplaintForm(data=_form_data(given), user=request.user)
     if not form.is_valid():
         raise _form_errors(form)
     return Status(201, services.complaint_create(actor=request.user, company=request.user.company,

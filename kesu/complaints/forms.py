@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.forms_base import ScopedModelForm
+from kesu.core.lookups import use_lookups
 from kesu.customers.forms import ContractNumberField, CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part
 
@@ -51,6 +52,37 @@ def narrow_defect_types(form: forms.Form, category_name: str = "category", type_
     type_field.queryset = defect_types_for(category) if category is not None else type_field.queryset.none()
 
 
+_LOOKUPS = {"customer": "customer", "contact": "contact", "part": "part", "shipment": "shipment",
+            "contract": "contract"}
+_NOT_MODEL_FIELDS = {"files"}
+
+
+class DropZoneFileInput(forms.FileInput):
+    """A file input taking several files, inside a zone files can be dropped on (kesu.js ``data-dropzone``)."""
+
+    allow_multiple_selected = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        return format_html(
+            '<div class="border border-2 rounded p-2 kesu-dropzone" data-dropzone>{}'
+            '<div class="form-text">{}</div><div class="small" data-dropzone-files></div></div>',
+            super().render(name, value, attrs, renderer), _("Choose files or drop them here."),
+        )
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files; the service checks each one (kesu.core.uploads) before anything is saved."""
+
+    widget = DropZoneFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class _ComplaintFormBase(ScopedModelForm):
     """Fields of the Quality Information Feedback form (design §2), choices limited to what the user sees."""
 
@@ -61,16 +93,20 @@ class _ComplaintFormBase(ScopedModelForm):
             # Left empty it means "now" (the service fills it in).
             self.fields["received_at"].required = False
         for name, field in self.fields.items():
+            if name in _NOT_MODEL_FIELDS:
+                continue
             # A field left out (an API client, a short form) takes the model's default, as a new record would.
             if Complaint._meta.get_field(name).has_default():
                 field.required = False
-        if "shipment" in self.fields:
-            # Shipments run into the hundred thousands: the id is typed, never offered in a drop-down.
-            self.fields["shipment"].widget = forms.NumberInput()
+        # Issue 17 §1: records are found by typing part of a code, a name or its pinyin initials (shipments run
+        # into the hundred thousands and contacts belong to one customer: never a drop-down of all of them).
+        use_lookups(self, _LOOKUPS)
 
     def clean(self):
         cleaned = super().clean()
         for name in self.fields:
+            if name in _NOT_MODEL_FIELDS:
+                continue
             model_field = Complaint._meta.get_field(name)
             if model_field.has_default() and cleaned.get(name) in (None, ""):
                 cleaned[name] = model_field.get_default()
@@ -82,7 +118,7 @@ class _ComplaintFormBase(ScopedModelForm):
         pass
 
     def service_data(self, names=None) -> dict[str, Any]:
-        names = self.fields if names is None else names
+        names = [n for n in self.fields if n not in _NOT_MODEL_FIELDS] if names is None else names
         data = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
         if data.get("received_at") is None:
             data.pop("received_at", None)
@@ -98,7 +134,10 @@ _FIELD_CLASSES = {"customer": CustomerCodeField, "part": PartNumberField, "contr
 
 
 class ComplaintForm(_ComplaintFormBase):
-    """Intake by staff through any channel (issue 3 §1)."""
+    """Intake by staff through any channel (issue 3 §1), with the customer's photos and files attached at once."""
+
+    files = MultipleFileField(label=_("Attachments"), required=False,
+                              help_text=_("Photos, PDF or Office files; several at a time."))
 
     class Meta:
         model = Complaint

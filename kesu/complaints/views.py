@@ -176,11 +176,11 @@ def defect_history(request):
 @login_required
 def complaint_create(request):
     _require(request.user, "add")
-    form = ComplaintForm(request.POST or None, user=request.user)
+    form = ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = services.complaint_create(actor=request.user, company=request.user.company,
-                                                  data=form.service_data())
+                                                  data=form.service_data(), files=form.cleaned_data["files"])
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.lookups import initials_field
 from kesu.core.models import CompanyScopedModel
 from kesu.core.privacy import EMAIL, NAME, PHONE, TEXT, personal
 
@@ -43,6 +44,7 @@ class Supplier(CompanyScopedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    search_initials = initials_field()  # pinyin initials of the names, for lookups (kesu.core.lookups)
 
     class Meta:
         verbose_name = _("supplier")
@@ -76,6 +78,7 @@ class Customer(CompanyScopedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    search_initials = initials_field()  # pinyin initials of the names, for lookups (kesu.core.lookups)
 
     class Meta:
         verbose_name = _("customer")
@@ -111,6 +114,7 @@ class Contact(CompanyScopedModel):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     is_primary = models.BooleanField(_("primary contact"), default=False)
     notes = personal(models.TextField(_("notes"), blank=True, max_length=2000), TEXT)
+    search_initials = initials_field()  # pinyin initials of the name, for lookups (kesu.core.lookups)
 
     class Meta:
         verbose_name = _("contact")
@@ -149,6 +153,7 @@ class Part(CompanyScopedModel):
         on_delete=models.SET_NULL, related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    search_initials = initials_field()  # pinyin initials of the name, for lookups (kesu.core.lookups)
 
     class Meta:
         verbose_name = _("part")

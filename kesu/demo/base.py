@@ -49,6 +49,9 @@ class BatchWriter:
     def flush(self) -> None:
         if not self.pending:
             return
+        from kesu.core.lookups import fill_initials
+
+        fill_initials(self.pending)  # bulk_create sends no pre_save: the lookups' pinyin initials are set here
         self.model.objects.bulk_create(self.pending, batch_size=BATCH_SIZE)
         for obj in self.pending:
             self.count_by_company[getattr(obj, "company_id", None)] += 1

@@ -197,13 +197,18 @@ def _validate(complaint: Complaint, exclude: list[str] | None = None) -> None:
         raise ValidationError(error.message_dict) from error
 
 
-def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web") -> Complaint:
+def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web", files=()) -> Complaint:
     """Register a complaint from any channel (issue 3 §1): number, acceptance check, first deadlines.
 
     ``data`` holds form fields (relations as objects or ``<name>_id``).
     ``actor`` None means the system (e.g. portal intake by a customer).
+    ``files`` are the customer's photos and documents given with the intake (issue 17 §1): each is checked
+    before anything is written and they are stored with the complaint in the same transaction.
     """
+    from .activity import _check_files, _store_files, _stored_on_failure_removed
+
     _require_role(actor, permissions.CREATE, company.pk)
+    checked = _check_files(files)
     now = timezone.now()
     complaint = Complaint(company=company, status=Status.RECEIVED)
     _assign_fields(complaint, data, FORM_FIELDS)
@@ -230,7 +235,7 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
     if conflicts:
         # ISO 10002 §6.4: the owner investigates; who caused the nonconformity or engineers the part does not.
         raise conflict_refusal(conflicts)
-    with acting_as(actor, source), transaction.atomic():
+    with acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored:
         complaint.number = _next_number(company, now)
         complaint.save()
         StatusChange.write(complaint, name="create", old="", new=Status.RECEIVED, actor=_actor_or_none(actor), at=now)
@@ -242,6 +247,11 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
             _schedule(complaint, kind, now, eff, calendar)
         complaint.closure_due_at = complaint.deadlines.get(kind=DeadlineKind.CLOSURE).due_at
         complaint.save(update_fields=["closure_due_at", "updated_at"])
+        if checked:
+            names = "、".join(info.name for _file, info in checked)
+            entry = _timeline(complaint, TimelineKind.NOTE, _("Attached: %(names)s") % {"names": names}, actor=actor,
+                              now=now, internal=True)
+            stored += _store_files(complaint, checked, entry=entry, internal=True, actor=actor, now=now)
         search_document_rebuild(complaint)
         transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
     return complaint

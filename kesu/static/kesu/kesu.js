@@ -35,3 +35,154 @@
     form.action = form.getAttribute("data-action-template").replace(placeholder, encodeURIComponent(field.value));
   });
 })();
+
+/* Type-ahead lookups (kesu.core.lookups, issue 17 §1) and file drop zones.
+ *
+ *   <div data-lookup>                         one lookup: the search box (htmx asks the server for matches),
+ *     <input data-lookup-search>              the hidden input holding the chosen value (what the form sends)
+ *     <input type="hidden" data-lookup-value> and the list of matches, buttons with data-lookup-choice and
+ *     <div role="listbox">…</div>             data-lookup-label. What is typed is the value until a match is chosen.
+ *   <input data-lookup-narrow="customer">     choosing another customer empties the lookups narrowed by it
+ *   <div data-dropzone><input type=file multiple> files dropped on the zone are added to the input
+ */
+(function () {
+  "use strict";
+
+  function parts(element) {
+    var box = element.closest("[data-lookup]");
+    if (!box) {
+      return null;
+    }
+    return {
+      box: box,
+      search: box.querySelector("[data-lookup-search]"),
+      value: box.querySelector("[data-lookup-value]"),
+      list: box.querySelector("[role=listbox]")
+    };
+  }
+
+  function close(p) {
+    p.list.innerHTML = "";
+    p.search.setAttribute("aria-expanded", "false");
+  }
+
+  function choose(button) {
+    var p = parts(button);
+    var before = p.value.value;
+    p.value.value = button.getAttribute("data-lookup-choice");
+    p.search.value = button.getAttribute("data-lookup-label");
+    close(p);
+    var narrow = p.value.getAttribute("data-lookup-narrow");
+    if (narrow && before !== p.value.value && p.value.form) {
+      // Contacts, parts, contracts and shipments chosen for another customer no longer fit.
+      p.value.form.querySelectorAll("[data-lookup-narrowed-by='" + narrow + "']").forEach(function (search) {
+        var other = parts(search);
+        other.search.value = "";
+        other.value.value = "";
+      });
+    }
+    p.value.dispatchEvent(new Event("change", {bubbles: true}));
+    p.search.focus();
+  }
+
+  document.addEventListener("input", function (event) {
+    var search = event.target;
+    if (search instanceof Element && search.hasAttribute("data-lookup-search")) {
+      parts(search).value.value = search.value;  // a code typed in full is saved as before
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var button = target ? target.closest("[data-lookup-choice]") : null;
+    if (button) {
+      event.preventDefault();
+      choose(button);
+      return;
+    }
+    document.querySelectorAll("[data-lookup]").forEach(function (box) {
+      if (!target || !box.contains(target)) {
+        close(parts(box));
+      }
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var p = target ? parts(target) : null;
+    if (!p) {
+      return;
+    }
+    var options = Array.prototype.slice.call(p.list.querySelectorAll("[data-lookup-choice]"));
+    var at = options.indexOf(target);
+    if (event.key === "Escape") {
+      close(p);
+      p.search.focus();
+    } else if (event.key === "ArrowDown" && options.length) {
+      event.preventDefault();
+      options[Math.min(at + 1, options.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      (at === 0 ? p.search : options[at - 1]).focus();
+    } else if (event.key === "Enter" && target === p.search && options.length === 1) {
+      event.preventDefault();  // one match: Enter takes it rather than submitting a half-typed form
+      choose(options[0]);
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var p = event.target instanceof Element ? parts(event.target) : null;
+    if (p && event.target === p.list) {
+      p.search.setAttribute("aria-expanded", p.list.children.length ? "true" : "false");
+    }
+  });
+
+  function addFiles(input, files) {
+    if (typeof DataTransfer !== "function") {
+      input.files = files;
+      return;
+    }
+    var all = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (file) { all.items.add(file); });
+    Array.prototype.forEach.call(files, function (file) { all.items.add(file); });
+    input.files = all.files;
+    input.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+
+  ["dragenter", "dragover"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var zone = event.target instanceof Element ? event.target.closest("[data-dropzone]") : null;
+      if (zone) {
+        event.preventDefault();
+        zone.classList.add("border-primary");
+      }
+    });
+  });
+
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target instanceof Element ? event.target.closest("[data-dropzone]") : null;
+    if (zone && !zone.contains(event.relatedTarget)) {
+      zone.classList.remove("border-primary");
+    }
+  });
+
+  document.addEventListener("drop", function (event) {
+    var zone = event.target instanceof Element ? event.target.closest("[data-dropzone]") : null;
+    var input = zone ? zone.querySelector("input[type=file]") : null;
+    if (!input || !event.dataTransfer || !event.dataTransfer.files.length) {
+      return;
+    }
+    event.preventDefault();
+    zone.classList.remove("border-primary");
+    addFiles(input, input.multiple ? event.dataTransfer.files : [event.dataTransfer.files[0]]);
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var zone = input instanceof Element ? input.closest("[data-dropzone]") : null;
+    var list = zone ? zone.querySelector("[data-dropzone-files]") : null;
+    if (list && input.files) {
+      list.textContent = Array.prototype.map.call(input.files, function (file) { return file.name; }).join("、");
+    }
+  });
+})();
