@@ -80,7 +80,8 @@ class PrintForm:
         if self.title and translation.get_language() not in ("zh-hans", None):
             self.story.append(Paragraph(text(self.title), self.styles["subtitle"]))
         if self.document_no:
-            self.story.append(Paragraph(f"{text(_('Document no.'))}: {text(self.document_no)}",
+            # The colon inside the message: Chinese writes a full-width one (文件编号：).
+            self.story.append(Paragraph(text(_("Document no.: %(number)s") % {"number": self.document_no}),
                                         self.styles["subtitle"]))
         self.story.append(Spacer(1, 4 * mm))
 
@@ -132,7 +133,7 @@ class PrintForm:
         """Boxes for signatures and dates, one per role, as on the paper form."""
         label = self.styles["label"]
         cells = [[Paragraph(text(r), label) for r in roles],
-                 [Paragraph(f"<br/><br/>{text(_('Signature'))}:<br/>{text(_('Date'))}:", label) for _r in roles]]
+                 [Paragraph(f"<br/><br/>{text(_('Signature:'))}<br/>{text(_('Date:'))}", label) for _r in roles]]
         table = Table(cells, colWidths=[(A4[0] - 30 * mm) / len(roles)] * len(roles))
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]))
