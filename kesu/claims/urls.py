@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/items/", views.claim_items, name="items"),
     path("<int:pk>/documents/", views.claim_document, name="document"),
     path("<int:pk>/documents/<int:doc>/", views.claim_document_download, name="document_download"),
+    path("<int:pk>/documents/<int:doc>/thumbnail/", views.claim_document_thumbnail, name="document_thumbnail"),
     path("<int:pk>/settlement/", views.claim_settlement, name="settlement"),
     path("<int:pk>/action/", views.claim_action, name="action"),
     path("<int:pk>/print/", views.claim_printout, name="printout"),

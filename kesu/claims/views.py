@@ -25,7 +25,7 @@ from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.panels import next_step, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
-from kesu.core.uploads import file_sha256
+from kesu.core.uploads import file_sha256, thumbnail_response
 
 from . import exports, permissions, printouts, selectors, services
 from .choices import ClaimStatus, DocumentKind, LedgerGroup
@@ -250,6 +250,15 @@ def claim_document_download(request, pk: int, doc: int):
     claim = selectors.claim_get_for_user(request.user, pk)
     document = get_object_or_404(ClaimDocument, pk=doc, claim=claim)
     return document_response(document)
+
+
+@login_required
+def claim_document_thumbnail(request, pk: int, doc: int):
+    """The small JPEG made on upload (issue 17 §8); same access as the document, 404 when there is none."""
+    _require(request.user, "view_claim")
+    claim = selectors.claim_get_for_user(request.user, pk)
+    document = get_object_or_404(ClaimDocument, pk=doc, claim=claim)
+    return thumbnail_response(document)
 
 
 def document_response(document: ClaimDocument) -> FileResponse:

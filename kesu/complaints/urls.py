@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/records/<slug:kind>/", views.complaint_record, name="record"),
     path("<int:pk>/print/<slug:kind>.pdf", views.complaint_printout, name="printout"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/thumbnail/", views.attachment_thumbnail,
+         name="attachment_thumbnail"),
 ]

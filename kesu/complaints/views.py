@@ -22,6 +22,7 @@ from kesu.core.paging import IdFirstPaginator
 from kesu.core.panels import PanelAction, next_step, panels_for, table_actions
 from kesu.core.privacy import contact_label
 from kesu.core.selectors import audit_entries_for
+from kesu.core.uploads import thumbnail_response
 
 from . import exports, printouts, selectors, services
 from .filters import complaints_filtered
@@ -333,6 +334,15 @@ def attachment_download(request, pk: int, attachment_pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox"
     return response
+
+
+@login_required
+def attachment_thumbnail(request, pk: int, attachment_pk: int):
+    """The small JPEG made on upload (issue 17 §8); same access as the file itself, 404 when there is none."""
+    _require(request.user, "view")
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
+    return thumbnail_response(attachment)
 
 
 @login_required

@@ -161,3 +161,119 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         single = super().clean
         return [single(f, initial) for f in files]
+
+
+# -- thumbnails (issue 17 §8) --------------------------------------------------------------------
+
+THUMBNAIL_BOX = (320, 320)
+# A decompression bomb (a small PNG that unpacks to gigapixels) is never decoded: images above this many
+# pixels get no thumbnail, and Pillow's own guard refuses them before it allocates anything.
+THUMBNAIL_MAX_PIXELS = 40_000_000
+THUMBNAIL_KINDS = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"})
+
+
+def make_thumbnail(file, content_type: str) -> bytes | None:
+    """A small JPEG of an accepted image, or None (not an image, unreadable, or too large to decode safely).
+
+    Made once on upload and stored beside the file, so pages never decode originals. Any failure only
+    means "no thumbnail": the upload itself was already checked and is kept.
+    """
+    if content_type not in THUMBNAIL_KINDS:
+        return None
+    import io
+    import warnings
+
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = THUMBNAIL_MAX_PIXELS
+    try:
+        file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                # The header gives the size before any pixel is decoded.
+                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
+                    return None
+                image.draft("RGB", THUMBNAIL_BOX)
+                image.thumbnail(THUMBNAIL_BOX)
+                if image.mode not in ("RGB", "L"):
+                    image = image.convert("RGBA")
+                    background = Image.new("RGB", image.size, "white")
+                    background.paste(image, mask=image.getchannel("A"))
+                    image = background
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=80)
+                return out.getvalue()
+    except Exception:  # noqa: BLE001 -- a picture Pillow cannot read simply has no thumbnail
+        return None
+    finally:
+        file.seek(0)
+
+
+def thumbnail_name(stored_name: str) -> str:
+    """Where a file's thumbnail is stored: beside it, with a fixed suffix."""
+    return f"{stored_name}.thumb.jpg"
+
+
+def store_thumbnail(row, source=None) -> bool:
+    """Make and save ``row.thumbnail`` from ``source`` (or the stored file); True when one was made.
+
+    ``row`` is an attachment-like model with ``file``, ``content_type`` and a ``thumbnail`` field.
+    The caller saves the row (the field is set with ``save=False``).
+    """
+    from django.core.files.base import ContentFile
+
+    if row.content_type not in THUMBNAIL_KINDS:
+        return False
+    if source is None:
+        try:
+            with row.file.open("rb") as handle:
+                data = make_thumbnail(handle, row.content_type)
+        except (FileNotFoundError, OSError):
+            return False
+    else:
+        data = make_thumbnail(source, row.content_type)
+    if data is None:
+        return False
+    row.thumbnail.save(thumbnail_name(PurePath(row.file.name).name), ContentFile(data), save=False)
+    return True
+
+
+def thumbnail_response(row):
+    """Serve ``row.thumbnail`` (after the caller checked access) as an image the browser may cache privately."""
+    from django.http import FileResponse, Http404
+
+    if not row.thumbnail.name:
+        raise Http404
+    try:
+        handle = row.thumbnail.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def make_missing_thumbnails(models, *, limit: int | None = None) -> int:
+    """Thumbnails for stored images that have none yet (files uploaded before issue 17 §8); returns how many.
+
+    ``models`` are attachment-like models (``file``, ``content_type``, ``thumbnail``). Safe to run twice:
+    a row that has its thumbnail, or whose picture cannot be thumbnailed, is left as it is.
+    """
+    from django.db import transaction
+
+    from .context import acting_as
+
+    made = 0
+    for model in models:
+        rows = model.objects.filter(thumbnail="", content_type__in=sorted(THUMBNAIL_KINDS)).order_by("pk")
+        for row in rows.iterator(chunk_size=200):
+            if limit is not None and made >= limit:
+                return made
+            with acting_as(None, "command"), transaction.atomic():
+                if store_thumbnail(row):
+                    row.save(update_fields=["thumbnail", "updated_at"] if hasattr(row, "updated_at")
+                             else ["thumbnail"])
+                    made += 1
+    return made

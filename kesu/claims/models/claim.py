@@ -163,12 +163,18 @@ def _document_path(instance: ClaimDocument, filename: str) -> str:
     return f"claims/{instance.claim.company_id}/{instance.claim_id}/{filename}"
 
 
+def _thumbnail_path(instance: ClaimDocument, filename: str) -> str:
+    # Beside the original (issue 17 §8).
+    return f"claims/{instance.claim.company_id}/{instance.claim_id}/{filename}"
+
+
 class ClaimDocument(AuditedModel):
     """A document or invoice sales collected (checked type and size, content hash kept)."""
 
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_thumbnail_path, max_length=220, blank=True)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

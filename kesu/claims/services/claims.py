@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kesu.core.context import acting_as
 from kesu.core.numbering import next_number
 from kesu.core.services import actor_or_none, require_role
-from kesu.core.uploads import check_upload
+from kesu.core.uploads import check_upload, store_thumbnail
 from kesu.core.workflow import run_transition
 
 from .. import permissions, signals
@@ -150,8 +150,11 @@ def claim_document_add(*, actor, claim: Claim, kind: str, file, note: str = "", 
         try:
             with transaction.atomic():
                 doc.file.save(info.sha256, file, save=False)
+                store_thumbnail(doc, file)  # made once here, never on a page view (issue 17 §8)
                 doc.save()
         except BaseException:
+            if doc.thumbnail.name:
+                doc.thumbnail.delete(save=False)
             if doc.file.name:
                 doc.file.delete(save=False)  # nothing half-saved: no stored file without its row
             raise

@@ -291,6 +291,12 @@ def _attachment_path(instance: ComplaintAttachment, filename: str) -> str:
     return f"complaints/{instance.company_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
+def _thumbnail_path(instance, filename: str) -> str:
+    # Beside the original (issue 17 §8), so moving or backing up a folder keeps both together.
+    folder = instance.file.name.rsplit("/", 1)[0] if "/" in instance.file.name else ""
+    return f"{folder}/{filename}" if folder else filename
+
+
 class ComplaintAttachment(ComplaintChild):
     """A photo, PDF or Office file of a complaint or of one timeline entry (issue 3 §1, §5).
 
@@ -303,6 +309,7 @@ class ComplaintAttachment(ComplaintChild):
     entry = models.ForeignKey(TimelineEntry, verbose_name=_("timeline entry"), null=True, blank=True,
                               on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_thumbnail_path, max_length=220, blank=True)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

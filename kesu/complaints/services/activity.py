@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.core.context import acting_as
-from kesu.core.uploads import check_upload, file_sha256
+from kesu.core.uploads import check_upload, file_sha256, store_thumbnail
 
 from .. import permissions, signals
 from ..choices import (
@@ -132,6 +132,7 @@ def _store_files(complaint: Complaint, checked, *, entry, internal: bool, actor,
             uploaded_by=_actor_or_none(actor), uploaded_at=now,
         )
         row.file.save(info.sha256, file, save=False)
+        store_thumbnail(row, file)  # made once here, never on a page view (issue 17 §8)
         row.save()
         rows.append(row)
     return rows
@@ -145,6 +146,8 @@ def _stored_on_failure_removed():
         yield stored
     except BaseException:
         for row in stored:
+            if row.thumbnail.name:
+                row.thumbnail.delete(save=False)
             row.file.delete(save=False)  # each upload has its own stored file (the storage never overwrites)
         raise
 

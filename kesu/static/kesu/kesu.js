@@ -3,6 +3,8 @@
  *   <select data-submit-on-change>           submits its form when the choice changes
  *   <form data-action-template="/x/STEP/"    on submit, the form posts to the template with STEP replaced
  *         data-action-field="step">          by the value of the named field
+ *   <a href="/img" data-kesu-lightbox        opens the picture in a Bootstrap modal instead of a new page
+ *      data-caption="name">                  (falls back to following the link without Bootstrap)
  *
  * Handlers are delegated from the document, so content swapped in by htmx behaves the same.
  */
@@ -33,6 +35,41 @@
     }
     var placeholder = form.getAttribute("data-action-placeholder") || "STEP";
     form.action = form.getAttribute("data-action-template").replace(placeholder, encodeURIComponent(field.value));
+  });
+
+  // The lightbox is built once, on first use, so pages carry no modal markup of their own.
+  function lightbox(link) {
+    var modal = document.getElementById("kesu-lightbox");
+    if (!modal) {
+      modal = document.createElement("div");
+      modal.id = "kesu-lightbox";
+      modal.className = "modal fade";
+      modal.tabIndex = -1;
+      modal.setAttribute("aria-hidden", "true");
+      modal.innerHTML = '<div class="modal-dialog modal-xl modal-dialog-centered"><div class="modal-content">' +
+        '<div class="modal-header py-2"><h5 class="modal-title h6"></h5>' +
+        '<button type="button" class="btn-close" data-bs-dismiss="modal"></button></div>' +
+        '<div class="modal-body text-center"><a target="_blank" rel="noopener"><img class="kesu-lightbox-img" alt=""></a>' +
+        '</div></div></div>';
+      document.body.appendChild(modal);
+    }
+    var caption = link.getAttribute("data-caption") || "";
+    modal.querySelector(".modal-title").textContent = caption;
+    modal.querySelector(".btn-close").setAttribute("aria-label", link.getAttribute("data-close-label") || "Close");
+    modal.querySelector(".modal-body a").href = link.href;
+    var image = modal.querySelector("img");
+    image.src = link.href;
+    image.alt = caption;
+    window.bootstrap.Modal.getOrCreateInstance(modal).show();
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[data-kesu-lightbox]") : null;
+    if (!link || !window.bootstrap || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    lightbox(link);
   });
 })();
 
