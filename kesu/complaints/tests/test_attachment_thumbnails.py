@@ -88,7 +88,7 @@ def test_the_page_shows_the_thumbnail_in_a_lightbox_link_and_the_hash_in_a_detai
     assert f'<img src="{thumb_url}"' in page
     assert f'<a href="{file_url}" class="kesu-thumb d-inline-block me-2 align-top" data-kesu-lightbox' in page
     # The full hash is behind the toggle, not printed as the attachment's face.
-    assert f"<details class=\"d-inline-block kesu-hash\"><summary class=\"text-secondary small\">" in page
+    assert "<details class=\"d-inline-block kesu-hash\"><summary class=\"text-secondary small\">" in page
     assert f"SHA-256 {row.sha256}</span></details>" in page
     served = client.get(thumb_url)
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"

@@ -25,7 +25,7 @@ from kesu.core.pages import xlsx_response
 from kesu.core.paging import IdFirstPaginator
 
 from .. import analyses, exports, permissions, selectors, summary
-from ..charts import bar_chart_svg, line_chart_svg, pareto_chart_svg
+from ..charts import bar_chart_svg, line_chart_svg, pareto_chart_svg, partial_index
 from ..choices import Dimension
 from ..forms import AlertFilterForm, AnalysisForm, SummaryForm
 
@@ -73,7 +73,8 @@ def _chart(name: str, result: Any):
         return line_chart_svg([f"{r.month:%Y-%m}" for r in result],
                               [(_("Complaints"), [r.count for r in result]),
                                (_("A year before"), [r.year_before for r in result])],
-                              title=title, hrefs=[complaints_href(r.query) for r in result])
+                              title=title, hrefs=[complaints_href(r.query) for r in result],
+                              partial=partial_index([r.month for r in result]), sort=True)
     if name == "seasonality":
         labels = exports.month_names()
         return line_chart_svg(labels, [(str(year), result.counts[year]) for year in reversed(result.years)],

@@ -25,7 +25,7 @@ from kesu.core.importexport import ImportError_, write_xlsx
 from kesu.core.pages import error_messages, xlsx_response
 
 from .. import analyses, kpis, permissions, review
-from ..charts import line_chart_svg
+from ..charts import line_chart_svg, partial_index
 from ..choices import HIGHER_IS_BETTER, Kpi
 from ..forms import visible_companies
 from ..models import KpiTarget, ReportSettings
@@ -100,7 +100,8 @@ def _cards(rows: list[kpis.KpiRow]) -> list[dict]:
         labels = [month.strftime("%m") for month, _v in row.trend]
         values = [value for _m, value in row.trend]
         chart = line_chart_svg(labels, [(row.label, values)], title=row.label,
-                               targets=[row.target] * len(labels) if row.target is not None else None)
+                               targets=[row.target] * len(labels) if row.target is not None else None,
+                               partial=partial_index([month for month, _v in row.trend]), compact=True)
         cards.append({"row": row, "chart": chart, "higher_is_better": row.kpi in HIGHER_IS_BETTER,
                       "trend": [{"month": m, "value": v} for m, v in row.trend]})
     return cards
@@ -313,7 +314,8 @@ def _review_charts(pack: review.Pack) -> dict:
             [(_("Complaints"), [t["count"] for t in c["trend"]]),
              (_("Same month a year before"), [t["year_before"] for t in c["trend"]])],
             title=_("Complaints per month"),
-            hrefs=[f"{_complaints_url()}?{urlencode(t['query'])}" for t in c["trend"]]),
+            hrefs=[f"{_complaints_url()}?{urlencode(t['query'])}" for t in c["trend"]],
+            partial=partial_index([t["month"] for t in c["trend"]]), sort=True),
         "category": pareto_chart_svg(
             [(r["label"], r["count"], r["cumulative"],
               f"{_complaints_url()}?{urlencode(r['query'])}" if r["query"] else None, r["vital_few"])
