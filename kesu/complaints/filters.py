@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.filters_base import ScopedFilterSet
 
-from .choices import Priority, Responsibility, Severity, Status, WarningClass
+from .choices import OPEN_STATUSES, Priority, Responsibility, Severity, Status, WarningClass
 from .models import Complaint, Deadline, DispositionLine
 from .search import search_complaints
 from .selectors import complaints_visible_to, with_deadline_state
@@ -33,6 +33,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 class ComplaintFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))
+    # Issue 17 §7: the list page shows open complaints unless told otherwise (a removable chip); empty = any.
+    open = django_filters.BooleanFilter(method="filter_open", label=_("not closed"))
     customer_code = django_filters.CharFilter(field_name="customer__code", lookup_expr="iexact",
                                               label=_("customer code"))
     part_no = django_filters.CharFilter(field_name="part__part_no", lookup_expr="iexact", label=_("part number"))
@@ -71,7 +73,7 @@ class ComplaintFilter(ScopedFilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["status", "customer_code", "part_no", "lot", "category", "severity", "priority", "warning_class", "owner",
+        fields = ["status", "open", "customer_code", "part_no", "lot", "category", "severity", "priority", "warning_class", "owner",
                   "department", "responsibility", "overdue", "received_from", "received_to", "company", "customer",
                   "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
                   "defect_missing", "reopened", "closure_days_min", "closure_days_max", "response_hours_min",
@@ -150,6 +152,11 @@ class ComplaintFilter(ScopedFilterSet):
             return queryset
         lines = DispositionLine.objects.filter(complaint=OuterRef("pk"), lot_number__istartswith=value)
         return queryset.filter(Q(lot_number__istartswith=value) | Q(Exists(lines)))
+
+    def filter_open(self, queryset: QuerySet, name: str, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
 
     def filter_overdue(self, queryset: QuerySet, name: str, value):
         if value is None:

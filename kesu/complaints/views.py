@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.paging import IdFirstPaginator
 from kesu.core.panels import PanelAction, next_step, panels_for, table_actions
 from kesu.core.privacy import contact_label
@@ -34,6 +36,27 @@ from .services import AttachmentDamaged, TransitionRefused
 from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
+# The list's sortable columns (issue 17 §7). Indexed: number ((company, number) unique), received
+# ((company, received_at) and (received_at, id)), status ((company, status)); the others sort below the
+# threshold of kesu.core.listing only.
+LIST_SPEC = ListSpec(
+    sorts=(
+        Sort("number", ("number",), indexed=True),
+        Sort("received", ("received_at",), indexed=True),
+        Sort("customer", ("customer__code",)),
+        Sort("part", ("part__part_no",)),
+        Sort("category", ("category__name",)),
+        Sort("severity", ("severity",)),
+        Sort("priority", ("priority",)),
+        Sort("warning", ("warning_class",)),
+        Sort("status", ("status",), indexed=True),
+        Sort("owner", ("owner__username",)),
+        Sort("deadline", ("next_due_at",)),
+    ),
+    default_order=("-received_at", "-id"),
+    defaults={"open": "true"},
+    default_labels={"open": gettext_lazy("Open only")},
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The Quality Information Feedback form's fields as the detail page shows them (design §2, 004 §5.2(1)).
@@ -128,18 +151,21 @@ def _xlsx_response(handle, filename: str) -> FileResponse:
 @login_required
 def complaint_list(request):
     _require(request.user, "view")
-    qs, filterset = complaints_filtered(request.user, request.GET)
+    listing = Listing(request, LIST_SPEC)
+    qs, filterset = complaints_filtered(request.user, listing.params)
     if request.GET.get("format") == "xlsx":
-        return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
-                                                        _("Complaints"), "complaints"))
-    page = IdFirstPaginator(selectors.only_fields(qs, selectors.ROW_FIELDS), PAGE_SIZE,
-                            trust_estimate=searches(request.GET.get("q", ""))).get_page(request.GET.get("page"))
+        return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs.order_by(*listing.ordering())),
+                                                        exports.LIST_COLUMNS, _("Complaints"), "complaints"))
+    page, listing = paginate(request, qs, LIST_SPEC, listing=listing, filterset=filterset,
+                             paginator_class=IdFirstPaginator,
+                             prepare=lambda ordered: selectors.only_fields(ordered, selectors.ROW_FIELDS),
+                             trust_estimate=searches(request.GET.get("q", "")))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "xlsx"
     return render(request, "complaints/complaint_list.html", {
         "filterset": filterset, "page": page, "rows": _rows(page), "export_query": export_query.urlencode(),
-        "can_add": request.user.has_perm("complaints.add_complaint"),
+        "can_add": request.user.has_perm("complaints.add_complaint"), "listing": listing,
     })
 
 

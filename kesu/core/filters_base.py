@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+BOOLEAN_CHOICES = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -24,6 +27,9 @@ class ScopedFilterSet(django_filters.FilterSet):
             elif hasattr(model.objects, "visible_to"):
                 field.queryset = model.objects.visible_to(user)
         for filter_ in self.filters.values():
+            if isinstance(filter_.field.widget, forms.NullBooleanSelect):
+                # "Any / Yes / No" rather than Django's "Unknown / Yes / No" (issue 17 §7: no filter reads 未知).
+                filter_.field.widget = forms.Select(choices=BOOLEAN_CHOICES)
             widget = filter_.field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)

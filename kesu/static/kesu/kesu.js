@@ -1,6 +1,7 @@
 /* Kesu's page behaviour, driven by data- attributes (the content security policy allows no inline script).
  *
  *   <select data-submit-on-change>           submits its form when the choice changes
+ *   <tr data-href="/record/">               a click anywhere on the row (not on a link, button or field) opens it
  *   <form data-action-template="/x/STEP/"    on submit, the form posts to the template with STEP replaced
  *         data-action-field="step">          by the value of the named field
  *   <a href="/img" data-kesu-lightbox        opens the picture in a Bootstrap modal instead of a new page
@@ -21,6 +22,22 @@
       field.form.requestSubmit();
     } else {
       field.form.submit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element) || target.closest("a, button, input, select, textarea, label")) {
+      return;
+    }
+    var row = target.closest("tr[data-href]");
+    if (!row || (window.getSelection && String(window.getSelection()).length > 0)) {
+      return;  // selecting text in a row copies it rather than leaving the page
+    }
+    if (event.ctrlKey || event.metaKey) {
+      window.open(row.getAttribute("data-href"), "_blank");
+    } else {
+      window.location.assign(row.getAttribute("data-href"));
     }
   });
 

@@ -1,0 +1,173 @@
+"""The complaint list as people use it (issue 17 §6–7): sorting, pages, the open-only default chip, empty state,
+row click, phone layout, and a query count that does not grow with the rows or the sort."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kesu.complaints import views
+from kesu.complaints.choices import Status
+from kesu.complaints.models import Complaint
+from kesu.complaints.tests.factories import create_complaint
+from kesu.customers.tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "complaints:list"
+
+
+@pytest.fixture
+def three(salesperson, company_a):
+    """Three open complaints of customers K-B, K-A, K-C, received in that order (K-C last, so first by default)."""
+    made = {}
+    for code in ("K-B", "K-A", "K-C"):
+        made[code] = create_complaint(salesperson, customer=CustomerFactory(company=company_a, code=code))
+    return made
+
+
+def _close(complaint: Complaint) -> None:
+    # Test set-up only: the handling steps to closure are tested in test_workflow; here only the status counts.
+    Complaint.objects.filter(pk=complaint.pk).update(status=Status.CLOSED)
+
+
+def _numbers(response) -> list[str]:
+    return [c.number for c in response.context["page"].object_list]
+
+
+def test_the_list_sorts_by_a_column_both_ways(login, salesperson, three):
+    client = login(salesperson)
+    by_code = [three[code].number for code in ("K-A", "K-B", "K-C")]
+    assert _numbers(client.get(reverse(URL), {"sort": "customer"})) == by_code
+    assert _numbers(client.get(reverse(URL), {"sort": "-customer"})) == by_code[::-1]
+    # Default: newest received first (K-C was recorded last).
+    assert _numbers(client.get(reverse(URL))) == [three[code].number for code in ("K-C", "K-A", "K-B")]
+
+
+def test_sorting_by_number_is_index_served_and_its_header_turns_the_order_round(login, salesperson, three):
+    client = login(salesperson)
+    ascending = sorted(c.number for c in three.values())
+    response = client.get(reverse(URL), {"sort": "number"})
+    assert _numbers(response) == ascending
+    page = html.unescape(response.content.decode())
+    # The active column links to the reverse order and says it is sorted ascending.
+    assert re.search(r'aria-sort="ascending"><a class="sort-link sort-active" href="[^"]*sort=-number', page)
+    assert _numbers(client.get(reverse(URL), {"sort": "-number"})) == ascending[::-1]
+
+
+def test_an_unknown_sort_column_is_refused_and_the_usual_order_kept(login, salesperson, three):
+    response = login(salesperson).get(reverse(URL), {"sort": "description"})
+    assert response.status_code == 200
+    assert 'id="sort-refused"' in response.content.decode()
+    assert _numbers(response) == [three[code].number for code in ("K-C", "K-A", "K-B")]
+
+
+def test_an_unindexed_sort_is_not_offered_above_the_threshold(login, salesperson, three, monkeypatch):
+    monkeypatch.setattr(views, "LIST_SPEC", dataclasses.replace(views.LIST_SPEC, unindexed_below=3))
+    client = login(salesperson)
+    response = client.get(reverse(URL), {"sort": "customer"})
+    page = response.content.decode()
+    # Three rows reach the threshold of three: customer is not index-served, so no link and the sort refused…
+    assert 'data-sort="customer"' not in page and 'id="sort-refused"' in page
+    assert _numbers(response) == [three[code].number for code in ("K-C", "K-A", "K-B")]
+    # …while the indexed number column is still offered and obeyed.
+    assert 'data-sort="number"' in page
+    assert _numbers(client.get(reverse(URL), {"sort": "number"})) == sorted(c.number for c in three.values())
+    # Two rows (one filtered away) are below it: the customer sort is offered again.
+    page = client.get(reverse(URL), {"customer_code": "K-A"}).content.decode()
+    assert 'data-sort="customer"' in page
+
+
+def test_closed_complaints_are_hidden_by_default_behind_a_removable_chip(login, salesperson, three):
+    _close(three["K-A"])
+    client = login(salesperson)
+    response = client.get(reverse(URL))
+    assert three["K-A"].number not in _numbers(response)
+    assert len(_numbers(response)) == 2
+    chips = response.context["listing"].chips
+    assert len(chips) == 1 and chips[0][1] == reverse(URL) + "?open="
+    assert f'filter-chip" href="{reverse(URL)}?open="' in response.content.decode()
+    # Removing the chip: every complaint, and no chip left.
+    response = client.get(chips[0][1])
+    assert sorted(_numbers(response)) == sorted(c.number for c in three.values())
+    assert response.context["listing"].chips == []
+    # Closed only can still be asked for.
+    assert _numbers(client.get(reverse(URL), {"open": "false"})) == [three["K-A"].number]
+
+
+def test_the_overdue_filter_defaults_to_any_not_unknown(login, salesperson, three):
+    form = login(salesperson).get(reverse(URL)).context["filterset"].form
+    options = [value for value, _label in form.fields["overdue"].widget.choices]
+    assert options == ["", "true", "false"]
+    assert form["overdue"].value() in (None, "")
+
+
+def test_a_filter_in_force_shows_as_a_chip_that_removes_only_it(login, salesperson, three):
+    response = login(salesperson).get(reverse(URL), {"customer_code": "K-A", "sort": "number"})
+    chips = dict((url, text) for text, url in response.context["listing"].chips)
+    without_customer = reverse(URL) + "?sort=number"
+    assert without_customer in chips and "K-A" in chips[without_customer]
+    assert _numbers(response) == [three["K-A"].number]
+
+
+def test_an_empty_list_says_so_and_offers_to_clear_the_filters(login, salesperson, three):
+    response = login(salesperson).get(reverse(URL), {"customer_code": "K-NONE"})
+    page = response.content.decode()
+    assert 'id="empty-state"' in page and 'id="result-table"' not in page
+    assert 'id="empty-clear-filters"' in page and f'href="{reverse(URL)}?open="' in page
+
+
+def test_rows_open_their_complaint_and_show_as_cards_on_a_phone(login, salesperson, three):
+    page = login(salesperson).get(reverse(URL)).content.decode()
+    complaint = three["K-A"]
+    assert f'data-href="{reverse("complaints:detail", args=[complaint.pk])}"' in page
+    # The filters fold behind a button below md; the table becomes cards keeping customer, status and deadline.
+    assert 'id="filter-toggle"' in page and 'class="collapse d-md-block" id="filter-panel"' in page
+    assert 'class="table table-sm table-hover list-cards"' in page
+    assert page.count('class="card-keep"') == 2 * 3 and page.count('class="text-nowrap card-keep"') == 3
+
+
+def _count(client, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(URL), params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("sort", ["customer", "-deadline", "number"])
+def test_a_sorted_list_runs_a_fixed_number_of_queries(login, salesperson, company_a, sort):
+    client = login(salesperson)
+    for code in ("K-Q1", "K-Q2"):
+        create_complaint(salesperson, customer=CustomerFactory(company=company_a, code=code))
+    few = _count(client, {"sort": sort, "customer_code": ""})
+    for code in ("K-Q3", "K-Q4", "K-Q5"):
+        create_complaint(salesperson, customer=CustomerFactory(company=company_a, code=code))
+    assert _count(client, {"sort": sort, "customer_code": ""}) == few
+
+
+def test_pages_are_numbered_with_a_jump_box_and_a_page_size(login, salesperson, company_a, monkeypatch):
+    from kesu.core import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZES", (1, 50, 100))  # three rows, one a page: three numbered pages
+    customer = CustomerFactory(company=company_a, code="K-P")
+    made = [create_complaint(salesperson, customer=customer) for _ in range(3)]
+    client = login(salesperson)
+    response = client.get(reverse(URL), {"per_page": "1", "page": "2", "sort": "number"})
+    assert _numbers(response) == [sorted(c.number for c in made)[1]]
+    page = html.unescape(response.content.decode())
+    for number in (1, 2, 3):
+        assert f'data-page="{number}"' in page
+    assert re.search(r'id="page-first" href="[^"]*page=1"', page)
+    assert re.search(r'id="page-last" href="[^"]*page=3"', page)
+    assert re.search(r'id="page-next" href="[^"]*page=3"', page)
+    # The jump box carries the sort and the page size along.
+    jump = page[page.index('id="page-jump"'):]
+    jump = jump[:jump.index("</form>")]
+    assert 'name="sort" value="number"' in jump and 'name="per_page" value="1"' in jump and 'name="page"' in jump
+    assert _numbers(client.get(reverse(URL), {"per_page": "1", "page": "3", "sort": "number"})) == [
+        sorted(c.number for c in made)[2]]
