@@ -13,5 +13,5 @@ def _user_label(user) -> str:
 register(Lookup("user", "accounts.User", "pk", prefix_fields=("username", "display_name"),
                 contains_fields=("display_name",), initials_from=("display_name", "last_name", "first_name"),
                 label=_user_label, active={"is_active": True}, related=("position",)))
-register(Lookup("department", "accounts.Department", "code", prefix_fields=("code",), contains_fields=("name",),
+register(Lookup("department", "accounts.Department", "pk", prefix_fields=("code",), contains_fields=("name",),
                 initials_from=("name",)))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint
 from kesu.core.forms_base import ScopedModelForm, style_fields
+from kesu.core.lookups import use_lookups
 from kesu.customers.forms import CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part
 
@@ -66,6 +67,7 @@ class ActionRaiseForm(ScopedModelForm):
         self.fields["format"].help_text = _("Empty: the customer's rule, else the company's usual format.")
         for name in ("title", "problem"):
             self.fields[name].required = False  # taken from the complaint when one is given
+        use_lookups(self, {"customer": "customer"})  # by name, code or pinyin initials (issue 17 §1)
         _style(self)
 
     def clean_part_numbers(self) -> list[Part]:
@@ -189,6 +191,7 @@ class NcrIssueForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["disposition"].choices = NcrDisposition.choices
+        use_lookups(self, {"part": "part"})  # by number, name or pinyin initials (issue 17 §1)
         _style(self)
 
     def _post_clean(self):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.models import Department, User
 from kesu.complaints.models import Complaint
 from kesu.core.forms_base import ScopedModelForm, style_fields
+from kesu.core.lookups import use_lookups
 from kesu.customers.forms import CodeChoiceField, CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part, Supplier
 
@@ -55,6 +56,8 @@ class ClaimForm(ScopedModelForm):
         if editing:
             for name in ("complaint", "customer"):
                 del self.fields[name]
+        # Issue 17 §1: the customer and part are found by name, code or pinyin initials; parts by the customer.
+        use_lookups(self, {"customer": "customer", "part": "part"})
         style_fields(self)
 
     def clean(self):

@@ -13,6 +13,7 @@ the data migrations, so a lookup is one query on indexed columns.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -112,7 +113,9 @@ class Lookup:
             return None
         if isinstance(value, models.Model):
             return value
-        qs = self.base_queryset(user) if user is not None else self.model_class.objects.all()
+        if user is None:  # nobody to decide what may be shown: the value stays as typed
+            return None
+        qs = self.base_queryset(user)
         found = qs.filter(**{self.value_field: str(value)}).first() if self.value_field != "pk" else None
         if found is None and str(value).isdigit():
             found = qs.filter(pk=int(value)).first()
@@ -194,10 +197,12 @@ class LookupWidget(forms.Widget):
     (the customer) whose value is sent along to narrow the matches.
     """
 
-    def __init__(self, lookup: str, *, narrow_by: str | None = None, user=None, attrs=None):
+    def __init__(self, lookup: str, *, narrow_by: str | None = None, customer_id: int | None = None, user=None,
+                 attrs=None):
         super().__init__(attrs)
         self.lookup = lookup
         self.narrow_by = narrow_by
+        self.customer_id = customer_id  # a form without a customer field narrows to its record's customer
         self.user = user
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -222,6 +227,8 @@ class LookupWidget(forms.Widget):
         if self.narrow_by:
             search_attrs["hx-include"] = f"[data-lookup-narrow='{self.narrow_by}']"
             search_attrs["data-lookup-narrowed-by"] = self.narrow_by
+        elif self.customer_id is not None:
+            search_attrs["hx-vals"] = json.dumps({"customer_id": self.customer_id})
         search_attrs.update({k: v for k, v in attrs.items() if k not in ("name", "type")})
         hidden_attrs = {"type": "hidden", "id": field_id, "name": name, "value": hidden, "data-lookup-value": ""}
         if self.lookup == "customer":
@@ -247,16 +254,19 @@ def use_lookups(form: forms.BaseForm, fields: dict[str, str], *, customer_field:
     """Give ``form``'s fields (form field name → lookup name) the type-ahead widget.
 
     Fields of records that belong to a customer are narrowed by the form's
-    customer field when it has one.
+    customer field when it has one, else by the customer of the record edited.
     """
     user = getattr(form, "user", None)
+    instance = getattr(form, "instance", None)
+    customer_id = getattr(instance, "customer_id", None) if instance is not None and instance.pk else None
     for name, lookup_name in fields.items():
         if name not in form.fields:
             continue
         lookup = get(lookup_name)
         narrow = customer_field if lookup.customer_field and customer_field in form.fields else None
         old = form.fields[name].widget
-        widget = LookupWidget(lookup_name, narrow_by=narrow, user=user, attrs=dict(old.attrs))
+        widget = LookupWidget(lookup_name, narrow_by=narrow, customer_id=None if narrow or not lookup.customer_field
+                              else customer_id, user=user, attrs=dict(old.attrs))
         widget.is_required = old.is_required
         form.fields[name].widget = widget
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department
 from kesu.core.forms_base import ScopedModelForm, style_fields
+from kesu.core.lookups import use_lookups
 from kesu.customers.forms import CustomerCodeField
 from kesu.customers.models import Customer
 
@@ -109,6 +110,8 @@ class RecipientForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.user = user
+        use_lookups(self, {"customer": "customer"})  # by name, code or pinyin initials (issue 17 §1)
         style_fields(self)
 
 
@@ -173,6 +176,8 @@ class CompetitorForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.user = user
+        use_lookups(self, {"customer": "customer"})  # by name, code or pinyin initials (issue 17 §1)
         style_fields(self)
 
     def service_data(self) -> dict[str, Any]:

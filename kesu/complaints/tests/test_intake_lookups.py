@@ -94,3 +94,18 @@ def test_the_api_refuses_both_an_id_and_a_code_or_no_customer(api, salesperson, 
     hidden = caller.post(BASE, {"customer_code": "K-B1", "description": "渗油。"})
     assert hidden.status_code == 422 and [e["loc"][-1] for e in hidden.json()["detail"]] == ["customer_code"]
     assert not Complaint.objects.exists()
+
+
+def test_the_edit_form_narrows_contacts_and_parts_to_the_complaints_customer(login, salesperson, tydl):
+    from kesu.complaints.tests.factories import create_complaint
+
+    complaint = create_complaint(salesperson, customer=tydl)
+    page = login(salesperson).get(reverse("complaints:edit", args=[complaint.pk])).content.decode()
+    assert f'hx-vals="{{&quot;customer_id&quot;: {tydl.pk}}}"' in page
+    assert 'data-lookup-narrow="customer"' not in page  # the customer is not changed here
+
+
+def test_the_claim_form_finds_customer_and_part_by_lookup(login, salesperson, tydl):
+    page = login(salesperson).get(reverse("claims:create")).content.decode()
+    assert f'hx-get="{reverse("lookup", args=["customer"])}"' in page
+    assert 'data-lookup-narrowed-by="customer"' in page  # parts narrowed by the chosen customer

@@ -86,9 +86,10 @@ def test_choosing_a_customer_narrows_contacts_contracts_and_parts(login, salespe
 
 
 def test_departments_and_people_are_found_by_initials(login, salesperson, company_a):
-    DepartmentFactory(company=company_a, code="QA", name="品质保证部")
+    qa = DepartmentFactory(company=company_a, code="QA", name="品质保证部")
     client = login(salesperson)
-    assert _codes(client, "department", q="pzbz") == ["QA"]
+    assert _codes(client, "department", q="pzbz") == [str(qa.pk)]
+    assert _codes(client, "department", q="qa") == [str(qa.pk)]
     assert _codes(client, "user", q="wxs") == [str(salesperson.pk)]  # 王销售
 
 
