@@ -149,16 +149,47 @@ def _plan_approval(action, first) -> tuple[str, list[tuple[object, object]]]:
     ]
 
 
+def _shown(obj, name: str):
+    """One field of ``obj`` as people read it (choices by label, people and departments by name)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return "、".join(str(item) for item in getattr(obj, name).all())
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    return getattr(obj, name)
+
+
+def _section_readonly(section, action) -> dict:
+    """What a section holds, to read (issue 17 §9): a completed step is shown like this, with an edit button,
+    instead of as an open form with blank rows."""
+    fields = [(action._meta.get_field(name).verbose_name, _shown(action, name)) for name in section.fields]
+    tables = []
+    for name, spec in section.rows.items():
+        header = ([_("Action")] if spec.update_only else []) + [
+            spec.model._meta.get_field(f).verbose_name for f in spec.fields]
+        related = [f for f in spec.fields if spec.model._meta.get_field(f).many_to_one]  # names, one query
+        objects = spec.model.objects.filter(action=action, **spec.fixed).select_related(*related).order_by("id")
+        rows = [([obj.text] if spec.update_only else []) + [_shown(obj, f) for f in spec.fields] for obj in objects]
+        tables.append({"name": name, "header": header, "rows": rows})
+    return {"fields": fields, "tables": tables}
+
+
 @login_required
 def action_detail(request, pk: int):
     _require(request.user, "view_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     may_edit = request.user.has_perm("capa.change_correctiveaction")
+    done_steps = {step.step for step in action.steps.all() if step.done_at}
     sections = []
     for section in sections_for(action):
-        field_form, formsets = _section_forms(section, action, request.user)
-        sections.append({"section": section, "form": field_form, "formsets": formsets,
-                         "editable": may_edit and action.status in section.statuses})
+        editable = may_edit and action.status in section.statuses
+        done = bool(section.step) and section.step in done_steps
+        # A completed step, or one this reader cannot change now, is read, not filled in; the form stays
+        # one click away (behind "Edit") where it may still be changed.
+        field_form, formsets = _section_forms(section, action, request.user) if editable else (None, [])
+        sections.append({"section": section, "form": field_form, "formsets": formsets, "editable": editable,
+                         "done": done, "readonly": _section_readonly(section, action) if done or not editable
+                         else None})
     offered, refused = TABLE.offer(action, request.user)
     steps = table_actions(offered, lambda row: reverse("capa:transition", args=[action.pk, row.name]),
                           form=lambda row: TransitionForm(row=row, prefix=row.name), version=action.version)

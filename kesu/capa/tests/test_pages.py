@@ -12,6 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from kesu.accounts.roles import Role
+from kesu.capa import services
 from kesu.capa.choices import ActionStatus, NcrStatus
 from kesu.capa.models import CorrectiveAction, NonconformingReport
 from kesu.capa.tests.factories import plan, raise_action, walk_to
@@ -143,3 +144,37 @@ def test_a_nonconforming_report_through_the_pages(login, people):
     pdf = login(qa).get(reverse("capa:ncr_printout", args=[ncr.pk]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "不合格品处理单" in text and ncr.number in text
+
+
+def _section(page: str, key: str) -> str:
+    start = page.index(f'id="section-{key}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_a_completed_8d_step_is_shown_to_read_with_an_edit_button_not_as_an_open_form(login, people):
+    action = raise_action(people)
+    production = people[Role.PRODUCTION]
+    services.action_section_save(actor=production, action=action, section="d1", complete=True, data={"team": [
+        {"user": production, "department": production.department, "is_leader": True, "responsibility": "组长"}]})
+    assert action.steps.get(step="d1").done_at is not None
+    page = login(production).get(reverse("capa:detail", args=[action.pk])).content.decode()
+    d1 = _section(page, "d1")
+    # Read: the leader's row as words (是, 组长), no blank rows, the step marked done (完成).
+    assert 'class="section-readonly"' in d1 and "完成" in d1
+    readonly = d1[d1.index("section-readonly"):d1.index('<details class="section-edit">')]
+    assert "组长" in readonly and "<td>是</td>" in readonly and "<input" not in readonly
+    # The form is behind the edit button (编辑), without the 'step is complete' box a done step no longer needs.
+    assert '<summary class="btn btn-sm btn-outline-secondary" id="edit-d1">编辑</summary>' in d1
+    assert 'name="complete"' not in d1 and 'id="save-d1"' in d1
+    # A step not done yet is still an open form, with its 'complete' box and no edit button.
+    d2 = _section(page, "d2")
+    assert "section-readonly" not in d2 and "section-edit" not in d2 and 'name="complete"' in d2
+    # The contents at the top lead to every section and tick the done one.
+    toc = page[page.index('id="section-toc"'):page.index("</nav>", page.index('id="section-toc"'))]
+    assert all(f'href="#section-d{n}"' in toc for n in range(9))
+    assert toc.count("✓") == 1
+    # The general manager may read every step but change none: D1 to read, no form, no edit button.
+    gm_page = login(people[Role.GM]).get(reverse("capa:detail", args=[action.pk])).content.decode()
+    gm_d1 = _section(gm_page, "d1")
+    assert "组长" in gm_d1 and "<form" not in gm_d1 and "edit-d1" not in gm_d1
+    assert "<form" not in _section(gm_page, "d2")
