@@ -14,10 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
+from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
@@ -46,6 +48,24 @@ from .models import ClaimDocument, ExchangeRate
 from .workflow import CLAIM_TABLE, SUPPLIER_TABLE, missing_documents
 
 PAGE_SIZE = 50
+# The claim list's sortable columns (issue 17 §7, kesu.core.listing). Number is index-served ((company, number)
+# unique) and received is the list's own default order; the others sort only below the listing's threshold.
+CLAIM_LIST = ListSpec(
+    sorts=(
+        Sort("number", ("number",), indexed=True),
+        Sort("received", ("received_on",), indexed=True),
+        Sort("customer", ("customer__code",)),
+        Sort("title", ("title",)),
+        Sort("complaint", ("complaint__number",)),
+        Sort("status", ("status",)),
+        Sort("owner", ("owner__username",)),
+        Sort("claimed", ("claimed_amount",)),
+        Sort("agreed", ("agreed_amount",)),
+    ),
+    default_order=("-received_on", "-id"),
+    defaults={"open": "true"},
+    default_labels={"open": gettext_lazy("Open only")},
+)
 
 
 def _require(user, perm: str) -> None:
@@ -64,14 +84,18 @@ def _version(request) -> int | None:
 @login_required
 def claim_list(request):
     _require(request.user, "view_claim")
-    qs, filterset = claims_filtered(request.user, request.GET)
+    listing = Listing(request, CLAIM_LIST)
+    qs, filterset = claims_filtered(request.user, listing.params)
     show_money = permissions.sees_claim_money(request.user)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.claim_columns(show_money), _("Claims"), "claims"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000),
+                               exports.claim_columns(show_money), _("Claims"), "claims"))
+    if not show_money and listing.sort_key in ("claimed", "agreed"):
+        listing.sort_obj, listing.sort_key = None, ""  # amounts hidden from this user are not an order either
+    page, listing = paginate(request, qs, CLAIM_LIST, listing=listing, filterset=filterset)
     return render(request, "claims/claim_list.html", {
         "filterset": filterset, "page": page, "export_query": _export_query(request), "show_money": show_money,
-        "can_add": request.user.has_perm("claims.add_claim")})
+        "can_add": request.user.has_perm("claims.add_claim"), "listing": listing})
 
 
 @login_required

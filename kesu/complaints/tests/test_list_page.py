@@ -171,3 +171,13 @@ def test_pages_are_numbered_with_a_jump_box_and_a_page_size(login, salesperson, 
     assert 'name="sort" value="number"' in jump and 'name="per_page" value="1"' in jump and 'name="page"' in jump
     assert _numbers(client.get(reverse(URL), {"per_page": "1", "page": "3", "sort": "number"})) == [
         sorted(c.number for c in made)[2]]
+
+
+def test_the_detail_page_puts_deadlines_before_the_history_on_a_phone(login, salesperson, three):
+    page = login(salesperson).get(reverse("complaints:detail", args=[three["K-A"].pk])).content.decode()
+    side = page.index('<div class="col-lg-4 order-1 order-lg-2" id="detail-side">')
+    main = page.index('<div class="col-lg-8 order-2 order-lg-1" id="detail-main">')
+    # The status and the next step come before both columns; the deadlines are in the column shown first below lg,
+    # the timeline in the one shown after it.
+    assert page.index('id="complaint-status"') < main and page.index('id="next-step"') < main
+    assert side < page.index('id="deadlines"') and main < page.index('id="timeline"') < side
