@@ -77,6 +77,12 @@ class Lookup:
     label: Callable[[Any], str] = str
     active: dict[str, Any] = field(default_factory=dict)
     related: tuple[str, ...] = ()
+    # Personal data (issue 18 §13): who may search by the text at all, and the label as that user may read it.
+    may_search_text: Callable[[Any], bool] | None = None
+    user_label: Callable[[Any, Any], str] | None = None
+
+    def label_for(self, record: models.Model, user) -> str:
+        return self.user_label(record, user) if self.user_label is not None else self.label(record)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -91,6 +97,11 @@ class Lookup:
         if customer is not None and self.customer_field:
             qs = qs.filter(**{self.customer_field: customer})
         text = (text or "").strip()
+        if text and self.may_search_text is not None and not self.may_search_text(user):
+            # A reader shown masked names cannot probe them by typing: only the customer's list is offered.
+            if customer is None:
+                return []
+            text = ""
         if text:
             match = Q()
             for name in self.prefix_fields:
@@ -215,7 +226,7 @@ class LookupWidget(forms.Widget):
             record = lookup.find(self.user, value)
         except (ValueError, TypeError):
             record = None
-        shown = lookup.label(record) if record is not None else ("" if value is None else str(value))
+        shown = lookup.label_for(record, self.user) if record is not None else ("" if value is None else str(value))
         hidden = "" if value is None else (lookup.value_of(record) if record is not None else str(value))
         search_attrs = {
             "type": "search", "id": f"{field_id}_search", "name": f"lookup-{name}", "form": "kesu-no-form",
@@ -309,7 +320,7 @@ def lookup_view(request, name: str):
 
 
 def _respond(request, lookup: Lookup, records, render, json_response):
-    rows = [{"id": r.pk, "value": lookup.value_of(r), "label": lookup.label(r)} for r in records]
+    rows = [{"id": r.pk, "value": lookup.value_of(r), "label": lookup.label_for(r, request.user)} for r in records]
     if request.GET.get("format") == "json":
         return json_response({"results": rows})
     return render(request, "core/_lookup_options.html", {"rows": rows, "lookup": lookup.name})

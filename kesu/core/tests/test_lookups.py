@@ -98,3 +98,14 @@ def test_the_lookup_needs_a_signed_in_user_and_a_known_name(client, login, sales
     assert response.status_code == 302 and "login" in response["Location"]
     assert login(salesperson).get(reverse("lookup", args=["nothing"])).status_code == 404
     assert get("shipment").customer_field == "customer"
+
+
+def test_contacts_are_masked_and_not_searchable_by_name_for_who_may_not_see_personal_data(login, qa_engineer,
+                                                                                           company_a):
+    tydl = CustomerFactory(company=company_a, code="K-TY01", name="泰越动力有限公司")
+    zhang = ContactFactory(customer=tydl, name="张伟", title="采购经理")
+    client = login(qa_engineer)  # QA reads names in full only on the complaints they handle (issue 18 §13)
+    assert _codes(client, "contact", q="张伟") == []
+    assert _codes(client, "contact", q="zw") == []
+    response = client.get(reverse("lookup", args=["contact"]), {"customer": "K-TY01", "q": "zw", "format": "json"})
+    assert response.json()["results"] == [{"id": zhang.pk, "value": str(zhang.pk), "label": "张** · 采购经理"}]
