@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
+from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import xlsx_response as _xlsx
@@ -41,6 +42,21 @@ from .forms import (
 from .sections import SECTIONS, sections_for
 from .workflow import NCR_TABLE, TABLE, TRANSITIONS
 
+# The action list's sortable columns (issue 17 §7, kesu.core.listing): number ((company, number) unique), status
+# ((company, status)) and raised ((company, raised_at)) are index-served, the others sort below its threshold.
+ACTION_LIST = ListSpec(
+    sorts=(
+        Sort("number", ("number",), indexed=True),
+        Sort("title", ("title",)),
+        Sort("format", ("format",)),
+        Sort("status", ("status",), indexed=True),
+        Sort("customer", ("customer__code",)),
+        Sort("department", ("responsible_department__name",)),
+        Sort("owner", ("owner__username",)),
+        Sort("raised", ("raised_at",), indexed=True),
+    ),
+    default_order=("-raised_at", "-id"),
+)
 PAGE_SIZE = 50
 
 
@@ -52,13 +68,14 @@ def _require(user, perm: str) -> None:
 @login_required
 def action_list(request):
     _require(request.user, "view_correctiveaction")
-    qs, filterset = actions_filtered(request.user, request.GET)
+    listing = Listing(request, ACTION_LIST)
+    qs, filterset = actions_filtered(request.user, listing.params)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.ACTION_COLUMNS, _("Corrective actions"),
-                               "actions"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.ACTION_COLUMNS,
+                               _("Corrective actions"), "actions"))
+    page, listing = paginate(request, qs, ACTION_LIST, listing=listing, filterset=filterset)
     return render(request, "capa/action_list.html", {
-        "filterset": filterset, "page": page, "export_query": _export_query(request),
+        "filterset": filterset, "page": page, "export_query": _export_query(request), "listing": listing,
         "can_add": request.user.has_perm("capa.add_correctiveaction"),
         "mine": selectors.my_actions(request.user)[:20] if request.GET.get("mine") == "1" else None,
     })

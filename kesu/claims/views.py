@@ -87,11 +87,11 @@ def claim_list(request):
     listing = Listing(request, CLAIM_LIST)
     qs, filterset = claims_filtered(request.user, listing.params)
     show_money = permissions.sees_claim_money(request.user)
+    if not show_money and listing.sort_key in ("claimed", "agreed"):
+        listing.sort_obj, listing.sort_key = None, ""  # amounts hidden from this user are not an order either
     if request.GET.get("format") == "xlsx":
         return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000),
                                exports.claim_columns(show_money), _("Claims"), "claims"))
-    if not show_money and listing.sort_key in ("claimed", "agreed"):
-        listing.sort_obj, listing.sort_key = None, ""  # amounts hidden from this user are not an order either
     page, listing = paginate(request, qs, CLAIM_LIST, listing=listing, filterset=filterset)
     return render(request, "claims/claim_list.html", {
         "filterset": filterset, "page": page, "export_query": _export_query(request), "show_money": show_money,

@@ -184,7 +184,7 @@ class Listing:
         for key in self.spec.defaults:
             query[key] = ""
         encoded = query.urlencode()
-        return f"{self.path}?{encoded}"
+        return f"{self.path}?{encoded}" if encoded else self.path
 
     @property
     def chips(self) -> list[tuple[str, str]]:
