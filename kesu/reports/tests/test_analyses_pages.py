@@ -193,3 +193,17 @@ def test_the_chart_helpers_draw_links_and_escape_text():
     svg = line_chart_svg(["2026-01", "2026-02"], [("n", [1, 2]), ("m", [None, 1])], title="L",
                          hrefs=["/x?m=1", None])
     assert svg.count("<a ") == 1 and svg.count("<circle") == 3
+
+
+def test_the_analyses_are_tabs_one_shown_at_a_time_and_one_alone_has_no_tabs(client, qa_engineer, data):
+    import re
+
+    from kesu.reports import analyses
+
+    html = _get(client, qa_engineer).content.decode()
+    tabs = re.findall(r'data-bs-toggle="tab" data-bs-target="#analysis-(\w+)"', html)
+    assert tabs == list(analyses.ANALYSES)  # one tab per analysis, in the page's order
+    assert html.count("tab-pane fade show active") == 1
+    assert f'tab-pane fade show active" id="analysis-{tabs[0]}"' in html  # the first is the one shown
+    alone = _get(client, qa_engineer, only="trend").content.decode()
+    assert 'data-bs-toggle="tab"' not in alone and "tab-pane" not in alone and 'id="analysis-trend"' in alone

@@ -80,6 +80,17 @@
     window.bootstrap.Modal.getOrCreateInstance(modal).show();
   }
 
+  // A link to a section inside a tab (…#analysis-trend) opens that tab.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!location.hash || !window.bootstrap) {
+      return;
+    }
+    var tab = document.querySelector('[data-bs-toggle="tab"][data-bs-target="' + CSS.escape(location.hash) + '"]');
+    if (tab) {
+      window.bootstrap.Tab.getOrCreateInstance(tab).show();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element ? event.target.closest("a[data-kesu-lightbox]") : null;
     if (!link || !window.bootstrap || event.ctrlKey || event.metaKey || event.shiftKey) {
