@@ -53,7 +53,7 @@ def narrow_defect_types(form: forms.Form, category_name: str = "category", type_
 
 
 _LOOKUPS = {"customer": "customer", "contact": "contact", "part": "part", "shipment": "shipment",
-            "contract": "contract"}
+            "contract": "contract", "owner": "user", "responsible_person": "user", "department": "department"}
 _NOT_MODEL_FIELDS = {"files"}
 
 

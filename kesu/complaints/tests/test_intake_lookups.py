@@ -30,13 +30,15 @@ def test_the_intake_form_offers_lookups_narrowed_by_the_customer(login, salesper
     lookup = reverse("lookup", args=["customer"])
     assert f'hx-get="{lookup}"' in page
     assert 'data-lookup-narrow="customer"' in page
-    for name in ("contact", "part", "contract", "shipment"):
+    for name in ("contact", "part", "contract", "shipment", "user", "department"):
         assert f'hx-get="{reverse("lookup", args=[name])}"' in page
+    assert '<select name="owner"' not in page  # people are looked up too, not listed
     assert page.count("data-lookup-narrowed-by=\"customer\"") == 4
     assert 'enctype="multipart/form-data"' in page and 'type="file" name="files"' in page and "multiple" in page
 
 
-def test_a_complaint_is_recorded_with_the_chosen_records_and_two_photos(login, salesperson, tydl, company_a):
+def test_a_complaint_is_recorded_with_the_chosen_records_and_two_photos(login, salesperson, qa_engineer, tydl,
+                                                                         company_a):
     contact = ContactFactory(customer=tydl, name="张伟")
     part = PartFactory(company=company_a, part_no="P-MFQ", name="密封圈", customer=tydl)
     shipment = ShipmentFactory(company=company_a, customer=tydl, part=part, quantity=500)
@@ -45,11 +47,12 @@ def test_a_complaint_is_recorded_with_the_chosen_records_and_two_photos(login, s
     # What the lookups put into the hidden inputs: codes where records have them, ids otherwise.
     response = client.post(reverse("complaints:create"), {
         **FORM, "customer": "K-TY01", "contact": str(contact.pk), "part": "P-MFQ", "shipment": str(shipment.pk),
-        "files": photos,
+        "owner": str(salesperson.pk), "responsible_person": str(qa_engineer.pk), "files": photos,
     })
     assert response.status_code == 302, response.context["form"].errors
     made = Complaint.objects.get(customer=tydl)
     assert (made.contact, made.part, made.shipment) == (contact, part, shipment)
+    assert (made.owner, made.responsible_person) == (salesperson, qa_engineer)
     rows = list(made.attachments.order_by("name"))
     assert [r.name for r in rows] == ["渗油1.png", "渗油2.png"]
     assert rows[1].sha256 == hashlib.sha256(PNG + b"2").hexdigest()
