@@ -123,7 +123,8 @@ def ledger_totals(qs: QuerySet) -> dict:
 def ledger_breakdown(qs: QuerySet, by: str) -> list[dict]:
     """Totals per period, customer, part, department, salesperson, supplier, category or bearer.
 
-    One GROUP BY query; rows are ordered by net cost, largest first (the Pareto order).
+    One GROUP BY query; rows are ordered by net cost, largest first (the Pareto order), except periods,
+    which read in time order, oldest first (issue 17 §9).
     """
     key, name = _GROUP_KEYS[LedgerGroup(by)]
     values = [key] + ([name] if name else [])
@@ -144,7 +145,10 @@ def ledger_breakdown(qs: QuerySet, by: str) -> list[dict]:
             label = f"{label} {row[name]}"
         out.append({"key": row[key], "label": label if label not in (None, "") else "—", "gross": row["gross"],
                     "recovered": row["recovered"], "net": row["net"], "entries": row["entries"]})
-    out.sort(key=lambda r: (-r["net"], str(r["label"])))
+    if by == LedgerGroup.PERIOD:
+        out.sort(key=lambda r: (r["key"] is None, r["key"] or datetime.date.min))
+    else:
+        out.sort(key=lambda r: (-r["net"], str(r["label"])))
     return out
 
 

@@ -91,3 +91,16 @@ def test_totals_by_salesperson_department_customer_and_period(people):
     by_period = ledger_breakdown(qs, LedgerGroup.PERIOD)
     assert [(r["label"], r["net"]) for r in by_period] == [("2026-06", Decimal("8000.00"))]
     assert len(ledger_breakdown(qs, LedgerGroup.CUSTOMER)) == 2
+
+
+@pytest.mark.django_db
+def test_ledger_periods_read_in_time_order_not_by_amount(people):
+    # Two claims settled in June (4,000.00 each: 8,000.00) and one moved back to March (4,000.00): by net cost
+    # June would come first; by time March does.
+    march_claim = bring_to(ClaimStatus.SETTLED, people, party="department")
+    bring_to(ClaimStatus.SETTLED, people, party="department")
+    bring_to(ClaimStatus.SETTLED, people, party="department")
+    CostEntry.objects.filter(claim=march_claim).update(period=datetime.date(2026, 3, 1))
+    by_period = ledger_breakdown(CostEntry.objects.all(), LedgerGroup.PERIOD)
+    assert [(r["label"], r["net"]) for r in by_period] == [("2026-03", Decimal("4000.00")),
+                                                           ("2026-06", Decimal("8000.00"))]
