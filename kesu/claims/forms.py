@@ -185,6 +185,7 @@ class SupplierClaimForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_lookups(self, {"supplier": "supplier"})  # by code, name or pinyin initials (issue 17 §1)
         style_fields(self)
 
     def _post_clean(self):
@@ -214,6 +215,7 @@ class CostBookForm(ScopedModelForm):
         self.fields["exchange_rate"].help_text = _("Empty: the rate finance recorded for the booking day.")
         self.fields["department"].queryset = Department.objects.filter(
             company_id__in=self.user.visible_company_ids())
+        use_lookups(self, {"supplier": "supplier"})  # by code, name or pinyin initials (issue 17 §1)
         style_fields(self)
 
     def _post_clean(self):

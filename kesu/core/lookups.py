@@ -249,8 +249,7 @@ class LookupWidget(forms.Widget):
             "<input{}><input{}>"
             '<div class="list-group position-absolute w-100 shadow-sm z-3 kesu-lookup-options" id="{}_options" '
             'role="listbox"></div></div>',
-            format_html_join("", ' {}="{}"', search_attrs.items()),
-            format_html_join("", ' {}="{}"', hidden_attrs.items()),
+            _attrs(search_attrs), _attrs(hidden_attrs),
             field_id,
         )
 
@@ -259,6 +258,12 @@ class LookupWidget(forms.Widget):
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data
+
+
+def _attrs(attrs: dict[str, Any]):
+    """HTML attributes as Django writes them: True alone, False and None left out."""
+    return format_html_join("", "{}", ((format_html(' {}', k) if v is True else format_html(' {}="{}"', k, v),)
+                                       for k, v in attrs.items() if v is not False and v is not None))
 
 
 def use_lookups(form: forms.BaseForm, fields: dict[str, str], *, customer_field: str = "customer") -> None:

@@ -8,7 +8,13 @@ from django.urls import reverse
 from kesu.accounts.tests.factories import DepartmentFactory
 from kesu.core.lookups import LIMIT, get, initials
 from kesu.customers.models import Customer
-from kesu.customers.tests.factories import ContactFactory, ContractFactory, CustomerFactory, PartFactory
+from kesu.customers.tests.factories import (
+    ContactFactory,
+    ContractFactory,
+    CustomerFactory,
+    PartFactory,
+    SupplierFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +115,11 @@ def test_contacts_are_masked_and_not_searchable_by_name_for_who_may_not_see_pers
     assert _codes(client, "contact", q="zw") == []
     response = client.get(reverse("lookup", args=["contact"]), {"customer": "K-TY01", "q": "zw", "format": "json"})
     assert response.json()["results"] == [{"id": zhang.pk, "value": str(zhang.pk), "label": "张** · 采购经理"}]
+
+
+def test_suppliers_are_found_by_initials_and_inactive_ones_are_not_offered(login, salesperson, company_a):
+    SupplierFactory(company=company_a, code="S-JZ", name="常州精密铸造有限公司", short_name="精铸")
+    SupplierFactory(company=company_a, code="S-OLD", name="精工旧厂", short_name="", is_active=False)
+    client = login(salesperson)
+    assert _codes(client, "supplier", q="jz") == ["S-JZ"]
+    assert _codes(client, "supplier", q="精") == ["S-JZ"]
