@@ -75,3 +75,12 @@ def test_no_text_is_smaller_than_twelve_pixels_and_charts_fill_their_column():
         sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', svg)]
         assert sizes and min(sizes) >= FONT_MIN == 12
         assert 'width="100%"' in svg
+
+
+def test_figures_in_the_analysis_tables_carry_thousands_separators():
+    from kesu.reports.views.analyses import _figure
+
+    assert _figure(23362) == "23,362"
+    assert _figure(Decimal("1234567.50")) == "1,234,567.50"
+    assert _figure(12345.678) == "12,345.7"
+    assert _figure(33.3) == 33.3 and _figure("泰越动力") == "泰越动力" and _figure(None) is None

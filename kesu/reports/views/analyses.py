@@ -8,6 +8,7 @@ list filtered to exactly those complaints (the analyses' ``query``).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -91,11 +92,23 @@ def _chart(name: str, result: Any):
     return None
 
 
+def _figure(value: Any) -> Any:
+    """A figure with thousands separators (issue 17 §9): 12345 → "12,345"; text and small floats unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        return f"{value:,}"
+    if isinstance(value, float) and abs(value) >= 1000:
+        return f"{value:,.1f}"
+    return value
+
+
 def _linked(table: exports.Table) -> dict[str, Any]:
     """A table for the template: each cell as (value, href or None, is a figure)."""
     rows = []
     for row in table.rows:
-        rows.append([(exports.plain(cell), complaints_href(cell.query) if isinstance(cell, exports.Drill) else None,
+        rows.append([(_figure(exports.plain(cell)) if index >= table.numeric_from else exports.plain(cell),
+                      complaints_href(cell.query) if isinstance(cell, exports.Drill) else None,
                       index >= table.numeric_from) for index, cell in enumerate(row)])
     return {"title": table.title, "header": table.header, "rows": rows, "numeric_from": table.numeric_from}
 
