@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
@@ -27,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import privacy, services
+from .listing import ListSpec, Sort, paginate
 from .selectors import audit_entries_for
 
 PAGE_SIZE = 50
@@ -139,6 +139,41 @@ class Resource:
     def column_label(self, name: str) -> str:
         return str(self.opts.get_field(name).verbose_name)
 
+    def list_spec(self, user) -> ListSpec:
+        """The list's sortable columns (issue 17 §7): every shown column but masked personal data (its order would
+        tell what the mask hides) and relations without a code; index-served where an index or unique
+        constraint starts with the column, or with the company and then the column."""
+        masks = self.masks_for(user)
+        indexed = _indexed_fields(self.model)
+        sorts = []
+        for name in self.list_columns:
+            model_field = self.opts.get_field(name)
+            if name in masks:
+                continue
+            if model_field.is_relation:
+                if name not in self.fk_codes:
+                    continue
+                sorts.append(Sort(name, (f"{name}__{self.fk_codes[name][1]}",)))
+            else:
+                sorts.append(Sort(name, (name,), indexed=name in indexed))
+        return ListSpec(sorts=tuple(sorts), default_order=tuple(self.opts.ordering or ("pk",)))
+
+
+def _indexed_fields(model) -> set[str]:
+    """Fields an index serves as a sort order for one company's list (the leading field, or the one after
+    ``company``)."""
+    opts = model._meta
+    found = {f.name for f in opts.concrete_fields if f.db_index or f.unique or f.primary_key}
+    groups = [list(index.fields) for index in opts.indexes]
+    groups += [list(c.fields) for c in opts.constraints if getattr(c, "fields", None)]
+    groups += [list(together) for together in opts.unique_together]
+    for fields in groups:
+        fields = [f.lstrip("-") for f in fields]
+        if fields[0] == "company" and len(fields) > 1:
+            found.add(fields[1])
+        found.add(fields[0])
+    return found
+
 
 # -- pages ----------------------------------------------------------------
 
@@ -170,7 +205,8 @@ def _without_page(params) -> str:
 def list_view(request, resource: Resource):
     resource.require(request.user, "view")
     qs, filterset = resource.filtered(request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, listing = paginate(request, qs, resource.list_spec(request.user), filterset=filterset,
+                             path=resource.url("list"))
     # htmx asks for the rows only; its history restore (Back after a search) needs the whole page.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     template = "core/_resource_rows.html" if partial else "core/resource_list.html"
@@ -185,6 +221,8 @@ def list_view(request, resource: Resource):
             "headers": [resource.column_label(c) for c in resource.list_columns],
             "can_add": request.user.has_perm(resource.perm("add")),
             "query": _without_page(request.GET),
+            "listing": listing,
+            "columns": [(resource.column_label(c), c) for c in resource.list_columns],
         },
     )
 
