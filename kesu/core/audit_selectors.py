@@ -26,7 +26,7 @@ def audit_entries_visible_to(user, *, model: str = "", actor: str = "", action: 
     What the entries say about money is masked by :func:`audit_mask_money` (pages, API and admin call it on the
     entries they show).
     """
-    qs = AuditEntry.objects.select_related("content_type", "actor")
+    qs = AuditEntry.objects.select_related("content_type", "actor__position")
     if not user.is_superuser:
         qs = qs.filter(Q(company_id__in=user.visible_company_ids()))
     if model:

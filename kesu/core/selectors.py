@@ -79,10 +79,21 @@ def audit_entries_for(obj: models.Model, limit: int = 100, user=None) -> list[Au
         from .audit_selectors import audit_mask_money
 
         entries = audit_mask_money(entries, user)
+    return describe_entries(entries, model)
+
+
+def describe_entries(entries: list[AuditEntry], model: type[models.Model] | None = None) -> list[AuditEntry]:
+    """Give each entry ``field_changes`` (field label, old, new: as people read them), ``by`` and ``how``.
+
+    ``model`` for entries of one record; else each entry's own (the whole audit trail's page), so no page
+    shows a stored True, an ISO time or a field's code name (issue 17 §3–4).
+    """
     for entry in entries:
+        entry_model = model or (entry.content_type.model_class() if entry.content_type_id else None)
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         entry.field_changes = [
-            (_label(model, name), _shown(model, name, pair[0]), _shown(model, name, pair[1]))
+            (_label(entry_model, name), _shown(entry_model, name, pair[0]), _shown(entry_model, name, pair[1]))
+            if entry_model is not None else (name, pair[0], pair[1])
             for name, pair in changes.items()
             if isinstance(pair, list | tuple) and len(pair) == 2 and name not in UNSHOWN_FIELDS
         ]

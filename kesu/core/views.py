@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from .audit_selectors import audit_entries_visible_to, audit_mask_money
 from .models import AuditEntry
+from .selectors import describe_entries
 
 
 @login_required
@@ -21,7 +22,7 @@ def audit_list(request):
         action=request.GET.get("action", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = audit_mask_money(page.object_list, request.user)
+    page.object_list = describe_entries(audit_mask_money(page.object_list, request.user))
     return render(
         request, "core/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditEntry.Action.choices}
     )
