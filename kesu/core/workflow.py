@@ -282,7 +282,7 @@ def run_transition(*, table: Table, obj, name: str, actor, inputs: dict[str, Any
     now = timezone.now()
     model = type(obj)
     with acting_as(actor, source), transaction.atomic():
-        locked = model.objects.select_for_update().select_related(*related).get(pk=obj.pk)
+        locked = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=obj.pk)
         if actor is not None and not (actor.is_superuser or locked.company_id in actor.visible_company_ids()):
             raise PermissionDenied
         status = locked.get_status_display()

@@ -193,7 +193,7 @@ def meeting_record(*, actor, meeting: ImprovementMeeting, data: dict[str, Any], 
         if not data.get(name) or (isinstance(data[name], str) and not data[name].strip()):
             raise ValidationError({name: _("Record the meeting's date, attendees, analysis and decisions.")})
     with acting_as(actor, source), transaction.atomic():
-        locked = ImprovementMeeting.objects.select_for_update().select_related("campaign", "answer").get(
+        locked = ImprovementMeeting.objects.select_for_update(of=("self",)).select_related("campaign", "answer").get(
             pk=meeting.pk)
         if locked.held_on is not None:
             raise ValidationError({"held_on": _("This meeting has already been recorded.")})
