@@ -7,8 +7,8 @@ only while the filtered list is shorter than ``unindexed_below`` rows (the heade
 typed ``?sort=`` is refused with a note, the list then keeps its default order). An unknown ``?sort=`` is
 refused the same way: the name is never passed to ``order_by``.
 
-Default filters (``defaults``: e.g. complaints open only) are applied when the parameter is absent from the
-query and shown as a chip whose removal sends the parameter empty, which the filter set reads as "any".
+Default filters (``defaults``: e.g. complaints open only) are applied to the bare list (no filter in the query)
+and shown as a chip whose removal sends the parameter empty, which the filter set reads as "any".
 """
 
 from __future__ import annotations
@@ -76,8 +76,11 @@ class Listing:
         self.path = path if path is not None else request.path
         self.query = request.GET.copy()
         self.params = request.GET.copy()
-        for key, value in spec.defaults.items():
-            if key not in self.params:
+        # Defaults only for the bare list: a link carrying any filter (a report's drill-down, a dashboard figure)
+        # means exactly what it says, and the filter form always sends the default's own field.
+        self.bare = not any(key not in LIST_PARAMS for key in request.GET)
+        if self.bare:
+            for key, value in spec.defaults.items():
                 self.params[key] = value
         self.per_page = _int(self.query.get("per_page"), DEFAULT_PAGE_SIZE)
         if self.per_page not in PAGE_SIZES:

@@ -181,3 +181,14 @@ def test_the_detail_page_puts_deadlines_before_the_history_on_a_phone(login, sal
     # the timeline in the one shown after it.
     assert page.index('id="complaint-status"') < main and page.index('id="next-step"') < main
     assert side < page.index('id="deadlines"') and main < page.index('id="timeline"') < side
+
+
+def test_a_link_with_filters_gets_no_default_so_drill_downs_count_closed_complaints(login, salesperson, three):
+    _close(three["K-A"])
+    client = login(salesperson)
+    # As the analyses link a figure to its complaints: by customer id, closed ones included.
+    response = client.get(reverse(URL), {"customer": three["K-A"].customer_id})
+    assert _numbers(response) == [three["K-A"].number]
+    assert response.context["listing"].chips == []
+    # The filter form sends its "not closed" choice itself: Yes keeps the closed one out.
+    assert _numbers(client.get(reverse(URL), {"open": "true", "customer_code": "K-A"})) == []
