@@ -151,7 +151,7 @@ class DeadlineKind(models.TextChoices):
 
 
 class DeadlineState(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", _("On track")  # the deadline is ahead and not yet at risk; "Due" is the column (期限)
     AT_RISK = "at_risk", _("At risk")
     OVERDUE = "overdue", _("Overdue")
     MET = "met", _("Met")

@@ -23,7 +23,7 @@ def _field(name: str) -> Column:
     return field_column(Complaint, name)
 
 
-_DEADLINE_WORDS = {"overdue": _("Overdue"), "at_risk": _("At risk"), "due": _("Due")}
+_DEADLINE_WORDS = {"overdue": _("Overdue"), "at_risk": _("At risk"), "due": _("On track")}
 
 LIST_COLUMNS: list[Column] = [
     _field("number"), _field("received_at"), _field("channel"),
