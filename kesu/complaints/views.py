@@ -36,6 +36,7 @@ from .services import AttachmentDamaged, TransitionRefused
 from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
+BULK_LIMIT = 100  # rows ticked on one page at most (the largest page size)
 # The list's sortable columns (issue 17 §7). Indexed: number ((company, number) unique), received
 # ((company, received_at) and (received_at, id)), status ((company, status)); the others sort below the
 # threshold of kesu.core.listing only.
@@ -154,6 +155,10 @@ def complaint_list(request):
     listing = Listing(request, LIST_SPEC)
     qs, filterset = complaints_filtered(request.user, listing.params)
     if request.GET.get("format") == "xlsx":
+        if request.GET.get("selected"):
+            # "Export selected" (issue 17 §7): the ticked rows, still only among those the user may see.
+            ids = [int(pk) for pk in request.GET.getlist("ids")[:BULK_LIMIT] if pk.isdigit()]
+            qs = qs.filter(pk__in=ids)
         return _xlsx_response(*exports.complaints_xlsx(exports.list_rows(qs.order_by(*listing.ordering())),
                                                         exports.LIST_COLUMNS, _("Complaints"), "complaints"))
     page, listing = paginate(request, qs, LIST_SPEC, listing=listing, filterset=filterset,

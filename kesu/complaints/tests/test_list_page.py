@@ -192,3 +192,21 @@ def test_a_link_with_filters_gets_no_default_so_drill_downs_count_closed_complai
     assert response.context["listing"].chips == []
     # The filter form sends its "not closed" choice itself: Yes keeps the closed one out.
     assert _numbers(client.get(reverse(URL), {"open": "true", "customer_code": "K-A"})) == []
+
+
+def test_export_selected_gives_exactly_the_ticked_rows_the_user_may_see(login, salesperson, outsider, three):
+    from kesu.complaints.tests.test_work_views import _xlsx_rows
+
+    foreign = create_complaint(outsider)
+    _close(three["K-B"])  # ticked rows are exported whatever the default filter would hide
+    client = login(salesperson)
+    page = client.get(reverse(URL)).content.decode()
+    assert 'id="export-selected"' in page and 'form="bulk-form"' in page and 'data-select-all=".row-select"' in page
+    picked = [three["K-A"], three["K-B"]]
+    response = client.get(reverse(URL), {"format": "xlsx", "selected": "1", "sort": "number",
+                                         "ids": [str(c.pk) for c in picked] + [str(foreign.pk), "x"]})
+    rows = _xlsx_rows(response)
+    assert len(rows) == 3  # the header and the two ticked complaints, not the other company's
+    assert [r[0] for r in rows[1:]] == sorted(c.number for c in picked)
+    # Nothing ticked: an empty sheet, never the whole list.
+    assert len(_xlsx_rows(client.get(reverse(URL), {"format": "xlsx", "selected": "1"}))) == 1

@@ -2,6 +2,7 @@
  *
  *   <select data-submit-on-change>           submits its form when the choice changes
  *   <tr data-href="/record/">               a click anywhere on the row (not on a link, button or field) opens it
+ *   <input type=checkbox data-select-all=".row-select">  ticks or clears every checkbox the selector names
  *   <form data-action-template="/x/STEP/"    on submit, the form posts to the template with STEP replaced
  *         data-action-field="step">          by the value of the named field
  *   <a href="/img" data-kesu-lightbox        opens the picture in a Bootstrap modal instead of a new page
@@ -11,6 +12,15 @@
  */
 (function () {
   "use strict";
+
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (all instanceof HTMLInputElement && all.hasAttribute("data-select-all")) {
+      document.querySelectorAll(all.getAttribute("data-select-all")).forEach(function (box) {
+        box.checked = all.checked;
+      });
+    }
+  });
 
   document.addEventListener("change", function (event) {
     var field = event.target;
