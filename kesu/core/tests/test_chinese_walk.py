@@ -117,3 +117,11 @@ def test_the_whole_audit_trail_reads_like_a_records_change_history(login, qa_eng
                         body)
     assert changes is not None and changes.groups() == ("是", "否"), body
     assert english_words(body) == []
+
+
+def test_the_administration_is_titled_kesu_not_django(client, admin_user):
+    client.force_login(admin_user)
+    body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+    header = re.search(r'<div id="site-name">(.*?)</div>', body, re.S).group(1)
+    assert "Django" not in title and "Django" not in header, (title, header)
