@@ -184,7 +184,8 @@ def bar_chart_svg(rows: Sequence[tuple[Any, Number | None, str | None]], *, titl
 def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[Number | None]]], *, title: str,
                    hrefs: Sequence[str | None] | None = None, unit: str = "", y_max: Number | None = None,
                    targets: Sequence[Number | None] | None = None, partial: int | None = None,
-                   sort: bool = False, compact: bool = False) -> SafeString:
+                   sort: bool = False, compact: bool = False,
+                   partial_series: Sequence[int] | None = None) -> SafeString:
     """Lines of ``series`` — ``[(name, values)]``, each value per label, None for a gap — over ``labels``.
 
     ``hrefs`` (one per label, or None) turns the points of the first series into links. ``targets`` draws a
@@ -192,7 +193,9 @@ def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[N
     period still running (see :func:`partial_index`): the line into it is dashed, its points hollow and it is
     labelled "to date", so an unfinished month does not read as a fall. ``sort`` puts the periods in order of
     their labels first (labels such as "2026-03" sort as time does). ``compact`` draws for a card a third
-    of the page wide (fewer units, so the same text stays readable when scaled down). Returns a SafeString.
+    of the page wide (fewer units, so the same text stays readable when scaled down). ``partial_series``
+    limits the running period to those series (by index; all when None): in a chart of years by calendar
+    month only this year's month is still running. Returns a SafeString.
     """
     labels = [str(label) for label in labels]
     series = [(name, list(data)) for name, data in series]
@@ -242,8 +245,10 @@ def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[N
         if points:
             body.append('<polyline fill="none" stroke="{}" stroke-dasharray="4 3" points="{}"/>'.format(
                 VITAL, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
+    all_series_partial = partial
     for number, (name, data) in enumerate(series):
         color = PALETTE[number % len(PALETTE)]
+        partial = all_series_partial if partial_series is None or number in partial_series else None
         points = [(x_of(i), y_of(v), v, i) for i, v in enumerate(data) if v is not None and i < count]
         # The finished periods as one solid line; the step into the running period dashed.
         solid = [p for p in points if p[3] != partial]

@@ -84,3 +84,11 @@ def test_figures_in_the_analysis_tables_carry_thousands_separators():
     assert _figure(Decimal("1234567.50")) == "1,234,567.50"
     assert _figure(12345.678) == "12,345.7"
     assert _figure(33.3) == 33.3 and _figure("泰越动力") == "泰越动力" and _figure(None) is None
+
+
+def test_only_this_years_line_is_dashed_in_a_chart_of_years_by_month():
+    svg = line_chart_svg(["1月", "2月", "3月"], [("2026", [5, 6, 1]), ("2025", [4, 7, 8])], title="S",
+                         partial=2, partial_series=[0])
+    assert svg.count("kesu-chart-partial-line") == 1 and svg.count('data-partial="1"') == 1
+    solid = re.findall(r'<polyline fill="none" stroke="([^"]+)" stroke-width="2" points="([^"]+)"/>', svg)
+    assert [len(points.split()) for _color, points in solid] == [2, 3]  # 2026 up to February, 2025 whole

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -78,8 +79,16 @@ def _chart(name: str, result: Any):
                               partial=partial_index([r.month for r in result]), sort=True)
     if name == "seasonality":
         labels = exports.month_names()
-        return line_chart_svg(labels, [(str(year), result.counts[year]) for year in reversed(result.years)],
-                              title=title, hrefs=[complaints_href(q) for q in result.queries[result.years[-1]]])
+        today = timezone.localdate()
+        counts = {year: list(result.counts[year]) for year in result.years}
+        running = None
+        if result.years[-1] == today.year:
+            # This year's months still to come are no data, not zero; this month is drawn as "to date".
+            counts[today.year][today.month:] = [None] * (12 - today.month)
+            running = today.month - 1
+        return line_chart_svg(labels, [(str(year), counts[year]) for year in reversed(result.years)],
+                              title=title, hrefs=[complaints_href(q) for q in result.queries[result.years[-1]]],
+                              partial=running, partial_series=[0])
     if name == "closure":
         return bar_chart_svg([(b.label, b.count, complaints_href(b.query)) for b in result.calendar_days.buckets],
                              title=title, horizontal=False)
