@@ -123,3 +123,26 @@ def test_suppliers_are_found_by_initials_and_inactive_ones_are_not_offered(login
     client = login(salesperson)
     assert _codes(client, "supplier", q="jz") == ["S-JZ"]
     assert _codes(client, "supplier", q="精") == ["S-JZ"]
+
+
+def test_the_data_migration_fills_the_initials_of_existing_rows(company_a):
+    from django.apps import apps
+
+    from kesu.core.lookups import fill_initials_migration
+
+    customer = CustomerFactory(company=company_a, name="泰越动力有限公司", short_name="泰越")
+    Customer.objects.filter(pk=customer.pk).update(search_initials="")  # as the rows were before the column
+    fill_initials_migration("customers", "Customer", ("name", "short_name"))(apps, None)
+    assert Customer.objects.get(pk=customer.pk).search_initials == "tydlyxgs ty"
+
+
+def test_shipments_are_found_by_delivery_number_within_the_chosen_customer(login, salesperson, company_a):
+    from kesu.customers.tests.factories import ShipmentFactory
+
+    tydl = CustomerFactory(company=company_a, code="K-TY01")
+    other = CustomerFactory(company=company_a, code="K-HX02")
+    mine = ShipmentFactory(customer=tydl, delivery_no="FH2026-001")
+    ShipmentFactory(customer=other, delivery_no="FH2026-002")
+    client = login(salesperson)
+    assert len(_codes(client, "shipment", q="FH2026")) == 2
+    assert _codes(client, "shipment", q="fh2026", customer="K-TY01") == [str(mine.pk)]
