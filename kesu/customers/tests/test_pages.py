@@ -120,7 +120,10 @@ def test_an_edit_shows_old_and_new_values_on_the_detail_page(login, salesperson,
     })
     assert response.status_code == 302
     body = client.get(reverse("customers:customer_detail", args=[customer.pk])).content.decode()
-    assert "旧简称" in body and "新简称" in body and "sales1" in body
+    assert "旧简称" in body and "新简称" in body
+    # The history names the person as colleagues know them, not by login name (issue 17 §3).
+    history = body[body.index('id="audit-trail"'):]
+    assert str(salesperson) in history
 
 
 def test_a_qa_engineer_may_view_but_not_create_customers(login, qa_engineer):
