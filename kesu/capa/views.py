@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kesu.complaints import selectors as complaint_selectors
 from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
@@ -217,6 +218,8 @@ def action_detail(request, pk: int):
         "effectiveness": selectors.effectiveness(action) if action.verified_at else None,
         "step_form": StepForm(user=request.user) if request.user.has_role("qa", "gm") else None,
         "link_form": LinkForm(user=request.user), "audit_entries": audit_entries_for(action),
+        "photos": list(complaint_selectors.photos_of(request.user, [
+            link.object_id for link in action.links.all() if link.kind == SourceKind.COMPLAINT])),
     })
 
 

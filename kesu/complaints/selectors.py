@@ -318,3 +318,12 @@ def defect_history_summary(qs: QuerySet[Complaint]) -> dict:
     totals = qs.order_by().aggregate(complaints=Count("id"), defective=Sum("quantity_defective"))
     by_category = list(qs.order_by().values("category__name").annotate(n=Count("id")).order_by("-n"))
     return {**totals, "by_category": by_category}
+
+
+def photos_of(user, complaint_ids) -> QuerySet:
+    """The pictures (with a thumbnail) of those of ``complaint_ids`` the user may see, for pages that show
+    the complaint's photos beside another record, such as the 8D report (issue 17 §8). One query."""
+    from .models import ComplaintAttachment
+
+    return (ComplaintAttachment.objects.filter(complaint__in=complaints_visible_to(user).filter(pk__in=complaint_ids))
+            .exclude(thumbnail="").select_related("complaint").order_by("uploaded_at", "id"))

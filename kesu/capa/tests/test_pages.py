@@ -178,3 +178,26 @@ def test_a_completed_8d_step_is_shown_to_read_with_an_edit_button_not_as_an_open
     gm_d1 = _section(gm_page, "d1")
     assert "组长" in gm_d1 and "<form" not in gm_d1 and "edit-d1" not in gm_d1
     assert "<form" not in _section(gm_page, "d2")
+
+
+def test_the_8d_page_shows_the_photos_of_its_complaints_as_thumbnails(login, people, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from kesu.capa.choices import SourceKind
+    from kesu.complaints import services as complaint_services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    complaint = create_complaint(people[Role.SALESPERSON])
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), (10, 120, 200)).save(photo, "PNG")
+    [picture, _pdf] = complaint_services.attachment_add(
+        actor=people[Role.SALESPERSON], complaint=complaint,
+        files=[SimpleUploadedFile("划伤.png", photo.getvalue()), SimpleUploadedFile("8d.pdf", b"%PDF-1.4 x")])
+    action = raise_action(people, sources=[(SourceKind.COMPLAINT, complaint)])
+    page = login(people[Role.PRODUCTION]).get(reverse("capa:detail", args=[action.pk])).content.decode()
+    photos = page[page.index('id="complaint-photos"'):]
+    photos = photos[:photos.index("</div>")]
+    thumb = reverse("complaints:attachment_thumbnail", args=[complaint.pk, picture.pk])
+    assert photos.count("<img") == 1 and f'<img src="{thumb}"' in photos and "data-kesu-lightbox" in photos
+    assert f"{complaint.number} · 划伤.png" in photos
