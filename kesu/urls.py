@@ -41,6 +41,7 @@ urlpatterns = [
     path("inbox/", include("kesu.notifications.urls")),
     path("audit/", include("kesu.core.urls")),
     path("records/", include("kesu.core.records_urls")),
+    path("lists/", include("kesu.core.saved_filters")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 PAGE_SIZES = (25, 50, 100)
@@ -212,6 +213,23 @@ class Listing:
         if self.query.get("q"):
             chips.append((f"{_('Search')}: {self.query['q']}", self.url(q=None, page=None)))
         return chips
+
+    @cached_property
+    def saved_filters(self) -> list:
+        """The user's saved filters of this list (one query)."""
+        from .models import SavedFilter
+
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return list(SavedFilter.objects.filter(user=user, list_path=self.path))
+
+    @property
+    def saveable_query(self) -> str:
+        query = self.query.copy()
+        for key in ("page", "format"):
+            query.pop(key, None)
+        return query.urlencode()
 
     @property
     def filtered(self) -> bool:

@@ -385,3 +385,30 @@ class Anonymisation(models.Model):
 
     def __str__(self) -> str:
         return self.record
+
+
+class SavedFilter(models.Model):
+    """A list's filters saved under a name by one user (issue 17 §7): the list's path and its query string.
+
+    A personal preference, not a business record: it belongs to its user alone and is not audited.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters",
+                             verbose_name=_("user"))
+    list_path = models.CharField(_("list"), max_length=200)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.TextField(_("filters"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "list_path", "name"], name="saved_filter_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.list_path}?{self.query}" if self.query else self.list_path
