@@ -39,6 +39,7 @@ from kesu.surveys.indicators import percent_of
 
 from . import analyses, permissions
 from .analyses import Scope, add_months, first_of_month
+from .charts import partial_index
 from .choices import HIGHER_IS_BETTER, Dimension, Kpi
 from .kpis import MONEY_KPIS, kpi_values, meets, target_for_period
 from .models import TrendAlert
@@ -521,6 +522,9 @@ def review_pdf(pack: Pack) -> bytes:
 
     form.heading(_("1. Complaints"))
     months = [t["month"].strftime("%Y-%m") for t in c["trend"]]
+    running = partial_index([t["month"] for t in c["trend"]])
+    if running is not None:  # the month still running is read as "to date", not as a fall (issue 17 §9)
+        months[running] = f"{months[running]} ({_('to date')})"
     form.story.append(line_drawing(
         months, [(_("Complaints"), [t["count"] for t in c["trend"]], CHART_BLUE),
                  (_("Same month a year before"), [t["year_before"] for t in c["trend"]], CHART_GREY)],

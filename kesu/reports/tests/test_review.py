@@ -193,3 +193,16 @@ def test_an_empty_period_still_prints(people, company_a):
     assert review.review_pdf(pack).startswith(b"%PDF")
     handle, name = review.review_xlsx(pack)
     assert name.endswith("-A.xlsx") and handle.read(2) == b"PK"
+
+
+def test_the_pdf_marks_the_month_still_running_as_to_date(people, company_a, data):
+    # A pack to 15 July read on 10 July: July is still running, June is over.
+    from pypdf import PdfReader
+
+    scope = Scope(company_ids=(company_a.pk,), date_from=datetime.date(2026, 6, 1),
+                  date_to=datetime.date(2026, 7, 15))
+    with time_machine.travel(NOW, tick=False):
+        pack = review.review_pack(people[Role.GM], scope)
+        pdf = review.review_pdf(pack)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "2026-07 (to date)" in text and "2026-06 (to date)" not in text
