@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .lookups import initials
 from .models import Anonymisation, AuditEntry, RetentionPolicy, RetentionReview
 
 REDACTED = "***"
@@ -405,8 +406,9 @@ def contact_anonymise(*, actor, contact, reason: str) -> list[str]:
             mails = OutboxMail.objects.filter(to=contact.email)
             _scrub_rows(OutboxMail, mails, ["subject", "body"], needles)
             mails.update(to=f"anonymised-{contact.pk}@invalid")
+        # The lookups' pinyin initials of the name go with it (kesu.core.lookups).
         Contact.objects.filter(pk=contact.pk).update(name=new_name, phone="", mobile="", email="", notes="",
-                                                     title="", department="")
+                                                     title="", department="", search_initials=initials(new_name))
         audit_rewrite({contact.name: new_name, **numbers}, company_id=contact.company_id, scope=own)
         audit_rewrite({f"{contact.name} (#{contact.pk})": f"{new_name} (#{contact.pk})", **numbers},
                       company_id=contact.company_id)

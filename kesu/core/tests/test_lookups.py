@@ -146,3 +146,13 @@ def test_shipments_are_found_by_delivery_number_within_the_chosen_customer(login
     client = login(salesperson)
     assert len(_codes(client, "shipment", q="FH2026")) == 2
     assert _codes(client, "shipment", q="fh2026", customer="K-TY01") == [str(mine.pk)]
+
+
+def test_an_anonymised_contact_keeps_no_initials_of_the_name(admin_user, company_a):
+    from kesu.core import retention
+    from kesu.customers.models import Contact
+
+    contact = ContactFactory(customer=CustomerFactory(company=company_a), name="周采购")
+    assert Contact.objects.get(pk=contact.pk).search_initials == "zcg"
+    retention.contact_anonymise(actor=admin_user, contact=contact, reason="本人来函要求删除个人信息")
+    assert Contact.objects.get(pk=contact.pk).search_initials == f"ynm{contact.pk}"  # 已匿名 #<id>
