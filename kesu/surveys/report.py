@@ -458,7 +458,8 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
         + "".join(body) + "</svg>")
 
 
-def _text(x: float, y: float, value: Any, anchor: str = "middle", size: int = 11, fill: str = "#212529") -> str:
+def _text(x: float, y: float, value: Any, anchor: str = "middle", size: int = 12, fill: str = "#212529") -> str:
+    size = max(size, 12)  # readable axes (issue 17 §9): no chart text under 12 px of the drawing
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}">'
             f"{escape(str(value))}</text>")
 

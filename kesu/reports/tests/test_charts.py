@@ -92,3 +92,18 @@ def test_only_this_years_line_is_dashed_in_a_chart_of_years_by_month():
     assert svg.count("kesu-chart-partial-line") == 1 and svg.count('data-partial="1"') == 1
     solid = re.findall(r'<polyline fill="none" stroke="([^"]+)" stroke-width="2" points="([^"]+)"/>', svg)
     assert [len(points.split()) for _color, points in solid] == [2, 3]  # 2026 up to February, 2025 whole
+
+
+def test_the_survey_report_charts_have_no_text_under_twelve_pixels_either():
+    from kesu.surveys.report import histogram_svg, sections_svg, trend_svg
+
+    report = {
+        "histogram": [{"label": "<60", "count": 1, "high": 60}, {"label": "60–80", "count": 4, "high": 80}],
+        "sections": [{"label": "质量", "share": Decimal("82.5")}],
+        "overview": {"target": Decimal("85")},
+        "trend": [{"year": 2025, "score": Decimal("80"), "target": Decimal("85")},
+                  {"year": 2026, "score": Decimal("82.5"), "target": Decimal("85")}],
+    }
+    for svg in (histogram_svg(report), sections_svg(report), trend_svg(report)):
+        sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', svg)]
+        assert sizes and min(sizes) >= 12
