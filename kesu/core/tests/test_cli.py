@@ -218,6 +218,11 @@ def test_kesu_up_prepares_everything_serves_in_chinese_and_stops_cleanly(tmp_pat
     assert "Traceback" not in err
     assert f"http://127.0.0.1:{port}/" in out
     assert "Loading demo data" in out and "director" in out
+    # Not a terminal: progress as plain lines, the last migration and the last demo step counted in full.
+    assert re.search(r"^Migrating: (\d+)/\1 ", out, re.M) and re.search(r"^Demo data: (\d+)/\1 ", out, re.M)
+    assert "\r" not in out
+    assert re.search(r"^  Corrective actions \(8D\) +[1-9]", out, re.M)
+    assert "run in this process" in out and "`kesu worker` separately" in out
     assert re.search(r"password:\s+\S+", out), "the administrator password is shown on first start"
     assert (tmp_path / "data" / "kesu.sqlite3").exists()
 
@@ -230,6 +235,7 @@ def test_kesu_up_prepares_everything_serves_in_chinese_and_stops_cleanly(tmp_pat
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "Loading demo data" not in out
+    assert "Migrating" not in out  # nothing left to apply
     assert "Administrator created" not in out
     assert "Kesu stopped." in out
 
