@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kesu.core.forms_base import ScopedModelForm
@@ -40,7 +41,22 @@ class CodeChoiceField(forms.ModelChoiceField):
             return found
         if text.isdigit():  # an id, as a link from another page or an old client sends it
             return super().to_python(text)
+        named = self._by_exact_name(text)
+        if named is not None:
+            return named
         raise ValidationError(_("No record with code “%(code)s”.") % {"code": text}, code="invalid_choice")
+
+    def _by_exact_name(self, text: str):
+        """The one visible record whose full or short name is exactly ``text`` (issue 17 §1: people type
+        "泰越动力", not its code, when the type-ahead's list was not used); two such records: none is guessed."""
+        names = [f for f in ("name", "short_name") if any(x.name == f for x in self.queryset.model._meta.fields)]
+        if not names:
+            return None
+        match = Q()
+        for name in names:
+            match |= Q(**{name: text})
+        found = list(self.queryset.filter(match)[:2])
+        return found[0] if len(found) == 1 else None
 
     def prepare_value(self, value):
         if isinstance(value, self.queryset.model):

@@ -112,3 +112,15 @@ def test_the_claim_form_finds_customer_and_part_by_lookup(login, salesperson, ty
     page = login(salesperson).get(reverse("claims:create")).content.decode()
     assert f'hx-get="{reverse("lookup", args=["customer"])}"' in page
     assert 'data-lookup-narrowed-by="customer"' in page  # parts narrowed by the chosen customer
+
+
+def test_a_customer_typed_by_its_exact_name_is_taken_when_no_choice_was_made(login, salesperson, tydl, company_a,
+                                                                             company_b):
+    CustomerFactory(company=company_b, code="K-B1", short_name="泰越动力")  # not visible: no ambiguity
+    client = login(salesperson)
+    response = client.post(reverse("complaints:create"), {**FORM, "customer": "泰越动力"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Complaint.objects.get().customer == tydl
+    CustomerFactory(company=company_a, code="K-TY02", short_name="泰越动力")  # two of that name: none is guessed
+    refused = client.post(reverse("complaints:create"), {**FORM, "customer": "泰越动力"})
+    assert refused.status_code == 200 and "customer" in refused.context["form"].errors
