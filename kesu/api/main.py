@@ -87,6 +87,7 @@ def _mount() -> None:
     from kesu.complaints.api import router as complaints_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
+    from kesu.core.lookups_api import router as lookups_router
     from kesu.core.records_api import router as records_router
     from kesu.core.work_api import router as work_router
     from kesu.customers.api import router as customers_router
@@ -106,6 +107,7 @@ def _mount() -> None:
     api.add_router("/calendar/", calendar_router)
     api.add_router("/", work_router)
     api.add_router("/", records_router)
+    api.add_router("/", lookups_router)
 
 
 _mount()

@@ -156,3 +156,16 @@ def test_an_anonymised_contact_keeps_no_initials_of_the_name(admin_user, company
     assert Contact.objects.get(pk=contact.pk).search_initials == "zcg"
     retention.contact_anonymise(actor=admin_user, contact=contact, reason="本人来函要求删除个人信息")
     assert Contact.objects.get(pk=contact.pk).search_initials == f"ynm{contact.pk}"  # 已匿名 #<id>
+
+
+def test_the_api_offers_the_same_lookups_within_the_callers_companies(api, salesperson, company_a, company_b):
+    tydl = CustomerFactory(company=company_a, code="K-TY01", name="泰越动力有限公司", short_name="泰越动力")
+    CustomerFactory(company=company_b, code="K-B1", name="泰越动力有限公司")
+    zhang = ContactFactory(customer=tydl, name="张伟")
+    caller = api(salesperson)
+    found = caller.get("/api/v1/lookups/customer", q="tydl")
+    assert found.status_code == 200
+    assert found.json() == [{"id": tydl.pk, "value": "K-TY01", "label": "K-TY01 泰越动力"}]
+    assert [r["id"] for r in caller.get("/api/v1/lookups/contact", customer="K-TY01").json()] == [zhang.pk]
+    assert caller.get("/api/v1/lookups/contact", customer="K-B1").status_code == 404
+    assert caller.get("/api/v1/lookups/nothing").status_code == 422
