@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesu.core.context import acting_as
@@ -222,23 +223,26 @@ def raise_once(actor, campaign: Campaign, answer: Answer | None, kind: str = Tri
     department, owner = _action_owner(campaign.company)
     if owner is None:
         return None  # no QA in the company yet: the campaign page shows the trigger without an action
-    label = str(TriggerKind(kind).label)
-    if answer is not None:
-        customer = answer.recipient.customer
-        title = f"{campaign.name} · {customer.name} · {answer.score}"
-        problem = _("%(trigger)s: %(customer)s scored %(score)s (threshold %(threshold)s).\n%(remarks)s") % {
-            "trigger": label, "customer": customer.name, "score": answer.score,
-            "threshold": threshold if threshold is not None else "—", "remarks": answer.remarks}
-        if meeting is not None:
-            problem += "\n" + _("Improvement meeting of %(date)s. Attendees: %(attendees)s\nAnalysis: %(analysis)s\n"
-                                 "Decisions: %(decisions)s") % {
-                "date": meeting.held_on, "attendees": meeting.attendees, "analysis": meeting.analysis,
-                "decisions": meeting.decisions}
-    else:
-        customer = None
-        title = f"{campaign.name} · {campaign.score}"
-        problem = _("%(trigger)s: the campaign scored %(score)s against a target of %(target)s.") % {
-            "trigger": label, "score": campaign.score, "target": campaign.target_score}
+    # Stored text, so in the owner's language (else the site's), not in that of whoever answered: a customer
+    # answering through an English browser must not leave English in a Chinese QA's action (issue 17 §4).
+    with translation.override(owner.language or django_settings.LANGUAGE_CODE):
+        label = str(TriggerKind(kind).label)
+        if answer is not None:
+            customer = answer.recipient.customer
+            title = f"{campaign.name} · {customer.name} · {answer.score}"
+            problem = _("%(trigger)s: %(customer)s scored %(score)s (threshold %(threshold)s).\n%(remarks)s") % {
+                "trigger": label, "customer": customer.name, "score": answer.score,
+                "threshold": threshold if threshold is not None else "—", "remarks": answer.remarks}
+            if meeting is not None:
+                problem += "\n" + _("Improvement meeting of %(date)s. Attendees: %(attendees)s\nAnalysis: %(analysis)s\n"
+                                     "Decisions: %(decisions)s") % {
+                    "date": meeting.held_on, "attendees": meeting.attendees, "analysis": meeting.analysis,
+                    "decisions": meeting.decisions}
+        else:
+            customer = None
+            title = f"{campaign.name} · {campaign.score}"
+            problem = _("%(trigger)s: the campaign scored %(score)s against a target of %(target)s.") % {
+                "trigger": label, "score": campaign.score, "target": campaign.target_score}
     data = {"title": title[:200], "problem": problem, "responsible_department": department, "owner": owner}
     if customer is not None:
         data["customer"] = customer

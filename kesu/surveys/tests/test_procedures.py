@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from kesu.accounts.roles import Role
 from kesu.capa.models import ActionLink
@@ -290,3 +291,18 @@ def test_competitors_are_rated_in_cost_quality_delivery_and_technology(people, a
     login(sales).post(reverse("surveys:competitor_add", args=[c.pk]), {
         "customer": customer.code, "competitor": "东瑞", "technology": "70"})
     assert c.competitor_ratings.get(competitor="东瑞").technology == Decimal("70")
+
+
+def test_the_action_a_meeting_raises_is_written_in_the_owners_language_whatever_the_recorders(people):
+    qa = people[Role.QA]
+    qa.language = ""  # never chose: the site's language (zh-Hans)
+    qa.save(update_fields=["language"])
+    answer = _answer(people, "CS-002", SCORE_82)
+    meeting = ImprovementMeeting.objects.get(answer=answer)
+    with translation.override("en"):  # recorded from an English page
+        recorded = services.meeting_record(actor=qa, meeting=meeting, data={
+            "held_on": datetime.date(2026, 12, 20), "attendees": "品质部", "analysis": "交期延误",
+            "decisions": "预留产能"})
+    problem = recorded.action.problem
+    assert f"{answer.recipient.customer.name} 得分 82.00（阈值 " in problem, problem
+    assert "scored" not in problem
