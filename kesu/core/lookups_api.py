@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from kesu.api.errors import ApiError
+
 from . import lookups
 
 router = Router(tags=["lookups"])
@@ -26,7 +28,7 @@ class LookupOut(Schema):
     label: str
 
 
-@router.get("/lookups/{name}", response=list[LookupOut], summary="Find records by code, name or pinyin initials",
+@router.get("/lookups/{name}", response={200: list[LookupOut], 404: ApiError}, summary="Find records by code, name or pinyin initials",
             operation_id="lookup_records")
 def lookup_records(request, name: LookupName, params: Query[LookupParams]):  # type: ignore[valid-type]
     """At most 20 records the caller may see whose code, name or short name contains ``q`` (codes from their
