@@ -106,7 +106,7 @@ class Contact(CompanyScopedModel):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
     # Personal data (issue 18 §13): shown in full only by kesu.core.privacy's rule, masked for everyone else.
     name = personal(models.CharField(_("name"), max_length=100), NAME)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
     phone = personal(models.CharField(_("phone"), max_length=50, blank=True), PHONE)
     mobile = personal(models.CharField(_("mobile"), max_length=50, blank=True), PHONE)
