@@ -14,7 +14,7 @@ Public helpers (the KPI dashboard imports the first two):
 Readable at a glance (issue 17 §9): every chart fills its column (``width="100%"``, height following), no
 text is smaller than :data:`FONT_MIN` pixels of the drawing, numbers carry thousands separators, a line
 chart's periods are drawn in order, and the period still running (:func:`partial_index`) is drawn dashed
-and labelled "to date" instead of plotting as a drop.
+and labelled "up to today" instead of plotting as a drop.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[N
     ``hrefs`` (one per label, or None) turns the points of the first series into links. ``targets`` draws a
     dashed target line (one value per label). A legend names each series. ``partial`` is the index of the
     period still running (see :func:`partial_index`): the line into it is dashed, its points hollow and it is
-    labelled "to date", so an unfinished month does not read as a fall. ``sort`` puts the periods in order of
+    labelled "up to today", so an unfinished month does not read as a fall. ``sort`` puts the periods in order of
     their labels first (labels such as "2026-03" sort as time does). ``compact`` draws for a card a third
     of the page wide (fewer units, so the same text stays readable when scaled down). ``partial_series``
     limits the running period to those series (by index; all when None): in a chart of years by calendar
@@ -239,7 +239,7 @@ def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[N
         x = x_of(partial)
         body.append(f'<rect x="{x - plot_w / count / 2:.1f}" y="{top}" width="{plot_w / count:.1f}" '
                     f'height="{plot_h}" fill="{GRID}" fill-opacity="0.5" class="kesu-chart-partial"/>')
-        body.append(_text(x, height - bottom + 34, _("to date"), fill=MUTED))
+        body.append(_text(x, height - bottom + 34, _("up to today"), fill=MUTED))
     if targets:
         points = [(x_of(i), y_of(v)) for i, v in enumerate(targets) if v is not None]
         if points:
@@ -268,7 +268,7 @@ def line_chart_svg(labels: Sequence[Any], series: Sequence[tuple[str, Sequence[N
             shown = f"{_format(value)}{unit}"
             label = labels[i] if i < len(labels) else ""
             if i == partial:
-                label = f"{label} ({_('to date')})"
+                label = f"{label} ({_('up to today')})"
                 dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#fff" stroke="{color}" stroke-width="2" '
                        f'data-partial="1" data-value="{escape(_format(value))}"/>')
             else:

@@ -523,8 +523,8 @@ def review_pdf(pack: Pack) -> bytes:
     form.heading(_("1. Complaints"))
     months = [t["month"].strftime("%Y-%m") for t in c["trend"]]
     running = partial_index([t["month"] for t in c["trend"]])
-    if running is not None:  # the month still running is read as "to date", not as a fall (issue 17 §9)
-        months[running] = f"{months[running]} ({_('to date')})"
+    if running is not None:  # the month still running is read as "up to today", not as a fall (issue 17 §9)
+        months[running] = f"{months[running]} ({_('up to today')})"
     form.story.append(line_drawing(
         months, [(_("Complaints"), [t["count"] for t in c["trend"]], CHART_BLUE),
                  (_("Same month a year before"), [t["year_before"] for t in c["trend"]], CHART_GREY)],

@@ -22,17 +22,17 @@ def test_the_month_still_running_is_found_among_the_periods():
 
 def test_the_current_period_is_dashed_hollow_and_labelled_to_date():
     # December has 4 days of complaints (3) after November's 20: drawn as a dashed step, not a solid drop.
-    # ("to date" is 截至今日 in zh-Hans once the h10 messages are merged into the catalogue.)
+    # ("up to today" is 截至今日 in zh-Hans once the h10 messages are merged into the catalogue.)
     with translation.override("en"):
         svg = line_chart_svg([f"{m:%Y-%m}" for m in MONTHS], [("投诉", [18, 22, 20, 3])], title="趋势",
                              partial=partial_index(MONTHS, today=datetime.date(2026, 12, 4)))
-    assert ">to date<" in svg
+    assert ">up to today<" in svg
     solid = re.search(r'<polyline fill="none" stroke="[^"]+" stroke-width="2" points="([^"]+)"/>', svg)
     assert len(solid.group(1).split()) == 3  # September to November only
     dashed = re.search(r'stroke-dasharray="6 4" class="kesu-chart-partial-line" points="([^"]+)"', svg)
     assert len(dashed.group(1).split()) == 2  # November → December
     assert svg.count('data-partial="1"') == 1
-    assert "2026-12 (to date): 3" in svg
+    assert "2026-12 (up to today): 3" in svg
 
 
 def test_without_a_running_period_nothing_is_dashed_or_labelled():

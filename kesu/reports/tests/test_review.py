@@ -205,4 +205,4 @@ def test_the_pdf_marks_the_month_still_running_as_to_date(people, company_a, dat
         pack = review.review_pack(people[Role.GM], scope)
         pdf = review.review_pdf(pack)
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
-    assert "2026-07 (to date)" in text and "2026-06 (to date)" not in text
+    assert "2026-07 (up to today)" in text and "2026-06 (up to today)" not in text
