@@ -210,3 +210,9 @@ def test_export_selected_gives_exactly_the_ticked_rows_the_user_may_see(login, s
     assert [r[0] for r in rows[1:]] == sorted(c.number for c in picked)
     # Nothing ticked: an empty sheet, never the whole list.
     assert len(_xlsx_rows(client.get(reverse(URL), {"format": "xlsx", "selected": "1"}))) == 1
+
+
+def test_no_template_comment_of_the_list_or_detail_leaks_onto_the_page(login, salesperson, three):
+    client = login(salesperson)
+    for url in (reverse(URL), reverse("complaints:detail", args=[three["K-A"].pk])):
+        assert "{#" not in client.get(url).content.decode(), url
