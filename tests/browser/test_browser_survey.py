@@ -27,7 +27,7 @@ from kesu.customers.tests.factories import ContactFactory, CustomerFactory, Ship
 from kesu.notifications.models import OutboxMail
 from kesu.surveys import services
 from kesu.surveys.choices import AnswerChannel, Grade
-from kesu.surveys.models import Answer, SurveyTemplate
+from kesu.surveys.models import Answer, ImprovementMeeting, SurveyTemplate
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +98,13 @@ def test_a_customer_answers_through_the_link_in_traditional_chinese_and_a_low_sc
     assert Answer.objects.filter(campaign=campaign).count() == 1
 
     # -- the general office sees the score, the grade and the action on the campaign page ---------
+    # Form 002 below 85 calls an improvement meeting first (seed 002 §5.2.3.3.3); QA records it, and its decisions
+    # raise the corrective action.
+    meeting = ImprovementMeeting.objects.get(answer=answer)
+    assert not ActionLink.objects.filter(kind="survey", object_id=answer.pk).exists()
+    services.meeting_record(actor=qa, meeting=meeting, data={
+        "held_on": today, "attendees": "品质部、技术部、生产部、销售部",
+        "analysis": "交期延误为产能紧张；纸箱受潮为运输未防潮。", "decisions": "调整排产；修订包装规范。"})
     action = ActionLink.objects.get(kind="survey", object_id=answer.pk).action
     assert action.customer == customer and action.owner == qa
     log_in(page, base, office.username)
