@@ -210,7 +210,7 @@ class Listing:
             if value in (None, ""):
                 continue
             chips.append((f"{bound.label}: {_display(bound, value, raw)}", self.url(**{name: None, "page": None})))
-        if self.query.get("q"):
+        if self.query.get("q") and "q" not in form.fields:  # a search box outside the filter set (complaints)
             chips.append((f"{_('Search')}: {self.query['q']}", self.url(q=None, page=None)))
         return chips
 

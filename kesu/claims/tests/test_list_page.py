@@ -69,3 +69,11 @@ def test_settled_claims_are_behind_the_open_only_chip(client, people):
     page = response.content.decode()
     assert 'id="empty-state"' in page and f'href="{reverse(URL)}?open="' in page
     assert _numbers(client.get(reverse(URL), {"open": ""})) == [settled.number]
+
+
+def test_a_search_shows_one_chip_and_its_removal_keeps_the_rest(client, people, claims):
+    client.force_login(people[Role.FINANCE])
+    response = client.get(reverse(URL), {"q": claims[0].number, "sort": "number"})
+    chips = response.context["listing"].chips
+    assert [url for _text, url in chips] == [reverse(URL) + "?sort=number"]
+    assert _numbers(response) == [claims[0].number]
