@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 LIMIT = 20
+CHOSEN = "__chosen"  # the hidden input beside a search box holding the value of the record chosen from the list
 INITIALS_LENGTH = 100
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -83,6 +84,10 @@ class Lookup:
 
     def label_for(self, record: models.Model, user) -> str:
         return self.user_label(record, user) if self.user_label is not None else self.label(record)
+
+    def display_for(self, record: models.Model, user) -> str:
+        """What the search box shows for a chosen record: the code people type, or the label where there is none."""
+        return self.value_of(record) if self.value_field != "pk" else self.label_for(record, user)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -221,43 +226,44 @@ class LookupWidget(forms.Widget):
         attrs = self.build_attrs(self.attrs, attrs)
         field_id = attrs.pop("id", f"id_{name}")
         css = attrs.pop("class", "form-control")
-        record = None
         try:
             record = lookup.find(self.user, value)
         except (ValueError, TypeError):
             record = None
-        shown = lookup.label_for(record, self.user) if record is not None else ("" if value is None else str(value))
-        hidden = "" if value is None else (lookup.value_of(record) if record is not None else str(value))
+        label = lookup.label_for(record, self.user) if record is not None else ""
+        shown = lookup.display_for(record, self.user) if record is not None else ("" if value is None else str(value))
+        params: dict[str, Any] = {"lookup_field": name}
         search_attrs = {
-            "type": "search", "id": f"{field_id}_search", "name": f"lookup-{name}", "form": "kesu-no-form",
-            "class": css, "value": shown, "autocomplete": "off", "role": "combobox", "aria-expanded": "false",
-            "aria-controls": f"{field_id}_options", "hx-get": reverse("lookup", args=[self.lookup]),
-            "hx-trigger": "input changed delay:250ms, focus", "hx-target": f"#{field_id}_options",
-            "hx-swap": "innerHTML", "data-lookup-search": "",
+            "type": "search", "id": field_id, "name": name, "class": css, "value": shown, "autocomplete": "off",
+            "role": "combobox", "aria-expanded": "false", "aria-controls": f"{field_id}_options",
+            "hx-get": reverse("lookup", args=[self.lookup]), "hx-trigger": "input changed delay:250ms, focus",
+            "hx-target": f"#{field_id}_options", "hx-swap": "innerHTML", "data-lookup-search": "",
         }
         if self.narrow_by:
             search_attrs["hx-include"] = f"[data-lookup-narrow='{self.narrow_by}']"
             search_attrs["data-lookup-narrowed-by"] = self.narrow_by
         elif self.customer_id is not None:
-            search_attrs["hx-vals"] = json.dumps({"customer_id": self.customer_id})
+            params["customer_id"] = self.customer_id
+        search_attrs["hx-vals"] = json.dumps(params)
         search_attrs.update({k: v for k, v in attrs.items() if k not in ("name", "type")})
-        hidden_attrs = {"type": "hidden", "id": field_id, "name": name, "value": hidden, "data-lookup-value": ""}
+        chosen_attrs = {"type": "hidden", "name": f"{name}{CHOSEN}", "value": lookup.value_of(record) if record else "",
+                        "data-lookup-value": ""}
         if self.lookup == "customer":
-            hidden_attrs["data-lookup-narrow"] = name.rpartition("-")[2]
+            search_attrs["data-lookup-narrow"] = chosen_attrs["data-lookup-narrow"] = name.rpartition("-")[2]
         return format_html(
             '<div class="kesu-lookup position-relative" data-lookup>'
             "<input{}><input{}>"
             '<div class="list-group position-absolute w-100 shadow-sm z-3 kesu-lookup-options" id="{}_options" '
-            'role="listbox"></div></div>',
-            _attrs(search_attrs), _attrs(hidden_attrs),
-            field_id,
+            'role="listbox"></div><div class="form-text" data-lookup-hint>{}</div></div>',
+            _attrs(search_attrs), _attrs(chosen_attrs), field_id, label if label != shown else "",
         )
 
     def value_from_datadict(self, data, files, name):
-        return data.get(name)
+        # The record chosen from the list, else what was typed (a code, an id, an exact name).
+        return data.get(f"{name}{CHOSEN}") or data.get(name)
 
     def value_omitted_from_data(self, data, files, name):
-        return name not in data
+        return name not in data and f"{name}{CHOSEN}" not in data
 
 
 def _attrs(attrs: dict[str, Any]):
@@ -310,12 +316,13 @@ def lookup_view(request, name: str):
         lookup = get(name)
     except KeyError:
         raise Http404 from None
-    text = request.GET.get("q") or _param(request.GET, f"lookup-{name}") or ""
-    if not text:
-        text = next((v for k, v in request.GET.items() if k.startswith("lookup-")), "")
+    # The widget sends its own box under the form field's name and says which one that is.
+    field_name = request.GET.get("lookup_field", "")
+    text = request.GET.get("q") or (request.GET.get(field_name, "") if field_name else "")
     customer = None
     if lookup.customer_field:
-        raw = request.GET.get("customer_id") or _param(request.GET, "customer")
+        raw = (request.GET.get("customer_id") or _param(request.GET, f"customer{CHOSEN}")
+               or _param(request.GET, "customer"))
         if raw:
             customer = get("customer").find(request.user, raw)
             if customer is None:  # a customer the user may not see narrows to nothing
@@ -325,7 +332,8 @@ def lookup_view(request, name: str):
 
 
 def _respond(request, lookup: Lookup, records, render, json_response):
-    rows = [{"id": r.pk, "value": lookup.value_of(r), "label": lookup.label_for(r, request.user)} for r in records]
+    rows = [{"id": r.pk, "value": lookup.value_of(r), "label": lookup.label_for(r, request.user),
+             "display": lookup.display_for(r, request.user)} for r in records]
     if request.GET.get("format") == "json":
         return json_response({"results": rows})
     return render(request, "core/_lookup_options.html", {"rows": rows, "lookup": lookup.name})

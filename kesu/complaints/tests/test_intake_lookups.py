@@ -59,7 +59,14 @@ def test_a_complaint_is_recorded_with_the_chosen_records_and_two_photos(login, s
     assert rows[0].entry_id == rows[1].entry_id and "渗油1.png、渗油2.png" in rows[0].entry.summary
     # The refused form shows the chosen customer by name, not only its code.
     refused = client.post(reverse("complaints:create"), {"channel": "phone", "customer": "K-TY01"})
-    assert refused.status_code == 200 and 'value="K-TY01 泰越动力"' in refused.content.decode()
+    body = refused.content.decode()
+    assert refused.status_code == 200 and 'name="customer" class="form-control" value="K-TY01"' in body
+    assert 'name="customer__chosen" value="K-TY01"' in body and "data-lookup-hint>K-TY01 泰越动力<" in body
+    # A contact has no code: its box shows the name, the chosen id goes beside it.
+    again = client.post(reverse("complaints:create"), {"channel": "phone", "customer": "K-TY01",
+                                                       "contact__chosen": str(contact.pk), "contact": "张"})
+    assert f'name="contact__chosen" value="{contact.pk}"' in again.content.decode()
+    assert 'name="contact" class="form-control" value="张伟"' in again.content.decode()
 
 
 def test_a_bad_file_refuses_the_whole_intake(login, salesperson, tydl):
@@ -104,7 +111,7 @@ def test_the_edit_form_narrows_contacts_and_parts_to_the_complaints_customer(log
 
     complaint = create_complaint(salesperson, customer=tydl)
     page = login(salesperson).get(reverse("complaints:edit", args=[complaint.pk])).content.decode()
-    assert f'hx-vals="{{&quot;customer_id&quot;: {tydl.pk}}}"' in page
+    assert f'hx-vals="{{&quot;lookup_field&quot;: &quot;contact&quot;, &quot;customer_id&quot;: {tydl.pk}}}"' in page
     assert 'data-lookup-narrow="customer"' not in page  # the customer is not changed here
 
 

@@ -114,7 +114,8 @@ def test_contacts_are_masked_and_not_searchable_by_name_for_who_may_not_see_pers
     assert _codes(client, "contact", q="张伟") == []
     assert _codes(client, "contact", q="zw") == []
     response = client.get(reverse("lookup", args=["contact"]), {"customer": "K-TY01", "q": "zw", "format": "json"})
-    assert response.json()["results"] == [{"id": zhang.pk, "value": str(zhang.pk), "label": "张** · 采购经理"}]
+    assert response.json()["results"] == [{"id": zhang.pk, "value": str(zhang.pk), "label": "张** · 采购经理",
+                                           "display": "张** · 采购经理"}]
 
 
 def test_suppliers_are_found_by_initials_and_inactive_ones_are_not_offered(login, salesperson, company_a):

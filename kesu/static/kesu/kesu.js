@@ -114,9 +114,10 @@
 /* Type-ahead lookups (kesu.core.lookups, issue 17 §1) and file drop zones.
  *
  *   <div data-lookup>                         one lookup: the search box (htmx asks the server for matches),
- *     <input data-lookup-search>              the hidden input holding the chosen value (what the form sends)
- *     <input type="hidden" data-lookup-value> and the list of matches, buttons with data-lookup-choice and
- *     <div role="listbox">…</div>             data-lookup-label. What is typed is the value until a match is chosen.
+ *     <input data-lookup-search>              the hidden input holding the chosen record's value, the list of
+ *     <input type="hidden" data-lookup-value> matches (buttons with data-lookup-choice, -label and -display) and
+ *     <div role="listbox">…</div>             a hint naming the choice. Typing again drops the choice: what is
+ *     <div data-lookup-hint>                  typed is then sent (a code, an id or an exact name).
  *   <input data-lookup-narrow="customer">     choosing another customer empties the lookups narrowed by it
  *   <div data-dropzone><input type=file multiple> files dropped on the zone are added to the input
  */
@@ -132,7 +133,8 @@
       box: box,
       search: box.querySelector("[data-lookup-search]"),
       value: box.querySelector("[data-lookup-value]"),
-      list: box.querySelector("[role=listbox]")
+      list: box.querySelector("[role=listbox]"),
+      hint: box.querySelector("[data-lookup-hint]")
     };
   }
 
@@ -143,9 +145,11 @@
 
   function choose(button) {
     var p = parts(button);
-    var before = p.value.value;
+    var before = p.value.value || p.search.value;
+    var label = button.getAttribute("data-lookup-label");
     p.value.value = button.getAttribute("data-lookup-choice");
-    p.search.value = button.getAttribute("data-lookup-label");
+    p.search.value = button.getAttribute("data-lookup-display") || label;
+    p.hint.textContent = label === p.search.value ? "" : label;
     close(p);
     var narrow = p.value.getAttribute("data-lookup-narrow");
     if (narrow && before !== p.value.value && p.value.form) {
@@ -154,6 +158,7 @@
         var other = parts(search);
         other.search.value = "";
         other.value.value = "";
+        other.hint.textContent = "";
       });
     }
     p.value.dispatchEvent(new Event("change", {bubbles: true}));
@@ -163,7 +168,9 @@
   document.addEventListener("input", function (event) {
     var search = event.target;
     if (search instanceof Element && search.hasAttribute("data-lookup-search")) {
-      parts(search).value.value = search.value;  // a code typed in full is saved as before
+      var p = parts(search);
+      p.value.value = "";  // typing again drops the choice: what is typed is sent (a code typed in full works)
+      p.hint.textContent = "";
     }
   });
 
@@ -199,9 +206,11 @@
     } else if (event.key === "ArrowUp" && at >= 0) {
       event.preventDefault();
       (at === 0 ? p.search : options[at - 1]).focus();
-    } else if (event.key === "Enter" && target === p.search && options.length === 1) {
-      event.preventDefault();  // one match: Enter takes it rather than submitting a half-typed form
-      choose(options[0]);
+    } else if (event.key === "Enter" && target === p.search && options.length) {
+      event.preventDefault();  // an open list: Enter takes the only match, never submits a half-typed form
+      if (options.length === 1) {
+        choose(options[0]);
+      }
     }
   });
 
