@@ -217,8 +217,20 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var p = event.target instanceof Element ? parts(event.target) : null;
     if (p && event.target === p.list) {
+      if (!p.box.contains(document.activeElement)) {
+        close(p);  // the answer came after the person moved on: the list would cover the next fields
+        return;
+      }
       p.search.setAttribute("aria-expanded", p.list.children.length ? "true" : "false");
     }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    document.querySelectorAll("[data-lookup]").forEach(function (box) {
+      if (!(event.target instanceof Node) || !box.contains(event.target)) {
+        close(parts(box));
+      }
+    });
   });
 
   function addFiles(input, files) {
