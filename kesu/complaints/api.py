@@ -27,6 +27,7 @@ from kesu.api.errors import ApiError
 from kesu.api.modelschema import input_schema
 from kesu.api.paging import BoundedPagination
 from kesu.api.types import Count, Id, Instant, JsonScalar, Version
+from kesu.core.listing import api_ordering
 from kesu.customers.models import Contract, Customer, Part
 
 from . import exports, printouts, selectors, services
@@ -35,6 +36,7 @@ from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, transition_i
 from .models import Complaint
 from .records import record_submit
 from .services import FORM_FIELDS, UPDATE_FIELDS, TransitionRefused
+from .views import LIST_SPEC
 from .workflow import TRANSITIONS
 
 router = Router(tags=["complaints"])
@@ -80,7 +82,7 @@ class _ByCode(Schema):
 _BY_CODE = (("customer_code", "customer_id", Customer, "code"), ("part_code", "part_id", Part, "part_no"))
 ComplaintIn = input_schema(Complaint, "ComplaintIn", FORM_FIELDS, overrides=_CODES, base=_ByCode)
 ComplaintPatch = input_schema(Complaint, "ComplaintPatch", UPDATE_FIELDS, overrides=_CODES)
-ListParams = create_model("ComplaintListParams", __base__=Schema, q=(str, ""),
+ListParams = create_model("ComplaintListParams", __base__=Schema, q=(str, ""), sort=(str, ""),
                           **{name: (str | None, None) for name in ComplaintFilter.base_filters})
 
 
@@ -160,7 +162,8 @@ def _form_errors(form) -> ValidationError:
 def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
     qs, _filterset = complaints_filtered(request.user, request.GET)
-    return qs
+    # The page's sortable columns and its refusals (issue 17 §7): kesu.core.listing.
+    return qs.order_by(*api_ordering(LIST_SPEC, request.GET.get("sort", ""), qs))
 
 
 @router.get("/complaints/export.xlsx", operation_id="export_complaints", response={200: None},

@@ -273,3 +273,23 @@ def paginate(request, qs, spec: ListSpec, *, paginator_class=Paginator, filterse
         paginator.object_list = prepare(qs.order_by(*listing.ordering()))
     listing.page = paginator.get_page(request.GET.get("page"))
     return listing.page, listing
+
+
+def api_ordering(spec: ListSpec, raw: str, qs) -> tuple[str, ...]:
+    """The order an API list is asked for (``sort``), refused as the page refuses it: an unknown column, or an
+    unindexed one while the filtered list reaches the threshold (a 422 naming ``sort``)."""
+    from django.core.exceptions import ValidationError
+
+    raw = (raw or "").strip()
+    if not raw:
+        return spec.default_order
+    key, descending = raw.lstrip("-"), raw.startswith("-")
+    sort = spec.sort(key)
+    if sort is None:
+        raise ValidationError({"sort": [_("Unknown sort column “%(column)s”; one of: %(columns)s.") % {
+            "column": key, "columns": ", ".join(s.key for s in spec.sorts)}]})
+    if not sort.indexed and qs.order_by()[:spec.unindexed_below].count() >= spec.unindexed_below:
+        raise ValidationError({"sort": [_("Sorting by this column is offered only for lists of fewer than %(n)s "
+                                          "rows; narrow the filters first.") % {"n": f"{spec.unindexed_below:,}"}]})
+    fields = tuple(_reverse(f) if descending else f for f in sort.fields)
+    return fields + ((_reverse(spec.tie_breaker) if descending else spec.tie_breaker),)

@@ -216,3 +216,23 @@ def test_no_template_comment_of_the_list_or_detail_leaks_onto_the_page(login, sa
     client = login(salesperson)
     for url in (reverse(URL), reverse("complaints:detail", args=[three["K-A"].pk])):
         assert "{#" not in client.get(url).content.decode(), url
+
+
+def test_the_api_sorts_and_refuses_as_the_page_does(api, salesperson, three, monkeypatch):
+    caller = api(salesperson)
+
+    def numbers(**params) -> list[str]:
+        response = caller.get("/api/v1/complaints", **params)
+        assert response.status_code == 200, response.content
+        return [item["number"] for item in response.json()["items"]]
+
+    assert numbers(sort="customer") == [three[code].number for code in ("K-A", "K-B", "K-C")]
+    assert numbers(sort="-customer") == [three[code].number for code in ("K-C", "K-B", "K-A")]
+    response = caller.get("/api/v1/complaints", sort="description")
+    assert response.status_code == 422 and "sort" in response.content.decode()
+    monkeypatch.setattr(views, "LIST_SPEC", dataclasses.replace(views.LIST_SPEC, unindexed_below=3))
+    from kesu.complaints import api as complaints_api
+
+    monkeypatch.setattr(complaints_api, "LIST_SPEC", views.LIST_SPEC)
+    assert caller.get("/api/v1/complaints", sort="customer").status_code == 422  # three rows reach three
+    assert numbers(sort="-number") == sorted((c.number for c in three.values()), reverse=True)  # indexed
