@@ -12,6 +12,7 @@ from kesu.core.models import CompanyScopedModel
 from kesu.customers.models import same_company
 
 from ..choices import (
+    OPEN_STATUSES,
     AcceptanceDecision,
     Channel,
     Exclusion,
@@ -192,6 +193,10 @@ class Complaint(CompanyScopedModel):
             # The newest first across several companies (a group's view): walked in order, stops at one page.
             models.Index(fields=["-received_at", "-id"], name="complaint_received_idx"),
             models.Index(fields=["owner", "status"], name="complaint_owner_status_idx"),
+            # The open complaints of every company, a few among millions: the work queues' sources that reach a
+            # complaint's status through another table (returned goods) start here instead of scanning them all.
+            models.Index(fields=["status"], condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                         name="complaint_open_idx"),
             # The list's count when filtered by severity and/or early-warning class (an index-only scan).
             models.Index(fields=["company", "severity", "warning_class"], name="complaint_company_severity_idx"),
             models.Index(fields=["customer", "part", "category", "received_at"], name="complaint_repeat_idx"),
