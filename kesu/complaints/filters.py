@@ -7,6 +7,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,9 @@ class ComplaintFilter(ScopedFilterSet):
                                               label=_("customer code"))
     part_no = django_filters.CharFilter(field_name="part__part_no", lookup_expr="iexact", label=_("part number"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
-    priority = django_filters.TypedChoiceFilter(choices=Priority.choices, coerce=int, label=_("priority"))
+    # With the blank choice first: without it the select showed the first priority as if it were chosen.
+    priority = django_filters.TypedChoiceFilter(choices=[*BLANK_CHOICE_DASH, *Priority.choices], coerce=int,
+                                                label=_("priority"))
     # Issue 18 §11: the lot / batch / serial number of the complaint or of one of its disposition lines (prefix).
     lot = django_filters.CharFilter(method="filter_lot", label=_("lot / batch / serial number"))
     # The analyses group a group's companies by category code (and defect type code): their drill-down.

@@ -236,3 +236,11 @@ def test_the_api_sorts_and_refuses_as_the_page_does(api, salesperson, three, mon
     monkeypatch.setattr(complaints_api, "LIST_SPEC", views.LIST_SPEC)
     assert caller.get("/api/v1/complaints", sort="customer").status_code == 422  # three rows reach three
     assert numbers(sort="-number") == sorted((c.number for c in three.values()), reverse=True)  # indexed
+
+
+def test_the_priority_filter_starts_blank_and_filters_only_when_chosen(login, salesperson, three):
+    page = login(salesperson).get(reverse(URL)).content.decode()
+    select = re.search(r'<select name="priority"[^>]*>(.*?)</select>', page, re.S).group(1)
+    first = re.search(r"<option[^>]*>", select).group(0)
+    assert 'value=""' in first and "selected" in first
+    assert len(_numbers(login(salesperson).get(reverse(URL)))) == 3
