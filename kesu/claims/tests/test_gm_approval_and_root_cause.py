@@ -106,7 +106,10 @@ def test_under_a_delegation_of_20000_the_vice_gm_approves_20000_but_not_20000_01
     assert (claim.status, claim.approved_by, claim.approved_by_delegation) == (
         ClaimStatus.NEGOTIATING, people[Role.VICE_GM], True)
     history = ClaimChange.objects.filter(claim=claim, name="approve").get()
-    assert (history.actor, history.note) == (people[Role.VICE_GM], "By delegation of the general manager. 同意")
+    from django.utils.translation import gettext
+
+    assert (history.actor, history.note) == (people[Role.VICE_GM],
+                                             gettext("By delegation of the general manager.") + " 同意")
     body = api(people[Role.GM]).get(f"/api/v1/claims/{claim.pk}").json()
     assert body["approved_by_delegation"] is True and body["approved_by_id"] == people[Role.VICE_GM].pk
     html = login(people[Role.GM]).get(reverse("claims:detail", args=[claim.pk])).content.decode()

@@ -74,7 +74,10 @@ def test_sales_cannot_send_an_explanation_before_it_is_approved_by_page_or_api(p
     assert said == [answer.json()["detail"][0]["msg"]]
     act(complaint, "prepare_explanation", people, **EXPLANATION)
     said, answer = _page_and_api(login, api, sales, complaint, "send_explanation")
-    assert answer.status_code == 422 and "approved" in answer.json()["detail"][0]["msg"]
+    from django.utils.translation import gettext
+
+    assert answer.status_code == 422 and answer.json()["detail"][0]["msg"] == gettext(
+        "The written explanation must be approved before sales sends it (003 §5.4.2).")
     assert said == [answer.json()["detail"][0]["msg"]]
     complaint.refresh_from_db()
     assert complaint.status == Status.QA_INVESTIGATION

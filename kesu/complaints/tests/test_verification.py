@@ -80,9 +80,9 @@ def test_a_major_complaint_closes_only_after_two_ok_checks_of_later_deliveries_o
 
 
 @pytest.mark.parametrize(("which", "message"), [
-    ("same_day", "left after the remedy was carried out (2026-03-02)"),
-    ("other_part", "of the complaint's part"),
-    ("other_customer", "a shipment to the complaint's customer"),
+    ("same_day", ("The shipment must have left after the remedy was carried out (%(date)s).", {"date": "2026-03-02"})),
+    ("other_part", ("The shipment must be of the complaint's part (%(part)s).", None)),
+    ("other_customer", (None, None)),
 ])
 def test_a_shipment_that_does_not_count_is_refused_by_page_and_api(people, case, login, api, which, message):
     complaint, ships = case
@@ -100,7 +100,11 @@ def test_a_shipment_that_does_not_count_is_refused_by_page_and_api(people, case,
     assert detail["loc"][-1] == "shipment_id"
     assert len(said) == 1 and detail["msg"] in said[0]
     if which != "other_customer":  # the page's list holds only the customer's deliveries: the form refuses first
-        assert message in detail["msg"]
+        from django.utils.translation import gettext
+
+        text, params = message
+        expected = gettext(text) % (params or {"part": complaint.part})
+        assert detail["msg"] == expected
     assert not complaint.delivery_verifications.exists()
 
 
@@ -202,6 +206,9 @@ def test_the_export_has_the_recurrences(people, case, api):
         response = api(people[Role.QA]).get("/api/v1/complaints/export.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header = next(r for r in rows if "recurrences on later deliveries" in r)
+    from django.utils.translation import gettext
+
+    label = gettext("recurrences on later deliveries")
+    header = next(r for r in rows if label in r)
     line = next(r for r in rows if complaint.number in r)
-    assert line[header.index("recurrences on later deliveries")] == 1
+    assert line[header.index(label)] == 1
