@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 LIMIT = 20
 CHOSEN = "__chosen"  # the hidden input beside a search box holding the value of the record chosen from the list
@@ -54,7 +55,7 @@ def initials(*texts: str) -> str:
 
 def initials_field() -> models.CharField:
     """The ``search_initials`` column a looked-up model carries (filled by this module, never typed)."""
-    return models.CharField("search initials", max_length=INITIALS_LENGTH, blank=True, default="", editable=False,
+    return models.CharField(gettext_lazy("search initials"), max_length=INITIALS_LENGTH, blank=True, default="", editable=False,
                             db_index=True)
 
 

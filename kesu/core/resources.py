@@ -227,13 +227,17 @@ def list_view(request, resource: Resource):
     )
 
 
+# Columns kept for the machine, not for people (the lookups' pinyin initials).
+HIDDEN_FIELDS = frozenset({"search_initials"})
+
+
 def detail_view(request, resource: Resource, pk: int):
     resource.require(request.user, "view")
     obj = resource.get_for_user(request.user, pk)
     masks = resource.masks_for(request.user)
     fields = []
     for model_field in resource.opts.concrete_fields:
-        if model_field.primary_key:
+        if model_field.primary_key or model_field.name in HIDDEN_FIELDS:
             continue
         if model_field.name in masks:
             value = privacy.mask(getattr(obj, model_field.name), masks[model_field.name])
