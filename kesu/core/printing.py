@@ -132,8 +132,10 @@ class PrintForm:
     def sign_off(self, roles: Sequence[str]) -> None:
         """Boxes for signatures and dates, one per role, as on the paper form."""
         label = self.styles["label"]
+        # Outside the f-string: xgettext does not see a message inside one, and it stayed English in Chinese.
+        signature, date = text(_("Signature:")), text(_("Date:"))
         cells = [[Paragraph(text(r), label) for r in roles],
-                 [Paragraph(f"<br/><br/>{text(_('Signature:'))}<br/>{text(_('Date:'))}", label) for _r in roles]]
+                 [Paragraph(f"<br/><br/>{signature}<br/>{date}", label) for _r in roles]]
         table = Table(cells, colWidths=[(A4[0] - 30 * mm) / len(roles)] * len(roles))
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]))
