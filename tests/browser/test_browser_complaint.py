@@ -159,10 +159,25 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
     with page.expect_navigation():
         page.locator("#action-close button[type=submit]").click()
     expect(page.locator(".alert-danger")).to_be_visible()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    for offset, delivery in enumerate(("DN-W1", "DN-W2")):
-        ShipmentFactory(company=company_a, customer=customer, part=part, delivery_no=delivery,
-                        ship_date=tomorrow + datetime.timedelta(days=offset))
+    # QA records the check of two later shipments of the part to this customer (004 §5.2(3)). Set-up: the
+    # remedy was carried out two days ago and two shipments left since, so both can be checked today.
+    from django.db.models import F
+
+    Complaint.objects.filter(pk=complaint.pk).update(remedy_done_at=F("remedy_done_at") - datetime.timedelta(days=2))
+    today = timezone.localdate()
+    shipments = [ShipmentFactory(company=company_a, customer=customer, part=part, delivery_no=delivery,
+                                 ship_date=today - datetime.timedelta(days=1 - offset))
+                 for offset, delivery in enumerate(("DN-W1", "DN-W2"))]
+    for shipment in shipments:
+        page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+        reveal(page, "form-record-delivery_verification")
+        form = page.locator("#form-record-delivery_verification")
+        form.locator("[name='delivery_verification-shipment']").select_option(str(shipment.pk))
+        form.locator("[name='delivery_verification-checked_on']").fill(today.isoformat())
+        form.locator("[name='delivery_verification-result']").select_option("ok")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        expect(page.locator(".alert-danger")).to_have_count(0)
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
     take_action(page, "close", selects={"responsibility": "ours",
                                         "responsible_department": str(production.department_id)},

@@ -4,7 +4,8 @@ Sales records a complaint and passes it to QA; the QA engineer finds it on the h
 inbox with its deadline; QA records its opinion (the cause is hard to find, the complaint severe), instructs the
 production department and submits the initial analysis report; the GM finds the approval on the home page, reads
 the report and approves; the head of production finds the department's answer waiting. Every actor is told once
-of the work handed to them, and no one else is told anything.
+of the work handed to them, the salesperson's superior (here the sales director) is told once that the complaint
+was passed on (seed 004 §6.1), and no one else is told anything.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def test_a_complaint_reaches_qa_the_gm_and_the_department_and_each_hears_once(pa
     take_action(page, "escalate_to_qa", fields={"note": "严重问题，转品保部"})
     status_is(page, "qa_investigation")
     log_out(page, base)
-    assert _told() == {"work-qa": 1}
+    assert _told() == {"work-qa": 1, "work-sales_director": 1}
 
     # -- QA: home page, queue and inbox show it with its deadline -----------------------------------------------
     due = Deadline.objects.get(complaint=complaint, kind=DeadlineKind.QA_OPINION).due_at
@@ -100,7 +101,7 @@ def test_a_complaint_reaches_qa_the_gm_and_the_department_and_each_hears_once(pa
                 fields={"note": "请生产部书面答复原因和措施"})
     take_action(page, "submit_initial_report", fields={"initial_report": REPORT})
     log_out(page, base)
-    assert _told() == {"work-qa": 1, "work-head": 1, "work-gm": 1}
+    assert _told() == {"work-qa": 1, "work-sales_director": 1, "work-head": 1, "work-gm": 1}
 
     # -- the GM: the approval on the home page, the report beside it, approved -----------------------------------
     log_in(page, base, "work-gm")
@@ -119,9 +120,9 @@ def test_a_complaint_reaches_qa_the_gm_and_the_department_and_each_hears_once(pa
 
     # Each actor heard once of the work handed to them (the salesperson handed work on and received none), in the
     # inbox and by e-mail; no one else heard anything.
-    assert _told() == {"work-qa": 1, "work-head": 1, "work-gm": 1}
+    assert _told() == {"work-qa": 1, "work-sales_director": 1, "work-head": 1, "work-gm": 1}
     mailed: dict[str, int] = {}
     for username in OutboxMail.objects.filter(recipient__isnull=False).values_list("recipient__username",
                                                                                  flat=True):
         mailed[username] = mailed.get(username, 0) + 1
-    assert mailed == {"work-qa": 1, "work-head": 1, "work-gm": 1}
+    assert mailed == {"work-qa": 1, "work-sales_director": 1, "work-head": 1, "work-gm": 1}
