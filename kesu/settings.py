@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "kesu.capa",
     "kesu.claims",
     "kesu.surveys",
+    "kesu.property",
+    "kesu.contracts",
+    "kesu.service",
+    "kesu.prevention",
     "kesu.reports",
     "kesu.notifications",
 ]

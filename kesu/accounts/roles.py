@@ -7,6 +7,8 @@ the single place that says which role may do what with which model.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,9 +40,13 @@ MASTER_DATA = ["customer", "contact", "part", "contract", "contractline", "shipm
 GRANTS: dict[tuple[str, str, str], set[Role]] = {}
 
 
-def _grant(app: str, model_names: list[str], action: str, roles: set[Role]) -> None:
+def grant(app: str, model_names: list[str], action: str, roles: set[Role]) -> None:
+    """Let ``roles`` (and the administrator) take ``action`` (view, add, change, delete) on the named models."""
     for name in model_names:
         GRANTS[(app, name, action)] = set(roles) | {Role.ADMIN}
+
+
+_grant = grant
 
 
 _grant("customers", MASTER_DATA, "view", ALL)
@@ -118,6 +124,11 @@ for _model in ["company", "department", "position", "salesregion", "user"]:
     _grant("accounts", [_model], "view", ALL)
     for _action in ("add", "change", "delete"):
         _grant("accounts", [_model], _action, set())
+
+# The modules added after the first ones keep their grants beside their code (kesu/<app>/grants.py, each calling
+# grant()); they are read here so that this table stays the one answer to "who may do what".
+for _module in ("kesu.property.grants", "kesu.contracts.grants", "kesu.service.grants", "kesu.prevention.grants"):
+    import_module(_module)
 
 
 def group_name(role: str) -> str:

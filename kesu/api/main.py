@@ -85,6 +85,7 @@ def _mount() -> None:
     from kesu.capa.api import router as capa_router
     from kesu.claims.api import router as claims_router
     from kesu.complaints.api import router as complaints_router
+    from kesu.contracts.api import router as contracts_router
     from kesu.core.api import router as core_router
     from kesu.core.calendar_api import router as calendar_router
     from kesu.core.lookups_api import router as lookups_router
@@ -92,7 +93,10 @@ def _mount() -> None:
     from kesu.core.work_api import router as work_router
     from kesu.customers.api import router as customers_router
     from kesu.notifications.api import router as notifications_router
+    from kesu.prevention.api import router as prevention_router
+    from kesu.property.api import router as property_router
     from kesu.reports.api import router as reports_router
+    from kesu.service.api import router as service_router
     from kesu.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
@@ -103,6 +107,10 @@ def _mount() -> None:
     api.add_router("/", capa_router)
     api.add_router("/", claims_router)
     api.add_router("/", surveys_router)
+    api.add_router("/property/", property_router)
+    api.add_router("/contracts/", contracts_router)
+    api.add_router("/service/", service_router)
+    api.add_router("/prevention/", prevention_router)
     api.add_router("/reports/", reports_router)
     api.add_router("/calendar/", calendar_router)
     api.add_router("/", work_router)

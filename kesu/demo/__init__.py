@@ -39,6 +39,10 @@ STEPS: list[str] = [
     "kesu.demo.claims.create_claims",
     "kesu.demo.surveys.create_surveys",
     "kesu.demo.reports.create_reports",
+    "kesu.property.demo.create_property",
+    "kesu.contracts.demo.create_contract_reviews",
+    "kesu.service.demo.create_service",
+    "kesu.prevention.demo.create_prevention",
 ]
 
 DEFAULT_SEED = 2026

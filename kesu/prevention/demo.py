@@ -1,0 +1,7 @@
+"""Demo data of this module: one step of kesu.demo.STEPS."""
+
+from kesu.demo.base import DemoContext
+
+
+def create_prevention(ctx: DemoContext) -> None:
+    """Nothing yet."""

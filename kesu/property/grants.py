@@ -1,0 +1,3 @@
+"""Which role may view, add and change the records of this module (read by kesu.accounts.roles)."""
+
+from kesu.accounts.roles import grant  # noqa: F401 - grant("property", [model names], action, roles)
