@@ -28,6 +28,19 @@ class Event(models.TextChoices):
     REPORT_DUE = "report_due", _("Departmental monthly report due")
     REPORT_SUBMITTED = "report_submitted", _("Departmental monthly report submitted for approval")
     REPORT_DECIDED = "report_decided", _("Departmental monthly report approved or returned")
+    # The modules of issues 19–22; each sends its events from its own receivers (kesu/<app>/receivers.py).
+    PROPERTY_TRANSITIONED = "property_transitioned", _(
+        "Customer property: loan, damage report, drawing copy or inventory check moved on")
+    PROPERTY_DUE = "property_due", _("Customer property: a loan return or a calibration is due or overdue")
+    CONTRACT_TRANSITIONED = "contract_transitioned", _(
+        "Contract review, change notice or delivery plan moved on")
+    CONTRACT_DUE = "contract_due", _("Contract review: a sign-off or confirmation is due or overdue")
+    SERVICE_TRANSITIONED = "service_transitioned", _("Service plan, visit or product quality report moved on")
+    SERVICE_DUE = "service_due", _("Customer service: a planned visit or a report is due")
+    SIGNAL_RAISED = "signal_raised", _("Early-warning signal recorded (A and B to the leadership group at once)")
+    PREVENTION_TRANSITIONED = "prevention_transitioned", _(
+        "Early-warning signal or salesperson assessment moved on")
+    REPEAT_COMPLAINT = "repeat_complaint", _("Repeat complaint flagged")
 
 
 class Audience(models.TextChoices):
@@ -44,6 +57,9 @@ class Audience(models.TextChoices):
     PASS_ON = "pass_on", _("the salesperson's superior and the sales assistant, when a complaint is passed on")
     QA_HEAD = "qa_head", _("the head of the quality department")
     GM = "gm", _("the general manager")
+    # Issues 19–22: the people a record names itself (a prevention group's members, the departments holding a
+    # drawing's copies, the departments a change notice goes to), given by the sender as context["members"].
+    MEMBERS = "members", _("the people the record names (group members, copy holders, departments concerned)")
 
 
 class MailStatus(models.TextChoices):

@@ -25,7 +25,7 @@ class NotificationRule(CompanyScopedModel):
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
     audience = models.JSONField(_("who is told"), default=list,
                                 help_text=_("Any of: owner, creator, department_head, escalation, leadership, next_step, "
-                                            "next_actor, pass_on, qa_head, gm."))
+                                            "next_actor, pass_on, qa_head, gm, members."))
     send_inbox = models.BooleanField(_("in-app inbox"), default=True)
     send_email = models.BooleanField(_("e-mail"), default=True)
     is_active = models.BooleanField(_("active"), default=True)

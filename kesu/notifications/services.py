@@ -57,6 +57,18 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.REPORT_DUE: ([Audience.NEXT_ACTOR, Audience.DEPARTMENT_HEAD], True),
     Event.REPORT_SUBMITTED: ([Audience.NEXT_ACTOR], True),
     Event.REPORT_DECIDED: ([Audience.CREATOR, Audience.NEXT_ACTOR], True),
+    # Seed 000 §4.4: the keeper, the borrower and sales hear of each step of a loan, a damage report or a recall.
+    Event.PROPERTY_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.MEMBERS], True),
+    Event.PROPERTY_DUE: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.DEPARTMENT_HEAD], True),
+    # Seed 002: each department asked signs off; sales concludes; a change notice goes to every department concerned.
+    Event.CONTRACT_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.MEMBERS], True),
+    Event.CONTRACT_DUE: ([Audience.NEXT_ACTOR, Audience.DEPARTMENT_HEAD], True),
+    Event.SERVICE_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR], True),
+    Event.SERVICE_DUE: ([Audience.NEXT_ACTOR, Audience.OWNER], True),
+    # Seed 001: A and B signals go to the leadership group at once, C to the working group (context["members"]).
+    Event.SIGNAL_RAISED: ([Audience.MEMBERS, Audience.NEXT_ACTOR], True),
+    Event.PREVENTION_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.MEMBERS], True),
+    Event.REPEAT_COMPLAINT: ([Audience.OWNER, Audience.MEMBERS], True),
 }
 # The events that hand a record on (migration 0009 gives the rules companies already have the next actor).
 HAND_OFF_EVENTS = tuple(event for event, (audience, _email) in DEFAULT_RULES.items()
@@ -150,6 +162,8 @@ def _audience_users(audience: Iterable[str], company, context: dict,
                                              position__role__in=context["next_roles"]))
         elif name == Audience.PASS_ON:
             users.extend(context.get("pass_on") or ())
+        elif name == Audience.MEMBERS:
+            users.extend(context.get("members") or ())
         elif name == Audience.NEXT_ACTOR and next_actors:
             users.extend(user for user, _items in next_actors.values())
         elif name == Audience.QA_HEAD:
