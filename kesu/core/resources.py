@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from . import privacy, services
 from .listing import ListSpec, Sort, paginate
+from .panels import panels_for
 from .selectors import audit_entries_for
 
 PAGE_SIZE = 50
@@ -262,6 +263,8 @@ def detail_view(request, resource: Resource, pk: int):
         "audit_entries": audit_entries_for(obj, user=request.user),
         "can_change": request.user.has_perm(resource.perm("change")),
         "can_delete": request.user.has_perm(resource.perm("delete")),
+        # What other modules add to this record's page (kesu.core.panels); nothing on a masked record.
+        "panels": [] if masks else panels_for(obj, request.user),
     }
     if resource.detail_context:
         context.update(resource.detail_context(obj, request.user))
