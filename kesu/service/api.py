@@ -1,5 +1,143 @@
-"""REST endpoints of this module, mounted under /api/v1/ by kesu.api.main."""
+"""REST endpoints of customer service, mounted under /api/v1/service/ (same services and messages as the pages;
+another company's records answer 404, a role without the permission 403)."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from kesu.accounts.models import User
+from kesu.api.types import Id
+from kesu.complaints.models import Complaint
+from kesu.core.selectors import visible_record
+from kesu.customers.models import Contact, Customer
+
+from . import selectors, services
+from .choices import Confirmation, VisitKind, VisitPurpose
+from .models import Visit
 
 router = Router(tags=["service"])
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"service.{perm}"):
+        raise PermissionDenied
+
+
+def _visit(v: Visit) -> dict[str, Any]:
+    return {
+        "id": v.pk, "kind": v.kind, "customer_id": v.customer_id, "customer": v.customer.name,
+        "contact_ids": [c.pk for c in v.contacts.all()], "contacts_text": v.contacts_text,
+        "visited_by_id": v.visited_by_id, "companions": v.companions, "visited_on": v.visited_on,
+        "purpose": v.purpose, "complaint_id": v.complaint_id,
+        "views": {"quality": v.view_quality, "delivery": v.view_delivery, "service": v.view_service,
+                  "price": v.view_price, "new_needs": v.view_needs},
+        "findings": v.findings, "confirmation": v.confirmation, "confirmation_note": v.confirmation_note,
+        "finding_complaint_id": v.finding_complaint_id, "finding_action_id": v.finding_action_id,
+    }
+
+
+class VisitIn(_Strict):
+    kind: VisitKind = VisitKind.ONSITE
+    customer_id: Id
+    contact_ids: list[Id] = Field(default_factory=list, max_length=50)
+    contacts_text: str = Field("", max_length=300)
+    visited_by_id: Id | None = None
+    companions: str = Field("", max_length=200)
+    visited_on: datetime.date
+    purpose: VisitPurpose = VisitPurpose.ROUTINE
+    complaint_id: Id | None = None
+    view_quality: str = Field("", max_length=2000)
+    view_delivery: str = Field("", max_length=2000)
+    view_service: str = Field("", max_length=2000)
+    view_price: str = Field("", max_length=2000)
+    view_needs: str = Field("", max_length=2000)
+    findings: str = Field("", max_length=5000)
+    confirmation: Confirmation | None = None
+    confirmation_note: str = Field("", max_length=500)
+
+
+def _data(request, payload: VisitIn) -> tuple[dict[str, Any], list]:
+    user = request.user
+    data = payload.dict(exclude={"customer_id", "contact_ids", "visited_by_id", "complaint_id"})
+    data["kind"], data["purpose"] = str(payload.kind.value), str(payload.purpose.value)
+    data["confirmation"] = payload.confirmation.value if payload.confirmation else ""
+    data["customer"] = visible_record(Customer, user, payload.customer_id, "customer_id")
+    data["complaint"] = visible_record(Complaint, user, payload.complaint_id, "complaint_id")
+    if payload.visited_by_id is not None:
+        data["visited_by"] = visible_record(User, user, payload.visited_by_id, "visited_by_id")
+    contacts = [visible_record(Contact, user, pk, "contact_ids") for pk in payload.contact_ids]
+    return data, contacts
+
+
+@router.get("/visits", response=list[dict], operation_id="list_service_visits",
+            summary="Visits and return visits, newest first (filter by customer, kind, purpose)")
+def list_visits(request, customer_id: Id | None = None, kind: VisitKind | None = None,
+                purpose: VisitPurpose | None = None, limit: int = 50, offset: int = 0):
+    _require(request.user, "view_visit")
+    qs = selectors.visits_visible_to(request.user).prefetch_related("contacts").order_by("-visited_on", "-id")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if kind:
+        qs = qs.filter(kind=kind.value)
+    if purpose:
+        qs = qs.filter(purpose=purpose.value)
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    return [_visit(v) for v in qs[offset:offset + limit]]
+
+
+@router.get("/visits/{pk}", response=dict, operation_id="get_service_visit", summary="One visit")
+def get_visit(request, pk: Id):
+    _require(request.user, "view_visit")
+    return _visit(selectors.visit_get_for_user(request.user, pk))
+
+
+@router.post("/visits", response={201: dict}, operation_id="create_service_visit",
+             summary="Record a visit or a phone return visit")
+def create_visit(request, payload: VisitIn):
+    _require(request.user, "add_visit")
+    data, contacts = _data(request, payload)
+    visit = services.visit_create(actor=request.user, company=data["customer"].company, data=data,
+                                  contacts=contacts, source="api")
+    return 201, _visit(visit)
+
+
+@router.put("/visits/{pk}", response=dict, operation_id="update_service_visit",
+            summary="Correct or complete a visit (the customer stays)")
+def update_visit(request, pk: Id, payload: VisitIn):
+    _require(request.user, "change_visit")
+    visit = selectors.visit_get_for_user(request.user, pk)
+    data, contacts = _data(request, payload)
+    if data.pop("customer").pk != visit.customer_id:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError({"customer_id": _("This field cannot be set here.")})
+    services.visit_update(actor=request.user, visit=visit, data=data, contacts=contacts, source="api")
+    return _visit(selectors.visit_get_for_user(request.user, pk))
+
+
+@router.post("/visits/{pk}/complaint", response={201: dict}, operation_id="raise_complaint_from_visit",
+             summary="Turn the visit's finding into a complaint (linked both ways)")
+def raise_complaint(request, pk: Id):
+    _require(request.user, "change_visit")
+    visit = selectors.visit_get_for_user(request.user, pk)
+    complaint = services.visit_raise_complaint(actor=request.user, visit=visit, source="api")
+    return 201, {"id": complaint.pk, "number": complaint.number, "visit_id": visit.pk}
+
+
+@router.post("/visits/{pk}/corrective-action", response={201: dict}, operation_id="raise_action_from_visit",
+             summary="Turn the visit's finding into a corrective action (linked both ways)")
+def raise_action(request, pk: Id):
+    _require(request.user, "change_visit")
+    visit = selectors.visit_get_for_user(request.user, pk)
+    action = services.visit_raise_action(actor=request.user, visit=visit, source="api")
+    return 201, {"id": action.pk, "number": action.number, "visit_id": visit.pk}

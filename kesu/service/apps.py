@@ -6,3 +6,11 @@ class ServiceConfig(AppConfig):
     name = "kesu.service"
     label = "service"
     verbose_name = _("Customer service")
+
+    def ready(self) -> None:
+        from kesu.core import panels
+
+        from .panels import complaint_panel, customer_panel
+
+        panels.register("customers.customer", "service/_customer_panel.html", customer_panel)
+        panels.register("complaints.complaint", "service/_complaint_panel.html", complaint_panel)

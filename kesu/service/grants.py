@@ -1,3 +1,9 @@
 """Which role may view, add and change the records of this module (read by kesu.accounts.roles)."""
 
-from kesu.accounts.roles import grant  # noqa: F401 - grant("service", [model names], action, roles)
+from kesu.accounts.roles import grant
+
+from .permissions import READERS, VISITORS
+
+grant("service", ["visit"], "view", set(READERS))
+grant("service", ["visit"], "add", set(VISITORS))
+grant("service", ["visit"], "change", set(VISITORS))

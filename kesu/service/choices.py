@@ -1,0 +1,31 @@
+"""Choices of customer service (stable lowercase values, translated labels)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitKind(models.TextChoices):
+    ONSITE = "onsite", _("On-site visit")
+    PHONE = "phone", _("Phone return visit")
+
+
+class VisitPurpose(models.TextChoices):
+    ROUTINE = "routine", _("Routine visit")
+    AFTER_CLOSURE = "after_closure", _("After a complaint's closure")
+    MAJOR_PROBLEM = "major_problem", _("After a major problem")
+    SURVEY = "survey", _("Satisfaction survey")
+
+
+class Confirmation(models.TextChoices):
+    CONFIRMED = "confirmed", _("The customer confirms the improvement")
+    NOT_CONFIRMED = "not_confirmed", _("The customer does not confirm the improvement")
+
+
+# The customer's view by topic (《顾客回访信息表》): field name → label.
+TOPICS = (
+    ("view_quality", _("Quality")),
+    ("view_delivery", _("Delivery")),
+    ("view_service", _("Service")),
+    ("view_price", _("Price")),
+    ("view_needs", _("New needs")),
+)

@@ -1,0 +1,26 @@
+"""Excel exports of the customer service lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.importexport import field_column
+
+from .models import Visit
+
+
+def _v(name: str) -> tuple[Any, Any]:
+    return field_column(Visit, name)
+
+
+VISIT_COLUMNS = [
+    _v("visited_on"), _v("kind"), (_("customer code"), lambda v: v.customer.code),
+    (_("customer"), lambda v: v.customer.name), _v("visited_by"), _v("purpose"),
+    (_("complaint followed up"), lambda v: v.complaint.number if v.complaint_id else ""),
+    _v("view_quality"), _v("view_delivery"), _v("view_service"), _v("view_price"), _v("view_needs"), _v("findings"),
+    _v("confirmation"),
+    (_("complaint raised from the finding"), lambda v: v.finding_complaint.number if v.finding_complaint_id else ""),
+    (_("corrective action raised from the finding"), lambda v: v.finding_action.number if v.finding_action_id else ""),
+]

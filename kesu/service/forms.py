@@ -1,0 +1,60 @@
+"""Forms of the customer service pages (validation of the rules across records stays in the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.models import Complaint
+from kesu.core.forms_base import ScopedModelForm, style_fields
+from kesu.core.lookups import use_lookups
+from kesu.customers.forms import CodeChoiceField, CustomerCodeField
+from kesu.customers.models import Contact, Customer
+
+from .models import Visit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ComplaintNumberField(CodeChoiceField):
+    code_field = "number"
+
+
+class VisitForm(ScopedModelForm):
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"))
+    complaint = ComplaintNumberField(queryset=Complaint.objects.none(), label=_("complaint followed up"),
+                                     required=False)
+    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
+                                              label=_("contacts met"))
+
+    class Meta:
+        model = Visit
+        fields = ["kind", "customer", "contacts", "contacts_text", "visited_by", "companions", "visited_on",
+                  "purpose", "complaint", "view_quality", "view_delivery", "view_service", "view_price",
+                  "view_needs", "findings", "confirmation", "confirmation_note"]
+        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user)
+        self.fields["complaint"].queryset = Complaint.objects.visible_to(self.user)
+        self.fields["contacts"].queryset = Contact.objects.visible_to(self.user)
+        self.fields["visited_by"].required = False
+        self.fields["visited_by"].help_text = _("Empty: you.")
+        self.fields["complaint"].help_text = _("Complaint number; required for a visit after a complaint's closure.")
+        if self.instance.pk:
+            self.fields.pop("customer")
+            self.fields["contacts"].queryset = Contact.objects.filter(customer=self.instance.customer)
+        use_lookups(self, {"customer": "customer", "visited_by": "user"})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass  # the service validates the record (one write path)
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "contacts"}
+        if data.get("visited_by") is None:
+            data.pop("visited_by", None)
+        return data

@@ -1,0 +1,10 @@
+"""Who may do what in customer service (seed 002 §5.2: sales plans and makes the visits; after-sales services)."""
+
+from __future__ import annotations
+
+from kesu.accounts.roles import Role
+
+SALES = frozenset({Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR})
+VISITORS = SALES | {Role.AFTER_SALES, Role.GENERAL_OFFICE, Role.QA}
+READERS = VISITORS | {Role.GM, Role.VICE_GM, Role.ENGINEERING}
+# A finding turns into a corrective action through the CAPA service, which has its own raisers.
