@@ -1,0 +1,16 @@
+"""The panel on the complaint page: the repeat flag with its rule and earlier complaints, and the signal it came
+from (issue 22 §1, §4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def complaint_panel(complaint, user) -> dict[str, Any] | None:
+    from .models import RepeatFlag, WarningSignal
+
+    flag = RepeatFlag.objects.filter(complaint=complaint).prefetch_related("earlier").first()
+    signal = WarningSignal.objects.filter(complaint=complaint).first()
+    if flag is None and signal is None:
+        return None
+    return {"repeat": flag, "earlier": list(flag.earlier.all()) if flag else [], "signal": signal}
