@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -162,6 +162,7 @@ def test_a_meeting_is_recorded_with_topic_attendees_and_decisions(groups):
     meeting = services.meeting_record(actor=groups[R.GM], group=group, held_at=timezone.now() - datetime.timedelta(
         hours=1), topic="收割机漏油专题会", attendees=[groups[R.GM], groups[R.VICE_GM]], decisions="三日内全部更换")
     assert list(meeting.attendees.order_by("username").values_list("username", flat=True)) == ["A-gm", "A-vice_gm"]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as refused:
         services.meeting_record(actor=groups[R.GM], group=group, held_at=timezone.now(), topic="",
                                 attendees=[groups[R.GM]], decisions="")
+    assert set(refused.value.message_dict) == {"topic", "attendees", "decisions"}
