@@ -1,7 +1,583 @@
+"""Customer property pages (thin views: access → form → one service → render or redirect)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kesu.core.importexport import rows_xlsx
+from kesu.core.listing import Listing, ListSpec, Sort, paginate
+from kesu.core.pages import error_messages as _messages
+from kesu.core.pages import export_query as _export_query
+from kesu.core.pages import form_error_messages as _form_errors
+from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import next_step, table_actions
+from kesu.core.selectors import audit_entries_for
+from kesu.core.services import TransitionRefused
+
+from . import exports, printouts, selectors, services
+from .choices import InventoryStatus, ItemStatus, ItemType, LoanStatus, RevisionStatus
+from .filters import damage_filtered, items_filtered, loans_filtered
+from .forms import (
+    CalibrationForm,
+    DamageForm,
+    DocumentForm,
+    ImportForm,
+    InventoryLineForm,
+    IssueCopiesForm,
+    ItemForm,
+    LoanForm,
+    RevisionForm,
+    TransitionForm,
+)
+from .models import InventoryCheck
+from .panels import who_may_see
+from .workflow import COPY_TABLE, DAMAGE_TABLE, ITEM_TABLE, LOAN_TABLE, SYSTEM_STEPS
+
+ITEM_LIST = ListSpec(
+    sorts=(Sort("number", ("number",), indexed=True), Sort("received", ("received_on",), indexed=True),
+           Sort("customer", ("customer__code",)), Sort("type", ("item_type",)), Sort("status", ("status",)),
+           Sort("keeper", ("keeper_department__code",))),
+    default_order=("-received_on", "-id"), defaults={"on_site": "true"},
+    default_labels={"on_site": gettext_lazy("With us only")})
+LOAN_LIST = ListSpec(
+    sorts=(Sort("number", ("number",), indexed=True), Sort("status", ("status",)),
+           Sort("due", ("expected_return_on",))),
+    default_order=("-id",), defaults={"open": "true"}, default_labels={"open": gettext_lazy("Open only")})
+DAMAGE_LIST = ListSpec(
+    sorts=(Sort("number", ("number",), indexed=True), Sort("status", ("status",)),
+           Sort("reported", ("reported_at",))),
+    default_order=("-reported_at", "-id"), defaults={"open": "true"}, default_labels={"open": gettext_lazy("Open only")})
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"property.{perm}"):
+        raise PermissionDenied
+
+
+def _version(request) -> int | None:
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
+
+
+def _step(request, record, table, name: str, run, back: str):
+    """One workflow step from a page: typed inputs from the step's form, then the service; message, back."""
+    row = table.get(record.status, name)
+    inputs = {}
+    if row is not None:
+        form = TransitionForm(request.POST, row=row, prefix=name)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(back, record.pk)
+        inputs = form.inputs()
+    try:
+        done = run(actor=request.user, name=name, expected_version=_version(request), **inputs)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s. Now “%(status)s”.") % {
+            "step": row.label if row else name, "status": done.get_status_display()})
+    return redirect(back, record.pk)
+
+
+def _actions(table, record, user, url_name: str, skip=frozenset()):
+    offered, refused = table.offer(record, user)
+    offered = [row for row in offered if row.name not in skip]
+    refused = [(row, why) for row, why in refused if row.name not in skip]
+    actions = table_actions(offered, lambda row: reverse(url_name, args=[record.pk, row.name]),
+                            version=record.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+    return actions, refused
+
+
+# -- the ledger --------------------------------------------------------------------------------------------------
 
 
 @login_required
 def index(request):
-    return render(request, "property/index.html")
+    """The ledger (《顾客财产台帐》): the module's main page."""
+    _require(request.user, "view_propertyitem")
+    listing = Listing(request, ITEM_LIST)
+    qs, filterset = items_filtered(request.user, listing.params)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.item_columns(),
+                               _("Customer property ledger"), "property-ledger"))
+    if request.GET.get("format") == "pdf":
+        return printouts.ledger_response(request.user, qs.order_by(*listing.ordering())[:2000])
+    page, listing = paginate(request, qs, ITEM_LIST, listing=listing, filterset=filterset)
+    return render(request, "property/index.html", {
+        "filterset": filterset, "page": page, "listing": listing, "export_query": _export_query(request),
+        "can_add": request.user.has_perm("property.add_propertyitem")})
+
+
+def _item_form_page(request, form, item=None):
+    return render(request, "property/item_form.html", {"form": form, "item": item})
+
+
+@login_required
+def item_create(request):
+    _require(request.user, "add_propertyitem")
+    form = ItemForm(request.POST or None, request.FILES or None, user=request.user,
+                    initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            item = services.item_create(actor=request.user, company=data["customer"].company, data=data,
+                                        photos=request.FILES.getlist("photos"))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Registered as %(number)s.") % {"number": item.number})
+            return redirect("property:item_detail", item.pk)
+    return _item_form_page(request, form)
+
+
+@login_required
+def item_edit(request, pk: int):
+    _require(request.user, "change_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    form = ItemForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            services.item_update(actor=request.user, item=item, data=data, expected_version=_version(request))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("property:item_detail", item.pk)
+    return _item_form_page(request, form, item)
+
+
+@login_required
+def item_detail(request, pk: int):
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    user = request.user
+    actions, refused = _actions(ITEM_TABLE, item, user, "property:item_step", skip=SYSTEM_STEPS)
+    open_loan = item.loans.filter(status__in=(LoanStatus.REQUESTED, LoanStatus.APPROVED, LoanStatus.ISSUED)).first()
+    return render(request, "property/item_detail.html", {
+        "item": item, "next_step": next_step(item, user, actions, refused=refused,
+                                             fulfils={"calibrate": ("calibrate",)}),
+        "loans": item.loans.select_related("requested_by", "department").order_by("-id")[:20],
+        "reports": item.damage_reports.order_by("-id")[:20],
+        "documents": item.documents.prefetch_related("revisions"),
+        "photos": item.photos.all(), "open_loan": open_loan,
+        "loan_form": LoanForm(prefix="loan", initial={"borrow_from": timezone.localdate()})
+        if item.status in (ItemStatus.RECEIVED, ItemStatus.IN_USE) and open_loan is None else None,
+        "damage_form": DamageForm(prefix="damage", initial={"happened_on": timezone.localdate()})
+        if item.status in (ItemStatus.RECEIVED, ItemStatus.IN_USE, ItemStatus.ON_LOAN, ItemStatus.DAMAGED) else None,
+        "calibration_form": CalibrationForm(prefix="cal") if item.item_type == ItemType.GAUGE else None,
+        "who_may_see": who_may_see(item)
+        if item.restricted else "",
+        "audit_entries": audit_entries_for(item),
+        "can_edit": user.has_perm("property.change_propertyitem") and item.status in (
+            ItemStatus.RECEIVED, ItemStatus.IN_USE, ItemStatus.ON_LOAN, ItemStatus.DAMAGED),
+    })
+
+
+@login_required
+@require_POST
+def item_step(request, pk: int, name: str):
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    return _step(request, item, ITEM_TABLE, name, partial(services.item_transition, item=item),
+                 "property:item_detail")
+
+
+@login_required
+@require_POST
+def item_calibration(request, pk: int):
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    form = CalibrationForm(request.POST, prefix="cal")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:item_detail", pk)
+    try:
+        services.item_calibrated(actor=request.user, item=item, **form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Calibration recorded."))
+    return redirect("property:item_detail", pk)
+
+
+@login_required
+@require_POST
+def loan_request(request, pk: int):
+    _require(request.user, "add_loan")
+    item = selectors.item_get_for_user(request.user, pk)
+    form = LoanForm(request.POST, prefix="loan")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:item_detail", pk)
+    try:
+        loan = services.loan_request(actor=request.user, item=item, data=form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+        return redirect("property:item_detail", pk)
+    messages.success(request, _("Loan %(number)s requested.") % {"number": loan.number})
+    return redirect("property:loan_detail", loan.pk)
+
+
+@login_required
+@require_POST
+def damage_create(request, pk: int):
+    _require(request.user, "add_damagereport")
+    item = selectors.item_get_for_user(request.user, pk)
+    form = DamageForm(request.POST, request.FILES, prefix="damage")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:item_detail", pk)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+    try:
+        report = services.damage_report(actor=request.user, item=item, data=data,
+                                        photos=request.FILES.getlist("damage-photos"))
+    except ValidationError as error:
+        _messages(request, error)
+        return redirect("property:item_detail", pk)
+    messages.success(request, _("Reported as %(number)s.") % {"number": report.number})
+    return redirect("property:damage_detail", report.pk)
+
+
+@login_required
+def photo(request, pk: int, photo_pk: int):
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    p = get_object_or_404(item.photos, pk=photo_pk)
+    return FileResponse(p.file.open("rb"), filename=p.name)
+
+
+@login_required
+def item_import(request):
+    _require(request.user, "add_propertyitem")
+    from .importing import ledger_import
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = ledger_import(actor=request.user, upload=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(request, _("%(count)s items imported.") % {"count": result.created})
+            return redirect("property:index")
+    return render(request, "property/import.html", {"form": form, "result": result})
+
+
+@login_required
+def import_template(request):
+    _require(request.user, "add_propertyitem")
+    from .importing import template_xlsx
+
+    return _xlsx(template_xlsx())
+
+
+# -- loans -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def loan_list(request):
+    _require(request.user, "view_loan")
+    listing = Listing(request, LOAN_LIST)
+    qs, filterset = loans_filtered(request.user, listing.params)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.loan_columns(),
+                               _("Customer property loans"), "property-loans"))
+    page, listing = paginate(request, qs, LOAN_LIST, listing=listing, filterset=filterset)
+    return render(request, "property/loan_list.html", {"filterset": filterset, "page": page, "listing": listing,
+                                                       "export_query": _export_query(request),
+                                                       "now": timezone.now()})
+
+
+@login_required
+def loan_detail(request, pk: int):
+    _require(request.user, "view_loan")
+    loan = selectors.loan_get_for_user(request.user, pk)
+    actions, refused = _actions(LOAN_TABLE, loan, request.user, "property:loan_step")
+    return render(request, "property/loan_detail.html", {
+        "loan": loan, "next_step": next_step(loan, request.user, actions, refused=refused),
+        "changes": loan.changes.select_related("actor"), "reports": loan.damage_reports.all(),
+        "overdue": loan.status == LoanStatus.ISSUED and loan.due_at and loan.due_at < timezone.now(),
+        "audit_entries": audit_entries_for(loan)})
+
+
+@login_required
+@require_POST
+def loan_step(request, pk: int, name: str):
+    _require(request.user, "view_loan")
+    loan = selectors.loan_get_for_user(request.user, pk)
+    return _step(request, loan, LOAN_TABLE, name, partial(services.loan_transition, loan=loan),
+                 "property:loan_detail")
+
+
+@login_required
+def loan_slip(request, pk: int):
+    _require(request.user, "view_loan")
+    loan = selectors.loan_get_for_user(request.user, pk)
+    return printouts.loan_slip_response(loan)
+
+
+# -- damage, loss or unsuitability -------------------------------------------------------------------------------
+
+
+@login_required
+def damage_list(request):
+    _require(request.user, "view_damagereport")
+    listing = Listing(request, DAMAGE_LIST)
+    qs, filterset = damage_filtered(request.user, listing.params)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000),
+                               exports.damage_columns(), _("Damage and loss reports"), "property-damage"))
+    page, listing = paginate(request, qs, DAMAGE_LIST, listing=listing, filterset=filterset)
+    return render(request, "property/damage_list.html", {"filterset": filterset, "page": page,
+                                                         "listing": listing, "export_query": _export_query(request)})
+
+
+@login_required
+def damage_detail(request, pk: int):
+    _require(request.user, "view_damagereport")
+    report = selectors.damage_get_for_user(request.user, pk)
+    actions, refused = _actions(DAMAGE_TABLE, report, request.user, "property:damage_step")
+    return render(request, "property/damage_detail.html", {
+        "report": report, "next_step": next_step(report, request.user, actions, refused=refused,
+                                                 fulfils={"book_cost": ("book_cost", "close_without_cost")}),
+        "changes": report.changes.select_related("actor"), "photos": report.photos.all(),
+        "can_raise_action": request.user.has_perm("capa.add_correctiveaction") and not report.capa_id,
+        "audit_entries": audit_entries_for(report)})
+
+
+@login_required
+@require_POST
+def damage_step(request, pk: int, name: str):
+    _require(request.user, "view_damagereport")
+    report = selectors.damage_get_for_user(request.user, pk)
+    return _step(request, report, DAMAGE_TABLE, name, partial(services.damage_transition, report=report),
+                 "property:damage_detail")
+
+
+@login_required
+def damage_notice(request, pk: int):
+    _require(request.user, "view_damagereport")
+    report = selectors.damage_get_for_user(request.user, pk)
+    return printouts.damage_notice_response(report)
+
+
+@login_required
+@require_POST
+def damage_capa(request, pk: int):
+    _require(request.user, "view_damagereport")
+    report = selectors.damage_get_for_user(request.user, pk)
+    try:
+        action = services.damage_action_raise(actor=request.user, report=report)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Corrective action %(number)s raised.") % {"number": action.number})
+    return redirect("property:damage_detail", pk)
+
+
+# -- the external drawing and document register ------------------------------------------------------------------
+
+
+@login_required
+def document_list(request):
+    _require(request.user, "view_externaldocument")
+    qs = selectors.documents_visible_to(request.user).prefetch_related("revisions")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(number__icontains=q) | qs.filter(title__icontains=q)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by("customer__code", "number").iterator(chunk_size=2000),
+                               exports.document_columns(), _("External drawing and document register"),
+                               "drawing-register"))
+    if request.GET.get("format") == "pdf":
+        return printouts.register_response(request.user, qs.order_by("customer__code", "number")[:2000])
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs.order_by("customer__code", "number"), 50).get_page(request.GET.get("page"))
+    return render(request, "property/document_list.html", {"page": page, "q": q,
+                                                           "can_add": request.user.has_perm(
+                                                               "property.add_externaldocument")})
+
+
+@login_required
+def document_create(request):
+    _require(request.user, "add_externaldocument")
+    form = DocumentForm(request.POST or None, user=request.user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        parts = form.part_list()
+        if not form.errors:
+            data = form.cleaned_data
+            item = None
+            if request.GET.get("item", "").isdigit():
+                item = selectors.item_get_for_user(request.user, int(request.GET["item"]))
+            try:
+                document = services.document_register(
+                    actor=request.user, company=data["customer"].company,
+                    data={"number": data["number"], "kind": data["kind"], "customer": data["customer"],
+                          "title": data["title"], "item": item},
+                    revision=data["revision"], received_on=data["received_on"], pages=data["pages"], parts=parts)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Registered."))
+                return redirect("property:document_detail", document.pk)
+    return render(request, "property/document_form.html", {"form": form})
+
+
+@login_required
+def document_detail(request, pk: int):
+    _require(request.user, "view_externaldocument")
+    document = selectors.document_get_for_user(request.user, pk)
+    user = request.user
+    revisions = list(document.revisions.prefetch_related("copies__department", "copies__confirmed_by"))
+    for revision in revisions:
+        for copy in revision.copies.all():
+            offered, _refused = COPY_TABLE.offer(copy, user)
+            copy.actions = [row for row in offered if row.name != "recall"]
+    current = next((r for r in revisions if r.status == RevisionStatus.CURRENT), None)
+    engineering = user.has_perm("property.add_externaldocument")
+    return render(request, "property/document_detail.html", {
+        "document": document, "revisions": revisions, "current": current,
+        "revision_form": RevisionForm(prefix="rev", initial={"received_on": timezone.localdate()})
+        if engineering else None,
+        "issue_form": IssueCopiesForm(prefix="copies", company_id=document.company_id)
+        if engineering and current else None,
+        "audit_entries": audit_entries_for(document)})
+
+
+@login_required
+@require_POST
+def revision_add(request, pk: int):
+    _require(request.user, "add_externaldocument")
+    document = selectors.document_get_for_user(request.user, pk)
+    form = RevisionForm(request.POST, prefix="rev")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:document_detail", pk)
+    try:
+        services.revision_add(actor=request.user, document=document, **form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Revision %(revision)s registered; copies of the old revision are recalled.")
+                         % {"revision": form.cleaned_data["revision"]})
+    return redirect("property:document_detail", pk)
+
+
+@login_required
+@require_POST
+def copies_issue(request, pk: int):
+    _require(request.user, "add_controlledcopy")
+    document = selectors.document_get_for_user(request.user, pk)
+    form = IssueCopiesForm(request.POST, prefix="copies", company_id=document.company_id)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:document_detail", pk)
+    current = document.revisions.filter(status=RevisionStatus.CURRENT).first()
+    try:
+        services.copies_issue(actor=request.user, revision=current, departments=form.cleaned_data["departments"])
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Copies issued."))
+    return redirect("property:document_detail", pk)
+
+
+@login_required
+@require_POST
+def copy_step(request, pk: int, name: str):
+    _require(request.user, "view_controlledcopy")
+    copy = selectors.copy_get_for_user(request.user, pk)
+    try:
+        services.copy_transition(actor=request.user, copy=copy, name=name, expected_version=_version(request),
+                                 **({"note": request.POST["note"]} if request.POST.get("note") else {}))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": COPY_TABLE.label(name)})
+    return redirect("property:document_detail", copy.revision.document_id)
+
+
+# -- inventory checks --------------------------------------------------------------------------------------------
+
+
+@login_required
+def inventory_list(request):
+    _require(request.user, "view_inventorycheck")
+    if request.method == "POST":
+        _require(request.user, "add_inventorycheck")
+        try:
+            check = services.inventory_start(actor=request.user, company=request.user.company,
+                                             year=int(request.POST.get("year") or timezone.localdate().year))
+        except (ValidationError, ValueError) as error:
+            if isinstance(error, ValidationError):
+                _messages(request, error)
+            return redirect("property:inventory_list")
+        return redirect("property:inventory_detail", check.pk)
+    checks = InventoryCheck.objects.visible_to(request.user).order_by("-year")
+    return render(request, "property/inventory_list.html", {
+        "checks": checks, "year": timezone.localdate().year,
+        "can_add": request.user.has_perm("property.add_inventorycheck")})
+
+
+@login_required
+def inventory_detail(request, pk: int):
+    _require(request.user, "view_inventorycheck")
+    check = selectors.inventory_get_for_user(request.user, pk)
+    user = request.user
+    lines = list(check.lines.select_related("item", "item__customer", "department", "confirmed_by", "damage_report"))
+    for line in lines:
+        line.form = InventoryLineForm(prefix=f"line{line.pk}") if (
+            check.status == InventoryStatus.OPEN and not line.result
+            and (user.is_superuser or user.department_id == line.department_id)) else None
+    return render(request, "property/inventory_detail.html", {
+        "check": check, "lines": lines, "waiting": sum(1 for line in lines if not line.result),
+        "can_close": check.status == InventoryStatus.OPEN and user.has_perm("property.add_inventorycheck")})
+
+
+@login_required
+@require_POST
+def inventory_confirm(request, pk: int, line_pk: int):
+    _require(request.user, "view_inventorycheck")
+    check = selectors.inventory_get_for_user(request.user, pk)
+    line = get_object_or_404(check.lines, pk=line_pk)
+    form = InventoryLineForm(request.POST, prefix=f"line{line.pk}")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("property:inventory_detail", pk)
+    try:
+        services.inventory_confirm(actor=request.user, line=line, **form.cleaned_data)
+    except ValidationError as error:
+        _messages(request, error)
+    return redirect("property:inventory_detail", pk)
+
+
+@login_required
+@require_POST
+def inventory_close(request, pk: int):
+    _require(request.user, "add_inventorycheck")
+    check = selectors.inventory_get_for_user(request.user, pk)
+    try:
+        services.inventory_close(actor=request.user, check=check)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Inventory check closed."))
+    return redirect("property:inventory_detail", pk)
