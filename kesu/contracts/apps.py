@@ -6,3 +6,6 @@ class ContractsConfig(AppConfig):
     name = "kesu.contracts"
     label = "contracts"
     verbose_name = _("Contract review")
+
+    def ready(self) -> None:
+        from . import panels, receivers, workflow  # noqa: F401 - tables, receivers and panels register themselves

@@ -1,3 +1,14 @@
-"""Which role may view, add and change the records of this module (read by kesu.accounts.roles)."""
+"""Which role may view, add and change the records of this module (read by kesu.accounts.roles).
 
-from kesu.accounts.roles import grant  # noqa: F401 - grant("contracts", [model names], action, roles)
+Who takes each workflow step is decided by the tables in workflow.py; these gate the pages and the API."""
+
+from kesu.accounts.roles import ALL, MANAGEMENT, SALES, Role, grant
+
+_MODELS = ["contractreview", "signoff", "revision", "reviewchange", "changenotice", "receipt", "noticechange"]
+_STAFF = ALL - {Role.AFTER_SALES, Role.GENERAL_OFFICE}
+grant("contracts", _MODELS, "view", _STAFF | {Role.GENERAL_OFFICE})
+grant("contracts", ["contractreview", "changenotice"], "add", SALES)
+# Every department asked signs off (a step of the review), so each may change a review through its steps.
+grant("contracts", ["contractreview", "changenotice"], "change", _STAFF)
+grant("contracts", ["reviewrules"], "view", SALES | MANAGEMENT)
+grant("contracts", ["reviewrules"], "change", MANAGEMENT | {Role.SALES_DIRECTOR})

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import printouts, views
 
 app_name = "contracts"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.create, name="create"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("rules/", views.rules, name="rules"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/step/<str:name>/", views.transition, name="transition"),
+    path("<int:pk>/print/", printouts.review_pdf_view, name="printout"),
+    path("<int:pk>/change/", views.notice_create, name="notice_create"),
+    path("changes/<int:pk>/", views.notice_detail, name="notice"),
+    path("changes/<int:pk>/step/<str:name>/", views.notice_transition, name="notice_transition"),
+    path("changes/<int:pk>/print/", printouts.notice_pdf_view, name="notice_printout"),
 ]

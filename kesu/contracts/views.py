@@ -1,7 +1,248 @@
+"""Contract review pages (thin views: access → form → one service → render)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kesu.core.importexport import rows_xlsx
+from kesu.core.listing import Listing, ListSpec, Sort, paginate
+from kesu.core.pages import error_messages as _messages
+from kesu.core.pages import export_query as _export_query
+from kesu.core.pages import form_error_messages as _form_errors
+from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import next_step, table_actions
+from kesu.core.services import TransitionRefused
+from kesu.customers.models import Customer
+
+from . import exports, selectors, services
+from .choices import ReviewStatus
+from .filters import reviews_filtered
+from .forms import NoticeForm, ReviewForm, RulesForm, TransitionForm
+from .rules import rules_for
+from .workflow import CHANGE_TABLE, REVIEW_TABLE
+
+REVIEW_LIST = ListSpec(
+    sorts=(
+        Sort("number", ("number",), indexed=True),
+        Sort("received", ("received_on",), indexed=True),
+        Sort("customer", ("customer__code",)),
+        Sort("type", ("review_type",)),
+        Sort("title", ("title",)),
+        Sort("status", ("status",)),
+        Sort("amount", ("amount_base",)),
+        Sort("delivery", ("delivery_date",)),
+    ),
+    default_order=("-received_on", "-id"),
+    defaults={"open": "true"},
+    default_labels={"open": gettext_lazy("Open only")},
+)
+LEDGER_LIST = ListSpec(
+    sorts=REVIEW_LIST.sorts, default_order=("-received_on", "-id"), defaults={}, default_labels={})
+# The waiting steps of work.py and the transitions that do them.
+FULFILS: dict[str, tuple[str, ...]] = {
+    **{f"sign_off_{d}": ("sign_off",) for d in ("engineering", "purchasing", "production", "qa", "finance", "sales")},
+    "conclude": ("accept", "accept_with_changes", "agree_change", "refer_to_gm", "decline"),
+    "decide": ("gm_accept", "gm_decline"),
+    "approve_branch": ("approve", "return"),
+    "approve": ("approve", "return"),
+}
+NOTICE_FULFILS: dict[str, tuple[str, ...]] = {
+    "submit_change": ("submit",),
+    **{f"review_change_{d}": ("sign_off",) for d in ("engineering", "purchasing", "production", "qa", "finance",
+                                                      "sales")},
+    **{f"confirm_{d}": ("confirm",) for d in ("engineering", "purchasing", "production", "qa", "finance", "sales")},
+}
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(f"contracts.{perm}"):
+        raise PermissionDenied
+
+
+def _version(request) -> int | None:
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
 
 
 @login_required
 def index(request):
-    return render(request, "contracts/index.html")
+    """The review list (the module's main page)."""
+    _require(request.user, "view_contractreview")
+    listing = Listing(request, REVIEW_LIST)
+    qs, filterset = reviews_filtered(request.user, listing.params)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.REVIEW_COLUMNS,
+                               _("Contract reviews"), "contract-reviews"))
+    page, listing = paginate(request, qs, REVIEW_LIST, listing=listing, filterset=filterset)
+    return render(request, "contracts/index.html", {
+        "filterset": filterset, "page": page, "listing": listing, "export_query": _export_query(request),
+        "can_add": request.user.has_perm("contracts.add_contractreview")})
+
+
+@login_required
+def ledger(request):
+    """The contract ledger (合同台账) of the companies the user sees."""
+    _require(request.user, "view_contractreview")
+    listing = Listing(request, LEDGER_LIST)
+    qs, filterset = reviews_filtered(request.user, listing.params)
+    qs = selectors.ledger(qs)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.LEDGER_COLUMNS,
+                               _("Contract ledger"), "contract-ledger"))
+    page, listing = paginate(request, qs, LEDGER_LIST, listing=listing, filterset=filterset)
+    return render(request, "contracts/ledger.html", {
+        "filterset": filterset, "page": page, "listing": listing, "export_query": _export_query(request)})
+
+
+def _save_form(request, form, run):
+    try:
+        return run(form.service_data())
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+@login_required
+def create(request):
+    _require(request.user, "add_contractreview")
+    form = ReviewForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        company = data["customer"].company if isinstance(data.get("customer"), Customer) else request.user.company
+        review = _save_form(request, form, lambda d: services.review_create(actor=request.user, company=company,
+                                                                           data=d))
+        if review is not None:
+            messages.success(request, _("Review %(number)s recorded.") % {"number": review.number})
+            return redirect("contracts:detail", review.pk)
+    return render(request, "contracts/review_form.html", {"form": form})
+
+
+@login_required
+def edit(request, pk: int):
+    _require(request.user, "change_contractreview")
+    review = selectors.review_get_for_user(request.user, pk)
+    form = ReviewForm(request.POST or None, instance=review, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_form(request, form, lambda d: services.review_update(
+            actor=request.user, review=review, data=d, expected_version=_version(request)))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("contracts:detail", review.pk)
+    return render(request, "contracts/review_form.html", {"form": form, "review": review})
+
+
+@login_required
+def detail(request, pk: int):
+    _require(request.user, "view_contractreview")
+    review = selectors.review_get_for_user(request.user, pk)
+    user = request.user
+    offered, refused = REVIEW_TABLE.offer(review, user)
+    actions = table_actions(offered, lambda row: reverse("contracts:transition", args=[review.pk, row.name]),
+                            version=review.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+    return render(request, "contracts/review_detail.html", {
+        "review": review, **selectors.review_rows(review),
+        "next_step": next_step(review, user, actions, refused=refused, fulfils=FULFILS),
+        "can_edit": review.status == ReviewStatus.DRAFT and user.has_perm("contracts.change_contractreview"),
+        "can_change": review.status == ReviewStatus.ACCEPTED and user.has_perm("contracts.add_changenotice"),
+    })
+
+
+def _step(request, record, table, name: str, run, back: str):
+    """One workflow step from a page: the step's inputs, then the service; the same refusal as the API."""
+    row = table.get(record.status, name)
+    inputs = {}
+    if row is not None:
+        form = TransitionForm(request.POST, row=row, prefix=name)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(back, record.pk)
+        inputs = form.inputs()
+    try:
+        done = run(actor=request.user, name=name, expected_version=_version(request), **inputs)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s. Now “%(status)s”.") % {
+            "step": row.label if row else name, "status": done.get_status_display()})
+    return redirect(back, record.pk)
+
+
+@login_required
+@require_POST
+def transition(request, pk: int, name: str):
+    _require(request.user, "view_contractreview")
+    review = selectors.review_get_for_user(request.user, pk)
+    return _step(request, review, REVIEW_TABLE, name, partial(services.review_transition, review=review),
+                 "contracts:detail")
+
+
+@login_required
+def notice_create(request, pk: int):
+    _require(request.user, "add_changenotice")
+    review = selectors.review_get_for_user(request.user, pk)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_create(
+                actor=request.user, review=review, description=form.cleaned_data["description"],
+                new_values=form.new_values(), affected=form.cleaned_data["affected"],
+                concerned=form.cleaned_data["concerned"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Change notice %(number)s drafted.") % {"number": notice.number})
+            return redirect("contracts:notice", notice.pk)
+    return render(request, "contracts/notice_form.html", {"form": form, "review": review})
+
+
+@login_required
+def notice_detail(request, pk: int):
+    _require(request.user, "view_changenotice")
+    notice = selectors.notice_get_for_user(request.user, pk)
+    offered, refused = CHANGE_TABLE.offer(notice, request.user)
+    offered = [row for row in offered if row.name != "close"]  # the system closes it
+    actions = table_actions(offered, lambda row: reverse("contracts:notice_transition", args=[notice.pk, row.name]),
+                            version=notice.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+    return render(request, "contracts/notice_detail.html", {
+        "notice": notice, "review": notice.review,
+        "signoffs": list(notice.signoffs.select_related("answered_by")),
+        "receipts": list(notice.receipts.select_related("confirmed_by")),
+        "history": list(notice.changes.select_related("actor")),
+        "next_step": next_step(notice, request.user, actions,
+                               refused=[(r, w) for r, w in refused if r.name != "close"], fulfils=NOTICE_FULFILS),
+    })
+
+
+@login_required
+@require_POST
+def notice_transition(request, pk: int, name: str):
+    _require(request.user, "view_changenotice")
+    notice = selectors.notice_get_for_user(request.user, pk)
+    return _step(request, notice, CHANGE_TABLE, name, partial(services.notice_transition, notice=notice),
+                 "contracts:notice")
+
+
+@login_required
+def rules(request):
+    """The company's review-mode rules (seed 002 §6 by default)."""
+    _require(request.user, "change_reviewrules")
+    obj = rules_for(request.user.company)
+    form = RulesForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        services.rules_save(actor=request.user, form=form)
+        messages.success(request, _("Saved."))
+        return redirect("contracts:rules")
+    return render(request, "contracts/rules.html", {"form": form})

@@ -1,0 +1,121 @@
+"""Forms of contract review: they turn what was typed into values; the rules live in services and workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kesu.core.forms_base import ScopedModelForm, style_fields
+from kesu.core.lookups import use_lookups
+from kesu.core.workflow import Transition
+from kesu.customers.forms import CodeChoiceField, CustomerCodeField
+from kesu.customers.models import Contract, Customer
+
+from .choices import ITEM_FIELDS, Answer, Confirmation, Dept
+from .models import ContractReview, ReviewRules
+from .workflow import INPUT_LABELS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ContractNumberField(CodeChoiceField):
+    code_field = "number"
+
+
+class ReviewForm(ScopedModelForm):
+    """Record a review (《合同评审单》) or change its draft."""
+
+    customer = CustomerCodeField(queryset=Customer.objects.all(), label=_("customer code"))
+    contract = ContractNumberField(queryset=Contract.objects.all(), required=False, label=_("contract number"))
+
+    class Meta:
+        model = ContractReview
+        fields = ["review_type", "customer", "contract", "title", "customer_reference", "received_on", "owner",
+                  "currency", "amount", "exchange_rate", *[f for f in ITEM_FIELDS if f != "amount"]]
+        widgets = {"received_on": DATE, "delivery_date": DATE,
+                   **{f: forms.Textarea(attrs={"rows": 2}) for f in (
+                       "quality_requirements", "technical_requirements", "acceptance_criteria",
+                       "special_requirements", "process_requirements", "test_requirements", "material_needs")}}
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Empty: you.")
+        self.fields["exchange_rate"].required = False
+        self.fields["exchange_rate"].help_text = _("Empty: the rate finance recorded for the day received.")
+        if editing:
+            del self.fields["customer"]
+        use_lookups(self, {"customer": "customer"} if not editing else {})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass  # the service validates the review as a whole
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def _input_field(name: str, required: bool) -> forms.Field:
+    label = INPUT_LABELS.get(name, name)
+    if name == "answer":
+        return forms.ChoiceField(choices=[(Answer.CAN, Answer.CAN.label), (Answer.CANNOT, Answer.CANNOT.label)],
+                                 required=required, label=label, widget=forms.RadioSelect)
+    if name == "dept":
+        return forms.ChoiceField(choices=[("", "")] + list(Dept.choices), required=required, label=label)
+    if name == "confirmation_method":
+        return forms.ChoiceField(choices=[("", "")] + list(Confirmation.choices), required=required, label=label)
+    return forms.CharField(required=required, label=label, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionForm(forms.Form):
+    """The inputs one workflow step takes."""
+
+    def __init__(self, *args, row: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*row.required, *row.optional):
+            # Required inputs are judged by the service (same message as the API), not by the form.
+            self.fields[name] = _input_field(name, False)
+        style_fields(self)
+
+    def inputs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class NoticeForm(forms.Form):
+    """Draft a change notice (《合同变更通知单》)."""
+
+    description = forms.CharField(label=_("what changes"), widget=forms.Textarea(attrs={"rows": 3}))
+    quantity = forms.DecimalField(label=_("new quantity"), required=False, max_digits=14, decimal_places=3)
+    delivery_date = forms.DateField(label=_("new delivery date"), required=False, widget=DATE)
+    amount = forms.DecimalField(label=_("new amount"), required=False, max_digits=16, decimal_places=2)
+    specification = forms.CharField(label=_("new specification"), required=False, max_length=200)
+    affected = forms.MultipleChoiceField(label=_("departments to re-review"), choices=Dept.choices,
+                                         widget=forms.CheckboxSelectMultiple)
+    concerned = forms.MultipleChoiceField(label=_("departments to notify"), choices=Dept.choices,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def new_values(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("quantity", "delivery_date", "amount", "specification")
+                if self.cleaned_data.get(k) not in (None, "")}
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ReviewRules
+        fields = ["number_pattern", "tender_threshold", "mode_contract", "mode_order", "mode_agreement",
+                  "mode_tender_below", "mode_tender_above", "mode_foreign_trade", "mode_informal", "signoff_days",
+                  "receipt_days", "branch_head", "gm_proxy"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kesu.accounts.models import User
+
+        for name in ("branch_head", "gm_proxy"):
+            self.fields[name].queryset = User.objects.filter(company_id=self.instance.company_id, is_active=True)
+        style_fields(self)

@@ -1,0 +1,126 @@
+"""The paper forms as PDF: 《合同评审单》 (the review record with every department's opinion and the conclusion) and
+《合同变更通知单》 (the change notice with the re-review and each department's receipt)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.capa.printouts import pdf_response
+from kesu.claims.money import money
+from kesu.core.printing import PrintForm
+
+from . import selectors
+from .choices import ITEM_FIELDS
+from .models import ChangeNotice, ContractReview
+
+EMPTY = "—"
+
+
+def _when(company, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, company.tz).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _label(name: str) -> str:
+    return str(ContractReview._meta.get_field(name).verbose_name)
+
+
+def _value(review: ContractReview, name: str) -> Any:
+    value = getattr(review, name)
+    if name == "amount":
+        return f"{review.currency} {money(value):,.2f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return EMPTY if value in (None, "") else value
+
+
+def conclusion_label(code: str) -> str:
+    from .workflow import REVIEW_TABLE
+
+    if code == "self":
+        return _("Self review")
+    return str(REVIEW_TABLE.label(code)) if code else EMPTY
+
+
+def review_pdf(review: ContractReview) -> bytes:
+    company = review.company
+    form = PrintForm(company=company, title_zh="合同评审单", title=_("Contract review record"),
+                     document_no=review.number)
+    form.grid([
+        (_label("number"), review.number), (_label("status"), review.get_status_display()),
+        (_label("review_type"), review.get_review_type_display()), (_label("mode"), review.get_mode_display()),
+        (_label("customer"), f"{review.customer.code} {review.customer.name}"),
+        (_label("received_on"), _when(company, review.received_on)), (_label("title"), review.title),
+        (_label("revision"), review.revision),
+    ])
+    form.heading(_("Review items"))
+    form.grid([(_label(name), _value(review, name)) for name in ITEM_FIELDS])
+    form.heading(_("Department opinions"))
+    rows = [(s.get_dept_display(), s.round, s.get_answer_display(), s.comment, str(s.answered_by or ""),
+             _when(company, s.answered_at)) for s in review.signoffs.filter(change__isnull=True)
+            .select_related("answered_by")]
+    form.table([_("Department"), _("Round"), _("Answer"), _("Comment"), _("Signed by"), _("Signed at")], rows,
+               widths=[0.22, 0.08, 0.12, 0.3, 0.12, 0.16], empty=_("No department was asked."))
+    form.heading(_("Conclusion"))
+    form.grid([
+        (_("Conclusion"), conclusion_label(review.conclusion)), (_label("concluded_by"), str(review.concluded_by or "")),
+        (_label("change_note"), review.change_note or EMPTY), (_label("gm_decision"), review.gm_decision or EMPTY),
+        (_label("approved_by"), f"{review.approved_by or ''}{' (' + _('proxy') + ')' if review.approved_as_proxy else ''}"),
+        (_label("approved_at"), _when(company, review.approved_at)),
+        (_label("confirmation_method"), review.get_confirmation_method_display() or EMPTY),
+        (_label("confirmation_note"), review.confirmation_note or EMPTY),
+    ], columns=1)
+    form.sign_off([_("Sales"), _("Approved by")])
+    form.paragraph(_("Numbered AA-B (year, serial); kept three years."))
+    return form.render()
+
+
+def notice_pdf(notice: ChangeNotice) -> bytes:
+    company = notice.company
+    review = notice.review
+    form = PrintForm(company=company, title_zh="合同变更通知单", title=_("Contract change notice"),
+                     document_no=notice.number)
+    form.grid([
+        (_("Contract review"), review.number), (_("Customer"), f"{review.customer.code} {review.customer.name}"),
+        (_("Status"), notice.get_status_display()), (_("Notice sent at"), _when(company, notice.issued_at)),
+    ])
+    form.heading(_("What changes"))
+    form.paragraph(notice.description)
+    if notice.new_values:
+        form.grid([(_label(k), v) for k, v in notice.new_values.items() if k in ITEM_FIELDS])
+    form.heading(_("Re-review by the affected departments"))
+    form.table([_("Department"), _("Answer"), _("Comment"), _("Signed by"), _("Signed at")],
+               [(s.get_dept_display(), s.get_answer_display(), s.comment, str(s.answered_by or ""),
+                 _when(company, s.answered_at)) for s in notice.signoffs.select_related("answered_by")],
+               widths=[0.25, 0.12, 0.31, 0.14, 0.18])
+    form.heading(_("Receipt by the departments concerned"))
+    form.table([_("Department"), _("Confirmed by"), _("Confirmed at")],
+               [(r.get_dept_display(), str(r.confirmed_by or ""), _when(company, r.confirmed_at))
+                for r in notice.receipts.select_related("confirmed_by")], widths=[0.4, 0.3, 0.3],
+               empty=_("Not sent yet."))
+    return form.render()
+
+
+@login_required
+def review_pdf_view(request, pk: int):
+    if not request.user.has_perm("contracts.view_contractreview"):
+        raise PermissionDenied
+    review = selectors.review_get_for_user(request.user, pk)
+    return pdf_response(review_pdf(review), review.number)
+
+
+@login_required
+def notice_pdf_view(request, pk: int):
+    if not request.user.has_perm("contracts.view_changenotice"):
+        raise PermissionDenied
+    notice = selectors.notice_get_for_user(request.user, pk)
+    return pdf_response(notice_pdf(notice), notice.number)

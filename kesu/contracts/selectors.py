@@ -1,0 +1,47 @@
+"""Reads of contract review: one record for a user (404 for outsiders), its rows, the ledger."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from .choices import ReviewStatus
+from .models import ChangeNotice, ContractReview
+
+
+def review_get_for_user(user, pk: int) -> ContractReview:
+    return get_object_or_404(ContractReview.objects.visible_to(user).select_related(
+        "company", "customer", "contract", "owner", "created_by", "concluded_by", "approver", "approved_by"), pk=pk)
+
+
+def notice_get_for_user(user, pk: int) -> ChangeNotice:
+    return get_object_or_404(ChangeNotice.objects.visible_to(user).select_related(
+        "company", "review", "review__customer", "owner"), pk=pk)
+
+
+def review_rows(review: ContractReview) -> dict:
+    return {
+        "signoffs": list(review.signoffs.filter(change__isnull=True).select_related("answered_by")),
+        "revisions": list(review.revisions.all()),
+        "notices": list(review.notices.all()),
+        "history": list(review.changes.select_related("actor")),
+    }
+
+
+def _count(model_qs, field: str):
+    return Coalesce(Subquery(model_qs.values(field).annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
+def ledger(qs):
+    """The contract ledger (合同台账): accepted contracts and orders with their changes, and the shipments and
+    complaints of the master contract they are linked to."""
+    from kesu.complaints.models import Complaint
+    from kesu.customers.models import Shipment
+
+    return qs.filter(status=ReviewStatus.ACCEPTED).annotate(
+        notice_count=Count("notices", distinct=True),
+        shipment_count=_count(Shipment.objects.filter(contract_line__contract_id=OuterRef("contract_id"))
+                              .exclude(Q(contract_line__isnull=True)), "contract_line__contract_id"),
+        complaint_count=_count(Complaint.objects.filter(contract_id=OuterRef("contract_id")), "contract_id"),
+    )
