@@ -11,7 +11,14 @@ from kesu.accounts.roles import Role
 from kesu.complaints.tests.factories import People
 from kesu.notifications.tests.test_every_table import _walk
 from kesu.property import signals
-from kesu.property.models import ControlledCopy, DamageReport, DrawingRevision, ExternalDocument, Loan, PropertyItem
+from kesu.property.models import (
+    ControlledCopy,
+    DamageReport,
+    DrawingRevision,
+    ExternalDocument,
+    Loan,
+    PropertyItem,
+)
 from kesu.property.tests.factories import new_item, new_loan
 
 pytestmark = pytest.mark.django_db
