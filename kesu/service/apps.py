@@ -10,6 +10,7 @@ class ServiceConfig(AppConfig):
     def ready(self) -> None:
         from kesu.core import panels
 
+        from . import receivers, workflow  # noqa: F401 - the plan table and who is told
         from .panels import complaint_panel, customer_panel
 
         panels.register("customers.customer", "service/_customer_panel.html", customer_panel)

@@ -29,3 +29,21 @@ TOPICS = (
     ("view_price", _("Price")),
     ("view_needs", _("New needs")),
 )
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+
+
+class PlanReason(models.TextChoices):
+    EXISTING = "existing", _("Existing customer")
+    POTENTIAL = "potential", _("Potential customer")
+    TOP = "top", _("Top customer by sales")
+    ADDED = "added", _("Added by hand")
+
+
+class MarkKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    SURVEY = "survey", _("Satisfaction survey")

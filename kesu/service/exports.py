@@ -24,3 +24,18 @@ VISIT_COLUMNS = [
     (_("complaint raised from the finding"), lambda v: v.finding_complaint.number if v.finding_complaint_id else ""),
     (_("corrective action raised from the finding"), lambda v: v.finding_action.number if v.finding_action_id else ""),
 ]
+
+
+def _cell(month: int):
+    from .printouts import cell_text
+
+    return lambda row: cell_text(row["cells"][month - 1])
+
+
+PLAN_COLUMNS = [
+    (_("salesperson"), lambda r: str(r["line"].salesperson or "")),
+    (_("customer code"), lambda r: r["line"].customer.code), (_("customer"), lambda r: r["line"].customer.name),
+    (_("why in the plan"), lambda r: "、".join(r["line"].reason_labels())), (_("kind"), lambda r: str(r["kind_label"])),
+    *[(f"{m}月", _cell(m)) for m in range(1, 13)],
+    (_("planned"), lambda r: r["planned"]), (_("done"), lambda r: r["actual"]),
+]

@@ -58,3 +58,45 @@ class VisitForm(ScopedModelForm):
         if data.get("visited_by") is None:
             data.pop("visited_by", None)
         return data
+
+
+MONTH_CHOICES = [(m, f"{m}") for m in range(1, 13)]
+
+
+class PlanGenerateForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2200, label=_("year"))
+
+
+class PlanLineForm(forms.Form):
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"))
+    visits = forms.TypedMultipleChoiceField(choices=MONTH_CHOICES, coerce=int, required=False,
+                                            widget=forms.CheckboxSelectMultiple, label=_("planned visits ★ (months)"))
+    surveys = forms.TypedMultipleChoiceField(choices=MONTH_CHOICES, coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple,
+                                             label=_("planned surveys ★ (months)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        use_lookups(self, {"customer": "customer"})
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(max_length=2000, required=False, label=_("note"))
+    reason = forms.CharField(max_length=2000, required=False, label=_("reason"))
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        from .models import ServiceRules
+
+        model = ServiceRules
+        fields = ["existing_visit_every", "existing_survey_every", "potential_visit_every", "top_customers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def _post_clean(self):
+        pass

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.core.models import CompanyScopedModel
+from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 
-from .choices import Confirmation, VisitKind, VisitPurpose
+from .choices import Confirmation, MarkKind, PlanReason, PlanStatus, VisitKind, VisitPurpose
 
 USER = settings.AUTH_USER_MODEL
 
@@ -67,3 +68,112 @@ class Visit(CompanyScopedModel):
             errors["confirmation"] = _("Only a visit that follows up a complaint records the customer's confirmation.")
         if errors:
             raise ValidationError(errors)
+
+
+MONTHS = [MinValueValidator(1), MaxValueValidator(12)]
+
+
+class ServiceRules(CompanyScopedModel):
+    """The company's rules for next year's service plan (defaults from seed 002 §5.2.1)."""
+
+    existing_visit_every = models.PositiveSmallIntegerField(
+        _("existing customers: a visit every … months"), default=6, validators=MONTHS)
+    existing_survey_every = models.PositiveSmallIntegerField(
+        _("existing customers: a satisfaction survey every … months"), default=6, validators=MONTHS)
+    potential_visit_every = models.PositiveSmallIntegerField(
+        _("potential customers: a visit every … months"), default=1, validators=MONTHS)
+    top_customers = models.PositiveSmallIntegerField(
+        _("top customers by last year's sales always in the plan"), default=5, validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("service plan rules")
+        verbose_name_plural = _("service plan rules")
+        constraints = [models.UniqueConstraint(fields=["company"], name="service_rules_one_per_company")]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
+class ServicePlan(CompanyScopedModel):
+    """The yearly customer service plan (《客户服务年度计划表》): customers × months, planned ★ and actual ☆."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)])
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    prepared_by = models.ForeignKey(USER, verbose_name=_("prepared by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    ranking_note = models.CharField(_("how the top customers were found"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("customer service plan")
+        verbose_name_plural = _("customer service plans")
+        ordering = ["-year", "company"]
+        constraints = [models.UniqueConstraint(fields=["company", "year"], name="service_plan_company_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self._meta.verbose_name}"
+
+
+class PlanChange(StatusChangeBase):
+    """One status change of a service plan."""
+
+    RECORD_FIELD = "plan"
+
+    plan = models.ForeignKey(ServicePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(PlanStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("service plan status change")
+        verbose_name_plural = _("service plan status changes")
+        ordering = ["plan", "at", "id"]
+
+
+class PlanLine(CompanyScopedModel):
+    """One customer of the plan: why it is in and whose it is."""
+
+    plan = models.ForeignKey(ServicePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    salesperson = models.ForeignKey(USER, verbose_name=_("salesperson"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(_("why in the plan"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("plan line")
+        verbose_name_plural = _("plan lines")
+        ordering = ["plan", "customer__code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "customer"], name="service_plan_line_unique")]
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+    def reason_labels(self) -> list[str]:
+        return [str(PlanReason(r).label) for r in self.reasons if r in PlanReason.values]
+
+
+class PlanMark(CompanyScopedModel):
+    """A planned ★: a visit or a survey of the line's customer in one month (the actual ☆ is never stored)."""
+
+    line = models.ForeignKey(PlanLine, verbose_name=_("plan line"), on_delete=models.CASCADE, related_name="marks")
+    plan = models.ForeignKey(ServicePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="marks")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    salesperson = models.ForeignKey(USER, verbose_name=_("salesperson"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=MarkKind.choices)
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
+    starts_on = models.DateField(_("month starts"))
+    due_on = models.DateField(_("month ends"))
+
+    class Meta:
+        verbose_name = _("planned mark")
+        verbose_name_plural = _("planned marks")
+        ordering = ["line", "month", "kind"]
+        constraints = [models.UniqueConstraint(fields=["line", "kind", "month"], name="service_mark_unique")]
+        indexes = [models.Index(fields=["company", "kind", "starts_on"], name="service_mark_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.plan.year}-{self.month:02d} {self.get_kind_display()}"

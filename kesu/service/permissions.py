@@ -8,3 +8,6 @@ SALES = frozenset({Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER
 VISITORS = SALES | {Role.AFTER_SALES, Role.GENERAL_OFFICE, Role.QA}
 READERS = VISITORS | {Role.GM, Role.VICE_GM, Role.ENGINEERING}
 # A finding turns into a corrective action through the CAPA service, which has its own raisers.
+# Seed 002 §5.2.1: sales (市场) makes the yearly plan; the sales head approves it (issue 21 §1).
+PLANNERS = SALES
+SALES_HEAD = frozenset({Role.SALES_DIRECTOR})

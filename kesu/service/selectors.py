@@ -28,3 +28,77 @@ def visits_of_complaint(complaint) -> QuerySet[Visit]:
 
     return Visit.objects.filter(Q(complaint=complaint) | Q(finding_complaint=complaint)).select_related(
         "visited_by").order_by("-visited_on", "-id")
+
+
+# -- the service plan ---------------------------------------------------------------------------------------------
+
+def plans_visible_to(user) -> QuerySet:
+    from .models import ServicePlan
+
+    return ServicePlan.objects.visible_to(user).select_related("company", "prepared_by", "approved_by")
+
+
+def plan_get_for_user(user, pk: int):
+    return get_object_or_404(plans_visible_to(user), pk=pk)
+
+
+def actual_months(company_id: int, year: int, customer_ids) -> dict[tuple[int, str], set[int]]:
+    """(customer id, "visit" | "survey") → the months of ``year`` with a visit record or a survey answer (☆)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kesu.surveys.models import Answer
+
+    from .choices import MarkKind
+
+    found: dict[tuple[int, str], set[int]] = {}
+    visits = Visit.objects.filter(company_id=company_id, customer_id__in=customer_ids, visited_on__year=year)
+    for customer_id, day in visits.values_list("customer_id", "visited_on"):
+        found.setdefault((customer_id, MarkKind.VISIT.value), set()).add(day.month)
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    answers = Answer.objects.filter(campaign__company_id=company_id, recipient__customer_id__in=customer_ids,
+                                    answered_at__gte=start, answered_at__lt=end)
+    for customer_id, at in answers.values_list("recipient__customer_id", "answered_at"):
+        found.setdefault((customer_id, MarkKind.SURVEY.value), set()).add(timezone.localtime(at).month)
+    return found
+
+
+def plan_grid(plan) -> list[dict]:
+    """The form's rows: per customer and kind, twelve cells of (planned ★, actual ☆)."""
+    from .choices import MarkKind
+
+    lines = list(plan.lines.select_related("customer", "salesperson").prefetch_related("marks")
+                 .order_by("salesperson__username", "customer__code"))
+    actual = actual_months(plan.company_id, plan.year, [line.customer_id for line in lines])
+    rows = []
+    for line in lines:
+        planned = {(m.kind, m.month) for m in line.marks.all()}
+        for kind, label in MarkKind.choices:
+            done = actual.get((line.customer_id, kind), set())
+            cells = [{"month": m, "planned": (kind, m) in planned, "actual": m in done} for m in range(1, 13)]
+            rows.append({"line": line, "kind": kind, "kind_label": label, "cells": cells,
+                         "planned": sum(c["planned"] for c in cells), "actual": sum(c["actual"] for c in cells)})
+    return rows
+
+
+def plan_vs_actual(plan, grid: list[dict] | None = None) -> list[dict]:
+    """Per salesperson and month: planned ★, planned ones done (☆ in the same month), and all actual ☆."""
+    grid = plan_grid(plan) if grid is None else grid
+    people: dict = {}
+    for row in grid:
+        person = row["line"].salesperson
+        key = person.pk if person else 0
+        entry = people.setdefault(key, {"salesperson": person, "months": [
+            {"month": m, "planned": 0, "done": 0, "actual": 0} for m in range(1, 13)]})
+        for cell, month in zip(row["cells"], entry["months"], strict=True):
+            month["planned"] += cell["planned"]
+            month["done"] += cell["planned"] and cell["actual"]
+            month["actual"] += cell["actual"]
+    out = []
+    for entry in people.values():
+        months = entry["months"]
+        entry["total"] = {k: sum(m[k] for m in months) for k in ("planned", "done", "actual")}
+        out.append(entry)
+    return sorted(out, key=lambda e: (e["salesperson"] is None, str(e["salesperson"] or "")))

@@ -11,4 +11,11 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/raise-complaint/", views.visit_raise, {"what": "complaint"}, name="visit_raise_complaint"),
     path("visits/<int:pk>/raise-action/", views.visit_raise, {"what": "action"}, name="visit_raise_action"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/generate/", views.plan_generate, name="plan_generate"),
+    path("plans/rules/", views.plan_rules, name="plan_rules"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/line/", views.plan_line, name="plan_line"),
+    path("plans/<int:pk>/steps/<str:name>/", views.plan_step, name="plan_step"),
 ]

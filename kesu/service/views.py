@@ -16,11 +16,12 @@ from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import audit_entries_for
+from kesu.core.services import TransitionRefused
 from kesu.customers.models import Customer
 
-from . import exports, selectors, services
-from .choices import TOPICS, VisitKind, VisitPurpose
-from .forms import VisitForm
+from . import exports, permissions, printouts, selectors, services
+from .choices import TOPICS, PlanStatus, VisitKind, VisitPurpose
+from .forms import PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
 
 VISIT_LIST = ListSpec(
     sorts=(
@@ -147,3 +148,125 @@ def visit_raise(request, pk: int, what: str):
             for text in errors:
                 messages.error(request, text)
     return redirect("service:visit_detail", visit.pk)
+
+
+# -- the yearly service plan ---------------------------------------------------------------------------------------
+
+
+def _plan_or_404(request, pk: int):
+    _require(request.user, "view_serviceplan")
+    return selectors.plan_get_for_user(request.user, pk)
+
+
+@login_required
+def plan_list(request):
+    _require(request.user, "view_serviceplan")
+    plans = selectors.plans_visible_to(request.user)
+    next_year = timezone.localdate().year + 1
+    return render(request, "service/plan_list.html", {
+        "plans": plans, "form": PlanGenerateForm(initial={"year": next_year}),
+        "can_plan": request.user.has_role(*permissions.PLANNERS),
+        "can_rules": request.user.has_role(*permissions.SALES_HEAD)})
+
+
+@login_required
+@require_POST
+def plan_generate(request):
+    if not request.user.has_role(*permissions.PLANNERS) or not request.user.company_id:
+        raise PermissionDenied
+    form = PlanGenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.plan_generate(actor=request.user, company=request.user.company,
+                                          year=form.cleaned_data["year"])
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                for message in errors:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("Plan generated from the company's rules: check it, then submit it."))
+            return redirect("service:plan_detail", plan.pk)
+    return redirect("service:plan_list")
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    grid = selectors.plan_grid(plan)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(iter(grid), exports.PLAN_COLUMNS, str(plan.year), f"service-plan-{plan.year}"))
+    from .workflow import PLAN_TABLE
+
+    offered, refused = PLAN_TABLE.offer(plan, request.user)
+    editable = plan.status == PlanStatus.DRAFT and request.user.has_role(*permissions.PLANNERS)
+    return render(request, "service/plan_detail.html", {
+        "plan": plan, "grid": grid, "summary": selectors.plan_vs_actual(plan, grid), "months": range(1, 13),
+        "steps": offered, "refused": refused, "step_form": StepForm(),
+        "line_form": PlanLineForm(user=request.user) if editable else None, "editable": editable,
+        "changes": plan.changes.select_related("actor")})
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    grid = selectors.plan_grid(plan)
+    return printouts.pdf_response(printouts.plan_pdf(plan, grid, selectors.plan_vs_actual(plan, grid)),
+                                  f"service-plan-{plan.year}")
+
+
+@login_required
+@require_POST
+def plan_line(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    form = PlanLineForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.plan_line_set(actor=request.user, plan=plan, customer=form.cleaned_data["customer"],
+                                   visits=form.cleaned_data["visits"], surveys=form.cleaned_data["surveys"])
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                for message in errors:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("Plan line saved."))
+    else:
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{message}")
+    return redirect("service:plan_detail", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_step(request, pk: int, name: str):
+    plan = _plan_or_404(request, pk)
+    form = StepForm(request.POST)
+    form.is_valid()
+    inputs = {k: v for k, v in form.cleaned_data.items() if v}
+    try:
+        services.plan_transition(actor=request.user, plan=plan, name=name, inputs=inputs,
+                                 expected_version=int(request.POST["version"]) if request.POST.get(
+                                     "version", "").isdigit() else None)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("service:plan_detail", plan.pk)
+
+
+@login_required
+def plan_rules(request):
+    if not request.user.has_role(*permissions.SALES_HEAD) or not request.user.company_id:
+        raise PermissionDenied
+    company = request.user.company
+    form = RulesForm(request.POST or None, instance=services.rules_for(company))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rules_update(actor=request.user, company=company, data={
+                k: form.cleaned_data[k] for k in services.plans.RULE_FIELDS})
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Plan rules saved."))
+            return redirect("service:plan_list")
+    return render(request, "service/plan_rules.html", {"form": form})
