@@ -46,6 +46,24 @@ _OUT_FIELDS = ["id", *[f.name for f in Complaint._meta.concrete_fields if not f.
 ComplaintOut = create_schema(Complaint, name="ComplaintOut", fields=_OUT_FIELDS)
 
 
+class ComplaintDetailOut(ComplaintOut):  # type: ignore[misc,valid-type]
+    """One complaint with its repeat flag (ISO 10002 §8.5, issue 22 §4; kesu.prevention flags it): the rule, the
+    window in days and the earlier complaints, or null when it is no repeat."""
+
+    repeat: dict[str, Any] | None = None
+
+    @staticmethod
+    def resolve_repeat(obj) -> dict[str, Any] | None:
+        from django.core.exceptions import ObjectDoesNotExist
+
+        try:
+            flag = obj.repeat_flag
+        except ObjectDoesNotExist:
+            return None
+        return {"rule": flag.rule, "rule_display": str(flag.get_rule_display()), "window_days": flag.window_days,
+                "earlier": [{"id": c.pk, "number": c.number} for c in flag.earlier.order_by("received_at", "id")]}
+
+
 class ComplaintRowOut(ComplaintOut):  # type: ignore[misc,valid-type]
     """A list row: the complaint and the state of its earliest open deadline."""
 
@@ -225,7 +243,7 @@ def defect_history(request, customer_code: str = "", part_no: str = ""):
                                     part=form.cleaned_data.get("part"))
 
 
-@router.get("/complaints/{pk}", response=ComplaintOut, by_alias=True, summary="Get one complaint",
+@router.get("/complaints/{pk}", response=ComplaintDetailOut, by_alias=True, summary="Get one complaint",
             operation_id="get_complaint")
 def get_complaint(request, pk: Id):
     _require(request.user, "view")

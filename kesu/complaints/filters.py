@@ -51,6 +51,9 @@ class ComplaintFilter(ScopedFilterSet):
     warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("responsibility"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    # ISO 10002 §8.5 (issue 22 §4): complaints flagged as repeats by kesu.prevention.
+    repeat = django_filters.BooleanFilter(field_name="repeat_flag", lookup_expr="isnull", exclude=True,
+                                          label=_("repeat complaint"))
     # Ranges on the stored instant (not a date() of it) so the (company, received_at) index serves them.
     received_from = django_filters.DateFilter(method="filter_received_from", label=_("received from"))
     received_to = django_filters.DateFilter(method="filter_received_to", label=_("received to"))
@@ -77,7 +80,7 @@ class ComplaintFilter(ScopedFilterSet):
     class Meta:
         model = Complaint
         fields = ["status", "open", "customer_code", "part_no", "lot", "category", "severity", "priority", "warning_class", "owner",
-                  "department", "responsibility", "overdue", "received_from", "received_to", "company", "customer",
+                  "department", "responsibility", "overdue", "repeat", "received_from", "received_to", "company", "customer",
                   "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
                   "defect_missing", "reopened", "closure_days_min", "closure_days_max", "response_hours_min",
                   "response_hours_max", "category_code", "defect_type_code"]
