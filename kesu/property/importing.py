@@ -102,6 +102,8 @@ def ledger_import(*, actor, upload) -> LedgerImport:
                 for key in ("received_on", "return_by", "calibration_due_on"):
                     if hasattr(data.get(key), "date"):
                         data[key] = data[key].date()
+                for key in ("quantity", "unit", "confidentiality", "terms"):
+                    data.setdefault(key, PropertyItem._meta.get_field(key).default)
                 department = data.pop("keeper_department", None)
                 form = ItemForm(data=data, user=actor)
                 if not form.is_valid():

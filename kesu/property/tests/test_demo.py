@@ -1,0 +1,43 @@
+"""Demo customer property (issue 19 "Done when"): a ledger per company with moulds, gauges, samples and drawings in
+several revisions, loans in every state."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from kesu import demo
+from kesu.property.choices import LoanStatus
+from kesu.property.models import DrawingRevision, Loan, PropertyItem
+
+TODAY = datetime.date(2026, 6, 30)
+STEP = "kesu.property.demo.create_property"
+# The organisation, customers and parts the ledger needs, then this module's step.
+STEPS = [s for s in demo.STEPS if s.startswith(("kesu.demo.organization.", "kesu.demo.master_data."))] + [STEP]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock(), \
+            transaction.atomic():
+        yield demo.generate(scale=1, seed=5, today=TODAY, steps=STEPS)
+        transaction.set_rollback(True)
+
+
+def test_every_company_has_a_ledger_with_drawings_in_revisions_and_loans_in_every_state(demo_data):
+    companies = set(PropertyItem.objects.values_list("company__code", flat=True))
+    assert len(companies) >= 3
+    for code in companies:
+        types = set(PropertyItem.objects.filter(company__code=code).values_list("item_type", flat=True))
+        assert {"tooling", "gauge", "sample", "drawing"} <= types, code
+        assert set(Loan.objects.filter(company__code=code).values_list("status", flat=True)) == set(
+            LoanStatus.values), code
+        revisions = DrawingRevision.objects.filter(company__code=code)
+        assert set(revisions.values_list("revision", flat=True)) == {"A", "B", "C"}, code
+    overdue = Loan.objects.filter(status="issued", expected_return_on__lt=TODAY)
+    assert overdue.exists() and all(loan.reminded_at for loan in overdue)
