@@ -4,6 +4,7 @@ another company's records answer 404, a role without the permission 403)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from kesu.core.selectors import visible_record
 from kesu.customers.models import Contact, Customer
 
 from . import selectors, services
-from .choices import Confirmation, VisitKind, VisitPurpose
+from .choices import Confirmation, JobKind, VisitKind, VisitPurpose
 from .models import Visit
 
 router = Router(tags=["service"])
@@ -141,3 +142,70 @@ def raise_action(request, pk: Id):
     visit = selectors.visit_get_for_user(request.user, pk)
     action = services.visit_raise_action(actor=request.user, visit=visit, source="api")
     return 201, {"id": action.pk, "number": action.number, "visit_id": visit.pk}
+
+
+# -- service jobs --------------------------------------------------------------------------------------------------
+
+
+def _job(j) -> dict[str, Any]:
+    return {"id": j.pk, "kind": j.kind, "customer_id": j.customer_id, "part_id": j.part_id,
+            "serial_or_lot": j.serial_or_lot, "quantity": j.quantity, "complaint_id": j.complaint_id, "fault": j.fault,
+            "work_done": j.work_done, "first_time_fixed": j.first_time_fixed, "parts_used": j.parts_used,
+            "engineer_id": j.engineer_id, "done_on": j.done_on, "hours": str(j.hours) if j.hours is not None else None}
+
+
+class JobIn(_Strict):
+    kind: JobKind = JobKind.REPAIR
+    customer_id: Id
+    part_id: Id | None = None
+    serial_or_lot: str = Field("", max_length=100)
+    quantity: int = Field(1, ge=1, le=1_000_000)
+    complaint_id: Id | None = None
+    fault: str = Field(..., max_length=3000)
+    work_done: str = Field("", max_length=3000)
+    first_time_fixed: bool = True
+    parts_used: str = Field("", max_length=500)
+    engineer_id: Id | None = None
+    done_on: datetime.date
+    hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+
+
+@router.get("/jobs", response=list[dict], operation_id="list_service_jobs", summary="After-sales service jobs")
+def list_jobs(request, limit: int = 50, offset: int = 0):
+    _require(request.user, "view_servicejob")
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    return [_job(j) for j in selectors.jobs_visible_to(request.user).order_by("-done_on", "-id")[offset:offset + limit]]
+
+
+@router.get("/jobs/{pk}", response=dict, operation_id="get_service_job", summary="One service job")
+def get_job(request, pk: Id):
+    _require(request.user, "view_servicejob")
+    return _job(selectors.job_get_for_user(request.user, pk))
+
+
+@router.post("/jobs", response={201: dict}, operation_id="create_service_job", summary="Record a service job")
+def create_job(request, payload: JobIn):
+    from kesu.customers.models import Part
+
+    _require(request.user, "add_servicejob")
+    user = request.user
+    data = payload.dict(exclude={"customer_id", "part_id", "complaint_id", "engineer_id"})
+    data["kind"] = payload.kind.value
+    data["customer"] = visible_record(Customer, user, payload.customer_id, "customer_id")
+    data["part"] = visible_record(Part, user, payload.part_id, "part_id")
+    data["complaint"] = visible_record(Complaint, user, payload.complaint_id, "complaint_id")
+    if payload.engineer_id is not None:
+        data["engineer"] = visible_record(User, user, payload.engineer_id, "engineer_id")
+    job = services.job_create(actor=user, company=data["customer"].company, data=data, source="api")
+    return 201, _job(job)
+
+
+@router.get("/figures", response=dict, operation_id="service_job_figures",
+            summary="产品维修率 and 维修一次成功率 of a period (base: units delivered in the period)")
+def figures(request, date_from: datetime.date, date_to: datetime.date):
+    from .figures import job_figures
+
+    _require(request.user, "view_servicejob")
+    if not request.user.company_id:
+        raise PermissionDenied
+    return job_figures(request.user.company_id, date_from, date_to)

@@ -47,3 +47,10 @@ class PlanReason(models.TextChoices):
 class MarkKind(models.TextChoices):
     VISIT = "visit", _("Visit")
     SURVEY = "survey", _("Satisfaction survey")
+
+
+class JobKind(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    COMMISSIONING = "commissioning", _("Installation and commissioning")
+    TRAINING = "training", _("Training and advice")

@@ -39,3 +39,17 @@ PLAN_COLUMNS = [
     *[(f"{m}月", _cell(m)) for m in range(1, 13)],
     (_("planned"), lambda r: r["planned"]), (_("done"), lambda r: r["actual"]),
 ]
+
+
+def _j(name: str) -> tuple[Any, Any]:
+    from .models import ServiceJob
+
+    return field_column(ServiceJob, name)
+
+
+JOB_COLUMNS = [
+    _j("done_on"), _j("kind"), (_("customer code"), lambda j: j.customer.code), (_("customer"), lambda j: j.customer.name),
+    (_("part number"), lambda j: j.part.part_no if j.part_id else ""), _j("serial_or_lot"), _j("quantity"),
+    (_("complaint"), lambda j: j.complaint.number if j.complaint_id else ""), _j("fault"), _j("work_done"),
+    _j("first_time_fixed"), _j("parts_used"), _j("engineer"), _j("hours"),
+]

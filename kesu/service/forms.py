@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from kesu.complaints.models import Complaint
 from kesu.core.forms_base import ScopedModelForm, style_fields
 from kesu.core.lookups import use_lookups
-from kesu.customers.forms import CodeChoiceField, CustomerCodeField
-from kesu.customers.models import Contact, Customer
+from kesu.customers.forms import CodeChoiceField, CustomerCodeField, PartNumberField
+from kesu.customers.models import Contact, Customer, Part
 
-from .models import Visit
+from .models import ServiceJob, ServiceRules, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,8 +89,6 @@ class StepForm(forms.Form):
 
 class RulesForm(forms.ModelForm):
     class Meta:
-        from .models import ServiceRules
-
         model = ServiceRules
         fields = ["existing_visit_every", "existing_survey_every", "potential_visit_every", "top_customers"]
 
@@ -100,3 +98,34 @@ class RulesForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class JobForm(ScopedModelForm):
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"))
+    part = PartNumberField(queryset=Part.objects.none(), label=_("product / part"), required=False)
+    complaint = ComplaintNumberField(queryset=Complaint.objects.none(), label=_("complaint"), required=False)
+
+    class Meta:
+        model = ServiceJob
+        fields = ["kind", "customer", "part", "serial_or_lot", "quantity", "complaint", "fault", "work_done",
+                  "first_time_fixed", "parts_used", "engineer", "done_on", "hours"]
+        widgets = {"done_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user)
+        self.fields["part"].queryset = Part.objects.visible_to(self.user)
+        self.fields["complaint"].queryset = Complaint.objects.visible_to(self.user)
+        self.fields["engineer"].required = False
+        self.fields["engineer"].help_text = _("Empty: you.")
+        use_lookups(self, {"customer": "customer", "part": "part", "engineer": "user"})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if data.get("engineer") is None:
+            data.pop("engineer", None)
+        return data

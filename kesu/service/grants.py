@@ -2,7 +2,7 @@
 
 from kesu.accounts.roles import grant
 
-from .permissions import PLANNERS, READERS, SALES_HEAD, VISITORS
+from .permissions import JOB_WRITERS, PLANNERS, READERS, SALES_HEAD, VISITORS
 
 grant("service", ["visit"], "view", set(READERS))
 grant("service", ["visit"], "add", set(VISITORS))
@@ -10,3 +10,6 @@ grant("service", ["visit"], "change", set(VISITORS))
 grant("service", ["serviceplan", "planline", "planmark", "servicerules"], "view", set(READERS))
 grant("service", ["serviceplan", "planline", "planmark"], "add", set(PLANNERS))
 grant("service", ["serviceplan", "planline", "planmark"], "change", set(PLANNERS | SALES_HEAD))
+grant("service", ["servicejob"], "view", set(READERS))
+grant("service", ["servicejob"], "add", set(JOB_WRITERS))
+grant("service", ["servicejob"], "change", set(JOB_WRITERS))

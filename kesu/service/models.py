@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 
-from .choices import Confirmation, MarkKind, PlanReason, PlanStatus, VisitKind, VisitPurpose
+from .choices import Confirmation, JobKind, MarkKind, PlanReason, PlanStatus, VisitKind, VisitPurpose
 
 USER = settings.AUTH_USER_MODEL
 
@@ -177,3 +177,36 @@ class PlanMark(CompanyScopedModel):
 
     def __str__(self) -> str:
         return f"{self.customer} {self.plan.year}-{self.month:02d} {self.get_kind_display()}"
+
+
+class ServiceJob(CompanyScopedModel):
+    """One after-sales repair or service job (seed 001 §5.1.2 b: the base of 产品维修率 and 维修一次成功率)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices, default=JobKind.REPAIR)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="service_jobs")
+    part = models.ForeignKey("customers.Part", verbose_name=_("product / part"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="service_jobs")
+    serial_or_lot = models.CharField(_("serial or lot number"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("units"), default=1, validators=[MinValueValidator(1)])
+    complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="service_jobs")
+    fault = models.TextField(_("fault"), max_length=3000)
+    work_done = models.TextField(_("work done"), blank=True, max_length=3000)
+    first_time_fixed = models.BooleanField(_("fixed at the first visit"), default=True)
+    parts_used = models.CharField(_("parts used"), max_length=500, blank=True)
+    engineer = models.ForeignKey(USER, verbose_name=_("engineer"), on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True,
+                                validators=[MinValueValidator(0)])
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("service job")
+        verbose_name_plural = _("service jobs")
+        ordering = ["-done_on", "-id"]
+        indexes = [models.Index(fields=["company", "done_on"], name="service_job_company_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.customer} {self.done_on:%Y-%m-%d}"

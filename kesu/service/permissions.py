@@ -11,3 +11,5 @@ READERS = VISITORS | {Role.GM, Role.VICE_GM, Role.ENGINEERING}
 # Seed 002 §5.2.1: sales (市场) makes the yearly plan; the sales head approves it (issue 21 §1).
 PLANNERS = SALES
 SALES_HEAD = frozenset({Role.SALES_DIRECTOR})
+# Seed 001 §5.1.2 b): after-sales records its jobs; sales and QA may record one made with them.
+JOB_WRITERS = frozenset({Role.AFTER_SALES, Role.QA}) | SALES

@@ -102,3 +102,13 @@ def plan_vs_actual(plan, grid: list[dict] | None = None) -> list[dict]:
         entry["total"] = {k: sum(m[k] for m in months) for k in ("planned", "done", "actual")}
         out.append(entry)
     return sorted(out, key=lambda e: (e["salesperson"] is None, str(e["salesperson"] or "")))
+
+
+def jobs_visible_to(user) -> QuerySet:
+    from .models import ServiceJob
+
+    return ServiceJob.objects.visible_to(user).select_related("customer", "part", "complaint", "engineer")
+
+
+def job_get_for_user(user, pk: int):
+    return get_object_or_404(jobs_visible_to(user), pk=pk)

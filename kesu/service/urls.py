@@ -18,4 +18,7 @@ urlpatterns = [
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:pk>/line/", views.plan_line, name="plan_line"),
     path("plans/<int:pk>/steps/<str:name>/", views.plan_step, name="plan_step"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/new/", views.job_create, name="job_create"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
 ]

@@ -21,7 +21,7 @@ from kesu.customers.models import Customer
 
 from . import exports, permissions, printouts, selectors, services
 from .choices import TOPICS, PlanStatus, VisitKind, VisitPurpose
-from .forms import PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
+from .forms import JobForm, PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
 
 VISIT_LIST = ListSpec(
     sorts=(
@@ -270,3 +270,59 @@ def plan_rules(request):
             messages.success(request, _("Plan rules saved."))
             return redirect("service:plan_list")
     return render(request, "service/plan_rules.html", {"form": form})
+
+
+# -- after-sales service jobs --------------------------------------------------------------------------------------
+
+JOB_LIST = ListSpec(
+    sorts=(Sort("date", ("done_on",), indexed=True), Sort("customer", ("customer__code",)), Sort("kind", ("kind",)),
+           Sort("engineer", ("engineer__username",))),
+    default_order=("-done_on", "-id"),
+)
+
+
+@login_required
+def job_list(request):
+    _require(request.user, "view_servicejob")
+    listing = Listing(request, JOB_LIST)
+    qs = selectors.jobs_visible_to(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.order_by(*listing.ordering()).iterator(chunk_size=2000), exports.JOB_COLUMNS,
+                               _("Service jobs"), "service-jobs"))
+    page, listing = paginate(request, qs, JOB_LIST, listing=listing)
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    from .figures import job_figures
+
+    company_id = request.user.company_id
+    return render(request, "service/job_list.html", {
+        "page": page, "listing": listing, "can_add": request.user.has_perm("service.add_servicejob"),
+        "figures": job_figures(company_id, start, today) if company_id else None, "since": start})
+
+
+@login_required
+def job_create(request):
+    _require(request.user, "add_servicejob")
+    initial = {"done_on": timezone.localdate()}
+    if request.GET.get("complaint", "").isdigit():
+        complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=int(request.GET["complaint"]))
+        initial.update(customer=complaint.customer.code, complaint=complaint.number)
+    form = JobForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            job = services.job_create(actor=request.user, company=data["customer"].company, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Service job recorded."))
+            return redirect("service:job_detail", job.pk)
+    return render(request, "service/job_form.html", {"form": form})
+
+
+@login_required
+def job_detail(request, pk: int):
+    _require(request.user, "view_servicejob")
+    job = selectors.job_get_for_user(request.user, pk)
+    return render(request, "service/job_detail.html", {
+        "job": job, "audit_entries": audit_entries_for(job, user=request.user)})
