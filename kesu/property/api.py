@@ -5,7 +5,6 @@ workflow tables and messages as the pages: a refused step answers with the page'
 (``{"detail": [{"loc": ["body", field], "msg": …}]}``). Relations travel as ``<name>_id``; unknown keys are refused.
 """
 
-from __future__ import annotations
 
 import datetime
 from decimal import Decimal
