@@ -222,6 +222,8 @@ def _problems(scope: Scope, by: str) -> dict[str, Any]:
 
 def after_sales_figures(company: Company, month: datetime.date) -> dict[str, Any]:
     """The after-sales feedback analysis's figures for one company and month (six queries)."""
+    from kesu.service.figures import job_figures
+
     from ..kpis import actions_at, end_instant
 
     date_to = month_end(month)
@@ -231,10 +233,8 @@ def after_sales_figures(company: Company, month: datetime.date) -> dict[str, Any
     return {
         "period": {"from": month.isoformat(), "to": date_to.isoformat()},
         "complaints": {"received": counts["received"], "closed": counts["closed"], "query": scope.query()},
-        "repair": {"complaints": counts["received"], "repaired": counts["repaired"],
-                   "rate_percent": _percent(counts["repaired"], counts["received"])},
-        "first_time_fix": {"closed": counts["closed"], "never_reopened": counts["first_time"],
-                           "rate_percent": _percent(counts["first_time"], counts["closed"])},
+        # Seed 001 §5.1.2 b): 产品维修率 and 维修一次成功率 from the after-sales service jobs (kesu.service.figures).
+        **job_figures(company.pk, month, date_to),
         "categories": _problems(scope, "category"),
         "defects": _problems(scope, "defect"),
         "actions": {"open": open_actions, "overdue": overdue_actions},

@@ -136,17 +136,27 @@ def test_marketing_figures_are_counted_from_the_month_records(data, company_a):
 
 def test_after_sales_figures_are_counted_from_the_month_records(data, company_a, people):
     from kesu.capa.tests.factories import raise_action
+    from kesu.service.services import job_create
 
     with time_machine.travel(at(2026, 3, 15, 10), tick=False):
         raise_action(people)
+    # Issue 21 §4: the after-sales service jobs give the seed's repair and first-time-fix rates.
+    for day, kind, units, first in ((datetime.date(2026, 3, 2), "repair", 2, True),
+                                    (datetime.date(2026, 3, 20), "repair", 1, False),
+                                    (datetime.date(2026, 3, 31), "maintenance", 1, True),
+                                    (datetime.date(2026, 2, 27), "repair", 9, False)):  # February: outside
+        job_create(actor=people[Role.QA], company=company_a, data={
+            "customer": data["customer"], "kind": kind, "quantity": units, "first_time_fixed": first,
+            "fault": "漏油", "done_on": day})
     report = department_report_draft(company=company_a, kind=ReportKind.AFTER_SALES, month="2026-03")
 
     f = report.figures
     assert f["complaints"]["received"] == 3 and f["complaints"]["closed"] == 3
-    # c1 (repair) and c3 (on-site repair) of the three received; c4's repair was on a February complaint.
-    assert f["repair"] == {"complaints": 3, "repaired": 2, "rate_percent": "66.7"}
-    # closed in March: c1, c2 (reopened once), c4 → two never reopened.
-    assert f["first_time_fix"] == {"closed": 3, "never_reopened": 2, "rate_percent": "66.7"}
+    # 产品维修率: (2 + 1) units repaired in March ÷ 120 units delivered in March (100 + 20) = 2.5 %.
+    assert f["repair"] == {"repair_jobs": 2, "units_repaired": 3, "units_delivered": 120,
+                           "base": "units delivered in the period", "rate_percent": "2.5"}
+    # 维修一次成功率: two of the three March jobs were fixed at the first visit.
+    assert f["first_time_fix"] == {"jobs": 3, "fixed_first_time": 2, "rate_percent": "66.7"}
     appearance = category(company_a, "appearance")
     assert [(r["key"], r["count"], r["share"]) for r in f["categories"]["rows"]] == [
         (appearance.code, 2, "66.7"), (category(company_a, "performance").code, 1, "33.3")]
@@ -162,8 +172,9 @@ def test_figures_cost_a_fixed_number_of_queries(data, company_a, django_assert_m
 
     with django_assert_max_num_queries(8):  # six for the customer indicators, contracts, product mix
         marketing_figures(company_a, MARCH)
-    # counts, actions, categories (time zones, groups, names), defects (time zones, groups)
-    with django_assert_max_num_queries(7):
+    # counts, actions, categories (time zones, groups, names), defects (time zones, groups), and the service jobs'
+    # two (jobs, units delivered: issue 21 §4)
+    with django_assert_max_num_queries(9):
         after_sales_figures(company_a, MARCH)
 
 

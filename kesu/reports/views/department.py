@@ -179,6 +179,23 @@ def _problem_table(title: str, column: str, block: dict[str, Any]) -> FigureTabl
     return FigureTable(title, header=[column, _("Complaints"), _("Share")], rows=rows, empty=_("No complaints."))
 
 
+def _repair_facts(repair: dict[str, Any], fix: dict[str, Any]) -> list[tuple[Any, Cell]]:
+    """The service-job figures (issue 21 §4); reports frozen before them keep their complaint-based proxies."""
+    if "units_delivered" not in repair:
+        return [(_("Complaints with a repair or on-site repair"),
+                 Cell(f"{repair.get('repaired', 0)} / {repair.get('complaints', 0)}")),
+                (_("Repair rate"), Cell(_pct(repair.get("rate_percent")))),
+                (_("Closed complaints never reopened"),
+                 Cell(f"{fix.get('never_reopened', 0)} / {fix.get('closed', 0)}")),
+                (_("First-time fix rate"), Cell(_pct(fix.get("rate_percent"))))]
+    return [(_("Units repaired / units delivered in the month"),
+             Cell(f"{repair.get('units_repaired', 0)} / {repair.get('units_delivered', 0)}")),
+            (_("Repair rate (base: units delivered in the period)"), Cell(_pct(repair.get("rate_percent")))),
+            (_("Service jobs fixed at the first visit / service jobs"),
+             Cell(f"{fix.get('fixed_first_time', 0)} / {fix.get('jobs', 0)}")),
+            (_("First-time fix rate"), Cell(_pct(fix.get("rate_percent"))))]
+
+
 def _after_sales_tables(f: dict[str, Any]) -> list[FigureTable]:
     complaints, repair, fix = f.get("complaints", {}), f.get("repair", {}), f.get("first_time_fix", {})
     actions = f.get("actions", {})
@@ -188,11 +205,7 @@ def _after_sales_tables(f: dict[str, Any]) -> list[FigureTable]:
             (_("Complaints closed"), Cell(complaints.get("closed", 0))),
         ]),
         FigureTable(_("Repair and first-time fix"), facts=[
-            (_("Complaints with a repair or on-site repair"),
-             Cell(f"{repair.get('repaired', 0)} / {repair.get('complaints', 0)}")),
-            (_("Repair rate"), Cell(_pct(repair.get("rate_percent")))),
-            (_("Closed complaints never reopened"), Cell(f"{fix.get('never_reopened', 0)} / {fix.get('closed', 0)}")),
-            (_("First-time fix rate"), Cell(_pct(fix.get("rate_percent")))),
+            *_repair_facts(repair, fix),
         ]),
         _problem_table(_("Quality problems: top categories"), _("Category"), f.get("categories", {})),
         _problem_table(_("Quality problems: top defects"), _("Defect"), f.get("defects", {})),
