@@ -1,0 +1,133 @@
+"""Repeat complaints (ISO 10002 §8.5, design §11, issue 22 §4): both rules, the 180-day window counted on the
+company's calendar dates (Asia/Shanghai, UTC+8), the page, the list filter and the API."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kesu.accounts.roles import Role
+from kesu.complaints.tests.factories import ComplaintCategoryFactory, create_complaint
+from kesu.customers.tests.factories import CustomerFactory, PartFactory
+from kesu.notifications.models import Notification
+from kesu.prevention.choices import RepeatRule
+from kesu.prevention.models import RepeatFlag, RepeatSettings
+from kesu.prevention.repeats import flag_repeat
+
+pytestmark = pytest.mark.django_db
+R = Role
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def setup(people):
+    appearance = ComplaintCategoryFactory(company=people.company, code="appearance", name="外观")
+    customer = CustomerFactory(company=people.company, code="C1")
+    part = PartFactory(company=people.company)
+    return people, appearance, customer, part
+
+
+def complaint(people, received_at, category, customer, part=None):
+    c = create_complaint(people[R.SALESPERSON], received_at=received_at, customer=customer, part=part)
+    type(c).objects.filter(pk=c.pk).update(category=category)
+    c.refresh_from_db()
+    return c
+
+
+# Hand-worked: 2026-03-02 + 179 days = 2026-08-28, + 180 = 08-29, + 181 = 08-30 (Mar 29 days left + Apr 30 + May 31
+# + Jun 30 + Jul 31 = 151 → Jul 31; + 28 → Aug 28 is day 179).
+EARLIER_DAY = datetime.date(2026, 3, 2)
+DAYS = {179: datetime.date(2026, 8, 28), 180: datetime.date(2026, 8, 29), 181: datetime.date(2026, 8, 30)}
+
+
+@pytest.mark.parametrize("days, repeat", [(179, True), (180, True), (181, False)])
+@pytest.mark.parametrize("earlier_time, later_time", [
+    # 00:30 in Shanghai is 16:30 UTC the day before: in UTC the gap is one day longer (180 would look like 181).
+    ((0, 30), (12, 0)),
+    # and the other way round: in UTC the gap is one day shorter (181 would look like 180).
+    ((12, 0), (0, 30)),
+])
+def test_the_window_counts_company_calendar_days(setup, days, repeat, earlier_time, later_time):
+    people, category, customer, part = setup
+    first = complaint(people, at(EARLIER_DAY, *earlier_time), category, customer)
+    second = complaint(people, at(DAYS[days], *later_time), category, customer)
+    flag = flag_repeat(second)
+    assert (flag is not None) is repeat
+    if repeat:
+        assert flag.rule == RepeatRule.SAME_CUSTOMER and flag.window_days == 180
+        assert list(flag.earlier.all()) == [first]
+
+
+def test_the_same_part_at_another_customer_is_a_repeat_unless_the_company_switched_the_rule_off(setup):
+    people, category, customer, part = setup
+    other = CustomerFactory(company=people.company, code="C2")
+    complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer, part)
+    second = complaint(people, at(datetime.date(2026, 11, 1), 9, 0), category, other, part)
+    assert flag_repeat(second).rule == RepeatRule.SAME_PART
+    RepeatSettings.objects.create(company=people.company, same_part=False)
+    assert flag_repeat(second) is None
+    assert not RepeatFlag.objects.exists()
+
+
+def test_another_category_is_no_repeat(setup):
+    people, category, customer, part = setup
+    function = ComplaintCategoryFactory(company=people.company, code="performance", name="性能")
+    complaint(people, at(datetime.date(2026, 10, 1), 9, 0), function, customer, part)
+    second = complaint(people, at(datetime.date(2026, 11, 1), 9, 0), category, customer, part)
+    assert flag_repeat(second) is None
+
+
+def test_a_company_window_of_30_days(setup):
+    people, category, customer, part = setup
+    RepeatSettings.objects.create(company=people.company, window_days=30)
+    complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer)
+    second = complaint(people, at(datetime.date(2026, 11, 1), 9, 0), category, customer)  # 31 days
+    assert flag_repeat(second) is None
+
+
+def test_the_complaint_page_list_filter_and_api_show_the_flag(setup, client, django_capture_on_commit_callbacks):
+    people, category, customer, part = setup
+    first = complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer, part)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = create_complaint(people[R.SALESPERSON], received_at=at(datetime.date(2026, 11, 2), 9, 0),
+                                  customer=customer, part=part, category=category)
+    assert RepeatFlag.objects.get(complaint=second).rule == RepeatRule.SAME_CUSTOMER  # flagged by the hook
+    client.force_login(people[R.SALESPERSON])
+    response = client.get(reverse("complaints:detail", args=[second.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200, page[-3000:]
+    assert 'id="repeat-flag"' in page and first.number in page
+    listed = client.get(reverse("complaints:list") + "?repeat=true&open=").content.decode()
+    assert second.number in listed and f">{first.number}<" not in listed
+    api = client.get(f"/api/v1/complaints/{second.pk}").json()
+    assert api["repeat"]["rule"] == "same_customer" and api["repeat"]["earlier"] == [
+        {"id": first.pk, "number": first.number}]
+    assert client.get(f"/api/v1/complaints/{first.pk}").json()["repeat"] is None
+    rows = client.get("/api/v1/complaints?repeat=true").json()["items"]
+    assert [r["id"] for r in rows] == [second.pk]
+    assert client.get(f"/api/v1/prevention/repeats/{second.pk}").json()["is_repeat"] is True
+
+
+def test_a_repeat_under_an_effective_corrective_action_tells_its_owner(setup, django_capture_on_commit_callbacks):
+    from kesu.capa.choices import ActionStatus, SourceKind
+    from kesu.capa.models import CorrectiveAction
+    from kesu.capa.tests.factories import raise_action
+
+    people, category, customer, part = setup
+    first = complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer, part)
+    action = raise_action(people, sources=[(SourceKind.COMPLAINT, first)])
+    CorrectiveAction.objects.filter(pk=action.pk).update(status=ActionStatus.CLOSED, verified_at=timezone.now())
+    Notification.objects.all().delete()
+    second = complaint(people, at(datetime.date(2026, 11, 2), 9, 0), category, customer, part)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_repeat(second)
+    told = set(Notification.objects.filter(event="repeat_complaint").values_list("recipient__username", flat=True))
+    assert told == {"A-production", "A-salesperson"}  # the action's owner and the complaint's owner
