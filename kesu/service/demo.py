@@ -1,7 +1,108 @@
-"""Demo data of this module: one step of kesu.demo.STEPS."""
+"""Demo data of customer service (issue 21): per company, this year's service plan approved with visits, phone
+return visits and follow-ups after closed complaints (☆ filled from them), next year's plan submitted to the sales
+head, after-sales service jobs over the year. Made through the services, in Chinese."""
 
+from __future__ import annotations
+
+import datetime
+
+from django.utils import translation
+
+from kesu.accounts.models import User
+from kesu.accounts.roles import Role
+from kesu.complaints.choices import Status
+from kesu.complaints.models import Complaint
+from kesu.customers.models import Customer, Part
 from kesu.demo.base import DemoContext
+
+from . import services
+from .choices import Confirmation, JobKind, MarkKind, VisitKind, VisitPurpose
+from .models import PlanMark
+
+VIEWS = {
+    "view_quality": ["产品质量总体稳定", "个别批次外观有划伤", "尺寸一致性比去年好", "希望加强出厂检验"],
+    "view_delivery": ["交期基本准时", "上月有一批延期两天", "紧急订单响应较快", ""],
+    "view_service": ["业务员沟通及时", "技术支持到位", "希望售后响应再快一些", ""],
+    "view_price": ["价格可以接受", "希望明年有 3% 降幅", "", ""],
+    "view_needs": ["明年有新机型开发计划", "计划导入新的密封件规格", "", ""],
+}
+FINDINGS = ["", "", "", "客户反映最近一批泵体外壳有轻微划伤，需要加强包装防护。", "客户希望提供月度质量数据。"]
+FAULTS = [("泵体漏油", "更换密封圈，试压合格"), ("电机异响", "调整轴承间隙，更换轴承"),
+          ("压力不稳", "清洗溢流阀，重新调定压力"), ("接头松动渗漏", "重新紧固并更换垫片"),
+          ("控制板无输出", "更换控制板")]
+MAX_LINES = 12  # customers of a plan that get visit records (the demo stays small at every scale)
 
 
 def create_service(ctx: DemoContext) -> None:
-    """Nothing yet."""
+    ctx.sync_ids()
+    with translation.override("zh-hans"):
+        for company in ctx.companies:
+            if Customer.objects.filter(company=company).exists():
+                _company(ctx, company)
+    ctx.sync_ids()
+
+
+def _user(ctx, company, role):
+    user = ctx.users.get(company.pk, {}).get(role)
+    return User.objects.get(pk=user.pk) if user is not None else None
+
+
+def _company(ctx: DemoContext, company) -> None:
+    rng = ctx.rng
+    today = ctx.today
+    sales = _user(ctx, company, Role.SALESPERSON) or _user(ctx, company, Role.SALES_ASSISTANT)
+    head = _user(ctx, company, Role.SALES_DIRECTOR)
+    after_sales = _user(ctx, company, Role.AFTER_SALES) or _user(ctx, company, Role.QA) or sales
+    if sales is None or head is None:
+        return
+    people = {u.pk: u for u in User.objects.filter(pk__in=ctx.salespeople.get(company.pk, []))}
+    # This year's plan, approved; next year's, submitted to the sales head.
+    plan = services.plan_generate(actor=sales, company=company, year=today.year, source="command")
+    services.plan_transition(actor=sales, plan=plan, name="submit", inputs={"note": "按公司规则生成，已核对"},
+                             source="command")
+    services.plan_transition(actor=head, plan=plan, name="approve", source="command")
+    upcoming = services.plan_generate(actor=sales, company=company, year=today.year + 1, source="command")
+    services.plan_transition(actor=sales, plan=upcoming, name="submit", source="command")
+    # Visits for most planned visits of the months gone by (a few missed: they wait in the salespeople's queues).
+    customers = list(plan.lines.values_list("customer_id", flat=True)[:MAX_LINES])
+    marks = PlanMark.objects.filter(plan=plan, kind=MarkKind.VISIT, customer_id__in=customers,
+                                    starts_on__lte=today).select_related("customer")
+    for mark in marks:
+        if rng.random() < 0.2:
+            continue
+        last = min(mark.due_on, today)
+        day = mark.starts_on + datetime.timedelta(days=rng.randint(0, (last - mark.starts_on).days))
+        actor = people.get(mark.customer.owner_id) or sales
+        phone = rng.random() < 0.4
+        data = {"kind": VisitKind.PHONE if phone else VisitKind.ONSITE, "customer": mark.customer,
+                "visited_on": day, "findings": rng.choice(FINDINGS)}
+        data.update({name: rng.choice(texts) for name, texts in VIEWS.items()})
+        contacts = list(mark.customer.contacts.all()[:1])
+        visit = services.visit_create(actor=actor, company=company, data=data, contacts=contacts, source="command")
+        if visit.findings and rng.random() < 0.3 and not phone:
+            services.visit_raise_complaint(actor=actor, visit=visit, source="command")
+    # Follow-up visits after closed complaints: the customer confirms the improvement (seed 000 §4.3.3.2).
+    for complaint in Complaint.objects.filter(company=company, status=Status.CLOSED).order_by("-closed_at")[:3]:
+        day = min(today, complaint.closed_at.date() + datetime.timedelta(days=10))
+        confirmed = rng.random() < 0.8
+        services.visit_create(actor=sales, company=company, source="command", data={
+            "kind": VisitKind.ONSITE, "customer": complaint.customer, "visited_on": day,
+            "purpose": VisitPurpose.AFTER_CLOSURE, "complaint": complaint,
+            "view_quality": "整改后的批次未再出现同类问题" if confirmed else "仍偶有同类问题",
+            "confirmation": Confirmation.CONFIRMED if confirmed else Confirmation.NOT_CONFIRMED,
+            "confirmation_note": "客户质量部确认改进有效" if confirmed else "客户要求继续跟踪两批"})
+    # After-sales service jobs through the year.
+    parts = list(Part.objects.filter(company=company).values_list("pk", flat=True)[:20])
+    customer_ids = list(Customer.objects.filter(company=company).values_list("pk", flat=True)[:30])
+    start = datetime.date(today.year, 1, 1)
+    for _n in range(min(24, 4 + today.timetuple().tm_yday // 15)):
+        fault, done = rng.choice(FAULTS)
+        day = start + datetime.timedelta(days=rng.randint(0, (today - start).days))
+        services.job_create(actor=after_sales, company=company, source="command", data={
+            "kind": rng.choice([JobKind.REPAIR, JobKind.REPAIR, JobKind.REPAIR, JobKind.MAINTENANCE,
+                                JobKind.COMMISSIONING]),
+            "customer_id": rng.choice(customer_ids), "part_id": rng.choice(parts) if parts else None,
+            "serial_or_lot": f"L{day:%y%m}{rng.randint(1, 99):02d}", "quantity": rng.choice([1, 1, 1, 2, 3]),
+            "fault": fault, "work_done": done, "first_time_fixed": rng.random() < 0.85,
+            "parts_used": rng.choice(["密封圈 2 只", "轴承 1 套", "", "垫片 4 片"]), "done_on": day,
+            "hours": rng.choice([1, 2, 3, 4])})

@@ -1,0 +1,46 @@
+"""Demo customer service (issue 21 "Done when"): a year's plan per company with visits and return visits (☆ from
+them), next year's plan awaiting approval, service jobs."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from kesu import demo
+from kesu.service import selectors
+from kesu.service.models import ServiceJob, ServicePlan, Visit
+
+TODAY = datetime.date(2026, 6, 30)
+STEP = "kesu.service.demo.create_service"
+STEPS = [s for s in demo.STEPS if s.startswith(("kesu.demo.organization.", "kesu.demo.master_data.",
+                                                "kesu.demo.orders.", "kesu.demo.complaints."))] + [STEP]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock(), \
+            transaction.atomic():
+        yield demo.generate(scale=1, seed=5, today=TODAY, steps=STEPS)
+        transaction.set_rollback(True)
+
+
+def test_every_company_has_plans_visits_and_jobs(demo_data):
+    companies = set(ServicePlan.objects.values_list("company__code", flat=True))
+    assert len(companies) >= 3
+    for code in companies:
+        plans = dict(ServicePlan.objects.filter(company__code=code).values_list("year", "status"))
+        assert plans == {2026: "approved", 2027: "submitted"}, code
+        visits = Visit.objects.filter(company__code=code)
+        assert {"onsite", "phone"} <= set(visits.values_list("kind", flat=True)), code
+        assert visits.filter(purpose="after_closure").exclude(confirmation="").exists(), code
+        assert all(CJK.search(v.view_quality) for v in visits if v.view_quality), code
+        assert ServiceJob.objects.filter(company__code=code).count() >= 4, code
+        plan = ServicePlan.objects.get(company__code=code, year=2026)
+        assert sum(row["actual"] for row in selectors.plan_grid(plan)) > 0, code
