@@ -7,8 +7,10 @@ from kesu.core.jobs import register
 
 @register("property.remind", every=datetime.timedelta(hours=1))
 def remind_job() -> None:
-    """Remind of overdue loans and escalate them, and of calibrations coming due, in working days (idempotent)."""
-    from .services import calibrations_remind, loans_remind
+    """Remind of overdue loans and escalate them, of calibrations coming due (working days), and open the yearly
+    inventory check in December (idempotent)."""
+    from .services import calibrations_remind, inventories_start_yearly, loans_remind
 
     loans_remind()
     calibrations_remind()
+    inventories_start_yearly()

@@ -474,7 +474,9 @@ def damage_action_raise(*, actor, report: DamageReport, source: str = "web"):
         raise ValidationError({"capa": _("A corrective action is already raised for this report.")})
     data: dict[str, Any] = {"title": f"{report.number} {report.item.description}"[:200],
                             "problem": report.description, "customer": report.item.customer,
-                            "responsible_department": report.keeper_department}
+                            "responsible_department": report.keeper_department,
+                            # The keeping department's head owns it, else the keeper, else whoever raises it.
+                            "owner": report.keeper_department.head or report.item.keeper or actor_or_none(actor)}
     with acting_as(actor, source), transaction.atomic():
         locked = _locked(DamageReport, report, None)
         action = action_raise(actor=actor, company=report.company, data=data,
@@ -591,6 +593,28 @@ def inventory_start(*, actor, company, year: int, source: str = "web") -> Invent
             InventoryLine(company=company, check_run=check, item=item, department_id=item.keeper_department_id)
             for item in PropertyItem.objects.filter(company=company, status__in=ON_SITE_STATUSES)])
     return check
+
+
+INVENTORY_MONTH = 12  # the yearly check (issue 19 §5) opens in December, before the year's records close
+
+
+def inventories_start_yearly(today: datetime.date | None = None) -> list[InventoryCheck]:
+    """Open this year's inventory check for every company holding customer property, from December on, once
+    (the worker's job; a company may also start it earlier by hand)."""
+    today = today or timezone.localdate()
+    if today.month < INVENTORY_MONTH:
+        return []
+    from kesu.accounts.models import Company
+
+    started = []
+    for company in Company.objects.filter(pk__in=PropertyItem.objects.filter(status__in=ON_SITE_STATUSES)
+                                          .values("company_id")).exclude(
+            pk__in=InventoryCheck.objects.filter(year=today.year).values("company_id")):
+        try:
+            started.append(inventory_start(actor=None, company=company, year=today.year, source="system"))
+        except ValidationError:  # pragma: no cover - started by hand meanwhile
+            continue
+    return started
 
 
 def inventory_confirm(*, actor, line: InventoryLine, result: str, condition_note: str = "",

@@ -315,3 +315,43 @@ def test_a_role_without_the_grant_gets_403_from_the_api(people, api):
         "customer_id": new_item(people).customer_id, "number": "X", "title": "x", "revision": "A",
         "received_on": "2026-12-01"})
     assert response.status_code == 403
+
+
+def test_a_corrective_action_is_raised_through_the_capa_service_once(people, api):
+    from kesu.capa.models import CorrectiveAction
+
+    item = new_item(people)
+    report = services.damage_report(actor=people[R.PRODUCTION], item=item, data={
+        "kind": "damaged", "description": "叉车撞击模具", "happened_on": datetime.date(2026, 12, 1)})
+    response = api(people[R.QA]).post(f"/api/v1/property/damage-reports/{report.pk}/actions")
+    assert response.status_code == 201, response.json()
+    action = CorrectiveAction.objects.get(pk=response.json()["id"])
+    report.refresh_from_db()
+    assert (report.capa_id, action.customer_id, action.responsible_department_id) == (
+        action.pk, item.customer_id, item.keeper_department_id)
+    again = api(people[R.QA]).post(f"/api/v1/property/damage-reports/{report.pk}/actions")
+    assert again.status_code == 422
+
+
+def test_the_waiting_work_reaches_sales_then_the_keeper_then_the_borrower(people):
+    from kesu.core import work
+
+    loan = new_loan(people)
+
+    def who():
+        return [(i.action, sorted(u.username for u in work.resolve_users(i))) for i in work.waiting_for(loan)]
+
+    assert who() == [("approve", [people[R.SALESPERSON].username])]
+    loan = services.loan_transition(actor=people[R.SALES_ASSISTANT], loan=loan, name="approve")
+    assert who() == [("issue", [people[R.PRODUCTION].username])]
+    loan = services.loan_transition(actor=people[R.PRODUCTION], loan=loan, name="issue")
+    assert who() == [("return", [loan.requested_by.username])]
+
+
+def test_the_yearly_inventory_check_opens_in_december_once_per_company(people, company_b):
+    item = new_item(people)
+    assert services.inventories_start_yearly(datetime.date(2026, 11, 30)) == []
+    started = services.inventories_start_yearly(datetime.date(2026, 12, 1))
+    assert [(c.company_id, c.year, [line.item_id for line in c.lines.all()]) for c in started] == [
+        (people.company.pk, 2026, [item.pk])]
+    assert services.inventories_start_yearly(datetime.date(2026, 12, 2)) == []
