@@ -129,3 +129,37 @@ def test_an_import_takes_every_row_or_none_reporting_each_refused_row(people, cl
     assert response.status_code == 302
     assert sorted(PropertyItem.objects.filter(customer=customer).values_list("item_type", flat=True)) == [
         "gauge", "sample"]
+
+
+def test_the_drawing_register_prints_and_exports(people, client):
+    item = new_item(people, item_type="drawing")
+    services.document_register(actor=people[R.ENGINEERING], company=people.company,
+                                data={"number": "DWG-55", "kind": "drawing", "customer": item.customer, "title": "壳体"},
+                                revision="A", received_on=datetime.date(2026, 11, 2))
+    client.force_login(people[R.ENGINEERING])
+    text = _pdf_text(client.get(reverse("property:document_list"), {"format": "pdf"}))
+    assert "外来图纸及文件登记记录表" in text and "DWG-55" in text
+    response = client.get(reverse("property:document_list"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [c.value for c in sheet[2]][:1] == ["DWG-55"]
+
+
+def test_the_api_registers_lists_and_changes_items_with_the_services_rules(people, api):
+    customer = CustomerFactory(company=people.company, owner=people[R.SALESPERSON])
+    people[R.PRODUCTION]
+    body = {"customer_id": customer.pk, "item_type": "sample", "description": "限度样件", "received_on": "2026-12-01",
+            "terms": "return_by"}
+    refused = api(people[R.SALESPERSON]).post("/api/v1/property/items", body)
+    assert (refused.status_code, refused.json()["detail"][0]["loc"]) == (422, ["body", "return_by"])
+    created = api(people[R.SALESPERSON]).post("/api/v1/property/items", {**body, "return_by": "2027-01-15"})
+    assert created.status_code == 201
+    item = created.json()
+    assert (item["status"], item["keeper_department_id"]) == ("received", people[R.PRODUCTION].department_id)
+    listed = api(people[R.PRODUCTION]).get("/api/v1/property/items", customer_code=customer.code).json()
+    assert [row["id"] for row in listed["items"]] == [item["id"]]
+    changed = api(people[R.PRODUCTION]).patch(f"/api/v1/property/items/{item['id']}",
+                                              {"location": "样品柜 B-2", "expected_version": item["version"]})
+    assert (changed.status_code, changed.json()["location"]) == (200, "样品柜 B-2")
+    stale = api(people[R.PRODUCTION]).patch(f"/api/v1/property/items/{item['id']}",
+                                            {"location": "x", "expected_version": item["version"]})
+    assert stale.status_code == 422
