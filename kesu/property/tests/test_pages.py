@@ -163,3 +163,14 @@ def test_the_api_registers_lists_and_changes_items_with_the_services_rules(peopl
     stale = api(people[R.PRODUCTION]).patch(f"/api/v1/property/items/{item['id']}",
                                             {"location": "x", "expected_version": item["version"]})
     assert stale.status_code == 422
+
+
+def test_the_admin_lists_every_model_of_the_module(people, client, django_user_model):
+    new_loan(people)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "x-pass-1")
+    client.force_login(admin)
+    for name in ("propertysettings", "propertyitem", "loan", "damagereport", "externaldocument", "controlledcopy",
+                 "inventorycheck"):
+        assert client.get(reverse(f"admin:property_{name}_changelist")).status_code == 200, name
+    item = PropertyItem.objects.get()
+    assert client.get(reverse("admin:property_propertyitem_change", args=[item.pk])).status_code == 200
