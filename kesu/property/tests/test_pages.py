@@ -174,3 +174,30 @@ def test_the_admin_lists_every_model_of_the_module(people, client, django_user_m
         assert client.get(reverse(f"admin:property_{name}_changelist")).status_code == 200, name
     item = PropertyItem.objects.get()
     assert client.get(reverse("admin:property_propertyitem_change", args=[item.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["property:index", "property:loan_list", "property:damage_list",
+                                      "property:document_list"])
+def test_list_pages_read_in_a_fixed_number_of_queries(people, client, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow():
+        item = new_item(people, item_type="drawing")
+        new_loan(people, item)
+        services.damage_report(actor=people[R.PRODUCTION], item=item, data={
+            "kind": "damaged", "description": "x", "happened_on": datetime.date(2026, 12, 1)})
+        services.document_register(actor=people[R.ENGINEERING], company=people.company, data={
+            "number": f"D-{item.pk}", "kind": "drawing", "customer": item.customer, "title": "t"},
+            revision="A", received_on=datetime.date(2026, 11, 2))
+
+    client.force_login(people[R.SALESPERSON])
+    grow()
+    client.get(reverse(url_name))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(url_name))
+    for _ in range(4):
+        grow()
+    with CaptureQueriesContext(connection) as five:
+        client.get(reverse(url_name))
+    assert len(five) == len(one)
