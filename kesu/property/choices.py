@@ -41,7 +41,7 @@ class ItemStatus(models.TextChoices):
     ON_LOAN = "on_loan", _("On loan")
     RETURNED = "returned", _("Returned to the customer")
     SCRAPPED = "scrapped", _("Scrapped with the customer's consent")
-    LOST = "lost", _("Lost")
+    LOST = "lost", _("Lost, not found")
     DAMAGED = "damaged", _("Damaged")
 
 
@@ -70,7 +70,7 @@ class Terms(models.TextChoices):
 class LoanStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", _("Issued to the borrower")
     RETURNED = "returned", _("Returned")
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
@@ -86,7 +86,7 @@ class Condition(models.TextChoices):
 
 class DamageKind(models.TextChoices):
     DAMAGED = "damaged", _("Damaged")
-    LOST = "lost", _("Lost")
+    LOST = "lost", _("Lost, not found")
     UNSUITABLE = "unsuitable", _("Unsuitable for use")
 
 
@@ -107,7 +107,7 @@ class RevisionStatus(models.TextChoices):
 
 
 class CopyStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", _("Issued to the holder")
     RECALLING = "recalling", _("Recall requested")
     RETURNED = "returned", _("Returned")
     DESTROYED = "destroyed", _("Destroyed")

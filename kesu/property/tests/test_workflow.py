@@ -209,7 +209,7 @@ def test_every_loan_refusal_is_the_same_on_page_and_api(people, client, api):
             403, _wrong_role(_("Issue the item")))
         _set(consent_item, status="lost")
         assert _refusal(client, api, people[R.PRODUCTION], "loan", loan, "issue", {})[1] == _(
-            "The item is “%(status)s” and cannot be issued.") % {"status": _("Lost")}
+            "The item is “%(status)s” and cannot be issued.") % {"status": _("Lost, not found")}
         _set(consent_item, status="on_loan")
         _set(loan, status="issued")
         assert _refusal(client, api, people[R.PRODUCTION], "loan", loan, "return",
@@ -249,7 +249,7 @@ def test_every_copy_refusal_is_the_same_on_page_and_api(people, client, api):
                                  departments=[people[R.PRODUCTION].department])[0]
     with translation.override("zh-hans"):
         assert _refusal(client, api, people[R.PRODUCTION], "copy", copy, "confirm_returned", {})[:2] == (
-            409, _wrong_state(_("Confirm the copy was returned"), _("controlled copy"), _("Issued")))
+            409, _wrong_state(_("Confirm the copy was returned"), _("controlled copy"), _("Issued to the holder")))
         assert _refusal(client, api, people[R.PRODUCTION], "copy", copy, "recall", {})[:2] == (
             403, _wrong_role(_("Recall the copy")))
         _set(copy, status="recalling")
