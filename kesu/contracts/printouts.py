@@ -71,10 +71,11 @@ def review_pdf(review: ContractReview) -> bytes:
     form.table([_("Department"), _("Round"), _("Answer"), _("Comment"), _("Signed by"), _("Signed at")], rows,
                widths=[0.22, 0.08, 0.12, 0.3, 0.12, 0.16], empty=_("No department was asked."))
     form.heading(_("Conclusion"))
+    proxy = str(_("as the GM's proxy")) if review.approved_as_proxy else ""
     form.grid([
         (_("Conclusion"), conclusion_label(review.conclusion)), (_label("concluded_by"), str(review.concluded_by or "")),
         (_label("change_note"), review.change_note or EMPTY), (_label("gm_decision"), review.gm_decision or EMPTY),
-        (_label("approved_by"), f"{review.approved_by or ''}{' (' + _('proxy') + ')' if review.approved_as_proxy else ''}"),
+        (_label("approved_by"), " ".join(p for p in (str(review.approved_by or ""), proxy) if p)),
         (_label("approved_at"), _when(company, review.approved_at)),
         (_label("confirmation_method"), review.get_confirmation_method_display() or EMPTY),
         (_label("confirmation_note"), review.confirmation_note or EMPTY),
