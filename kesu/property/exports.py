@@ -32,13 +32,13 @@ def item_columns() -> list[tuple[Any, Any]]:
 
 
 def loan_columns() -> list[tuple[Any, Any]]:
-    return [_l("number"), (_("item"), lambda loan: loan.item.number), (_("description"), lambda loan: loan.item.description),
+    return [_l("number"), (_("ledger number"), lambda loan: loan.item.number), (_("description"), lambda loan: loan.item.description),
             _l("requested_by"), _l("department"), _l("purpose"), _l("borrow_from"), _l("expected_return_on"),
             _l("issued_at"), _l("returned_at"), _l("return_condition"), _l("returned_late"), _l("status")]
 
 
 def damage_columns() -> list[tuple[Any, Any]]:
-    return [_d("number"), (_("item"), lambda r: r.item.number), (_("customer"), lambda r: r.item.customer.name),
+    return [_d("number"), (_("ledger number"), lambda r: r.item.number), (_("customer"), lambda r: r.item.customer.name),
             _d("kind"), _d("description"), _d("happened_on"), _d("reported_by"), _d("remedial_action"),
             _d("notified_at"), _d("customer_answer"), _d("bearer"), _d("cost_amount"), _d("status")]
 

@@ -62,7 +62,7 @@ class PropertySettings(CompanyScopedModel):
 class PropertyItem(CompanyScopedModel):
     """One line of the customer property ledger (《顾客财产台帐》, seed 000 §4.4.1)."""
 
-    number = models.CharField(_("number"), max_length=40)
+    number = models.CharField(_("ledger number"), max_length=40)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="property_items")
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices)
@@ -75,7 +75,7 @@ class PropertyItem(CompanyScopedModel):
     part = models.ForeignKey("customers.Part", verbose_name=_("part"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField(_("received on"))
-    received_from = models.CharField(_("received from"), max_length=100, blank=True)
+    received_from = models.CharField(_("handed over by"), max_length=100, blank=True)
     condition_on_receipt = models.TextField(_("condition on receipt"), max_length=2000, blank=True)
     keeper_department = models.ForeignKey("accounts.Department", verbose_name=_("keeping department"),
                                           on_delete=models.PROTECT, related_name="+")
@@ -159,8 +159,9 @@ class Loan(CompanyScopedModel):
     guarantee when two requests arrive at once, whatever the pages checked before.
     """
 
-    number = models.CharField(_("number"), max_length=40)
-    item = models.ForeignKey(PropertyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="loans")
+    number = models.CharField(_("loan slip number"), max_length=40)
+    item = models.ForeignKey(PropertyItem, verbose_name=_("customer property item"), on_delete=models.PROTECT,
+                             related_name="loans")
     requested_by = models.ForeignKey(USER, verbose_name=_("borrower"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey("accounts.Department", verbose_name=_("borrowing department"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
@@ -176,9 +177,9 @@ class Loan(CompanyScopedModel):
     approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    issued_by = models.ForeignKey(USER, verbose_name=_("issued by"), null=True, blank=True,
+    issued_by = models.ForeignKey(USER, verbose_name=_("handed out by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_condition = models.CharField(_("condition on return"), max_length=20, choices=Condition.choices,
                                         blank=True)
@@ -223,8 +224,8 @@ class DamageReport(CompanyScopedModel):
     """Damage, loss or unsuitability of customer property (seed 000 §4.4.3): reported at once, remedied,
     told to the customer in writing, the customer's answer, the cost with its bearer."""
 
-    number = models.CharField(_("number"), max_length=40)
-    item = models.ForeignKey(PropertyItem, verbose_name=_("item"), on_delete=models.PROTECT,
+    number = models.CharField(_("report number"), max_length=40)
+    item = models.ForeignKey(PropertyItem, verbose_name=_("customer property item"), on_delete=models.PROTECT,
                              related_name="damage_reports")
     loan = models.ForeignKey(Loan, verbose_name=_("loan"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="damage_reports")
@@ -341,9 +342,9 @@ class ControlledCopy(CompanyScopedModel):
     department = models.ForeignKey("accounts.Department", verbose_name=_("holding department"),
                                    on_delete=models.PROTECT, related_name="+")
     copy_no = models.PositiveSmallIntegerField(_("copy number"))
-    issued_by = models.ForeignKey(USER, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT,
+    issued_by = models.ForeignKey(USER, verbose_name=_("distributed by"), null=True, on_delete=models.PROTECT,
                                   related_name="+")
-    issued_at = models.DateTimeField(_("issued at"))
+    issued_at = models.DateTimeField(_("distributed at"))
     recall_at = models.DateTimeField(_("recall requested at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(USER, verbose_name=_("confirmed by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
@@ -405,7 +406,8 @@ class InventoryLine(CompanyScopedModel):
 
     check_run = models.ForeignKey(InventoryCheck, verbose_name=_("inventory check"), on_delete=models.CASCADE,
                                   related_name="lines")
-    item = models.ForeignKey(PropertyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(PropertyItem, verbose_name=_("customer property item"), on_delete=models.PROTECT,
+                             related_name="+")
     department = models.ForeignKey("accounts.Department", verbose_name=_("keeping department"),
                                    on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=20, choices=InventoryResult.choices, blank=True)

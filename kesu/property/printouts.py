@@ -44,7 +44,7 @@ def ledger_pdf(company, items) -> bytes:
     rows = [[i.number, i.customer.code, i.get_item_type_display(), i.description, f"{i.quantity.normalize():f} {i.unit}",
              _when(company, i.received_on), str(i.keeper_department), _v(i.location), i.get_status_display()]
             for i in items]
-    form.table(header, rows, widths=[0.12, 0.08, 0.12, 0.2, 0.08, 0.1, 0.1, 0.1, 0.1], empty=_("No items."))
+    form.table(header, rows, widths=[0.12, 0.08, 0.12, 0.2, 0.08, 0.1, 0.1, 0.1, 0.1], empty=_("No customer property."))
     form.sign_off([_("Compiled by (sales)"), _("Checked by")])
     return form.render()
 

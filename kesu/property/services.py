@@ -219,7 +219,7 @@ def item_transition(*, actor, item: PropertyItem, name: str, expected_version: i
     if name in SYSTEM_STEPS and not internal:
         raise TransitionRefused(TransitionRefused.WRONG_STATE, _(
             "“%(action)s” is done through a loan or a damage report.") % {"action": ITEM_TABLE.label(name)})
-    return _transition(ITEM_TABLE, item, name, actor, inputs, noun=_("item"), changes=PropertyItemChange,
+    return _transition(ITEM_TABLE, item, name, actor, inputs, noun=_("customer property item"), changes=PropertyItemChange,
                        effects=lambda *a: None, announce=_announce(signals.item_transitioned, PropertyItem, "item"),
                        expected_version=expected_version, source=source)
 

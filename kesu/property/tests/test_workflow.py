@@ -170,7 +170,7 @@ def test_every_item_refusal_is_the_same_on_page_and_api(people, client, api):
     with translation.override("zh-hans"):
         _set(item, status="on_loan")
         assert _refusal(client, api, people[R.PRODUCTION], "item", item, "put_in_use", {})[:2] == (
-            409, _wrong_state(_("Put into use"), _("item"), _("On loan")))
+            409, _wrong_state(_("Put into use"), _("customer property item"), _("On loan")))
         _set(item, status="in_use")
         assert _refusal(client, api, people[R.PRODUCTION], "item", item, "return_to_customer",
                         {"disposal_note": "x"})[:2] == (403, _wrong_role(_("Return to the customer")))
