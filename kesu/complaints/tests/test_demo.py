@@ -187,3 +187,33 @@ def test_the_demo_shows_the_complaint_handling_items_of_issue_18(demo_data):
         assert escalation.complaint.owner == escalation.reassigned_to
         assert escalation.reassigned_to.username == "sz.director"
         assert escalation.reassigned_from.username == "sz.sales"
+
+
+def test_the_demos_indicators_are_figures_a_factory_would_recognise(demo_data):
+    """Issue 17 §13: a few hundred PPM, 90–98 % on time, a handful of claims a year, and a story to follow:
+    some customers and months visibly worse than the rest."""
+    from kesu.claims.models import Claim
+    from kesu.surveys.indicators import customer_indicators
+
+    year_from = datetime.date(2025, 7, 1)
+    companies = list(Company.objects.order_by("code"))
+    group = customer_indicators([c.pk for c in companies], year_from, TODAY)
+    assert 100 <= group.total.ppm <= 1000
+    assert 90 <= group.total.on_time_percent <= 98
+    for company in companies:
+        total = customer_indicators([company.pk], year_from, TODAY)
+        assert 100 <= total.total.ppm <= 1000, company.code
+        assert 88 <= total.total.on_time_percent <= 98, company.code
+        # Some customers stand out: several times the company's PPM, or well below its on-time rate.
+        busy = [row for row in total.by_customer.values() if row.lines_due >= 10]
+        assert any(row.ppm and row.ppm >= 3 * total.total.ppm for row in busy), company.code
+        assert any(row.on_time_percent < total.total.on_time_percent - 10 for row in busy), company.code
+        assert 1 <= Claim.objects.filter(company=company).count() <= 15, company.code
+
+    # The bad batch's month (two months before today) in Suzhou; February late after the Spring Festival.
+    suzhou = Company.objects.get(code="ZKSZ")
+    bad = customer_indicators([suzhou.pk], datetime.date(2026, 4, 1), datetime.date(2026, 4, 30)).total.ppm
+    rest = customer_indicators([suzhou.pk], year_from, datetime.date(2026, 3, 31)).total.ppm
+    assert bad > 1.5 * rest
+    february = customer_indicators([c.pk for c in companies], datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert february.total.on_time_percent < group.total.on_time_percent - 2
