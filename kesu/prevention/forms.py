@@ -117,5 +117,5 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, user, company_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["salesperson"].queryset = _users(user, company_id).filter(role="salesperson")
+        self.fields["salesperson"].queryset = _users(user, company_id).filter(position__role="salesperson")
         style_fields(self)
