@@ -54,3 +54,15 @@ class JobKind(models.TextChoices):
     MAINTENANCE = "maintenance", _("Maintenance")
     COMMISSIONING = "commissioning", _("Installation and commissioning")
     TRAINING = "training", _("Training and advice")
+
+
+class ReportPeriod(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class QualityReportStatus(models.TextChoices):
+    SENT = "sent", _("Sent to the general manager")
+    ANALYSED = "analysed", _("Cause analysed")
+    CLOSED = "closed", _("Result reported to the customers")

@@ -2,7 +2,7 @@
 
 from kesu.accounts.roles import grant
 
-from .permissions import JOB_WRITERS, PLANNERS, READERS, SALES_HEAD, VISITORS
+from .permissions import GM, JOB_WRITERS, PLANNERS, READERS, REPORT_BACK, SALES_HEAD, VISITORS
 
 grant("service", ["visit"], "view", set(READERS))
 grant("service", ["visit"], "add", set(VISITORS))
@@ -13,3 +13,5 @@ grant("service", ["serviceplan", "planline", "planmark"], "change", set(PLANNERS
 grant("service", ["servicejob"], "view", set(READERS))
 grant("service", ["servicejob"], "add", set(JOB_WRITERS))
 grant("service", ["servicejob"], "change", set(JOB_WRITERS))
+grant("service", ["qualityreport"], "view", set(READERS))
+grant("service", ["qualityreport"], "change", set(GM | REPORT_BACK))

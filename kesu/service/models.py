@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 
-from .choices import Confirmation, JobKind, MarkKind, PlanReason, PlanStatus, VisitKind, VisitPurpose
+from .choices import (
+    Confirmation,
+    JobKind,
+    MarkKind,
+    PlanReason,
+    PlanStatus,
+    QualityReportStatus,
+    ReportPeriod,
+    VisitKind,
+    VisitPurpose,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -210,3 +220,46 @@ class ServiceJob(CompanyScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.customer} {self.done_on:%Y-%m-%d}"
+
+
+class QualityReport(CompanyScopedModel):
+    """A product quality report of sold products to the company's GM (售出产品质量报告; issue 21 §5)."""
+
+    period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=QualityReportStatus.choices,
+                              default=QualityReportStatus.SENT)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    gm = models.ForeignKey(USER, verbose_name=_("general manager"), null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+")
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    cause_analysis = models.TextField(_("cause analysis"), blank=True, max_length=5000)
+    analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
+    action = models.ForeignKey("capa.CorrectiveAction", verbose_name=_("corrective action"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    customer_reply = models.TextField(_("result reported to the customers"), blank=True, max_length=5000)
+
+    class Meta:
+        verbose_name = _("product quality report")
+        verbose_name_plural = _("product quality reports")
+        ordering = ["-period_start", "period"]
+        constraints = [models.UniqueConstraint(fields=["company", "period", "period_start"],
+                                               name="service_quality_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} {self._meta.verbose_name} {self.period_start:%Y-%m}"
+
+
+class QualityReportChange(StatusChangeBase):
+    RECORD_FIELD = "report"
+
+    report = models.ForeignKey(QualityReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="changes")
+    old_status, new_status = status_fields(QualityReportStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("quality report status change")
+        verbose_name_plural = _("quality report status changes")
+        ordering = ["report", "at", "id"]

@@ -13,3 +13,6 @@ PLANNERS = SALES
 SALES_HEAD = frozenset({Role.SALES_DIRECTOR})
 # Seed 001 §5.1.2 b): after-sales records its jobs; sales and QA may record one made with them.
 JOB_WRITERS = frozenset({Role.AFTER_SALES, Role.QA}) | SALES
+# Issue 21 §5: the GM analyses the quality report; sales reports the result back to the customers.
+GM = frozenset({Role.GM})
+REPORT_BACK = SALES | {Role.GENERAL_OFFICE}

@@ -78,3 +78,29 @@ def plan_pdf(plan, grid: list[dict], summary: list[dict]) -> bytes:
                             bottomMargin=10 * mm, title=f"{plan.year} 客户服务年度计划表")
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
+
+
+def quality_report_pdf(report) -> bytes:
+    """The report as the GM prints it: figures, the cause analysis, the action and what the customers were told."""
+    from kesu.core.printing import PrintForm
+
+    f = report.figures
+    form = PrintForm(company=report.company, title_zh="售出产品质量报告", title=str(report._meta.verbose_name))
+    form.grid([(_("Period"), f"{report.period_start:%Y-%m-%d} — {report.period_end:%Y-%m-%d}"),
+               (_("General manager"), str(report.gm or "")),
+               (_("Complaints"), f.get("complaints", 0)), (_("Defective units"), f.get("defective_units", 0)),
+               (_("Returned units"), f.get("returned_units", 0)), (_("Units delivered"), f.get("units_delivered", 0)),
+               (_("Repair rate"), f.get("repair", {}).get("rate_percent") or "—"),
+               (_("First-time fix rate"), f.get("first_time_fix", {}).get("rate_percent") or "—"),
+               (_("Open corrective actions"), f.get("open_actions", 0))])
+    form.heading(_("Customers with the most complaints"))
+    form.table([_("Customer"), _("Complaints")], [[r["customer"], r["complaints"]] for r in f.get("top_customers", [])],
+               widths=[0.8, 0.2], empty=_("None."))
+    form.heading(_("Cause analysis"))
+    form.paragraph(report.cause_analysis or "\n\n")
+    if report.action_id:
+        form.paragraph(_("Corrective action %(number)s") % {"number": report.action.number})
+    form.heading(_("Result reported to the customers"))
+    form.paragraph(report.customer_reply or "\n\n")
+    form.sign_off([_("General manager"), _("Sales")])
+    return form.render()

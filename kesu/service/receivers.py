@@ -19,3 +19,27 @@ def on_plan_transitioned(sender, plan, actor=None, note="", **kwargs):
            link=reverse("service:plan_detail", args=[plan.pk]),
            message=lambda: (_("Customer service plan %(year)s is now “%(status)s”") % {
                "year": plan.year, "status": plan.get_status_display()}, note))
+
+
+def _report_message(report):
+    def message():
+        f = report.figures
+        body = _("Complaints: %(complaints)s; returned units: %(returned)s; units delivered: %(delivered)s.") % {
+            "complaints": f.get("complaints", 0), "returned": f.get("returned_units", 0),
+            "delivered": f.get("units_delivered", 0)}
+        return (_("%(report)s: %(status)s") % {"report": str(report), "status": report.get_status_display()}, body)
+
+    return message
+
+
+@receiver(signals.quality_report_sent, dispatch_uid="notify_service_quality_report_sent")
+def on_quality_report_sent(sender, report, **kwargs):
+    # The GM is the next actor (work registry): inbox and e-mail by the rule's default.
+    notify(event=Event.SERVICE_TRANSITIONED, company=report.company, context={"owner": report.gm, "record": report},
+           actor=None, link=reverse("service:quality_detail", args=[report.pk]), message=_report_message(report))
+
+
+@receiver(signals.quality_report_transitioned, dispatch_uid="notify_service_quality_report_transitioned")
+def on_quality_report_transitioned(sender, report, actor=None, **kwargs):
+    notify(event=Event.SERVICE_TRANSITIONED, company=report.company, context={"owner": report.gm, "record": report},
+           actor=actor, link=reverse("service:quality_detail", args=[report.pk]), message=_report_message(report))

@@ -112,3 +112,13 @@ def jobs_visible_to(user) -> QuerySet:
 
 def job_get_for_user(user, pk: int):
     return get_object_or_404(jobs_visible_to(user), pk=pk)
+
+
+def quality_reports_visible_to(user) -> QuerySet:
+    from .models import QualityReport
+
+    return QualityReport.objects.visible_to(user).select_related("company", "gm", "action")
+
+
+def quality_report_get_for_user(user, pk: int):
+    return get_object_or_404(quality_reports_visible_to(user), pk=pk)

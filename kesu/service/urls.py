@@ -21,4 +21,9 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/new/", views.job_create, name="job_create"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("quality-reports/", views.quality_list, name="quality_list"),
+    path("quality-reports/<int:pk>/", views.quality_detail, name="quality_detail"),
+    path("quality-reports/<int:pk>/pdf/", views.quality_pdf, name="quality_pdf"),
+    path("quality-reports/<int:pk>/steps/<str:name>/", views.quality_step, name="quality_step"),
+    path("quality-reports/<int:pk>/corrective-action/", views.quality_raise_action, name="quality_raise_action"),
 ]

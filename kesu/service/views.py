@@ -326,3 +326,64 @@ def job_detail(request, pk: int):
     job = selectors.job_get_for_user(request.user, pk)
     return render(request, "service/job_detail.html", {
         "job": job, "audit_entries": audit_entries_for(job, user=request.user)})
+
+
+# -- product quality reports to the GM -------------------------------------------------------------------------------
+
+
+@login_required
+def quality_list(request):
+    _require(request.user, "view_qualityreport")
+    return render(request, "service/quality_list.html", {
+        "reports": selectors.quality_reports_visible_to(request.user)[:200]})
+
+
+@login_required
+def quality_detail(request, pk: int):
+    _require(request.user, "view_qualityreport")
+    report = selectors.quality_report_get_for_user(request.user, pk)
+    from .workflow import QUALITY_TABLE
+
+    offered, _refused = QUALITY_TABLE.offer(report, request.user)
+    return render(request, "service/quality_detail.html", {
+        "report": report, "f": report.figures, "steps": offered,
+        "can_raise": request.user.has_role(*permissions.GM) and not report.action_id and report.cause_analysis,
+        "changes": report.changes.select_related("actor")})
+
+
+@login_required
+@require_POST
+def quality_step(request, pk: int, name: str):
+    _require(request.user, "view_qualityreport")
+    report = selectors.quality_report_get_for_user(request.user, pk)
+    inputs = {k: request.POST[k].strip() for k in ("cause_analysis", "customer_reply") if request.POST.get(k, "").strip()}
+    try:
+        services.quality_report_transition(actor=request.user, report=report, name=name, inputs=inputs)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("service:quality_detail", report.pk)
+
+
+@login_required
+@require_POST
+def quality_raise_action(request, pk: int):
+    _require(request.user, "view_qualityreport")
+    report = selectors.quality_report_get_for_user(request.user, pk)
+    try:
+        action = services.quality_report_raise_action(actor=request.user, report=report)
+    except ValidationError as error:
+        for errors in error.message_dict.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("Corrective action %(number)s raised.") % {"number": action.number})
+    return redirect("service:quality_detail", report.pk)
+
+
+@login_required
+def quality_pdf(request, pk: int):
+    _require(request.user, "view_qualityreport")
+    report = selectors.quality_report_get_for_user(request.user, pk)
+    return printouts.pdf_response(printouts.quality_report_pdf(report), f"quality-report-{report.period_start}")

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core import work
 
-from .choices import MarkKind, PlanStatus
-from .models import PlanMark, ServicePlan, Visit
-from .permissions import PLANNERS, SALES_HEAD, VISITORS
+from .choices import MarkKind, PlanStatus, QualityReportStatus
+from .models import PlanMark, QualityReport, ServicePlan, Visit
+from .permissions import GM, PLANNERS, REPORT_BACK, SALES_HEAD, VISITORS
 
 
 def _plan_url(row) -> str:
@@ -56,5 +56,22 @@ work.register(work.Source(
     steps=(
         work.Step("make_visit", _("Make the planned visit"), VISITORS, DUE_VISIT, assignee="salesperson",
                   due=work.end_of_day("due_on")),
+    ),
+))
+
+
+def _report_url(row) -> str:
+    return reverse("service:quality_detail", args=[row.pk])
+
+
+work.register(work.Source(
+    module="service", label=_("Customer service"), model=QualityReport,
+    open=Q(status__in=(QualityReportStatus.SENT, QualityReportStatus.ANALYSED)), url=_report_url, number=_plan_name,
+    customer=None,
+    steps=(
+        work.Step("analyse", _("Record the cause analysis of the quality report"), GM,
+                  Q(status=QualityReportStatus.SENT)),
+        work.Step("report_back", _("Report the result to the customers"), REPORT_BACK,
+                  Q(status=QualityReportStatus.ANALYSED)),
     ),
 ))

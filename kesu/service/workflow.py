@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.workflow import CheckResult, Table, Transition, refuse_own_proposal, register_table
 
-from .choices import PlanStatus
-from .permissions import PLANNERS, SALES_HEAD
+from .choices import PlanStatus, QualityReportStatus
+from .permissions import GM, PLANNERS, REPORT_BACK, SALES_HEAD
 
 P = PlanStatus
 PLAN_ROWS: tuple[Transition, ...] = (
@@ -46,3 +46,17 @@ INPUT_LABELS: dict[str, Any] = {"note": _("note"), "reason": _("reason")}
 
 def label_of(name: str) -> str:
     return str(INPUT_LABELS.get(name, name))
+
+
+# Product quality report to the GM (issue 21 §5): sent ─analyse (cause analysis)→ analysed ─report_back (what the
+# customers were told)→ closed.
+Q = QualityReportStatus
+QUALITY_ROWS: tuple[Transition, ...] = (
+    Transition("analyse", (Q.SENT,), Q.ANALYSED, GM, _("Record the cause analysis"), required=("cause_analysis",)),
+    Transition("report_back", (Q.ANALYSED,), Q.CLOSED, REPORT_BACK, _("Report the result to the customers"),
+               required=("customer_reply",)),
+)
+QUALITY_TABLE = register_table(
+    "service.quality_report", Table(QUALITY_ROWS, {}, plain_inputs=frozenset({"note"})),
+    "service.QualityReport", changes="service.QualityReportChange")
+INPUT_LABELS.update({"cause_analysis": _("cause analysis"), "customer_reply": _("result reported to the customers")})

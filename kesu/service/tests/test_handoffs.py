@@ -42,3 +42,25 @@ def test_every_plan_hand_off(people):
 
     assert _walk("service.plan", people, plan, owner=owner, set_state=set_state, announce=announce,
                  also_told=lambda name, source, target: {owner.username}) == []
+
+
+def test_every_quality_report_hand_off(people):
+    import datetime
+
+    from kesu.service import services, signals
+    from kesu.service.models import QualityReport
+
+    report = services.quality_report_generate(company=people.company, period="monthly",
+                                              today=datetime.date(2026, 4, 2))
+    gm = people[Role.GM]
+    assert report.gm == gm
+
+    def set_state(r, name, source, target):
+        QualityReport.objects.filter(pk=r.pk).update(status=target)
+
+    def announce(r, name, source, target, actor):
+        signals.quality_report_transitioned.send(QualityReport, report=r, name=name, old_status=source,
+                                                 new_status=target, actor=actor)
+
+    assert _walk("service.quality_report", people, report, owner=gm, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {gm.username}) == []
