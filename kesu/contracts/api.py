@@ -25,8 +25,8 @@ from . import printouts, selectors, services
 from .choices import ITEM_FIELDS
 from .filters import reviews_filtered
 from .forms import TransitionForm
-from .models import ChangeNotice, ContractReview
-from .workflow import CHANGE_TABLE, REVIEW_TABLE
+from .models import ChangeNotice, ContractReview, DeliveryPlan
+from .workflow import CHANGE_TABLE, PLAN_TABLE, REVIEW_TABLE
 
 router = Router(tags=["contracts"])
 
@@ -197,7 +197,8 @@ def _inputs(table, record, name: str, body: dict[str, Any]) -> dict[str, Any]:
     row = table.get(record.status, name)
     if row is None:
         return dict(body)
-    form = TransitionForm(data={k: v for k, v in body.items() if v is not None}, row=row)
+    form = TransitionForm(data={k: v for k, v in body.items() if v is not None}, row=row,
+                          company_id=record.company_id)
     typed = {k: v for k, v in body.items() if k not in form.fields}
     if not form.is_valid():
         raise ValidationError({k: v for k, v in form.errors.items()})
@@ -271,3 +272,74 @@ def transition_change(request, pk: Id, payload: TransitionIn):
     services.notice_transition(actor=request.user, notice=notice, name=payload.action,
                                expected_version=payload.expected_version, source="api", **inputs)
     return _notice_out(selectors.notice_get_for_user(request.user, pk))
+
+
+def _plan_out(plan: DeliveryPlan) -> dict[str, Any]:
+    return {
+        "id": plan.pk, "number": plan.number, "company_id": plan.company_id, "review_id": plan.review_id,
+        "customer_id": plan.customer_id, "status": plan.status, "version": plan.version,
+        "order_reference": plan.order_reference, "order_text": plan.order_text, "clarification": plan.clarification,
+        "quantity": _plain(plan.quantity), "due_on": _plain(plan.due_on), "checks": plan.checks,
+        "waiting_on": plan.waiting_depts(), "outsourcer_id": plan.outsourcer_id,
+        "outsource_date": _plain(plan.outsource_date), "plan": plan.plan, "first_delivery": _plain(plan.first_delivery),
+        "last_delivery": _plain(plan.last_delivery), "approved_by_id": plan.approved_by_id,
+        "approved_at": _plain(plan.approved_at), "customer_confirmation": plan.customer_confirmation,
+        "confirmed_at": _plain(plan.confirmed_at), "receipts": plan.receipts,
+    }
+
+
+class PlanListParams(Schema):
+    approved: bool | None = None
+
+
+@router.get("/plans/", response=list[dict], operation_id="list_delivery_plans",
+            summary="Delivery plans; approved=true gives those the vice GM approved (what the ERP takes)")
+@paginate(BoundedPagination)
+def list_plans(request, filters: Query[PlanListParams]):  # type: ignore[valid-type]
+    _require(request.user, "view_deliveryplan")
+    qs = selectors.plans_for(request.user)
+    if filters.approved:
+        qs = qs.filter(approved_at__isnull=False).exclude(status="cancelled")
+    return _Mapped(qs, _plan_out)
+
+
+class PlanIn(_Strict):
+    review_id: Id | None = None
+    customer_id: Id | None = None
+    order_reference: str
+    order_text: str
+    clarification: str | None = None
+    quantity: DecimalQuantity | None = None
+    due_on: datetime.date | None = None
+
+
+@router.post("/plans/", response={201: dict}, operation_id="create_delivery_plan",
+             summary="Record a customer's order for its delivery plan")
+def create_plan(request, payload: PlanIn):
+    _require(request.user, "add_deliveryplan")
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    if "review_id" in data:
+        data["review"] = selectors.review_get_for_user(request.user, data.pop("review_id"))
+    if "customer_id" in data:
+        data["customer"] = get_object_or_404(Customer.objects.visible_to(request.user), pk=data.pop("customer_id"))
+    company = data["review"].company if "review" in data else data["customer"].company if "customer" in data else None
+    if company is None:
+        raise ValidationError({"customer": "This field is required."})
+    return 201, _plan_out(services.plan_create(actor=request.user, company=company, data=data, source="api"))
+
+
+@router.get("/plans/{pk}", response=dict, operation_id="get_delivery_plan", summary="One delivery plan")
+def get_plan(request, pk: Id):
+    _require(request.user, "view_deliveryplan")
+    return _plan_out(selectors.plan_get_for_user(request.user, pk))
+
+
+@router.post("/plans/{pk}/transitions", response=dict, operation_id="transition_delivery_plan",
+             summary="Take a step: issue_notice, check, propose, approve, return, customer_confirms, sign_for, cancel")
+def transition_plan(request, pk: Id, payload: TransitionIn):
+    _require(request.user, "view_deliveryplan")
+    plan = selectors.plan_get_for_user(request.user, pk)
+    inputs = _inputs(PLAN_TABLE, plan, payload.action, payload.inputs)
+    services.plan_transition(actor=request.user, plan=plan, name=payload.action,
+                             expected_version=payload.expected_version, source="api", **inputs)
+    return _plan_out(selectors.plan_get_for_user(request.user, pk))

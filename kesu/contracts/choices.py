@@ -95,3 +95,22 @@ ITEM_FIELDS = ("product_name", "specification", "model", "quantity", "delivery_m
                "quality_requirements", "technical_requirements", "acceptance_criteria", "price_terms",
                "payment_terms", "packaging", "special_requirements", "process_requirements", "test_requirements",
                "material_needs", "amount")
+
+
+class PlanStatus(models.TextChoices):
+    """Customer demand to delivery plan (顾客需求管理程序 §5)."""
+
+    DRAFT = "draft", _("Order received")
+    CHECKING = "checking", _("Production notice: checks running")
+    APPROVAL = "approval", _("Delivery plan waiting for the vice GM")
+    CUSTOMER = "customer", _("Waiting for the customer's confirmation")
+    DISTRIBUTED = "distributed", _("Distributed, departments signing")
+    CLOSED = "closed", _("Signed by every department")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+PLAN_OPEN = (PlanStatus.DRAFT, PlanStatus.CHECKING, PlanStatus.APPROVAL, PlanStatus.CUSTOMER, PlanStatus.DISTRIBUTED)
+# 顾客需求管理程序 §3: engineering checks the capability, the warehouse (purchasing here) the materials, production the
+# capacity; the plan goes to these departments, who sign for it.
+PLAN_CHECKS = ("engineering", "purchasing", "production")
+PLAN_RECEIVERS = ("engineering", "purchasing", "production", "qa")

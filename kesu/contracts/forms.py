@@ -57,8 +57,15 @@ class ReviewForm(ScopedModelForm):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-def _input_field(name: str, required: bool) -> forms.Field:
+def _input_field(name: str, required: bool, company_id: int | None = None) -> forms.Field:
     label = INPUT_LABELS.get(name, name)
+    if name == "outsourcer":
+        from kesu.customers.models import Supplier
+
+        return forms.ModelChoiceField(queryset=Supplier.objects.filter(company_id=company_id, is_active=True),
+                                      required=required, label=label)
+    if name in ("outsource_date", "first_delivery", "last_delivery"):
+        return forms.DateField(required=required, label=label, widget=DATE)
     if name == "answer":
         return forms.ChoiceField(choices=[(Answer.CAN, Answer.CAN.label), (Answer.CANNOT, Answer.CANNOT.label)],
                                  required=required, label=label, widget=forms.RadioSelect)
@@ -72,11 +79,11 @@ def _input_field(name: str, required: bool) -> forms.Field:
 class TransitionForm(forms.Form):
     """The inputs one workflow step takes."""
 
-    def __init__(self, *args, row: Transition, **kwargs):
+    def __init__(self, *args, row: Transition, company_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in (*row.required, *row.optional):
             # Required inputs are judged by the service (same message as the API), not by the form.
-            self.fields[name] = _input_field(name, False)
+            self.fields[name] = _input_field(name, False, company_id)
         style_fields(self)
 
     def inputs(self) -> dict[str, Any]:
@@ -119,3 +126,28 @@ class RulesForm(forms.ModelForm):
         for name in ("branch_head", "gm_proxy"):
             self.fields[name].queryset = User.objects.filter(company_id=self.instance.company_id, is_active=True)
         style_fields(self)
+
+
+class PlanForm(forms.Form):
+    """Record a customer's order for its delivery plan (顾客需求管理程序 §5.2)."""
+
+    customer = CustomerCodeField(queryset=Customer.objects.all(), required=False, label=_("customer code"))
+    order_reference = forms.CharField(label=_("customer order"), max_length=60)
+    order_text = forms.CharField(label=_("order content"), widget=forms.Textarea(attrs={"rows": 3}))
+    clarification = forms.CharField(label=_("clarified with the customer"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("When the order was unclear: what was confirmed with the customer."))
+    quantity = forms.DecimalField(label=_("quantity"), required=False, max_digits=14, decimal_places=3)
+    due_on = forms.DateField(label=_("delivery date asked"), required=False, widget=DATE)
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            del self.fields["customer"]
+        else:
+            self.fields["customer"].required = True
+            use_lookups(self, {"customer": "customer"})
+        style_fields(self)
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -4,11 +4,12 @@ Who takes each workflow step is decided by the tables in workflow.py; these gate
 
 from kesu.accounts.roles import ALL, MANAGEMENT, SALES, Role, grant
 
-_MODELS = ["contractreview", "signoff", "revision", "reviewchange", "changenotice", "receipt", "noticechange"]
+_MODELS = ["contractreview", "signoff", "revision", "reviewchange", "changenotice", "receipt", "noticechange", "deliveryplan",
+           "deliveryplanchange"]
 _STAFF = ALL - {Role.AFTER_SALES, Role.GENERAL_OFFICE}
 grant("contracts", _MODELS, "view", _STAFF | {Role.GENERAL_OFFICE})
-grant("contracts", ["contractreview", "changenotice"], "add", SALES)
+grant("contracts", ["contractreview", "changenotice", "deliveryplan"], "add", SALES)
 # Every department asked signs off (a step of the review), so each may change a review through its steps.
-grant("contracts", ["contractreview", "changenotice"], "change", _STAFF)
+grant("contracts", ["contractreview", "changenotice", "deliveryplan"], "change", _STAFF)
 grant("contracts", ["reviewrules"], "view", SALES | MANAGEMENT)
 grant("contracts", ["reviewrules"], "change", MANAGEMENT | {Role.SALES_DIRECTOR})

@@ -19,7 +19,16 @@ from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from kesu.core.numbering import validate_pattern
 from kesu.customers.choices import Currency
 
-from .choices import Answer, ChangeStatus, Confirmation, Dept, ReviewMode, ReviewStatus, ReviewType
+from .choices import (
+    Answer,
+    ChangeStatus,
+    Confirmation,
+    Dept,
+    PlanStatus,
+    ReviewMode,
+    ReviewStatus,
+    ReviewType,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -270,3 +279,65 @@ class NoticeChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = _("change notice history")
         verbose_name_plural = _("change notice history")
+
+
+class DeliveryPlan(CompanyScopedModel):
+    """A customer's order taken to a delivery plan (顾客需求管理程序): the order (formal or a note), clarified with the
+    customer when unclear, entered on the production notice (《生产通知表》); engineering checks the capability, the
+    warehouse the materials, production the capacity; outsourced, when needed, to an approved outsourcer with its
+    confirmed date; the delivery plan (《交货计划表》) approved by the vice GM and confirmed by the customer, then
+    distributed to the departments, who sign for it. Scheduling stays in the ERP, which reads the approved plan."""
+
+    number = models.CharField(_("delivery plan number"), max_length=40, editable=False)
+    review = models.ForeignKey(ContractReview, verbose_name=_("contract review"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="plans")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    order_reference = models.CharField(_("customer order"), max_length=60)
+    order_text = models.TextField(_("order content"), max_length=5000)
+    clarification = models.TextField(_("clarified with the customer"), blank=True, max_length=5000)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, null=True, blank=True)
+    due_on = models.DateField(_("delivery date asked"), null=True, blank=True)
+    waiting_on = models.CharField(max_length=120, blank=True, default="", editable=False)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+    checks = models.JSONField(_("checks"), default=dict, blank=True, editable=False)
+    outsourcer = models.ForeignKey("customers.Supplier", verbose_name=_("outsourcer"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    outsource_date = models.DateField(_("outsourcer's confirmed date"), null=True, blank=True)
+    plan = models.TextField(_("delivery plan"), blank=True, max_length=5000)
+    first_delivery = models.DateField(_("first delivery"), null=True, blank=True)
+    last_delivery = models.DateField(_("last delivery"), null=True, blank=True)
+    proposed_by = models.ForeignKey(USER, verbose_name=_("planned by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    customer_confirmation = models.TextField(_("customer's confirmation"), blank=True, max_length=2000)
+    confirmed_at = models.DateTimeField(_("confirmed by the customer at"), null=True, blank=True, editable=False)
+    receipts = models.JSONField(_("signed for"), default=dict, blank=True, editable=False)
+    owner = models.ForeignKey(USER, verbose_name=_("planner"), null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery plan")
+        verbose_name_plural = _("delivery plans")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="delivery_plan_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def waiting_depts(self) -> list[str]:
+        return [d for d in self.waiting_on.split(",") if d]
+
+
+class DeliveryPlanChange(StatusChangeBase):
+    RECORD_FIELD = "plan"
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(PlanStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("delivery plan history")
+        verbose_name_plural = _("delivery plan history")

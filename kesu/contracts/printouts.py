@@ -17,7 +17,7 @@ from kesu.core.printing import PrintForm
 
 from . import selectors
 from .choices import ITEM_FIELDS
-from .models import ChangeNotice, ContractReview
+from .models import ChangeNotice, ContractReview, DeliveryPlan
 
 EMPTY = "—"
 
@@ -125,3 +125,44 @@ def notice_pdf_view(request, pk: int):
         raise PermissionDenied
     notice = selectors.notice_get_for_user(request.user, pk)
     return pdf_response(notice_pdf(notice), notice.number)
+
+
+def plan_pdf(plan: DeliveryPlan) -> bytes:
+    """《交货计划表》 with the production notice's checks, the vice GM's approval, the customer's confirmation and the
+    departments' signatures."""
+    company = plan.company
+    form = PrintForm(company=company, title_zh="交货计划表", title=_("Delivery plan"), document_no=plan.number)
+    form.grid([
+        (_("Customer"), f"{plan.customer.code} {plan.customer.name}"), (_("Status"), plan.get_status_display()),
+        (_("Customer order"), plan.order_reference), (_("Quantity"), plan.quantity if plan.quantity else EMPTY),
+        (_("Delivery date asked"), _when(company, plan.due_on)), (_("Outsourcer"), str(plan.outsourcer or EMPTY)),
+    ])
+    form.heading(_("Order content"))
+    form.paragraph(plan.order_text)
+    if plan.clarification:
+        form.heading(_("Clarified with the customer"))
+        form.paragraph(plan.clarification)
+    form.heading(_("Checks"))
+    form.table([_("Department"), _("Answer"), _("Comment"), _("Signed by")],
+               [(dept, c.get("answer", ""), c.get("comment", ""), c.get("by", "")) for dept, c in plan.checks.items()],
+               widths=[0.2, 0.15, 0.45, 0.2], empty=EMPTY)
+    form.heading(_("Delivery plan"))
+    form.paragraph(plan.plan or EMPTY)
+    form.grid([(_("First delivery"), _when(company, plan.first_delivery)),
+               (_("Last delivery"), _when(company, plan.last_delivery)),
+               (_("Approved by"), str(plan.approved_by or "")), (_("Approved at"), _when(company, plan.approved_at)),
+               (_("Customer's confirmation"), plan.customer_confirmation or EMPTY),
+               (_("Confirmed at"), _when(company, plan.confirmed_at))])
+    form.heading(_("Signed for"))
+    form.table([_("Department"), _("Signed by"), _("Signed at")],
+               [(dept, r.get("by", ""), r.get("at", "")[:16].replace("T", " ")) for dept, r in plan.receipts.items()],
+               widths=[0.3, 0.35, 0.35], empty=_("Not sent yet."))
+    return form.render()
+
+
+@login_required
+def plan_pdf_view(request, pk: int):
+    if not request.user.has_perm("contracts.view_deliveryplan"):
+        raise PermissionDenied
+    plan = selectors.plan_get_for_user(request.user, pk)
+    return pdf_response(plan_pdf(plan), plan.number)

@@ -29,3 +29,12 @@ def on_notice_transitioned(sender, notice, new_status, actor=None, note="", **kw
            actor=actor, link=reverse("contracts:notice", args=[notice.pk]),
            message=lambda: (_("Change notice %(number)s is now “%(status)s”") % {
                "number": notice.number, "status": notice.get_status_display()}, note))
+
+
+@receiver(signals.plan_transitioned, dispatch_uid="notify_contract_plan_transitioned")
+def on_plan_transitioned(sender, plan, new_status, actor=None, note="", **kwargs):
+    notify(event=Event.CONTRACT_TRANSITIONED, company=plan.company,
+           context={"owner": plan.owner, "creator": plan.owner, "record": plan, "members": []},
+           actor=actor, link=reverse("contracts:plan", args=[plan.pk]),
+           message=lambda: (_("Delivery plan %(number)s is now “%(status)s”") % {
+               "number": plan.number, "status": plan.get_status_display()}, note))

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .choices import ReviewStatus
-from .models import ChangeNotice, ContractReview
+from .models import ChangeNotice, ContractReview, DeliveryPlan
 
 
 def review_get_for_user(user, pk: int) -> ContractReview:
@@ -45,3 +45,12 @@ def ledger(qs):
                               .exclude(Q(contract_line__isnull=True)), "contract_line__contract_id"),
         complaint_count=_count(Complaint.objects.filter(contract_id=OuterRef("contract_id")), "contract_id"),
     )
+
+
+def plans_for(user):
+    return DeliveryPlan.objects.visible_to(user).select_related("customer", "review", "owner").order_by("-id")
+
+
+def plan_get_for_user(user, pk: int) -> DeliveryPlan:
+    return get_object_or_404(DeliveryPlan.objects.visible_to(user).select_related(
+        "company", "customer", "review", "owner", "outsourcer", "approved_by", "proposed_by"), pk=pk)

@@ -20,10 +20,31 @@ from kesu.core.services import actor_or_none, require_role
 from kesu.core.workflow import run_transition
 
 from . import signals
-from .choices import ITEM_FIELDS, SALES_ROLES, Answer, ChangeStatus, Dept, ReviewMode, ReviewStatus
-from .models import ChangeNotice, ContractReview, NoticeChange, Receipt, ReviewChange, Revision, Signoff
+from .choices import (
+    ITEM_FIELDS,
+    PLAN_CHECKS,
+    PLAN_RECEIVERS,
+    SALES_ROLES,
+    Answer,
+    ChangeStatus,
+    Dept,
+    PlanStatus,
+    ReviewMode,
+    ReviewStatus,
+)
+from .models import (
+    ChangeNotice,
+    ContractReview,
+    DeliveryPlan,
+    DeliveryPlanChange,
+    NoticeChange,
+    Receipt,
+    ReviewChange,
+    Revision,
+    Signoff,
+)
 from .rules import base_currency, review_mode, rules_for
-from .workflow import CHANGE_TABLE, INPUT_LABELS, REVIEW_TABLE, signer_dept
+from .workflow import CHANGE_TABLE, INPUT_LABELS, PLAN_TABLE, REVIEW_TABLE, signer_dept
 
 COUNTER_KEY = "contract_review"
 CREATE_FIELDS = ("review_type", "customer", "contract", "title", "customer_reference", "received_on", "owner",
@@ -360,3 +381,95 @@ def rules_save(*, actor, form, source: str = "web"):
     from kesu.core.services import record_update
 
     return record_update(actor=actor, form=form, source=source)
+
+
+# -- customer demand to delivery plan ------------------------------------------------------------------------
+
+
+PLAN_FIELDS = ("review", "customer", "order_reference", "order_text", "clarification", "quantity", "due_on", "owner")
+
+
+def plan_create(*, actor, company, data: dict[str, Any], source: str = "web") -> DeliveryPlan:
+    """Record a customer's order (formal or a note) for its delivery plan; ``clarification`` logs what was
+    clarified with the customer when the order was unclear (顾客需求管理程序 §5.2)."""
+    require_role(actor, SALES_ROLES, company.pk)
+    _check_fields(data, PLAN_FIELDS)
+    plan = DeliveryPlan(company=company, **data)
+    if not plan.owner_id and actor_or_none(actor) is not None:
+        plan.owner = actor
+    if plan.review_id and not plan.customer_id:
+        plan.customer = plan.review.customer
+    for field in ("review", "customer"):
+        related = getattr(plan, field, None) if getattr(plan, f"{field}_id") else None
+        if related is not None and related.company_id != company.pk:
+            raise ValidationError({field: _("It must belong to the same company.")})
+    _full_clean(plan, exclude=["number"])
+    now = timezone.now()
+    with acting_as(actor, source), transaction.atomic():
+        yy = now.astimezone(company.tz).year % 100
+        plan.number = next_number(company, "delivery_plan", f"JH{yy:02d}-{{seq:03d}}", now, taken=lambda n: (
+            DeliveryPlan.objects.filter(company=company, number=n).exists()))
+        plan.save()
+        DeliveryPlanChange.write(plan, name="create", old="", new=plan.status, actor=actor_or_none(actor), at=now)
+    return plan
+
+
+def _plan_effects(actor):
+    def effects(plan: DeliveryPlan, row, inputs: dict[str, Any], now) -> None:
+        rules = rules_for(plan.company)
+        name = row.name
+        if name == "issue_notice" or name == "return":
+            plan.checks = {}
+            plan.waiting_on = _waiting(PLAN_CHECKS)
+            plan.due_at = _due(plan.company, now, rules.signoff_days)
+        elif name == "check":
+            dept = signer_dept(actor, inputs)
+            plan.checks = {**plan.checks, dept: {
+                "answer": inputs["answer"], "comment": (inputs.get("comment") or "").strip(),
+                "by": str(actor) if actor is not None else "", "by_id": getattr(actor, "pk", None),
+                "at": now.isoformat()}}
+            plan.waiting_on = _waiting([d for d in plan.waiting_depts() if d != dept])
+        elif name == "propose":
+            plan.plan = inputs["plan_text"]
+            for key in ("outsourcer", "outsource_date", "first_delivery", "last_delivery"):
+                if key in inputs:
+                    setattr(plan, key, inputs[key])
+            plan.proposed_by = actor_or_none(actor)
+            plan.due_at = None
+        elif name == "approve":
+            plan.approved_by, plan.approved_at = actor_or_none(actor), now
+        elif name == "customer_confirms":
+            plan.customer_confirmation, plan.confirmed_at = inputs["confirmation_note"], now
+            plan.receipts = {}
+            plan.waiting_on = _waiting(PLAN_RECEIVERS)
+            plan.due_at = _due(plan.company, now, rules.receipt_days)
+        elif name == "sign_for":
+            dept = signer_dept(actor, inputs)
+            plan.receipts = {**plan.receipts, dept: {"by": str(actor) if actor is not None else "",
+                                                     "by_id": getattr(actor, "pk", None), "at": now.isoformat()}}
+            plan.waiting_on = _waiting([d for d in plan.waiting_depts() if d != dept])
+        elif name == "cancel":
+            plan.waiting_on = ""
+    return effects
+
+
+def _plan_announce(actor):
+    def announce(plan, row, old, note, now) -> None:
+        transaction.on_commit(lambda: signals.plan_transitioned.send(
+            DeliveryPlan, plan=plan, name=row.name, old_status=old, new_status=plan.status, actor=actor, note=note))
+    return announce
+
+
+def plan_transition(*, actor, plan: DeliveryPlan, name: str, expected_version: int | None = None,
+                    source: str = "web", **inputs: Any) -> DeliveryPlan:
+    """Move a delivery plan one step; the last department's signature closes it (a step of the system)."""
+    kwargs = dict(table=PLAN_TABLE, noun=DeliveryPlan._meta.verbose_name, label_of=_label,
+                  changes=DeliveryPlanChange)
+    with transaction.atomic():
+        plan = run_transition(obj=plan, name=name, actor=actor, inputs=inputs, effects=_plan_effects(actor),
+                              announce=_plan_announce(actor), expected_version=expected_version, source=source,
+                              **kwargs)
+        if name == "sign_for" and plan.status == PlanStatus.DISTRIBUTED and not plan.waiting_on:
+            plan = run_transition(obj=plan, name="close", actor=None, inputs={}, effects=_plan_effects(None),
+                                  announce=_plan_announce(None), source=source, **kwargs)
+    return plan

@@ -8,3 +8,5 @@ review_created = Signal()
 review_transitioned = Signal()
 # notice, name, old_status, new_status, actor, note
 notice_transitioned = Signal()
+# plan, name, old_status, new_status, actor, note
+plan_transitioned = Signal()

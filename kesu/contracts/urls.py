@@ -17,4 +17,9 @@ urlpatterns = [
     path("changes/<int:pk>/", views.notice_detail, name="notice"),
     path("changes/<int:pk>/step/<str:name>/", views.notice_transition, name="notice_transition"),
     path("changes/<int:pk>/print/", printouts.notice_pdf_view, name="notice_printout"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/step/<str:name>/", views.plan_transition, name="plan_transition"),
+    path("plans/<int:pk>/print/", printouts.plan_pdf_view, name="plan_printout"),
 ]

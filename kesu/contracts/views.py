@@ -26,9 +26,9 @@ from kesu.customers.models import Customer
 from . import exports, selectors, services
 from .choices import ReviewStatus
 from .filters import reviews_filtered
-from .forms import NoticeForm, ReviewForm, RulesForm, TransitionForm
+from .forms import NoticeForm, PlanForm, ReviewForm, RulesForm, TransitionForm
 from .rules import rules_for
-from .workflow import CHANGE_TABLE, REVIEW_TABLE
+from .workflow import CHANGE_TABLE, PLAN_TABLE, REVIEW_TABLE
 
 REVIEW_LIST = ListSpec(
     sorts=(
@@ -162,7 +162,7 @@ def _step(request, record, table, name: str, run, back: str):
     row = table.get(record.status, name)
     inputs = {}
     if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name)
+        form = TransitionForm(request.POST, row=row, prefix=name, company_id=record.company_id)
         if not form.is_valid():
             _form_errors(request, form)
             return redirect(back, record.pk)
@@ -246,3 +246,66 @@ def rules(request):
         messages.success(request, _("Saved."))
         return redirect("contracts:rules")
     return render(request, "contracts/rules.html", {"form": form})
+
+
+PLAN_FULFILS: dict[str, tuple[str, ...]] = {
+    **{f"check_{d}": ("check",) for d in ("engineering", "purchasing", "production")},
+    "approve_plan": ("approve", "return"),
+    **{f"sign_for_{d}": ("sign_for",) for d in ("engineering", "purchasing", "production", "qa")},
+}
+
+
+@login_required
+def plans(request):
+    """Delivery plans (交货计划表) of the companies the user sees, newest first."""
+    _require(request.user, "view_deliveryplan")
+    qs = selectors.plans_for(request.user)
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "contracts/plans.html", {
+        "page": page, "can_add": request.user.has_perm("contracts.add_deliveryplan")})
+
+
+@login_required
+def plan_create(request):
+    _require(request.user, "add_deliveryplan")
+    review = None
+    if request.GET.get("review", "").isdigit():
+        review = selectors.review_get_for_user(request.user, int(request.GET["review"]))
+    form = PlanForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if review is not None:
+            data["review"] = review
+        company = review.company if review is not None else data["customer"].company
+        plan = _save_form(request, form, lambda d: services.plan_create(actor=request.user, company=company,
+                                                                       data={**d, **data}))
+        if plan is not None:
+            messages.success(request, _("Order %(number)s recorded.") % {"number": plan.number})
+            return redirect("contracts:plan", plan.pk)
+    return render(request, "contracts/plan_form.html", {"form": form, "review": review})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    _require(request.user, "view_deliveryplan")
+    plan = selectors.plan_get_for_user(request.user, pk)
+    offered, refused = PLAN_TABLE.offer(plan, request.user)
+    offered = [row for row in offered if row.name != "close"]  # the system closes it
+    actions = table_actions(offered, lambda row: reverse("contracts:plan_transition", args=[plan.pk, row.name]),
+                            version=plan.version,
+                            form=lambda row: TransitionForm(row=row, prefix=row.name, company_id=plan.company_id))
+    return render(request, "contracts/plan_detail.html", {
+        "plan": plan, "history": list(plan.changes.select_related("actor")),
+        "next_step": next_step(plan, request.user, actions,
+                               refused=[(r, w) for r, w in refused if r.name != "close"], fulfils=PLAN_FULFILS),
+    })
+
+
+@login_required
+@require_POST
+def plan_transition(request, pk: int, name: str):
+    _require(request.user, "view_deliveryplan")
+    plan = selectors.plan_get_for_user(request.user, pk)
+    return _step(request, plan, PLAN_TABLE, name, partial(services.plan_transition, plan=plan), "contracts:plan")

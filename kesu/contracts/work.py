@@ -15,8 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core import work
 
-from .choices import CHANGE_OPEN, DEPT_ROLES, OPEN_STATUSES, ChangeStatus, Dept, ReviewMode, ReviewStatus
-from .models import ChangeNotice, ContractReview
+from .choices import (
+    CHANGE_OPEN,
+    DEPT_ROLES,
+    OPEN_STATUSES,
+    PLAN_CHECKS,
+    PLAN_OPEN,
+    PLAN_RECEIVERS,
+    ChangeStatus,
+    Dept,
+    PlanStatus,
+    ReviewMode,
+    ReviewStatus,
+)
+from .models import ChangeNotice, ContractReview, DeliveryPlan
 from .workflow import GM, SALES
 
 S = ReviewStatus
@@ -84,5 +96,33 @@ work.register(work.Source(
                     Q(status=C.NOTIFIED) & _waits(dept), assignee="owner" if dept == Dept.SALES else None,
                     due=F("due_at"))
           for dept in Dept.values),
+    ),
+))
+
+
+def _plan_url(row) -> str:
+    return reverse("contracts:plan", args=[row.pk])
+
+
+P = PlanStatus
+PLAN_CHECK_LABELS = {Dept.ENGINEERING: _("Check the engineering capability for the order"),
+                     Dept.PURCHASING: _("Check the materials for the order"),
+                     Dept.PRODUCTION: _("Check the production capacity for the order")}
+
+work.register(work.Source(
+    module="delivery_plans", label=_("Delivery plans"), model=DeliveryPlan, open=Q(status__in=PLAN_OPEN),
+    url=_plan_url, describe=lambda row: f"{row.customer} · {row.order_reference}",
+    steps=(
+        work.Step("issue_notice", _("Enter the order on the production notice"), SALES, Q(status=P.DRAFT),
+                  assignee="owner"),
+        *(work.Step(f"check_{dept}", PLAN_CHECK_LABELS[dept], DEPT_ROLES[dept], Q(status=P.CHECKING) & _waits(dept),
+                    due=F("due_at")) for dept in PLAN_CHECKS),
+        work.Step("propose", _("Draw up the delivery plan"), SALES, Q(status=P.CHECKING, waiting_on=""),
+                  assignee="owner"),
+        work.Step("approve_plan", _("Approve the delivery plan"), frozenset({"vice_gm"}), Q(status=P.APPROVAL)),
+        work.Step("customer_confirms", _("Get the customer's confirmation of the delivery plan"), SALES,
+                  Q(status=P.CUSTOMER), assignee="owner"),
+        *(work.Step(f"sign_for_{dept}", _("Sign for the delivery plan"), DEPT_ROLES[dept],
+                    Q(status=P.DISTRIBUTED) & _waits(dept), due=F("due_at")) for dept in PLAN_RECEIVERS),
     ),
 ))

@@ -25,7 +25,18 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.roles import Role
 from kesu.core.workflow import CheckResult, Table, Transition, refuse_own_proposal, register_table
 
-from .choices import DEPT_ROLES, SALES_ROLES, Answer, ChangeStatus, ReviewMode, ReviewStatus, dept_of
+from .choices import (
+    DEPT_ROLES,
+    PLAN_CHECKS,
+    PLAN_RECEIVERS,
+    SALES_ROLES,
+    Answer,
+    ChangeStatus,
+    PlanStatus,
+    ReviewMode,
+    ReviewStatus,
+    dept_of,
+)
 
 S = ReviewStatus
 C = ChangeStatus
@@ -222,3 +233,83 @@ CHANGE_TABLE = register_table("contracts.change", Table(CHANGE_ROWS, {
     "change_signoff_valid": _change_signoff_valid, "change_all_can": _change_all_can,
     "receipt_waiting": _receipt_waiting, "all_confirmed": _all_confirmed,
 }, dry_checks=frozenset({"change_all_can", "all_confirmed"})), "contracts.ChangeNotice", changes="contracts.NoticeChange")
+
+
+# -- customer demand to delivery plan (顾客需求管理程序 §5) ---------------------------------------------------------
+
+P = PlanStatus
+PLAN_CHECKERS = frozenset().union(*(DEPT_ROLES[d] for d in PLAN_CHECKS))
+PLAN_SIGNERS = frozenset().union(*(DEPT_ROLES[d] for d in PLAN_RECEIVERS))
+VICE_GM = frozenset({Role.VICE_GM, Role.GM})
+
+
+def _plan_dept(plan, inputs, actor, allowed) -> CheckResult:
+    dept = signer_dept(actor, inputs)
+    if dept is None or dept not in allowed or dept not in plan.waiting_depts():
+        return "", _("Your department has nothing waiting on this delivery plan.")
+    return None
+
+
+def _plan_check_valid(plan, inputs, actor) -> CheckResult:
+    if inputs.get("answer") not in (Answer.CAN, Answer.CANNOT):
+        return "answer", _("Choose “can meet” or “cannot meet”.")
+    if inputs["answer"] == Answer.CANNOT and not (inputs.get("comment") or "").strip():
+        return "comment", _("Say what cannot be met.")
+    return _plan_dept(plan, inputs, actor, PLAN_CHECKS)
+
+
+def _plan_ready(plan, inputs, actor) -> CheckResult:
+    if plan.waiting_on:
+        return "", _("Engineering, the warehouse and production have not all checked the order yet.")
+    short = [d for d, c in plan.checks.items() if c.get("answer") == Answer.CANNOT]
+    outsourcer = inputs.get("outsourcer") or plan.outsourcer
+    if short and (outsourcer is None or not (inputs.get("outsource_date") or plan.outsource_date)):
+        return "outsourcer", _("A check found the order cannot be met in house: name an approved outsourcer and "
+                               "its confirmed date.")
+    if outsourcer is not None and not getattr(outsourcer, "is_active", False):
+        return "outsourcer", _("Only an approved (active) outsourcer may take the work.")
+    return None
+
+
+def _plan_not_own(plan, inputs, actor) -> CheckResult:
+    return refuse_own_proposal(actor, plan.proposed_by_id)
+
+
+def _plan_sign_valid(plan, inputs, actor) -> CheckResult:
+    return _plan_dept(plan, inputs, actor, PLAN_RECEIVERS)
+
+
+def _plan_all_signed(plan, inputs, actor) -> CheckResult:
+    if plan.waiting_on:
+        return "", _("Not every department has signed for the plan yet.")
+    return None
+
+
+PLAN_ROWS: tuple[Transition, ...] = (
+    Transition("issue_notice", (P.DRAFT,), P.CHECKING, SALES, _("Issue the production notice"), optional=("note",)),
+    Transition("check", (P.CHECKING,), None, PLAN_CHECKERS, _("Record my department's check"),
+               required=("answer",), optional=("comment", "dept"), checks=("plan_check_valid",)),
+    Transition("propose", (P.CHECKING,), P.APPROVAL, SALES, _("Submit the delivery plan to the vice GM"),
+               required=("plan_text",), optional=("outsourcer", "outsource_date", "first_delivery", "last_delivery"),
+               checks=("plan_ready",)),
+    Transition("approve", (P.APPROVAL,), P.CUSTOMER, VICE_GM, _("Approve the delivery plan"), optional=("note",),
+               checks=("plan_not_own",)),
+    Transition("return", (P.APPROVAL,), P.CHECKING, VICE_GM, _("Send the plan back"), required=("reason",)),
+    Transition("customer_confirms", (P.CUSTOMER,), P.DISTRIBUTED, SALES,
+               _("Record the customer's confirmation and distribute the plan"), required=("confirmation_note",)),
+    Transition("sign_for", (P.DISTRIBUTED,), None, PLAN_SIGNERS, _("Sign for the plan for my department"),
+               optional=("dept", "note"), checks=("plan_sign_valid",)),
+    # Taken by the system when the last department signs.
+    Transition("close", (P.DISTRIBUTED,), P.CLOSED, SALES, _("Close: every department signed"),
+               checks=("plan_all_signed",)),
+    Transition("cancel", (P.DRAFT, P.CHECKING, P.APPROVAL, P.CUSTOMER), P.CANCELLED, SALES, _("Cancel"),
+               required=("reason",)),
+)
+INPUT_LABELS.update({"plan_text": _("delivery plan"), "outsourcer": _("outsourcer"),
+                     "outsource_date": _("outsourcer's confirmed date"), "first_delivery": _("first delivery"),
+                     "last_delivery": _("last delivery")})
+PLAN_TABLE = register_table("contracts.plan", Table(PLAN_ROWS, {
+    "plan_check_valid": _plan_check_valid, "plan_ready": _plan_ready, "plan_not_own": _plan_not_own,
+    "plan_sign_valid": _plan_sign_valid, "plan_all_signed": _plan_all_signed,
+}, dry_checks=frozenset({"plan_not_own", "plan_all_signed"})), "contracts.DeliveryPlan",
+    changes="contracts.DeliveryPlanChange")

@@ -44,4 +44,23 @@ CHANGES: dict[tuple[str, str], object] = {
     ("withdraw", "reviewing"): NOBODY,
 }
 
-EXPECTED = {"contracts.review": REVIEWS, "contracts.change": CHANGES}
+# 顾客需求管理程序 §3, §5: the production notice goes to engineering (capability), the warehouse (here purchasing:
+# materials) and production (capacity); the planner (the OWNER) draws up the plan, the vice GM approves it, the
+# planner gets the customer's confirmation and distributes it; four departments sign for it.
+CHECKS = [("check_engineering", (R.ENGINEERING,)), ("check_purchasing", (R.PURCHASING,)),
+          ("check_production", (R.PRODUCTION,))]
+PLANS: dict[tuple[str, str], object] = {
+    ("issue_notice", "draft"): CHECKS,
+    ("check", "checking"): ("propose", OWNER),
+    ("propose", "checking"): ("approve_plan", (R.VICE_GM,)),
+    ("approve", "approval"): ("customer_confirms", OWNER),
+    ("return", "approval"): CHECKS,
+    ("customer_confirms", "customer"): [("sign_for_engineering", (R.ENGINEERING,)),
+                                        ("sign_for_purchasing", (R.PURCHASING,)),
+                                        ("sign_for_production", (R.PRODUCTION,)), ("sign_for_qa", (R.QA,))],
+    ("sign_for", "distributed"): ("sign_for_qa", (R.QA,)),
+    ("close", "distributed"): NOBODY,
+    **{("cancel", s): NOBODY for s in ("draft", "checking", "approval", "customer")},
+}
+
+EXPECTED = {"contracts.review": REVIEWS, "contracts.change": CHANGES, "contracts.plan": PLANS}

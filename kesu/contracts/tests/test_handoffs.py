@@ -70,3 +70,26 @@ def test_every_change_notice_hand_off_reaches_its_next_actor(people):
 
     assert _walk("contracts.change", people, notice, owner=owner, set_state=set_state, announce=announce,
                  also_told=lambda name, source, target: {owner.username}) == []
+
+
+def test_every_delivery_plan_hand_off_reaches_its_next_actor(people):
+    from kesu.contracts import services, signals
+    from kesu.contracts.models import DeliveryPlan
+    from kesu.customers.tests.factories import CustomerFactory
+
+    owner = UserFactory(role=R.SALES_ASSISTANT, company=people.company, username="A-owner")
+    plan = services.plan_create(actor=owner, company=people.company, data={
+        "customer": CustomerFactory(company=people.company), "order_reference": "PO-1", "order_text": "齿轮泵 100 台"})
+    checks = ",engineering,purchasing,production,"
+
+    def set_state(p, name, source, target):
+        waiting = {"issue_notice": checks, "return": checks, "customer_confirms": ",engineering,purchasing,production,qa,",
+                   "sign_for": ",qa,"}.get(name, "")
+        DeliveryPlan.objects.filter(pk=p.pk).update(status=target, waiting_on=waiting)
+
+    def announce(p, name, source, target, actor):
+        signals.plan_transitioned.send(DeliveryPlan, plan=p, name=name, old_status=source, new_status=target,
+                                       actor=actor, note="")
+
+    assert _walk("contracts.plan", people, plan, owner=owner, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {owner.username}) == []
