@@ -190,3 +190,57 @@ class Reviews:
 
         cancelled, t = self.new(18, ReviewType.CONTRACT, "备件年度合同（客户撤回）", "55000.00")
         self.step(cancelled, t + datetime.timedelta(hours=2), "cancel", Role.SALES_DIRECTOR, reason="客户撤回询价")
+
+        self.plans(order=changing)
+
+    def plan_step(self, plan, when: list, name: str, role: str = Role.SALES_ASSISTANT, **inputs):
+        when[0] += datetime.timedelta(hours=2)
+        with _clock(when[0]):
+            return services.plan_transition(actor=self.people[role], plan=plan, name=name, **inputs)
+
+    def plans(self, order) -> None:
+        """Orders taken to delivery plans (顾客需求管理程序), in each state."""
+        from kesu.customers.models import Supplier
+
+        planner = self.people[Role.SALES_ASSISTANT]
+        outsourcer = Supplier.objects.filter(company=self.company, is_active=True).order_by("pk").first()
+        stages = ["checking", "approval", "customer", "distributed", "closed", "closed_outsourced"]
+        for i, stage in enumerate(stages):
+            t = self.at(14 - 2 * i)
+            customer = order.customer if i == 0 else self.customers[i % len(self.customers)]
+            data = {"customer": customer, "order_reference": f"HK-PO-{t:%m%d}-{i + 1}",
+                    "order_text": f"齿轮泵 CB-B25 共 {100 + 50 * i} 台（传真订单）", "quantity": Decimal(100 + 50 * i),
+                    "due_on": t.date() + 40 * DAY}
+            if i == 0:
+                data["review"] = order
+            if i % 2:
+                data["clarification"] = "便条未注明包装，电话与客户确认为木箱包装"
+            with _clock(t):
+                plan = services.plan_create(actor=planner, company=self.company, data=data)
+            when = [t]
+
+            plan = self.plan_step(plan, when, "issue_notice")
+            short = stage == "closed_outsourced" and outsourcer is not None
+            for dept, role in (("engineering", Role.ENGINEERING), ("purchasing", Role.PURCHASING),
+                               ("production", Role.PRODUCTION)):
+                if stage == "checking" and dept == "production":
+                    break
+                cannot = short and dept == "production"
+                plan = self.plan_step(plan, when, "check", role, answer=Answer.CANNOT if cannot else Answer.CAN,
+                          comment="本月产能不足，需外包 60 台" if cannot else "可满足")
+            if stage == "checking":
+                continue
+            extra = {"outsourcer": outsourcer, "outsource_date": t.date() + 25 * DAY} if short else {}
+            plan = self.plan_step(plan, when, "propose", plan_text="分两批交货：第一批 60%，第二批 40%", first_delivery=t.date() + 30 * DAY,
+                      last_delivery=t.date() + 40 * DAY, **extra)
+            if stage == "approval":
+                continue
+            plan = self.plan_step(plan, when, "approve", Role.VICE_GM)
+            if stage == "customer":
+                continue
+            plan = self.plan_step(plan, when, "customer_confirms", confirmation_note="香港客户传真回签确认交货计划")
+            for dept, role in (("engineering", Role.ENGINEERING), ("purchasing", Role.PURCHASING),
+                               ("production", Role.PRODUCTION), ("qa", Role.QA)):
+                if stage == "distributed" and dept == "production":
+                    break
+                plan = self.plan_step(plan, when, "sign_for", role)

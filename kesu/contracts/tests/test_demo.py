@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_makes_every_type_and_state_with_changes(people):
     users = {role: people[role] for role in Role if role != Role.ADMIN}
     customers = [CustomerFactory(company=people.company).pk for _i in range(3)]
+    from kesu.customers.tests.factories import SupplierFactory
+
+    SupplierFactory(company=people.company, is_active=True)
     ctx = SimpleNamespace(companies=[people.company], users={people.company.pk: users},
                           customers={people.company.pk: customers}, today=timezone.localdate(),
                           sync_ids=lambda: None)
@@ -28,4 +31,8 @@ def test_the_demo_makes_every_type_and_state_with_changes(people):
     assert {r.status for r in reviews} == set(ReviewStatus.values)
     assert {n.status for n in ChangeNotice.objects.all()} == {ChangeStatus.CLOSED, ChangeStatus.NOTIFIED,
                                                               ChangeStatus.REVIEWING}
-    assert reviews.filter(revision=2).count() == 2  # the closed and the notified change were issued
+    assert reviews.filter(revision=2).count() == 2
+    from kesu.contracts.models import DeliveryPlan
+
+    assert {p.status for p in DeliveryPlan.objects.all()} == {"checking", "approval", "customer", "distributed",
+                                                              "closed"}  # the closed and the notified change were issued
