@@ -3,7 +3,8 @@
 Sales generates next year's service plan from the company's rules and submits it; the sales director approves it.
 In January of that year a salesperson logs a phone return visit whose finding becomes a complaint; once that
 complaint is closed, an on-site visit after the closure records the customer's confirmation; the plan then shows ☆
-for both visits in January.
+for both visits in January. Early in February the GM's monthly product quality report arrives; the GM records the
+cause analysis and raises a corrective action from it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from kesu.accounts.roles import Role
 from kesu.complaints.choices import Status
 from kesu.complaints.tests.factories import People, bring_to
 from kesu.customers.tests.factories import ContactFactory, CustomerFactory
-from kesu.service.models import ServicePlan, Visit
+from kesu.service.models import QualityReport, ServicePlan, Visit
+from kesu.service.services import quality_reports_generate
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +42,7 @@ def test_plan_approved_then_a_return_visit_becomes_a_complaint_and_the_follow_up
     people = People(company_a)
     sales, director = people[Role.SALESPERSON], people[Role.SALES_DIRECTOR]
     people[Role.QA]
+    gm = people[Role.GM]
     customer = CustomerFactory(company=company_a, code="K-FW", name="常州回访客户有限公司", status="existing",
                                owner=sales)
     ContactFactory(customer=customer, name="周采购")
@@ -103,3 +106,18 @@ def test_plan_approved_then_a_return_visit_becomes_a_complaint_and_the_follow_up
         row = page.locator("#plan-grid tr[data-customer='K-FW'][data-kind='visit']")
         expect(row.locator("td").nth(-1)).to_have_text("1")  # two visits in January: one month done
         assert Visit.objects.filter(customer=customer, visited_on__month=1).count() == 2
+        log_out(page, base)
+
+    # -- early February the GM's monthly quality report arrives; the GM analyses it and raises a corrective action --
+    with time_machine.travel(datetime.datetime(year, 2, 2, 1, 0, tzinfo=datetime.UTC), tick=True):
+        assert quality_reports_generate() >= 1  # the worker's job
+        report = QualityReport.objects.get(company=company_a, period="monthly", period_start=f"{year}-01-01")
+        assert report.figures["complaints"] == 1 and report.gm == gm
+        log_in(page, base, gm.username)
+        page.goto(base + reverse("service:quality_detail", args=[report.pk]))
+        page.fill("#id_cause_analysis", "1 月到货外壳划伤：包装隔板缺失，运输中相互碰撞")
+        save(page, "#step-analyse")
+        expect(page.locator("#report-status")).to_have_attribute("data-status", "analysed")
+        save(page, "#raise-action")
+        report.refresh_from_db()
+        expect(page.locator("#report-action")).to_contain_text(report.action.number)
