@@ -21,7 +21,7 @@ from kesu.complaints.tests.factories import ComplaintCategoryFactory, People
 from kesu.customers.tests.factories import CustomerFactory, PartFactory
 from kesu.notifications.models import Notification
 from kesu.prevention import services
-from kesu.prevention.choices import GroupKind, MemberPosition
+from kesu.prevention.choices import GroupKind, MemberPosition, SignalClass
 from kesu.prevention.models import WarningSignal
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def test_a_b_signal_becomes_a_complaint_a_repeat_follows_and_the_assessment_show
     page.fill("#id_observed", "用户来电：液压泵漏油三次未修好，准备向市农机局投诉。")
     save(page, "#save-signal")
     signal = WarningSignal.objects.get(company=company_a)
-    expect(page.locator("#signal-class")).to_have_text("B")
+    expect(page.locator("#signal-class")).to_have_text(str(SignalClass.B.label))  # the page's language
     told = set(Notification.objects.filter(event="signal_raised").values_list("recipient__username", flat=True))
     assert {gm.username, vice.username} <= told
     log_out(page, base)
