@@ -69,3 +69,17 @@ def on_due(sender, record, kind, **kwargs):
                              if escalated else _("Loan %(number)s is overdue: %(item)s was due back on %(date)s"))
                             % {"number": loan.number, "item": loan.item.number, "date": loan.expected_return_on},
                             loan.purpose))
+
+
+@receiver(signals.inventory_started, dispatch_uid="property_inventory_started")
+def on_inventory(sender, check, actor=None, **kwargs):
+    """The keeping departments' people are told that their items wait for confirmation (issue 19 §5)."""
+    from kesu.accounts.models import User
+
+    departments = check.lines.values("department_id")
+    members = list(User.objects.filter(company_id=check.company_id, department_id__in=departments, is_active=True))
+    notify(event=Event.PROPERTY_TRANSITIONED, company=check.company,
+           context={"owner": None, "creator": check.started_by, "members": members},
+           actor=actor, link=reverse("property:inventory_detail", args=[check.pk]),
+           message=lambda: (_("Inventory check %(year)s of customer property: confirm the items your department "
+                              "keeps") % {"year": check.year}, ""))

@@ -592,6 +592,7 @@ def inventory_start(*, actor, company, year: int, source: str = "web") -> Invent
         InventoryLine.objects.bulk_create([
             InventoryLine(company=company, check_run=check, item=item, department_id=item.keeper_department_id)
             for item in PropertyItem.objects.filter(company=company, status__in=ON_SITE_STATUSES)])
+        transaction.on_commit(lambda: signals.inventory_started.send(InventoryCheck, check=check, actor=actor))
     return check
 
 

@@ -14,3 +14,5 @@ damage_transitioned = Signal()
 copy_transitioned = Signal()
 # record (a loan or an item), kind ("reminded", "escalated", "calibration")
 property_due = Signal()
+# check (an InventoryCheck just started), actor
+inventory_started = Signal()

@@ -355,3 +355,14 @@ def test_the_yearly_inventory_check_opens_in_december_once_per_company(people, c
     assert [(c.company_id, c.year, [line.item_id for line in c.lines.all()]) for c in started] == [
         (people.company.pk, 2026, [item.pk])]
     assert services.inventories_start_yearly(datetime.date(2026, 12, 2)) == []
+
+
+def test_starting_the_inventory_tells_the_keeping_departments(people, django_capture_on_commit_callbacks):
+    from kesu.notifications.models import Notification
+
+    new_item(people)  # kept by production
+    people[R.FINANCE]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inventory_start(actor=people[R.SALESPERSON], company=people.company, year=2026)
+    told = set(Notification.objects.filter(event="property_transitioned").values_list("recipient__username", flat=True))
+    assert told == {people[R.PRODUCTION].username}
