@@ -91,6 +91,17 @@ def _company(ctx: DemoContext, company) -> None:
             "view_quality": "整改后的批次未再出现同类问题" if confirmed else "仍偶有同类问题",
             "confirmation": Confirmation.CONFIRMED if confirmed else Confirmation.NOT_CONFIRMED,
             "confirmation_note": "客户质量部确认改进有效" if confirmed else "客户要求继续跟踪两批"})
+    # The GM's product quality reports: the month before last analysed and reported back, last month's waiting.
+    gm = _user(ctx, company, Role.GM)
+    before = services.quality_report_generate(company=company, period="monthly",
+                                              today=today.replace(day=1) - datetime.timedelta(days=1))
+    if gm is not None and before is not None:
+        before = services.quality_report_transition(actor=gm, report=before, name="analyse", source="command",
+                                                    inputs={"cause_analysis": "外观划伤集中在两家客户，原因为包装隔板缺失；"
+                                                            "已要求仓库改用带隔板的纸箱。"})
+        services.quality_report_transition(actor=sales, report=before, name="report_back", source="command",
+                                           inputs={"customer_reply": "已电话和邮件告知相关客户包装改进措施。"})
+    services.quality_report_generate(company=company, period="monthly", today=today)
     # After-sales service jobs through the year.
     parts = list(Part.objects.filter(company=company).values_list("pk", flat=True)[:20])
     customer_ids = list(Customer.objects.filter(company=company).values_list("pk", flat=True)[:30])
