@@ -40,7 +40,7 @@ LIST_COLUMNS: list[Column] = [
 
 # What LIST_COLUMNS read, and only that (the deadline-state annotations come with the queryset).
 LIST_FIELDS = (
-    "number", "received_at", "channel", "customer__code", "customer__name", "part__part_no", "part__name",
+    "company", "number", "received_at", "channel", "customer__code", "customer__name", "part__part_no", "part__name",
     "lot_number", "category__name", "defect_type__name", "defect_location", "defect_nature", "quantity_shipped",
     "quantity_defective", "window_status", "severity", "priority", "warning_class", "status", "closure_due_at",
     "responsibility", "owner__username",

@@ -48,6 +48,8 @@ class ComplaintFilter(ScopedFilterSet):
     # The analyses group a group's companies by category code (and defect type code): their drill-down.
     category_code = django_filters.CharFilter(field_name="category__code", label=_("category code"))
     defect_type_code = django_filters.CharFilter(field_name="defect_type__code", label=_("defect type code"))
+    # ...and the overdue backlog groups them by department code (issue 17 §5).
+    department_code = django_filters.CharFilter(field_name="department__code", label=_("department code"))
     warning_class = django_filters.ChoiceFilter(choices=WarningClass.choices, label=_("early-warning class"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("responsibility"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
@@ -83,10 +85,10 @@ class ComplaintFilter(ScopedFilterSet):
                   "department", "responsibility", "overdue", "repeat", "received_from", "received_to", "company", "customer",
                   "part", "counted", "defect", "part_missing", "category_missing", "department_missing",
                   "defect_missing", "reopened", "closure_days_min", "closure_days_max", "response_hours_min",
-                  "response_hours_max", "category_code", "defect_type_code"]
+                  "response_hours_max", "category_code", "defect_type_code", "department_code"]
 
     DRILL_DOWN = ("company", "customer", "part", "counted", "defect", "part_missing", "category_missing",
-                  "category_code", "defect_type_code",
+                  "category_code", "defect_type_code", "department_code",
                   "department_missing", "defect_missing", "reopened", "closure_days_min", "closure_days_max",
                   "response_hours_min", "response_hours_max")
 

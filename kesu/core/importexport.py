@@ -276,11 +276,35 @@ class _ChoiceCell:
 
 
 def rows_xlsx(rows, columns: list[tuple[Any, Any]], title, stem: str) -> tuple[Any, str]:
-    """Stream ``rows`` through ``columns`` (label, function of a row) into an xlsx file: (open file, name)."""
+    """Stream ``rows`` through ``columns`` (label, function of a row) into an xlsx file: (open file, name).
+
+    Exported by someone who sees several companies (issue 17 §5), rows that belong to a company get a first
+    column naming it (short name, else code): the same numbers and customer codes exist in each subsidiary.
+    """
+    rows, columns = _with_company_column(iter(rows), list(columns))
     getters = [getattr(get, "for_export", lambda get=get: get)() for _label, get in columns]
     handle = write_xlsx(str(title), [str(label) for label, _get in columns],
                         ([get(row) for get in getters] for row in rows))
     return handle, f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def _with_company_column(rows, columns: list[tuple[Any, Any]]):
+    """(rows, columns) with a "Company" column first when the exporting user sees several companies and the rows
+    carry a ``company_id``; unchanged otherwise (the first row is read ahead to know, and put back)."""
+    from .context import current_actor
+    from .group import company_labels, sees_several_companies
+
+    user = current_actor().user
+    if not sees_several_companies(user):
+        return rows, columns
+    first = next(rows, None)
+    if first is None:
+        return iter(()), columns
+    rows = itertools.chain([first], rows)
+    if not hasattr(first, "company_id"):
+        return rows, columns
+    labels = company_labels(user)
+    return rows, [(_("Company"), lambda row: labels.get(row.company_id, "")), *columns]
 
 
 class ExportRow:

@@ -254,6 +254,8 @@ class BreakdownRow:
     cumulative: Decimal | None = None
     vital_few: bool = False
     query: dict[str, Any] | None = None
+    # Group views (issue 17 §5): the row's complaints per company, {company id: (count, drill-down query)}.
+    by_company: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -265,6 +267,16 @@ class Breakdown:
     defective: int
     rows: list[BreakdownRow]
     others: BreakdownRow | None = None
+    # Group views: the companies a row is split into (id, label), when the scope holds several.
+    companies: list[tuple[int, str]] = field(default_factory=list)
+
+
+def scope_companies(scope: Scope) -> list[tuple[int, str]]:
+    """(id, label: short name, else code) of the scope's companies, by code; empty for a one-company scope."""
+    if len(scope.company_ids) < 2:
+        return []
+    return [(pk, short or code) for pk, short, code in Company.objects.filter(pk__in=scope.company_ids)
+            .order_by("code").values_list("pk", "short_name", "code")]
 
 
 def _database_rows(qs: QuerySet) -> list[tuple]:
@@ -276,14 +288,16 @@ def _database_rows(qs: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
+def _labels(by: str, keys: Iterable[Any], *, group: bool = False) -> dict[Any, str]:
+    """Row labels; in a group view (``group``) customer and part codes, which repeat across the companies,
+    carry their company's code in front (issue 17 §5)."""
     keys = [k for k in keys if k is not None]
     if by == "customer":
-        return {pk: f"{code} {name}" for pk, code, name in
-                Customer.objects.filter(pk__in=keys).values_list("pk", "code", "name")}
+        return {pk: f"{company}·{code} {name}" if group else f"{code} {name}" for pk, code, name, company in
+                Customer.objects.filter(pk__in=keys).values_list("pk", "code", "name", "company__code")}
     if by == "part":
-        return {pk: f"{no} {name}" for pk, no, name in Part.objects.filter(pk__in=keys).values_list(
-            "pk", "part_no", "name")}
+        return {pk: f"{company}·{no} {name}" if group else f"{no} {name}" for pk, no, name, company in
+                Part.objects.filter(pk__in=keys).values_list("pk", "part_no", "name", "company__code")}
     if by == "category":
         return dict(ComplaintCategory.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "category_code":
@@ -334,7 +348,14 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
         raw = sorted(((k, c, d) for k, (c, d) in merged.items()), key=lambda r: (-r[1], str(r[0])))
     total = sum(count for _k, count, _d in raw)
     shown = raw if limit is None else raw[:limit]
-    labels = _labels("category_code" if by == "category" else by, [key for key, _c, _d in shown])
+    labels = _labels("category_code" if by == "category" else by, [key for key, _c, _d in shown],
+                     group=len(scope.company_ids) > 1)
+    companies = scope_companies(scope) if by == "category" else []
+    split: dict[Any, dict[int, int]] = defaultdict(dict)
+    if companies:  # one bar per category code for the group; each company's share is its drill-down
+        for code, company_id, n in (complaints_in(scope).values_list(column, "company_id")
+                                    .annotate(n=Count("*")).order_by()):
+            split[code if code != "" else None][company_id] = n
     rows, running = [], 0
     for key, count, defective in shown:
         before = percent_of(running, total)
@@ -342,7 +363,9 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
         rows.append(BreakdownRow(
             key=key, label=labels.get(key) or (_("(not stated)") if key is None else str(key)), count=count,
             defective=defective, share=percent_of(count, total), cumulative=percent_of(running, total),
-            vital_few=before is not None and before < PARETO_VITAL_FEW, query=_drill(by, scope, key)))
+            vital_few=before is not None and before < PARETO_VITAL_FEW, query=_drill(by, scope, key),
+            by_company={company_id: (n, {**_drill(by, scope, key), "company": company_id})
+                        for company_id, n in split.get(key, {}).items()}))
     others = None
     rest = raw[len(shown):]
     if rest:
@@ -350,7 +373,8 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
         others = BreakdownRow(key="", label=_("All others (%(n)s)") % {"n": len(rest)}, count=count,
                               defective=sum(d for _k, _c, d in rest), share=percent_of(count, total),
                               cumulative=percent_of(total, total))
-    return Breakdown(by=by, total=total, defective=sum(d for _k, _c, d in raw), rows=rows, others=others)
+    return Breakdown(by=by, total=total, defective=sum(d for _k, _c, d in raw), rows=rows, others=others,
+                     companies=companies)
 
 
 # -- frequency: recurring vs occasional -----------------------------------------------------------------------
@@ -687,6 +711,7 @@ class Backlog:
     by_department: list[dict[str, Any]]
     by_age: list[dict[str, Any]]
     query: dict[str, Any]
+    companies: list[tuple[int, str]] = field(default_factory=list)  # group views: the columns per company
 
 
 def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backlog:
@@ -707,20 +732,42 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
     if scope.responsibility:
         base["responsibility"] = scope.responsibility
     statuses: dict[str, int] = defaultdict(int)
-    departments: dict[int | None, int] = defaultdict(int)
-    names: dict[int | None, str] = {}
-    for status, department_id, department, n in qs.values_list("status", "department_id", "department__name"
-                                                                ).annotate(n=Count("*")):
+    # By department code, not id (issue 17 §5): the group's "销售部" is one row, split per company.
+    departments: dict[str | None, int] = defaultdict(int)
+    per_company: dict[str | None, dict[int, list]] = defaultdict(dict)
+    names: dict[str | None, str] = {}
+    for status, company_id, department_id, code, department, n in qs.values_list(
+            "status", "company_id", "department_id", "department__code", "department__name").annotate(n=Count("*")):
+        key = code if department_id else None
         statuses[status] += n
-        departments[department_id] += n
-        names[department_id] = department or _("(not stated)")
+        departments[key] += n
+        names.setdefault(key, department or _("(not stated)"))
+        entry = per_company[key].setdefault(company_id, [0, department_id])
+        entry[0] += n
     by_status = [{"key": status, "label": str(Status(status).label), "count": n, "query": {**base, "status": status}}
                  for status, n in sorted(statuses.items(), key=lambda item: (-item[1], item[0]))]
-    most_first = sorted(departments.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))
-    by_department = [{"key": department_id, "label": names[department_id], "count": n,
-                      "query": {**base, **({"department": department_id} if department_id
-                                           else {"department_missing": "true"})}}
-                     for department_id, n in most_first]
+    most_first = sorted(departments.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    companies = scope_companies(scope)
+
+    def department_query(key, company_id=None, department_id=None) -> dict[str, Any]:
+        if key is None:
+            where = {"department_missing": "true"}
+        elif department_id is not None:
+            where = {"department": department_id}
+        else:
+            where = {"department_code": key}
+        return {**base, **where, **({"company": company_id} if company_id is not None else {})}
+
+    by_department = []
+    for key, n in most_first:
+        ids = {cid: department_id for cid, (_n, department_id) in per_company[key].items()}
+        single = len(scope.company_ids) == 1
+        by_department.append({
+            "key": key, "label": names[key], "count": n,
+            "query": department_query(key, department_id=next(iter(ids.values())) if single else None),
+            "by_company": {cid: (count, department_query(key, cid, department_id))
+                           for cid, (count, department_id) in per_company[key].items()} if companies else {},
+        })
     earliest = (missed.filter(complaint__in=qs.values("pk"))
                 .values("complaint_id").annotate(first=Min("due_at")).values_list("first", flat=True))
     ages: dict[int, int] = defaultdict(int)
@@ -730,7 +777,7 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
         n for days, n in ages.items() if days >= low and (high is None or days <= high))}
         for low, high in OVERDUE_AGES]
     return Backlog(total=sum(r["count"] for r in by_status), by_status=by_status, by_department=by_department,
-                   by_age=by_age, query=base)
+                   by_age=by_age, query=base, companies=companies)
 
 
 # -- everything for one scope ---------------------------------------------------------------------------------

@@ -82,12 +82,25 @@ def _breakdown(result: analyses.Breakdown) -> list[Table]:
         _("Name"), _("Complaints"), _("Quantity defective (ours)"), _("Share (percent)"),
         _("Cumulative (percent)"), _("Vital few")])
     table.rows = [[Drill(r.label, r.query), Drill(r.count, r.query), r.defective, r.share, r.cumulative,
-                   _("yes") if r.vital_few else ""] for r in result.rows]
+                   _("yes") if r.vital_few else "", *_per_company(result.companies, r.by_company)]
+                  for r in result.rows]
+    blanks = [None] * len(result.companies)
     if result.others is not None:
         o = result.others
-        table.rows.append([o.label, o.count, o.defective, o.share, o.cumulative, ""])
-    table.rows.append([_("Total"), result.total, result.defective, Decimal(100) if result.total else None, None, ""])
+        table.rows.append([o.label, o.count, o.defective, o.share, o.cumulative, "", *blanks])
+    table.rows.append([_("Total"), result.total, result.defective, Decimal(100) if result.total else None, None, "",
+                       *blanks])
+    table.header += [label for _pk, label in result.companies]
     return [table]
+
+
+def _per_company(companies: list[tuple[int, str]], by_company: dict[int, tuple[int, dict]]) -> list[Any]:
+    """Group views (issue 17 §5): one column per company, each figure drilling down to that company's list."""
+    cells = []
+    for company_id, _label in companies:
+        count, query = by_company.get(company_id, (0, None))
+        cells.append(Drill(count, query) if count else 0)
+    return cells
 
 
 def _trend(result: list[analyses.TrendRow]) -> list[Table]:
@@ -147,8 +160,10 @@ def _backlog(result: analyses.Backlog) -> list[Table]:
                   [[_("Total"), Drill(result.total, result.query)]])
     status = Table(_("By status"), [_("Status"), _("Complaints")],
                    [[Drill(r["label"], r["query"]), Drill(r["count"], r["query"])] for r in result.by_status])
-    department = Table(_("By department"), [_("Department"), _("Complaints")],
-                       [[Drill(r["label"], r["query"]), Drill(r["count"], r["query"])] for r in result.by_department])
+    department = Table(_("By department"), [_("Department"), _("Complaints"),
+                                            *[label for _pk, label in result.companies]],
+                       [[Drill(r["label"], r["query"]), Drill(r["count"], r["query"]),
+                         *_per_company(result.companies, r.get("by_company", {}))] for r in result.by_department])
     age = Table(_("By days overdue"), [_("Days overdue"), _("Complaints")],
                 [[r["label"], r["count"]] for r in result.by_age])
     return [total, status, department, age]
