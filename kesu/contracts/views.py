@@ -309,3 +309,25 @@ def plan_transition(request, pk: int, name: str):
     _require(request.user, "view_deliveryplan")
     plan = selectors.plan_get_for_user(request.user, pk)
     return _step(request, plan, PLAN_TABLE, name, partial(services.plan_transition, plan=plan), "contracts:plan")
+
+
+@login_required
+def import_reviews(request):
+    """Upload existing contracts with their review state (all rows or none; every rejected row listed)."""
+    _require(request.user, "add_contractreview")
+    errors: list[str] = []
+    if request.method == "POST" and request.FILES.get("file"):
+        from .importing import reviews_import
+
+        try:
+            made = reviews_import(actor=request.user, company=request.user.company, upload=request.FILES["file"])
+        except ValidationError as error:
+            errors = [str(m) for m in error.message_dict.get("file", error.messages)]
+        else:
+            messages.success(request, _("%(count)d contracts imported.") % {"count": len(made)})
+            return redirect("contracts:index")
+    elif request.method == "POST":
+        errors = [_("Choose an Excel file.")]
+    from .importing import COLUMNS
+
+    return render(request, "contracts/import.html", {"errors": errors, "columns": COLUMNS})

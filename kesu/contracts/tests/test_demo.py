@@ -36,3 +36,35 @@ def test_the_demo_makes_every_type_and_state_with_changes(people):
 
     assert {p.status for p in DeliveryPlan.objects.all()} == {"checking", "approval", "customer", "distributed",
                                                               "closed"}  # the closed and the notified change were issued
+
+
+def test_every_demo_record_page_renders_for_its_people(people, client):
+    from django.urls import reverse
+
+    from kesu.contracts.models import DeliveryPlan
+    from kesu.customers.tests.factories import SupplierFactory
+
+    users = {role: people[role] for role in Role if role != Role.ADMIN}
+    customers = [CustomerFactory(company=people.company).pk for _i in range(3)]
+    SupplierFactory(company=people.company, is_active=True)
+    ctx = SimpleNamespace(companies=[people.company], users={people.company.pk: users},
+                          customers={people.company.pk: customers}, today=timezone.localdate(),
+                          sync_ids=lambda: None)
+    create_contract_reviews(ctx)
+    urls = [reverse("contracts:index"), reverse("contracts:index") + "?open=", reverse("contracts:ledger"),
+            reverse("contracts:plans"), reverse("contracts:import"), reverse("contracts:create"),
+            reverse("contracts:plan_create")]
+    urls += [reverse("contracts:detail", args=[r.pk]) for r in ContractReview.objects.all()]
+    urls += [reverse("contracts:notice", args=[n.pk]) for n in ChangeNotice.objects.all()]
+    urls += [reverse("contracts:plan", args=[p.pk]) for p in DeliveryPlan.objects.all()]
+    for role in (Role.SALESPERSON, Role.GM, Role.ENGINEERING, Role.QA):
+        client.force_login(people[role])
+        for url in urls:
+            if role != Role.SALESPERSON and url.endswith(("/import/", "/new/")):
+                continue
+            assert client.get(url).status_code == 200, (role, url)
+    client.force_login(people[Role.GM])
+    assert client.get(reverse("contracts:rules")).status_code == 200
+    for plan in DeliveryPlan.objects.all():
+        response = client.get(reverse("contracts:plan_printout", args=[plan.pk]))
+        assert response.content.startswith(b"%PDF")
