@@ -189,3 +189,64 @@ def transition_assessment(request, pk: Id, payload: TransitionIn):
     services.assessment_transition(actor=request.user, assessment=obj, name=payload.action,
                                    expected_version=payload.expected_version, source="api", **payload.inputs)
     return _assessment_out(selectors.assessment_get_for_user(request.user, pk))
+
+
+class MemberIn(_Strict):
+    user_id: Id
+    position: str = "member"
+
+
+@router.post("/groups/{pk}/members", response={201: dict}, summary="Put a person in a group (or change position)")
+def set_member(request, pk: Id, payload: MemberIn):
+    group = get_object_or_404(PreventionGroup.objects.visible_to(request.user), pk=pk)
+    _require(request.user, "change_groupmember")
+    from kesu.accounts.models import User
+
+    user = visible_record(User, request.user, payload.user_id, "user_id")
+    member = services.group_member_set(actor=request.user, group=group, user=user, position=payload.position,
+                                       source="api")
+    return 201, {"group_id": group.pk, "user_id": member.user_id, "position": member.position}
+
+
+class MeetingIn(_Strict):
+    held_at: datetime.datetime
+    topic: str
+    attendee_ids: list[Id]
+    decisions: str
+    signal_id: Id | None = None
+
+
+@router.post("/groups/{pk}/meetings", response={201: dict}, summary="Record a special meeting")
+def record_meeting(request, pk: Id, payload: MeetingIn):
+    group = get_object_or_404(PreventionGroup.objects.visible_to(request.user), pk=pk)
+    _require(request.user, "add_specialmeeting")
+    from kesu.accounts.models import User
+
+    attendees = [visible_record(User, request.user, uid, "attendee_ids") for uid in payload.attendee_ids]
+    signal = selectors.signal_get_for_user(request.user, payload.signal_id) if payload.signal_id else None
+    meeting = services.meeting_record(actor=request.user, group=group, held_at=payload.held_at, topic=payload.topic,
+                                      attendees=attendees, decisions=payload.decisions, signal=signal, source="api")
+    return 201, {"id": meeting.pk, "topic": meeting.topic}
+
+
+class RepeatSettingsIn(_Strict):
+    window_days: int = 180
+    same_customer: bool = True
+    same_part: bool = True
+
+
+@router.get("/repeat-settings", response=dict, summary="The repeat-complaint rules of the user's company")
+def get_repeat_settings(request):
+    from .repeats import settings_for
+
+    _require(request.user, "view_repeatsettings")
+    cfg = settings_for(request.user.company)
+    return {"window_days": cfg.window_days, "same_customer": cfg.same_customer, "same_part": cfg.same_part}
+
+
+@router.put("/repeat-settings", response=dict, summary="Change the repeat-complaint rules (QA, GM)")
+def put_repeat_settings(request, payload: RepeatSettingsIn):
+    _require(request.user, "change_repeatsettings")
+    row = services.repeat_settings_save(actor=request.user, company=request.user.company, source="api",
+                                        **payload.dict())
+    return {"window_days": row.window_days, "same_customer": row.same_customer, "same_part": row.same_part}

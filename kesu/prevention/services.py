@@ -338,3 +338,20 @@ def assessment_transition(*, actor, assessment: Assessment, name: str, expected_
                           noun=Assessment._meta.verbose_name, label_of=_label, effects=effects,
                           changes=AssessmentChange, announce=announce, expected_version=expected_version,
                           source=source)
+
+
+# -- repeat rules ----------------------------------------------------------------------------------
+
+
+def repeat_settings_save(*, actor, company, window_days: int, same_customer: bool, same_part: bool,
+                         source: str = "web"):
+    """The company's repeat-complaint rules (design §11: 180 days, both rules on by default)."""
+    from .models import RepeatSettings
+
+    require_role(actor, {"qa", "gm"}, company.pk)
+    if not isinstance(window_days, int) or not 1 <= window_days <= 3650:
+        raise ValidationError({"window_days": _("Give 1 to 3650 days.")})
+    with acting_as(actor, source), transaction.atomic():
+        row, _created = RepeatSettings.objects.update_or_create(company=company, defaults={
+            "window_days": window_days, "same_customer": bool(same_customer), "same_part": bool(same_part)})
+    return row

@@ -166,3 +166,28 @@ def test_a_meeting_is_recorded_with_topic_attendees_and_decisions(groups):
         services.meeting_record(actor=groups[R.GM], group=group, held_at=timezone.now(), topic="",
                                 attendees=[groups[R.GM]], decisions="")
     assert set(refused.value.message_dict) == {"topic", "attendees", "decisions"}
+
+
+def test_groups_meetings_and_repeat_rules_through_the_api(groups, client):
+    group = services.group_get(groups.company, "working")
+    client.force_login(groups[R.GM])
+    response = client.post(f"/api/v1/prevention/groups/{group.pk}/members",
+                           {"user_id": groups[R.SALESPERSON].pk, "position": "member"},
+                           content_type="application/json")
+    assert response.status_code == 201
+    response = client.post(f"/api/v1/prevention/groups/{group.pk}/meetings", {
+        "held_at": "2026-11-02T09:00:00+08:00", "topic": "交期专题会", "decisions": "增加备货",
+        "attendee_ids": [groups[R.GM].pk, groups[R.REGIONAL_MANAGER].pk]}, content_type="application/json")
+    assert response.status_code == 201
+    kinds = {g["kind"]: g for g in client.get("/api/v1/prevention/groups").json()}
+    assert len(kinds["working"]["members"]) == 3 and kinds["working"]["meetings"][0]["topic"] == "交期专题会"
+    assert client.put("/api/v1/prevention/repeat-settings", {"window_days": 90, "same_customer": True,
+                                                             "same_part": False},
+                      content_type="application/json").json() == {
+        "window_days": 90, "same_customer": True, "same_part": False}
+    client.force_login(groups[R.SALESPERSON])
+    assert client.put("/api/v1/prevention/repeat-settings", {"window_days": 30},
+                      content_type="application/json").status_code == 403
+    client.force_login(groups.others[R.GM])
+    assert client.post(f"/api/v1/prevention/groups/{group.pk}/members", {"user_id": groups.others[R.QA].pk},
+                       content_type="application/json").status_code == 404
