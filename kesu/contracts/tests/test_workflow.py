@@ -221,3 +221,19 @@ def test_only_an_accepted_review_can_be_changed(people):
         services.notice_create(actor=people[Role.SALESPERSON], review=new_review(people), description="x",
                                affected=[Dept.QA], concerned=[Dept.QA])
     assert "review" in refused.value.message_dict
+
+
+def test_a_sign_off_past_its_working_day_deadline_is_overdue_in_the_departments_queue(people):
+    import time_machine
+
+    engineer = people[Role.ENGINEERING]
+    # Thursday 2026-05-14 16:00 + 2 working days: Friday the 15th, then (over the week-end) Monday 18 May 16:00.
+    with time_machine.travel(at(2026, 5, 14, 16), tick=False):
+        review = act(new_review(people), "submit", people[Role.SALESPERSON])
+    assert review.signoff_due_at == at(2026, 5, 18, 16)
+    with time_machine.travel(at(2026, 5, 18, 15, 59), tick=False):
+        [item] = [i for i in work.queue(engineer, "mine").items if i.record_id == review.pk]
+        assert item.state != "overdue"
+    with time_machine.travel(at(2026, 5, 18, 16, 1), tick=False):
+        [item] = [i for i in work.queue(engineer, "mine").items if i.record_id == review.pk]
+        assert (item.action, item.state) == ("sign_off_engineering", "overdue")
