@@ -18,7 +18,7 @@ from kesu.core.selectors import visible_record
 from kesu.customers.models import Contact, Customer
 
 from . import selectors, services
-from .choices import Confirmation, JobKind, VisitKind, VisitPurpose
+from .choices import Confirmation, JobKind, MarketKind, VisitKind, VisitPurpose
 from .models import Visit
 
 router = Router(tags=["service"])
@@ -209,3 +209,47 @@ def figures(request, date_from: datetime.date, date_to: datetime.date):
     if not request.user.company_id:
         raise PermissionDenied
     return job_figures(request.user.company_id, date_from, date_to)
+
+
+# -- customer and market information -------------------------------------------------------------------------------
+
+
+class MarketIn(_Strict):
+    kind: MarketKind
+    title: str = Field(..., max_length=200)
+    text: str = Field(..., max_length=5000)
+    customer_id: Id | None = None
+    competitor: str = Field("", max_length=200)
+    region: str = Field("", max_length=100)
+    tags: str = Field("", max_length=300)
+    reported_on: datetime.date
+
+
+def _market(e) -> dict[str, Any]:
+    return {"id": e.pk, "kind": e.kind, "title": e.title, "text": e.text, "customer_id": e.customer_id,
+            "competitor": e.competitor, "region": e.region, "tags": e.tag_list(), "reported_on": e.reported_on,
+            "reported_by_id": e.reported_by_id}
+
+
+@router.get("/market", response=list[dict], operation_id="list_market_information",
+            summary="Customer and market information (q: every word must match; Chinese works)")
+def list_market(request, q: str = "", kind: MarketKind | None = None, limit: int = 50, offset: int = 0):
+    _require(request.user, "view_marketentry")
+    qs = selectors.market_search(selectors.market_visible_to(request.user), q)
+    if kind:
+        qs = qs.filter(kind=kind.value)
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    return [_market(e) for e in qs[offset:offset + limit]]
+
+
+@router.post("/market", response={201: dict}, operation_id="create_market_information",
+             summary="Record customer or market information")
+def create_market(request, payload: MarketIn):
+    _require(request.user, "add_marketentry")
+    if not request.user.company_id:
+        raise PermissionDenied
+    data = payload.dict(exclude={"customer_id"})
+    data["kind"] = payload.kind.value
+    data["customer"] = visible_record(Customer, request.user, payload.customer_id, "customer_id")
+    entry = services.market_entry_create(actor=request.user, company=request.user.company, data=data, source="api")
+    return 201, _market(entry)

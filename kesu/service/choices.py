@@ -66,3 +66,10 @@ class QualityReportStatus(models.TextChoices):
     SENT = "sent", _("Sent to the general manager")
     ANALYSED = "analysed", _("Cause analysed")
     CLOSED = "closed", _("Result reported to the customers")
+
+
+class MarketKind(models.TextChoices):
+    NEED = "need", _("Customer needs and their changes")
+    COMPETITOR = "competitor", _("Competitor")
+    REGIONAL = "regional", _("Regional market")
+    FEEDBACK = "feedback", _("Market feedback and suggestions")

@@ -13,7 +13,7 @@ from kesu.core.lookups import use_lookups
 from kesu.customers.forms import CodeChoiceField, CustomerCodeField, PartNumberField
 from kesu.customers.models import Contact, Customer, Part
 
-from .models import ServiceJob, ServiceRules, Visit
+from .models import MarketEntry, ServiceJob, ServiceRules, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,3 +129,21 @@ class JobForm(ScopedModelForm):
         if data.get("engineer") is None:
             data.pop("engineer", None)
         return data
+
+
+class MarketForm(ScopedModelForm):
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"), required=False)
+
+    class Meta:
+        model = MarketEntry
+        fields = ["kind", "title", "text", "customer", "competitor", "region", "tags", "reported_on"]
+        widgets = {"reported_on": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user)
+        use_lookups(self, {"customer": "customer"})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass

@@ -1,8 +1,8 @@
 """Which role may view, add and change the records of this module (read by kesu.accounts.roles)."""
 
-from kesu.accounts.roles import grant
+from kesu.accounts.roles import Role, grant
 
-from .permissions import GM, JOB_WRITERS, PLANNERS, READERS, REPORT_BACK, SALES_HEAD, VISITORS
+from .permissions import GM, JOB_WRITERS, PLANNERS, READERS, REPORT_BACK, SALES, SALES_HEAD, VISITORS
 
 grant("service", ["visit"], "view", set(READERS))
 grant("service", ["visit"], "add", set(VISITORS))
@@ -15,3 +15,5 @@ grant("service", ["servicejob"], "add", set(JOB_WRITERS))
 grant("service", ["servicejob"], "change", set(JOB_WRITERS))
 grant("service", ["qualityreport"], "view", set(READERS))
 grant("service", ["qualityreport"], "change", set(GM | REPORT_BACK))
+grant("service", ["marketentry"], "view", set(READERS))
+grant("service", ["marketentry"], "add", set(SALES | {Role.GENERAL_OFFICE}))

@@ -13,6 +13,7 @@ from kesu.core.models import CompanyScopedModel, StatusChangeBase, status_fields
 from .choices import (
     Confirmation,
     JobKind,
+    MarketKind,
     MarkKind,
     PlanReason,
     PlanStatus,
@@ -263,3 +264,33 @@ class QualityReportChange(StatusChangeBase):
         verbose_name = _("quality report status change")
         verbose_name_plural = _("quality report status changes")
         ordering = ["report", "at", "id"]
+
+
+class MarketEntry(CompanyScopedModel):
+    """Customer and market information (seed 002 对顾客的意见的处理程序; issue 21 §3): reported by anyone in sales,
+    tagged, searchable, summarised monthly for marketing."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MarketKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("information"), max_length=5000)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    competitor = models.CharField(_("competitor"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by spaces or commas."))
+    reported_on = models.DateField(_("date"))
+    reported_by = models.ForeignKey(USER, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("market information")
+        verbose_name_plural = _("market information")
+        ordering = ["-reported_on", "-id"]
+        indexes = [models.Index(fields=["company", "reported_on"], name="service_market_company_day_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def tag_list(self) -> list[str]:
+        import re
+
+        return [t for t in re.split(r"[\s,，、;；]+", self.tags) if t]

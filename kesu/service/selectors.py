@@ -122,3 +122,29 @@ def quality_reports_visible_to(user) -> QuerySet:
 
 def quality_report_get_for_user(user, pk: int):
     return get_object_or_404(quality_reports_visible_to(user), pk=pk)
+
+
+def market_visible_to(user) -> QuerySet:
+    from .models import MarketEntry
+
+    return MarketEntry.objects.visible_to(user).select_related("customer", "reported_by")
+
+
+def market_search(qs: QuerySet, text: str) -> QuerySet:
+    """Every word (Chinese or not) must appear in the title, the text, the tags, the competitor or the customer."""
+    from django.db.models import Q
+
+    for word in text.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word) | Q(tags__icontains=word)
+                       | Q(competitor__icontains=word) | Q(region__icontains=word) | Q(customer__name__icontains=word))
+    return qs
+
+
+def market_month_summary(qs: QuerySet, year: int, month: int) -> dict:
+    """The month's entries by kind, for marketing (seed 002: summarised monthly)."""
+    from .choices import MarketKind
+
+    rows = list(qs.filter(reported_on__year=year, reported_on__month=month).order_by("kind", "-reported_on"))
+    return {"year": year, "month": month, "total": len(rows),
+            "kinds": [{"kind": k, "label": label, "entries": [r for r in rows if r.kind == k]}
+                      for k, label in MarketKind.choices]}

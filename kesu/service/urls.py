@@ -26,4 +26,6 @@ urlpatterns = [
     path("quality-reports/<int:pk>/pdf/", views.quality_pdf, name="quality_pdf"),
     path("quality-reports/<int:pk>/steps/<str:name>/", views.quality_step, name="quality_step"),
     path("quality-reports/<int:pk>/corrective-action/", views.quality_raise_action, name="quality_raise_action"),
+    path("market/", views.market_list, name="market_list"),
+    path("market/new/", views.market_create, name="market_create"),
 ]

@@ -20,8 +20,8 @@ from kesu.core.services import TransitionRefused
 from kesu.customers.models import Customer
 
 from . import exports, permissions, printouts, selectors, services
-from .choices import TOPICS, PlanStatus, VisitKind, VisitPurpose
-from .forms import JobForm, PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
+from .choices import TOPICS, MarketKind, PlanStatus, VisitKind, VisitPurpose
+from .forms import JobForm, MarketForm, PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
 
 VISIT_LIST = ListSpec(
     sorts=(
@@ -387,3 +387,42 @@ def quality_pdf(request, pk: int):
     _require(request.user, "view_qualityreport")
     report = selectors.quality_report_get_for_user(request.user, pk)
     return printouts.pdf_response(printouts.quality_report_pdf(report), f"quality-report-{report.period_start}")
+
+
+# -- customer and market information -------------------------------------------------------------------------------
+
+
+@login_required
+def market_list(request):
+    _require(request.user, "view_marketentry")
+    qs = selectors.market_visible_to(request.user)
+    q = (request.GET.get("q") or "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        qs = selectors.market_search(qs, q)
+    if kind in MarketKind.values:
+        qs = qs.filter(kind=kind)
+    today = timezone.localdate()
+    month = request.GET.get("month", "")
+    year, mon = (int(month[:4]), int(month[5:7])) if len(month) == 7 and month[:4].isdigit() and month[5:].isdigit() \
+        and 1 <= int(month[5:]) <= 12 else (today.year, today.month)
+    return render(request, "service/market_list.html", {
+        "entries": qs[:200], "q": q, "kind": kind, "kinds": MarketKind.choices,
+        "summary": selectors.market_month_summary(selectors.market_visible_to(request.user), year, mon),
+        "can_add": request.user.has_perm("service.add_marketentry")})
+
+
+@login_required
+def market_create(request):
+    _require(request.user, "add_marketentry")
+    form = MarketForm(request.POST or None, initial={"reported_on": timezone.localdate()}, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        try:
+            services.market_entry_create(actor=request.user, company=request.user.company, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Information recorded."))
+            return redirect("service:market_list")
+    return render(request, "service/market_form.html", {"form": form})

@@ -1,0 +1,32 @@
+"""Customer and market information entries (issue 21 §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kesu.core.context import acting_as
+from kesu.core.services import actor_or_none, require_role
+
+from .. import permissions
+from ..models import MarketEntry
+from .common import assign, full_clean
+
+MARKET_FIELDS = ("kind", "title", "text", "customer", "competitor", "region", "tags", "reported_on")
+
+
+def market_entry_create(*, actor, company, data: dict[str, Any], source: str = "web") -> MarketEntry:
+    require_role(actor, permissions.SALES | {"general_office"}, company.pk)
+    entry = MarketEntry(company=company, reported_by=actor_or_none(actor))
+    assign(entry, data, MARKET_FIELDS, ("customer",))
+    full_clean(entry)
+    if entry.customer_id and entry.customer.company_id != company.pk:
+        raise ValidationError({"customer": _("Choose a customer of the entry's company.")})
+    if entry.kind == "competitor" and not entry.competitor.strip():
+        raise ValidationError({"competitor": _("Name the competitor.")})
+    with acting_as(actor, source), transaction.atomic():
+        entry.save()
+    return entry
