@@ -124,6 +124,8 @@ class ContractReview(CompanyScopedModel):
     # The departments whose sign-off is still pending, as ",engineering,qa," (the work queue reads it in SQL).
     waiting_on = models.CharField(max_length=120, blank=True, default="", editable=False)
     signoff_due_at = models.DateTimeField(_("sign-offs due"), null=True, blank=True, editable=False)
+    # When the departments still waiting were last reminded of an overdue sign-off (the job reminds once per round).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     # Informal orders (seed 002 §6.4): the customer's confirmation of the written-down requirements.
     confirmation_method = models.CharField(_("customer confirmed by"), max_length=20, choices=Confirmation.choices,
                                            blank=True)

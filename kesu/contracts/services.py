@@ -473,3 +473,33 @@ def plan_transition(*, actor, plan: DeliveryPlan, name: str, expected_version: i
             plan = run_transition(obj=plan, name="close", actor=None, inputs={}, effects=_plan_effects(None),
                                   announce=_plan_announce(None), source=source, **kwargs)
     return plan
+
+
+def signoffs_remind(*, now: datetime.datetime | None = None) -> int:
+    """Tell the departments still waiting on a review whose sign-off deadline has passed (event CONTRACT_DUE), once
+    per deadline: the row is claimed by a compare-and-set update, so two workers never remind twice."""
+    from django.db.models import F, Q
+    from django.urls import reverse
+
+    from kesu.notifications.choices import Event
+    from kesu.notifications.services import notify
+
+    now = now or timezone.now()
+    due = (ContractReview.objects.filter(status=ReviewStatus.REVIEWING, signoff_due_at__lte=now)
+           .exclude(waiting_on="").filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=F("signoff_due_at")))
+           .select_related("company"))
+    told = 0
+    for review in due:
+        claimed = ContractReview.objects.filter(pk=review.pk).filter(
+            Q(reminded_at__isnull=True) | Q(reminded_at__lt=F("signoff_due_at"))).update(reminded_at=now)
+        if not claimed:
+            continue
+        told += 1
+        notify(event=Event.CONTRACT_DUE, company=review.company,
+               context={"owner": review.owner, "creator": review.created_by, "record": review, "members": []},
+               link=reverse("contracts:detail", args=[review.pk]),
+               message=lambda review=review: (
+                   _("Overdue sign-off: contract review %(number)s") % {"number": review.number},
+                   _("The department sign-off was due %(due)s.") % {
+                       "due": timezone.localtime(review.signoff_due_at, review.company.tz).strftime("%Y-%m-%d %H:%M")}))
+    return told

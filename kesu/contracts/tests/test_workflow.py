@@ -237,3 +237,20 @@ def test_a_sign_off_past_its_working_day_deadline_is_overdue_in_the_departments_
     with time_machine.travel(at(2026, 5, 18, 16, 1), tick=False):
         [item] = [i for i in work.queue(engineer, "mine").items if i.record_id == review.pk]
         assert (item.action, item.state) == ("sign_off_engineering", "overdue")
+
+
+def test_the_departments_still_waiting_are_reminded_once_when_the_deadline_passes(people):
+    import time_machine
+
+    from kesu.contracts.services import signoffs_remind
+    from kesu.notifications.models import Notification
+
+    engineer = people[Role.ENGINEERING]
+    with time_machine.travel(at(2026, 5, 14, 16), tick=False):
+        review = act(new_review(people), "submit", people[Role.SALESPERSON])
+        review = sign_all(review, people, except_=(Dept.ENGINEERING,))
+    Notification.objects.all().delete()
+    assert signoffs_remind(now=at(2026, 5, 18, 15, 59)) == 0  # not yet due (Monday 18 May 16:00)
+    assert signoffs_remind(now=at(2026, 5, 18, 16, 30)) == 1
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [engineer.username]
+    assert signoffs_remind(now=at(2026, 5, 18, 17, 30)) == 0  # once per deadline
