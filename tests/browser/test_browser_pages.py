@@ -50,6 +50,7 @@ def test_a_group_user_sees_the_company_column_and_one_bar_per_category(page, liv
     expect(page.locator("td.company-col", has_text="甲一厂")).to_be_visible()
 
     page.context.clear_cookies()
+    page.set_viewport_size({"width": 1440, "height": 900})  # the signed-in name shows in the expanded menu
     log_in(page, base, there[Role.SALESPERSON].username)
     page.goto(base + "/complaints/?open=")
     expect(page.locator(f"text={made[1].number}").first).to_be_visible()
