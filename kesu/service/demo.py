@@ -102,6 +102,21 @@ def _company(ctx: DemoContext, company) -> None:
         services.quality_report_transition(actor=sales, report=before, name="report_back", source="command",
                                            inputs={"customer_reply": "已电话和邮件告知相关客户包装改进措施。"})
     services.quality_report_generate(company=company, period="monthly", today=today)
+    # Customer and market information reported by sales, this month and last.
+    month = today.replace(day=1)
+    for kind, title, text, competitor, tags, day in (
+            ("competitor", "恒力精密齿轮泵降价", "常州恒力精密齿轮泵报价下调约 5%，主攻华东主机厂，交期承诺 15 天。",
+             "常州恒力精密机械有限公司", "价格 齿轮泵 华东", month),
+            ("competitor", "东瑞推出新型密封结构", "宁波东瑞新产品采用双唇密封，宣传寿命提升 30%。",
+             "宁波东瑞汽车零部件有限公司", "技术 密封", month - datetime.timedelta(days=12)),
+            ("need", "主机厂明年导入电动泵", "重点客户计划明年二季度导入电动泵平台，需提前送样。", "", "新产品 电动",
+             month),
+            ("regional", "华南市场产能扩张", "华南两家主机厂新建产线，预计明年需求增长 20%。", "", "华南 产能",
+             month - datetime.timedelta(days=5)),
+            ("feedback", "建议改用可回收周转箱", "多家客户建议改用可回收周转箱，减少纸箱受潮。", "", "包装", month)):
+        services.market_entry_create(actor=sales, company=company, source="command", data={
+            "kind": kind, "title": title, "text": text, "competitor": competitor, "tags": tags,
+            "reported_on": min(day, today)})
     # After-sales service jobs through the year.
     parts = list(Part.objects.filter(company=company).values_list("pk", flat=True)[:20])
     customer_ids = list(Customer.objects.filter(company=company).values_list("pk", flat=True)[:30])

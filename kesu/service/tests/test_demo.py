@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from kesu import demo
 from kesu.service import selectors
-from kesu.service.models import QualityReport, ServiceJob, ServicePlan, Visit
+from kesu.service.models import MarketEntry, QualityReport, ServiceJob, ServicePlan, Visit
 
 TODAY = datetime.date(2026, 6, 30)
 STEP = "kesu.service.demo.create_service"
@@ -44,5 +44,7 @@ def test_every_company_has_plans_visits_and_jobs(demo_data):
         assert ServiceJob.objects.filter(company__code=code).count() >= 4, code
         reports = dict(QualityReport.objects.filter(company__code=code).values_list("period_start", "status"))
         assert reports == {datetime.date(2026, 4, 1): "closed", datetime.date(2026, 5, 1): "sent"}, code
+        kinds = set(MarketEntry.objects.filter(company__code=code).values_list("kind", flat=True))
+        assert kinds == {"competitor", "need", "regional", "feedback"}, code
         plan = ServicePlan.objects.get(company__code=code, year=2026)
         assert sum(row["actual"] for row in selectors.plan_grid(plan)) > 0, code
