@@ -143,6 +143,14 @@ def test_plan_pages_pdf_and_outsiders(people, people_b, client):
     assert page.status_code == 200 and 'id="plan-grid"' in page.content.decode()
     pdf = client.get(reverse("service:plan_pdf", args=[plan.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    import io
+
+    import pypdf
+
+    first = pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0]
+    assert first.mediabox.width > first.mediabox.height  # A4 landscape
+    text = first.extract_text()
+    assert "客户服务年度计划表" in text and "★" in text  # the CJK font carries the ★ glyph (☆ sits beside it)
     xlsx = client.get(reverse("service:plan_detail", args=[plan.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200
     client.force_login(people_b[Role.SALES_DIRECTOR])
