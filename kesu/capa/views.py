@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +22,8 @@ from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import PanelAction, next_step, table_actions
+from kesu.core.panels import PanelAction, next_step, page_step, refused_forms, table_actions
 from kesu.core.selectors import audit_entries_for
-from kesu.core.services import TransitionRefused
 
 from . import exports, printouts, selectors, services
 from .choices import ActionFormat, ItemKind, SourceKind
@@ -210,7 +211,8 @@ def action_detail(request, pk: int):
                          else None})
     offered, refused = TABLE.offer(action, request.user)
     steps = table_actions(offered, lambda row: reverse("capa:transition", args=[action.pk, row.name]),
-                          form=lambda row: TransitionForm(row=row, prefix=row.name), version=action.version)
+                          form=lambda row: TransitionForm(row=row, prefix=row.name), version=action.version,
+                          bound=refused_forms(request))
     return render(request, "capa/action_detail.html", {
         "action": action, "steps": selectors.steps_with_state(action), "sections": sections,
         "next_step": next_step(action, request.user, steps, refused=refused, fulfils=ACTION_FULFILS,
@@ -260,26 +262,13 @@ def action_transition(request, pk: int, name: str):
     _require(request.user, "view_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     row = TRANSITIONS.get((action.status, name))
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name)
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-            return redirect("capa:detail", pk)
-        inputs = form.inputs()
-    version = request.POST.get("version", "")
-    try:
-        services.action_transition(actor=request.user, action=action, name=name,
-                                   expected_version=int(version) if version.isdigit() else None, **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Done: %(step)s. The action is now “%(status)s”.") % {
-            "step": row.label if row else name, "status": action.get_status_display()})
-    return redirect("capa:detail", pk)
+    return page_step(
+        request, action, name=name, run=partial(services.action_transition, action=action), page=action_detail,
+        form=TransitionForm(request.POST, row=row, prefix=name) if row is not None else None,
+        form_id=f"transition-{name}",
+        done=lambda: _("Done: %(step)s. The action is now “%(status)s”.") % {
+            "step": row.label if row else name, "status": action.get_status_display()},
+        back=reverse("capa:detail", args=[pk]))
 
 
 @login_required

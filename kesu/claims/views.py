@@ -24,9 +24,8 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, table_actions
+from kesu.core.panels import next_step, page_step, refused_forms, table_actions
 from kesu.core.selectors import audit_entries_for
-from kesu.core.services import TransitionRefused
 from kesu.core.uploads import file_sha256, thumbnail_response
 
 from . import exports, permissions, printouts, selectors, services
@@ -177,7 +176,8 @@ def claim_detail(request, pk: int):
     offered, refused = CLAIM_TABLE.offer(claim, user)
     transitions = table_actions(
         offered, lambda row: reverse("claims:transition", args=[claim.pk, row.name]), version=claim.version,
-        form=lambda row: TransitionForm(row=row, user=user, company_id=claim.company_id, prefix=row.name))
+        form=lambda row: TransitionForm(row=row, user=user, company_id=claim.company_id, prefix=row.name),
+        bound=refused_forms(request))
     editable = claim.status in (ClaimStatus.COLLECTING, ClaimStatus.ANALYSING) and permissions.may(
         user, permissions.RECORD | permissions.ANALYSTS)
     return render(request, "claims/claim_detail.html", {
@@ -199,26 +199,15 @@ def claim_detail(request, pk: int):
     })
 
 
-def _step(request, record, table, name: str, run, done_message: str, back: str):
-    """One workflow step from a page: typed inputs from the step's form, then the service; messages, back."""
+def _step(request, record, table, name: str, run, done_message: str, back: str, page):
+    """One workflow step from a page, through the one page path (kesu.core.panels.page_step)."""
     row = table.get(record.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, user=request.user, company_id=record.company_id, prefix=name)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back, record.pk)
-        inputs = form.inputs()
-    try:
-        run(actor=request.user, name=name, expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, done_message % {"step": row.label if row else name,
-                                                  "status": record.get_status_display()})
-    return redirect(back, record.pk)
+    form = (TransitionForm(request.POST, row=row, user=request.user, company_id=record.company_id, prefix=name)
+            if row is not None else None)
+    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
+                     done=lambda: done_message % {"step": row.label if row else name,
+                                                  "status": record.get_status_display()},
+                     back=reverse(back, args=[record.pk]))
 
 
 @login_required
@@ -227,7 +216,7 @@ def claim_transition(request, pk: int, name: str):
     _require(request.user, "view_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
     return _step(request, claim, CLAIM_TABLE, name, partial(services.claim_transition, claim=claim),
-                 _("Done: %(step)s. The claim is now “%(status)s”."), "claims:detail")
+                 _("Done: %(step)s. The claim is now “%(status)s”."), "claims:detail", claim_detail)
 
 
 @login_required
@@ -413,7 +402,8 @@ def supplier_claim_detail(request, pk: int):
     offered, refused = SUPPLIER_TABLE.offer(sc, request.user) if show_money else ([], [])
     transitions = table_actions(
         offered, lambda row: reverse("claims:supplier_transition", args=[sc.pk, row.name]), version=sc.version,
-        form=lambda row: TransitionForm(row=row, user=request.user, company_id=sc.company_id, prefix=row.name))
+        form=lambda row: TransitionForm(row=row, user=request.user, company_id=sc.company_id, prefix=row.name),
+        bound=refused_forms(request))
     return render(request, "claims/supplier_detail.html", {
         "sc": sc, "show_money": show_money,
         "next_step": next_step(sc, request.user, transitions, refused=refused),
@@ -427,7 +417,8 @@ def supplier_claim_transition(request, pk: int, name: str):
     _require(request.user, "view_supplierclaim")
     sc = selectors.supplier_claim_get_for_user(request.user, pk)
     return _step(request, sc, SUPPLIER_TABLE, name, partial(services.supplier_claim_transition, supplier_claim=sc),
-                 _("Done: %(step)s. The supplier claim is now “%(status)s”."), "claims:supplier_detail")
+                 _("Done: %(step)s. The supplier claim is now “%(status)s”."), "claims:supplier_detail",
+                 supplier_claim_detail)
 
 
 @login_required

@@ -21,7 +21,15 @@ from django.views.decorators.http import require_POST
 
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.paging import IdFirstPaginator
-from kesu.core.panels import PanelAction, next_step, panels_for, table_actions
+from kesu.core.panels import (
+    PanelAction,
+    next_step,
+    page_step,
+    panels_for,
+    refused_forms,
+    show_refused,
+    table_actions,
+)
 from kesu.core.privacy import contact_label
 from kesu.core.selectors import audit_entries_for
 from kesu.core.uploads import thumbnail_response
@@ -32,7 +40,7 @@ from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, TransitionFo
 from .models import Complaint
 from .records import RECORDS, available_records, record_form, record_submit
 from .search import searches
-from .services import AttachmentDamaged, TransitionRefused
+from .services import AttachmentDamaged
 from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
@@ -243,9 +251,10 @@ def complaint_detail(request, pk: int):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
     offered, refused = TABLE.offer(complaint, request.user)
+    bound = refused_forms(request)  # the form of a step or record just refused, as it was filled (issue 17 §2)
     actions = table_actions(offered, lambda row: reverse("complaints:transition", args=[complaint.pk, row.action]),
                             form=lambda row: TransitionForm(row=row, user=request.user), version=complaint.version,
-                            form_id="action-{name}")
+                            form_id="action-{name}", bound=bound)
     # 004 §5.2(3): a later delivery's verification is a record, not a table row; the panel offers its form when
     # the complaint waits for it, and the recurrence it may cause is never a step of its own.
     offered = [row for row in offered if row.action not in RECORD_ONLY]
@@ -260,7 +269,7 @@ def complaint_detail(request, pk: int):
     remedies = list(complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"))
     dispositions = list(complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"))
     records = [
-        (kind, record, record_form(kind, complaint=complaint, user=request.user))
+        (kind, record, bound.get(f"record-{kind}") or record_form(kind, complaint=complaint, user=request.user))
         for kind, record in available_records(complaint, request.user, has_lines=bool(dispositions))
     ]
     return render(request, "complaints/complaint_detail.html", {
@@ -287,46 +296,22 @@ def complaint_detail(request, pk: int):
 @login_required
 @require_POST
 def complaint_transition(request, pk: int, action: str):
-    """One workflow step from the detail page; a refusal is shown as a message and changes nothing."""
+    """One workflow step from the detail page; a refused step changes nothing and comes back on the page as it was
+    filled, every refused field named (issue 17 §2)."""
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
-    detail = reverse("complaints:detail", args=[complaint.pk])
     row = TRANSITIONS.get((complaint.status, action))
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, user=request.user)
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-            return redirect(detail)
-        inputs = form.inputs()
-    version = request.POST.get("version", "")
-    try:
-        services.complaint_transition(
-            actor=request.user, complaint=complaint, action=action,
-            expected_version=int(version) if version.isdigit() else None, **inputs,
-        )
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Done: %(action)s. The complaint is now “%(status)s”.") % {
-            "action": row.label if row else action, "status": complaint.get_status_display()})
-    return redirect(detail)
 
+    def run(*, actor, name, expected_version, **inputs):
+        services.complaint_transition(actor=actor, complaint=complaint, action=name, expected_version=expected_version,
+                                      **inputs)
 
-def _field_messages(request, error: ValidationError, form_class) -> None:
-    """A refusal as page messages, each naming its field in the user's language."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            messages.error(request, message)
-        return
-    for field, errors in error.message_dict.items():
-        form_field = form_class.base_fields.get(field)
-        label = form_field.label if form_field is not None else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return page_step(
+        request, complaint, name=action, run=run, page=complaint_detail, form_id=f"action-{action}",
+        form=TransitionForm(request.POST, row=row, user=request.user) if row is not None else None,
+        done=lambda: _("Done: %(action)s. The complaint is now “%(status)s”.") % {
+            "action": row.label if row else action, "status": complaint.get_status_display()},
+        back=reverse("complaints:detail", args=[complaint.pk]))
 
 
 @login_required
@@ -341,7 +326,10 @@ def complaint_record(request, pk: int, kind: str):
     try:
         record_submit(kind, user=request.user, complaint=complaint, data=request.POST, files=request.FILES)
     except ValidationError as error:
-        _field_messages(request, error, record.form)
+        # Given back as typed, with every refused field named (issue 17 §2); files must be chosen again.
+        form = record_form(kind, complaint=complaint, user=request.user, data=request.POST, files=request.FILES)
+        return show_refused(request, complaint_detail, pk, form_id=f"record-{kind}", form=form,
+                            error=None if not form.is_valid() else error)
     else:
         messages.success(request, record.done)
     return redirect(reverse("complaints:detail", args=[complaint.pk]) + f"#record-{kind}")

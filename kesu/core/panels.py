@@ -98,11 +98,95 @@ def concerns(item, user) -> bool:
 
 
 def table_actions(rows, url: Callable[[Any], str], *, form: Callable[[Any], Any] | None = None,
-                  version: int | None = None, form_id: str = "transition-{name}") -> list[PanelAction]:
-    """Panel actions for the rows of a workflow table (as :meth:`kesu.core.workflow.Table.offer` gives them)."""
-    return [PanelAction(name=row.name, label=row.label, url=url(row), form=form(row) if form else None,
-                        version=version, form_id=form_id.format(name=row.name),
-                        danger=row.name in DANGEROUS) for row in rows]
+                  version: int | None = None, form_id: str = "transition-{name}",
+                  bound: dict[str, Any] | None = None) -> list[PanelAction]:
+    """Panel actions for the rows of a workflow table (as :meth:`kesu.core.workflow.Table.offer` gives them).
+
+    ``bound`` (see :func:`refused_forms`) holds the form a refused step was filled in with, by form id: that step
+    shows it again, with what was typed and the errors, instead of an empty form.
+    """
+    bound = bound or {}
+    actions = []
+    for row in rows:
+        the_id = form_id.format(name=row.name)
+        the_form = bound.get(the_id) or (form(row) if form else None)
+        actions.append(PanelAction(name=row.name, label=row.label, url=url(row), form=the_form, version=version,
+                                   form_id=the_id, danger=row.name in DANGEROUS))
+    return actions
+
+
+# -- a refused form comes back as it was filled (issue 17 §2) -----------------------------------------------------
+#
+# One path for every app: the step's view binds the posted data to the step's form; when the form or the service
+# refuses, it answers with :func:`show_refused`, which renders the record's page again (no redirect, so nothing typed
+# is lost) with that form in place of the empty one. The form names every refused field above its fields and marks
+# each field; the panel holding it stays open and the page scrolls to it (kesu.js: data-scroll-into-view).
+
+
+def add_refusal(form, error) -> None:
+    """Put a service's refusal on the form the user filled: next to the field it names, else above the fields."""
+    from django.core.exceptions import ValidationError
+
+    from .services import TransitionRefused
+
+    if isinstance(error, TransitionRefused):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+def page_step(request, record, *, name: str, form, run: Callable[..., Any], done: Callable[[], Any],
+              page: Callable[..., Any], form_id: str, back: str):
+    """One workflow step taken from a record's page: the step's form (bound to the post, or None for a step
+    without inputs), then the service ``run(actor=, name=, expected_version=, **inputs)``.
+
+    Done: a message saying so and the page again (``back``). Refused by the form or the service: the page again
+    (``page(request, record.pk)``) with the form as it was filled, every refused field named (:func:`show_refused`).
+    A step the page no longer offers, or a page out of date, is said in a message on a fresh page.
+    """
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from .services import TransitionRefused
+
+    inputs = {}
+    if form is not None:
+        if not form.is_valid():
+            return show_refused(request, page, record.pk, form_id=form_id, form=form)
+        inputs = form.inputs()
+    version = request.POST.get("version", "")
+    try:
+        run(actor=request.user, name=name, expected_version=int(version) if version.isdigit() else None, **inputs)
+    except (TransitionRefused, ValidationError) as error:
+        if form is None or getattr(error, "code", "") == TransitionRefused.STALE:
+            for message in [error.message] if isinstance(error, TransitionRefused) else error.messages:
+                messages.error(request, message)
+            return redirect(back)
+        return show_refused(request, page, record.pk, form_id=form_id, form=form, error=error)
+    messages.success(request, done() if callable(done) else done)  # read after the step: the new status
+    return redirect(back)
+
+
+def refused_forms(request) -> dict[str, Any]:
+    """The refused form of this request, by form id (empty on an ordinary visit of the page)."""
+    return getattr(request, "_kesu_refused_forms", {})
+
+
+def show_refused(request, page: Callable[..., Any], *args, form_id: str, form, error=None):
+    """The record's page again, with ``form`` (bound to what was posted) shown under ``form_id`` and ``error`` (a
+    ``TransitionRefused`` or ``ValidationError`` from the service, if the form itself was valid) on it."""
+    if error is not None:
+        add_refusal(form, error)
+    request._kesu_refused_forms = {form_id: form}
+    response = page(request, *args)
+    response.status_code = 422  # the browser shows the page; a script or test can tell it was refused
+    return response
 
 
 def next_step(record, user, actions: list[PanelAction], *, refused=(), fulfils: dict[str, tuple[str, ...]] | None = None,
@@ -144,6 +228,9 @@ def next_step(record, user, actions: list[PanelAction], *, refused=(), fulfils: 
     for item in mine:
         wanted.extend(name for name in does(item) if name not in wanted)
     first = sorted((a for a in actions if a.name in wanted), key=lambda a: wanted.index(a.name))[:FIRST]
+    # A step just refused stays open, first, with what was typed (issue 17 §2).
+    first = [a for a in actions if getattr(a.form, "is_bound", False)] + [a for a in first
+                                                                          if not getattr(a.form, "is_bound", False)]
     more = [a for a in actions if a not in first]
     title, rows = approval(first) if approval is not None and first else ("", [])
     rows = [(label, _shown(value)) for label, value in rows]

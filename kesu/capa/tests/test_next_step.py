@@ -16,6 +16,7 @@ from kesu.capa.tests.factories import move, plan, raise_action, walk_to
 from kesu.capa.workflow import TABLE
 from kesu.core.services import TransitionRefused
 from kesu.core.tests.panels import panel_of as _panel
+from kesu.core.tests.panels import said
 from kesu.core.tests.panels import step_names as _names
 from kesu.core.workflow import OWN_PROPOSAL
 
@@ -59,7 +60,7 @@ def test_qa_never_approves_a_plan_it_submitted_itself_on_the_page_or_the_api(log
     assert refused.value.code == TransitionRefused.PRECONDITION and refused.value.message == str(OWN_PROPOSAL)
     response = login(qa).post(reverse("capa:transition", args=[action.pk, "approve_plan"]),
                               {"version": action.version})
-    page_messages = [str(m) for m in get_messages(response.wsgi_request)]
+    page_messages = said(response)
     answer = api(qa).post(f"/api/v1/actions/{action.pk}/transitions", {"action": "approve_plan"})
     assert answer.status_code in (409, 422) and page_messages
     action.refresh_from_db()

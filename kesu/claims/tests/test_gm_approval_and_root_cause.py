@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kesu.accounts.roles import Role
@@ -23,6 +22,7 @@ from kesu.claims.tests.factories import act, bring_to, meeting_inputs, new_claim
 from kesu.complaints.tests.factories import create_complaint
 from kesu.core import work
 from kesu.core.services import TransitionRefused
+from kesu.core.tests.panels import said
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_the_vice_gm_may_approve_nothing_by_default_by_page_and_api_alike(login,
     assert answer.status_code == 422 and answer.json()["detail"][0]["msg"] == _zh(GM_ONLY)
     response = login(vice_gm).post(reverse("claims:transition", args=[claim.pk, "approve"]),
                                    {"version": claim.version})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [_zh(GM_ONLY)]
+    assert said(response) == [_zh(GM_ONLY)]
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.AWAITING_APPROVAL and claim.approved_by is None
     # The approval waits for the GM, not for the vice GM.

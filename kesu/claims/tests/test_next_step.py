@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kesu.accounts.roles import Role
@@ -16,6 +15,7 @@ from kesu.claims.models import SupplierClaim
 from kesu.claims.tests.factories import bring_to, new_claim, propose
 from kesu.claims.workflow import CLAIM_TABLE
 from kesu.core.tests.panels import panel_of as _panel
+from kesu.core.tests.panels import said
 from kesu.core.tests.panels import step_names as _names
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_the_vice_gm_who_proposed_is_not_offered_the_approval_and_sees_it_waits_
 
     response = login(vice_gm).post(reverse("claims:transition", args=[claim.pk, "approve"]),
                                    {"version": claim.version})
-    page_messages = [str(m) for m in get_messages(response.wsgi_request)]
+    page_messages = said(response)
     answer = api(vice_gm).post(f"/api/v1/claims/{claim.pk}/transitions", {"action": "approve"})
     assert answer.status_code in (409, 422)
     assert page_messages == [answer.json()["detail"][0]["msg"]]

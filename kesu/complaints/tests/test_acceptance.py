@@ -96,8 +96,9 @@ def test_goods_received_on_a_saturday_get_three_working_days_not_four(people):
 
 
 def test_a_late_complaint_after_a_holiday_receipt_is_refused_assessment_by_page_and_api(people, login, api):
-    from django.contrib.messages import get_messages
     from django.urls import reverse
+
+    from kesu.core.tests.panels import said
 
     # Received Sat 3 Oct (National Day): the window ends on the make-up Saturday 10 Oct; Mon 12 is too late.
     complaint = complain(people, at(2026, 10, 12, 9, 0), delivery_date=datetime.date(2026, 10, 3))
@@ -108,12 +109,12 @@ def test_a_late_complaint_after_a_holiday_receipt_is_refused_assessment_by_page_
         page = login(people[Role.SALESPERSON]).post(
             reverse("complaints:transition", args=[complaint.pk, "assess"]),
             {f"assess-{k}": v for k, v in data.items()} | {"version": complaint.version})
-        said = [str(m) for m in get_messages(page.wsgi_request)]
+        told = said(page)
         answer = api(people[Role.SALESPERSON]).post(f"/api/v1/complaints/{complaint.pk}/transitions", {
             "action": "assess", "category_id": complaint.category_id, "severity": "general", "warning_class": "c"})
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "acceptance_decision"]
-    assert said == [answer.json()["detail"][0]["msg"]]
+    assert told == [answer.json()["detail"][0]["msg"]]
     complaint.refresh_from_db()
     assert complaint.status == Status.ACKNOWLEDGED
 

@@ -130,7 +130,8 @@ def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_ro
     # Only the showcase and the demo actions (through the services) write ordinary entries.
     assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "capa", "core",
                                                                               "notifications", "claims", "surveys",
-                                                                              "reports"}
+                                                                              "reports", "property", "contracts",
+                                                                              "service", "prevention"}
     showcase = Complaint.objects.filter(received_at__date__gte=TODAY - datetime.timedelta(days=45),
                                         created_by__isnull=False)
     assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (

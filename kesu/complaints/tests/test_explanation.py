@@ -4,7 +4,6 @@ other than its author approves it, then sales sends it; refusals alike by page a
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kesu.accounts.roles import Role
@@ -12,6 +11,7 @@ from kesu.complaints.choices import Status, TimelineKind
 from kesu.complaints.services import TransitionRefused
 from kesu.complaints.tests.factories import People, act, bring_to
 from kesu.core import work
+from kesu.core.tests.panels import said
 from kesu.core.workflow import OWN_PROPOSAL
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ def _page_and_api(login, api, user, complaint, action, data=None):
     """Take ``action`` by the page and by the API; the page's messages and the API's answer."""
     page = login(user).post(reverse("complaints:transition", args=[complaint.pk, action]),
                             {f"{action}-{k}": v for k, v in (data or {}).items()} | {"version": complaint.version})
-    said = [str(m) for m in get_messages(page.wsgi_request)][-1:]  # the client's session keeps earlier ones
+    told = said(page)[-1:]  # the client's session keeps earlier ones
     answer = api(user).post(f"/api/v1/complaints/{complaint.pk}/transitions", {"action": action, **(data or {})})
-    return said, answer
+    return told, answer
 
 
 def test_qa_prepares_another_approves_and_sales_sends(people):

@@ -8,6 +8,8 @@ working days is due on Wednesday 11 March 09:00 (Mon 9, Tue 10, Wed 11).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -89,19 +91,19 @@ def test_the_page_refuses_a_priority_override_without_a_reason(people, client):
     complaint = create_complaint(people[Role.SALESPERSON])
     client.force_login(people[Role.QA])
     response = client.post(reverse("complaints:record", args=[complaint.pk, "priority"]),
-                           {"priority-priority": "1", "priority-reason": ""}, follow=True)
+                           {"priority-priority": "1", "priority-reason": ""})
     complaint.refresh_from_db()
     assert complaint.priority == Priority.NORMAL and not complaint.priority_override_reason
     assert complaint.priority_overridden_by is None
-    # Back on the complaint's page, at the priority form, with one refusal naming the field it is about.
-    assert response.redirect_chain == [
-        (reverse("complaints:detail", args=[complaint.pk]) + "#record-priority", 302)]
+    # The complaint's page again (issue 17 §2), the priority form open as it was filled, the refusal on its field.
+    assert response.status_code == 422
+    form = response.wsgi_request._kesu_refused_forms["record-priority"]
+    assert form["priority"].value() == "1" and list(form.errors) == ["reason"]
     # The page speaks the user's language (zh-Hans): the field's label 理由 (reason), then what is wrong.
     with translation.override("zh-hans"):
         refusal = f"理由: {translation.gettext('Say why the priority is overridden.')}"
-    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
-    assert shown == [("error", refusal)]
-    assert f'<div class="alert alert-danger" role="alert">{refusal}</div>' in response.content.decode()
+    summary = re.search(r'<div class="alert alert-danger[^"]*form-refused".*?</ul>', response.content.decode(), re.S)
+    assert summary and f"<li>{refusal}</li>" in summary.group(0)
 
 
 def test_the_work_queue_puts_the_higher_priority_first_within_the_same_due_state(people):

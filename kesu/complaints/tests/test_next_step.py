@@ -4,7 +4,6 @@ under "more", refused steps never offered, who is expected otherwise and by when
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +14,7 @@ from kesu.complaints import services
 from kesu.complaints.choices import Severity, Status
 from kesu.complaints.tests.factories import People, act, bring_to, create_complaint
 from kesu.complaints.workflow import TABLE
-from kesu.core.tests.panels import panel_of
+from kesu.core.tests.panels import panel_of, said
 from kesu.core.tests.panels import step_names as _names
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +92,7 @@ def test_a_qa_engineer_never_approves_the_remedy_they_proposed_on_the_page_or_th
 
     response = login(proposer).post(reverse("complaints:transition", args=[complaint.pk, "approve_remedy"]),
                                     {"version": complaint.version})
-    page_messages = [str(m) for m in get_messages(response.wsgi_request)]
+    page_messages = said(response)
     answer = api(proposer).post(f"/api/v1/complaints/{complaint.pk}/transitions", {"action": "approve_remedy"})
     assert answer.status_code in (409, 422)
     assert page_messages == [answer.json()["detail"][0]["msg"]]  # page and API refuse alike

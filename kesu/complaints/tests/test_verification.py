@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from kesu.complaints.models import StatusChange
 from kesu.complaints.services import TransitionRefused
 from kesu.complaints.tests.factories import People, act, at, bring_to
 from kesu.core import work
+from kesu.core.tests.panels import said
 from kesu.customers.tests.factories import CustomerFactory, PartFactory, ShipmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,13 +92,13 @@ def test_a_shipment_that_does_not_count_is_refused_by_page_and_api(people, case,
         page = login(user).post(reverse("complaints:record", args=[complaint.pk, "delivery_verification"]), {
             "delivery_verification-shipment": ships[which].pk, "delivery_verification-checked_on": "2026-03-16",
             "delivery_verification-result": "ok"})
-        said = [str(m) for m in get_messages(page.wsgi_request)]
+        told = said(page)
         answer = api(user).post(f"/api/v1/complaints/{complaint.pk}/delivery-verifications", {
             "shipment_id": ships[which].pk, "checked_on": "2026-03-16", "result": "ok"})
     assert answer.status_code == 422
     detail = answer.json()["detail"][0]
     assert detail["loc"][-1] == "shipment_id"
-    assert len(said) == 1 and detail["msg"] in said[0]
+    assert len(told) == 1 and detail["msg"] in told[0]
     if which != "other_customer":  # the page's list holds only the customer's deliveries: the form refuses first
         from django.utils.translation import gettext
 

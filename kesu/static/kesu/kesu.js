@@ -7,11 +7,30 @@
  *         data-action-field="step">          by the value of the named field
  *   <a href="/img" data-kesu-lightbox        opens the picture in a Bootstrap modal instead of a new page
  *      data-caption="name">                  (falls back to following the link without Bootstrap)
+ *   <div data-scroll-into-view>              a refused form's summary: scrolled to the top of the window on load
+ *                                           and its form's first wrong field focused (issue 17 §2)
  *
  * Handlers are delegated from the document, so content swapped in by htmx behaves the same.
  */
 (function () {
   "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-scroll-into-view]");
+    if (!summary) {
+      return;
+    }
+    var closed = summary.closest("details:not([open])");
+    if (closed) {
+      closed.open = true;
+    }
+    summary.scrollIntoView({block: "start"});
+    var form = summary.closest("form");
+    var wrong = form && form.querySelector(".is-invalid");
+    if (wrong && typeof wrong.focus === "function") {
+      wrong.focus({preventScroll: true});
+    }
+  });
 
   document.addEventListener("change", function (event) {
     var all = event.target;
