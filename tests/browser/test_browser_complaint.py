@@ -121,6 +121,20 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
         timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     meeting.locator("select[name='meeting-attendees']").select_option([str(qa.pk), str(production.pk)])
     meeting.locator("select[name='meeting-departments']").select_option([str(production.department_id)])
+    meeting.locator("[name='meeting-actions']").fill("生产部全检库存密封圈")
+    # Issue 17 §2: conclusions of blanks only are refused; the form comes back open, as it was filled, the
+    # missing field named at the top of the window and marked.
+    meeting.locator("[name='meeting-conclusions']").fill("   ")
+    with page.expect_navigation():
+        meeting.locator("button[type=submit]").click()
+    refused = page.locator("#form-record-meeting .form-refused")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("结论")
+    expect(refused).to_be_in_viewport()
+    meeting = page.locator("#form-record-meeting")
+    expect(meeting.locator("[name='meeting-actions']")).to_have_value("生产部全检库存密封圈")
+    expect(meeting.locator("select[name='meeting-attendees'] option:checked")).to_have_count(2)
+    expect(meeting.locator("[name='meeting-conclusions']")).to_have_class(re.compile(r"\bis-invalid\b"))
     meeting.locator("[name='meeting-conclusions']").fill("召开临时质量会议：隔离库存，全检密封圈")
     with page.expect_navigation():
         meeting.locator("button[type=submit]").click()
