@@ -68,6 +68,18 @@ SUMMARY: list[tuple[str, str]] = [
     ("Department reports", "reports.DepartmentReport"),
     ("KPI month snapshots", "reports.MonthlySnapshot"),
     ("Trend alerts", "reports.TrendAlert"),
+    ("Customer property items", "property.PropertyItem"),
+    ("Property loans", "property.Loan"),
+    ("Property damage reports", "property.DamageReport"),
+    ("External drawings and documents", "property.ExternalDocument"),
+    ("Service plans", "service.ServicePlan"),
+    ("Visits and return visits", "service.Visit"),
+    ("Service jobs", "service.ServiceJob"),
+    ("Product quality reports", "service.QualityReport"),
+    ("Market information", "service.MarketEntry"),
+    ("Early-warning signals", "prevention.WarningSignal"),
+    ("Repeat complaints", "prevention.RepeatFlag"),
+    ("After-sales assessments", "prevention.Assessment"),
 ]
 
 __all__ = ["STEPS", "DEFAULT_SEED", "SUMMARY", "DemoAlreadyLoaded", "DemoContext", "demo_loaded", "generate",
