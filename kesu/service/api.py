@@ -41,7 +41,7 @@ def _visit(v: Visit) -> dict[str, Any]:
         "purpose": v.purpose, "complaint_id": v.complaint_id,
         "views": {"quality": v.view_quality, "delivery": v.view_delivery, "service": v.view_service,
                   "price": v.view_price, "new_needs": v.view_needs},
-        "findings": v.findings, "confirmation": v.confirmation, "confirmation_note": v.confirmation_note,
+        "findings": v.findings, "negative": v.negative, "confirmation": v.confirmation, "confirmation_note": v.confirmation_note,
         "finding_complaint_id": v.finding_complaint_id, "finding_action_id": v.finding_action_id,
     }
 
@@ -62,6 +62,7 @@ class VisitIn(_Strict):
     view_price: str = Field("", max_length=2000)
     view_needs: str = Field("", max_length=2000)
     findings: str = Field("", max_length=5000)
+    negative: bool = False
     confirmation: Confirmation | None = None
     confirmation_note: str = Field("", max_length=500)
 
@@ -80,9 +81,10 @@ def _data(request, payload: VisitIn) -> tuple[dict[str, Any], list]:
 
 
 @router.get("/visits", response=list[dict], operation_id="list_service_visits",
-            summary="Visits and return visits, newest first (filter by customer, kind, purpose)")
+            summary="Visits and return visits, newest first (filter by customer, kind, purpose, negative)")
 def list_visits(request, customer_id: Id | None = None, kind: VisitKind | None = None,
-                purpose: VisitPurpose | None = None, limit: int = 50, offset: int = 0):
+                purpose: VisitPurpose | None = None, negative: bool | None = None, limit: int = 50,
+                offset: int = 0):
     _require(request.user, "view_visit")
     qs = selectors.visits_visible_to(request.user).prefetch_related("contacts").order_by("-visited_on", "-id")
     if customer_id:
@@ -91,6 +93,8 @@ def list_visits(request, customer_id: Id | None = None, kind: VisitKind | None =
         qs = qs.filter(kind=kind.value)
     if purpose:
         qs = qs.filter(purpose=purpose.value)
+    if negative is not None:
+        qs = qs.filter(negative=negative)
     offset, limit = max(offset, 0), min(max(limit, 1), 500)
     return [_visit(v) for v in qs[offset:offset + limit]]
 

@@ -20,7 +20,7 @@ VISIT_COLUMNS = [
     (_("customer"), lambda v: v.customer.name), _v("visited_by"), _v("purpose"),
     (_("complaint followed up"), lambda v: v.complaint.number if v.complaint_id else ""),
     _v("view_quality"), _v("view_delivery"), _v("view_service"), _v("view_price"), _v("view_needs"), _v("findings"),
-    _v("confirmation"),
+    _v("negative"), _v("confirmation"),
     (_("complaint raised from the finding"), lambda v: v.finding_complaint.number if v.finding_complaint_id else ""),
     (_("corrective action raised from the finding"), lambda v: v.finding_action.number if v.finding_action_id else ""),
 ]

@@ -33,7 +33,7 @@ class VisitForm(ScopedModelForm):
         model = Visit
         fields = ["kind", "customer", "contacts", "contacts_text", "visited_by", "companions", "visited_on",
                   "purpose", "complaint", "view_quality", "view_delivery", "view_service", "view_price",
-                  "view_needs", "findings", "confirmation", "confirmation_note"]
+                  "view_needs", "findings", "negative", "confirmation", "confirmation_note"]
         widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -48,6 +48,9 @@ class Visit(CompanyScopedModel):
     view_price = models.TextField(_("price"), blank=True, max_length=2000)
     view_needs = models.TextField(_("new needs"), blank=True, max_length=2000)
     findings = models.TextField(_("findings"), blank=True, max_length=5000)
+    negative = models.BooleanField(
+        _("negative view"), default=False, db_index=True,
+        help_text=_("The customer's view is negative / dissatisfied (read by the complaint early warning)."))
     confirmation = models.CharField(_("improvement confirmed by the customer"), max_length=20, blank=True,
                                     choices=Confirmation.choices)
     confirmation_note = models.CharField(_("what the customer said"), max_length=500, blank=True)

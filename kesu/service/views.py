@@ -52,6 +52,8 @@ def _filtered(request, params):
         value = params.get(name, "")
         if value in choices.values:
             qs = qs.filter(**{name: value})
+    if params.get("negative") in ("1", "0"):
+        qs = qs.filter(negative=params.get("negative") == "1")
     q = (params.get("q") or "").strip()
     if q:
         from django.db.models import Q

@@ -24,7 +24,7 @@ from .common import assign, full_clean
 
 VISIT_FIELDS = (
     "kind", "customer", "contacts_text", "visited_by", "companions", "visited_on", "purpose", "complaint",
-    "view_quality", "view_delivery", "view_service", "view_price", "view_needs", "findings", "confirmation",
+    "view_quality", "view_delivery", "view_service", "view_price", "view_needs", "findings", "negative", "confirmation",
     "confirmation_note",
 )
 RELATIONS = ("customer", "visited_by", "complaint")

@@ -159,3 +159,26 @@ def test_api_creates_and_turns_the_finding_into_a_complaint(people, api):
     raised = sales.post(f"/api/v1/service/visits/{body['id']}/complaint")
     assert raised.status_code == 201
     assert sales.get(f"/api/v1/service/visits/{body['id']}").json()["finding_complaint_id"] == raised.json()["id"]
+
+
+def test_a_negative_view_is_marked_on_the_form_the_api_and_the_list_filter(people, client, api):
+    customer = CustomerFactory(company=people.company, code="C-88")
+    calm = phone_visit(people, customer=customer)
+    client.force_login(people[Role.SALESPERSON])
+    client.post(reverse("service:visit_create"), {
+        "kind": "phone", "customer": "C-88", "visited_on": "2026-11-21", "purpose": "routine",
+        "findings": "对交期很不满意", "negative": "on"})
+    angry = Visit.objects.get(customer=customer, visited_on=datetime.date(2026, 11, 21))
+    assert angry.negative is True and calm.negative is False
+    assert list(Visit.objects.filter(negative=True)) == [angry]
+    only_negative = client.get(reverse("service:index") + "?negative=1").content.decode()
+    assert reverse("service:visit_detail", args=[angry.pk]) in only_negative
+    assert reverse("service:visit_detail", args=[calm.pk]) not in only_negative
+    not_negative = client.get(reverse("service:index") + "?negative=0").content.decode()
+    assert reverse("service:visit_detail", args=[angry.pk]) not in not_negative
+    sales = api(people[Role.SALESPERSON])
+    created = sales.post("/api/v1/service/visits", {"customer_id": customer.pk, "visited_on": "2026-11-22",
+                                                      "negative": True})
+    assert created.status_code == 201 and created.json()["negative"] is True
+    ids = [v["id"] for v in sales.get("/api/v1/service/visits?negative=true").json()]
+    assert sorted(ids) == sorted([angry.pk, created.json()["id"]])
