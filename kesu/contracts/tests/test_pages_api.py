@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -58,11 +57,11 @@ def test_a_refusal_reads_the_same_on_the_page_and_in_the_api(client, people, api
     qa = people[Role.QA]
     review = act(review, "sign_off", qa, answer=Answer.CAN)
     client.force_login(qa)
+    page = client.post(reverse("contracts:transition", args=[review.pk, "sign_off"]), {"sign_off-answer": "can"},
+                       follow=True).content.decode()
     with translation.override("zh-hans"):
         want = gettext("Your department has no sign-off waiting on this review.")
-        client.post(reverse("contracts:transition", args=[review.pk, "sign_off"]),
-                    {"sign_off-answer": "can"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-        shown = [str(m) for m in get_messages(client.cookies and client.get(reverse("contracts:index")).wsgi_request)]
+    assert want in page
     response = api(qa).post(f"/api/v1/contracts/reviews/{review.pk}/transitions",
                             {"action": "sign_off", "inputs": {"answer": "can"}})
     assert response.status_code == 422
@@ -70,7 +69,6 @@ def test_a_refusal_reads_the_same_on_the_page_and_in_the_api(client, people, api
     assert detail["loc"] == ["body", "answer"]
     with translation.override(qa.language or "zh-hans"):
         assert detail["msg"] == gettext("Your department has no sign-off waiting on this review.")
-    assert want in shown or shown == []  # messages were consumed by the redirect target in some setups
 
 
 def test_outsiders_get_404_from_pages_and_api(client, people, outsider, api):
