@@ -43,6 +43,7 @@ def _visit(v: Visit) -> dict[str, Any]:
                   "price": v.view_price, "new_needs": v.view_needs},
         "findings": v.findings, "negative": v.negative, "confirmation": v.confirmation, "confirmation_note": v.confirmation_note,
         "finding_complaint_id": v.finding_complaint_id, "finding_action_id": v.finding_action_id,
+        "finding_signal_id": v.finding_signal_id, "finding_review_id": v.finding_review_id,
     }
 
 
@@ -146,6 +147,29 @@ def raise_action(request, pk: Id):
     visit = selectors.visit_get_for_user(request.user, pk)
     action = services.visit_raise_action(actor=request.user, visit=visit, source="api")
     return 201, {"id": action.pk, "number": action.number, "visit_id": visit.pk}
+
+
+class SignalIn(_Strict):
+    warning_class: str = Field("c", pattern="^[abc]$")
+
+
+@router.post("/visits/{pk}/signal", response={201: dict}, operation_id="raise_signal_from_visit",
+             summary="Turn the visit's finding into an early-warning signal (linked both ways)")
+def raise_signal(request, pk: Id, payload: SignalIn | None = None):
+    _require(request.user, "change_visit")
+    visit = selectors.visit_get_for_user(request.user, pk)
+    signal = services.visit_raise_signal(actor=request.user, visit=visit,
+                                         warning_class=payload.warning_class if payload else "c", source="api")
+    return 201, {"id": signal.pk, "number": signal.number, "visit_id": visit.pk}
+
+
+@router.post("/visits/{pk}/enquiry", response={201: dict}, operation_id="raise_enquiry_from_visit",
+             summary="Turn the customer's new need into a contract review record of type informal order")
+def raise_enquiry(request, pk: Id):
+    _require(request.user, "change_visit")
+    visit = selectors.visit_get_for_user(request.user, pk)
+    review = services.visit_raise_enquiry(actor=request.user, visit=visit, source="api")
+    return 201, {"id": review.pk, "number": review.number, "visit_id": visit.pk}
 
 
 # -- service jobs --------------------------------------------------------------------------------------------------

@@ -60,6 +60,12 @@ class Visit(CompanyScopedModel):
     finding_action = models.ForeignKey("capa.CorrectiveAction",
                                        verbose_name=_("corrective action raised from the finding"), null=True,
                                        blank=True, on_delete=models.PROTECT, related_name="service_findings")
+    finding_signal = models.ForeignKey("prevention.WarningSignal",
+                                       verbose_name=_("early-warning signal raised from the finding"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="service_findings")
+    finding_review = models.ForeignKey("contracts.ContractReview",
+                                       verbose_name=_("enquiry (informal order) raised from the finding"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="service_findings")
     recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 

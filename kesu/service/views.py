@@ -141,6 +141,15 @@ def visit_raise(request, pk: int, what: str):
         if what == "complaint":
             record = services.visit_raise_complaint(actor=request.user, visit=visit)
             messages.success(request, _("Complaint %(number)s raised from the finding.") % {"number": record.number})
+        elif what == "signal":
+            record = services.visit_raise_signal(actor=request.user, visit=visit,
+                                                 warning_class=request.POST.get("warning_class") or "c")
+            messages.success(request, _("Early-warning signal %(number)s raised from the finding.") % {
+                "number": record.number})
+        elif what == "enquiry":
+            record = services.visit_raise_enquiry(actor=request.user, visit=visit)
+            messages.success(request, _("Review record %(number)s (informal order) raised from the visit.") % {
+                "number": record.number})
         else:
             record = services.visit_raise_action(actor=request.user, visit=visit)
             messages.success(request, _("Corrective action %(number)s raised from the finding.") % {

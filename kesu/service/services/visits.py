@@ -140,3 +140,52 @@ def visit_raise_action(*, actor, visit: Visit, source: str = "web"):
         visit.finding_action = action
         visit.save(update_fields=["finding_action", "updated_at"])
     return action
+
+
+def visit_raise_signal(*, actor, visit: Visit, warning_class: str = "c", source: str = "web"):
+    """Turn the visit's finding into an early-warning signal (prevention service, source "customer visit"),
+    linked both ways: the visit keeps the signal; the signal names the visit in what was seen or heard."""
+    from kesu.prevention.choices import SignalClass, SignalSource
+    from kesu.prevention.services import signal_create
+
+    finding = _finding(visit)
+    if visit.finding_signal_id:
+        raise ValidationError({"findings": _("This finding has already become early-warning signal %(number)s.") % {
+            "number": visit.finding_signal.number}})
+    if warning_class not in SignalClass.values:
+        raise ValidationError({"warning_class": _("Choose the class A, B or C.")})
+    require_role(actor, permissions.VISITORS, visit.company_id)
+    with translation.override(django_settings.LANGUAGE_CODE):
+        origin = _("From the visit of %(date)s (%(kind)s).") % {"date": visit.visited_on.isoformat(),
+                                                                 "kind": visit.get_kind_display()}
+    data = {"source": SignalSource.VISIT, "customer": visit.customer, "warning_class": warning_class,
+            "observed": (finding + "\n" + origin)[:5000]}
+    with acting_as(actor, source), transaction.atomic():
+        signal = signal_create(actor=actor, company=visit.company, data=data, source=source)
+        visit.finding_signal = signal
+        visit.save(update_fields=["finding_signal", "updated_at"])
+    return signal
+
+
+def visit_raise_enquiry(*, actor, visit: Visit, source: str = "web"):
+    """Turn the customer's new need heard on the visit into an enquiry: a contract review record of type
+    "informal order" (contracts service), linked both ways (the visit keeps it; its reference names the visit)."""
+    from kesu.contracts.choices import ReviewType
+    from kesu.contracts.services import review_create
+
+    need = (visit.view_needs or "").strip() or _finding(visit)
+    if visit.finding_review_id:
+        raise ValidationError({"view_needs": _("This need has already become review record %(number)s.") % {
+            "number": visit.finding_review.number}})
+    require_role(actor, permissions.VISITORS, visit.company_id)
+    with translation.override(django_settings.LANGUAGE_CODE):
+        title = _("Customer need from the visit of %(date)s") % {"date": visit.visited_on.isoformat()}
+    first_line = need.splitlines()[0][:200]
+    data = {"review_type": ReviewType.INFORMAL, "customer": visit.customer, "title": title[:200],
+            "customer_reference": f"V-{visit.pk}"[:60], "received_on": visit.visited_on,
+            "product_name": first_line, "special_requirements": need[:5000]}
+    with acting_as(actor, source), transaction.atomic():
+        review = review_create(actor=actor, company=visit.company, data=data, source=source)
+        visit.finding_review = review
+        visit.save(update_fields=["finding_review", "updated_at"])
+    return review

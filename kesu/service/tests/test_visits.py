@@ -182,3 +182,37 @@ def test_a_negative_view_is_marked_on_the_form_the_api_and_the_list_filter(peopl
     assert created.status_code == 201 and created.json()["negative"] is True
     ids = [v["id"] for v in sales.get("/api/v1/service/visits?negative=true").json()]
     assert sorted(ids) == sorted([angry.pk, created.json()["id"]])
+
+
+def test_a_finding_becomes_an_early_warning_signal_and_a_need_an_informal_order_linked_both_ways(people, client,
+                                                                                                api):
+    from kesu.contracts.models import ContractReview
+    from kesu.prevention.models import WarningSignal
+
+    visit = phone_visit(people, view_needs="希望开发 DN80 不锈钢泵体\n年需求约 500 台")
+    client.force_login(people[Role.SALESPERSON])
+    client.post(reverse("service:visit_raise_signal", args=[visit.pk]), {"warning_class": "b"})
+    visit.refresh_from_db()
+    signal = visit.finding_signal
+    assert signal is not None and signal.source == "visit" and signal.warning_class == "b"
+    assert signal.customer_id == visit.customer_id and signal.observed.startswith("最近一批泵体外壳 5 台划伤")
+    assert list(signal.service_findings.all()) == [visit]
+    again = client.post(reverse("service:visit_raise_signal", args=[visit.pk]), follow=True)
+    assert WarningSignal.objects.filter(customer=visit.customer).count() == 1 and again.status_code == 200
+    client.post(reverse("service:visit_raise_enquiry", args=[visit.pk]))
+    visit.refresh_from_db()
+    review = visit.finding_review
+    assert review is not None and review.review_type == "informal" and review.product_name == "希望开发 DN80 不锈钢泵体"
+    assert review.received_on == DAY and review.customer_id == visit.customer_id
+    assert list(review.service_findings.all()) == [visit]
+    page = client.get(reverse("service:visit_detail", args=[visit.pk])).content.decode()
+    assert 'id="finding-signal"' in page and 'id="finding-review"' in page
+    # API: the same services; an outsider gets 404; a second enquiry from the same visit is refused.
+    other = phone_visit(people)
+    sales = api(people[Role.SALESPERSON])
+    raised = sales.post(f"/api/v1/service/visits/{other.pk}/signal", {"warning_class": "c"})
+    assert raised.status_code == 201 and raised.json()["number"] == WarningSignal.objects.get(pk=raised.json()["id"]).number
+    assert sales.get(f"/api/v1/service/visits/{other.pk}").json()["finding_signal_id"] == raised.json()["id"]
+    refused = sales.post(f"/api/v1/service/visits/{visit.pk}/enquiry")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "view_needs"]
+    assert ContractReview.objects.filter(customer=visit.customer).count() == 1
