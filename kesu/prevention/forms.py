@@ -119,3 +119,25 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["salesperson"].queryset = _users(user, company_id).filter(position__role="salesperson")
         style_fields(self)
+
+
+class DutiesForm(forms.Form):
+    duties = forms.CharField(label=_("duties"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class RepeatSettingsForm(forms.Form):
+    """The company's repeat-complaint rules (ISO 10002 §8.5, design §11)."""
+
+    window_days = forms.IntegerField(label=_("within days"), min_value=1, max_value=3650,
+                                     help_text=_("A complaint is a repeat when an earlier one of the same category "
+                                                 "and defect was received within this many calendar days."))
+    same_customer = forms.BooleanField(label=_("same customer"), required=False)
+    same_part = forms.BooleanField(label=_("same part at any customer"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action>/done/", views.action_done, name="action_done"),
     path("groups/", views.groups, name="groups"),
+    path("repeat-rules/", views.repeat_rules, name="repeat_rules"),
     path("assessments/", views.assessments, name="assessments"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
     path("assessments/<int:pk>/recompute/", views.assessment_recompute, name="assessment_recompute"),

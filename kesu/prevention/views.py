@@ -26,8 +26,10 @@ from .forms import (
     ActionDoneForm,
     ActionForm,
     AssessmentForm,
+    DutiesForm,
     MeetingForm,
     MemberForm,
+    RepeatSettingsForm,
     SignalForm,
     TransitionForm,
 )
@@ -254,8 +256,15 @@ def groups(request):
     if company is None:
         raise PermissionDenied
     services.groups_ensure(company)
-    rows = PreventionGroup.objects.filter(company=company).prefetch_related("members__user", "meetings__attendees")
+    rows = list(PreventionGroup.objects.filter(company=company).prefetch_related("members__user",
+                                                                                 "meetings__attendees"))
     can_edit = user.has_perm("prevention.change_groupmember")
+    posted_group = request.POST.get("group") if request.method == "POST" and request.POST.get("what") == "duties" \
+        else None
+    for group in rows:
+        bound = posted_group == str(group.pk)
+        group.duties_form = DutiesForm(request.POST if bound else None, initial={"duties": group.duties},
+                                       prefix=f"duties-{group.pk}") if can_edit else None
     member_form = MemberForm(request.POST or None, user=user, company_id=company.pk, prefix="member")
     meeting_form = MeetingForm(request.POST or None, user=user, company_id=company.pk, prefix="meeting")
     if request.method == "POST":
@@ -276,15 +285,58 @@ def groups(request):
                 services.group_member_remove(actor=user, member=member)
                 messages.success(request, _("Saved."))
                 return redirect("prevention:groups")
+            elif request.POST.get("what") == "duties":
+                if not can_edit:
+                    raise PermissionDenied
+                form = next(g.duties_form for g in rows if g.pk == group.pk)
+                if form.is_valid():
+                    services.group_duties_set(actor=user, group=group, duties=form.cleaned_data["duties"])
+                    messages.success(request, _("Saved."))
+                    return redirect(reverse("prevention:groups") + f"#group-{group.kind}")
             elif request.POST.get("what") == "meeting" and meeting_form.is_valid():
                 services.meeting_record(actor=user, group=group, **meeting_form.cleaned_data)
                 messages.success(request, _("Meeting recorded."))
                 return redirect("prevention:groups")
         except ValidationError as error:
-            _form_errors(meeting_form if request.POST.get("what") == "meeting" else member_form, error)
+            what = request.POST.get("what")
+            target = {"meeting": meeting_form, "duties": next((g.duties_form for g in rows if g.pk == group.pk),
+                                                              None)}.get(what, member_form)
+            _form_errors(target, error)
     return render(request, "prevention/groups.html", {
         "groups": rows, "can_edit": can_edit, "member_form": member_form, "meeting_form": meeting_form,
         "kinds": GroupKind})
+
+
+@login_required
+def repeat_rules(request):
+    """The company's repeat-complaint rules: both rules on/off and the window in days (ISO 10002 §8.5)."""
+    from .repeats import settings_for
+
+    _require(request.user, "view_repeatsettings")
+    user = request.user
+    company = user.company
+    if company is None:
+        raise PermissionDenied
+    cfg = settings_for(company)
+    can_edit = user.has_perm("prevention.change_repeatsettings")
+    form = RepeatSettingsForm(request.POST if request.method == "POST" else None, initial={
+        "window_days": cfg.window_days, "same_customer": cfg.same_customer, "same_part": cfg.same_part})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.repeat_settings_save(actor=user, company=company, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("prevention:repeat_rules")
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "prevention/repeat_rules.html", {"form": form, "can_edit": can_edit},
+                  status=422 if form.errors else 200)
 
 
 # -- assessments ------------------------------------------------------------------------------
