@@ -14,6 +14,7 @@ class VisitPurpose(models.TextChoices):
     AFTER_CLOSURE = "after_closure", _("After a complaint's closure")
     MAJOR_PROBLEM = "major_problem", _("After a major problem")
     SURVEY = "survey", _("Satisfaction survey")
+    REPORT_BACK = "report_back", _("Quality report: result reported back")
 
 
 class Confirmation(models.TextChoices):

@@ -66,6 +66,9 @@ class Visit(CompanyScopedModel):
     finding_review = models.ForeignKey("contracts.ContractReview",
                                        verbose_name=_("enquiry (informal order) raised from the finding"), null=True,
                                        blank=True, on_delete=models.PROTECT, related_name="service_findings")
+    quality_report = models.ForeignKey("service.QualityReport", verbose_name=_("quality report reported back"),
+                                       null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="report_back_visits")
     recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 

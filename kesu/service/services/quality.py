@@ -122,6 +122,8 @@ def quality_report_transition(*, actor, report: QualityReport, name: str, inputs
     def effects(locked, row, inputs, now):
         if row.name == "analyse":
             locked.analysed_at = now
+        elif row.name == "report_back":
+            _log_report_back(locked, actor, inputs.get("customer_reply") or "", now, source)
 
     def announce(locked, row, old, note, now):
         transaction.on_commit(lambda: signals.quality_report_transitioned.send(
@@ -136,6 +138,36 @@ def quality_report_transition(*, actor, report: QualityReport, name: str, inputs
         if refused.code == TransitionRefused.WRONG_ROLE:
             raise PermissionDenied(str(refused)) from refused
         raise
+
+
+def report_customers(report: QualityReport):
+    """The customers the report is about: those whose complaints were received in its period."""
+    from kesu.complaints.choices import Status
+    from kesu.complaints.models import Complaint
+    from kesu.customers.models import Customer
+
+    tz = report.company.tz
+    since = datetime.datetime.combine(report.period_start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(report.period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    ids = Complaint.objects.filter(company_id=report.company_id, received_at__gte=since, received_at__lt=until
+                                   ).exclude(status__in=(Status.CANCELLED, Status.REJECTED_AT_INTAKE)
+                                             ).values("customer_id")
+    return Customer.objects.filter(pk__in=ids).order_by("code")
+
+
+def _log_report_back(report: QualityReport, actor, reply: str, now, source: str) -> None:
+    """Issue 21 §5: what each customer was told is logged on the customer as a phone return visit (the customer's
+    communication record: the customer page's visits panel), linked to the report."""
+    from ..choices import VisitKind, VisitPurpose
+    from ..models import Visit
+    from .visits import visit_create
+
+    day = now.astimezone(report.company.tz).date()
+    for customer in report_customers(report):
+        visit = visit_create(actor=actor, company=report.company, source=source, data={
+            "kind": VisitKind.PHONE, "customer": customer, "visited_on": day, "purpose": VisitPurpose.REPORT_BACK,
+            "findings": reply})
+        Visit.objects.filter(pk=visit.pk).update(quality_report=report)
 
 
 def quality_report_raise_action(*, actor, report: QualityReport, source: str = "web"):
@@ -162,5 +194,5 @@ def quality_report_raise_action(*, actor, report: QualityReport, source: str = "
     return action
 
 
-__all__ = ["period_before", "quality_figures", "quality_report_generate",
+__all__ = ["period_before", "quality_figures", "report_customers", "quality_report_generate",
            "quality_report_raise_action", "quality_report_transition", "quality_reports_generate"]

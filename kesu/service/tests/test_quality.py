@@ -72,3 +72,33 @@ def test_pages_and_outsiders(people, people_b, client):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     client.force_login(people_b[Role.GM])
     assert client.get(reverse("service:quality_detail", args=[report.pk])).status_code == 404
+
+
+def test_the_result_reported_back_is_logged_on_each_customer_of_the_period(people, client):
+    from zoneinfo import ZoneInfo
+
+    from kesu.complaints.tests.factories import create_complaint
+    from kesu.service.models import Visit
+
+    gm, sales = people[Role.GM], people[Role.SALESPERSON]
+    intake = people[Role.SALES_ASSISTANT]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    march_a = CustomerFactory(company=people.company, code="A-1")
+    march_b = CustomerFactory(company=people.company, code="B-1")
+    april = CustomerFactory(company=people.company, code="C-1")
+    for customer, day in ((march_a, 3), (march_a, 20), (march_b, 31)):
+        create_complaint(intake, customer=customer, received_at=datetime.datetime(2026, 3, day, 10, tzinfo=shanghai))
+    create_complaint(intake, customer=april, received_at=datetime.datetime(2026, 4, 1, 9, tzinfo=shanghai))
+    report = services.quality_report_generate(company=people.company, period="monthly",
+                                              today=datetime.date(2026, 4, 2))
+    report = services.quality_report_transition(actor=gm, report=report, name="analyse",
+                                                inputs={"cause_analysis": "包装防护不足"})
+    services.quality_report_transition(actor=sales, report=report, name="report_back",
+                                       inputs={"customer_reply": "已电话告知改进包装"})
+    logged = Visit.objects.filter(quality_report=report).order_by("customer__code")
+    assert [v.customer.code for v in logged] == ["A-1", "B-1"]
+    assert all(v.kind == "phone" and v.purpose == "report_back" and v.findings == "已电话告知改进包装"
+               and v.visited_by == sales for v in logged)
+    client.force_login(sales)
+    customer_page = client.get(reverse("customers:customer_detail", args=[march_a.pk])).content.decode()
+    assert reverse("service:visit_detail", args=[logged[0].pk]) in customer_page
