@@ -76,6 +76,7 @@ class AutoCause(models.TextChoices):
     OVERDUE_DEADLINE = "overdue_deadline", _("Overdue complaint deadline")
     LOW_SURVEY = "low_survey", _("Survey answer below threshold")
     LATE_DELIVERIES = "late_deliveries", _("Late delivery streak")
+    NEGATIVE_VISIT = "negative_visit", _("Visit finding marked negative")
 
 
 class RepeatRule(models.TextChoices):

@@ -12,7 +12,8 @@ times, or in two workers at once (the loser of the insert race raises nothing). 
 - a late delivery streak: three shipment lines in a row to one customer (by due date, in the last 90 days)
   received (or shipped) after their due date — class C, one per streak.
 
-Visit findings are not monitored: the customer-service visit has no negative/positive mark to read yet.
+- a customer-service visit (on site or by phone) marked negative (the customer is dissatisfied), in the last 90
+  days — class C, one per visit, unless someone already raised a signal from that visit's finding by hand.
 """
 
 from __future__ import annotations
@@ -138,6 +139,27 @@ def _late_streaks(company, now) -> int:
     return raised
 
 
+def _negative_visits(company, now) -> int:
+    from kesu.service.models import Visit
+
+    today = timezone.localtime(now, company.tz).date()
+    rows = (Visit.objects.filter(company=company, negative=True, finding_signal__isnull=True,
+                                 visited_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS), visited_on__lte=today)
+            .select_related("customer", "visited_by").order_by("visited_on", "id"))
+    raised = 0
+    for visit in rows:
+        said = (visit.findings or visit.view_quality or visit.view_delivery or visit.view_service
+                or visit.view_price or "").strip()
+        if len(said) > 300:
+            said = said[:299] + "…"
+        why = _("Visit of %(day)s (%(kind)s, by %(who)s) was marked negative: %(said)s") % {
+            "day": f"{visit.visited_on:%Y-%m-%d}", "kind": visit.get_kind_display(), "who": visit.visited_by,
+            "said": said or _("no finding written")}
+        raised += _raise(company, visit.customer, AutoCause.NEGATIVE_VISIT, f"visit:{visit.pk}", SignalClass.C,
+                         _("A customer visit found the customer dissatisfied."), why)
+    return raised
+
+
 def signals_raise(now: datetime.datetime | None = None) -> int:
     """Raise every automatic signal not raised before, in every active company; returns how many were raised.
     The texts are written in the company's language (zh-Hans by default)."""
@@ -147,6 +169,6 @@ def signals_raise(now: datetime.datetime | None = None) -> int:
     total = 0
     for company in Company.objects.filter(is_active=True):
         with override(getattr(company, "language", None) or "zh-hans"):
-            for check in (_complaint_rate, _overdue_deadlines, _low_surveys, _late_streaks):
+            for check in (_complaint_rate, _overdue_deadlines, _low_surveys, _late_streaks, _negative_visits):
                 total += check(company, now)
     return total

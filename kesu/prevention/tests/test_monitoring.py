@@ -95,3 +95,35 @@ def test_a_failing_survey_answer_raises_one_c_signal(people):
     assert signals_raise() == 1
     assert signals_raise() == 0
     assert causes() == [(AutoCause.LOW_SURVEY, f"survey:{answer.pk}")]
+
+
+def test_a_negative_visit_raises_one_c_signal_with_its_finding(people):
+    from kesu.service.models import Visit
+
+    customer = CustomerFactory(company=people.company, code="VIS")
+    today = timezone.localtime(timezone.now(), people.company.tz).date()
+    sad = Visit.objects.create(company=people.company, customer=customer, visited_by=people[R.SALESPERSON],
+                               visited_on=today - datetime.timedelta(days=3), findings="客户抱怨交货慢，扬言换供应商",
+                               negative=True)
+    Visit.objects.create(company=people.company, customer=customer, visited_by=people[R.SALESPERSON],
+                         visited_on=today, findings="客户满意", negative=False)
+    Visit.objects.create(company=people.company, customer=customer, visited_by=people[R.SALESPERSON],
+                         visited_on=today - datetime.timedelta(days=91), findings="很久以前的不满", negative=True)
+    assert signals_raise() == 1
+    assert signals_raise() == 0
+    assert causes() == [(AutoCause.NEGATIVE_VISIT, f"visit:{sad.pk}")]
+    signal = WarningSignal.objects.get()
+    assert signal.warning_class == "c" and signal.customer == customer
+    assert "客户抱怨交货慢，扬言换供应商" in signal.why and f"{sad.visited_on:%Y-%m-%d}" in signal.why
+
+
+def test_a_negative_visit_whose_finding_already_became_a_signal_raises_nothing(people):
+    from kesu.prevention import services
+    from kesu.service.models import Visit
+
+    customer = CustomerFactory(company=people.company, code="VIS2")
+    manual = services.signal_create(actor=people[R.SALESPERSON], company=people.company, data={
+        "source": "visit", "customer": customer, "warning_class": "b", "observed": "拜访时客户不满"})
+    Visit.objects.create(company=people.company, customer=customer, visited_by=people[R.SALESPERSON],
+                         visited_on=timezone.localdate(), findings="不满", negative=True, finding_signal=manual)
+    assert signals_raise() == 0
