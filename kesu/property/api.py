@@ -12,17 +12,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from kesu.accounts.models import Department, User
 from kesu.api.paging import BoundedPagination
 from kesu.api.types import Id, Version, WorkflowInput
+from kesu.core.importexport import rows_xlsx
+from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.selectors import visible_record
 from kesu.customers.models import Customer, Part
 
-from . import selectors, services
+from . import exports, printouts, selectors, services
 from .filters import damage_filtered, items_filtered, loans_filtered
 from .forms import TransitionForm
 from .models import ControlledCopy, DamageReport, ExternalDocument, InventoryCheck, Loan, PropertyItem
@@ -122,6 +126,81 @@ def _document_out(document: ExternalDocument) -> dict[str, Any]:
 def _copy_out(copy: ControlledCopy) -> dict[str, Any]:
     return {"id": copy.pk, "copy_no": copy.copy_no, "department_id": copy.department_id, "status": copy.status,
             "version": copy.version, "confirmed_by_id": copy.confirmed_by_id}
+
+
+# -- Excel and PDF outputs (the same filters, permissions and files as the pages) ----------------------------------
+
+
+@router.get("/items/export.xlsx", operation_id="export_property_items", response={200: None},
+            summary="The ledger (《顾客财产台帐》) as an Excel file, filtered by the list's query parameters")
+def export_items(request):
+    _require(request.user, "view_propertyitem")
+    qs = items_filtered(request.user, request.GET)[0].order_by("-received_on", "-id")
+    return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.item_columns(),
+                           gettext("Customer property ledger"), "property-ledger"))
+
+
+@router.get("/items/ledger.pdf", operation_id="print_property_ledger", response={200: None},
+            summary="The filtered ledger as the paper form (PDF)")
+def print_ledger(request):
+    _require(request.user, "view_propertyitem")
+    qs = items_filtered(request.user, request.GET)[0].order_by("-received_on", "-id")
+    return printouts.ledger_response(request.user, qs[:2000])
+
+
+@router.get("/loans/export.xlsx", operation_id="export_property_loans", response={200: None},
+            summary="The filtered loans as an Excel file")
+def export_loans(request):
+    _require(request.user, "view_loan")
+    qs = loans_filtered(request.user, request.GET)[0].order_by("-id")
+    return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.loan_columns(), gettext("Loans"),
+                           "property-loans"))
+
+
+@router.get("/damage-reports/export.xlsx", operation_id="export_property_damage_reports", response={200: None},
+            summary="The filtered damage and loss reports as an Excel file")
+def export_damage(request):
+    _require(request.user, "view_damagereport")
+    qs = damage_filtered(request.user, request.GET)[0].order_by("-reported_at", "-id")
+    return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.damage_columns(),
+                           gettext("Damage and loss reports"), "property-damage"))
+
+
+def _documents(request):
+    qs = selectors.documents_visible_to(request.user).prefetch_related("revisions", "parts")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(number__icontains=q) | qs.filter(title__icontains=q)
+    return qs.order_by("customer__code", "number")
+
+
+@router.get("/documents/export.xlsx", operation_id="export_property_documents", response={200: None},
+            summary="The drawing and document register as an Excel file (?q= filters by number or title)")
+def export_documents(request, q: str = ""):
+    _require(request.user, "view_externaldocument")
+    return _xlsx(rows_xlsx(_documents(request).iterator(chunk_size=2000), exports.document_columns(),
+                           gettext("External drawing and document register"), "drawing-register"))
+
+
+@router.get("/documents/register.pdf", operation_id="print_property_register", response={200: None},
+            summary="The drawing register (《外来图纸及文件登记记录表》) as PDF")
+def print_register(request, q: str = ""):
+    _require(request.user, "view_externaldocument")
+    return printouts.register_response(request.user, _documents(request)[:2000])
+
+
+@router.get("/loans/{pk}/slip.pdf", operation_id="print_property_loan_slip", response={200: None},
+            summary="The loan slip (《顾客财产借用单》) as PDF")
+def print_loan_slip(request, pk: Id):
+    _require(request.user, "view_loan")
+    return printouts.loan_slip_response(selectors.loan_get_for_user(request.user, pk))
+
+
+@router.get("/damage-reports/{pk}/notice.pdf", operation_id="print_property_damage_notice", response={200: None},
+            summary="The written notice to the customer, in the customer's language (PDF)")
+def print_damage_notice(request, pk: Id):
+    _require(request.user, "view_damagereport")
+    return printouts.damage_notice_response(selectors.damage_get_for_user(request.user, pk))
 
 
 # -- the ledger ----------------------------------------------------------------------------------------------------
@@ -269,6 +348,31 @@ def report_damage(request, pk: Id, payload: DamageIn):
         data["loan"] = get_object_or_404(Loan.objects.filter(item=item), pk=loan_id)
     report = services.damage_report(actor=request.user, item=item, data=data, source="api")
     return 201, _damage_out(report)
+
+
+def _photo_out(photo) -> dict[str, Any]:
+    return {"id": photo.pk, "item_id": photo.item_id, "damage_report_id": photo.damage_report_id,
+            "loan_id": photo.loan_id, "name": photo.name, "content_type": photo.content_type, "size": photo.size,
+            "sha256": photo.sha256, "has_thumbnail": bool(photo.thumbnail.name)}
+
+
+@router.get("/items/{pk}/photos", response=list[dict], operation_id="list_property_photos")
+def list_photos(request, pk: Id):
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    return [_photo_out(p) for p in item.photos.all()]
+
+
+@router.post("/items/{pk}/photos", response={201: list[dict]}, operation_id="add_property_photos",
+             summary="Upload photos of the item, a damage report or a loan (multipart, field 'photos', repeatable)")
+def add_photos(request, pk: Id, photos: list[UploadedFile] = File(...),  # noqa: B008
+               damage_report_id: int | None = Form(None), loan_id: int | None = Form(None)):  # noqa: B008
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    report = get_object_or_404(item.damage_reports, pk=damage_report_id) if damage_report_id else None
+    loan = get_object_or_404(item.loans, pk=loan_id) if loan_id else None
+    rows = services.photos_add(actor=request.user, item=item, photos=photos, report=report, loan=loan, source="api")
+    return Status(201, [_photo_out(p) for p in rows])
 
 
 # -- loans and damage reports ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from kesu.accounts.roles import Role
 from kesu.claims.choices import Bearer
 from kesu.core.forms_base import ScopedModelForm, style_fields
 from kesu.core.lookups import use_lookups
+from kesu.core.uploads import MultipleFileField
 from kesu.core.workflow import Transition
 from kesu.customers.forms import CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part
@@ -32,7 +33,7 @@ class ItemForm(ScopedModelForm):
     part = PartNumberField(queryset=Part.objects.all(), required=False, label=_("part number"))
     access_roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, required=False, label=_("also visible to roles"),
                                              widget=forms.SelectMultiple(attrs={"size": 4}))
-    photos = forms.FileField(required=False, label=_("photos on receipt"))
+    photos = MultipleFileField(required=False, label=_("photos on receipt"))
 
     class Meta:
         model = PropertyItem
@@ -83,7 +84,7 @@ class DamageForm(forms.Form):
     kind = forms.ChoiceField(label=_("what happened"), choices=DamageKind.choices)
     description = forms.CharField(label=_("what, when and how"), widget=forms.Textarea(attrs={"rows": 3}))
     happened_on = forms.DateField(label=_("happened on"), widget=DATE)
-    photos = forms.FileField(label=_("photos"), required=False)
+    photos = MultipleFileField(label=_("photos"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

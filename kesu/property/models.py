@@ -137,9 +137,14 @@ class Photo(CompanyScopedModel):
     item = models.ForeignKey(PropertyItem, on_delete=models.CASCADE, related_name="photos")
     damage_report = models.ForeignKey("DamageReport", null=True, blank=True, on_delete=models.CASCADE,
                                       related_name="photos")
+    loan = models.ForeignKey("Loan", null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to="property/%Y/%m/", max_length=200)
+    thumbnail = models.FileField(upload_to="property/thumbs/%Y/%m/", max_length=200, blank=True)
     name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(USER, verbose_name=_("by"), null=True, on_delete=models.PROTECT,
                                     related_name="+")
 

@@ -153,7 +153,7 @@ def item_create(*, actor, company, data: dict[str, Any], photos=(), source: str 
     _same_company(company, customer=item.customer, keeper_department=item.keeper_department,
                   part=item.part if item.part_id else None)
     _item_rules(item)
-    checked = [_checked_photo(p) for p in photos]
+    checked = _checked_photos(photos)
     cfg = settings_for(company)
     now = timezone.now()
     with acting_as(actor, source), transaction.atomic():
@@ -188,14 +188,52 @@ def item_update(*, actor, item: PropertyItem, data: dict[str, Any], expected_ver
 
 
 def _checked_photo(upload):
+    """One photo checked (type by content, size; core.uploads) before anything is written: (file, info)."""
     from kesu.core.uploads import check_upload
 
-    return check_upload(upload, field="photos")
+    return upload, check_upload(upload, field="photos")
 
 
-def _save_photo(item, report, checked, actor) -> Photo:
-    return Photo.objects.create(company_id=item.company_id, item=item, damage_report=report, file=checked.file,
-                                name=checked.name, sha256=checked.sha256, uploaded_by=actor_or_none(actor))
+def _checked_photos(photos) -> list:
+    from django.conf import settings
+
+    photos = [p for p in (photos or ()) if p]
+    limit = settings.KESU_ATTACHMENTS_PER_UPLOAD
+    if len(photos) > limit:
+        raise ValidationError({"photos": _("At most %(limit)s files at a time.") % {"limit": limit}})
+    return [_checked_photo(p) for p in photos]
+
+
+def _save_photo(item, report, checked, actor, loan=None) -> Photo:
+    from kesu.core.uploads import store_thumbnail
+
+    upload, info = checked
+    row = Photo(company_id=item.company_id, item=item, damage_report=report, loan=loan, name=info.name,
+                content_type=info.content_type, size=info.size, sha256=info.sha256,
+                uploaded_by=actor_or_none(actor), uploaded_at=timezone.now())
+    ext = info.name.rsplit(".", 1)[-1].lower()
+    row.file.save(f"{info.sha256}.{ext}", upload, save=False)
+    store_thumbnail(row, upload)  # made once here, never on a page view (issue 17 §8)
+    row.save()
+    return row
+
+
+def photos_add(*, actor, item: PropertyItem, photos, report: DamageReport | None = None, loan: Loan | None = None,
+               source: str = "web") -> list[Photo]:
+    """Add photos to an item, one of its damage reports or one of its loans (issue 19 §1, §3, §4).
+
+    Every file is checked first; one bad file refuses them all, naming it.
+    """
+    require_role(actor, STAFF, item.company_id)
+    if report is not None and report.item_id != item.pk:
+        raise ValidationError({"damage_report": _("Choose a damage report of this item.")})
+    if loan is not None and loan.item_id != item.pk:
+        raise ValidationError({"loan": _("Choose a loan of this item.")})
+    checked = _checked_photos(photos)
+    if not checked:
+        raise ValidationError({"photos": _("Choose at least one photo.")})
+    with acting_as(actor, source), transaction.atomic():
+        return [_save_photo(item, report, c, actor, loan=loan) for c in checked]
 
 
 def _announce(signal, sender, key: str):
@@ -289,8 +327,12 @@ def _end_of_day(company, day: datetime.date) -> datetime.datetime:
 
 
 def loan_transition(*, actor, loan: Loan, name: str, expected_version: int | None = None, source: str = "web",
-                    **inputs) -> Loan:
-    """Move a loan by step ``name``; issuing and taking back move the item too, a damaged return reports it."""
+                    photos=(), **inputs) -> Loan:
+    """Move a loan by step ``name``; issuing and taking back move the item too, a damaged return reports it.
+
+    Photos taken at the return's condition check are kept on the loan (and on the damage report it raises).
+    """
+    checked = _checked_photos(photos) if name == "return" else []
 
     def effects(locked: Loan, row, given, now):
         person = actor_or_none(actor)
@@ -306,9 +348,13 @@ def loan_transition(*, actor, loan: Loan, name: str, expected_version: int | Non
             locked.returned_late = bool(locked.due_at and now > locked.due_at)
             item = item_transition(actor=actor, item=locked.item, name="take_back", internal=True, source=source,
                                    note=locked.number)
+            report = None
             if locked.return_condition == Condition.DAMAGED:
-                _damage_create(actor, item, {"kind": DamageKind.DAMAGED, "description": locked.return_note,
-                                             "happened_on": timezone.localdate(now), "loan": locked}, (), source)
+                report = _damage_create(actor, item, {"kind": DamageKind.DAMAGED, "description": locked.return_note,
+                                                      "happened_on": timezone.localdate(now), "loan": locked}, (),
+                                        source)
+            for upload in checked:
+                _save_photo(item, report, upload, actor, loan=locked)
 
     return _transition(LOAN_TABLE, loan, name, actor, inputs, noun=_("loan"), changes=LoanChange, effects=effects,
                        announce=_announce(signals.loan_transitioned, Loan, "loan"),
@@ -384,7 +430,7 @@ def _damage_create(actor, item: PropertyItem, data: dict[str, Any], photos, sour
     if contact is not None:
         report.notice_language = contact.language
     _clean(report, exclude=["number", "item", "loan", "reported_by"])
-    checked = [_checked_photo(p) for p in photos]
+    checked = _checked_photos(photos)
     with acting_as(actor, source), transaction.atomic():
         report.number = next_number(item.company, "property_damage", cfg.damage_pattern, now, taken=lambda n: (
             DamageReport.objects.filter(company_id=item.company_id, number=n).exists()))

@@ -24,6 +24,7 @@ from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.panels import next_step, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
+from kesu.core.uploads import thumbnail_response
 
 from . import exports, printouts, selectors, services
 from .choices import InventoryStatus, ItemStatus, ItemType, LoanStatus, RevisionStatus
@@ -256,10 +257,50 @@ def damage_create(request, pk: int):
 
 @login_required
 def photo(request, pk: int, photo_pk: int):
+    """A photo as uploaded (same access as its item): pictures and PDFs shown, anything else downloaded."""
     _require(request.user, "view_propertyitem")
     item = selectors.item_get_for_user(request.user, pk)
     p = get_object_or_404(item.photos, pk=photo_pk)
-    return FileResponse(p.file.open("rb"), filename=p.name)
+    inline = p.content_type.startswith("image/") or p.content_type == "application/pdf"
+    response = FileResponse(p.file.open("rb"), as_attachment=not inline, filename=p.name,
+                            content_type=p.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox"
+    return response
+
+
+@login_required
+def photo_thumbnail(request, pk: int, photo_pk: int):
+    """The small JPEG made on upload; same access as the photo, 404 when there is none."""
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    return thumbnail_response(get_object_or_404(item.photos, pk=photo_pk))
+
+
+@login_required
+@require_POST
+def photos_add(request, pk: int):
+    """Several photos at once for the item, one of its damage reports or one of its loans (posted ids)."""
+    _require(request.user, "view_propertyitem")
+    item = selectors.item_get_for_user(request.user, pk)
+    report = loan = None
+    back = reverse("property:item_detail", args=[item.pk]) + "#photos"
+    if request.POST.get("damage_report", "").isdigit():
+        report = get_object_or_404(item.damage_reports, pk=int(request.POST["damage_report"]))
+        back = reverse("property:damage_detail", args=[report.pk]) + "#photos"
+    elif request.POST.get("loan", "").isdigit():
+        loan = get_object_or_404(item.loans, pk=int(request.POST["loan"]))
+        back = reverse("property:loan_detail", args=[loan.pk]) + "#photos"
+    try:
+        rows = services.photos_add(actor=request.user, item=item, photos=request.FILES.getlist("photos"),
+                                   report=report, loan=loan)
+    except (ValidationError, PermissionDenied) as error:
+        if isinstance(error, PermissionDenied):
+            raise
+        _messages(request, error)
+    else:
+        messages.success(request, _("%(count)s photo(s) added.") % {"count": len(rows)})
+    return redirect(back)
 
 
 @login_required
@@ -310,6 +351,7 @@ def loan_detail(request, pk: int):
     return render(request, "property/loan_detail.html", {
         "loan": loan, "next_step": next_step(loan, request.user, actions, refused=refused),
         "changes": loan.changes.select_related("actor"), "reports": loan.damage_reports.all(),
+        "photos": loan.photos.all(),
         "overdue": loan.status == LoanStatus.ISSUED and loan.due_at and loan.due_at < timezone.now(),
         "audit_entries": audit_entries_for(loan)})
 
@@ -319,7 +361,8 @@ def loan_detail(request, pk: int):
 def loan_step(request, pk: int, name: str):
     _require(request.user, "view_loan")
     loan = selectors.loan_get_for_user(request.user, pk)
-    return _step(request, loan, LOAN_TABLE, name, partial(services.loan_transition, loan=loan),
+    photos = request.FILES.getlist("photos") if name == "return" else ()
+    return _step(request, loan, LOAN_TABLE, name, partial(services.loan_transition, loan=loan, photos=photos),
                  "property:loan_detail")
 
 
