@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import bulk, views
 
 app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_create, name="create"),
+    path("bulk/", bulk.bulk_view, name="bulk"),
     path("my-work/", views.my_work, name="my_work"),
     path("history/", views.defect_history, name="history"),
     path("defect-types/", views.defect_types, name="defect_types"),

@@ -34,7 +34,7 @@ from kesu.core.privacy import contact_label
 from kesu.core.selectors import audit_entries_for
 from kesu.core.uploads import thumbnail_response
 
-from . import exports, printouts, selectors, services
+from . import bulk, exports, permissions, printouts, selectors, services
 from .filters import complaints_filtered
 from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, TransitionForm
 from .models import Complaint
@@ -44,7 +44,7 @@ from .services import AttachmentDamaged
 from .workflow import TABLE, TRANSITIONS
 
 PAGE_SIZE = 50
-BULK_LIMIT = 100  # rows ticked on one page at most (the largest page size)
+BULK_LIMIT = bulk.BULK_LIMIT
 # The list's sortable columns (issue 17 §7). Indexed: number ((company, number) unique), received
 # ((company, received_at) and (received_at, id)), status ((company, status)); the others sort below the
 # threshold of kesu.core.listing only.
@@ -179,6 +179,9 @@ def complaint_list(request):
     return render(request, "complaints/complaint_list.html", {
         "filterset": filterset, "page": page, "rows": _rows(page), "export_query": export_query.urlencode(),
         "can_add": request.user.has_perm("complaints.add_complaint"), "listing": listing,
+        "bulk_people": (bulk.assignable_people(request.user)
+                        if request.user.has_role(*permissions.ASSIGN) else None),
+        "print_limit": bulk.PRINT_LIMIT,
     })
 
 
