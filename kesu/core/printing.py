@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
 _registered = False
@@ -62,6 +62,13 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else "—"
     return escape(str(value)).replace("\n", "<br/>")
+
+
+_TABLE_STYLE = [
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+]
+_KEPT_ROWS = 2  # rows of a final list printed on the signatures' page
 
 
 @dataclass
@@ -123,10 +130,8 @@ class PrintForm:
         total = A4[0] - 30 * mm
         col_widths = [total * w for w in widths] if widths else None
         table = Table(body, colWidths=col_widths, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-        ]))
+        table.setStyle(TableStyle(_TABLE_STYLE))
+        table._kesu_rows = (body, col_widths)  # sign_off keeps the last rows with the signatures
         self.story.append(table)
 
     def sign_off(self, roles: Sequence[str]) -> None:
@@ -139,8 +144,22 @@ class PrintForm:
         table = Table(cells, colWidths=[(A4[0] - 30 * mm) / len(roles)] * len(roles))
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]))
-        self.story.append(Spacer(1, 5 * mm))
-        self.story.append(table)
+        # Never a page of signatures alone (issue 17 §10): the signatures stay with what precedes them — the last
+        # flowable, or the last rows of a list (the list split in two tables that print as one when together).
+        kept: list[Any] = []
+        last = self.story.pop() if self.story else None
+        rows = getattr(last, "_kesu_rows", None)
+        if rows is not None and len(rows[0]) > 1 + _KEPT_ROWS:
+            body, widths = rows
+            head = Table(body[:-_KEPT_ROWS], colWidths=widths, repeatRows=1)
+            head.setStyle(TableStyle(_TABLE_STYLE))
+            tail = Table(body[-_KEPT_ROWS:], colWidths=widths)
+            tail.setStyle(TableStyle(_TABLE_STYLE[:2]))
+            self.story.append(head)
+            kept.append(tail)
+        elif last is not None:
+            kept.append(last)
+        self.story.append(KeepTogether([*kept, Spacer(1, 5 * mm), table]))
 
     def render(self) -> bytes:
         buffer = io.BytesIO()
