@@ -443,6 +443,15 @@ class TrendRow:
     previous_month: int
     year_before: int
     query: dict[str, Any]
+    repeats: int = 0  # complaints flagged as repeats (ISO 10002 §8.5, kesu.prevention), issue 22 §4
+    repeat_query: dict[str, Any] | None = None
+
+    @property
+    def repeat_share(self) -> Decimal | None:
+        """Repeats as a percent of the month's complaints (one decimal), None for a month without complaints."""
+        if not self.count:
+            return None
+        return (Decimal(self.repeats) * 100 / self.count).quantize(Decimal("0.1"))
 
     @property
     def month_over_month(self) -> Decimal | None:
@@ -464,10 +473,18 @@ def trend(scope: Scope) -> list[TrendRow]:
     wide = scope.with_period(earliest, month_end(months[-1]))
     counts = month_counts(complaints_in(wide, zones=zones), zones) if scope.company_ids else {}
     by_month = {key[0]: n for key, n in counts.items()}
+    # Repeats of the period's months: one more GROUP BY query per time zone.
+    period = scope.with_period(months[0], month_end(months[-1]))
+    repeats = {key[0]: n for key, n in month_counts(
+        complaints_in(period, zones=zones).filter(repeat_flag__isnull=False), zones).items()
+    } if scope.company_ids else {}
     return [TrendRow(month=month, count=by_month.get(month, 0),
                      previous_month=by_month.get(add_months(month, -1), 0),
                      year_before=by_month.get(add_months(month, -12), 0),
-                     query=scope.query(received_from=month.isoformat(), received_to=month_end(month).isoformat()))
+                     query=scope.query(received_from=month.isoformat(), received_to=month_end(month).isoformat()),
+                     repeats=repeats.get(month, 0),
+                     repeat_query=scope.query(received_from=month.isoformat(),
+                                              received_to=month_end(month).isoformat(), repeat="true"))
             for month in months]
 
 

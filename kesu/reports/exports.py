@@ -106,9 +106,11 @@ def _per_company(companies: list[tuple[int, str]], by_company: dict[int, tuple[i
 def _trend(result: list[analyses.TrendRow]) -> list[Table]:
     table = Table(_("Complaints per month"), [_("Month"), _("Complaints"), _("Month before"),
                                               _("Change month over month (percent)"), _("Same month a year before"),
-                                              _("Change year over year (percent)")])
+                                              _("Change year over year (percent)"), _("Repeat complaints"),
+                                              _("Repeat share (percent)")])
     table.rows = [[Drill(f"{r.month:%Y-%m}", r.query), Drill(r.count, r.query), r.previous_month,
-                   r.month_over_month, r.year_before, r.year_over_year] for r in result]
+                   r.month_over_month, r.year_before, r.year_over_year,
+                   Drill(r.repeats, r.repeat_query) if r.repeats else 0, r.repeat_share] for r in result]
     return [table]
 
 
