@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.core.importexport import field_column
 
-from .models import Visit
+from .models import MarketEntry, Visit
 
 
 def _v(name: str) -> tuple[Any, Any]:
@@ -23,6 +23,18 @@ VISIT_COLUMNS = [
     _v("negative"), _v("confirmation"),
     (_("complaint raised from the finding"), lambda v: v.finding_complaint.number if v.finding_complaint_id else ""),
     (_("corrective action raised from the finding"), lambda v: v.finding_action.number if v.finding_action_id else ""),
+]
+
+
+def _m(name: str) -> tuple[Any, Any]:
+    return field_column(MarketEntry, name)
+
+
+MARKET_COLUMNS = [
+    _m("reported_on"), _m("kind"), _m("title"), _m("text"),
+    (_("customer code"), lambda e: e.customer.code if e.customer_id else ""),
+    (_("customer"), lambda e: e.customer.name if e.customer_id else ""),
+    _m("competitor"), _m("region"), _m("tags"), _m("reported_by"),
 ]
 
 

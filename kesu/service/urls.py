@@ -30,4 +30,5 @@ urlpatterns = [
     path("quality-reports/<int:pk>/corrective-action/", views.quality_raise_action, name="quality_raise_action"),
     path("market/", views.market_list, name="market_list"),
     path("market/new/", views.market_create, name="market_create"),
+    path("market/<int:pk>/edit/", views.market_edit, name="market_edit"),
 ]

@@ -413,12 +413,18 @@ def market_list(request):
         qs = selectors.market_search(qs, q)
     if kind in MarketKind.values:
         qs = qs.filter(kind=kind)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(rows_xlsx(qs.iterator(chunk_size=2000), exports.MARKET_COLUMNS, _("Market information"),
+                               "market-information"))
+    query = request.GET.copy()
+    query["format"] = "xlsx"
     today = timezone.localdate()
     month = request.GET.get("month", "")
     year, mon = (int(month[:4]), int(month[5:7])) if len(month) == 7 and month[:4].isdigit() and month[5:].isdigit() \
         and 1 <= int(month[5:]) <= 12 else (today.year, today.month)
     return render(request, "service/market_list.html", {
-        "entries": qs[:200], "q": q, "kind": kind, "kinds": MarketKind.choices,
+        "entries": qs[:200], "q": q, "kind": kind, "kinds": MarketKind.choices, "export_query": query.urlencode(),
+        "can_change": request.user.has_perm("service.change_marketentry"),
         "summary": selectors.market_month_summary(selectors.market_visible_to(request.user), year, mon),
         "can_add": request.user.has_perm("service.add_marketentry")})
 
@@ -437,3 +443,20 @@ def market_create(request):
             messages.success(request, _("Information recorded."))
             return redirect("service:market_list")
     return render(request, "service/market_form.html", {"form": form})
+
+
+@login_required
+def market_edit(request, pk: int):
+    _require(request.user, "change_marketentry")
+    entry = get_object_or_404(selectors.market_visible_to(request.user), pk=pk)
+    form = MarketForm(request.POST or None, instance=entry, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "customer"}
+        try:
+            services.market_entry_update(actor=request.user, entry=entry, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Information saved."))
+            return redirect("service:market_list")
+    return render(request, "service/market_form.html", {"form": form, "entry": entry})

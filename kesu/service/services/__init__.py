@@ -1,7 +1,7 @@
 """Every write of customer service (issue 21)."""
 
 from .jobs import JOB_FIELDS, job_create, job_update
-from .market import MARKET_FIELDS, market_entry_create
+from .market import MARKET_FIELDS, market_entry_create, market_entry_update
 from .plans import (
     plan_generate,
     plan_line_remove,
@@ -29,7 +29,7 @@ from .visits import (
     visit_update,
 )
 
-__all__ = ["JOB_FIELDS", "MARKET_FIELDS", "market_entry_create", "VISIT_FIELDS", "job_create", "job_update", "plan_generate", "plan_line_remove", "plan_line_set", "plan_transition",
+__all__ = ["JOB_FIELDS", "MARKET_FIELDS", "market_entry_create", "market_entry_update", "VISIT_FIELDS", "job_create", "job_update", "plan_generate", "plan_line_remove", "plan_line_set", "plan_transition",
            "period_before", "planned_lines", "quality_report_generate", "quality_report_raise_action",
            "quality_report_transition", "quality_reports_generate", "rules_for", "rules_update", "top_customer_ids", "visit_create", "visit_raise_action",
            "visit_raise_complaint", "visit_raise_enquiry", "visit_raise_signal", "visit_update"]

@@ -30,3 +30,17 @@ def market_entry_create(*, actor, company, data: dict[str, Any], source: str = "
     with acting_as(actor, source), transaction.atomic():
         entry.save()
     return entry
+
+
+def market_entry_update(*, actor, entry: MarketEntry, data: dict[str, Any], source: str = "web") -> MarketEntry:
+    """Correct or complete an entry (the same rules as recording it)."""
+    require_role(actor, permissions.SALES | {"general_office"}, entry.company_id)
+    assign(entry, data, MARKET_FIELDS, ("customer",))
+    full_clean(entry)
+    if entry.customer_id and entry.customer.company_id != entry.company_id:
+        raise ValidationError({"customer": _("Choose a customer of the entry's company.")})
+    if entry.kind == "competitor" and not entry.competitor.strip():
+        raise ValidationError({"competitor": _("Name the competitor.")})
+    with acting_as(actor, source), transaction.atomic():
+        entry.save()
+    return entry

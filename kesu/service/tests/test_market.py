@@ -58,3 +58,35 @@ def test_page_and_api_and_outsiders(people, people_b, client, api):
     assert [e["title"] for e in api(people[Role.SALESPERSON]).get("/api/v1/service/market", q="周转箱").json()] == [
         "包装建议"]
     assert api(people_b[Role.SALESPERSON]).get("/api/v1/service/market").json() == []
+
+
+def test_an_entry_is_edited_through_its_page_and_the_list_exports_to_excel(people, people_b, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    first = entry(people)
+    entry(people, kind="need", title="主机厂扩产", text="华东主机厂明年扩产 30%", competitor="", tags="需求")
+    client.force_login(people[Role.SALESPERSON])
+    refused = client.post(reverse("service:market_edit", args=[first.pk]), {
+        "kind": "competitor", "title": "恒力精密再降价", "text": "报价再降 3%", "competitor": "",
+        "reported_on": "2026-11-03"})
+    assert refused.status_code == 200 and "恒力精密再降价" in refused.content.decode()
+    first.refresh_from_db()
+    assert first.title == "恒力精密降价"
+    saved = client.post(reverse("service:market_edit", args=[first.pk]), {
+        "kind": "competitor", "title": "恒力精密再降价", "text": "报价再降 3%", "competitor": "恒力精密",
+        "tags": "价格", "reported_on": "2026-11-04"})
+    assert saved.status_code == 302
+    first.refresh_from_db()
+    assert (first.title, first.competitor, first.reported_on) == ("恒力精密再降价", "恒力精密", datetime.date(2026, 11, 4))
+    export = client.get(reverse("service:market_list") + "?kind=competitor&format=xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content) if export.streaming else export.content)
+                          ).active
+    titles = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["恒力精密再降价"]
+    client.force_login(people_b[Role.SALESPERSON])
+    assert client.get(reverse("service:market_edit", args=[first.pk])).status_code == 404
+    client.force_login(people[Role.FINANCE])
+    assert client.get(reverse("service:market_edit", args=[first.pk])).status_code == 403
