@@ -216,13 +216,18 @@ class Listing:
 
     @cached_property
     def saved_filters(self) -> list:
-        """The user's saved filters of this list (one query)."""
+        """The user's saved filters of this list and those shared with the user's department (one query)."""
+        from django.db.models import Q
+
         from .models import SavedFilter
 
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        return list(SavedFilter.objects.filter(user=user, list_path=self.path))
+        whose = Q(user=user)
+        if user.department_id:
+            whose |= Q(shared=True, user__department_id=user.department_id, user__company_id=user.company_id)
+        return list(SavedFilter.objects.filter(whose, list_path=self.path).select_related("user"))
 
     @property
     def saveable_query(self) -> str:

@@ -398,6 +398,8 @@ class SavedFilter(models.Model):
     list_path = models.CharField(_("list"), max_length=200)
     name = models.CharField(_("name"), max_length=80)
     query = models.TextField(_("filters"), blank=True)
+    # Shared: the others of the owner's department see and use it too; only the owner deletes it.
+    shared = models.BooleanField(_("shared with my department"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,7 @@
-"""Saved filters of the list pages (issue 17 §7): one user's named queries of one list, saved and removed here."""
+"""Saved filters of the list pages (issue 17 §7): one user's named queries of one list, saved and removed here.
+
+A filter saved "shared with my department" is offered to every member of the owner's department on the same list;
+only its owner replaces or deletes it."""
 
 from __future__ import annotations
 
@@ -35,13 +38,13 @@ def _check_path(list_path: str) -> str:
 
 
 @transaction.atomic
-def saved_filter_save(*, actor, list_path: str, name: str, query: str) -> SavedFilter:
+def saved_filter_save(*, actor, list_path: str, name: str, query: str, shared: bool = False) -> SavedFilter:
     """Save the list's filters under ``name`` for ``actor``; the same name on the same list is replaced."""
     name = " ".join((name or "").split())[:80]
     if not name:
         raise ValidationError({"name": _("Give the filter a name.")})
     saved, _created = SavedFilter.objects.update_or_create(
-        user=actor, list_path=_check_path(list_path), name=name, defaults={"query": _clean_query(query)})
+        user=actor, list_path=_check_path(list_path), name=name, defaults={"query": _clean_query(query), "shared": bool(shared)})
     return saved
 
 
@@ -60,7 +63,7 @@ def save_view(request):
     list_path = request.POST.get("list_path", "")
     try:
         saved = saved_filter_save(actor=request.user, list_path=list_path, name=request.POST.get("name", ""),
-                                  query=request.POST.get("query", ""))
+                                  query=request.POST.get("query", ""), shared=bool(request.POST.get("shared")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -50,3 +50,27 @@ def test_a_filter_needs_a_name(login, salesperson):
 
 def test_saving_needs_a_post(login, salesperson):
     assert login(salesperson).get(reverse("lists:save_filter")).status_code == 405
+
+
+def test_a_filter_shared_with_the_department_is_seen_and_used_there_but_deleted_only_by_its_owner(
+        login, make_user, salesperson, qa_engineer, client):
+    from kesu.accounts.roles import Role
+
+    colleague = make_user(Role.SALESPERSON, username="sales2", display_name="钱销售")
+    assert colleague.department_id == salesperson.department_id != qa_engineer.department_id
+    list_path = reverse("complaints:list")
+    login(salesperson).post(reverse("lists:save_filter"), {
+        "list_path": list_path, "name": "部门逾期", "query": "overdue=true", "shared": "1"})
+    login(salesperson).post(reverse("lists:save_filter"), {
+        "list_path": list_path, "name": "我的私有", "query": "open=true"})
+    shared = SavedFilter.objects.get(name="部门逾期")
+    assert shared.shared and not SavedFilter.objects.get(name="我的私有").shared
+    page = login(colleague).get(list_path).content.decode()
+    assert f'href="{list_path}?overdue=true">部门逾期</a>' in page and ">我的私有</a>" not in page
+    assert reverse("lists:delete_filter", args=[shared.pk]) not in page  # no delete button for the colleague
+    assert client.post(reverse("lists:delete_filter", args=[shared.pk])).status_code == 404
+    assert ">部门逾期</a>" not in login(qa_engineer).get(list_path).content.decode()  # another department
+    page = login(salesperson).get(list_path).content.decode()
+    assert reverse("lists:delete_filter", args=[shared.pk]) in page
+    login(salesperson).post(reverse("lists:delete_filter", args=[shared.pk]))
+    assert not SavedFilter.objects.filter(pk=shared.pk).exists()
