@@ -11,3 +11,11 @@ def quality_reports_job() -> None:
     from .services import quality_reports_generate
 
     quality_reports_generate()
+
+
+@register("service.visit_reminders", every=datetime.timedelta(hours=6))
+def visit_reminders_job() -> None:
+    """SERVICE_DUE: this month's planned visits without a visit, once per planned visit and month."""
+    from .services.reminders import visit_reminders_send
+
+    visit_reminders_send()

@@ -190,6 +190,7 @@ class PlanMark(CompanyScopedModel):
     month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
     starts_on = models.DateField(_("month starts"))
     due_on = models.DateField(_("month ends"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("planned mark")

@@ -43,3 +43,20 @@ def on_quality_report_sent(sender, report, **kwargs):
 def on_quality_report_transitioned(sender, report, actor=None, **kwargs):
     notify(event=Event.SERVICE_TRANSITIONED, company=report.company, context={"owner": report.gm, "record": report},
            actor=actor, link=reverse("service:quality_detail", args=[report.pk]), message=_report_message(report))
+
+
+def _due_message(mark):
+    def message():
+        title = _("Planned visit due this month: %(customer)s") % {"customer": mark.customer.name}
+        body = _("The service plan %(year)s plans a visit to %(customer)s in month %(month)s; no visit is recorded "
+                 "yet (due by %(due)s).") % {"year": mark.plan.year, "customer": mark.customer.name,
+                                              "month": mark.month, "due": mark.due_on.isoformat()}
+        return title, body
+
+    return message
+
+
+@receiver(signals.service_due, dispatch_uid="notify_service_due")
+def on_service_due(sender, mark, **kwargs):
+    notify(event=Event.SERVICE_DUE, company=mark.company, context={"owner": mark.salesperson, "record": mark},
+           actor=None, link=reverse("service:plan_detail", args=[mark.plan_id]), message=_due_message(mark))

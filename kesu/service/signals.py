@@ -8,3 +8,5 @@ plan_transitioned = Signal()
 quality_report_sent = Signal()
 # report, name, old_status, new_status, actor
 quality_report_transitioned = Signal()
+# mark (a planned visit of this month not made yet)
+service_due = Signal()

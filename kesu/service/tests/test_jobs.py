@@ -64,3 +64,36 @@ def test_finance_records_no_job_and_outsiders_get_404(people, people_b, client, 
     created = api(people[Role.AFTER_SALES]).post("/api/v1/service/jobs", {
         "customer_id": customer.pk, "fault": "电机异响", "done_on": "2026-03-05", "first_time_fixed": False})
     assert created.status_code == 201 and created.json()["engineer_id"] == people[Role.AFTER_SALES].pk
+
+
+def test_service_due_reminds_the_salesperson_once_per_planned_visit_not_made(people, django_capture_on_commit_callbacks):
+    from kesu.notifications.models import Notification
+    from kesu.service.models import PlanLine, PlanMark, ServicePlan, Visit
+    from kesu.service.services.reminders import visit_reminders_send
+
+    sales = people[Role.SALESPERSON]
+    plan = ServicePlan.objects.create(company=people.company, year=2026, status="approved")
+    december = (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
+
+    def mark(customer, kind="visit", month=12, starts=december):
+        line = PlanLine.objects.get_or_create(company=people.company, plan=plan, customer=customer,
+                                              defaults={"salesperson": sales})[0]
+        return PlanMark.objects.create(company=people.company, line=line, plan=plan, customer=customer,
+                                       salesperson=sales, kind=kind, month=month, starts_on=starts[0],
+                                       due_on=starts[1])
+
+    due = mark(CustomerFactory(company=people.company, name="华东主机厂"))
+    visited = CustomerFactory(company=people.company)
+    mark(visited)
+    Visit.objects.create(company=people.company, customer=visited, visited_by=sales,
+                         visited_on=datetime.date(2026, 12, 3))
+    mark(CustomerFactory(company=people.company), kind="survey")                 # a survey, not a visit
+    mark(CustomerFactory(company=people.company), month=11,
+         starts=(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)))     # last month: not this month
+    with django_capture_on_commit_callbacks(execute=True):
+        assert visit_reminders_send(datetime.date(2026, 12, 5)) == 1
+    assert visit_reminders_send(datetime.date(2026, 12, 20)) == 0                  # once per mark and month
+    due.refresh_from_db()
+    assert due.reminded_at is not None
+    sent = Notification.objects.filter(recipient=sales)
+    assert sent.count() == 1 and "华东主机厂" in sent.get().title
