@@ -15,12 +15,9 @@ from django.views.decorators.http import require_POST
 
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
-from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
-from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, table_actions
-from kesu.core.services import TransitionRefused
+from kesu.core.panels import next_step, page_step, refused_forms, table_actions
 from kesu.customers.models import Customer
 
 from . import exports, selectors, services
@@ -148,7 +145,8 @@ def detail(request, pk: int):
     user = request.user
     offered, refused = REVIEW_TABLE.offer(review, user)
     actions = table_actions(offered, lambda row: reverse("contracts:transition", args=[review.pk, row.name]),
-                            version=review.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+                            version=review.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
+                            bound=refused_forms(request))
     return render(request, "contracts/review_detail.html", {
         "review": review, **selectors.review_rows(review),
         "next_step": next_step(review, user, actions, refused=refused, fulfils=FULFILS),
@@ -157,26 +155,17 @@ def detail(request, pk: int):
     })
 
 
-def _step(request, record, table, name: str, run, back: str):
-    """One workflow step from a page: the step's inputs, then the service; the same refusal as the API."""
+def _step(request, record, table, name: str, run, back: str, page):
+    """One workflow step from a page, through the one page path (kesu.core.panels.page_step): a refused step comes
+    back on ``page`` as it was filled, with the same refusal as the API."""
     row = table.get(record.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name, company_id=record.company_id)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back, record.pk)
-        inputs = form.inputs()
-    try:
-        done = run(actor=request.user, name=name, expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Done: %(step)s. Now “%(status)s”.") % {
-            "step": row.label if row else name, "status": done.get_status_display()})
-    return redirect(back, record.pk)
+    form = (TransitionForm(request.POST, row=row, prefix=name, company_id=record.company_id)
+            if row is not None else None)
+    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
+                     done=lambda: _("Done: %(step)s. Now “%(status)s”.") % {
+                         "step": row.label if row else name,
+                         "status": type(record).objects.get(pk=record.pk).get_status_display()},
+                     back=reverse(back, args=[record.pk]))
 
 
 @login_required
@@ -185,7 +174,7 @@ def transition(request, pk: int, name: str):
     _require(request.user, "view_contractreview")
     review = selectors.review_get_for_user(request.user, pk)
     return _step(request, review, REVIEW_TABLE, name, partial(services.review_transition, review=review),
-                 "contracts:detail")
+                 "contracts:detail", detail)
 
 
 @login_required
@@ -215,7 +204,8 @@ def notice_detail(request, pk: int):
     offered, refused = CHANGE_TABLE.offer(notice, request.user)
     offered = [row for row in offered if row.name != "close"]  # the system closes it
     actions = table_actions(offered, lambda row: reverse("contracts:notice_transition", args=[notice.pk, row.name]),
-                            version=notice.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+                            version=notice.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
+                            bound=refused_forms(request))
     return render(request, "contracts/notice_detail.html", {
         "notice": notice, "review": notice.review,
         "signoffs": list(notice.signoffs.select_related("answered_by")),
@@ -232,7 +222,7 @@ def notice_transition(request, pk: int, name: str):
     _require(request.user, "view_changenotice")
     notice = selectors.notice_get_for_user(request.user, pk)
     return _step(request, notice, CHANGE_TABLE, name, partial(services.notice_transition, notice=notice),
-                 "contracts:notice")
+                 "contracts:notice", notice_detail)
 
 
 @login_required
@@ -295,7 +285,8 @@ def plan_detail(request, pk: int):
     offered = [row for row in offered if row.name != "close"]  # the system closes it
     actions = table_actions(offered, lambda row: reverse("contracts:plan_transition", args=[plan.pk, row.name]),
                             version=plan.version,
-                            form=lambda row: TransitionForm(row=row, prefix=row.name, company_id=plan.company_id))
+                            form=lambda row: TransitionForm(row=row, prefix=row.name, company_id=plan.company_id),
+                            bound=refused_forms(request))
     return render(request, "contracts/plan_detail.html", {
         "plan": plan, "history": list(plan.changes.select_related("actor")),
         "next_step": next_step(plan, request.user, actions,
@@ -308,7 +299,8 @@ def plan_detail(request, pk: int):
 def plan_transition(request, pk: int, name: str):
     _require(request.user, "view_deliveryplan")
     plan = selectors.plan_get_for_user(request.user, pk)
-    return _step(request, plan, PLAN_TABLE, name, partial(services.plan_transition, plan=plan), "contracts:plan")
+    return _step(request, plan, PLAN_TABLE, name, partial(services.plan_transition, plan=plan), "contracts:plan",
+                 plan_detail)
 
 
 @login_required
