@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
@@ -439,6 +440,64 @@ def raise_damage_action(request, pk: Id):
     report = selectors.damage_get_for_user(request.user, pk)
     action = services.damage_action_raise(actor=request.user, report=report, source="api")
     return 201, {"id": action.pk, "number": action.number}
+
+
+# -- customer information kept as property (issue 19 §7) --------------------------------------------------------
+
+
+def _information_out(record) -> dict[str, Any]:
+    return {"id": record.pk, "customer_id": record.customer_id, "title": record.title, "kind": record.kind,
+            "description": record.description, "kept_at": record.kept_at,
+            "confidentiality": record.confidentiality, "access_roles": record.access_role_list,
+            "access_user_ids": [u.pk for u in record.access_users.all()],
+            "registered_by_id": record.registered_by_id}
+
+
+@router.get("/customers/{pk}/information", response=dict, operation_id="list_property_customer_information",
+            summary="A customer's confidential information the caller may see, and its contacts' personal data as "
+                    "the privacy rule shows it to the caller")
+def list_customer_information(request, pk: Id):
+    from kesu.core.privacy import masked_instance_values
+
+    _require(request.user, "view_propertyitem")
+    try:
+        customer = visible_record(Customer, request.user, pk, "customer")
+    except ValidationError:
+        raise Http404 from None
+    records = selectors.information_visible_to(request.user).filter(customer=customer).prefetch_related(
+        "access_users")
+    return {"information": [_information_out(r) for r in records],
+            "contacts": [{"id": c.pk, **masked_instance_values(c, request.user)}
+                         for c in customer.contacts.all().order_by("-is_primary", "id")],
+            "personal_data_roles": selectors.personal_data_rule()["roles"]}
+
+
+class InformationIn(_Strict):
+    customer_id: Id
+    title: str
+    kind: str
+    description: str = ""
+    kept_at: str = ""
+    confidentiality: str = "confidential"
+    access_roles: list[str] = []
+    access_user_ids: list[Id] = []
+
+
+@router.post("/information", response={201: dict}, operation_id="register_property_customer_information")
+def register_information(request, payload: InformationIn):
+    _require(request.user, "add_customerinformation")
+    data = payload.dict()
+    customer = visible_record(Customer, request.user, data.pop("customer_id"), "customer_id")
+    users = [visible_record(User, request.user, u, "access_user_ids") for u in data.pop("access_user_ids")]
+    record = services.information_register(actor=request.user, company=customer.company,
+                                           data={**data, "customer": customer}, users=users, source="api")
+    return Status(201, _information_out(record))
+
+
+@router.get("/information/{pk}", response=dict, operation_id="get_property_customer_information")
+def get_information(request, pk: Id):
+    _require(request.user, "view_propertyitem")
+    return _information_out(selectors.information_get_for_user(request.user, pk))
 
 
 # -- the drawing register --------------------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ ON_SITE_STATUSES = (ItemStatus.RECEIVED, ItemStatus.IN_USE, ItemStatus.ON_LOAN, 
 LENDABLE_STATUSES = (ItemStatus.RECEIVED, ItemStatus.IN_USE)
 
 
+class InformationKind(models.TextChoices):
+    DRAWING = "drawing", _("Drawings and technical data")
+    SPECIFICATION = "specification", _("Specifications and standards")
+    COMMERCIAL = "commercial", _("Prices, volumes and plans")
+    QUALITY = "quality", _("Quality data")
+    PERSONAL = "personal", _("Personal data of the customer's people")
+    OTHER = "other", _("Other")
+
+
 class Confidentiality(models.TextChoices):
     NORMAL = "normal", _("Normal")
     INTERNAL = "internal", _("Internal")

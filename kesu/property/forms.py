@@ -18,7 +18,7 @@ from kesu.core.workflow import Transition
 from kesu.customers.forms import CustomerCodeField, PartNumberField
 from kesu.customers.models import Customer, Part
 
-from .choices import Condition, DamageKind, DocumentKind, InventoryResult
+from .choices import Condition, Confidentiality, DamageKind, DocumentKind, InformationKind, InventoryResult
 from .models import PropertyItem
 from .workflow import INPUT_LABELS
 
@@ -184,3 +184,26 @@ class InventoryLineForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class InformationForm(forms.Form):
+    """A customer's confidential document or information, with who may see it (issue 19 §7)."""
+
+    title = forms.CharField(label=_("what"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=InformationKind.choices)
+    confidentiality = forms.ChoiceField(label=_("confidentiality"), choices=Confidentiality.choices,
+                                        initial=Confidentiality.CONFIDENTIAL)
+    kept_at = forms.CharField(label=_("kept at"), max_length=200, required=False)
+    description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    access_roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, required=False, label=_("visible to roles"),
+                                             widget=forms.SelectMultiple(attrs={"size": 4}))
+    access_users = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("visible to people"),
+                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+
+    def __init__(self, *args, company=None, **kwargs):
+        from kesu.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["access_users"].queryset = User.objects.filter(company=company, is_active=True).order_by(
+            "username")
+        style_fields(self)

@@ -3,7 +3,7 @@
 from kesu.accounts.roles import ALL, SALES, Role, grant
 
 MODELS = ["propertyitem", "loan", "damagereport", "externaldocument", "drawingrevision", "controlledcopy",
-          "inventorycheck", "inventoryline", "photo"]
+          "inventorycheck", "inventoryline", "photo", "customerinformation"]
 STAFF = {r for r in ALL if r != Role.ADMIN}
 
 grant("property", MODELS, "view", STAFF)
@@ -14,4 +14,5 @@ grant("property", ["propertyitem", "photo"], "change",
 grant("property", ["loan", "damagereport"], "add", STAFF)
 grant("property", ["externaldocument", "drawingrevision", "controlledcopy"], "add", {Role.ENGINEERING})
 grant("property", ["inventorycheck"], "add", SALES | {Role.QA})
+grant("property", ["customerinformation"], "add", SALES | {Role.ENGINEERING, Role.QA})
 grant("property", ["propertysettings"], "change", {Role.SALES_DIRECTOR})

@@ -26,6 +26,7 @@ from .choices import (
     DamageKind,
     DamageStatus,
     DocumentKind,
+    InformationKind,
     InventoryResult,
     InventoryStatus,
     ItemStatus,
@@ -439,3 +440,34 @@ class InventoryLine(CompanyScopedModel):
     @property
     def customer(self):
         return self.item.customer
+
+
+class CustomerInformation(CompanyScopedModel):
+    """A customer's confidential document or information kept as its property (issue 19 §7; seed 002 "保护客户信息:
+    禁止无关人员访问和泄露"): what, whose, how confidential, and exactly who may see it — the roles and the people
+    named here (and whoever registered it). Anyone else gets 404 from the page and the API."""
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="property_information")
+    title = models.CharField(_("what"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=InformationKind.choices)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    kept_at = models.CharField(_("kept at"), max_length=200, blank=True)
+    confidentiality = models.CharField(_("confidentiality"), max_length=20, choices=Confidentiality.choices,
+                                       default=Confidentiality.CONFIDENTIAL)
+    access_roles = models.CharField(_("visible to roles"), max_length=300, blank=True)
+    access_users = models.ManyToManyField(USER, verbose_name=_("visible to people"), blank=True, related_name="+")
+    registered_by = models.ForeignKey(USER, verbose_name=_("registered by"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("customer confidential information")
+        verbose_name_plural = _("customer confidential information")
+        ordering = ["customer", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def access_role_list(self) -> list[str]:
+        return [r for r in self.access_roles.split(",") if r]

@@ -6,12 +6,7 @@ from __future__ import annotations
 from kesu.accounts.roles import Role
 
 from .choices import ON_SITE_STATUSES, RESTRICTED_LEVELS, CopyStatus
-from .selectors import current_revisions_of_part, items_visible_to
-
-# Who sees a customer's contacts' personal data in Kesu (customers.Contact: viewed by staff of the company,
-# full display audited): named here so the panel says it.
-PERSONAL_DATA_ROLES = (Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR,
-                       Role.GM, Role.VICE_GM)
+from .selectors import current_revisions_of_part, information_visible_to, items_visible_to, personal_data_rule
 
 
 def part_panel(part, user):
@@ -33,7 +28,9 @@ def customer_panel(customer, user):
         item.who = who_may_see(item)
     contacts = list(customer.contacts.all().order_by("-is_primary", "id")[:20])
     return {"property_items": items, "restricted": restricted, "contacts": contacts,
-            "personal_data_roles": [Role(r).label for r in PERSONAL_DATA_ROLES]}
+            "personal_data_roles": personal_data_rule()["roles"],
+            "customer_pk": customer.pk,
+            "information_count": information_visible_to(user).filter(customer=customer).count()}
 
 
 def who_may_see(item) -> str:

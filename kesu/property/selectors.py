@@ -96,3 +96,26 @@ def current_revisions_of_part(part, user) -> QuerySet:
     """The current revisions of the customer drawings registered for ``part``."""
     return (DrawingRevision.objects.visible_to(user).filter(document__parts=part, status=RevisionStatus.CURRENT)
             .select_related("document").prefetch_related("copies__department").order_by("document__number"))
+
+
+def information_visible_to(user) -> QuerySet:
+    """A customer's confidential information (issue 19 §7): only the roles and people named on it, and whoever
+    registered it, see it — no role sees all of it by rank."""
+    from .models import CustomerInformation
+
+    qs = CustomerInformation.objects.visible_to(user).select_related("customer", "registered_by")
+    if user.is_superuser:
+        return qs
+    return qs.filter(Q(registered_by=user) | Q(access_users=user) | _role_in(user.role or "-")).distinct()
+
+
+def information_get_for_user(user, pk: int):
+    return get_object_or_404(information_visible_to(user), pk=pk)
+
+
+def personal_data_rule() -> dict:
+    """The one rule of kesu.core.privacy, as words for the pages: who sees contacts' personal data in full."""
+    from kesu.core import privacy
+
+    return {"roles": [str(Role(r).label) for r in sorted(privacy._roles_in_full()) if r in Role.values],
+            "qa_on_own_complaints": True}

@@ -710,3 +710,34 @@ def inventory_close(*, actor, check: InventoryCheck, source: str = "web") -> Inv
         locked.status, locked.closed_at = InventoryStatus.CLOSED, timezone.now()
         locked.save()
     return locked
+
+
+# -- customer information kept as property (issue 19 §7) --------------------------------------------------------
+
+
+def information_register(*, actor, company, data: dict[str, Any], users=(), source: str = "web"):
+    """Register a customer's confidential document or information with exactly who may see it."""
+    from kesu.accounts.roles import Role
+
+    from .models import CustomerInformation
+
+    require_role(actor, REGISTER, company.pk)
+    _check_fields(data, ("customer", "title", "kind", "description", "kept_at", "confidentiality", "access_roles"))
+    roles = data.pop("access_roles", None) or []
+    if isinstance(roles, str):
+        roles = [r.strip() for r in roles.split(",") if r.strip()]
+    if any(r not in Role.values or r == Role.ADMIN for r in roles):
+        raise ValidationError({"access_roles": _("Unknown role.")})
+    users = list(users or ())
+    if not roles and not users:
+        raise ValidationError({"access_roles": _("Name the roles or the people who may see it.")})
+    info = CustomerInformation(company=company, registered_by=actor_or_none(actor), access_roles=",".join(roles),
+                               **data)
+    _clean(info)
+    _same_company(company, customer=info.customer)
+    if any(u.company_id != company.pk for u in users):
+        raise ValidationError({"access_users": _("Choose people of this company.")})
+    with acting_as(actor, source), transaction.atomic():
+        info.save()
+        info.access_users.set(users)
+    return info

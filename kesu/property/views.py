@@ -34,6 +34,7 @@ from .forms import (
     DamageForm,
     DocumentForm,
     ImportForm,
+    InformationForm,
     InventoryLineForm,
     IssueCopiesForm,
     ItemForm,
@@ -624,3 +625,67 @@ def inventory_close(request, pk: int):
     else:
         messages.success(request, _("Inventory check closed."))
     return redirect("property:inventory_detail", pk)
+
+
+# -- customer information kept as property (issue 19 §7) ---------------------------------------------------------
+
+
+@login_required
+def customer_information(request, customer_pk: int):
+    """A customer's confidential documents and information with who may see each, and its contacts' personal
+    data as the one privacy rule (kesu.core.privacy) shows it to the reader."""
+    from kesu.core.selectors import visible_record
+    from kesu.customers.models import Customer
+
+    _require(request.user, "view_propertyitem")
+    try:
+        customer = visible_record(Customer, request.user, customer_pk, "customer")
+    except ValidationError:
+        from django.http import Http404
+
+        raise Http404 from None
+    can_add = request.user.has_perm("property.add_customerinformation")
+    form = InformationForm(request.POST or None, company=customer.company) if can_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            users = data.pop("access_users")
+            try:
+                services.information_register(actor=request.user, company=customer.company,
+                                              data={**data, "customer": customer}, users=users)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("property:customer_information", customer.pk)
+    from kesu.core.privacy import masked_instance_values
+
+    records = list(selectors.information_visible_to(request.user).filter(customer=customer)
+                   .prefetch_related("access_users"))
+    for record in records:
+        record.who = who_may_see_information(record)
+    contacts = [(c, masked_instance_values(c, request.user)) for c in customer.contacts.all().order_by(
+        "-is_primary", "id")]
+    return render(request, "property/customer_information.html", {
+        "customer": customer, "records": records, "contacts": contacts, "form": form,
+        "rule": selectors.personal_data_rule()}, status=422 if form is not None and form.errors else 200)
+
+
+def who_may_see_information(record) -> str:
+    from kesu.accounts.roles import Role
+
+    names = [str(Role(r).label) for r in record.access_role_list if r in Role.values]
+    names += [str(u) for u in record.access_users.all()]
+    if record.registered_by_id:
+        names.append(str(record.registered_by))
+    return "、".join(dict.fromkeys(names))
+
+
+@login_required
+def information_detail(request, pk: int):
+    _require(request.user, "view_propertyitem")
+    record = selectors.information_get_for_user(request.user, pk)
+    return redirect(reverse("property:customer_information", args=[record.customer_id]) + f"#info-{record.pk}")
