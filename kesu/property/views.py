@@ -21,7 +21,7 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, table_actions
+from kesu.core.panels import next_step, page_step, refused_forms, table_actions
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 from kesu.core.uploads import thumbnail_response
@@ -72,34 +72,25 @@ def _version(request) -> int | None:
     return int(version) if version.isdigit() else None
 
 
-def _step(request, record, table, name: str, run, back: str):
-    """One workflow step from a page: typed inputs from the step's form, then the service; message, back."""
+def _step(request, record, table, name: str, run, back: str, page):
+    """One workflow step from a page, through the one page path (kesu.core.panels.page_step): a refused step comes
+    back on ``page`` as it was filled, with the same refusal as the API."""
     row = table.get(record.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back, record.pk)
-        inputs = form.inputs()
-    try:
-        done = run(actor=request.user, name=name, expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Done: %(step)s. Now “%(status)s”.") % {
-            "step": row.label if row else name, "status": done.get_status_display()})
-    return redirect(back, record.pk)
+    form = TransitionForm(request.POST, row=row, prefix=name) if row is not None else None
+    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
+                     done=lambda: _("Done: %(step)s. Now “%(status)s”.") % {
+                         "step": row.label if row else name,
+                         "status": type(record).objects.get(pk=record.pk).get_status_display()},
+                     back=reverse(back, args=[record.pk]))
 
 
-def _actions(table, record, user, url_name: str, skip=frozenset()):
-    offered, refused = table.offer(record, user)
+def _actions(table, record, request, url_name: str, skip=frozenset()):
+    offered, refused = table.offer(record, request.user)
     offered = [row for row in offered if row.name not in skip]
     refused = [(row, why) for row, why in refused if row.name not in skip]
     actions = table_actions(offered, lambda row: reverse(url_name, args=[record.pk, row.name]),
-                            version=record.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+                            version=record.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
+                            bound=refused_forms(request))
     return actions, refused
 
 
@@ -169,7 +160,7 @@ def item_detail(request, pk: int):
     _require(request.user, "view_propertyitem")
     item = selectors.item_get_for_user(request.user, pk)
     user = request.user
-    actions, refused = _actions(ITEM_TABLE, item, user, "property:item_step", skip=SYSTEM_STEPS)
+    actions, refused = _actions(ITEM_TABLE, item, request, "property:item_step", skip=SYSTEM_STEPS)
     open_loan = item.loans.filter(status__in=(LoanStatus.REQUESTED, LoanStatus.APPROVED, LoanStatus.ISSUED)).first()
     return render(request, "property/item_detail.html", {
         "item": item, "next_step": next_step(item, user, actions, refused=refused,
@@ -197,7 +188,7 @@ def item_step(request, pk: int, name: str):
     _require(request.user, "view_propertyitem")
     item = selectors.item_get_for_user(request.user, pk)
     return _step(request, item, ITEM_TABLE, name, partial(services.item_transition, item=item),
-                 "property:item_detail")
+                 "property:item_detail", item_detail)
 
 
 @login_required
@@ -348,7 +339,7 @@ def loan_list(request):
 def loan_detail(request, pk: int):
     _require(request.user, "view_loan")
     loan = selectors.loan_get_for_user(request.user, pk)
-    actions, refused = _actions(LOAN_TABLE, loan, request.user, "property:loan_step")
+    actions, refused = _actions(LOAN_TABLE, loan, request, "property:loan_step")
     return render(request, "property/loan_detail.html", {
         "loan": loan, "next_step": next_step(loan, request.user, actions, refused=refused),
         "changes": loan.changes.select_related("actor"), "reports": loan.damage_reports.all(),
@@ -364,7 +355,7 @@ def loan_step(request, pk: int, name: str):
     loan = selectors.loan_get_for_user(request.user, pk)
     photos = request.FILES.getlist("photos") if name == "return" else ()
     return _step(request, loan, LOAN_TABLE, name, partial(services.loan_transition, loan=loan, photos=photos),
-                 "property:loan_detail")
+                 "property:loan_detail", loan_detail)
 
 
 @login_required
@@ -394,7 +385,7 @@ def damage_list(request):
 def damage_detail(request, pk: int):
     _require(request.user, "view_damagereport")
     report = selectors.damage_get_for_user(request.user, pk)
-    actions, refused = _actions(DAMAGE_TABLE, report, request.user, "property:damage_step")
+    actions, refused = _actions(DAMAGE_TABLE, report, request, "property:damage_step")
     return render(request, "property/damage_detail.html", {
         "report": report, "next_step": next_step(report, request.user, actions, refused=refused,
                                                  fulfils={"book_cost": ("book_cost", "close_without_cost")}),
@@ -409,7 +400,7 @@ def damage_step(request, pk: int, name: str):
     _require(request.user, "view_damagereport")
     report = selectors.damage_get_for_user(request.user, pk)
     return _step(request, report, DAMAGE_TABLE, name, partial(services.damage_transition, report=report),
-                 "property:damage_detail")
+                 "property:damage_detail", damage_detail)
 
 
 @login_required
