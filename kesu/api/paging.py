@@ -7,6 +7,8 @@ but inside every database's integer range, so a huge offset is a 422 instead of 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -26,3 +28,8 @@ class BoundedPagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(max_limit=settings.KESU_API_MAX_PAGE_SIZE, **kwargs)
+
+
+# The same bounds for a list that pages by hand (its items are built by the endpoint): ``limit: Limit = 50``.
+Limit = Annotated[int, Field(ge=1, le=settings.KESU_API_MAX_PAGE_SIZE)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]

@@ -186,7 +186,7 @@ def update_review(request, pk: Id, payload: ReviewPatch):
     return _review_out(selectors.review_get_for_user(request.user, pk))
 
 
-class TransitionIn(_Strict):
+class ContractTransitionIn(_Strict):
     action: str
     expected_version: Version | None = None
     inputs: dict[str, WorkflowInput] = {}
@@ -209,7 +209,7 @@ def _inputs(table, record, name: str, body: dict[str, Any]) -> dict[str, Any]:
 @router.post("/reviews/{pk}/transitions", response=dict, operation_id="transition_contract_review",
              summary="Take a step: submit, self_review, sign_off, agree_change, accept, accept_with_changes, "
                      "decline, refer_to_gm, gm_accept, gm_decline, approve, return, cancel")
-def transition_review(request, pk: Id, payload: TransitionIn):
+def transition_review(request, pk: Id, payload: ContractTransitionIn):
     _require(request.user, "view_contractreview")
     review = selectors.review_get_for_user(request.user, pk)
     inputs = _inputs(REVIEW_TABLE, review, payload.action, payload.inputs)
@@ -265,7 +265,7 @@ def get_change(request, pk: Id):
 
 @router.post("/changes/{pk}/transitions", response=dict, operation_id="transition_contract_change",
              summary="Take a step: submit, sign_off, issue, confirm, withdraw")
-def transition_change(request, pk: Id, payload: TransitionIn):
+def transition_change(request, pk: Id, payload: ContractTransitionIn):
     _require(request.user, "view_changenotice")
     notice = selectors.notice_get_for_user(request.user, pk)
     inputs = _inputs(CHANGE_TABLE, notice, payload.action, payload.inputs)
@@ -336,7 +336,7 @@ def get_plan(request, pk: Id):
 
 @router.post("/plans/{pk}/transitions", response=dict, operation_id="transition_delivery_plan",
              summary="Take a step: issue_notice, check, propose, approve, return, customer_confirms, sign_for, cancel")
-def transition_plan(request, pk: Id, payload: TransitionIn):
+def transition_plan(request, pk: Id, payload: ContractTransitionIn):
     _require(request.user, "view_deliveryplan")
     plan = selectors.plan_get_for_user(request.user, pk)
     inputs = _inputs(PLAN_TABLE, plan, payload.action, payload.inputs)

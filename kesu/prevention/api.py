@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
+from kesu.api.paging import Limit, Offset
 from kesu.api.types import Id, Version
 from kesu.complaints.models import Complaint
 from kesu.core.selectors import visible_record
@@ -49,7 +50,7 @@ def _signal_out(s) -> dict[str, Any]:
 
 @router.get("/signals", response=list[dict], summary="Early-warning signals (filters as the list page)")
 def list_signals(request, q: str = "", warning_class: str = "", status: str = "", open: str = "",
-                 customer_code: str = "", limit: int = 100, offset: int = 0):
+                 customer_code: str = "", limit: Limit = 100, offset: Offset = 0):
     _require(request.user, "view_warningsignal")
     params = {k: v for k, v in {"q": q, "warning_class": warning_class, "status": status, "open": open,
                                 "customer_code": customer_code}.items() if v}
@@ -57,7 +58,7 @@ def list_signals(request, q: str = "", warning_class: str = "", status: str = ""
     return [_signal_out(s) for s in qs.prefetch_related("actions")[offset:offset + min(limit, 200)]]
 
 
-class SignalIn(_Strict):
+class WarningSignalIn(_Strict):
     source: str
     customer_id: Id
     part_id: Id | None = None
@@ -67,7 +68,7 @@ class SignalIn(_Strict):
 
 
 @router.post("/signals", response={201: dict}, summary="Record a signal")
-def create_signal(request, payload: SignalIn):
+def create_signal(request, payload: WarningSignalIn):
     _require(request.user, "add_warningsignal")
     customer = visible_record(Customer, request.user, payload.customer_id, "customer_id")
     data: dict[str, Any] = payload.dict(exclude={"customer_id", "part_id"}, exclude_none=True)
@@ -84,7 +85,7 @@ def get_signal(request, pk: Id):
     return _signal_out(selectors.signal_get_for_user(request.user, pk))
 
 
-class TransitionIn(_Strict):
+class PreventionTransitionIn(_Strict):
     action: str
     expected_version: Version | None = None
     inputs: dict[str, str] = {}
@@ -92,7 +93,7 @@ class TransitionIn(_Strict):
 
 @router.post("/signals/{pk}/transitions", response=dict,
              summary="Take a step: identify, diagnose, close_resolved, to_complaint, close_no_risk")
-def transition_signal(request, pk: Id, payload: TransitionIn):
+def transition_signal(request, pk: Id, payload: PreventionTransitionIn):
     _require(request.user, "view_warningsignal")
     signal = selectors.signal_get_for_user(request.user, pk)
     _require(request.user, "change_warningsignal")
@@ -101,14 +102,14 @@ def transition_signal(request, pk: Id, payload: TransitionIn):
     return _signal_out(selectors.signal_get_for_user(request.user, pk))
 
 
-class ActionIn(_Strict):
+class PreventiveActionIn(_Strict):
     description: str
     owner_id: Id
     working_days: int
 
 
 @router.post("/signals/{pk}/actions", response={201: dict})
-def add_action(request, pk: Id, payload: ActionIn):
+def add_action(request, pk: Id, payload: PreventiveActionIn):
     _require(request.user, "view_warningsignal")
     signal = selectors.signal_get_for_user(request.user, pk)
     _require(request.user, "add_preventiveaction")
@@ -183,7 +184,7 @@ def get_assessment(request, pk: Id):
 
 
 @router.post("/assessments/{pk}/transitions", response=dict, summary="The sales director confirms: confirm")
-def transition_assessment(request, pk: Id, payload: TransitionIn):
+def transition_assessment(request, pk: Id, payload: PreventionTransitionIn):
     _require(request.user, "view_assessment")
     obj = selectors.assessment_get_for_user(request.user, pk)
     services.assessment_transition(actor=request.user, assessment=obj, name=payload.action,
@@ -208,7 +209,7 @@ def set_member(request, pk: Id, payload: MemberIn):
     return 201, {"group_id": group.pk, "user_id": member.user_id, "position": member.position}
 
 
-class MeetingIn(_Strict):
+class SpecialMeetingIn(_Strict):
     held_at: datetime.datetime
     topic: str
     attendee_ids: list[Id]
@@ -217,7 +218,7 @@ class MeetingIn(_Strict):
 
 
 @router.post("/groups/{pk}/meetings", response={201: dict}, summary="Record a special meeting")
-def record_meeting(request, pk: Id, payload: MeetingIn):
+def record_meeting(request, pk: Id, payload: SpecialMeetingIn):
     group = get_object_or_404(PreventionGroup.objects.visible_to(request.user), pk=pk)
     _require(request.user, "add_specialmeeting")
     from kesu.accounts.models import User

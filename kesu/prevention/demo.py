@@ -93,6 +93,9 @@ def _signals(ctx, company, people) -> None:
         if end == "complaint":
             step("identify", identification="电话回访核实，问题属实，用户情绪激动。")
             step("to_complaint", actor=recorder, closing_note="用户已正式投诉，转入投诉处理。")
+            # The same seed gives the same data: the complaint is dated from the signal, not from the run's clock.
+            signal.refresh_from_db()
+            Complaint.objects.filter(pk=signal.complaint_id).update(received_at=raised + datetime.timedelta(hours=6))
             continue
         if end == "no_risk":
             step("close_no_risk", closing_note="核实后客户表示可以接受，无进一步风险。")

@@ -73,7 +73,7 @@ def _inputs(table, record, name: str, body: dict[str, Any], user) -> dict[str, A
     return typed
 
 
-class TransitionIn(_Strict):
+class PropertyTransitionIn(_Strict):
     action: str
     expected_version: Version | None = None
     inputs: dict[str, WorkflowInput] = {}
@@ -294,7 +294,7 @@ def update_item(request, pk: Id, payload: ItemPatch):
 
 @router.post("/items/{pk}/transitions", response=dict, operation_id="transition_property_item",
              summary="put_in_use, repaired, found, return_to_customer, scrap")
-def transition_item(request, pk: Id, payload: TransitionIn):
+def transition_item(request, pk: Id, payload: PropertyTransitionIn):
     _require(request.user, "view_propertyitem")
     item = selectors.item_get_for_user(request.user, pk)
     inputs = _inputs(ITEM_TABLE, item, payload.action, payload.inputs, request.user)
@@ -399,7 +399,7 @@ def get_loan(request, pk: Id):
 
 @router.post("/loans/{pk}/transitions", response=dict, operation_id="transition_property_loan",
              summary="approve, reject, issue, return, cancel")
-def transition_loan(request, pk: Id, payload: TransitionIn):
+def transition_loan(request, pk: Id, payload: PropertyTransitionIn):
     _require(request.user, "view_loan")
     loan = selectors.loan_get_for_user(request.user, pk)
     inputs = _inputs(LOAN_TABLE, loan, payload.action, payload.inputs, request.user)
@@ -423,7 +423,7 @@ def get_damage(request, pk: Id):
 
 @router.post("/damage-reports/{pk}/transitions", response=dict, operation_id="transition_property_damage_report",
              summary="record_remedy, notify_customer, record_answer, book_cost, close_without_cost")
-def transition_damage(request, pk: Id, payload: TransitionIn):
+def transition_damage(request, pk: Id, payload: PropertyTransitionIn):
     _require(request.user, "view_damagereport")
     report = selectors.damage_get_for_user(request.user, pk)
     inputs = _inputs(DAMAGE_TABLE, report, payload.action, payload.inputs, request.user)
@@ -576,7 +576,7 @@ def issue_copies(request, pk: Id, payload: CopiesIn):
 
 @router.post("/copies/{pk}/transitions", response=dict, operation_id="transition_property_copy",
              summary="recall, confirm_returned, confirm_destroyed")
-def transition_copy(request, pk: Id, payload: TransitionIn):
+def transition_copy(request, pk: Id, payload: PropertyTransitionIn):
     _require(request.user, "view_controlledcopy")
     copy = selectors.copy_get_for_user(request.user, pk)
     inputs = _inputs(COPY_TABLE, copy, payload.action, payload.inputs, request.user)
@@ -612,13 +612,13 @@ def get_inventory(request, pk: Id):
     return _check_out(selectors.inventory_get_for_user(request.user, pk))
 
 
-class ConfirmIn(_Strict):
+class InventoryConfirmIn(_Strict):
     result: str
     condition_note: str = ""
 
 
 @router.post("/inventory-checks/{pk}/lines/{line_pk}", response=dict, operation_id="confirm_property_inventory_line")
-def confirm_line(request, pk: Id, line_pk: Id, payload: ConfirmIn):
+def confirm_line(request, pk: Id, line_pk: Id, payload: InventoryConfirmIn):
     _require(request.user, "view_inventorycheck")
     check = selectors.inventory_get_for_user(request.user, pk)
     line = get_object_or_404(check.lines, pk=line_pk)

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from kesu.accounts.models import User
+from kesu.api.paging import Limit, Offset
 from kesu.api.types import Id
 from kesu.complaints.models import Complaint
 from kesu.core.selectors import visible_record
@@ -84,8 +85,8 @@ def _data(request, payload: VisitIn) -> tuple[dict[str, Any], list]:
 @router.get("/visits", response=list[dict], operation_id="list_service_visits",
             summary="Visits and return visits, newest first (filter by customer, kind, purpose, negative)")
 def list_visits(request, customer_id: Id | None = None, kind: VisitKind | None = None,
-                purpose: VisitPurpose | None = None, negative: bool | None = None, limit: int = 50,
-                offset: int = 0):
+                purpose: VisitPurpose | None = None, negative: bool | None = None, limit: Limit = 50,
+                offset: Offset = 0):
     _require(request.user, "view_visit")
     qs = selectors.visits_visible_to(request.user).prefetch_related("contacts").order_by("-visited_on", "-id")
     if customer_id:
@@ -149,13 +150,13 @@ def raise_action(request, pk: Id):
     return 201, {"id": action.pk, "number": action.number, "visit_id": visit.pk}
 
 
-class SignalIn(_Strict):
+class VisitSignalIn(_Strict):
     warning_class: str = Field("c", pattern="^[abc]$")
 
 
 @router.post("/visits/{pk}/signal", response={201: dict}, operation_id="raise_signal_from_visit",
              summary="Turn the visit's finding into an early-warning signal (linked both ways)")
-def raise_signal(request, pk: Id, payload: SignalIn | None = None):
+def raise_signal(request, pk: Id, payload: VisitSignalIn | None = None):
     _require(request.user, "change_visit")
     visit = selectors.visit_get_for_user(request.user, pk)
     signal = services.visit_raise_signal(actor=request.user, visit=visit,
@@ -199,7 +200,7 @@ class JobIn(_Strict):
 
 
 @router.get("/jobs", response=list[dict], operation_id="list_service_jobs", summary="After-sales service jobs")
-def list_jobs(request, limit: int = 50, offset: int = 0):
+def list_jobs(request, limit: Limit = 50, offset: Offset = 0):
     _require(request.user, "view_servicejob")
     offset, limit = max(offset, 0), min(max(limit, 1), 500)
     return [_job(j) for j in selectors.jobs_visible_to(request.user).order_by("-done_on", "-id")[offset:offset + limit]]
@@ -261,7 +262,7 @@ def _market(e) -> dict[str, Any]:
 
 @router.get("/market", response=list[dict], operation_id="list_market_information",
             summary="Customer and market information (q: every word must match; Chinese works)")
-def list_market(request, q: str = "", kind: MarketKind | None = None, limit: int = 50, offset: int = 0):
+def list_market(request, q: str = "", kind: MarketKind | None = None, limit: Limit = 50, offset: Offset = 0):
     _require(request.user, "view_marketentry")
     qs = selectors.market_search(selectors.market_visible_to(request.user), q)
     if kind:

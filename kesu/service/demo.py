@@ -81,6 +81,10 @@ def _company(ctx: DemoContext, company) -> None:
         visit = services.visit_create(actor=actor, company=company, data=data, contacts=contacts, source="command")
         if visit.findings and rng.random() < 0.3 and not phone:
             services.visit_raise_complaint(actor=actor, visit=visit, source="command")
+            # The same seed gives the same data: the complaint is dated from the visit, not from the run's clock.
+            visit.refresh_from_db()
+            Complaint.objects.filter(pk=visit.finding_complaint_id).update(received_at=datetime.datetime.combine(
+                day, datetime.time(16, 0), tzinfo=company.tz))
     # Follow-up visits after closed complaints: the customer confirms the improvement (seed 000 §4.3.3.2).
     for complaint in Complaint.objects.filter(company=company, status=Status.CLOSED).order_by("-closed_at")[:3]:
         day = min(today, complaint.closed_at.date() + datetime.timedelta(days=10))
