@@ -167,7 +167,9 @@ class Part(CompanyScopedModel):
     def clean(self) -> None:
         same_company(self, "customer")
         if self.responsible_engineer_id and self.company_id and self.responsible_engineer.company_id != self.company_id:
-            raise ValidationError({"responsible_engineer": _("It must belong to the same company.")})
+            # Not keyed on the field: a form without it (the part form, the API) moving a part to another company
+            # gets this as its refusal instead of a server error.
+            raise ValidationError(_("It must belong to the same company."))
 
 
 class Contract(CompanyScopedModel):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from kesu.accounts.models import Department, User
 from kesu.api.paging import BoundedPagination
@@ -596,12 +596,14 @@ def _check_out(check: InventoryCheck) -> dict[str, Any]:
 
 
 class InventoryIn(_Strict):
-    year: int
+    year: int = Field(ge=2000, le=2100)
 
 
 @router.post("/inventory-checks", response={201: dict}, operation_id="start_property_inventory")
 def start_inventory(request, payload: InventoryIn):
     _require(request.user, "add_inventorycheck")
+    if request.user.company is None:
+        raise PermissionDenied  # an inventory check belongs to one company: a user of none starts none
     return 201, _check_out(services.inventory_start(actor=request.user, company=request.user.company,
                                                     year=payload.year, source="api"))
 
