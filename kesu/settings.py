@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "kesu.contracts",
     "kesu.service",
     "kesu.prevention",
+    "kesu.webhooks",
+    "kesu.mailin",
+    "kesu.portal",
     "kesu.reports",
     "kesu.notifications",
 ]

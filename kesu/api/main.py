@@ -93,11 +93,14 @@ def _mount() -> None:
     from kesu.core.work_api import router as work_router
     from kesu.customers.api import router as customers_router
     from kesu.notifications.api import router as notifications_router
+    from kesu.mailin.api import router as mailin_router
+    from kesu.portal.api import router as portal_router
     from kesu.prevention.api import router as prevention_router
     from kesu.property.api import router as property_router
     from kesu.reports.api import router as reports_router
     from kesu.service.api import router as service_router
     from kesu.surveys.api import router as surveys_router
+    from kesu.webhooks.api import router as webhooks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", core_router)
@@ -111,6 +114,9 @@ def _mount() -> None:
     api.add_router("/contracts/", contracts_router)
     api.add_router("/service/", service_router)
     api.add_router("/prevention/", prevention_router)
+    api.add_router("/webhooks/", webhooks_router)
+    api.add_router("/mailin/", mailin_router)
+    api.add_router("/portal/", portal_router)
     api.add_router("/reports/", reports_router)
     api.add_router("/calendar/", calendar_router)
     api.add_router("/", work_router)
