@@ -41,6 +41,8 @@ class Event(models.TextChoices):
     PREVENTION_TRANSITIONED = "prevention_transitioned", _(
         "Early-warning signal or salesperson assessment moved on")
     REPEAT_COMPLAINT = "repeat_complaint", _("Repeat complaint flagged")
+    # Issue 23 §5: a webhook subscription switched off after repeated failed deliveries (kesu/webhooks).
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook subscription disabled after repeated failures")
 
 
 class Audience(models.TextChoices):

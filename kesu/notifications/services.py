@@ -69,6 +69,8 @@ DEFAULT_RULES: dict[str, tuple[list[str], bool]] = {
     Event.SIGNAL_RAISED: ([Audience.MEMBERS, Audience.NEXT_ACTOR], True),
     Event.PREVENTION_TRANSITIONED: ([Audience.NEXT_ACTOR, Audience.OWNER, Audience.CREATOR, Audience.MEMBERS], True),
     Event.REPEAT_COMPLAINT: ([Audience.OWNER, Audience.MEMBERS], True),
+    # Issue 23 §5: the company's administrators (context["members"]) hear that a webhook was switched off.
+    Event.WEBHOOK_DISABLED: ([Audience.MEMBERS], True),
 }
 # The events that hand a record on (migration 0009 gives the rules companies already have the next actor).
 HAND_OFF_EVENTS = tuple(event for event, (audience, _email) in DEFAULT_RULES.items()
