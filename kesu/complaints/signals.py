@@ -17,3 +17,6 @@ early_warning_raised = Signal()
 complaint_assigned = Signal()
 # complaint, actor — a safety or regulatory impact goes to the QA head and the GM at once (issue 18 §11)
 safety_flagged = Signal()
+# line, actor — a return the customer may send back: approved at once, or a mis-order return once the regional
+# manager approves it (004 §6.6); the ERP expects the goods (issue 23 §5)
+disposition_approved = Signal()

@@ -235,6 +235,8 @@ def disposition_add(*, actor, complaint: Complaint, kind: str, quantity: int, no
         except ValidationError as error:
             raise ValidationError(error.message_dict) from error
         line.save()
+        if line.kind == DispositionKind.RETURN and not line.mis_order:  # no approval needed: expected at once
+            transaction.on_commit(lambda: signals.disposition_approved.send(DispositionLine, line=line, actor=actor))
         _timeline(locked, TimelineKind.NOTE, _("Disposition: %(kind)s × %(quantity)s") % {
             "kind": line.get_kind_display(), "quantity": quantity}, actor=actor, now=timezone.now())
         if line.lot_number:
@@ -253,6 +255,7 @@ def disposition_approve_mis_order(*, actor, line: DispositionLine, source: str =
             line.regional_manager_approved_by = _actor_or_none(actor)
             line.regional_manager_approved_at = timezone.now()
             line.save()
+            transaction.on_commit(lambda: signals.disposition_approved.send(DispositionLine, line=line, actor=actor))
     return line
 
 
