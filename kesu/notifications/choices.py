@@ -43,6 +43,8 @@ class Event(models.TextChoices):
     REPEAT_COMPLAINT = "repeat_complaint", _("Repeat complaint flagged")
     # Issue 23 §5: a webhook subscription switched off after repeated failed deliveries (kesu/webhooks).
     WEBHOOK_DISABLED = "webhook_disabled", _("Webhook subscription disabled after repeated failures")
+    # Issue 23 §2: a mailbox of the mail intake could not be read several times in a row (kesu/mailin).
+    MAILBOX_DOWN = "mailbox_down", _("Mailbox of the complaint intake cannot be read")
 
 
 class Audience(models.TextChoices):
