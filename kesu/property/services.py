@@ -143,10 +143,11 @@ def item_create(*, actor, company, data: dict[str, Any], photos=(), source: str 
     require_role(actor, REGISTER, company.pk)
     _check_fields(data, ITEM_FIELDS)
     item = PropertyItem(company=company, registered_by=actor_or_none(actor), **data)
-    if item.item_type and not item.keeper_department_id:
-        item.keeper_department = default_keeper(company, item.item_type)
-        if item.keeper_department is None:
+    if item.item_type in ItemType.values and not item.keeper_department_id:
+        keeper_department = default_keeper(company, item.item_type)
+        if keeper_department is None:
             raise ValidationError({"keeper_department": _("Choose the department that keeps the item.")})
+        item.keeper_department = keeper_department
     if not item.sales_owner_id and item.customer_id:
         item.sales_owner = item.customer.owner or (actor if actor_or_none(actor) and actor.role in SALES else None)
     _clean(item, exclude=["number"])
