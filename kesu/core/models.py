@@ -414,3 +414,26 @@ class SavedFilter(models.Model):
     @property
     def url(self) -> str:
         return f"{self.list_path}?{self.query}" if self.query else self.list_path
+
+
+class JobLease(models.Model):
+    """Who runs a periodic job now, and when it last ran: the schedule every ``kesu worker`` shares (issue 24 §2).
+
+    A worker runs a job only after taking this row (free or expired lease, job due); while the job runs the worker
+    renews ``expires_at``. A worker killed mid-job stops renewing, the lease expires and another worker takes the
+    unfinished job over (``last_finished_at`` older than ``last_started_at``). ``runs`` counts the starts.
+    """
+
+    name = models.CharField(_("job"), max_length=100, primary_key=True)
+    holder = models.CharField(_("held by"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    runs = models.PositiveBigIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,9 +6,10 @@ from kesu.core.jobs import register
 
 
 # Every 30 s: a password-reset mail should not wait long; an empty outbox costs one indexed query.
-@register("notifications.send_outbox", every=datetime.timedelta(seconds=30))
+# Not under the lease: every worker sends, each claiming its own rows (issue 24 §2).
+@register("notifications.send_outbox", every=datetime.timedelta(seconds=30), exclusive=False)
 def send_outbox_job() -> None:
-    """Send due e-mail from the outbox in batches, up to KESU_MAIL_PER_MINUTE (rows are claimed one by one)."""
+    """Send due e-mail from the outbox in batches, up to KESU_MAIL_PER_MINUTE (each row claimed by one worker)."""
     from .services import outbox_send_pending
 
     outbox_send_pending()

@@ -316,6 +316,45 @@ def _claim(mail: OutboxMail, now: datetime.datetime) -> bool:
     return bool(claimed)
 
 
+def _claim_next(now: datetime.datetime) -> OutboxMail | None:
+    """PostgreSQL: take the next due row no other worker is taking (``FOR UPDATE SKIP LOCKED``), marked as
+    ``_claim`` marks it, in a transaction of its own that commits before the mail is sent. Several workers then
+    share the outbox out row by row instead of racing for the same batch; a worker killed mid-send leaves at most
+    this one row "sending" (issue 24 §2)."""
+    from kesu.core.jobs import claim_rows
+
+    with transaction.atomic():
+        rows = claim_rows(OutboxMail.objects.filter(_due(now)).order_by("next_attempt_at", "id"), 1)
+        if not rows:
+            return None
+        mail = rows[0]
+        OutboxMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.SENDING, attempts=mail.attempts + 1, claimed_at=now,
+            next_attempt_at=now + SENDING_TIMEOUT)
+        mail.attempts += 1
+    return mail
+
+
+def _claimed(now: datetime.datetime | None, size: int) -> Iterable[tuple[OutboxMail, datetime.datetime]]:
+    """Up to ``size`` due mails, each claimed for this worker, with the moment of its claim."""
+    from kesu.core.jobs import skip_locked_supported
+
+    if skip_locked_supported(OutboxMail.objects.db):
+        for _ in range(size):
+            moment = now or timezone.now()
+            mail = _claim_next(moment)
+            if mail is None:
+                return
+            yield mail, moment
+        return
+    # SQLite: read a batch, then a compare-and-set per row (one writer at a time anyway).
+    for mail in list(OutboxMail.objects.filter(_due(now or timezone.now())).order_by("next_attempt_at", "id")
+                     [:size]):
+        moment = now or timezone.now()
+        if _claim(mail, moment):
+            yield mail, moment
+
+
 def _close(connection) -> None:
     try:
         connection.close()
@@ -327,7 +366,8 @@ def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int
                         max_seconds: float = 50.0) -> int:
     """Send due mail in batches until none is due, the minute's rate is reached or ``max_seconds`` passed.
 
-    Each mail is claimed with a compare-and-set before it is sent and carries
+    Each mail is claimed (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
+    compare-and-set on SQLite) before it is sent and carries
     its row's Message-ID. A failed mail waits (``retry_delay``) and is tried
     again, without end; when the server itself is away the run stops at the
     first failure instead of failing every mail in turn. The rate
@@ -337,6 +377,8 @@ def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int
     never raises for a mail server's error.
     """
     from django.core.mail import EmailMessage, get_connection
+
+    from kesu.core.jobs import skip_locked_supported
 
     per_minute = per_minute or settings.KESU_MAIL_PER_MINUTE
     started = time.monotonic()
@@ -348,15 +390,11 @@ def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int
             budget = per_minute - outbox_attempts_this_minute(moment)
             if budget <= 0:
                 break
-            batch = list(OutboxMail.objects.filter(_due(moment)).order_by("next_attempt_at", "id")
-                         [:min(budget, BATCH)])
-            if not batch:
+            if not OutboxMail.objects.filter(_due(moment)).exists():
                 break
-            server_away = False
-            for mail in batch:
-                moment = now or timezone.now()
-                if not _claim(mail, moment):
-                    continue  # another worker has it
+            server_away, claimed = False, 0
+            for mail, moment in _claimed(now, min(budget, BATCH)):
+                claimed += 1
                 try:
                     if connection is None:
                         connection = get_connection(fail_silently=False, timeout=SEND_TIMEOUT_SECONDS)
@@ -377,8 +415,8 @@ def outbox_send_pending(now: datetime.datetime | None = None, *, per_minute: int
                 OutboxMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
                     status=MailStatus.SENT, sent_at=moment, last_error="", failures=0)
                 sent += 1
-            if server_away:
-                break
+            if server_away or (not claimed and skip_locked_supported(OutboxMail.objects.db)):
+                break  # PostgreSQL: the due rows left are in other workers' hands this very moment
     finally:
         if connection is not None:
             _close(connection)
