@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "mailin"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.triage_list, name="triage_list"),
+    path("<int:pk>/", views.triage_detail, name="triage_detail"),
+    path("mailboxes/", views.mailbox_list, name="mailbox_list"),
+    path("mailboxes/new/", views.mailbox_form, name="mailbox_create"),
+    path("mailboxes/<int:pk>/", views.mailbox_form, name="mailbox_edit"),
+    path("mailboxes/<int:pk>/check/", views.mailbox_check, name="mailbox_check"),
+]
