@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "kesu.accounts.middleware.SessionRenewalMiddleware",
     "kesu.accounts.middleware.UserPreferencesMiddleware",
     "kesu.portal.middleware.PortalMiddleware",  # portal sessions see the portal only (issue 23 §1)
+    "kesu.portal.middleware.PortalMiddleware",  # portal sessions see the portal only (issue 23 §1)
     "kesu.core.middleware.AuditContextMiddleware",
     "kesu.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
