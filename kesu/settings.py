@@ -93,10 +93,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Serving (issue 24 §1): forwarded headers only from trusted proxies, then /healthz and /readyz answered
-    # before sessions, host checks and everything else (kesu/core/proxy.py, kesu/core/health.py).
-    "kesu.core.proxy.TrustedProxyMiddleware",
-    "kesu.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +103,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kesu.accounts.middleware.SessionRenewalMiddleware",
     "kesu.accounts.middleware.UserPreferencesMiddleware",
-    "kesu.portal.middleware.PortalMiddleware",  # portal sessions see the portal only (issue 23 §1)
     "kesu.portal.middleware.PortalMiddleware",  # portal sessions see the portal only (issue 23 §1)
     "kesu.core.middleware.AuditContextMiddleware",
     "kesu.core.middleware.ContentSecurityPolicyMiddleware",
@@ -156,18 +151,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("KESU_TEST_SQLITE_NAME") or None
     # The columns a PostgreSQL index INCLUDEs (for index-only scans) are simply not stored by SQLite.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
-# Read replica (issue 24 §3): analyses, exports, dashboards and list counts read from a streaming standby when
-# KESU_REPLICA_DATABASE_URL is set (kesu/core/dbrouter.py); writes and read-your-writes stay on "default".
-# In tests the replica is a MIRROR of the test database: the same name, on the replica's own server.
-if os.environ.get("KESU_REPLICA_DATABASE_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["KESU_REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
-# Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
-# mid-job leaves its job to another after this many seconds.
-KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -268,44 +251,6 @@ SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", "31536000")) if BA
 # since any client could send that header to a Kesu that is reached directly.
 if os.environ.get("KESU_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["KESU_PROXY_SSL_HEADER"], "https")
-
-# -- Serving behind a reverse proxy, and where uploads are kept (issue 24; docs/deploy.md) ----------------------
-# KESU_TRUSTED_PROXIES: addresses / networks of the reverse proxies in front of Kesu ("127.0.0.1,10.0.0.0/8";
-# "unix" for a unix socket). Their X-Forwarded-For and X-Forwarded-Proto are believed; anyone else's are dropped
-# (kesu.core.proxy.TrustedProxyMiddleware), which is what makes trusting X-Forwarded-Proto here safe.
-KESU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KESU_TRUSTED_PROXIES", "").split(",") if p.strip()]
-if KESU_TRUSTED_PROXIES and not os.environ.get("KESU_PROXY_SSL_HEADER"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# KESU_STORAGE: "local" (the folder KESU_MEDIA_DIR, which may be a share every app node mounts) or "s3"
-# (S3-compatible storage through django-storages: pip install "kesu[s3]"). Either way a file is served only while
-# it has the content hash recorded at upload (kesu.core.uploads.open_checked).
-KESU_STORAGE = os.environ.get("KESU_STORAGE", "local").strip().lower() or "local"
-if KESU_STORAGE == "s3":
-    if not os.environ.get("KESU_S3_BUCKET"):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("KESU_STORAGE=s3 needs KESU_S3_BUCKET (and the endpoint and keys).")
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["KESU_S3_BUCKET"],
-            "endpoint_url": os.environ.get("KESU_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, OSS, COS …
-            "region_name": os.environ.get("KESU_S3_REGION") or None,
-            "access_key": os.environ.get("KESU_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("KESU_S3_SECRET_ACCESS_KEY") or None,
-            "location": os.environ.get("KESU_S3_PREFIX", ""),
-            "addressing_style": os.environ.get("KESU_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO
-            # Files are private and always streamed through Kesu's access checks, never linked to directly;
-            # like the local folder, a second file of the same name gets a new name rather than replacing it.
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-elif KESU_STORAGE != "local":
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(f"KESU_STORAGE={KESU_STORAGE!r}: use 'local' or 's3'.")
 # The content security policy of every HTML page (kesu.core.middleware.ContentSecurityPolicyMiddleware): no inline
 # script anywhere (kesu/static/kesu/kesu.js handles what onchange= did); inline style attributes stay allowed
 # because Bootstrap's components and the report bars set widths with style="...".
