@@ -93,6 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Serving (issue 24 §1): forwarded headers only from trusted proxies, then /healthz and /readyz answered
+    # before sessions, host checks and everything else (kesu/core/proxy.py, kesu/core/health.py).
+    "kesu.core.proxy.TrustedProxyMiddleware",
+    "kesu.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,6 +255,45 @@ SECURE_HSTS_SECONDS = int(os.environ.get("KESU_HSTS_SECONDS", "31536000")) if BA
 # since any client could send that header to a Kesu that is reached directly.
 if os.environ.get("KESU_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["KESU_PROXY_SSL_HEADER"], "https")
+
+# -- Serving behind a reverse proxy, and where uploads are kept (issue 24; docs/deploy.md) ----------------------
+# KESU_TRUSTED_PROXIES: addresses / networks of the reverse proxies in front of Kesu ("127.0.0.1,10.0.0.0/8";
+# "unix" for a unix socket). Their X-Forwarded-For and X-Forwarded-Proto are believed; anyone else's are dropped
+# (kesu.core.proxy.TrustedProxyMiddleware), which is what makes trusting X-Forwarded-Proto here safe.
+KESU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KESU_TRUSTED_PROXIES", "").split(",") if p.strip()]
+if KESU_TRUSTED_PROXIES and not os.environ.get("KESU_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# KESU_STORAGE: "local" (the folder KESU_MEDIA_DIR, which may be a share every app node mounts) or "s3"
+# (S3-compatible storage through django-storages: pip install "kesu[s3]"). Either way a file is served only while
+# it has the content hash recorded at upload (kesu.core.uploads.open_checked).
+KESU_STORAGE = os.environ.get("KESU_STORAGE", "local").strip().lower() or "local"
+if KESU_STORAGE == "s3":
+    if not os.environ.get("KESU_S3_BUCKET"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("KESU_STORAGE=s3 needs KESU_S3_BUCKET (and the endpoint and keys).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["KESU_S3_BUCKET"],
+            "endpoint_url": os.environ.get("KESU_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, OSS, COS …
+            "region_name": os.environ.get("KESU_S3_REGION") or None,
+            "access_key": os.environ.get("KESU_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("KESU_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("KESU_S3_PREFIX", ""),
+            "addressing_style": os.environ.get("KESU_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO
+            # Files are private and always streamed through Kesu's access checks, never linked to directly;
+            # like the local folder, a second file of the same name gets a new name rather than replacing it.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif KESU_STORAGE != "local":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"KESU_STORAGE={KESU_STORAGE!r}: use 'local' or 's3'.")
+
 # The content security policy of every HTML page (kesu.core.middleware.ContentSecurityPolicyMiddleware): no inline
 # script anywhere (kesu/static/kesu/kesu.js handles what onchange= did); inline style attributes stay allowed
 # because Bootstrap's components and the report bars set widths with style="...".
