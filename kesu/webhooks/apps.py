@@ -6,3 +6,6 @@ class WebhooksConfig(AppConfig):
     name = "kesu.webhooks"
     label = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 — connects the other modules' signals
