@@ -24,7 +24,7 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, page_step, refused_forms, table_actions
+from kesu.core.panels import next_step, refused_forms, table_actions, table_step
 from kesu.core.selectors import audit_entries_for
 from kesu.core.uploads import file_sha256, thumbnail_response
 
@@ -199,24 +199,15 @@ def claim_detail(request, pk: int):
     })
 
 
-def _step(request, record, table, name: str, run, done_message: str, back: str, page):
-    """One workflow step from a page, through the one page path (kesu.core.panels.page_step)."""
-    row = table.get(record.status, name)
-    form = (TransitionForm(request.POST, row=row, user=request.user, company_id=record.company_id, prefix=name)
-            if row is not None else None)
-    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
-                     done=lambda: done_message % {"step": row.label if row else name,
-                                                  "status": record.get_status_display()},
-                     back=reverse(back, args=[record.pk]))
-
-
 @login_required
 @require_POST
 def claim_transition(request, pk: int, name: str):
     _require(request.user, "view_claim")
     claim = selectors.claim_get_for_user(request.user, pk)
-    return _step(request, claim, CLAIM_TABLE, name, partial(services.claim_transition, claim=claim),
-                 _("Done: %(step)s. The claim is now “%(status)s”."), "claims:detail", claim_detail)
+    return table_step(request, claim, CLAIM_TABLE, name, run=partial(services.claim_transition, claim=claim),
+                      back="claims:detail", page=claim_detail,
+                      form_class=TransitionForm, form_kwargs={"user": request.user, "company_id": claim.company_id},
+                      done_message=gettext_lazy("Done: %(step)s. The claim is now “%(status)s”."))
 
 
 @login_required
@@ -416,9 +407,10 @@ def supplier_claim_detail(request, pk: int):
 def supplier_claim_transition(request, pk: int, name: str):
     _require(request.user, "view_supplierclaim")
     sc = selectors.supplier_claim_get_for_user(request.user, pk)
-    return _step(request, sc, SUPPLIER_TABLE, name, partial(services.supplier_claim_transition, supplier_claim=sc),
-                 _("Done: %(step)s. The supplier claim is now “%(status)s”."), "claims:supplier_detail",
-                 supplier_claim_detail)
+    return table_step(request, sc, SUPPLIER_TABLE, name, run=partial(services.supplier_claim_transition, supplier_claim=sc),
+                      back="claims:supplier_detail", page=supplier_claim_detail,
+                      form_class=TransitionForm, form_kwargs={"user": request.user, "company_id": sc.company_id},
+                      done_message=gettext_lazy("Done: %(step)s. The supplier claim is now “%(status)s”."))
 
 
 @login_required

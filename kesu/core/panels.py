@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 _PANELS: dict[str, list[tuple[str, Callable[[Any, Any], dict[str, Any] | None]]]] = {}
 
 
@@ -171,6 +173,29 @@ def page_step(request, record, *, name: str, form, run: Callable[..., Any], done
         return show_refused(request, page, record.pk, form_id=form_id, form=form, error=error)
     messages.success(request, done() if callable(done) else done)  # read after the step: the new status
     return redirect(back)
+
+
+DONE = gettext_lazy("Done: %(step)s. Now “%(status)s”.")
+
+
+def table_step(request, record, table, name: str, *, run: Callable[..., Any], back: str, page: Callable[..., Any],
+               form_class, form_kwargs: dict[str, Any] | None = None, done_message: Any = None):
+    """One step of workflow ``table`` taken from ``record``'s page (the views of property, contracts and claims):
+    the step's form ``form_class(request.POST, row=, prefix=name, **form_kwargs)`` when the record's status has
+    that step, then :func:`page_step`. Done: ``done_message`` (default :data:`DONE`) formatted with the step's label
+    and the status read back after the step, and the page ``back`` (a URL name taking the record's pk)."""
+    from django.urls import reverse
+
+    row = table.get(record.status, name)
+    form = form_class(request.POST, row=row, prefix=name, **(form_kwargs or {})) if row is not None else None
+    message = done_message or DONE
+
+    def done():
+        status = type(record)._default_manager.get(pk=record.pk).get_status_display()
+        return str(message) % {"step": row.label if row else name, "status": status}
+
+    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
+                     done=done, back=reverse(back, args=[record.pk]))
 
 
 def refused_forms(request) -> dict[str, Any]:
