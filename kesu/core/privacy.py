@@ -90,7 +90,9 @@ def mask(value: Any, kind: str) -> Any:
 
 # -- who sees it --------------------------------------------------------------
 
-def _roles_in_full():
+def roles_in_full():
+    """The roles that see customers' personal data in full on every record (sales, after-sales, the GM); QA sees
+    it only on the complaints it handles (:func:`sees_personal_data`)."""
     from kesu.accounts.roles import SALES, Role
 
     return SALES | {Role.AFTER_SALES, Role.GM}
@@ -114,7 +116,7 @@ def sees_personal_data(user, record: Any = None) -> bool:
     from kesu.accounts.roles import Role
 
     role = user.role
-    if role in _roles_in_full():
+    if role in roles_in_full():
         return True
     if role == Role.QA and record is not None:
         complaint = record if getattr(record, "_meta", None) and record._meta.label == "complaints.Complaint" \

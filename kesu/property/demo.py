@@ -83,8 +83,28 @@ class _Ledger:
         self.drawings(drawing_items)
         self.loans(moulds, gauges, samples)
         self.inventory()
-        services.loans_remind()
+        self.information()
+        # "Now" is the end of the demo's day, never the machine's clock: the same seed gives the same reminders.
+        services.loans_remind(datetime.datetime.combine(self.today, datetime.time(18, 0), tzinfo=self.company.tz))
         services.calibrations_remind(self.today)
+
+    def information(self) -> None:
+        """Customer information kept as property (issue 19 §7; seed 002 "保护客户信息"): a drawing package, the
+        customer's price and volume plan, and their people's contact list, each with exactly who may see it."""
+        c = self.customers
+        sales, engineering, qa = self.p(R.SALESPERSON), self.p(R.ENGINEERING), self.p(R.QA)
+        rows = [
+            (c[0], "新品 3D 数模及公差包", "drawing", "secret", "engineering", [qa],
+             "工程部加密服务器 /customer/3d", "客户提供的 STEP 数模与 GD&T 公差说明，仅用于本项目开发"),
+            (c[1 % len(c)], "年度价格及采购量预测", "commercial", "confidential", "sales_director,gm", [],
+             "营销部文件柜 B-2（上锁）", "客户提供的次年采购量预测与目标价格"),
+            (c[2 % len(c)], "客户联系人通讯录", "personal", "confidential", "salesperson,after_sales", [engineering],
+             "CRM 系统", "客户采购、质量、工程联系人的姓名、电话与邮箱"),
+        ]
+        for customer, title, kind, level, roles, users, kept_at, description in rows:
+            services.information_register(actor=sales, company=self.company, users=users, source="demo", data={
+                "customer": customer, "title": title, "kind": kind, "confidentiality": level, "access_roles": roles,
+                "kept_at": kept_at, "description": description})
 
     def drawings(self, items) -> None:
         eng = self.p(R.ENGINEERING)

@@ -119,10 +119,14 @@ class TransitionForm(forms.Form):
         for name in (*row.required, *row.optional):
             # Required inputs are judged by the runner, so the page and the API refuse with one message.
             self.fields[name] = _input_field(name, False)
+        if row.name == "return" and "return_condition" in row.required:
+            # Issue 19 §3: the condition check on taking a loan back comes with photos (checked by core.uploads in
+            # the service; the view hands over the files posted as "return-photos").
+            self.fields["photos"] = MultipleFileField(label=_("photos of the condition check"))
         style_fields(self)
 
     def inputs(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {k: v for k, v in self.cleaned_data.items() if k != "photos" and v not in (None, "")}
 
 
 class DocumentForm(forms.Form):

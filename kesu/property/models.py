@@ -396,6 +396,7 @@ class InventoryCheck(CompanyScopedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=InventoryStatus.choices,
                               default=InventoryStatus.OPEN)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("inventory check")
@@ -405,6 +406,18 @@ class InventoryCheck(CompanyScopedModel):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class InventoryCheckChange(StatusChangeBase):
+    """One status change of an inventory check (started, closed)."""
+
+    RECORD_FIELD = "check_run"
+    check_run = models.ForeignKey(InventoryCheck, on_delete=models.CASCADE, related_name="changes")
+    old_status, new_status = status_fields(InventoryStatus.choices)
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("inventory check status change")
+        verbose_name_plural = _("inventory check status changes")
 
 
 class InventoryLine(CompanyScopedModel):

@@ -83,3 +83,13 @@ def on_inventory(sender, check, actor=None, **kwargs):
            actor=actor, link=reverse("property:inventory_detail", args=[check.pk]),
            message=lambda: (_("Inventory check %(year)s of customer property: confirm the items your department "
                               "keeps") % {"year": check.year}, ""))
+
+
+@receiver(signals.inventory_transitioned, dispatch_uid="property_inventory_transitioned")
+def on_inventory_moved(sender, check, new_status, actor=None, note="", **kwargs):
+    """Whoever started the check hears that it moved (closed: the differences are now damage or loss reports)."""
+    notify(event=Event.PROPERTY_TRANSITIONED, company=check.company,
+           context={"owner": check.started_by, "creator": check.started_by, "record": check, "members": []},
+           actor=actor, link=reverse("property:inventory_detail", args=[check.pk]),
+           message=lambda: (_("Inventory check %(year)s of customer property is now “%(status)s”") % {
+               "year": check.year, "status": check.get_status_display()}, note))

@@ -117,5 +117,5 @@ def personal_data_rule() -> dict:
     """The one rule of kesu.core.privacy, as words for the pages: who sees contacts' personal data in full."""
     from kesu.core import privacy
 
-    return {"roles": [str(Role(r).label) for r in sorted(privacy._roles_in_full()) if r in Role.values],
+    return {"roles": [str(Role(r).label) for r in sorted(privacy.roles_in_full()) if r in Role.values],
             "qa_on_own_complaints": True}

@@ -48,6 +48,7 @@ from .models import (
     DrawingRevision,
     ExternalDocument,
     InventoryCheck,
+    InventoryCheckChange,
     InventoryLine,
     Loan,
     LoanChange,
@@ -60,6 +61,7 @@ from .workflow import (
     COPY_TABLE,
     DAMAGE_TABLE,
     ENGINEERING,
+    INVENTORY_TABLE,
     ITEM_TABLE,
     KEEPERS,
     LOAN_TABLE,
@@ -639,6 +641,7 @@ def inventory_start(*, actor, company, year: int, source: str = "web") -> Invent
         InventoryLine.objects.bulk_create([
             InventoryLine(company=company, check_run=check, item=item, department_id=item.keeper_department_id)
             for item in PropertyItem.objects.filter(company=company, status__in=ON_SITE_STATUSES)])
+        InventoryCheckChange.write(check, name="start", old="", new=check.status, actor=actor_or_none(actor), at=now)
         transaction.on_commit(lambda: signals.inventory_started.send(InventoryCheck, check=check, actor=actor))
     return check
 
@@ -686,16 +689,12 @@ def inventory_confirm(*, actor, line: InventoryLine, result: str, condition_note
     return locked
 
 
-def inventory_close(*, actor, check: InventoryCheck, source: str = "web") -> InventoryCheck:
-    """Close the check once every line is confirmed; each difference becomes a damage or loss report."""
-    require_role(actor, SALES | frozenset({"qa"}), check.company_id)
-    with acting_as(actor, source), transaction.atomic():
-        locked = InventoryCheck.objects.select_for_update().get(pk=check.pk)
-        if locked.status != InventoryStatus.OPEN:
-            raise ValidationError({"status": _("The inventory check is closed.")})
-        waiting = locked.lines.filter(result="").count()
-        if waiting:
-            raise ValidationError({"lines": _("%(count)s items are not confirmed yet.") % {"count": waiting}})
+def inventory_close(*, actor, check: InventoryCheck, expected_version: int | None = None, source: str = "web",
+                    **inputs) -> InventoryCheck:
+    """Close the check (the ``close`` row of ``property.inventory``) once every line is confirmed; each difference
+    becomes a damage or loss report."""
+
+    def effects(locked: InventoryCheck, row, given, now):
         for line in locked.lines.exclude(result=InventoryResult.PRESENT).select_related("item"):
             item = line.item
             if item.status not in ON_SITE_STATUSES:
@@ -705,12 +704,15 @@ def inventory_close(*, actor, check: InventoryCheck, source: str = "web") -> Inv
                 continue
             line.damage_report = _damage_create(
                 actor, item, {"kind": kind, "description": _("Inventory check %(year)s: %(note)s") % {
-                    "year": locked.year, "note": line.condition_note}, "happened_on": timezone.localdate()},
+                    "year": locked.year, "note": line.condition_note}, "happened_on": timezone.localdate(now)},
                 (), source)
             line.save(update_fields=["damage_report", "updated_at"])
-        locked.status, locked.closed_at = InventoryStatus.CLOSED, timezone.now()
-        locked.save()
-    return locked
+        locked.closed_at = now
+
+    return _transition(INVENTORY_TABLE, check, "close", actor, inputs, noun=_("inventory check"),
+                       changes=InventoryCheckChange, effects=effects,
+                       announce=_announce(signals.inventory_transitioned, InventoryCheck, "check"),
+                       expected_version=expected_version, source=source)
 
 
 # -- customer information kept as property (issue 19 §7) --------------------------------------------------------

@@ -16,3 +16,5 @@ copy_transitioned = Signal()
 property_due = Signal()
 # check (an InventoryCheck just started), actor
 inventory_started = Signal()
+# check, name, old_status, new_status, actor, note (an inventory check moved by its table)
+inventory_transitioned = Signal()

@@ -21,7 +21,7 @@ from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import form_error_messages as _form_errors
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, page_step, refused_forms, table_actions
+from kesu.core.panels import next_step, refused_forms, table_actions, table_step
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
 from kesu.core.uploads import thumbnail_response
@@ -70,18 +70,6 @@ def _require(user, perm: str) -> None:
 def _version(request) -> int | None:
     version = request.POST.get("version", "")
     return int(version) if version.isdigit() else None
-
-
-def _step(request, record, table, name: str, run, back: str, page):
-    """One workflow step from a page, through the one page path (kesu.core.panels.page_step): a refused step comes
-    back on ``page`` as it was filled, with the same refusal as the API."""
-    row = table.get(record.status, name)
-    form = TransitionForm(request.POST, row=row, prefix=name) if row is not None else None
-    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
-                     done=lambda: _("Done: %(step)s. Now “%(status)s”.") % {
-                         "step": row.label if row else name,
-                         "status": type(record).objects.get(pk=record.pk).get_status_display()},
-                     back=reverse(back, args=[record.pk]))
 
 
 def _actions(table, record, request, url_name: str, skip=frozenset()):
@@ -187,8 +175,8 @@ def item_detail(request, pk: int):
 def item_step(request, pk: int, name: str):
     _require(request.user, "view_propertyitem")
     item = selectors.item_get_for_user(request.user, pk)
-    return _step(request, item, ITEM_TABLE, name, partial(services.item_transition, item=item),
-                 "property:item_detail", item_detail)
+    return table_step(request, item, ITEM_TABLE, name, run=partial(services.item_transition, item=item),
+                      back="property:item_detail", page=item_detail, form_class=TransitionForm)
 
 
 @login_required
@@ -340,6 +328,8 @@ def loan_detail(request, pk: int):
     _require(request.user, "view_loan")
     loan = selectors.loan_get_for_user(request.user, pk)
     actions, refused = _actions(LOAN_TABLE, loan, request, "property:loan_step")
+    for action in actions:
+        action.multipart = action.name == "return"  # photos of the condition check go with the return
     return render(request, "property/loan_detail.html", {
         "loan": loan, "next_step": next_step(loan, request.user, actions, refused=refused),
         "changes": loan.changes.select_related("actor"), "reports": loan.damage_reports.all(),
@@ -353,9 +343,10 @@ def loan_detail(request, pk: int):
 def loan_step(request, pk: int, name: str):
     _require(request.user, "view_loan")
     loan = selectors.loan_get_for_user(request.user, pk)
-    photos = request.FILES.getlist("photos") if name == "return" else ()
-    return _step(request, loan, LOAN_TABLE, name, partial(services.loan_transition, loan=loan, photos=photos),
-                 "property:loan_detail", loan_detail)
+    # The return's condition check may bring photos (the panel's form field, or a plain "photos" field).
+    photos = (request.FILES.getlist("return-photos") or request.FILES.getlist("photos")) if name == "return" else ()
+    return table_step(request, loan, LOAN_TABLE, name, run=partial(services.loan_transition, loan=loan, photos=photos),
+                      back="property:loan_detail", page=loan_detail, form_class=TransitionForm)
 
 
 @login_required
@@ -399,8 +390,8 @@ def damage_detail(request, pk: int):
 def damage_step(request, pk: int, name: str):
     _require(request.user, "view_damagereport")
     report = selectors.damage_get_for_user(request.user, pk)
-    return _step(request, report, DAMAGE_TABLE, name, partial(services.damage_transition, report=report),
-                 "property:damage_detail", damage_detail)
+    return table_step(request, report, DAMAGE_TABLE, name, run=partial(services.damage_transition, report=report),
+                      back="property:damage_detail", page=damage_detail, form_class=TransitionForm)
 
 
 @login_required
@@ -584,6 +575,7 @@ def inventory_detail(request, pk: int):
             and (user.is_superuser or user.department_id == line.department_id)) else None
     return render(request, "property/inventory_detail.html", {
         "check": check, "lines": lines, "waiting": sum(1 for line in lines if not line.result),
+        "changes": list(check.changes.select_related("actor")),
         "can_close": check.status == InventoryStatus.OPEN and user.has_perm("property.add_inventorycheck")})
 
 
@@ -610,7 +602,9 @@ def inventory_close(request, pk: int):
     _require(request.user, "add_inventorycheck")
     check = selectors.inventory_get_for_user(request.user, pk)
     try:
-        services.inventory_close(actor=request.user, check=check)
+        services.inventory_close(actor=request.user, check=check, expected_version=_version(request))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
     except ValidationError as error:
         _messages(request, error)
     else:

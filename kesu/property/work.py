@@ -19,8 +19,8 @@ from .choices import (
     ItemType,
 )
 from .choices import LoanStatus as L
-from .models import ControlledCopy, DamageReport, InventoryLine, Loan, PropertyItem
-from .workflow import FINANCE, KEEPERS, SALES, STAFF
+from .models import ControlledCopy, DamageReport, InventoryCheck, InventoryLine, Loan, PropertyItem
+from .workflow import FINANCE, INVENTORY_CLOSERS, KEEPERS, SALES, STAFF
 
 work.register(work.Source(
     module="property_loans", label=_("Customer property loans"), model=Loan,
@@ -84,5 +84,16 @@ work.register(work.Source(
     steps=(
         work.Step("confirm_inventory", _("Confirm the item in the inventory check"), STAFF, Q(result=""),
                   department="department"),
+    ),
+))
+
+work.register(work.Source(
+    module="property_inventory", label=_("Customer property inventory"), model=InventoryCheck,
+    open=Q(status="open"), url=lambda row: reverse("property:inventory_detail", args=[row.pk]),
+    number=lambda row: str(row.year), customer=None, describe=lambda row: str(_("Inventory check")),
+    steps=(
+        # Issue 19 §5: once every department confirmed its lines, whoever started the check closes it.
+        work.Step("close_inventory", _("Close the inventory check"), INVENTORY_CLOSERS,
+                  Q(status="open") & ~Q(lines__result=""), assignee="started_by"),
     ),
 ))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.roles import Role
 from kesu.core.workflow import CheckResult, Table, Transition, refuse_own_proposal, register_table
 
-from .choices import LENDABLE_STATUSES, CopyStatus, DamageStatus, ItemStatus, LoanStatus
+from .choices import LENDABLE_STATUSES, CopyStatus, DamageStatus, InventoryStatus, ItemStatus, LoanStatus
 
 S, L, D, C = ItemStatus, LoanStatus, DamageStatus, CopyStatus
 SALES = frozenset({Role.SALESPERSON, Role.SALES_ASSISTANT, Role.REGIONAL_MANAGER, Role.SALES_DIRECTOR})
@@ -179,6 +179,29 @@ def _holder(copy, inputs, actor) -> CheckResult:
 COPY_TABLE = register_table("property.copy", Table(
     rows=COPY_ROWS, checks={"holder": _holder}, plain_inputs=frozenset({"note"}), dry_checks=frozenset({"holder"})),
     "property.ControlledCopy", changes="property.ControlledCopyChange")
+
+# -- inventory checks ----------------------------------------------------------------------------------------
+
+# Issue 19 §5: started (by hand, or in December by the worker) with one line per item on site → each keeping
+# department confirms its lines → sales or QA closes it, and every difference becomes a damage or loss report.
+INVENTORY_CLOSERS = SALES | frozenset({Role.QA})
+INVENTORY_ROWS: tuple[Transition, ...] = (
+    Transition("close", (InventoryStatus.OPEN,), InventoryStatus.CLOSED, INVENTORY_CLOSERS,
+               _("Close the inventory check"), optional=("note",), checks=("all_confirmed",)),
+)
+
+
+def _all_confirmed(check, inputs, actor) -> CheckResult:
+    waiting = check.lines.filter(result="").count()
+    if waiting:
+        return "lines", _("%(count)s items are not confirmed yet.") % {"count": waiting}
+    return None
+
+
+INVENTORY_TABLE = register_table("property.inventory", Table(
+    rows=INVENTORY_ROWS, checks={"all_confirmed": _all_confirmed}, plain_inputs=frozenset({"note"}),
+    dry_checks=frozenset({"all_confirmed"})),
+    "property.InventoryCheck", changes="property.InventoryCheckChange")
 
 INPUT_LABELS: dict[str, Any] = {
     "note": _("note"), "reason": _("reason"), "disposal_note": _("return or disposal note"),

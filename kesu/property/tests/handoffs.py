@@ -49,9 +49,15 @@ COPIES = {
     ("confirm_destroyed", "recalling"): NOBODY,
 }
 
+# Issue 19 §5: closing the check leaves nothing waiting (its differences are damage reports, which carry the work).
+INVENTORY = {
+    ("close", "open"): NOBODY,
+}
+
 EXPECTED = {
     "property.item": ITEMS,
     "property.loan": LOANS,
     "property.damage": DAMAGE,
     "property.copy": COPIES,
+    "property.inventory": INVENTORY,
 }

@@ -16,6 +16,7 @@ from kesu.property.models import (
     DamageReport,
     DrawingRevision,
     ExternalDocument,
+    InventoryCheck,
     Loan,
     PropertyItem,
 )
@@ -108,3 +109,22 @@ def test_every_copy_row(people):
     # Engineering, which issued the copy, hears of its recall being confirmed.
     assert _walk("property.copy", people, copy, owner=None, set_state=set_state, announce=announce,
                  also_told=lambda name, source, target: {people[R.ENGINEERING].username}) == []
+
+
+def test_every_inventory_row(people):
+    from kesu.property import services
+
+    new_item(people)
+    starter = people[R.QA]
+    check = services.inventory_start(actor=starter, company=people.company, year=2026)
+
+    def set_state(c, name, source, target):
+        InventoryCheck.objects.filter(pk=c.pk).update(status=target)
+
+    def announce(c, name, source, target, actor):
+        signals.inventory_transitioned.send(InventoryCheck, check=c, name=name, old_status=source, new_status=target,
+                                            actor=actor, note="")
+
+    # Whoever started the check hears that it closed.
+    assert _walk("property.inventory", people, check, owner=starter, set_state=set_state, announce=announce,
+                 also_told=lambda name, source, target: {starter.username}) == []

@@ -84,3 +84,38 @@ def test_the_api_uploads_photos_and_outsiders_get_404(people, api, outsider):
     assert api(outsider).upload(f"/api/v1/property/items/{item.pk}/photos", {
         "photos": [SimpleUploadedFile("a.png", _png())]}).status_code == 404
     assert item.photos.count() == 2
+
+
+def test_taking_a_loan_back_on_its_page_keeps_the_condition_photos_on_the_loan(people, client):
+    loan = new_loan(people)
+    loan = services.loan_transition(actor=people[R.SALESPERSON], loan=loan, name="approve")
+    loan = services.loan_transition(actor=people[R.PRODUCTION], loan=loan, name="issue")
+    client.force_login(people[R.PRODUCTION])
+    page = client.get(reverse("property:loan_detail", args=[loan.pk])).content.decode()
+    # The return's form on the panel sends files.
+    assert 'id="transition-return"' in page and 'enctype="multipart/form-data"' in page
+    assert 'name="return-photos"' in page
+    response = client.post(reverse("property:loan_step", args=[loan.pk, "return"]), {
+        "version": str(loan.version), "return-return_condition": "damaged", "return-return_note": "导柱弯曲",
+        "return-photos": [SimpleUploadedFile("guide.png", _png()), SimpleUploadedFile("pin.png", _png("blue"))]})
+    assert response.status_code == 302, response.content
+    loan.refresh_from_db()
+    assert loan.status == "returned"
+    assert sorted(p.name for p in loan.photos.all()) == ["guide.png", "pin.png"]
+    # The damage report the damaged return raised holds them too, and the loan page shows them.
+    assert loan.damage_reports.get().photos.count() == 2
+    page = client.get(reverse("property:loan_detail", args=[loan.pk])).content.decode()
+    assert page.count("data-kesu-lightbox") == 2
+
+
+def test_a_return_photo_that_is_not_an_image_refuses_the_return(people, client):
+    loan = new_loan(people)
+    loan = services.loan_transition(actor=people[R.SALESPERSON], loan=loan, name="approve")
+    loan = services.loan_transition(actor=people[R.PRODUCTION], loan=loan, name="issue")
+    client.force_login(people[R.PRODUCTION])
+    response = client.post(reverse("property:loan_step", args=[loan.pk, "return"]), {
+        "version": str(loan.version), "return-return_condition": "good",
+        "return-photos": [SimpleUploadedFile("fake.jpg", b"MZ\x90\x00not a jpeg")]})
+    assert response.status_code == 422
+    loan.refresh_from_db()
+    assert loan.status == "issued" and loan.photos.count() == 0

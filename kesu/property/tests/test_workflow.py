@@ -117,6 +117,35 @@ def test_inventory_differences_become_damage_and_loss_reports(people):
     assert DamageReport.objects.get(item=missing).kind == "lost"
 
 
+def test_an_inventory_check_moves_through_its_table_with_status_change_rows(people):
+    from kesu.core import work
+    from kesu.core.services import TransitionRefused
+    from kesu.property.models import InventoryCheckChange
+
+    new_item(people)
+    starter = people[R.QA]
+    check = services.inventory_start(actor=starter, company=people.company, year=2026)
+    with translation.override("zh-hans"), pytest.raises(TransitionRefused) as refused:
+        services.inventory_close(actor=people[R.SALESPERSON], check=check)
+    with translation.override("zh-hans"):
+        assert refused.value.message == _("%(count)s items are not confirmed yet.") % {"count": 1}
+    assert not [i for i in work.waiting_for(check) if i.action == "close_inventory"]
+    for line in check.lines.all():
+        services.inventory_confirm(actor=people[R.PRODUCTION], line=line, result="present")
+    # Every line confirmed: the check now waits for whoever started it to close it.
+    [waiting] = [i for i in work.waiting_for(check) if i.action == "close_inventory"]
+    assert waiting.assignee == starter
+    with pytest.raises(TransitionRefused):
+        services.inventory_close(actor=people[R.PRODUCTION], check=check)  # production does not close it
+    check = services.inventory_close(actor=people[R.SALESPERSON], check=check, note="全部在库")
+    assert (check.status, check.version) == ("closed", 2) and check.closed_at is not None
+    assert list(InventoryCheckChange.objects.filter(check_run=check).values_list("name", "old_status", "new_status",
+                                                                                  "note")) == [
+        ("start", "", "open", ""), ("close", "open", "closed", "全部在库")]
+    with pytest.raises(TransitionRefused):
+        services.inventory_close(actor=people[R.SALESPERSON], check=check)
+
+
 # -- every refusal: the page and the API say the same ---------------------------------------------------------------
 
 
