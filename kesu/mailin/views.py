@@ -76,6 +76,8 @@ def triage_list(request):
 
 @login_required
 def triage_detail(request, pk: int):
+    if not permissions.may_read_triage(request.user):
+        raise PermissionDenied
     mail = selectors.mail_get_for_user(request.user, pk)
     can_act = permissions.may_triage(request.user) and mail.outcome == Outcome.TRIAGE
     make_form = MakeComplaintForm(mail=mail, user=request.user, initial={
