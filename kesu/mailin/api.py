@@ -7,7 +7,7 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from kesu.api.paging import Limit, Offset
@@ -103,7 +103,7 @@ def make_complaint(request, pk: Id, payload: MailinMakeComplaintIn):
     contact = visible_record(Contact, request.user, payload.contact_id, "contact_id")
     done = services.triage_make_complaint(actor=request.user, mail=mail, customer=customer, contact=contact,
                                           source="api")
-    return 201, _mail(selectors.mail_get_for_user(request.user, done.pk))
+    return Status(201, _mail(selectors.mail_get_for_user(request.user, done.pk)))
 
 
 class MailinAttachIn(_Strict):

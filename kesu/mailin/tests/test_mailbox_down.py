@@ -72,3 +72,18 @@ def test_recovery_clears_the_error_so_the_next_outage_is_told_again(down, make_u
         down.refresh_from_db()
         now = down.next_attempt_at + datetime.timedelta(seconds=1)
     assert Notification.objects.filter(event=Event.MAILBOX_DOWN).count() == 2
+
+
+def test_the_worker_reads_the_mailboxes_every_minute():
+    from kesu.core import jobs
+
+    jobs.autodiscover()
+    job = jobs.REGISTRY["mailin.fetch"]
+    assert job.every == datetime.timedelta(minutes=1)
+
+
+def test_an_inactive_mailbox_is_not_read(down):
+    Mailbox.objects.filter(pk=down.pk).update(is_active=False)
+    assert fetch.mailboxes_fetch() == {}
+    down.refresh_from_db()
+    assert down.failures == 0
