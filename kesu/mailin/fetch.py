@@ -108,17 +108,24 @@ def _size(conn: imaplib.IMAP4, uid: int) -> int | None:
     return None  # expunged meanwhile
 
 
+def _highest_uid(conn: imaplib.IMAP4) -> int:
+    data = _check(*conn.uid("SEARCH", "ALL"), "SEARCH")
+    return max((int(u) for u in b" ".join(d for d in data if d).split()), default=0)
+
+
 def _read(mailbox: Mailbox, conn: imaplib.IMAP4, result: FetchResult, now: datetime.datetime) -> None:
     _check(*conn.select(_quoted(mailbox.folder), readonly=True), "SELECT")
     _typ, values = conn.response("UIDVALIDITY")
     if not values or not values[0]:
         raise FetchError("the server gave no UIDVALIDITY")
     uidvalidity = int(values[0])
-    mailbox.refresh_from_db(fields=["uidvalidity", "last_uid", "max_bytes"])
+    mailbox.refresh_from_db(fields=["uidvalidity", "last_uid", "max_bytes", "read_existing"])
     if mailbox.uidvalidity != uidvalidity:
         # The UIDs were reassigned (a recreated folder): read from the start; Message-IDs keep known mails out.
-        Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
-        mailbox.uidvalidity, mailbox.last_uid = uidvalidity, 0
+        # The first reading of a mailbox starts after the mails already there, unless told to take them in.
+        start = 0 if mailbox.uidvalidity is not None or mailbox.read_existing else _highest_uid(conn)
+        Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=start)
+        mailbox.uidvalidity, mailbox.last_uid = uidvalidity, start
     data = _check(*conn.uid("SEARCH", f"UID {mailbox.last_uid + 1}:*"), "SEARCH")
     # "n:*" names the last message even when its UID is below n (RFC 3501 §6.4.8): keep the new ones only.
     uids = sorted(int(u) for u in b" ".join(d for d in data if d).split() if int(u) > mailbox.last_uid)

@@ -23,7 +23,8 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = ["name", "host", "port", "security", "username", "password", "folder", "max_bytes", "is_active"]
+        fields = ["name", "host", "port", "security", "username", "password", "folder", "max_bytes", "is_active",
+                  "read_existing"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,10 @@ class Mailbox(CompanyScopedModel):
         _("largest mail accepted (bytes)"), default=DEFAULT_MAX_BYTES,
         help_text=_("A larger mail goes to triage with its headers; the whole mail stays on the mail server."))
     is_active = models.BooleanField(_("active"), default=True)
+    # A mailbox set up on a folder with years of mail must not turn them all into complaints at once.
+    read_existing = models.BooleanField(
+        _("take in the mails already there"), default=False,
+        help_text=_("Otherwise only mails arriving after the first reading are taken in."))
     # Reading position (RFC 3501 §2.3.1.1): a new UIDVALIDITY means the UIDs were reassigned.
     uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
     last_uid = models.BigIntegerField(_("last UID read"), default=0)

@@ -20,7 +20,8 @@ from .choices import Outcome, Security
 from .intake import checked_files, mail_parse, mail_text
 from .models import InboundMail, Mailbox
 
-MAILBOX_FIELDS = ("name", "host", "port", "security", "username", "password", "folder", "max_bytes", "is_active")
+MAILBOX_FIELDS = ("name", "host", "port", "security", "username", "password", "folder", "max_bytes", "is_active",
+                  "read_existing")
 
 
 def _require_company(actor, company_id: int) -> None:

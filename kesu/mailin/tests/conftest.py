@@ -75,7 +75,7 @@ class Imap:
     def mailbox(self, company, **extra) -> Mailbox:
         data = {"name": f"inbox-{self.folder}", "host": self.host, "port": self.port,
                 "security": Security.PLAIN, "username": self.user, "password": self.password,
-                "folder": self.folder}
+                "folder": self.folder, "read_existing": True}
         data.update(extra)
         return Mailbox.objects.create(company=company, **data)
 

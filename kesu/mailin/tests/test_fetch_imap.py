@@ -140,3 +140,12 @@ def test_a_wrong_password_is_an_error_on_the_mailbox_and_retried_later(imap, com
     assert mailbox.failures == 1 and mailbox.last_error and mailbox.next_attempt_at > mailbox.last_checked_at
     # Paused until the next attempt is due.
     assert fetch.mailbox_fetch(mailbox) is None
+
+
+def test_a_new_mailbox_takes_in_only_what_arrives_after_its_first_reading(imap, company_a, customer, contact):
+    imap.deliver(make_mail(sender="buyer@shcustomer.example", subject="旧邮件", body="去年的邮件"))
+    mailbox = imap.mailbox(company_a, read_existing=False)
+    assert fetch.mailbox_fetch(mailbox).taken == 0
+    imap.deliver(make_mail(sender="buyer@shcustomer.example", subject="新邮件", body="今天的问题"))
+    assert fetch.mailbox_fetch(mailbox).taken == 1
+    assert list(InboundMail.objects.values_list("subject", flat=True)) == ["新邮件"]
