@@ -42,3 +42,15 @@ def test_sort_the_list_and_bulk_assign_two_complaints(page, live_server, company
     owners = dict(Complaint.objects.filter(pk__in=[c.pk for c in made.values()]).values_list("pk", "owner_id"))
     assert owners[made["K-A"].pk] == colleague.pk and owners[made["K-C"].pk] == colleague.pk
     assert owners[made["K-B"].pk] != colleague.pk
+
+    # On a phone the rows are cards, and the same ticks and bulk assignment work there.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/complaints/?sort=customer")
+    tick = page.locator(f"input.row-select[value='{made['K-B'].pk}']")
+    tick.scroll_into_view_if_needed()
+    tick.check()
+    page.locator("#bulk-owner").scroll_into_view_if_needed()
+    page.select_option("#bulk-owner", str(colleague.pk))
+    page.click("#assign-selected")
+    expect(page.locator(".alert-success, .alert", has_text=made["K-B"].number).first).to_be_visible()
+    assert Complaint.objects.get(pk=made["K-B"].pk).owner_id == colleague.pk
