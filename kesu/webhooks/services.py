@@ -439,9 +439,9 @@ def _claim(now: datetime.datetime, limit: int) -> list[Delivery]:
     """Take up to ``limit`` due rows; two workers never take the same row (SKIP LOCKED on PostgreSQL, the
     compare-and-set on the status everywhere)."""
     with transaction.atomic():
-        ids = list(Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                   .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__is_active=True)
-                   .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+        ids = [row.pk for row in Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+               .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__is_active=True)
+               .order_by("next_attempt_at", "id").only("pk")[:limit]]
         taken = []
         for pk in ids:
             if Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
