@@ -257,10 +257,13 @@ def download_file(request, pk: Id, file_id: Id):
 # -- staff: inviting a contact (sales; staff token or session) -------------------------------------------
 
 
-@router.post("/invitations", response={201: PortalInvitationOut}, auth=[TokenAuth(), KesuSessionAuth()],
+@router.post("/invitations", response={201: PortalInvitationOut},
+             auth=[TokenAuth(), KesuSessionAuth(), PortalTokenAuth(), PortalSessionAuth()],
              operation_id="portal_invite_contact",
              summary="Invite a customer contact to the portal (sales staff): e-mails a link to set a password")
 def invite_contact(request, payload: PortalInvitationIn):
+    if getattr(request, "portal_account", None) is not None or not request.user.is_authenticated:
+        raise Http404  # a staff operation: a portal identity gets 404 here as everywhere outside its scope
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=payload.contact_id)
     try:
         account = services.portal_invite(actor=request.user, contact=contact, source="api")

@@ -139,8 +139,16 @@ def portal_complaint_file(*, account: PortalAccount, data: dict[str, Any], files
         raise ValidationError({"part": _("Choose one of your parts.")})
     given = {k: v for k, v in data.items() if v not in (None, "")}
     given.update(channel=Channel.PORTAL, customer=account.contact.customer, contact=account.contact)
-    return complaint_services.complaint_create(actor=None, company=account.company, data=given, source=SOURCE,
-                                               files=files)
+    files = list(files or ())
+    with transaction.atomic():
+        complaint = complaint_services.complaint_create(actor=None, company=account.company, data=given,
+                                                        source=SOURCE)
+        if files:
+            # The customer's own photos stay theirs to see: shared, not internal as staff intake files are.
+            # A file refused by the upload checks refuses the whole complaint (one transaction).
+            complaint_services.attachment_add(actor=None, complaint=complaint, files=files, internal=False,
+                                              source=SOURCE)
+    return complaint
 
 
 def portal_reply(*, account: PortalAccount, complaint, text: str, files=()):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -303,10 +302,14 @@ def account_page(request):
 # -- staff side: inviting a contact ---------------------------------------------------------------------
 
 
-@login_required
 @require_POST
 def staff_invite(request, contact_pk: int):
-    """Sales invites a customer contact (button on the customer page, kesu.portal.panels)."""
+    """Sales invites a customer contact (button on the customer page, kesu.portal.panels).
+
+    A staff step under /portal/: anyone but signed-in staff gets 404, like every staff page for a portal user.
+    """
+    if not request.user.is_authenticated:
+        raise Http404
     contact = get_object_or_404(Contact.objects.visible_to(request.user).select_related("customer"), pk=contact_pk)
     try:
         account = services.portal_invite(actor=request.user, contact=contact)
