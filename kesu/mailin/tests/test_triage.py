@@ -150,3 +150,32 @@ def test_the_api_lists_and_handles_triage(waiting, qa, api, customer, salesperso
     with translation.override("zh-hans"):
         expected = _("This mail has already been handled (%(outcome)s).") % {"outcome": Outcome.MADE.label}
     assert again.json()["detail"][0]["msg"] == expected
+
+
+def test_the_triage_list_reads_the_same_number_of_queries_whatever_the_rows(mailbox, qa, login,
+                                                                             django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(first: int, count: int) -> None:
+        for uid in range(first, first + count):
+            raw = make_mail(sender=f"s{uid}@unknown.example", subject=f"邮件 {uid}", body="正文")
+            mail_take_in(mailbox=mailbox, uidvalidity=1, uid=uid, raw=raw, size=len(raw))
+
+    client = login(qa)
+    add(1, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/mail/?outcome=all").status_code == 200
+    add(3, 6)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get("/mail/?outcome=all")
+    assert page.content.decode().count("邮件 ") >= 8
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_a_discard_reason_of_blanks_or_control_characters_is_refused_not_a_server_error(waiting, qa, api):
+    assert api(qa).post(f"/api/v1/mailin/mails/{waiting.pk}/discard", {"reason": "\x00\x00"}).status_code == 422
+    response = api(qa).post(f"/api/v1/mailin/mails/{waiting.pk}/discard", {"reason": "   "})
+    assert response.status_code == 422
+    with translation.override("zh-hans"):
+        assert response.json()["detail"][0]["msg"] == _("Say why the mail is discarded.")
