@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kesu.core.listing import ListSpec, Sort, paginate
+from kesu.core.selectors import audit_entries_for
 
 from . import permissions, selectors, services
 from .choices import Outcome
@@ -116,7 +117,7 @@ def triage_detail(request, pk: int):
             _add_errors(target, error)
     return render(request, "mailin/triage_detail.html", {
         "mail": mail, "can_act": can_act, "make_form": make_form, "attach_form": attach_form,
-        "discard_form": discard_form})
+        "discard_form": discard_form, "audit_entries": audit_entries_for(mail, user=request.user)})
 
 
 @login_required

@@ -97,6 +97,12 @@ def test_discarding_needs_a_reason(waiting, qa, login):
     assert client.post(f"/mail/{waiting.pk}/", {"action": "discard", "reason": "广告"}).status_code == 302
     waiting.refresh_from_db()
     assert (waiting.outcome, waiting.discard_reason) == (Outcome.DISCARDED, "广告")
+    # The decision is in the mail's audit trail, by QA through the page.
+    from kesu.core.selectors import audit_entries_for
+
+    entry = audit_entries_for(waiting)[0]
+    assert (entry.actor, entry.source, entry.changes["outcome"]) == (qa, "web", [Outcome.TRIAGE, Outcome.DISCARDED])
+    assert "广告" in client.get(f"/mail/{waiting.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("who, status", [("salesperson", 403), ("outsider", 404), ("qa", 200), ("gm", 200)])
