@@ -326,4 +326,4 @@ def photos_of(user, complaint_ids) -> QuerySet:
     from .models import ComplaintAttachment
 
     return (ComplaintAttachment.objects.filter(complaint__in=complaints_visible_to(user).filter(pk__in=complaint_ids))
-            .exclude(thumbnail="").select_related("complaint").order_by("uploaded_at", "id"))
+            .exclude(thumbnail="").filter(content_type__startswith="image/").select_related("complaint").order_by("uploaded_at", "id"))

@@ -88,6 +88,36 @@ def file_sha256(file) -> str:
     return digest.hexdigest()
 
 
+class StoredFileDamaged(OSError):
+    """A stored file is missing, or no longer has the content hash recorded at upload: it is not served.
+
+    An OSError, so that readers which already treat an unreadable file as missing keep doing so.
+    """
+
+
+def open_checked(field_file, sha256: str):
+    """The stored file of ``field_file`` opened for reading, after checking its content against ``sha256``.
+
+    The one way to read an upload back, whatever the storage (the local folder, a folder shared over the
+    network, or S3-compatible storage: issue 24 §2): a file changed or replaced behind Kesu's back — on a share
+    or in a bucket other programs can write — raises StoredFileDamaged instead of reaching anyone. The handle
+    is returned at its start; the caller closes it (a FileResponse does).
+    """
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise StoredFileDamaged(getattr(field_file, "name", "")) from error
+    try:
+        matches = file_sha256(handle) == sha256
+    except OSError as error:
+        handle.close()
+        raise StoredFileDamaged(getattr(field_file, "name", "")) from error
+    if not matches:
+        handle.close()
+        raise StoredFileDamaged(getattr(field_file, "name", ""))
+    return handle
+
+
 def _is_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
@@ -169,11 +199,16 @@ THUMBNAIL_BOX = (320, 320)
 # A decompression bomb (a small PNG that unpacks to gigapixels) is never decoded: images above this many
 # pixels get no thumbnail, and Pillow's own guard refuses them before it allocates anything.
 THUMBNAIL_MAX_PIXELS = 40_000_000
-THUMBNAIL_KINDS = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"})
+IMAGE_KINDS = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"})
+PDF_KIND = "application/pdf"
+# A PDF's first page is previewed only where that is cheap: files up to this size, pages of a sane size.
+PDF_PREVIEW_MAX_BYTES = 20 * 1024 * 1024
+THUMBNAIL_KINDS = IMAGE_KINDS | {PDF_KIND}
 
 
 def make_thumbnail(file, content_type: str) -> bytes | None:
-    """A small JPEG of an accepted image, or None (not an image, unreadable, or too large to decode safely).
+    """A small JPEG of an accepted image or of a PDF's first page, or None (another kind of file,
+    unreadable, or too large to decode safely).
 
     Made once on upload and stored beside the file, so pages never decode originals. Any failure only
     means "no thumbnail": the upload itself was already checked and is kept.
@@ -181,33 +216,65 @@ def make_thumbnail(file, content_type: str) -> bytes | None:
     if content_type not in THUMBNAIL_KINDS:
         return None
     import io
+
+    try:
+        file.seek(0)
+        image = _first_pdf_page(file) if content_type == PDF_KIND else _picture(file)
+        if image is None:
+            return None
+        image.thumbnail(THUMBNAIL_BOX)
+        if image.mode not in ("RGB", "L"):
+            from PIL import Image
+
+            image = image.convert("RGBA")
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80)
+        return out.getvalue()
+    except Exception:  # noqa: BLE001 -- a file that cannot be read simply has no thumbnail
+        return None
+    finally:
+        file.seek(0)
+
+
+def _picture(file):
     import warnings
 
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = THUMBNAIL_MAX_PIXELS
-    try:
-        file.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
-                # The header gives the size before any pixel is decoded.
-                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
-                    return None
-                image.draft("RGB", THUMBNAIL_BOX)
-                image.thumbnail(THUMBNAIL_BOX)
-                if image.mode not in ("RGB", "L"):
-                    image = image.convert("RGBA")
-                    background = Image.new("RGB", image.size, "white")
-                    background.paste(image, mask=image.getchannel("A"))
-                    image = background
-                out = io.BytesIO()
-                image.save(out, "JPEG", quality=80)
-                return out.getvalue()
-    except Exception:  # noqa: BLE001 -- a picture Pillow cannot read simply has no thumbnail
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(file)
+        # The header gives the size before any pixel is decoded.
+        if image.width * image.height > THUMBNAIL_MAX_PIXELS:
+            return None
+        image.draft("RGB", THUMBNAIL_BOX)
+        image.load()
+        return image
+
+
+def _first_pdf_page(file):
+    """The first page of a PDF drawn at thumbnail size (PDFium, the engine of Chromium's PDF viewer)."""
+    import pypdfium2
+
+    data = file.read(PDF_PREVIEW_MAX_BYTES + 1)
+    if len(data) > PDF_PREVIEW_MAX_BYTES:
         return None
+    document = pypdfium2.PdfDocument(data)
+    try:
+        if len(document) == 0:
+            return None
+        page = document[0]
+        width, height = page.get_size()  # in points
+        if not (0 < width < 20_000 and 0 < height < 20_000):
+            return None
+        scale = min(THUMBNAIL_BOX[0] / width, THUMBNAIL_BOX[1] / height) * 2  # drawn at twice, then reduced
+        return page.render(scale=scale).to_pil().convert("RGB")
     finally:
-        file.seek(0)
+        document.close()
 
 
 def thumbnail_name(stored_name: str) -> str:

@@ -64,10 +64,35 @@ def test_a_photo_gets_a_thumbnail_once_on_upload_beside_the_file(salesperson, co
     assert row.thumbnail.name == f"{row.file.name}.thumb.jpg"
 
 
-def test_a_pdf_or_office_file_gets_no_thumbnail(salesperson, complaint):
+def test_an_unreadable_pdf_or_an_office_file_gets_no_thumbnail(salesperson, complaint):
+    rows = services.attachment_add(actor=salesperson, complaint=complaint, files=[
+        SimpleUploadedFile("8d.pdf", b"%PDF-1.4 test"), SimpleUploadedFile("a.txt", b"plain words")])
+    assert [r.thumbnail.name for r in rows] == ["", ""]
+
+
+def _pdf_page(width: float, height: float) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(width, height))
+    canvas.rect(20, 20, width - 40, height - 40, fill=1)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_a_pdf_shows_its_first_page_which_opens_the_pdf_not_a_lightbox(login, salesperson, complaint):
+    # A4 portrait (595 × 842 points) fitted into 320 × 320: 226 × 320.
     [row] = services.attachment_add(actor=salesperson, complaint=complaint,
-                                    files=[SimpleUploadedFile("8d.pdf", b"%PDF-1.4 test")])
-    assert row.thumbnail.name == ""
+                                    files=[SimpleUploadedFile("检验报告.pdf", _pdf_page(595, 842))])
+    assert _thumbnail_size(row) == (226, 320)
+    with row.thumbnail.open("rb") as handle, Image.open(handle) as image:
+        assert image.convert("L").getpixel((113, 160)) < 60  # the page's black rectangle is drawn
+    page = login(salesperson).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    file_url = reverse("complaints:attachment", args=[complaint.pk, row.pk])
+    assert f'<img src="{reverse("complaints:attachment_thumbnail", args=[complaint.pk, row.pk])}"' in page
+    assert f'<a href="{file_url}" class="kesu-thumb d-inline-block me-2 align-top" data-caption' in page
+    assert f'<a href="{file_url}" class="kesu-thumb d-inline-block me-2 align-top" data-kesu-lightbox' not in page
 
 
 def test_a_decompression_bomb_is_kept_as_a_file_but_never_decoded(salesperson, complaint):
