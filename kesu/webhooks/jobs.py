@@ -11,3 +11,11 @@ def send_webhooks() -> None:
     from .services import deliveries_send_pending
 
     deliveries_send_pending()
+
+
+@register("webhooks.prune", every=timedelta(days=1),
+          description="Forget delivered webhook messages older than 90 days (waiting ones are kept)")
+def prune_webhook_log() -> None:
+    from .services import deliveries_prune
+
+    deliveries_prune()

@@ -499,3 +499,16 @@ def subscription_send_test(*, actor, subscription: Subscription, source: str = "
     delivery.subscription = subscription
     ok, code, duration, error = _attempt(delivery)
     return _record(delivery, ok, code, duration, error)
+
+
+KEEP_LOG = datetime.timedelta(days=90)
+
+
+def deliveries_prune(now: datetime.datetime | None = None) -> int:
+    """Forget delivered and failed test rows older than 90 days (the log would otherwise grow without end);
+    waiting rows are kept whatever their age: nothing is lost."""
+    now = now or timezone.now()
+    old = Delivery.objects.filter(created_at__lt=now - KEEP_LOG,
+                                  status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED))
+    deleted, _by_model = old.delete()
+    return deleted

@@ -130,9 +130,12 @@ def edit(request, pk: int):
 
 
 @login_required
-@require_POST
 def delete(request, pk: int):
+    """Asks first (GET), deletes on POST: the delivery log of the subscription goes with it."""
     subscription = services.subscription_get_for_user(request.user, pk)
+    if request.method != "POST":
+        return render(request, "webhooks/confirm_delete.html", {"subscription": subscription,
+                                                                "deliveries": subscription.deliveries.count()})
     services.subscription_delete(actor=request.user, subscription=subscription)
     messages.success(request, _("Subscription “%(name)s” deleted.") % {"name": subscription.name})
     return redirect("webhooks:index")

@@ -273,3 +273,18 @@ def test_a_private_address_is_refused_again_when_sending(settings, webhook_admin
     services.deliveries_send_pending()
     assert receiver.received == []
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
+
+
+def test_the_log_forgets_delivered_messages_after_90_days_but_keeps_waiting_ones(webhook_admin, receiver):
+    subscription, _secret = subscribe(webhook_admin, receiver.url)
+    with time_machine.travel(T0, tick=False):
+        for _n in range(2):
+            services.event_publish(company_id=subscription.company_id, event=WebhookEvent.COMPLAINT_CREATED,
+                                   build=lambda: _ping_data(subscription))
+        Delivery.objects.filter(pk=Delivery.objects.order_by("pk").first().pk).update(next_attempt_at=T0.replace(
+            year=2027))
+        services.deliveries_send_pending()
+    services.deliveries_prune(T0 + datetime.timedelta(days=89))
+    assert Delivery.objects.count() == 2
+    services.deliveries_prune(T0 + datetime.timedelta(days=91))
+    assert list(Delivery.objects.values_list("status", flat=True)) == [DeliveryStatus.PENDING]

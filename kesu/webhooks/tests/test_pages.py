@@ -178,3 +178,12 @@ def test_the_failure_limit_is_set_per_company(webhook_admin, login):
     response = client.post("/webhooks/settings/", {"disable_after": "0"}, follow=True)
     assert services.disable_after(webhook_admin.company_id) == 4
     assert response.status_code == 200
+
+
+def test_deleting_asks_first(webhook_admin, login, receiver):
+    subscription, _secret = make_subscription(webhook_admin, receiver.url)
+    client = login(webhook_admin)
+    page = client.get(f"/webhooks/{subscription.pk}/delete/").content.decode()
+    assert 'id="confirm-delete"' in page and Subscription.objects.filter(pk=subscription.pk).exists()
+    assert client.post(f"/webhooks/{subscription.pk}/delete/").status_code == 302
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
