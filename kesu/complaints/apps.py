@@ -9,7 +9,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 - registers the complaint's workflow table
+        from . import (
+            customer_messages,  # noqa: F401 - its receivers send the messages to the customer
+            workflow,  # noqa: F401 - registers the complaint's workflow table
+        )
         from .search import ensure_search_index
 
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="complaints_search_index")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bulk, views
+from . import bulk, customer_messages, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("history/", views.defect_history, name="history"),
     path("defect-types/", views.defect_types, name="defect_types"),
+    path("customer-messages/", customer_messages.templates_page, name="customer_messages"),
+    path("customer-messages/<slug:kind>/<slug:language>/", customer_messages.template_edit,
+         name="customer_message_edit"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/edit/", views.complaint_edit, name="edit"),
     path("<int:pk>/actions/<slug:action>/", views.complaint_transition, name="transition"),

@@ -6,7 +6,10 @@ delivery, extra freight, return rate, churn, complaints) plus:
 - complaints per million parts = complaints received ÷ quantity shipped × 1,000,000;
 - claims = net cost (costs − recoveries) in the base currency of the quality cost ledger's entries that
   belong to a customer claim, booked for the period; quality cost = net cost of every entry of the period;
-- satisfaction score = the mean score of the survey answers received in the period (0–100);
+- satisfaction score = the mean score of the survey answers received in the period (0–100), the post-closure
+  surveys left out;
+- complaint handling satisfaction = the mean score of the post-closure survey answers received in the period
+  (0–100; ISO 10002 §8.5, :func:`kesu.surveys.complaint_survey.complaint_handling_satisfaction`);
 - open corrective actions = raised before the end of the period and not closed by then (cancelled ones are
   left out); overdue = those of them with a step past due and not done by then (for the current period:
   now).
@@ -90,6 +93,8 @@ def actions_at(company, at: datetime.datetime) -> tuple[int, int]:
 
 def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, Decimal | None]:
     """Every indicator of :class:`Kpi` for one company and period; None where it is "n/a" (design §11)."""
+    from kesu.surveys.choices import CampaignKind
+    from kesu.surveys.complaint_survey import complaint_handling_satisfaction
     from kesu.surveys.models import Answer
 
     report = customer_indicators([company.pk], date_from, date_to)
@@ -97,8 +102,8 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
     claims, quality_cost = _ledger(company, date_from, date_to)
     end = end_instant(company, date_to)
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=company.tz)
-    score = Answer.objects.filter(company=company, answered_at__gte=start, answered_at__lt=end).aggregate(
-        mean=Avg("score"))["mean"]
+    score = (Answer.objects.filter(company=company, answered_at__gte=start, answered_at__lt=end)
+             .exclude(campaign__kind=CampaignKind.COMPLAINT).aggregate(mean=Avg("score"))["mean"])
     open_actions, overdue_actions = actions_at(company, end)
     values: dict[str, Any] = {
         Kpi.PPM: total.ppm,
@@ -112,6 +117,7 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
         Kpi.CLAIMS_AMOUNT: claims,
         Kpi.QUALITY_COST: quality_cost,
         Kpi.SATISFACTION: score,
+        Kpi.COMPLAINT_SATISFACTION: complaint_handling_satisfaction([company.pk], start, end),
         Kpi.OPEN_ACTIONS: open_actions,
         Kpi.OVERDUE_ACTIONS: overdue_actions,
     }

@@ -8,4 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Customer satisfaction")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 - registers the campaign, improvement and yearly report tables
+        from . import (
+            complaint_survey,  # noqa: F401 - its receivers send the post-closure survey
+            workflow,  # noqa: F401 - registers the campaign, improvement and yearly report tables
+        )

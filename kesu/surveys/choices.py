@@ -8,6 +8,8 @@ class CampaignKind(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
     HALF_YEARLY = "half_yearly", _("Half-yearly")
     AD_HOC = "ad_hoc", _("Ad hoc")
+    # ISO 10002 §8.5, seed 000 §4.3.3.2: one contact asked after their complaint was closed.
+    COMPLAINT = "complaint", _("After a complaint was closed")
 
 
 class CampaignStatus(models.TextChoices):
@@ -46,6 +48,7 @@ class InclusionReason(models.TextChoices):
     ADDED = "added", _("Added by hand")
     REMOVED = "removed", _("Removed by hand")
     NO_BUSINESS = "no_business", _("No shipments in the period")
+    COMPLAINT_CLOSED = "complaint_closed", _("Their complaint was closed")
 
 
 class TriggerKind(models.TextChoices):

@@ -206,11 +206,14 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = SurveySettings
         fields = ["yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
-                  "reminder_working_days", "link_valid_days", "require_total_100", "action_department"]
+                  "reminder_working_days", "link_valid_days", "require_total_100", "action_department",
+                  "complaint_template", "complaint_threshold"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action_department"].queryset = Department.objects.filter(company=user.company)
+        self.fields["complaint_template"].queryset = SurveyTemplate.objects.filter(company=user.company,
+                                                                                   is_current=True)
         style_fields(self)
 
     def _post_clean(self):

@@ -21,6 +21,13 @@ from .config import (  # noqa: F401
     DefectType,
     validate_number_pattern,
 )
+from .customer_messages import (  # noqa: F401
+    CustomerMessage,
+    CustomerMessageKind,
+    CustomerMessageOutcome,
+    CustomerMessageSettings,
+    CustomerMessageTemplate,
+)
 from .records import (  # noqa: F401
     AdHocMeeting,
     ComplaintAttachment,

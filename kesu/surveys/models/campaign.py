@@ -44,6 +44,9 @@ class Campaign(CompanyScopedModel):
                                      default=RankingBasis.AMOUNT)
     ranking_currency = models.CharField(_("ranking currency"), max_length=3, blank=True)
     unpriced_lines = models.PositiveIntegerField(_("shipment lines without a price or rate"), default=0)
+    # A post-closure survey (kind "complaint") asks about one complaint's handling; one per complaint.
+    complaint = models.OneToOneField("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="satisfaction_survey")
 
     class Meta:
         verbose_name = _("survey campaign")

@@ -39,6 +39,14 @@ class SurveySettings(CompanyScopedModel):
     require_total_100 = models.BooleanField(_("templates must total 100 points"), default=True)
     action_department = models.ForeignKey("accounts.Department", verbose_name=_("department that takes actions"),
                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # ISO 10002 §8.5 (seed 000 §4.3.3.2): after a complaint is closed its contact is asked how it was handled.
+    complaint_template = models.ForeignKey(
+        "surveys.SurveyTemplate", verbose_name=_("survey after a complaint is closed"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Sent to the complaint's contact by link when the complaint is closed; empty sends none."))
+    complaint_threshold = models.DecimalField(
+        _("complaint survey: a score below this raises a corrective action"), max_digits=5, decimal_places=2,
+        default=Decimal("80"), validators=PERCENT)
 
     class Meta:
         verbose_name = _("survey settings")

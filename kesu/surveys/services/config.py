@@ -17,12 +17,13 @@ from ..selectors import survey_settings_for
 from .common import full_clean
 
 FIELDS = ("threshold", "yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
-          "reminder_working_days", "link_valid_days", "require_total_100", "action_department")
+          "reminder_working_days", "link_valid_days", "require_total_100", "action_department",
+          "complaint_template", "complaint_threshold")
 
 
 def survey_settings_update(*, actor, company, data: dict[str, Any], source: str = "web") -> SurveySettings:
     require_role(actor, permissions.MANAGE, company.pk)
-    unknown = sorted(set(data) - set(FIELDS) - {"action_department_id"})
+    unknown = sorted(set(data) - set(FIELDS) - {"action_department_id", "complaint_template_id"})
     if unknown:
         raise ValidationError({unknown[0]: _("This field cannot be set here.")})
     with acting_as(actor, source), transaction.atomic():
@@ -32,5 +33,7 @@ def survey_settings_update(*, actor, company, data: dict[str, Any], source: str 
         full_clean(cfg)
         if cfg.action_department_id and cfg.action_department.company_id != company.pk:
             raise ValidationError({"action_department": _("Choose a department of the company.")})
+        if cfg.complaint_template_id and cfg.complaint_template.company_id != company.pk:
+            raise ValidationError({"complaint_template": _("Choose a template of the campaign's company.")})
         cfg.save()
     return cfg
