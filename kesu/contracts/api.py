@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from kesu.api.paging import BoundedPagination
-from kesu.api.types import DecimalQuantity, Id, Money, Rate, Version, WorkflowInput
+from kesu.api.types import DecimalQuantity, Id, Instant, Money, Rate, Version, WorkflowInput
 from kesu.customers.models import Contract, Customer
 
 from . import printouts, selectors, services
@@ -343,3 +344,166 @@ def transition_plan(request, pk: Id, payload: ContractTransitionIn):
     services.plan_transition(actor=request.user, plan=plan, name=payload.action,
                              expected_version=payload.expected_version, source="api", **inputs)
     return _plan_out(selectors.plan_get_for_user(request.user, pk))
+
+
+# -- import of paper reviews with their sign-offs ---------------------------------------------------------------------
+
+
+class SignoffImport(_Strict):
+    dept: str
+    answer: str
+    comment: str = ""
+    signed_by: str | None = None  # a user name of the company
+    signed_on: datetime.date | None = None
+
+
+class ReviewImportRow(_Strict):
+    number: str
+    review_type: str
+    customer_code: str
+    title: str | None = None
+    received_on: datetime.date
+    currency: str | None = None
+    amount: Money | None = None
+    exchange_rate: Rate | None = None
+    product_name: str | None = None
+    specification: str | None = None
+    quantity: DecimalQuantity | None = None
+    delivery_date: datetime.date | None = None
+    status: str
+    approved_by: str | None = None
+    approved_on: datetime.date | None = None
+    signoffs: list[SignoffImport] = []
+
+
+class ReviewImportIn(_Strict):
+    rows: list[ReviewImportRow]
+
+
+@router.post("/review-imports/", response={201: dict}, operation_id="import_contract_reviews",
+             summary="Import finished paper reviews with their department sign-offs (all or nothing; 422 lists "
+                     "every rejected row)")
+def import_reviews(request, payload: ReviewImportIn):
+    from .importing import reviews_import_rows
+
+    _require(request.user, "add_contractreview")
+    if request.user.company is None:
+        raise PermissionDenied  # reviews belong to one company: a user of none imports none
+    if len(payload.rows) > 1000:
+        raise ValidationError({"rows": gettext("At most 1000 rows at a time.")})
+    rows = [row.dict() for row in payload.rows]
+    try:
+        made = reviews_import_rows(actor=request.user, company=request.user.company, rows=rows, source="api")
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "file" in error.message_dict:
+            raise ValidationError({"rows": error.message_dict["file"]}) from None
+        raise
+    return 201, {"count": len(made), "ids": [review.pk for review in made]}
+
+
+# -- the approved-outsourcer list (《外包加工商清单》) -------------------------------------------------------------------
+
+
+def _outsourcer_out(entry) -> dict[str, Any]:
+    return {"id": entry.pk, "company_id": entry.company_id, "supplier_id": entry.supplier_id,
+            "supplier_code": entry.supplier.code, "scope": entry.scope, "approved_on": _plain(entry.approved_on),
+            "approved_by_id": entry.approved_by_id, "valid_until": _plain(entry.valid_until),
+            "withdrawn_on": _plain(entry.withdrawn_on), "withdrawn_reason": entry.withdrawn_reason}
+
+
+@router.get("/outsourcers/", response=list[dict], operation_id="list_approved_outsourcers",
+            summary="The approved-outsourcer list")
+@paginate(BoundedPagination)
+def list_outsourcers(request):
+    _require(request.user, "view_approvedoutsourcer")
+    return _Mapped(selectors.outsourcers_for(request.user).order_by("supplier__code", "pk"), _outsourcer_out)
+
+
+class OutsourcerIn(_Strict):
+    supplier_id: Id
+    scope: str = ""
+    approved_on: datetime.date
+    valid_until: datetime.date | None = None
+
+
+@router.post("/outsourcers/", response={201: dict}, operation_id="approve_outsourcer",
+             summary="Put a supplier on the approved-outsourcer list (or renew it)")
+def approve_outsourcer(request, payload: OutsourcerIn):
+    from kesu.customers.models import Supplier
+
+    _require(request.user, "add_approvedoutsourcer")
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=payload.supplier_id)
+    entry = services.outsourcer_approve(actor=request.user, company=supplier.company, supplier=supplier,
+                                        scope=payload.scope, approved_on=payload.approved_on,
+                                        valid_until=payload.valid_until, source="api")
+    return 201, _outsourcer_out(entry)
+
+
+class WithdrawIn(_Strict):
+    reason: str
+
+
+@router.post("/outsourcers/{pk}/withdraw", response=dict, operation_id="withdraw_outsourcer",
+             summary="Take a supplier off the approved-outsourcer list, with the reason")
+def withdraw_outsourcer(request, pk: Id, payload: WithdrawIn):
+    _require(request.user, "change_approvedoutsourcer")
+    entry = selectors.outsourcer_get_for_user(request.user, pk)
+    return _outsourcer_out(services.outsourcer_withdraw(actor=request.user, entry=entry, reason=payload.reason,
+                                                        source="api"))
+
+
+# -- central review meetings ------------------------------------------------------------------------------------------
+
+
+def _meeting_out(meeting) -> dict[str, Any]:
+    return {"id": meeting.pk, "review_id": meeting.review_id, "held_at": _plain(meeting.held_at),
+            "place": meeting.place, "chaired_by_id": meeting.chaired_by_id,
+            "attendee_ids": sorted(a.pk for a in meeting.attendees.all()), "other_attendees": meeting.other_attendees,
+            "decisions": meeting.decisions, "actions": meeting.actions, "recorded_by_id": meeting.recorded_by_id}
+
+
+@router.get("/reviews/{pk}/meetings", response=list[dict], operation_id="list_contract_review_meetings",
+            summary="The central review meetings of a review")
+def list_meetings(request, pk: Id):
+    _require(request.user, "view_reviewmeeting")
+    review = selectors.review_get_for_user(request.user, pk)
+    return [_meeting_out(m) for m in selectors.meetings_of(review)]
+
+
+class MeetingIn(_Strict):
+    held_at: Instant
+    place: str = ""
+    chaired_by_id: Id | None = None
+    attendee_ids: list[Id]
+    other_attendees: str = ""
+    decisions: str
+    actions: str = ""
+
+
+@router.post("/reviews/{pk}/meetings", response={201: dict}, operation_id="record_contract_review_meeting",
+             summary="Record the central review meeting of a review (attendees, decisions)")
+def record_meeting(request, pk: Id, payload: MeetingIn):
+    from kesu.accounts.models import User
+
+    _require(request.user, "add_reviewmeeting")
+    review = selectors.review_get_for_user(request.user, pk)
+    people = {u.pk: u for u in User.objects.filter(company_id=review.company_id, pk__in=payload.attendee_ids)}
+    if len(people) != len(set(payload.attendee_ids)):
+        raise ValidationError({"attendee_ids": gettext("Choose people of this company.")})
+    data = payload.dict(exclude={"attendee_ids", "chaired_by_id"})
+    if payload.chaired_by_id is not None:
+        chair = User.objects.filter(company_id=review.company_id, pk=payload.chaired_by_id).first()
+        if chair is None:
+            raise ValidationError({"chaired_by_id": gettext("Choose people of this company.")})
+        data["chaired_by"] = chair
+    meeting = services.meeting_record(actor=request.user, review=review, data=data,
+                                      attendees=list(people.values()), source="api")
+    return 201, _meeting_out(meeting)
+
+
+@router.get("/meetings/{pk}/record.pdf", operation_id="contract_review_meeting_pdf", response={200: None},
+            summary="The meeting record as PDF")
+def meeting_pdf(request, pk: Id):
+    _require(request.user, "view_reviewmeeting")
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    return printouts.pdf_response(printouts.meeting_pdf(meeting), f"{meeting.review.number}-meeting")

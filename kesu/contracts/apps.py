@@ -8,4 +8,9 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contract review")
 
     def ready(self) -> None:
+        from kesu.core.retention import register_record_type
+
         from . import panels, receivers, workflow  # noqa: F401 - tables, receivers and panels register themselves
+        from .retention import CONTRACT_REVIEWS
+
+        register_record_type(CONTRACT_REVIEWS)  # seed 002: review records are kept three years (保存期3年)

@@ -148,6 +148,15 @@ class Reviews:
         big, t = self.new(30, ReviewType.TENDER, "水务集团泵组集中采购招标", "4500000.00", quantity="300")
         big = self.step(big, t + datetime.timedelta(hours=1), "submit", P)
         big = self.sign(big, t + DAY)
+        with _clock(t + DAY + datetime.timedelta(hours=5)):
+            # Seed 002 §6: a tender at or above the threshold is reviewed centrally, in a meeting on record.
+            services.meeting_record(
+                actor=self.people[P], review=big, source="demo",
+                attendees=[self.people[r] for r in (Role.ENGINEERING, Role.PRODUCTION, Role.QA, Role.PURCHASING,
+                                                    Role.FINANCE)],
+                data={"held_at": t + DAY + datetime.timedelta(hours=4), "place": "总部三楼会议室",
+                      "chaired_by": self.people[Role.GM], "other_attendees": "",
+                      "decisions": "各部门均可满足；按招标文件报价，交货分三批", "actions": "营销部 3 日内完成标书"})
         big = self.step(big, t + 2 * DAY, "accept", P)
         self.step(big, t + 3 * DAY, "approve", Role.GM)
 
@@ -204,6 +213,11 @@ class Reviews:
 
         planner = self.people[Role.SALES_ASSISTANT]
         outsourcer = Supplier.objects.filter(company=self.company, is_active=True).order_by("pk").first()
+        if outsourcer is not None:
+            # The approved-outsourcer list (《外包加工商清单》) names it, approved by purchasing a year back.
+            services.outsourcer_approve(actor=self.people[Role.PURCHASING], company=self.company, supplier=outsourcer,
+                                        approved_on=self.at(14).date() - 365 * DAY, scope="齿轮泵装配、喷涂",
+                                        source="demo")
         stages = ["checking", "approval", "customer", "distributed", "closed", "closed_outsourced"]
         for i, stage in enumerate(stages):
             t = self.at(14 - 2 * i)

@@ -151,3 +151,49 @@ class PlanForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class SupplierCodeField(CodeChoiceField):
+    code_field = "code"
+
+
+class OutsourcerForm(forms.Form):
+    """Put a supplier on the approved-outsourcer list (《外包加工商清单》)."""
+
+    supplier = SupplierCodeField(queryset=None, label=_("supplier code"))
+    scope = forms.CharField(label=_("approved for"), max_length=200, required=False)
+    approved_on = forms.DateField(label=_("approved on"), widget=DATE)
+    valid_until = forms.DateField(label=_("valid until"), widget=DATE, required=False)
+
+    def __init__(self, *args, company_id: int, **kwargs):
+        from kesu.customers.models import Supplier
+
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.filter(company_id=company_id)
+        style_fields(self)
+
+
+class MeetingForm(forms.Form):
+    """The record of a central review meeting: when, where, who, what was decided."""
+
+    held_at = forms.DateTimeField(label=_("held at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    chaired_by = forms.ModelChoiceField(queryset=None, label=_("chaired by"), required=False)
+    attendees = forms.ModelMultipleChoiceField(queryset=None, label=_("attendees"))
+    other_attendees = forms.CharField(label=_("other attendees"), max_length=500, required=False)
+    decisions = forms.CharField(label=_("decisions"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    actions = forms.CharField(label=_("actions agreed"), max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, company_id: int, **kwargs):
+        from kesu.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(company_id=company_id, is_active=True).order_by("username")
+        self.fields["chaired_by"].queryset = people
+        self.fields["attendees"].queryset = people
+        style_fields(self)
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "attendees" and v not in (None, "")}

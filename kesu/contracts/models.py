@@ -343,3 +343,61 @@ class DeliveryPlanChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = _("delivery plan history")
         verbose_name_plural = _("delivery plan history")
+
+
+class ApprovedOutsourcer(CompanyScopedModel):
+    """One line of the approved-outsourcer list (《外包加工商清单》, 顾客需求管理程序 §5.4.2: outsourced work goes
+    only to a qualified outsourcer on the list, managed under 《外包加工商管理程序》): which supplier, for what
+    work, approved by whom, until when; withdrawn with the reason, never deleted."""
+
+    supplier = models.ForeignKey("customers.Supplier", verbose_name=_("outsourcer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    scope = models.CharField(_("approved for"), max_length=200, blank=True)
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.ForeignKey(USER, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=2000, editable=False)
+
+    class Meta:
+        verbose_name = _("approved outsourcer")
+        verbose_name_plural = _("approved-outsourcer list")
+        ordering = ["supplier__code"]
+        constraints = [models.UniqueConstraint(fields=["company", "supplier"], name="approved_outsourcer_unique")]
+
+    def __str__(self) -> str:
+        return str(self.supplier)
+
+    def approved_on_day(self, day) -> bool:
+        """On the list that day: approved by then, not withdrawn, not expired."""
+        return (self.approved_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+                and (self.valid_until is None or self.valid_until >= day))
+
+
+class ReviewMeeting(CompanyScopedModel):
+    """The record of a central review meeting (集中评审, seed 002 §6: tenders at or above the threshold and
+    foreign-trade contracts; 合同评审会议 "并进行相关记录"): when and where, who chaired and attended, what was
+    decided and who does what next. Linked to its review and printed with it."""
+
+    review = models.ForeignKey(ContractReview, verbose_name=_("contract review"), on_delete=models.CASCADE,
+                               related_name="meetings")
+    held_at = models.DateTimeField(_("held at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    chaired_by = models.ForeignKey(USER, verbose_name=_("chaired by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField(USER, verbose_name=_("attendees"), related_name="+")
+    other_attendees = models.CharField(_("other attendees"), max_length=500, blank=True,
+                                       help_text=_("People not in Kesu, e.g. the customer's representatives."))
+    decisions = models.TextField(_("decisions"), max_length=5000)
+    actions = models.TextField(_("actions agreed"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("central review meeting")
+        verbose_name_plural = _("central review meetings")
+        ordering = ["review", "held_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review.number} {self.held_at:%Y-%m-%d}"

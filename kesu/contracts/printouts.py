@@ -166,3 +166,37 @@ def plan_pdf_view(request, pk: int):
         raise PermissionDenied
     plan = selectors.plan_get_for_user(request.user, pk)
     return pdf_response(plan_pdf(plan), plan.number)
+
+
+def meeting_pdf(meeting) -> bytes:
+    """The record of a central review meeting (合同评审会议记录): when, where, who, the decisions, signed by the
+    attendees."""
+    company = meeting.company
+    review = meeting.review
+    form = PrintForm(company=company, title_zh="合同评审会议记录", title=_("Contract review meeting record"),
+                     document_no=review.number)
+    form.grid([
+        (_("Contract review"), f"{review.number} {review.title}"),
+        (_("Customer"), f"{review.customer.code} {review.customer.name}"),
+        (_("Held at"), _when(company, meeting.held_at)), (_("Place"), meeting.place or EMPTY),
+        (_("Chaired by"), str(meeting.chaired_by or EMPTY)), (_("Recorded by"), str(meeting.recorded_by or EMPTY)),
+    ])
+    form.heading(_("Attendees"))
+    names = "、".join(str(person) for person in meeting.attendees.all())
+    form.paragraph("；".join(p for p in (names, meeting.other_attendees) if p) or EMPTY)
+    form.heading(_("Decisions"))
+    form.paragraph(meeting.decisions)
+    if meeting.actions:
+        form.heading(_("Actions agreed"))
+        form.paragraph(meeting.actions)
+    form.sign_off([_("Chaired by"), _("Attendees")])
+    form.paragraph(_("Kept with the contract review record for three years."))
+    return form.render()
+
+
+@login_required
+def meeting_pdf_view(request, pk: int):
+    if not request.user.has_perm("contracts.view_reviewmeeting"):
+        raise PermissionDenied
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    return pdf_response(meeting_pdf(meeting), f"{meeting.review.number}-meeting")

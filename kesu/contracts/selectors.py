@@ -26,6 +26,7 @@ def review_rows(review: ContractReview) -> dict:
         "revisions": list(review.revisions.all()),
         "notices": list(review.notices.all()),
         "history": list(review.changes.select_related("actor")),
+        "meetings": meetings_of(review),
     }
 
 
@@ -54,3 +55,25 @@ def plans_for(user):
 def plan_get_for_user(user, pk: int) -> DeliveryPlan:
     return get_object_or_404(DeliveryPlan.objects.visible_to(user).select_related(
         "company", "customer", "review", "owner", "outsourcer", "approved_by", "proposed_by"), pk=pk)
+
+
+def outsourcers_for(user):
+    """The approved-outsourcer list lines of the companies ``user`` sees, with the supplier and approver."""
+    from .models import ApprovedOutsourcer
+
+    return ApprovedOutsourcer.objects.visible_to(user).select_related("supplier", "approved_by", "company")
+
+
+def outsourcer_get_for_user(user, pk: int):
+    return get_object_or_404(outsourcers_for(user), pk=pk)
+
+
+def meetings_of(review: ContractReview) -> list:
+    return list(review.meetings.select_related("chaired_by", "recorded_by").prefetch_related("attendees"))
+
+
+def meeting_get_for_user(user, pk: int):
+    from .models import ReviewMeeting
+
+    return get_object_or_404(ReviewMeeting.objects.visible_to(user).select_related(
+        "review", "review__customer", "company", "chaired_by", "recorded_by").prefetch_related("attendees"), pk=pk)

@@ -31,6 +31,7 @@ from .choices import (
     PlanStatus,
     ReviewMode,
     ReviewStatus,
+    ReviewType,
 )
 from .models import (
     ChangeNotice,
@@ -166,10 +167,44 @@ def _waiting(depts) -> str:
     return "," + ",".join(depts) + "," if depts else ""
 
 
+KIND_OF_TYPE = {ReviewType.AGREEMENT: "technical"}  # the review's type as the master contract's kind
+
+
+def _master_contract(review: ContractReview, now) -> None:
+    """An accepted review creates or updates the master-data contract (``customers.Contract``) the other modules
+    (shipments, complaints, claims) point at (issue 20): the one linked, else the customer's contract numbered as
+    the customer's reference, else a new one numbered by it (or by the review's number). Runs inside the step's
+    transaction, so the audit trail records it as the same actor's."""
+    from kesu.customers.choices import ContractStatus
+    from kesu.customers.models import Contract
+
+    number = (review.customer_reference or review.number)[:50]
+    contract = review.contract
+    if contract is None:
+        contract = (Contract.objects.select_for_update().filter(company_id=review.company_id, number=number).first()
+                    or Contract(company_id=review.company_id, number=number))
+        if contract.pk and contract.customer_id != review.customer_id:
+            # The number is taken by another customer's contract: keep the review's own number instead.
+            contract = (Contract.objects.filter(company_id=review.company_id, number=review.number).first()
+                        or Contract(company_id=review.company_id, number=review.number))
+    contract.customer_id = review.customer_id
+    contract.kind = KIND_OF_TYPE.get(review.review_type, str(review.review_type))
+    contract.status = ContractStatus.ACTIVE
+    contract.signed_on = contract.signed_on or timezone.localdate(now)
+    contract.currency = review.currency
+    contract.owner_id = contract.owner_id or review.owner_id
+    if review.customer_reference and not contract.customer_po:
+        contract.customer_po = review.customer_reference[:50]
+    contract.save()
+    review.contract = contract
+
+
 def _review_effects(actor):
     def effects(review: ContractReview, row, inputs: dict[str, Any], now) -> None:
         name = row.name
         rules = rules_for(review.company)
+        if row.target == ReviewStatus.ACCEPTED:
+            _master_contract(review, now)
         if name == "submit":
             due = _due(review.company, now, rules.signoff_days)
             review.signoffs.filter(change__isnull=True).update(current=False)
@@ -503,3 +538,82 @@ def signoffs_remind(*, now: datetime.datetime | None = None) -> int:
                    _("The department sign-off was due %(due)s.") % {
                        "due": timezone.localtime(review.signoff_due_at, review.company.tz).strftime("%Y-%m-%d %H:%M")}))
     return told
+
+
+# -- the approved-outsourcer list (《外包加工商清单》, 顾客需求管理程序 §5.4.2) ------------------------------------------
+
+OUTSOURCER_KEEPERS = frozenset({"purchasing", "qa", "vice_gm", "gm"})
+
+
+def outsourcer_approve(*, actor, company, supplier, approved_on: datetime.date, scope: str = "",
+                       valid_until: datetime.date | None = None, source: str = "web"):
+    """Put a supplier on the company's approved-outsourcer list (or renew it: a withdrawn or expired line is
+    approved again with the new scope and period)."""
+    from .models import ApprovedOutsourcer
+
+    require_role(actor, OUTSOURCER_KEEPERS, company.pk)
+    if supplier is None or supplier.company_id != company.pk:
+        raise ValidationError({"supplier": _("It must belong to the same company.")})
+    if not supplier.is_active:
+        raise ValidationError({"supplier": _("The supplier is inactive.")})
+    if valid_until is not None and valid_until < approved_on:
+        raise ValidationError({"valid_until": _("The approval cannot end before it starts.")})
+    with acting_as(actor, source), transaction.atomic():
+        entry = (ApprovedOutsourcer.objects.select_for_update().filter(company=company, supplier=supplier).first()
+                 or ApprovedOutsourcer(company=company, supplier=supplier))
+        entry.scope, entry.approved_on, entry.valid_until = (scope or "").strip()[:200], approved_on, valid_until
+        entry.approved_by = actor_or_none(actor)
+        entry.withdrawn_on, entry.withdrawn_reason = None, ""
+        entry.save()
+    return entry
+
+
+def outsourcer_withdraw(*, actor, entry, reason: str, on: datetime.date | None = None, source: str = "web"):
+    """Take a supplier off the list from ``on`` (today by default), with the reason; plans already confirmed stay."""
+    require_role(actor, OUTSOURCER_KEEPERS, entry.company_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    with acting_as(actor, source), transaction.atomic():
+        locked = type(entry).objects.select_for_update().get(pk=entry.pk)
+        if locked.withdrawn_on is not None:
+            raise ValidationError({"reason": _("This outsourcer is already withdrawn from the list.")})
+        locked.withdrawn_on = on or timezone.localdate()
+        locked.withdrawn_reason = reason.strip()
+        locked.save()
+    return locked
+
+
+# -- the central review meeting (集中评审) -------------------------------------------------------------------------
+
+MEETING_FIELDS = ("held_at", "place", "chaired_by", "other_attendees", "decisions", "actions")
+MEETING_RECORDERS = SALES_ROLES | frozenset({"gm", "vice_gm"})
+
+
+def meeting_record(*, actor, review: ContractReview, data: dict[str, Any], attendees=(), source: str = "web"):
+    """Record the central review meeting of a review reviewed centrally (seed 002 §6: tenders at or above the
+    threshold, foreign-trade contracts): attendees, decisions and actions, linked to the review."""
+    from kesu.accounts.models import User
+
+    from .models import ReviewMeeting
+
+    require_role(actor, MEETING_RECORDERS, review.company_id)
+    _check_fields(data, MEETING_FIELDS)
+    if review.mode != ReviewMode.CENTRAL:
+        raise ValidationError({"review": _("Only a centrally reviewed contract has a review meeting.")})
+    if review.status in (ReviewStatus.DRAFT, ReviewStatus.CANCELLED):
+        raise ValidationError({"review": _("This cannot be changed while the record is “%(status)s”.") % {
+            "status": review.get_status_display()}})
+    attendees = list(attendees or ())
+    if not attendees:
+        raise ValidationError({"attendees": _("Name who attended.")})
+    people = [a for a in attendees if isinstance(a, User)]
+    if len(people) != len(attendees) or any(a.company_id != review.company_id for a in people):
+        raise ValidationError({"attendees": _("Choose people of this company.")})
+    meeting = ReviewMeeting(company_id=review.company_id, review=review, recorded_by=actor_or_none(actor), **data)
+    if meeting.chaired_by_id and meeting.chaired_by.company_id != review.company_id:
+        raise ValidationError({"chaired_by": _("Choose people of this company.")})
+    _full_clean(meeting, exclude=["review"])
+    with acting_as(actor, source), transaction.atomic():
+        meeting.save()
+        meeting.attendees.set(people)
+    return meeting

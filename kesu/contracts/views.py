@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,13 +18,13 @@ from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import next_step, page_step, refused_forms, table_actions
+from kesu.core.panels import next_step, refused_forms, show_refused, table_actions, table_step
 from kesu.customers.models import Customer
 
 from . import exports, selectors, services
-from .choices import ReviewStatus
+from .choices import ReviewMode, ReviewStatus
 from .filters import reviews_filtered
-from .forms import NoticeForm, PlanForm, ReviewForm, RulesForm, TransitionForm
+from .forms import MeetingForm, NoticeForm, OutsourcerForm, PlanForm, ReviewForm, RulesForm, TransitionForm
 from .rules import rules_for
 from .workflow import CHANGE_TABLE, PLAN_TABLE, REVIEW_TABLE
 
@@ -140,6 +141,8 @@ def edit(request, pk: int):
 
 @login_required
 def detail(request, pk: int):
+    from kesu.core.panels import panels_for
+
     _require(request.user, "view_contractreview")
     review = selectors.review_get_for_user(request.user, pk)
     user = request.user
@@ -147,25 +150,17 @@ def detail(request, pk: int):
     actions = table_actions(offered, lambda row: reverse("contracts:transition", args=[review.pk, row.name]),
                             version=review.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
                             bound=refused_forms(request))
+    meeting_form = None
+    if (review.mode == ReviewMode.CENTRAL and review.status not in (ReviewStatus.DRAFT, ReviewStatus.CANCELLED)
+            and user.has_perm("contracts.add_reviewmeeting")):
+        meeting_form = refused_forms(request).get("meeting-form") or MeetingForm(company_id=review.company_id, prefix="meeting")
     return render(request, "contracts/review_detail.html", {
-        "review": review, **selectors.review_rows(review),
+        "review": review, **selectors.review_rows(review), "meeting_form": meeting_form,
         "next_step": next_step(review, user, actions, refused=refused, fulfils=FULFILS),
+        "panels": panels_for(review, user),  # e.g. the visit whose enquiry it came from (kesu.service)
         "can_edit": review.status == ReviewStatus.DRAFT and user.has_perm("contracts.change_contractreview"),
         "can_change": review.status == ReviewStatus.ACCEPTED and user.has_perm("contracts.add_changenotice"),
     })
-
-
-def _step(request, record, table, name: str, run, back: str, page):
-    """One workflow step from a page, through the one page path (kesu.core.panels.page_step): a refused step comes
-    back on ``page`` as it was filled, with the same refusal as the API."""
-    row = table.get(record.status, name)
-    form = (TransitionForm(request.POST, row=row, prefix=name, company_id=record.company_id)
-            if row is not None else None)
-    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
-                     done=lambda: _("Done: %(step)s. Now “%(status)s”.") % {
-                         "step": row.label if row else name,
-                         "status": type(record).objects.get(pk=record.pk).get_status_display()},
-                     back=reverse(back, args=[record.pk]))
 
 
 @login_required
@@ -173,8 +168,9 @@ def _step(request, record, table, name: str, run, back: str, page):
 def transition(request, pk: int, name: str):
     _require(request.user, "view_contractreview")
     review = selectors.review_get_for_user(request.user, pk)
-    return _step(request, review, REVIEW_TABLE, name, partial(services.review_transition, review=review),
-                 "contracts:detail", detail)
+    return table_step(request, review, REVIEW_TABLE, name, run=partial(services.review_transition, review=review),
+                      back="contracts:detail", page=detail,
+                      form_class=TransitionForm, form_kwargs={"company_id": review.company_id})
 
 
 @login_required
@@ -221,8 +217,9 @@ def notice_detail(request, pk: int):
 def notice_transition(request, pk: int, name: str):
     _require(request.user, "view_changenotice")
     notice = selectors.notice_get_for_user(request.user, pk)
-    return _step(request, notice, CHANGE_TABLE, name, partial(services.notice_transition, notice=notice),
-                 "contracts:notice", notice_detail)
+    return table_step(request, notice, CHANGE_TABLE, name, run=partial(services.notice_transition, notice=notice),
+                      back="contracts:notice", page=notice_detail,
+                      form_class=TransitionForm, form_kwargs={"company_id": notice.company_id})
 
 
 @login_required
@@ -299,8 +296,9 @@ def plan_detail(request, pk: int):
 def plan_transition(request, pk: int, name: str):
     _require(request.user, "view_deliveryplan")
     plan = selectors.plan_get_for_user(request.user, pk)
-    return _step(request, plan, PLAN_TABLE, name, partial(services.plan_transition, plan=plan), "contracts:plan",
-                 plan_detail)
+    return table_step(request, plan, PLAN_TABLE, name, run=partial(services.plan_transition, plan=plan),
+                      back="contracts:plan", page=plan_detail,
+                      form_class=TransitionForm, form_kwargs={"company_id": plan.company_id})
 
 
 @login_required
@@ -323,3 +321,68 @@ def import_reviews(request):
     from .importing import COLUMNS
 
     return render(request, "contracts/import.html", {"errors": errors, "columns": COLUMNS})
+
+
+# -- the central review meeting --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def meeting_create(request, pk: int):
+    """Record a central review meeting on the review's page; refused, the page comes back with what was typed."""
+    _require(request.user, "add_reviewmeeting")
+    review = selectors.review_get_for_user(request.user, pk)
+    form = MeetingForm(request.POST, company_id=review.company_id, prefix="meeting")
+    if not form.is_valid():
+        return show_refused(request, detail, review.pk, form_id="meeting-form", form=form)
+    try:
+        services.meeting_record(actor=request.user, review=review, data=form.data_for_service(),
+                                attendees=form.cleaned_data["attendees"])
+    except ValidationError as error:
+        return show_refused(request, detail, review.pk, form_id="meeting-form", form=form, error=error)
+    messages.success(request, _("The review meeting is recorded."))
+    return redirect("contracts:detail", review.pk)
+
+
+# -- the approved-outsourcer list (《外包加工商清单》) -------------------------------------------------------------------
+
+
+@login_required
+def outsourcers(request):
+    """The approved-outsourcer list of the user's company: who may take outsourced work, for what, until when."""
+    _require(request.user, "view_approvedoutsourcer")
+    user = request.user
+    can_add = user.company_id is not None and user.has_perm("contracts.add_approvedoutsourcer")
+    form = OutsourcerForm(request.POST or None, company_id=user.company_id) if can_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.outsourcer_approve(actor=user, company=user.company, **form.cleaned_data)
+            except ValidationError as error:
+                from kesu.core.panels import add_refusal
+
+                add_refusal(form, error)
+            else:
+                messages.success(request, _("The outsourcer is on the approved list."))
+                return redirect("contracts:outsourcers")
+    return render(request, "contracts/outsourcers.html", {
+        "entries": selectors.outsourcers_for(user), "form": form, "today": timezone.localdate(),
+        "can_withdraw": user.has_perm("contracts.change_approvedoutsourcer")},
+        status=422 if form is not None and form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def outsourcer_withdraw(request, pk: int):
+    _require(request.user, "change_approvedoutsourcer")
+    entry = selectors.outsourcer_get_for_user(request.user, pk)
+    try:
+        services.outsourcer_withdraw(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The outsourcer is withdrawn from the approved list."))
+    return redirect("contracts:outsourcers")

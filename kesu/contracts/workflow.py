@@ -268,7 +268,22 @@ def _plan_ready(plan, inputs, actor) -> CheckResult:
                                "its confirmed date.")
     if outsourcer is not None and not getattr(outsourcer, "is_active", False):
         return "outsourcer", _("Only an approved (active) outsourcer may take the work.")
+    if outsourcer is not None and not on_outsourcer_list(plan.company_id, outsourcer):
+        # 顾客需求管理程序 §5.4.2: only a qualified outsourcer listed in 《外包加工商清单》.
+        return "outsourcer", _("%(supplier)s is not on the approved-outsourcer list today.") % {
+            "supplier": outsourcer}
     return None
+
+
+def on_outsourcer_list(company_id: int, supplier, day=None) -> bool:
+    """Whether ``supplier`` is on the company's approved-outsourcer list on ``day`` (today by default)."""
+    from django.utils import timezone
+
+    from .models import ApprovedOutsourcer
+
+    day = day or timezone.localdate()
+    entry = ApprovedOutsourcer.objects.filter(company_id=company_id, supplier=supplier).first()
+    return entry is not None and entry.approved_on_day(day)
 
 
 def _plan_not_own(plan, inputs, actor) -> CheckResult:

@@ -265,6 +265,12 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 
 
+def register_record_type(record_type: RecordType) -> None:
+    """Add a kind of record kept for a retention period (a module's ``AppConfig.ready`` calls it; the same key
+    twice replaces it), so the yearly review, the retention page and the policies list it too."""
+    RECORD_TYPES[record_type.key] = record_type
+
+
 def retention_years(company_id: int) -> dict[str, int]:
     """Record type → years kept after closure for one company (the seed's three years unless set)."""
     years = {key: RetentionPolicy.DEFAULT_YEARS for key in RECORD_TYPES}

@@ -32,6 +32,13 @@ def test_the_demo_makes_every_type_and_state_with_changes(people):
     assert {n.status for n in ChangeNotice.objects.all()} == {ChangeStatus.CLOSED, ChangeStatus.NOTIFIED,
                                                               ChangeStatus.REVIEWING}
     assert reviews.filter(revision=2).count() == 2
+    from kesu.contracts.models import ApprovedOutsourcer, ReviewMeeting
+
+    # A central review on record and the approved-outsourcer list the outsourced plan draws on.
+    assert ReviewMeeting.objects.filter(review__mode="central", review__company=people.company).exists()
+    assert ApprovedOutsourcer.objects.filter(company=people.company, withdrawn_on__isnull=True).exists()
+    # Every accepted review is a master contract.
+    assert not reviews.filter(status="accepted", contract__isnull=True).exists()
     from kesu.contracts.models import DeliveryPlan
 
     assert {p.status for p in DeliveryPlan.objects.all()} == {"checking", "approval", "customer", "distributed",

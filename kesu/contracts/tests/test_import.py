@@ -56,3 +56,20 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_reported(people):
     messages = refused.value.message_dict["file"]
     assert [m.split(":")[0] for m in messages] == ["Row 3, customer_code", "Row 4, status", "Row 4, received_on"]
     assert not ContractReview.objects.exists()
+
+
+def test_sign_off_columns_bring_the_departments_answers_along(people):
+    CustomerFactory(company=people.company, code="C100")
+    people[Role.GM]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*COLUMNS, "signoff_engineering", "signoff_qa"])
+    sheet.append([_row().get(c) for c in COLUMNS] + ["can", "cannot: 外观标准需客户确认"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [review] = reviews_import(actor=people[Role.SALESPERSON], company=people.company,
+                              upload=SimpleUploadedFile("contracts.xlsx", buffer.getvalue()))
+    assert sorted(review.signoffs.values_list("dept", "answer", "comment")) == [
+        ("engineering", "can", ""), ("qa", "cannot", "外观标准需客户确认")]
+    # Accepted on paper: the master contract exists as if accepted here.
+    assert review.contract is not None and review.contract.number == "25-7"

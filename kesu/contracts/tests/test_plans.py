@@ -44,6 +44,11 @@ def test_an_order_short_of_capacity_is_outsourced_approved_confirmed_and_signed_
         go(plan, "propose", planner, plan_text="x", outsourcer=inactive, outsource_date=datetime.date(2026, 6, 25))
     assert str(refused.value) == "Only an approved (active) outsourcer may take the work."
     outsourcer = SupplierFactory(company=people.company, is_active=True)
+    with pytest.raises(TransitionRefused) as refused:  # active, but not on the approved-outsourcer list
+        go(plan, "propose", planner, plan_text="x", outsourcer=outsourcer, outsource_date=datetime.date(2026, 6, 25))
+    assert str(refused.value) == f"{outsourcer} is not on the approved-outsourcer list today."
+    services.outsourcer_approve(actor=people[Role.PURCHASING], company=people.company, supplier=outsourcer,
+                                approved_on=datetime.date(2026, 1, 1), scope="齿轮泵装配")
     plan = go(plan, "propose", planner, plan_text="6/20 自制 120 台；6/28 外包 80 台", outsourcer=outsourcer,
               outsource_date=datetime.date(2026, 6, 25), first_delivery=datetime.date(2026, 6, 20),
               last_delivery=datetime.date(2026, 6, 28))
