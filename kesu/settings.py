@@ -156,6 +156,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The columns a PostgreSQL index INCLUDEs (for index-only scans) are simply not stored by SQLite.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Read replica (issue 24 §3): analyses, exports, dashboards and list counts read from a streaming standby when
+# KESU_REPLICA_DATABASE_URL is set (kesu/core/dbrouter.py); writes and read-your-writes stay on "default".
+# In tests the replica is a MIRROR of the test database: the same name, on the replica's own server.
+if os.environ.get("KESU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KESU_REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
+# Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
+# mid-job leaves its job to another after this many seconds.
+KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["kesu.accounts.backends.PositionRoleBackend"]

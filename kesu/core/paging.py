@@ -14,6 +14,7 @@ import json
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -52,7 +53,12 @@ class IdFirstPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        qs = self.object_list
+        from .dbrouter import replica_alias
+
+        # Counted on the replica when there is one (issue 24 §3): a count a moment old shows no harm.
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        qs = self.object_list.using(replica_alias(self.object_list.db))
         if connections[qs.db].vendor == "postgresql":
             estimate = _planner_estimate(qs)
             if estimate > APPROXIMATE_ABOVE:
@@ -62,7 +68,7 @@ class IdFirstPaginator(Paginator):
                         return counted
                 self.approximate = True
                 return estimate
-        return super().count
+        return qs.count()
 
     def _correct_estimate(self, number: int, found: int) -> None:
         """Bring an estimated count in line with what page ``number`` found (``found`` rows)."""
