@@ -1,10 +1,15 @@
-"""The ``kesu`` command: ``up`` (prepare and serve), ``demo``, ``worker``, ``backup``, ``restore`` and ``manage``.
+"""The ``kesu`` command: ``up`` (prepare and serve), ``serve``, ``demo``, ``worker``, ``backup``, ``restore``, ``manage``.
 
 ``kesu up`` is the one-command start of the README: it creates the data
 folder and database, migrates, collects static files (served by whitenoise,
 no CDN: factory intranets block them), loads demo data on first start,
 creates an administrator, and serves the app with waitress — a pure-Python
 production WSGI server that also runs on the Windows PCs many factories use.
+``kesu up --workers N`` serves with N gunicorn worker processes instead (Linux).
+
+``kesu serve`` is the production server of docs/deploy.md (issue 24 §1): gunicorn with a worker process per
+core, threads in each, graceful reload on SIGHUP and an access log (kesu/core/serving.py). It prepares nothing:
+migrations run once per upgrade (``kesu manage migrate``), and ``/readyz`` answers 503 until they have.
 """
 
 from __future__ import annotations
@@ -288,6 +293,8 @@ def keep_mail_as_files(out: TextIO) -> None:
 
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
+    from kesu.core import serving
+
     setup_django()
     prepare_database(out)
     collect_static()
@@ -296,7 +303,70 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     if not args.no_worker:
         keep_mail_as_files(out)
     out.write(worker_notice(worker=not args.no_worker))
-    return serve(args.host, args.port, args.threads, out, worker=not args.no_worker)
+    if args.workers is None or not serving.gunicorn_available():
+        if args.workers is not None:
+            out.write("gunicorn is not available here (Windows, or not installed): serving with waitress, "
+                      "one process.\n")
+        return serve(args.host, args.port, args.threads, out, worker=not args.no_worker)
+    return serve_processes(args, out)
+
+
+def serve_processes(args: argparse.Namespace, out: TextIO) -> int:
+    """``kesu up --workers N``: gunicorn with N worker processes; the jobs in one ``kesu worker`` beside it.
+
+    The jobs do not run in a thread of the gunicorn master: it forks the workers, and a fork while another
+    thread holds a lock (logging, a database driver) can leave the child stuck on it.
+    """
+    import subprocess
+
+    from django.db import connections
+
+    from kesu.core import serving
+
+    options = serving.gunicorn_options(bind=serving.binds(args.host, args.port, None), workers=args.workers,
+                                       threads=args.threads)
+    jobs = None
+    if not args.no_worker:
+        jobs = subprocess.Popen([sys.executable, "-m", "kesu.cli", "worker", "--mail-files"])
+    try:
+        # No connection opened while preparing may be shared with the forked workers.
+        status = serving.run_gunicorn(options, out, shown_url=serving.shown_url(options["bind"]),
+                                      before_fork=connections.close_all)
+    finally:
+        if jobs is not None:
+            jobs.terminate()
+            try:
+                jobs.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                jobs.kill()
+    out.write("Kesu stopped.\n")
+    return status
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """``kesu serve``: the production server (gunicorn; waitress on Windows). Prepares nothing (see above)."""
+    from kesu.core import serving
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.settings")
+    from django.conf import settings
+
+    # Read once here: a wrong setting is said now rather than by every worker failing to boot, and a first
+    # start writes its generated secret key before several workers could race to write different ones.
+    settings.SECRET_KEY  # noqa: B018
+    if not serving.gunicorn_available():
+        out.write("gunicorn is not available here (Windows, or not installed): serving with waitress, "
+                  "one process.\n")
+        return serve(args.host, args.port, args.workers * args.threads, out, worker=False)
+    access_log = None if args.access_log in ("", "none", "off") else args.access_log
+    options = serving.gunicorn_options(
+        bind=serving.binds(args.host, args.port, args.bind), workers=args.workers, threads=args.threads,
+        access_log=access_log, timeout=args.timeout, graceful_timeout=args.graceful_timeout,
+        pidfile=args.pid, max_requests=args.max_requests,
+    )
+    status = serving.run_gunicorn(options, out, shown_url=serving.shown_url(options["bind"]))
+    out.write("Kesu stopped.\n")
+    out.flush()
+    return status
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -320,6 +390,8 @@ def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     from django.core.management import call_command
 
     setup_django()
+    if getattr(args, "mail_files", False):
+        keep_mail_as_files(out)
     call_command("worker", once=args.once, stdout=out)
     return 0
 
@@ -351,11 +423,18 @@ def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     import datetime
 
     parser = argparse.ArgumentParser(prog="kesu", description="Kesu (客诉): customer complaints and quality.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,demo,worker,backup,restore,manage}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{up,serve,demo,worker,backup,restore,manage}")
 
     up = sub.add_parser("up", help="Prepare the database and serve Kesu (demo data on first start).")
     up.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
@@ -364,6 +443,29 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--threads", type=int, default=8, help="Worker threads of the web server (default 8).")
     up.add_argument("--no-worker", action="store_true",
                     help="Do not run the background jobs in this process (when `kesu worker` runs as a service).")
+    up.add_argument("--workers", type=_positive, default=None,
+                    help="Serve with this many gunicorn worker processes (Linux; default: one waitress process).")
+
+    from kesu.core.serving import DEFAULT_THREADS, cpu_count
+
+    srv = sub.add_parser("serve", help="Production web server: gunicorn processes × threads (docs/deploy.md).")
+    srv.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+    srv.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+    srv.add_argument("--bind", action="append", default=None, metavar="ADDRESS",
+                     help="Listen here instead of --host/--port: HOST:PORT or unix:PATH; repeatable.")
+    srv.add_argument("--workers", type=_positive, default=cpu_count(),
+                     help="Worker processes (default: the number of CPU cores, here %(default)s).")
+    srv.add_argument("--threads", type=_positive, default=DEFAULT_THREADS,
+                     help="Threads per worker process (default %(default)s).")
+    srv.add_argument("--access-log", default="-", metavar="FILE",
+                     help="Access log file; '-' (default) for standard output, 'none' for no access log.")
+    srv.add_argument("--timeout", type=_positive, default=120,
+                     help="Seconds a request may take before its worker is restarted (default %(default)s).")
+    srv.add_argument("--graceful-timeout", type=_positive, default=30,
+                     help="Seconds workers get to finish their requests on stop or reload (default %(default)s).")
+    srv.add_argument("--max-requests", type=int, default=0,
+                     help="Restart a worker after this many requests, to give back memory (default 0: never).")
+    srv.add_argument("--pid", default=None, metavar="FILE", help="Write the master's process id here.")
 
     demo = sub.add_parser("demo", help="Generate demo / scale data.")
     demo.add_argument("--scale", type=int, default=1, help="50·N+10 customers, about 5,000·N shipment lines and 5,000·N complaints.")
@@ -372,6 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="Run periodic background jobs until stopped.")
     worker.add_argument("--once", action="store_true", help="Run every due job once and exit.")
+    # From `kesu up --workers N` only: keep e-mail as files, as `kesu up` does with its worker thread.
+    worker.add_argument("--mail-files", action="store_true", help=argparse.SUPPRESS)
 
     backup = sub.add_parser("backup", help="Write the database, uploaded files and secret key into one archive.")
     backup.add_argument("--output", "-o", default=None,
@@ -398,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["kesu manage", *argv[1:]])
         return 0
     args = build_parser().parse_args(argv)
-    handler = {"up": cmd_up, "demo": cmd_demo, "worker": cmd_worker, "backup": cmd_backup,
+    handler = {"up": cmd_up, "serve": cmd_serve, "demo": cmd_demo, "worker": cmd_worker, "backup": cmd_backup,
                "restore": cmd_restore}[args.command]
     try:
         return handler(args, out)
