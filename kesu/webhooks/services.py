@@ -466,7 +466,10 @@ def deliveries_send_pending(now: datetime.datetime | None = None, *, batch: int 
             except Exception as exc:  # never leave a row "being sent" because of one odd receiver
                 logger.exception("webhook delivery %s failed", delivery.pk)
                 ok, code, duration, error = False, None, None, type(exc).__name__
-            _record(delivery, ok, code, duration, error)
+            try:
+                _record(delivery, ok, code, duration, error)
+            except Exception:  # e.g. the subscription was deleted meanwhile: its rows are gone with it
+                logger.exception("webhook delivery %s not recorded", delivery.pk)
             sent += 1
     return sent
 
