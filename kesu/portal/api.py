@@ -144,6 +144,11 @@ class PortalDecisionIn(Schema):
     reason: str = Field("", max_length=5000)
 
 
+class PortalExplanationIn(Schema):
+    acknowledged: bool
+    reason: str = Field("", max_length=5000)
+
+
 class PortalInvitationIn(Schema):
     contact_id: Id
 
@@ -238,6 +243,18 @@ def decide_remedy(request, pk: Id, payload: PortalDecisionIn):
     complaint = selectors.portal_complaint_get(account, pk)
     services.portal_remedy_decide(account=account, complaint=complaint, accepted=payload.accepted,
                                   reason=payload.reason)
+    return _detail(selectors.portal_complaint_get(account, pk))
+
+
+@router.post("/complaints/{pk}/explanation-answer",
+             response={200: PortalComplaintDetailOut, 409: ApiError, 422: ApiError},
+             operation_id="portal_answer_explanation",
+             summary="Acknowledge the written explanation (closes the complaint) or dispute it with a reason")
+def answer_explanation(request, pk: Id, payload: PortalExplanationIn):
+    account = request.portal_account
+    complaint = selectors.portal_complaint_get(account, pk)
+    services.portal_explanation_answer(account=account, complaint=complaint, acknowledged=payload.acknowledged,
+                                       reason=payload.reason)
     return _detail(selectors.portal_complaint_get(account, pk))
 
 

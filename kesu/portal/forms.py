@@ -78,5 +78,12 @@ class DecisionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExplanationForm(forms.Form):
+    answer = forms.ChoiceField(label=_("your answer"), choices=[
+        ("acknowledge", _("We acknowledge the explanation")), ("dispute", _("We dispute the explanation"))])
+    reason = forms.CharField(label=_("remarks or reason"), max_length=5000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=100)

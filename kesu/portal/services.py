@@ -182,6 +182,34 @@ def portal_remedy_decide(*, account: PortalAccount, complaint, accepted: bool, r
     return done
 
 
+def portal_explanation_answer(*, account: PortalAccount, complaint, acknowledged: bool, reason: str = ""):
+    """The customer acknowledges the written explanation (the complaint closes) or disputes it (back to QA).
+
+    The same steps staff record for the customer ("customer_acknowledges", "customer_disputes"), through the
+    portal; the answer also goes on the timeline as a communication from the customer.
+    """
+    from kesu.complaints.services import complaint_transition
+
+    reason = (reason or "").strip()
+    if not acknowledged and not reason:
+        raise ValidationError({"reason": _("Say why you dispute the explanation.")})
+    recorded = _("Recorded in the customer portal by %(name)s.") % {"name": account.contact.name}
+    with transaction.atomic():
+        if acknowledged:
+            done = complaint_transition(actor=None, complaint=complaint, action="customer_acknowledges",
+                                        note=f"{recorded} {reason}".strip(), source=SOURCE)
+            summary = _("We acknowledge the written explanation.")
+            if reason:
+                summary = f"{summary}\n{reason}"
+        else:
+            done = complaint_transition(actor=None, complaint=complaint, action="customer_disputes",
+                                        reason=reason, note=recorded, source=SOURCE)
+            summary = _("We dispute the written explanation: %(reason)s") % {"reason": reason}
+        complaint_services.communication_log(actor=None, complaint=done, direction=Direction.IN,
+                                             channel=Channel.PORTAL, summary=summary, source=SOURCE)
+    return done
+
+
 # -- API tokens ------------------------------------------------------------------------------------------
 
 

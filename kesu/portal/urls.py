@@ -18,6 +18,7 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="detail"),
     path("complaints/<int:pk>/reply/", views.complaint_reply, name="reply"),
     path("complaints/<int:pk>/decision/", views.complaint_decision, name="decision"),
+    path("complaints/<int:pk>/explanation/", views.complaint_explanation, name="explanation"),
     path("complaints/<int:pk>/files/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("complaints/<int:pk>/files/<int:attachment_pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("complaints/<int:pk>/explanation.pdf", views.explanation_pdf, name="explanation_pdf"),

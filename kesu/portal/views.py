@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.accounts import throttle
 from kesu.complaints import printouts
+from kesu.complaints.choices import Status
 from kesu.complaints.services import AttachmentDamaged, TransitionRefused, attachment_open
 from kesu.core.uploads import thumbnail_response
 from kesu.customers.models import Contact
@@ -21,6 +22,7 @@ from . import access, selectors, services
 from .forms import (
     CodeForm,
     DecisionForm,
+    ExplanationForm,
     LinkRequestForm,
     LoginForm,
     PortalComplaintForm,
@@ -199,6 +201,8 @@ def _detail_context(account, complaint, **forms) -> dict:
         "explanation": selectors.explanation_available(complaint),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
+        "explanation_form": forms.get("explanation_form") or ExplanationForm(),
+        "awaits_answer": complaint.status == Status.EXPLANATION_SENT,
     }
 
 
@@ -248,6 +252,28 @@ def complaint_decision(request, pk: int):
             return redirect("portal:detail", complaint.pk)
     return render(request, "portal/complaint_detail.html",
                   _detail_context(account, complaint, decision_form=form), status=422)
+
+
+@portal_login_required
+@require_POST
+def complaint_explanation(request, pk: int):
+    account = request.portal_account
+    complaint = selectors.portal_complaint_get(account, pk)
+    form = ExplanationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.portal_explanation_answer(account=account, complaint=complaint,
+                                               acknowledged=form.cleaned_data["answer"] == "acknowledge",
+                                               reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Your answer has been recorded."))
+            return redirect("portal:detail", complaint.pk)
+    return render(request, "portal/complaint_detail.html",
+                  _detail_context(account, complaint, explanation_form=form), status=422)
 
 
 @portal_login_required

@@ -201,3 +201,25 @@ def test_sales_see_who_has_portal_access_and_invite_from_the_customer_page(
         response = client.post(f"/portal/staff/contacts/{contact_a.pk}/invite/")
     assert response.status_code == 302
     assert contact_a.portal_account.invited_by == salesperson
+
+
+def test_the_customer_disputes_then_acknowledges_the_written_explanation(
+        client, portal_login, account_a, people, customer_a):
+    complaint = bring_to(Status.EXPLANATION_SENT, people, customer=customer_a)
+    portal_login(account_a)
+    url = f"/portal/complaints/{complaint.pk}/explanation/"
+    assert 'id="portal-explanation-form"' in client.get(f"/portal/complaints/{complaint.pk}/").content.decode()
+    refused = client.post(url, {"answer": "dispute", "reason": ""})
+    assert refused.status_code == 422 and _t("Say why you dispute the explanation.") in refused.content.decode()
+    assert client.post(url, {"answer": "dispute", "reason": "檢測方法不同意"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Status.QA_INVESTIGATION
+    assert StatusChange.objects.filter(complaint=complaint).latest("id").name == "customer_disputes"
+    for step in ("prepare_explanation", "approve_explanation", "send_explanation"):
+        complaint = act(complaint, step, people)
+    assert client.post(url, {"answer": "acknowledge"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Status.CLOSED
+    with translation.override("zh-hant"):
+        assert complaint.timeline.filter(channel=Channel.PORTAL,
+                                         summary=_t("We acknowledge the written explanation.")).exists()
