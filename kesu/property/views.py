@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from kesu.core.pages import xlsx_response as _xlsx
 from kesu.core.panels import next_step, refused_forms, table_actions, table_step
 from kesu.core.selectors import audit_entries_for
 from kesu.core.services import TransitionRefused
-from kesu.core.uploads import thumbnail_response
+from kesu.core.uploads import StoredFileDamaged, open_checked, thumbnail_response
 
 from . import exports, printouts, selectors, services
 from .choices import InventoryStatus, ItemStatus, ItemType, LoanStatus, RevisionStatus
@@ -242,7 +242,12 @@ def photo(request, pk: int, photo_pk: int):
     item = selectors.item_get_for_user(request.user, pk)
     p = get_object_or_404(item.photos, pk=photo_pk)
     inline = p.content_type.startswith("image/") or p.content_type == "application/pdf"
-    response = FileResponse(p.file.open("rb"), as_attachment=not inline, filename=p.name,
+    try:
+        # Only while it has the content hash recorded at upload, whatever the storage (issue 24 §2).
+        handle = open_checked(p.file, p.sha256)
+    except StoredFileDamaged:
+        raise Http404(_("The stored file was changed after upload and is not served.")) from None
+    response = FileResponse(handle, as_attachment=not inline, filename=p.name,
                             content_type=p.content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox"

@@ -103,3 +103,31 @@ def test_kesu_storage_s3_keeps_uploads_private_in_the_named_bucket():
 def test_s3_without_a_bucket_or_an_unknown_storage_is_refused_at_start():
     assert "KESU_S3_BUCKET" in _settings_in_a_fresh_process(KESU_STORAGE="s3").stderr
     assert "use 'local' or 's3'" in _settings_in_a_fresh_process(KESU_STORAGE="ftp").stderr
+
+
+@pytest.mark.django_db
+def test_a_property_photo_tampered_with_on_disk_is_not_served(company_a, client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from PIL import Image
+
+    from kesu.accounts.roles import Role
+    from kesu.complaints.tests.factories import People
+    from kesu.property.tests.factories import new_item
+
+    people = People(company_a)
+    item = new_item(people)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(picture, "PNG")
+    client.force_login(people[Role.PRODUCTION])
+    client.post(reverse("property:photos_add", args=[item.pk]),
+                {"photos": [SimpleUploadedFile("mould.png", picture.getvalue())]})
+    photo = item.photos.get()
+    url = reverse("property:photo", args=[item.pk, photo.pk])
+    assert b"".join(client.get(url).streaming_content) == picture.getvalue()
+    with open(photo.file.path, "ab") as disk:
+        disk.write(b"<script>")
+    response = client.get(url)
+    assert response.status_code == 404 and b"<script>" not in response.content
