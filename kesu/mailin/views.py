@@ -121,6 +121,26 @@ def triage_detail(request, pk: int):
 
 
 @login_required
+def triage_original(request, pk: int):
+    """The mail as it came from the server (.eml), to open in a mail program; always a download."""
+    from django.http import FileResponse, Http404
+
+    if not permissions.may_read_triage(request.user):
+        raise PermissionDenied
+    mail = selectors.mail_get_for_user(request.user, pk)
+    if not mail.raw:
+        raise Http404
+    try:
+        handle = mail.raw.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=f"mail-{mail.pk}.eml",
+                            content_type="message/rfc822")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 @require_POST
 def mailbox_check(request, pk: int):
     """Read the mailbox now (an administrator checking the settings) instead of waiting for the worker."""

@@ -112,8 +112,13 @@ def test_who_sees_the_triage(waiting, who, status, request, login, make_user, co
     client = login(user)
     detail = client.get(f"/mail/{waiting.pk}/")
     listing = client.get("/mail/")
+    original = client.get(f"/mail/{waiting.pk}/original/")
     if who == "outsider":
         assert detail.status_code == 404 and waiting.subject not in listing.content.decode()
+        assert original.status_code == 404
+    elif status == 200:
+        assert original["Content-Disposition"].startswith("attachment")
+        assert b"From: Customer <someone@unknown.example>" in b"".join(original.streaming_content)
     else:
         assert detail.status_code == status
         assert listing.status_code == status
