@@ -144,10 +144,11 @@ def portal_complaint_file(*, account: PortalAccount, data: dict[str, Any], files
         complaint = complaint_services.complaint_create(actor=None, company=account.company, data=given,
                                                         source=SOURCE)
         if files:
-            # The customer's own photos stay theirs to see: shared, not internal as staff intake files are.
-            # A file refused by the upload checks refuses the whole complaint (one transaction).
-            complaint_services.attachment_add(actor=None, complaint=complaint, files=files, internal=False,
-                                              source=SOURCE)
+            # The customer's own photos stay theirs to see: a communication from the customer, not internal as
+            # staff intake files are. A file refused by the upload checks refuses the whole complaint.
+            complaint_services.communication_log(
+                actor=None, complaint=complaint, direction=Direction.IN, channel=Channel.PORTAL,
+                summary=_("Files added by %(name)s.") % {"name": account.contact.name}, files=files, source=SOURCE)
     return complaint
 
 

@@ -223,3 +223,11 @@ def test_the_customer_disputes_then_acknowledges_the_written_explanation(
     with translation.override("zh-hant"):
         assert complaint.timeline.filter(channel=Channel.PORTAL,
                                          summary=_t("We acknowledge the written explanation.")).exists()
+
+
+def test_a_refused_file_refuses_the_whole_complaint(client, portal_login, account_a):
+    portal_login(account_a)
+    response = client.post("/portal/complaints/new/", {
+        "description": "附件", "files": [SimpleUploadedFile("photo.png", b"MZ\x90\x00" + b"\x00" * 64)]})
+    assert response.status_code == 200
+    assert not Complaint.objects.exists() and not ComplaintAttachment.objects.exists()
