@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import translation
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
@@ -69,8 +69,8 @@ def _groups(ctx, company) -> dict:
 
 def _signals(ctx, company, people) -> None:
     rng = ctx.rng
-    now = timezone.now()
-    anchor = min(now, datetime.datetime.combine(ctx.today, datetime.time(10, 0), tzinfo=company.tz))
+    # The same seed gives the same data: signals are dated from the demo's day, never from the run's clock.
+    anchor = datetime.datetime.combine(ctx.today, datetime.time(10, 0), tzinfo=company.tz)
     customers = list(Customer.objects.filter(company=company).order_by("id")[:20])
     parts = list(Part.objects.filter(company=company).order_by("id")[:20])
     recorder = people.get(R.AFTER_SALES) or people.get(R.SALESPERSON)
@@ -124,7 +124,7 @@ def _signals(ctx, company, people) -> None:
 
 
 def _repeats(ctx, company) -> None:
-    since = timezone.now() - datetime.timedelta(days=365)
+    since = datetime.datetime.combine(ctx.today, datetime.time(0, 0), tzinfo=company.tz) - datetime.timedelta(days=365)
     rows = (Complaint.objects.filter(company=company, received_at__gte=since, category__isnull=False)
             .select_related("company").order_by("received_at", "id")[:3000])
     for complaint in rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,7 @@ from django.views.decorators.http import require_POST
 from kesu.core.filters_base import ScopedFilterSet, apply_filters
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
-from kesu.core.panels import next_step, table_actions
-from kesu.core.services import TransitionRefused
+from kesu.core.panels import next_step, page_step, panels_for, refused_forms, table_actions
 
 from . import exports, selectors, services
 from .choices import CLASS_GUIDANCE, OPEN_STATUSES, GroupKind, SignalClass, SignalSource, SignalStatus
@@ -158,7 +159,8 @@ def detail(request, pk: int):
     user = request.user
     offered, refused = SIGNAL_TABLE.offer(signal, user)
     actions = table_actions(offered, lambda row: reverse("prevention:transition", args=[signal.pk, row.name]),
-                            version=signal.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+                            version=signal.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
+                            bound=refused_forms(request))
     open_ = signal.status in (SignalStatus.DIAGNOSING, SignalStatus.PREVENTING)
     return render(request, "prevention/detail.html", {
         "signal": signal, "next_step": next_step(signal, user, actions, refused=refused, fulfils=SIGNAL_FULFILS),
@@ -167,7 +169,30 @@ def detail(request, pk: int):
             "prevention.add_preventiveaction") else None,
         "done_form": ActionDoneForm(), "changes": signal.changes.select_related("actor"),
         "meetings": signal.meetings.prefetch_related("attendees"), "guidance": CLASS_GUIDANCE[signal.warning_class],
+        "panels": panels_for(signal, user),  # e.g. the visit whose finding raised it (kesu.service)
     })
+
+
+def _refusing(service):
+    """The service, with a role's refusal said on the step's form like any other refusal (issue 17 §2)."""
+    def run(**kwargs):
+        try:
+            return service(**kwargs)
+        except PermissionDenied as denied:
+            raise ValidationError(str(denied) or _("Your role may not do this.")) from denied
+    return run
+
+
+def _step(request, record, table, name: str, run, back: str, page, done=None):
+    """One workflow step from a page through the one page path (kesu.core.panels.page_step): a refused step comes
+    back on ``page`` as it was filled (422), with the same refusal as the API."""
+    row = table.get(record.status, name)
+    form = TransitionForm(request.POST, row=row, prefix=name) if row is not None else None
+    return page_step(request, record, name=name, form=form, run=_refusing(run), page=page,
+                     form_id=f"transition-{name}", back=reverse(back, args=[record.pk]),
+                     done=done or (lambda: _("Done: %(step)s. Now “%(status)s”.") % {
+                         "step": row.label if row else name,
+                         "status": type(record).objects.get(pk=record.pk).get_status_display()}))
 
 
 @login_required
@@ -176,31 +201,17 @@ def transition(request, pk: int, name: str):
     _require(request.user, "change_warningsignal")
     signal = selectors.signal_get_for_user(request.user, pk)
     row = SIGNAL_TABLE.get(signal.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name)
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                for message in errors:
-                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{message}")
-            return redirect("prevention:detail", signal.pk)
-        inputs = form.inputs()
-    try:
-        signal = services.signal_transition(actor=request.user, signal=signal, name=name,
-                                            expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        _message_errors(request, error)
-    except PermissionDenied as denied:
-        messages.error(request, str(denied) or _("Your role may not do this."))
-    else:
-        messages.success(request, _("Done: %(step)s. The signal is now “%(status)s”.") % {
-            "step": row.label if row else name, "status": signal.get_status_display()})
-        if signal.complaint_id and name == "to_complaint":
+
+    def done():
+        fresh = WarningSignal.objects.select_related("complaint").get(pk=signal.pk)
+        if fresh.complaint_id and name == "to_complaint":
             messages.info(request, _("Complaint %(number)s created from the signal.") % {
-                "number": signal.complaint.number})
-    return redirect("prevention:detail", signal.pk)
+                "number": fresh.complaint.number})
+        return _("Done: %(step)s. The signal is now “%(status)s”.") % {
+            "step": row.label if row else name, "status": fresh.get_status_display()}
+
+    return _step(request, signal, SIGNAL_TABLE, name, partial(services.signal_transition, signal=signal),
+                 "prevention:detail", detail, done=done)
 
 
 @login_required
@@ -374,7 +385,8 @@ def assessment(request, pk: int):
     user = request.user
     offered, refused = ASSESSMENT_TABLE.offer(obj, user)
     actions = table_actions(offered, lambda row: reverse("prevention:assessment_transition", args=[obj.pk, row.name]),
-                            version=obj.version, form=lambda row: TransitionForm(row=row, prefix=row.name))
+                            version=obj.version, form=lambda row: TransitionForm(row=row, prefix=row.name),
+                            bound=refused_forms(request))
     return render(request, "prevention/assessment.html", {
         "assessment": obj, "sections": drill_down(obj),
         "next_step": next_step(obj, user, actions, refused=refused),
@@ -400,23 +412,8 @@ def assessment_recompute(request, pk: int):
 def assessment_transition(request, pk: int, name: str):
     _require(request.user, "change_assessment")
     obj = selectors.assessment_get_for_user(request.user, pk)
-    row = ASSESSMENT_TABLE.get(obj.status, name)
-    inputs = {}
-    if row is not None:
-        form = TransitionForm(request.POST, row=row, prefix=name)
-        if not form.is_valid():
-            messages.error(request, _("%(field)s is required to “%(action)s”.") % {
-                "field": str(form.fields[next(iter(form.errors))].label).capitalize(), "action": row.label})
-            return redirect("prevention:assessment", obj.pk)
-        inputs = form.inputs()
-    try:
-        services.assessment_transition(actor=request.user, assessment=obj, name=name,
-                                       expected_version=_version(request), **inputs)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Assessment confirmed."))
-    return redirect("prevention:assessment", obj.pk)
+    return _step(request, obj, ASSESSMENT_TABLE, name, partial(services.assessment_transition, assessment=obj),
+                 "prevention:assessment", assessment, done=_("Assessment confirmed."))
 
 
 @login_required

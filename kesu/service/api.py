@@ -20,7 +20,7 @@ from kesu.customers.models import Contact, Customer
 
 from . import selectors, services
 from .choices import Confirmation, JobKind, MarketKind, VisitKind, VisitPurpose
-from .models import Visit
+from .models import RATING_DIMENSIONS, Visit
 
 router = Router(tags=["service"])
 
@@ -252,12 +252,17 @@ class MarketIn(_Strict):
     region: str = Field("", max_length=100)
     tags: str = Field("", max_length=300)
     reported_on: datetime.date
+    rating_cost: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    rating_quality: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    rating_delivery: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    rating_technology: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
 
 
 def _market(e) -> dict[str, Any]:
     return {"id": e.pk, "kind": e.kind, "title": e.title, "text": e.text, "customer_id": e.customer_id,
             "competitor": e.competitor, "region": e.region, "tags": e.tag_list(), "reported_on": e.reported_on,
-            "reported_by_id": e.reported_by_id}
+            "reported_by_id": e.reported_by_id,
+            **{f"rating_{d}": getattr(e, f"rating_{d}") for d in RATING_DIMENSIONS}}
 
 
 @router.get("/market", response=list[dict], operation_id="list_market_information",
@@ -282,3 +287,86 @@ def create_market(request, payload: MarketIn):
     data["customer"] = visible_record(Customer, request.user, payload.customer_id, "customer_id")
     entry = services.market_entry_create(actor=request.user, company=request.user.company, data=data, source="api")
     return 201, _market(entry)
+
+
+# -- the customer's processing yield and audits of us (issue 21 §6) ------------------------------------------------
+
+
+def _yield(y) -> dict[str, Any]:
+    return {"id": y.pk, "customer_id": y.customer_id, "part_id": y.part_id, "period_start": y.period_start,
+            "period_end": y.period_end, "processed": y.processed, "passed": y.passed,
+            "yield_percent": str(y.yield_percent) if y.yield_percent is not None else None, "note": y.note}
+
+
+class CustomerYieldIn(_Strict):
+    customer_id: Id
+    part_id: Id | None = None
+    period_start: datetime.date
+    period_end: datetime.date
+    processed: int = Field(..., ge=1, le=10**9)
+    passed: int = Field(..., ge=0, le=10**9)
+    note: str = Field("", max_length=300)
+
+
+@router.get("/customer-yields", response=list[dict], operation_id="list_customer_yields",
+            summary="The customers' processing yields of our parts (顾客加工合格率)")
+def list_yields(request, customer_id: Id | None = None, limit: Limit = 50, offset: Offset = 0):
+    _require(request.user, "view_customeryield")
+    qs = selectors.yields_visible_to(request.user)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    return [_yield(y) for y in qs[offset:offset + limit]]
+
+
+@router.post("/customer-yields", response={201: dict}, operation_id="create_customer_yield",
+             summary="Record a customer's processing yield of a period")
+def create_yield(request, payload: CustomerYieldIn):
+    from kesu.customers.models import Part
+
+    _require(request.user, "add_customeryield")
+    user = request.user
+    data = payload.dict(exclude={"customer_id", "part_id"})
+    data["customer"] = visible_record(Customer, user, payload.customer_id, "customer_id")
+    data["part"] = visible_record(Part, user, payload.part_id, "part_id")
+    row = services.customer_yield_record(actor=user, company=data["customer"].company, data=data, source="api")
+    return 201, _yield(row)
+
+
+def _audit(a) -> dict[str, Any]:
+    return {"id": a.pk, "customer_id": a.customer_id, "audited_on": a.audited_on, "scope": a.scope,
+            "auditors": a.auditors, "findings": a.findings, "score": str(a.score) if a.score is not None else None,
+            "passed": a.passed, "actions": a.actions}
+
+
+class CustomerAuditIn(_Strict):
+    customer_id: Id
+    audited_on: datetime.date
+    scope: str = Field(..., min_length=1, max_length=300)
+    auditors: str = Field("", max_length=200)
+    findings: str = Field("", max_length=5000)
+    score: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    passed: bool | None = None
+    actions: str = Field("", max_length=5000)
+
+
+@router.get("/customer-audits", response=list[dict], operation_id="list_customer_audits",
+            summary="The customers' audits of us")
+def list_audits(request, customer_id: Id | None = None, limit: Limit = 50, offset: Offset = 0):
+    _require(request.user, "view_customeraudit")
+    qs = selectors.audits_visible_to(request.user)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+    return [_audit(a) for a in qs[offset:offset + limit]]
+
+
+@router.post("/customer-audits", response={201: dict}, operation_id="create_customer_audit",
+             summary="Record a customer's audit of us")
+def create_audit(request, payload: CustomerAuditIn):
+    _require(request.user, "add_customeraudit")
+    data = payload.dict(exclude={"customer_id"})
+    data["customer"] = visible_record(Customer, request.user, payload.customer_id, "customer_id")
+    row = services.customer_audit_record(actor=request.user, company=data["customer"].company, data=data,
+                                         source="api")
+    return 201, _audit(row)

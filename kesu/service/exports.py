@@ -35,6 +35,7 @@ MARKET_COLUMNS = [
     (_("customer code"), lambda e: e.customer.code if e.customer_id else ""),
     (_("customer"), lambda e: e.customer.name if e.customer_id else ""),
     _m("competitor"), _m("region"), _m("tags"), _m("reported_by"),
+    _m("rating_cost"), _m("rating_quality"), _m("rating_delivery"), _m("rating_technology"),
 ]
 
 

@@ -13,7 +13,7 @@ from kesu.core.lookups import use_lookups
 from kesu.customers.forms import CodeChoiceField, CustomerCodeField, PartNumberField
 from kesu.customers.models import Contact, Customer, Part
 
-from .models import MarketEntry, ServiceJob, ServiceRules, Visit
+from .models import CustomerAudit, CustomerYield, MarketEntry, ServiceJob, ServiceRules, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,6 +87,29 @@ class StepForm(forms.Form):
     reason = forms.CharField(max_length=2000, required=False, label=_("reason"))
 
 
+LONG_INPUTS = frozenset({"cause_analysis", "customer_reply"})
+
+
+class TransitionForm(forms.Form):
+    """The inputs one workflow step of a plan or a quality report takes (no prefix: each step posts its own form,
+    and the inputs keep the names the API uses)."""
+
+    def __init__(self, *args, row, **kwargs):
+        from .workflow import INPUT_LABELS
+
+        super().__init__(*args, **kwargs)
+        for name in (*row.required, *row.optional):
+            # Required inputs are judged by the runner, so the page and the API refuse with one message.
+            long = name in LONG_INPUTS
+            self.fields[name] = forms.CharField(
+                label=INPUT_LABELS.get(name, name), required=False, max_length=5000 if long else 2000,
+                widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput())
+        style_fields(self)
+
+    def inputs(self) -> dict[str, Any]:
+        return {k: v.strip() for k, v in self.cleaned_data.items() if v and v.strip()}
+
+
 class RulesForm(forms.ModelForm):
     class Meta:
         model = ServiceRules
@@ -136,8 +159,52 @@ class MarketForm(ScopedModelForm):
 
     class Meta:
         model = MarketEntry
-        fields = ["kind", "title", "text", "customer", "competitor", "region", "tags", "reported_on"]
+        fields = ["kind", "title", "text", "customer", "competitor", "region", "tags", "reported_on",
+                  "rating_cost", "rating_quality", "rating_delivery", "rating_technology"]
         widgets = {"reported_on": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user)
+        use_lookups(self, {"customer": "customer"})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass
+
+
+class CustomerYieldForm(ScopedModelForm):
+    """The customer's processing yield of a period (issue 21 §6)."""
+
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"))
+    part = PartNumberField(queryset=Part.objects.none(), label=_("product / part"), required=False)
+
+    class Meta:
+        model = CustomerYield
+        fields = ["customer", "part", "period_start", "period_end", "processed", "passed", "note"]
+        widgets = {"period_start": DATE, "period_end": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user)
+        self.fields["part"].queryset = Part.objects.visible_to(self.user)
+        use_lookups(self, {"customer": "customer", "part": "part"})
+        style_fields(self)
+
+    def _post_clean(self):
+        pass  # the service validates the record (one write path)
+
+
+class CustomerAuditForm(ScopedModelForm):
+    """An audit of us by the customer (issue 21 §6)."""
+
+    customer = CustomerCodeField(queryset=Customer.objects.none(), label=_("customer"))
+
+    class Meta:
+        model = CustomerAudit
+        fields = ["customer", "audited_on", "scope", "auditors", "findings", "score", "passed", "actions"]
+        widgets = {"audited_on": DATE, "findings": forms.Textarea(attrs={"rows": 3}),
+                   "actions": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,17 @@
 
 from kesu.accounts.roles import Role, grant
 
-from .permissions import GM, JOB_WRITERS, PLANNERS, READERS, REPORT_BACK, SALES, SALES_HEAD, VISITORS
+from .permissions import (
+    CUSTOMER_RECORDERS,
+    GM,
+    JOB_WRITERS,
+    PLANNERS,
+    READERS,
+    REPORT_BACK,
+    SALES,
+    SALES_HEAD,
+    VISITORS,
+)
 
 grant("service", ["visit"], "view", set(READERS))
 grant("service", ["visit"], "add", set(VISITORS))
@@ -18,3 +28,5 @@ grant("service", ["qualityreport"], "change", set(GM | REPORT_BACK))
 grant("service", ["marketentry"], "view", set(READERS))
 grant("service", ["marketentry"], "add", set(SALES | {Role.GENERAL_OFFICE}))
 grant("service", ["marketentry"], "change", set(SALES | {Role.GENERAL_OFFICE}))
+grant("service", ["customeryield", "customeraudit"], "view", set(READERS))
+grant("service", ["customeryield", "customeraudit"], "add", set(CUSTOMER_RECORDERS))

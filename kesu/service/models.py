@@ -94,6 +94,7 @@ class Visit(CompanyScopedModel):
 
 
 MONTHS = [MinValueValidator(1), MaxValueValidator(12)]
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class ServiceRules(CompanyScopedModel):
@@ -293,6 +294,16 @@ class MarketEntry(CompanyScopedModel):
     tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by spaces or commas."))
     reported_on = models.DateField(_("date"))
     reported_by = models.ForeignKey(USER, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+")
+    # Competitor ratings per dimension (seed 000 §4.3.1), read by the yearly satisfaction report's competitor
+    # comparison beside the ratings entered on a survey campaign (issue 21 §3).
+    rating_cost = models.DecimalField(_("competitor's cost (0–100)"), max_digits=5, decimal_places=2, null=True,
+                                      blank=True, validators=PERCENT)
+    rating_quality = models.DecimalField(_("competitor's quality (0–100)"), max_digits=5, decimal_places=2,
+                                         null=True, blank=True, validators=PERCENT)
+    rating_delivery = models.DecimalField(_("competitor's delivery (0–100)"), max_digits=5, decimal_places=2,
+                                          null=True, blank=True, validators=PERCENT)
+    rating_technology = models.DecimalField(_("competitor's technology (0–100)"), max_digits=5, decimal_places=2,
+                                            null=True, blank=True, validators=PERCENT)
 
     class Meta:
         verbose_name = _("market information")
@@ -307,3 +318,83 @@ class MarketEntry(CompanyScopedModel):
         import re
 
         return [t for t in re.split(r"[\s,，、;；]+", self.tags) if t]
+
+    def has_rating(self) -> bool:
+        return any(getattr(self, f"rating_{d}") is not None for d in RATING_DIMENSIONS)
+
+
+RATING_DIMENSIONS = ("cost", "quality", "delivery", "technology")
+
+
+class CustomerYield(CompanyScopedModel):
+    """The customer's processing yield of our parts in a period (顾客加工合格率; 满意度控制程序 §3.3, §4.1):
+    how many of the parts the customer processed passed, as the customer reports it (issue 21 §6)."""
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="service_yields")
+    part = models.ForeignKey("customers.Part", verbose_name=_("product / part"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    processed = models.PositiveIntegerField(_("parts processed"), validators=[MinValueValidator(1),
+                                                                            MaxValueValidator(10**9)])
+    passed = models.PositiveIntegerField(_("parts passed"), validators=[MaxValueValidator(10**9)])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("customer processing yield")
+        verbose_name_plural = _("customer processing yields")
+        ordering = ["-period_start", "-id"]
+        indexes = [models.Index(fields=["company", "period_start"], name="service_yield_company_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.period_start:%Y-%m}"
+
+    @property
+    def yield_percent(self):
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if not self.processed:
+            return None
+        return (Decimal(self.passed) * 100 / Decimal(self.processed)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period cannot end before it starts.")
+        if self.processed is not None and self.passed is not None and self.passed > self.processed:
+            errors["passed"] = _("More parts passed than were processed.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CustomerAudit(CompanyScopedModel):
+    """An audit of us by the customer (满意度控制程序 §4.1; issue 21 §6): when, what, what they found, the score,
+    what we do about it."""
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="service_audits")
+    audited_on = models.DateField(_("audit date"))
+    scope = models.CharField(_("scope"), max_length=300)
+    auditors = models.CharField(_("auditors"), max_length=200, blank=True)
+    findings = models.TextField(_("findings"), blank=True, max_length=5000)
+    score = models.DecimalField(_("score (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                validators=PERCENT)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    actions = models.TextField(_("our actions"), blank=True, max_length=5000)
+    action = models.ForeignKey("capa.CorrectiveAction", verbose_name=_("corrective action"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("customer audit")
+        verbose_name_plural = _("customer audits")
+        ordering = ["-audited_on", "-id"]
+        indexes = [models.Index(fields=["company", "audited_on"], name="service_audit_company_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.audited_on:%Y-%m-%d}"

@@ -16,3 +16,5 @@ JOB_WRITERS = frozenset({Role.AFTER_SALES, Role.QA}) | SALES
 # Issue 21 §5: the GM analyses the quality report; sales reports the result back to the customers.
 GM = frozenset({Role.GM})
 REPORT_BACK = SALES | {Role.GENERAL_OFFICE}
+# Issue 21 §6: the customer's processing yield and audits of us are recorded by sales and QA.
+CUSTOMER_RECORDERS = SALES | {Role.QA, Role.AFTER_SALES, Role.GENERAL_OFFICE}

@@ -10,7 +10,8 @@ from .models import Visit
 
 def visits_visible_to(user) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).select_related(
-        "customer", "visited_by", "complaint", "finding_complaint", "finding_action")
+        "customer", "visited_by", "complaint", "finding_complaint", "finding_action", "finding_signal",
+        "finding_review")
 
 
 def visit_get_for_user(user, pk: int) -> Visit:
@@ -148,3 +149,68 @@ def market_month_summary(qs: QuerySet, year: int, month: int) -> dict:
     return {"year": year, "month": month, "total": len(rows),
             "kinds": [{"kind": k, "label": label, "entries": [r for r in rows if r.kind == k]}
                       for k, label in MarketKind.choices]}
+
+
+# -- the customer's processing yield and audits (issue 21 §6) --------------------------------------------------------
+
+
+def yields_visible_to(user) -> QuerySet:
+    from .models import CustomerYield
+
+    return CustomerYield.objects.visible_to(user).select_related("customer", "part")
+
+
+def audits_visible_to(user) -> QuerySet:
+    from .models import CustomerAudit
+
+    return CustomerAudit.objects.visible_to(user).select_related("customer", "action")
+
+
+def yield_summary(rows) -> dict:
+    """Processed and passed summed over ``rows`` and the yield they make (not a mean of the rows' percentages:
+    a small lot must not weigh like a large one)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    processed = sum(r.processed for r in rows)
+    passed = sum(r.passed for r in rows)
+    percent = (Decimal(passed) * 100 / Decimal(processed)).quantize(Decimal("0.01"), ROUND_HALF_UP) \
+        if processed else None
+    return {"processed": processed, "passed": passed, "percent": percent}
+
+
+def customer_quality_of_year(company_ids, year: int) -> dict:
+    """The yearly satisfaction report's section (issue 21 §6): each customer's processing yield over the periods
+    starting in ``year`` and the customers' audits of us in ``year``, for the companies ``company_ids``."""
+    from .models import CustomerAudit, CustomerYield
+
+    yields = list(CustomerYield.objects.filter(company_id__in=company_ids, period_start__year=year)
+                  .select_related("customer").order_by("customer__code", "period_start", "id"))
+    by_customer: dict[int, list] = {}
+    for row in yields:
+        by_customer.setdefault(row.customer_id, []).append(row)
+    yield_rows = [{"code": rows[0].customer.code, "name": rows[0].customer.name, "periods": len(rows),
+                   **yield_summary(rows)} for rows in by_customer.values()]
+    audits = [{"date": a.audited_on, "code": a.customer.code, "name": a.customer.name, "scope": a.scope,
+               "findings": a.findings, "score": a.score, "passed": a.passed, "actions": a.actions}
+              for a in CustomerAudit.objects.filter(company_id__in=company_ids, audited_on__year=year)
+              .select_related("customer").order_by("audited_on", "id")]
+    return {"yields": yield_rows, "yield_total": yield_summary(yields), "audits": audits}
+
+
+def market_competitor_ratings(company_ids, start, end) -> list[dict]:
+    """Competitor ratings recorded on market-information entries between ``start`` and ``end`` (issue 21 §3), in
+    the shape of the surveys' CompetitorRating rows, for the yearly report's competitor comparison."""
+    from django.db.models import Q
+
+    from .models import RATING_DIMENSIONS, MarketEntry
+
+    any_rating = Q()
+    for d in RATING_DIMENSIONS:
+        any_rating |= Q(**{f"rating_{d}__isnull": False})
+    rows = (MarketEntry.objects.filter(any_rating, company_id__in=company_ids, reported_on__gte=start,
+                                       reported_on__lte=end).exclude(competitor="")
+            .select_related("customer").order_by("competitor", "reported_on", "id"))
+    return [{"title": e.title, "reported_on": e.reported_on, "customer_id": e.customer_id,
+             "customer_code": e.customer.code if e.customer_id else "",
+             "customer_name": e.customer.name if e.customer_id else "", "competitor": e.competitor.strip(),
+             "note": e.title, **{d: getattr(e, f"rating_{d}") for d in RATING_DIMENSIONS}} for e in rows]

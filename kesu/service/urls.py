@@ -31,4 +31,7 @@ urlpatterns = [
     path("market/", views.market_list, name="market_list"),
     path("market/new/", views.market_create, name="market_create"),
     path("market/<int:pk>/edit/", views.market_edit, name="market_edit"),
+    path("after-sales-report/", views.aftersales_report, name="aftersales_report"),
+    path("customer-yields/new/", views.yield_create, name="yield_create"),
+    path("customer-audits/new/", views.audit_create, name="audit_create"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,13 +16,23 @@ from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import page_step, refused_forms
 from kesu.core.selectors import audit_entries_for
-from kesu.core.services import TransitionRefused
 from kesu.customers.models import Customer
 
 from . import exports, permissions, printouts, selectors, services
 from .choices import TOPICS, MarketKind, PlanStatus, VisitKind, VisitPurpose
-from .forms import JobForm, MarketForm, PlanGenerateForm, PlanLineForm, RulesForm, StepForm, VisitForm
+from .forms import (
+    CustomerAuditForm,
+    CustomerYieldForm,
+    JobForm,
+    MarketForm,
+    PlanGenerateForm,
+    PlanLineForm,
+    RulesForm,
+    TransitionForm,
+    VisitForm,
+)
 
 VISIT_LIST = ListSpec(
     sorts=(
@@ -212,7 +223,7 @@ def plan_detail(request, pk: int):
     editable = plan.status == PlanStatus.DRAFT and request.user.has_role(*permissions.PLANNERS)
     return render(request, "service/plan_detail.html", {
         "plan": plan, "grid": grid, "summary": selectors.plan_vs_actual(plan, grid), "months": range(1, 13),
-        "steps": offered, "refused": refused, "step_form": StepForm(),
+        "steps": _step_forms(request, offered), "refused": refused,
         "line_form": PlanLineForm(user=request.user) if editable else None, "editable": editable,
         "changes": plan.changes.select_related("actor")})
 
@@ -247,22 +258,36 @@ def plan_line(request, pk: int):
     return redirect("service:plan_detail", plan.pk)
 
 
+def _step_forms(request, offered) -> list[tuple]:
+    """(row, form) of each step the page offers: the refused one as it was filled (issue 17 §2), else empty."""
+    bound = refused_forms(request)
+    return [(row, bound.get(f"transition-{row.name}") or TransitionForm(row=row)) for row in offered]
+
+
+def _step(request, record, table, name: str, run, back: str, page):
+    """One workflow step from a page through the one page path (kesu.core.panels.page_step): a refused step comes
+    back on ``page`` as it was filled (422), with the runner's refusal next to the field it names."""
+    row = table.get(record.status, name)
+    form = TransitionForm(request.POST, row=row) if row is not None else None
+    return page_step(request, record, name=name, form=form, run=run, page=page, form_id=f"transition-{name}",
+                     back=reverse(back, args=[record.pk]),
+                     done=lambda: _("Done: %(step)s. Now “%(status)s”.") % {
+                         "step": row.label if row else name,
+                         "status": type(record).objects.get(pk=record.pk).get_status_display()})
+
+
 @login_required
 @require_POST
 def plan_step(request, pk: int, name: str):
+    from .workflow import PLAN_TABLE
+
     plan = _plan_or_404(request, pk)
-    form = StepForm(request.POST)
-    form.is_valid()
-    inputs = {k: v for k, v in form.cleaned_data.items() if v}
-    try:
-        services.plan_transition(actor=request.user, plan=plan, name=name, inputs=inputs,
-                                 expected_version=int(request.POST["version"]) if request.POST.get(
-                                     "version", "").isdigit() else None)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("service:plan_detail", plan.pk)
+
+    def run(*, actor, name, expected_version, **inputs):
+        return services.plan_transition(actor=actor, plan=plan, name=name, inputs=inputs,
+                                        expected_version=expected_version)
+
+    return _step(request, plan, PLAN_TABLE, name, run, "service:plan_detail", plan_detail)
 
 
 @login_required
@@ -357,7 +382,7 @@ def quality_detail(request, pk: int):
 
     offered, _refused = QUALITY_TABLE.offer(report, request.user)
     return render(request, "service/quality_detail.html", {
-        "report": report, "f": report.figures, "steps": offered,
+        "report": report, "f": report.figures, "steps": _step_forms(request, offered),
         "can_raise": request.user.has_role(*permissions.GM) and not report.action_id and report.cause_analysis,
         "changes": report.changes.select_related("actor")})
 
@@ -365,16 +390,16 @@ def quality_detail(request, pk: int):
 @login_required
 @require_POST
 def quality_step(request, pk: int, name: str):
+    from .workflow import QUALITY_TABLE
+
     _require(request.user, "view_qualityreport")
     report = selectors.quality_report_get_for_user(request.user, pk)
-    inputs = {k: request.POST[k].strip() for k in ("cause_analysis", "customer_reply") if request.POST.get(k, "").strip()}
-    try:
-        services.quality_report_transition(actor=request.user, report=report, name=name, inputs=inputs)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("service:quality_detail", report.pk)
+
+    def run(*, actor, name, expected_version, **inputs):
+        return services.quality_report_transition(actor=actor, report=report, name=name, inputs=inputs,
+                                                  expected_version=expected_version)
+
+    return _step(request, report, QUALITY_TABLE, name, run, "service:quality_detail", quality_detail)
 
 
 @login_required
@@ -460,3 +485,82 @@ def market_edit(request, pk: int):
             messages.success(request, _("Information saved."))
             return redirect("service:market_list")
     return render(request, "service/market_form.html", {"form": form, "entry": entry})
+
+
+# -- the after-sales feedback report (issue 21 §4) -------------------------------------------------------------------
+
+
+def _period(request):
+    """``?from=…&to=…`` (ISO dates); missing or unreadable: this year so far. A period longer than five years or
+    upside down is cut to one year, so a typo cannot ask for a century of visits."""
+    import datetime
+
+    from django.utils.dateparse import parse_date
+
+    today = timezone.localdate()
+
+    def read(name, default):
+        try:
+            return parse_date(request.GET.get(name, "")) or default
+        except ValueError:
+            return default
+
+    date_from, date_to = read("from", today.replace(month=1, day=1)), read("to", today)
+    if date_to < date_from or (date_to - date_from).days > 5 * 366:
+        date_from = date_to - datetime.timedelta(days=365)
+    return date_from, date_to
+
+
+@login_required
+def aftersales_report(request):
+    from . import aftersales
+
+    _require(request.user, "view_visit")
+    date_from, date_to = _period(request)
+    summary = aftersales.aftersales_summary(request.user, date_from, date_to)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return _xlsx(rows_xlsx(aftersales.export_rows(summary), aftersales.export_columns(),
+                               _("After-sales feedback"), "after-sales-feedback"))
+    if fmt == "pdf":
+        return printouts.pdf_response(aftersales.aftersales_pdf(summary, request.user.company),
+                                      f"after-sales-feedback-{date_from}-{date_to}")
+    query = f"from={date_from:%Y-%m-%d}&to={date_to:%Y-%m-%d}"
+    return render(request, "service/aftersales_report.html", {"s": summary, "query": query,
+                                                              "shown": aftersales.SHOWN})
+
+
+# -- the customer's processing yield and audits (issue 21 §6) -------------------------------------------------------
+
+
+def _customer_record_page(request, form_class, perm: str, service, template: str, message):
+    _require(request.user, perm)
+    initial = {}
+    if request.GET.get("customer", "").isdigit():
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(request.GET["customer"]))
+        initial["customer"] = customer.code
+    form = form_class(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("part", "score", "passed")}
+        try:
+            row = service(actor=request.user, company=data["customer"].company, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("Your role may not do this."))
+        else:
+            messages.success(request, message)
+            return redirect("customers:customer_detail", row.customer_id)
+    return render(request, template, {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def yield_create(request):
+    return _customer_record_page(request, CustomerYieldForm, "add_customeryield", services.customer_yield_record,
+                                 "service/yield_form.html", _("Processing yield recorded."))
+
+
+@login_required
+def audit_create(request):
+    return _customer_record_page(request, CustomerAuditForm, "add_customeraudit", services.customer_audit_record,
+                                 "service/audit_form.html", _("Customer audit recorded."))

@@ -174,10 +174,11 @@ def yearly_report(user, year: int, company_id: int | None = None) -> Report:
         "remarks": sorted((a for a in answers if a["remarks"]), key=lambda a: (a["score"], a["id"])),
         "comments": _comments(ids, answers, items),
         "trend": trend,
-        **_competitors(ids, answers),
+        **_competitors(ids, answers, scope, year),
         "actions": _actions(ids, answers),
         "improvements": _improvements(ids),
         "indicators": _indicators(scope, year, customers, answers),
+        "customer_quality": _customer_quality(scope, year),
     }
     return report
 
@@ -351,11 +352,39 @@ def _trend(user, scope: list[int], year: int, current: list[dict[str, Any]]) -> 
     return rows
 
 
-def _competitors(ids: list[int], answers: list[dict[str, Any]]) -> dict[str, Any]:
+def _customer_quality(scope: list[int], year: int) -> dict[str, Any]:
+    """The customers' processing yield of our parts and their audits of us in the year (issue 21 §6; 满意度控制程序
+    §3.3, §4.1), recorded in customer service."""
+    from kesu.service.selectors import customer_quality_of_year
+
+    return customer_quality_of_year(scope, year)
+
+
+def _competitors(ids: list[int], answers: list[dict[str, Any]], scope: list[int] | None = None,
+                 year: int | None = None) -> dict[str, Any]:
     """Each competitor's ratings in cost, quality, delivery and technology (seed 000 §4.3.1), and their mean over
-    the dimensions given against our own score at the same customer in the same campaign."""
+    the dimensions given against our own score at the same customer in the same campaign.
+
+    Ratings come from two sources: those entered on a campaign, and those sales recorded on market-information
+    entries of the year (issue 21 §3). A market entry belongs to no campaign, so our score beside it is our mean
+    at that customer over the year's answers (none when the entry names no customer or the customer did not
+    answer)."""
     ours = {(a["campaign_id"], a["customer_id"]): a["score"] for a in answers}
     ratings = []
+    if scope and year is not None:
+        from kesu.service.selectors import market_competitor_ratings
+
+        of_customer: dict[int, list[Decimal]] = defaultdict(list)
+        for a in answers:
+            of_customer[a["customer_id"]].append(a["score"])
+        start, end = _year_range(year, year)
+        for row in market_competitor_ratings(scope, start, end):
+            our = mean(of_customer.get(row["customer_id"], [])) if row["customer_id"] else None
+            score = mean([row[d] for d in DIMENSIONS if row[d] is not None])
+            ratings.append({"campaign": _("Market information %(date)s") % {"date": row["reported_on"]},
+                            "customer_code": row["customer_code"], "customer_name": row["customer_name"],
+                            "competitor": row["competitor"], **{d: row[d] for d in DIMENSIONS}, "score": score,
+                            "ours": our, "lead": _difference(our, score), "note": row["note"]})
     for row in (CompetitorRating.objects.filter(campaign_id__in=ids)
                 .order_by("competitor", "customer__code", "campaign_id")
                 .values("campaign_id", "campaign__name", "customer_id", "customer__code", "customer__name",
@@ -672,6 +701,22 @@ def _keep_headings_with_next(form) -> None:
             flowable.keepWithNext = 1
 
 
+def _pdf_customer_quality(form, cq: dict[str, Any]) -> None:
+    """Issue 21 §6: the customers' processing yield and their audits of us, beside the indicators."""
+    total = cq["yield_total"]
+    form.heading(_("Customer processing yield and customer audits"))
+    form.table([_("Customer"), _("Periods"), _("Parts processed"), _("Parts passed"), _("Processing yield (%)")],
+               [(f"{r['code']} {r['name']}", r["periods"], r["processed"], r["passed"], _v(r["percent"]))
+                for r in cq["yields"]]
+               + ([(_("All customers"), "", total["processed"], total["passed"], _v(total["percent"]))]
+                  if cq["yields"] else []),
+               widths=[0.36, 0.1, 0.18, 0.18, 0.18], empty=_("No processing yield recorded in this year."))
+    form.table([_("Audit date"), _("Customer"), _("Scope"), _("Findings"), _("Score"), _("Our actions")],
+               [(_v(a["date"]), f"{a['code']} {a['name']}", a["scope"], a["findings"], _v(a["score"]), a["actions"])
+                for a in cq["audits"]], widths=[0.12, 0.18, 0.16, 0.24, 0.08, 0.22],
+               empty=_("No customer audit in this year."))
+
+
 def report_pdf(report: Report) -> bytes:
     """The report as a printable PDF with its charts, for the management review file."""
     from kesu.core.printing import PrintForm
@@ -757,6 +802,7 @@ def report_pdf(report: Report) -> bytes:
                  _v(r["indicators"].ppm), _v(r["indicators"].return_rate_percent), r["indicators"].complaints,
                  r["indicators"].shipped_quantity) for r in ind["rows"]],
                widths=[0.32, 0.1, 0.12, 0.1, 0.12, 0.12, 0.12], empty=_("No customers."))
+    _pdf_customer_quality(form, report["customer_quality"])
     form.sign_off([_("Prepared by"), _("Reviewed by"), _("Approved by")])
     _keep_headings_with_next(form)
     return form.render()
@@ -874,6 +920,18 @@ def report_xlsx(report: Report) -> tuple[Any, str]:
         actions += [[i["campaign"], i["area"], i["measures"], i["department"], i["due_on"], i["status_label"],
                      i["action"]] for i in report["improvements"]]
     sheet(_("Actions"), actions)
+
+    cq = report["customer_quality"]
+    quality: list[list[Any]] = [[_("Customer code"), _("Customer"), _("Periods"), _("Parts processed"),
+                                 _("Parts passed"), _("Processing yield (%)")]]
+    quality += [[r["code"], r["name"], r["periods"], r["processed"], r["passed"], r["percent"]] for r in cq["yields"]]
+    quality += [[_("All customers"), "", "", cq["yield_total"]["processed"], cq["yield_total"]["passed"],
+                 cq["yield_total"]["percent"]], [],
+                [_("Audit date"), _("Customer code"), _("Customer"), _("Scope"), _("Findings"), _("Score"),
+                 _("Passed"), _("Our actions")]]
+    quality += [[a["date"], a["code"], a["name"], a["scope"], a["findings"], a["score"], a["passed"], a["actions"]]
+                for a in cq["audits"]]
+    sheet(_("Customer audits"), quality)
 
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)

@@ -228,7 +228,7 @@ def test_the_workbook_reads_back(people, data):
     handle, name = report.report_xlsx(report.yearly_report(people[Role.GENERAL_OFFICE], 2026))
     assert name == "survey-report-2026.xlsx"
     book = openpyxl.load_workbook(handle)
-    summary, items, answers, trend, competitors, indicators, actions = book.worksheets
+    summary, items, answers, trend, competitors, indicators, actions, customer_audits = book.worksheets
     rows = list(summary.values)
     assert [row[1] for row in rows[2:7]] == [1, 5, 4, 80, 76.75]  # campaigns, asked, answers, rate, score
     assert rows[16][0] == data["new"].name and rows[16][7] == 80 and rows[16][8] == 76.75
@@ -243,6 +243,9 @@ def test_the_workbook_reads_back(people, data):
     assert [row[2] for row in ind_rows[1:6]] == [100, 69, 50, 88, None]
     assert [row[1] for row in ind_rows if row and row[0] == ind_rows[-4][0]] == [25]  # churn 25.0 %
     assert len(list(actions.values)) == 1 + 3
+    audit_rows = [row for row in customer_audits.values if any(cell is not None for cell in row)]
+    # No yield nor audit recorded: the yields' header, their total, the audits' header (issue 21 §6).
+    assert len(audit_rows) == 3 and audit_rows[1][3] == 0 and audit_rows[1][5] is None
 
 
 def test_the_page_pdf_and_excel_for_the_general_office(login, people, data):
@@ -261,7 +264,7 @@ def test_the_page_pdf_and_excel_for_the_general_office(login, people, data):
     xlsx = client.get(reverse("surveys:report_xlsx"), {"year": 2026})
     assert xlsx.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
-    assert len(book.worksheets) == 7
+    assert len(book.worksheets) == 8  # the last: customer processing yield and audits (issue 21 §6)
 
 
 def test_an_outsider_sees_nothing_of_company_a(login, people, data, outsider, company_a):
