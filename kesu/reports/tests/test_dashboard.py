@@ -107,7 +107,7 @@ def test_the_dashboard_excel_opens(login, people, company_a, data):
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 1 + 13  # header and every indicator (the GM sees money)
+    assert len(rows) == 1 + 14  # header and every indicator (the GM sees money)
     assert rows[0][5] == "2026-01"
 
 
