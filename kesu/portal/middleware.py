@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from .access import PORTAL_PREFIXES, SESSION_ACCOUNT, session_account
 from .models import PortalToken
 
-# What every page needs whoever asks: the assets and the icon.
-OPEN_PREFIXES = ("/static/", "/favicon.ico")
+# What every page needs whoever asks (the assets and the icon), and the survey answer link a customer gets by
+# e-mail (kesu.surveys, public by its signed token): a contact signed in to the portal still answers their survey.
+OPEN_PREFIXES = ("/static/", "/favicon.ico", "/s/")
 
 
 def _is_portal_identity(request) -> bool:
