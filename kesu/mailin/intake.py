@@ -92,7 +92,10 @@ def mail_parse(raw: bytes, *, headers_only: bool = False) -> ParsedMail:
             return parsed
         if headers_only:
             return parsed
-        body = message.get_body(preferencelist=("plain", "html")) if message.is_multipart() else message
+        if message.is_multipart():
+            body = message.get_body(preferencelist=("plain", "html"))
+        else:  # a single part: the text itself, or a lone attachment
+            body = message if message.get_content_maintype() == "text" else None
         parsed.body = _clean(_text_of(body), 20000).strip() if body is not None else ""
         for part in message.walk():
             if part.is_multipart() or part is body:

@@ -190,3 +190,22 @@ def test_a_discard_reason_of_blanks_or_control_characters_is_refused_not_a_serve
     assert response.status_code == 422
     with translation.override("zh-hans"):
         assert response.json()["detail"][0]["msg"] == _("Say why the mail is discarded.")
+
+
+def test_a_chinese_file_name_and_a_mail_of_only_an_attachment_are_read(mailbox, customer, contact):
+    from email.message import EmailMessage
+
+    from kesu.mailin.intake import mail_parse
+
+    parsed = mail_parse(make_mail(sender="buyer@shcustomer.example", subject="照片",
+                                  attachments=[("不良照片.pdf", PDF, "application", "pdf")]))
+    assert [name for name, _data in parsed.attachments] == ["不良照片.pdf"]
+    lone = EmailMessage()
+    lone["From"] = "buyer@shcustomer.example"
+    lone["Subject"] = "扫描件"
+    lone.set_content(PDF, maintype="application", subtype="pdf", filename="scan.pdf")
+    row = mail_take_in(mailbox=mailbox, uidvalidity=7, uid=9, raw=lone.as_bytes(), size=100)
+    assert row.outcome == Outcome.COMPLAINT
+    assert list(ComplaintAttachment.objects.filter(complaint=row.complaint).values_list("name", flat=True)) == [
+        "scan.pdf"]
+    assert row.complaint.description == "扫描件"
