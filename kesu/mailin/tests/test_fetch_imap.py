@@ -149,3 +149,23 @@ def test_a_new_mailbox_takes_in_only_what_arrives_after_its_first_reading(imap, 
     imap.deliver(make_mail(sender="buyer@shcustomer.example", subject="新邮件", body="今天的问题"))
     assert fetch.mailbox_fetch(mailbox).taken == 1
     assert list(InboundMail.objects.values_list("subject", flat=True)) == ["新邮件"]
+
+
+def test_a_folder_numbered_anew_takes_in_only_the_mails_it_did_not_know(imap, company_a, customer, contact):
+    old = make_mail(sender="buyer@shcustomer.example", subject="第一封", body="第一封邮件")
+    imap.deliver(old)
+    mailbox = imap.mailbox(company_a)
+    assert fetch.mailbox_fetch(mailbox).taken == 1
+    first = InboundMail.objects.get().uidvalidity
+    # The folder is recreated on the server (new UIDVALIDITY): the old mail comes back under a new UID.
+    imap.remove_folder()
+    with imap.connection() as conn:
+        conn.create(imap.folder)
+    imap.deliver(old)
+    imap.deliver(make_mail(sender="buyer@shcustomer.example", subject="第二封", body="第二封邮件"))
+    result = fetch.mailbox_fetch(mailbox)
+    mailbox.refresh_from_db()
+    assert mailbox.uidvalidity != first
+    assert (result.taken, result.skipped) == (1, 1)
+    assert sorted(InboundMail.objects.values_list("subject", flat=True)) == ["第一封", "第二封"]
+    assert Complaint.objects.count() == 2
