@@ -46,8 +46,11 @@ def _database_url(tmp_path: Path) -> str:
             source.close()
             target.close()
         return f"sqlite:///{copy}"
+    from urllib.parse import quote
+
     db = connection.settings_dict
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else (f"{db['USER']}@" if db.get("USER") else "")
+    user, password = quote(db.get("USER") or "", safe=""), quote(db.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     return f"postgres://{auth}{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
