@@ -302,7 +302,11 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     ensure_admin(out)
     if not args.no_worker:
         keep_mail_as_files(out)
-    out.write(worker_notice(worker=not args.no_worker))
+    if args.workers is not None and serving.gunicorn_available() and not args.no_worker:
+        out.write("The periodic jobs (e-mail, escalations, reminders, monthly reports) run in one `kesu worker` "
+                  "process beside the server. In production, run `kesu worker` as its own service.\n")
+    else:
+        out.write(worker_notice(worker=not args.no_worker))
     if args.workers is None or not serving.gunicorn_available():
         if args.workers is not None:
             out.write("gunicorn is not available here (Windows, or not installed): serving with waitress, "
