@@ -8,8 +8,11 @@ real streaming standby.
 from __future__ import annotations
 
 import datetime
+import os
+import time
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
@@ -20,6 +23,9 @@ from kesu.core.dbrouter import REPLICA, ReportingRouter, replica_alias, reportin
 from kesu.core.importexport import export_rows
 from kesu.core.paging import IdFirstPaginator
 from kesu.reports import analyses
+
+# The CI replica run (scripts/ci_replica.sh) configures the alias: the tests that use it must then name it.
+DATABASES = ["default", REPLICA] if REPLICA in settings.DATABASES else ["default"]
 
 
 @pytest.fixture
@@ -38,6 +44,27 @@ def replica():
         del connections.settings[REPLICA]
 
 
+def _caught_up(replica) -> None:
+    """A real standby (scripts/ci_replica.sh) replays the primary's commits a moment later: wait for them."""
+    if replica.vendor != "postgresql":
+        return
+    with replica.cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        if not cursor.fetchone()[0]:
+            return  # the MIRROR alias: the primary itself
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        (target,) = cursor.fetchone()
+    deadline = time.monotonic() + 30
+    while True:
+        with replica.cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+            if cursor.fetchone()[0]:
+                return
+        assert time.monotonic() < deadline, "the standby did not catch up within 30 s"
+        time.sleep(0.05)
+
+
 def _scope(company: Company) -> analyses.Scope:
     return analyses.Scope(company_ids=(company.pk,), date_from=datetime.date(2026, 1, 1),
                           date_to=datetime.date(2026, 12, 31))
@@ -52,9 +79,10 @@ def test_without_a_replica_every_read_goes_to_the_primary():
         assert ReportingRouter().db_for_read(Company) is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=DATABASES)
 def test_an_analysis_reads_from_the_replica_and_sees_what_the_primary_committed(replica):
     company = CompanyFactory(code="R1", name="复制甲")
+    _caught_up(replica)
     with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_primary:
         result = analyses.run(_scope(company), "frequency")
         with reporting():
@@ -65,9 +93,10 @@ def test_an_analysis_reads_from_the_replica_and_sees_what_the_primary_committed(
     assert len(on_primary) == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=DATABASES)
 def test_writes_inside_a_report_go_to_the_primary_even_for_an_object_read_from_the_replica(replica):
     CompanyFactory(code="R2", name="复制乙")
+    _caught_up(replica)
     with reporting():
         company = Company.objects.get(code="R2")
         assert company._state.db == REPLICA
@@ -78,10 +107,11 @@ def test_writes_inside_a_report_go_to_the_primary_even_for_an_object_read_from_t
     assert Company.objects.using("default").get(code="R2").name == "复制乙改"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=DATABASES)
 def test_exports_and_list_counts_read_from_the_replica(replica):
     for code in ("R3", "R4", "R5"):
         CompanyFactory(code=code)
+    _caught_up(replica)
     with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_primary:
         rows = list(export_rows(Company.objects.filter(code__startswith="R").order_by("code"), ["code", "name"]))
         count = IdFirstPaginator(Company.objects.filter(code__startswith="R").order_by("pk"), 2).count
@@ -90,7 +120,7 @@ def test_exports_and_list_counts_read_from_the_replica(replica):
     assert len(on_replica) >= 2 and len(on_primary) == 0  # PostgreSQL asks the planner first
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=DATABASES)
 def test_inside_a_transaction_on_the_primary_a_report_reads_its_own_writes_from_the_primary(replica):
     # pytest-django runs this test inside a transaction: what it wrote is not on any replica yet.
     company = CompanyFactory(code="R6", name="未提交")
@@ -102,7 +132,7 @@ def test_inside_a_transaction_on_the_primary_a_report_reads_its_own_writes_from_
     assert len(on_primary) == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=DATABASES)
 def test_the_router_sends_writes_and_migrations_to_the_primary_only(replica):
     router = ReportingRouter()
     assert router.db_for_write(Company) == "default"
@@ -113,3 +143,13 @@ def test_the_router_sends_writes_and_migrations_to_the_primary_only(replica):
     with reporting():
         assert dbrouter.in_reporting()
     assert not dbrouter.in_reporting()
+
+
+@pytest.mark.skipif(not os.environ.get("KESU_REPLICA_DATABASE_URL"), reason="only with a real standby (ci_replica.sh)")
+@pytest.mark.django_db(databases=DATABASES)
+def test_the_configured_replica_is_a_read_only_streaming_standby(replica):
+    with replica.cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery(), current_database()")
+        in_recovery, name = cursor.fetchone()
+    assert in_recovery is True
+    assert name == connections["default"].settings_dict["NAME"]  # the test database, streamed from the primary
