@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kesu.core.context_processors.kesu",
                 "kesu.notifications.context_processors.unread",
+                "kesu.mailin.context_processors.menu",
             ],
         },
     },
