@@ -16,7 +16,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import page_step, refused_forms
+from kesu.core.panels import page_step, refused_forms, show_refused
 from kesu.core.selectors import audit_entries_for
 from kesu.customers.models import Customer
 
@@ -224,7 +224,8 @@ def plan_detail(request, pk: int):
     return render(request, "service/plan_detail.html", {
         "plan": plan, "grid": grid, "summary": selectors.plan_vs_actual(plan, grid), "months": range(1, 13),
         "steps": _step_forms(request, offered), "refused": refused,
-        "line_form": PlanLineForm(user=request.user) if editable else None, "editable": editable,
+        "line_form": (refused_forms(request).get("line-form") or PlanLineForm(user=request.user)) if editable
+        else None, "editable": editable,
         "changes": plan.changes.select_related("actor")})
 
 
@@ -241,20 +242,26 @@ def plan_pdf(request, pk: int):
 def plan_line(request, pk: int):
     plan = _plan_or_404(request, pk)
     form = PlanLineForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.plan_line_set(actor=request.user, plan=plan, customer=form.cleaned_data["customer"],
-                                   visits=form.cleaned_data["visits"], surveys=form.cleaned_data["surveys"])
-        except ValidationError as error:
-            for errors in error.message_dict.values():
-                for message in errors:
-                    messages.error(request, message)
-        else:
-            messages.success(request, _("Plan line saved."))
-    else:
-        for field, errors in form.errors.items():
-            for message in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{message}")
+    # Issue 17 §2: a refused line comes back on the plan's page as it was filled, the refusals on the form; a plan
+    # that page no longer lets this user edit (not a draft, not sales) says why in a message instead.
+    editable = plan.status == PlanStatus.DRAFT and request.user.has_role(*permissions.PLANNERS)
+    if editable and not form.is_valid():
+        return show_refused(request, plan_detail, plan.pk, form_id="line-form", form=form)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"__all__": _("Only a draft plan can be changed.")})
+        services.plan_line_set(actor=request.user, plan=plan, customer=form.cleaned_data["customer"],
+                               visits=form.cleaned_data["visits"], surveys=form.cleaned_data["surveys"])
+    except ValidationError as error:
+        if editable:
+            return show_refused(request, plan_detail, plan.pk, form_id="line-form", form=form, error=error)
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("service:plan_detail", plan.pk)
+    except PermissionDenied:
+        messages.error(request, _("Your role may not do this."))
+        return redirect("service:plan_detail", plan.pk)
+    messages.success(request, _("Plan line saved."))
     return redirect("service:plan_detail", plan.pk)
 
 

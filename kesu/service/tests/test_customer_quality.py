@@ -222,3 +222,15 @@ def test_a_refused_plan_or_report_step_comes_back_on_its_page_as_filled(people, 
     refused = client.post(reverse("service:quality_step", args=[report.pk, "analyse"]), {"cause_analysis": ""})
     assert refused.status_code == 422 and said(refused)
     assert 'name="cause_analysis"' in refused.content.decode()
+
+
+def test_a_refused_plan_line_comes_back_on_the_plan_as_filled(people, client):
+    sales = people[Role.SALESPERSON]
+    CustomerFactory(company=people.company, status="existing", owner=sales)
+    plan = services.plan_generate(actor=sales, company=people.company, year=2027)
+    client.force_login(sales)
+    refused = client.post(reverse("service:plan_line", args=[plan.pk]), {"customer": "NO-SUCH-CODE", "visits": ["3"]})
+    assert refused.status_code == 422 and len(said(refused)) == 1
+    page = refused.content.decode()
+    assert 'id="line-errors"' in page and 'value="NO-SUCH-CODE"' in page
+    assert plan.lines.count() == 1
