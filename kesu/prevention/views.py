@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from kesu.core.filters_base import ScopedFilterSet, apply_filters
 from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
-from kesu.core.panels import next_step, page_step, panels_for, refused_forms, table_actions
+from kesu.core.panels import next_step, page_step, panels_for, refused_forms, show_refused, table_actions
 
 from . import exports, selectors, services
 from .choices import CLASS_GUIDANCE, OPEN_STATUSES, GroupKind, SignalClass, SignalSource, SignalStatus
@@ -165,7 +165,8 @@ def detail(request, pk: int):
     return render(request, "prevention/detail.html", {
         "signal": signal, "next_step": next_step(signal, user, actions, refused=refused, fulfils=SIGNAL_FULFILS),
         "actions": signal.actions.select_related("owner"),
-        "action_form": ActionForm(user=user, company_id=signal.company_id) if open_ and user.has_perm(
+        "action_form": (refused_forms(request).get("action-form")
+                        or ActionForm(user=user, company_id=signal.company_id)) if open_ and user.has_perm(
             "prevention.add_preventiveaction") else None,
         "done_form": ActionDoneForm(), "changes": signal.changes.select_related("actor"),
         "meetings": signal.meetings.prefetch_related("attendees"), "guidance": CLASS_GUIDANCE[signal.warning_class],
@@ -220,19 +221,17 @@ def action_add(request, pk: int):
     _require(request.user, "add_preventiveaction")
     signal = selectors.signal_get_for_user(request.user, pk)
     form = ActionForm(request.POST, user=request.user, company_id=signal.company_id)
-    if form.is_valid():
-        try:
-            services.action_add(actor=request.user, signal=signal, **form.cleaned_data)
-        except ValidationError as error:
-            _message_errors(request, error)
-        except PermissionDenied as denied:
-            messages.error(request, str(denied) or _("Your role may not do this."))
-        else:
-            messages.success(request, _("Action recorded."))
+    # Issue 17 §2: a refused action comes back on the signal's page as it was typed, the refusal on the form.
+    if not form.is_valid():
+        return show_refused(request, detail, signal.pk, form_id="action-form", form=form)
+    try:
+        services.action_add(actor=request.user, signal=signal, **form.cleaned_data)
+    except ValidationError as error:
+        return show_refused(request, detail, signal.pk, form_id="action-form", form=form, error=error)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied) or _("Your role may not do this."))
     else:
-        for field, errors in form.errors.items():
-            for message in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{message}")
+        messages.success(request, _("Action recorded."))
     return redirect("prevention:detail", signal.pk)
 
 

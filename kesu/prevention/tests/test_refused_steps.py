@@ -34,3 +34,17 @@ def test_a_refused_signal_step_comes_back_with_what_was_typed(groups, customer, 
     assert done.status_code == 302
     signal.refresh_from_db()
     assert signal.status == "preventing"
+
+
+def test_a_refused_preventive_action_comes_back_with_what_was_typed(groups, customer, client):
+    signal = services.signal_create(actor=groups[R.AFTER_SALES], company=groups.company, data={
+        "source": "call_centre", "customer": customer, "warning_class": "b", "observed": "客户来电：液压泵漏油。"})
+    follower = groups[R.REGIONAL_MANAGER]
+    services.signal_transition(actor=follower, signal=signal, name="identify", identification="属实")
+    services.signal_transition(actor=follower, signal=signal, name="diagnose", causes="物流", development="升级")
+    client.force_login(follower)
+    refused = client.post(reverse("prevention:action_add", args=[signal.pk]), {
+        "description": "区域经理当面拜访客户说明原因", "owner": follower.pk, "working_days": "999"})
+    assert refused.status_code == 422 and len(said(refused)) == 1
+    assert "区域经理当面拜访客户说明原因" in refused.content.decode()
+    assert not signal.actions.exists()
