@@ -127,11 +127,14 @@ def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_ro
     bulk = AuditEntry.objects.filter(action=AuditEntry.Action.BULK_CREATE, content_type__model="timelineentry")
     per_row = AuditEntry.objects.exclude(action=AuditEntry.Action.BULK_CREATE)
     assert bulk.exists()
-    # Only the showcase and the demo actions (through the services) write ordinary entries.
+    # Only the showcase and the demo actions (through the services) write ordinary entries; of master data only
+    # the contracts that accepted contract reviews create or update (issue 20).
     assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "capa", "core",
                                                                               "notifications", "claims", "surveys",
                                                                               "reports", "property", "contracts",
-                                                                              "service", "prevention"}
+                                                                              "service", "prevention", "customers"}
+    assert set(per_row.filter(content_type__app_label="customers").values_list("content_type__model", flat=True)) \
+        <= {"contract"}
     showcase = Complaint.objects.filter(received_at__date__gte=TODAY - datetime.timedelta(days=45),
                                         created_by__isnull=False)
     assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (
