@@ -470,7 +470,7 @@ def list_meetings(request, pk: Id):
     return [_meeting_out(m) for m in selectors.meetings_of(review)]
 
 
-class MeetingIn(_Strict):
+class ReviewMeetingIn(_Strict):
     held_at: Instant
     place: str = ""
     chaired_by_id: Id | None = None
@@ -482,7 +482,7 @@ class MeetingIn(_Strict):
 
 @router.post("/reviews/{pk}/meetings", response={201: dict}, operation_id="record_contract_review_meeting",
              summary="Record the central review meeting of a review (attendees, decisions)")
-def record_meeting(request, pk: Id, payload: MeetingIn):
+def record_meeting(request, pk: Id, payload: ReviewMeetingIn):
     from kesu.accounts.models import User
 
     _require(request.user, "add_reviewmeeting")
