@@ -92,8 +92,8 @@ def _mount() -> None:
     from kesu.core.records_api import router as records_router
     from kesu.core.work_api import router as work_router
     from kesu.customers.api import router as customers_router
-    from kesu.notifications.api import router as notifications_router
     from kesu.mailin.api import router as mailin_router
+    from kesu.notifications.api import router as notifications_router
     from kesu.portal.api import router as portal_router
     from kesu.prevention.api import router as prevention_router
     from kesu.property.api import router as property_router
