@@ -213,67 +213,50 @@ def complaint_detail(request, pk: int):
     return render(request, "portal/complaint_detail.html", _detail_context(account, complaint))
 
 
-@portal_login_required
-@require_POST
-def complaint_reply(request, pk: int):
+def _complaint_step(request, pk: int, form_class, form_key: str, act, done: str):
+    """One thing the contact does on a complaint's page: the form checked, then ``act(account, complaint, data)``;
+    a refusal comes back on the page with the form as typed (422), success back to the page with ``done``."""
     account = request.portal_account
     complaint = selectors.portal_complaint_get(account, pk)
-    form = ReplyForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.portal_reply(account=account, complaint=complaint, text=form.cleaned_data["text"],
-                                  files=form.cleaned_data["files"])
+            act(account, complaint, form.cleaned_data)
         except ValidationError as error:
             _errors_to_form(form, error)
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
         else:
-            messages.success(request, _("Your message has been added."))
+            messages.success(request, done)
             return redirect("portal:detail", complaint.pk)
-    return render(request, "portal/complaint_detail.html", _detail_context(account, complaint, reply_form=form),
+    return render(request, "portal/complaint_detail.html", _detail_context(account, complaint, **{form_key: form}),
                   status=422)
 
 
 @portal_login_required
 @require_POST
+def complaint_reply(request, pk: int):
+    return _complaint_step(request, pk, ReplyForm, "reply_form", lambda account, complaint, data: (
+        services.portal_reply(account=account, complaint=complaint, text=data["text"], files=data["files"])),
+        _("Your message has been added."))
+
+
+@portal_login_required
+@require_POST
 def complaint_decision(request, pk: int):
-    account = request.portal_account
-    complaint = selectors.portal_complaint_get(account, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.portal_remedy_decide(account=account, complaint=complaint,
-                                          accepted=form.cleaned_data["decision"] == "accept",
-                                          reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("Your decision has been recorded."))
-            return redirect("portal:detail", complaint.pk)
-    return render(request, "portal/complaint_detail.html",
-                  _detail_context(account, complaint, decision_form=form), status=422)
+    return _complaint_step(request, pk, DecisionForm, "decision_form", lambda account, complaint, data: (
+        services.portal_remedy_decide(account=account, complaint=complaint, accepted=data["decision"] == "accept",
+                                      reason=data["reason"])),
+        _("Your decision has been recorded."))
 
 
 @portal_login_required
 @require_POST
 def complaint_explanation(request, pk: int):
-    account = request.portal_account
-    complaint = selectors.portal_complaint_get(account, pk)
-    form = ExplanationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.portal_explanation_answer(account=account, complaint=complaint,
-                                               acknowledged=form.cleaned_data["answer"] == "acknowledge",
-                                               reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("Your answer has been recorded."))
-            return redirect("portal:detail", complaint.pk)
-    return render(request, "portal/complaint_detail.html",
-                  _detail_context(account, complaint, explanation_form=form), status=422)
+    return _complaint_step(request, pk, ExplanationForm, "explanation_form", lambda account, complaint, data: (
+        services.portal_explanation_answer(account=account, complaint=complaint,
+                                           acknowledged=data["answer"] == "acknowledge", reason=data["reason"])),
+        _("Your answer has been recorded."))
 
 
 @portal_login_required
