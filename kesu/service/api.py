@@ -229,6 +229,42 @@ def create_job(request, payload: JobIn):
     return 201, _job(job)
 
 
+class JobPatch(_Strict):
+    kind: JobKind | None = None
+    part_id: Id | None = None
+    serial_or_lot: str | None = Field(None, max_length=100)
+    quantity: int | None = Field(None, ge=1, le=1_000_000)
+    complaint_id: Id | None = None
+    fault: str | None = Field(None, max_length=3000)
+    work_done: str | None = Field(None, max_length=3000)
+    first_time_fixed: bool | None = None
+    parts_used: str | None = Field(None, max_length=500)
+    engineer_id: Id | None = None
+    done_on: datetime.date | None = None
+    hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+
+
+@router.patch("/jobs/{pk}", response=dict, operation_id="update_service_job",
+              summary="Correct a service job (fields given are changed; the customer stays)")
+def update_job(request, pk: Id, payload: JobPatch):
+    from kesu.customers.models import Part
+
+    _require(request.user, "change_servicejob")
+    user = request.user
+    job = selectors.job_get_for_user(user, pk)
+    given = payload.dict(exclude_unset=True)
+    data = {k: v for k, v in given.items() if k not in ("part_id", "complaint_id", "engineer_id")}
+    if "kind" in data and data["kind"] is not None:
+        data["kind"] = payload.kind.value
+    for key, model, field in (("part_id", Part, "part"), ("complaint_id", Complaint, "complaint"),
+                              ("engineer_id", User, "engineer")):
+        if key in given:
+            data[field] = visible_record(model, user, given[key], key) if given[key] is not None else None
+    # Null clears the optional facts; the engineer and the rest are only ever replaced.
+    data = {k: v for k, v in data.items() if v is not None or k in ("part", "complaint", "hours")}
+    return _job(services.job_update(actor=user, job=job, data=data, source="api"))
+
+
 @router.get("/figures", response=dict, operation_id="service_job_figures",
             summary="产品维修率 and 维修一次成功率 of a period (base: units delivered in the period)")
 def figures(request, date_from: datetime.date, date_to: datetime.date):

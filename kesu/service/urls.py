@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/new/", views.job_create, name="job_create"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
     path("quality-reports/", views.quality_list, name="quality_list"),
     path("quality-reports/<int:pk>/", views.quality_detail, name="quality_detail"),
     path("quality-reports/<int:pk>/pdf/", views.quality_pdf, name="quality_pdf"),

@@ -364,11 +364,36 @@ def job_create(request):
 
 
 @login_required
+def job_edit(request, pk: int):
+    """Correct a recorded job (the customer stays: a job for another customer is another job)."""
+    _require(request.user, "change_servicejob")
+    job = selectors.job_get_for_user(request.user, pk)
+    form = JobForm(request.POST or None, instance=job, user=request.user,
+                   initial={"customer": job.customer.code, "part": job.part.part_no if job.part_id else "",
+                            "complaint": job.complaint.number if job.complaint_id else ""})
+    form.fields["customer"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        data.pop("customer", None)
+        try:
+            services.job_update(actor=request.user, job=selectors.job_get_for_user(request.user, pk), data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Service job saved."))
+            return redirect("service:job_detail", job.pk)
+    return render(request, "service/job_form.html", {"form": form, "job": job},
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
 def job_detail(request, pk: int):
     _require(request.user, "view_servicejob")
     job = selectors.job_get_for_user(request.user, pk)
     return render(request, "service/job_detail.html", {
-        "job": job, "audit_entries": audit_entries_for(job, user=request.user)})
+        "job": job, "audit_entries": audit_entries_for(job, user=request.user),
+        "can_edit": request.user.has_perm("service.change_servicejob") and request.user.has_role(
+            *permissions.JOB_WRITERS)})
 
 
 # -- product quality reports to the GM -------------------------------------------------------------------------------
