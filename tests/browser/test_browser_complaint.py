@@ -68,6 +68,28 @@ def status_is(page: Page, status: str) -> None:
     expect(page.locator("#complaint-status")).to_have_text(str(Complaint(status=status).get_status_display()))
 
 
+def submit_refused_meeting(page: Page, attendees, department_id: int, actions: str):
+    """Fill the meeting record with blank conclusions and submit it: the refusal is named in view and the form
+    comes back as it was typed. Returns the form."""
+    page.click("#record-meeting > summary")
+    meeting = page.locator("#form-record-meeting")
+    meeting.locator("[name='meeting-held_at']").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    meeting.locator("select[name='meeting-attendees']").select_option([str(p.pk) for p in attendees])
+    meeting.locator("select[name='meeting-departments']").select_option([str(department_id)])
+    meeting.locator("[name='meeting-actions']").fill(actions)
+    meeting.locator("[name='meeting-conclusions']").fill("   ")
+    with page.expect_navigation():
+        meeting.locator("button[type=submit]").click()
+    refused = page.locator("#form-record-meeting .form-refused")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("结论")
+    expect(refused).to_be_in_viewport()
+    meeting = page.locator("#form-record-meeting")
+    expect(meeting.locator("[name='meeting-actions']")).to_have_value(actions)
+    expect(meeting.locator("select[name='meeting-attendees'] option:checked")).to_have_count(len(attendees))
+    return meeting
+
+
 def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_user, company_a):
     from django.utils import translation
 
@@ -115,25 +137,9 @@ def test_a_complaint_walks_from_phone_intake_to_closure(page, live_server, make_
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
     take_action(page, "record_qa_opinion", fields={"note": "初步判断为密封圈装配问题"},
                 checks=("cause_hard_to_find",))
-    page.click("#record-meeting > summary")
-    meeting = page.locator("#form-record-meeting")
-    meeting.locator("[name='meeting-held_at']").fill(
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
-    meeting.locator("select[name='meeting-attendees']").select_option([str(qa.pk), str(production.pk)])
-    meeting.locator("select[name='meeting-departments']").select_option([str(production.department_id)])
-    meeting.locator("[name='meeting-actions']").fill("生产部全检库存密封圈")
     # Issue 17 §2: conclusions of blanks only are refused; the form comes back open, as it was filled, the
     # missing field named at the top of the window and marked.
-    meeting.locator("[name='meeting-conclusions']").fill("   ")
-    with page.expect_navigation():
-        meeting.locator("button[type=submit]").click()
-    refused = page.locator("#form-record-meeting .form-refused")
-    expect(refused).to_be_visible()
-    expect(refused).to_contain_text("结论")
-    expect(refused).to_be_in_viewport()
-    meeting = page.locator("#form-record-meeting")
-    expect(meeting.locator("[name='meeting-actions']")).to_have_value("生产部全检库存密封圈")
-    expect(meeting.locator("select[name='meeting-attendees'] option:checked")).to_have_count(2)
+    meeting = submit_refused_meeting(page, [qa, production], production.department_id, "生产部全检库存密封圈")
     expect(meeting.locator("[name='meeting-conclusions']")).to_have_class(re.compile(r"\bis-invalid\b"))
     meeting.locator("[name='meeting-conclusions']").fill("召开临时质量会议：隔离库存，全检密封圈")
     with page.expect_navigation():

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
-from playwright.sync_api import expect
+from test_browser_complaint import submit_refused_meeting
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -29,22 +28,7 @@ def test_a_refused_record_keeps_its_input_and_the_history_is_readable_on_a_phone
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
 
-    page.click("#record-meeting > summary")
-    meeting = page.locator("#form-record-meeting")
-    meeting.locator("[name='meeting-held_at']").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
-    meeting.locator("select[name='meeting-attendees']").select_option([str(qa.pk), str(production.pk)])
-    meeting.locator("select[name='meeting-departments']").select_option([str(production.department_id)])
-    meeting.locator("[name='meeting-actions']").fill("库存密封圈全检")
-    meeting.locator("[name='meeting-conclusions']").fill("   ")
-    with page.expect_navigation():
-        meeting.locator("button[type=submit]").click()
-    refused = page.locator("#form-record-meeting .form-refused")
-    expect(refused).to_be_visible()
-    expect(refused).to_contain_text("结论")
-    expect(refused).to_be_in_viewport()
-    meeting = page.locator("#form-record-meeting")
-    expect(meeting.locator("[name='meeting-actions']")).to_have_value("库存密封圈全检")
-    expect(meeting.locator("select[name='meeting-attendees'] option:checked")).to_have_count(2)
+    submit_refused_meeting(page, [qa, production], production.department_id, "库存密封圈全检")
 
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
     history = page.locator("#audit-trail")
