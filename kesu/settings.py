@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # before sessions, host checks and everything else (kesu/core/proxy.py, kesu/core/health.py).
     "kesu.core.proxy.TrustedProxyMiddleware",
     "kesu.core.health.HealthCheckMiddleware",
+    # gzip for the API's JSON only, never HTML pages with CSRF tokens (BREACH): kesu/api/middleware.py.
+    "kesu.api.middleware.ApiGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

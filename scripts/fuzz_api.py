@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import shutil
@@ -158,18 +159,12 @@ def _fuzz(persona: str, token: str, base: str, seconds: int, seed: int, workers:
     return 1 if rc != 0 or failed else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=None,
-                        help="Minutes of fuzzing per token (default: 2 minutes each, the CI run).")
-    parser.add_argument("--seed", type=int, default=15, help="schemathesis seed (default 15).")
-    parser.add_argument("--workers", type=int, default=1, help="Concurrent schemathesis workers (default 1).")
-    parser.add_argument("--personas", default="admin,sales", help="Tokens to fuzz with (default admin,sales).")
-    parser.add_argument("--keep", action="store_true", help="Keep the data folder and reports.")
-    args = parser.parse_args(argv)
-    seconds = int((args.minutes if args.minutes is not None else 2) * 60)
-
-    data_dir = Path(tempfile.mkdtemp(prefix="kesu-fuzz-"))
+@contextlib.contextmanager
+def throwaway_kesu(*, keep: bool = False, label: str = "fuzz"):
+    """A Kesu serving on a free port from a throwaway database with the demo data (scale 1): yields its base URL,
+    an API token per persona (admin, sales) and its data folder; stopped and removed afterwards. Also used by
+    scripts/api_client_smoke.py."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"kesu-{label}-"))
     env = {**os.environ, "KESU_DATA_DIR": str(data_dir), "KESU_SECRET_KEY": "kesu-fuzz-not-secret",
            "KESU_ADMIN_PASSWORD": ADMIN_PASSWORD, "KESU_LOG_LEVEL": "ERROR", "KESU_DEBUG": "",
            "KESU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "PYTHONUNBUFFERED": "1"}
@@ -177,7 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("KESU_DATABASE_URL"):
         env["KESU_DATABASE_URL"], database = _throwaway_database(os.environ["KESU_DATABASE_URL"])
     server = None
-    started = time.monotonic()
     try:
         print(f"Preparing a throwaway Kesu in {data_dir} (demo data, scale 1)…", flush=True)
         _kesu("demo", "--scale", "1", "--seed", "2026", env=env)
@@ -192,13 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                                   stdout=(data_dir / "server.log").open("w"), stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/api/v1/openapi.json", server)
-        print(f"Ready in {time.monotonic() - started:.0f} s; fuzzing {base}/api/v1", flush=True)
-        rc = 0
-        for persona in args.personas.split(","):
-            rc |= _fuzz(persona, tokens[persona], base, seconds, args.seed, args.workers, data_dir)
-        print(f"\nFuzzing {'FAILED' if rc else 'passed'} in {time.monotonic() - started:.0f} s "
-              f"(server log {data_dir / 'server.log'}).")
-        return rc
+        yield base, tokens, data_dir
     finally:
         if server is not None:
             server.terminate()
@@ -206,11 +194,32 @@ def main(argv: list[str] | None = None) -> int:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-        if not args.keep:
+        if not keep:
             shutil.rmtree(data_dir, ignore_errors=True)
             if database:
                 _drop_database(env["KESU_DATABASE_URL"], database)
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="Minutes of fuzzing per token (default: 2 minutes each, the CI run).")
+    parser.add_argument("--seed", type=int, default=15, help="schemathesis seed (default 15).")
+    parser.add_argument("--workers", type=int, default=1, help="Concurrent schemathesis workers (default 1).")
+    parser.add_argument("--personas", default="admin,sales", help="Tokens to fuzz with (default admin,sales).")
+    parser.add_argument("--keep", action="store_true", help="Keep the data folder and reports.")
+    args = parser.parse_args(argv)
+    seconds = int((args.minutes if args.minutes is not None else 2) * 60)
+
+    started = time.monotonic()
+    with throwaway_kesu(keep=args.keep) as (base, tokens, data_dir):
+        print(f"Ready in {time.monotonic() - started:.0f} s; fuzzing {base}/api/v1", flush=True)
+        rc = 0
+        for persona in args.personas.split(","):
+            rc |= _fuzz(persona, tokens[persona], base, seconds, args.seed, args.workers, data_dir)
+        print(f"\nFuzzing {'FAILED' if rc else 'passed'} in {time.monotonic() - started:.0f} s "
+              f"(server log {data_dir / 'server.log'}).")
+        return rc
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,27 @@ class KesuAPI(NinjaAPI):
     """The API whose OpenAPI document lists the error answers of every operation (kesu.api.errors)."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(_untitled_inline_responses(schema))
+
+    def create_temporal_response(self, request):
+        """The response whose headers ninja copies to the answer, reachable by decorators (kesu.api.lean's ETag)."""
+        response = super().create_temporal_response(request)
+        request.kesu_api_response = response
+        return response
+
+
+def _untitled_inline_responses(schema: dict) -> dict:
+    """Drop the title "Response" ninja gives an answer typed inline (``response=dict[str, Any]``): a client
+    generator names a model after it, and two such answers of one operation then clash (openapi-python-client
+    left the reports' summary and analyses out of the generated client)."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for answer in (operation.get("responses") or {}).values() if isinstance(operation, dict) else ():
+                for body in answer.get("content", {}).values():
+                    if body.get("schema", {}).get("title") == "Response":
+                        del body["schema"]["title"]
+    return schema
 
 
 api = KesuAPI(

@@ -24,6 +24,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, Field, create_model
 
 from kesu.api.errors import ApiError
+from kesu.api.lean import LeanList, conditional
 from kesu.api.modelschema import input_schema
 from kesu.api.paging import BoundedPagination
 from kesu.api.types import Count, Id, Instant, JsonScalar, Version
@@ -174,9 +175,15 @@ def _form_errors(form) -> ValidationError:
     })
 
 
-@router.get("/complaints", response=list[ComplaintRowOut], by_alias=True, summary="List complaints",
-            operation_id="list_complaints")
-@paginate(BoundedPagination)
+# fields=, cursor pages (issue 24 §4): kesu.api.lean.
+ROWS = LeanList(ComplaintRowOut)
+
+
+@router.get("/complaints", response=ROWS.response, by_alias=True, exclude_unset=True, summary="List complaints",
+            operation_id="list_complaints",
+            description="Newest first by default; `fields` picks the keys of each row, `cursor` pages deep lists "
+                        "by the previous page's `next_cursor` (kesu.api.lean).")
+@ROWS.paginate
 def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
     qs, _filterset = complaints_filtered(request.user, request.GET)
@@ -243,8 +250,20 @@ def defect_history(request, customer_code: str = "", part_no: str = ""):
                                     part=form.cleaned_data.get("part"))
 
 
+def _detail_version(request, pk) -> list | None:
+    """What the detail's answer changes with: the row (its version and change time) and its repeat flag."""
+    if not request.user.has_perm("complaints.view_complaint"):
+        return None  # the endpoint answers its 403
+    found = (Complaint.objects.visible_to(request.user).filter(pk=pk)
+             .values_list("version", "updated_at", "repeat_flag__id", "repeat_flag__flagged_at")[:1])
+    return list(found[0]) if found else None
+
+
 @router.get("/complaints/{pk}", response=ComplaintDetailOut, by_alias=True, summary="Get one complaint",
-            operation_id="get_complaint")
+            operation_id="get_complaint",
+            description="Answers an `ETag`; with `If-None-Match` naming it, 304 without a body while the complaint "
+                        "is unchanged.")
+@conditional(_detail_version, label="complaint")
 def get_complaint(request, pk: Id):
     _require(request.user, "view")
     return selectors.complaint_get_for_user(request.user, pk)

@@ -11,11 +11,10 @@ from typing import Any
 from django.forms.models import model_to_dict
 from ninja import Body, Query, Router, Schema
 from ninja.orm import create_schema
-from ninja.pagination import paginate
 from pydantic import create_model
 
+from kesu.api.lean import LeanList, conditional, row_version
 from kesu.api.modelschema import input_schema
-from kesu.api.paging import BoundedPagination
 
 from . import privacy, services
 from .resources import Resource
@@ -79,6 +78,20 @@ def _masking_schema(resource: Resource, schema):
     return type(schema.__name__, (schema,), namespace)
 
 
+def _conditional(resource: Resource):
+    """ETag / If-None-Match on a record's detail (kesu.api.lean), from its version and change time. Not for
+    records with personal data: each reading of those is recorded (issue 18 §13), a 304 would go unrecorded."""
+    columns = [name for name in ("version", "updated_at") if name in {f.name for f in resource.opts.concrete_fields}]
+    if resource.personal or not columns:
+        return lambda view: view
+
+    def visible(request):
+        resource.require(request.user, "view")
+        return resource.queryset(request.user).select_related(None)
+
+    return conditional(row_version(visible, *columns), label=resource.opts.label)
+
+
 def register(router: Router, resource: Resource) -> None:
     """Add the resource's endpoints to a router under /<plural>."""
     fields = ["id", *[f.name for f in resource.opts.concrete_fields if not f.primary_key]]
@@ -99,9 +112,11 @@ def register(router: Router, resource: Resource) -> None:
         **{name: (str | None, None) for name in resource.filterset_class.base_filters},
     )
 
-    @router.get(base, response=list[out_schema], tags=tag, summary=f"List {label} records", by_alias=True,
-                operation_id=f"list_{resource.name}")
-    @paginate(BoundedPagination)
+    rows = LeanList(out_schema)  # fields=, cursor pages (issue 24 §4)
+
+    @router.get(base, response=rows.response, tags=tag, summary=f"List {label} records", by_alias=True,
+                exclude_unset=True, operation_id=f"list_{resource.name}")
+    @rows.paginate
     def list_records(request, filters: Query[list_params]):  # type: ignore[valid-type]
         resource.require(request.user, "view")
         qs, _filterset = resource.filtered(request.user, request.GET)
@@ -109,6 +124,7 @@ def register(router: Router, resource: Resource) -> None:
 
     @router.get(f"{base}/{{pk}}", response=out_schema, tags=tag, summary=f"Get one {label}", by_alias=True,
                 operation_id=f"get_{resource.name}")
+    @_conditional(resource)
     def get_record(request, pk: int):
         resource.require(request.user, "view")
         obj = resource.get_for_user(request.user, pk)
