@@ -17,6 +17,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg
 from django.dispatch import receiver
@@ -29,7 +30,7 @@ from kesu.complaints.models import Complaint, TimelineEntry
 from kesu.core.context import acting_as
 
 from . import signals
-from .choices import CampaignKind, InclusionReason, TriggerKind
+from .choices import CampaignKind, CampaignStatus, InclusionReason, TriggerKind
 from .models import Answer, Campaign, Recipient
 from .selectors import survey_settings_for
 
@@ -115,10 +116,48 @@ def complaint_survey_answered(answer: Answer):
                 summary=_("Satisfaction survey answered: %(score)s points (%(grade)s).") % {
                     "score": answer.score, "grade": answer.get_grade_display()},
                 actor=None, at=answer.answered_at)
-    if answer.score >= threshold:
+    action = None
+    if answer.score < threshold:
+        with transaction.atomic():
+            action = raise_once(None, campaign, answer, TriggerKind.BELOW_THRESHOLD, threshold=threshold)
+    # The one recipient has answered: nothing more can come, so the survey closes now (issue 23 §4).
+    if not campaign.recipients.filter(included=True, answer__isnull=True).exists():
+        complaint_survey_close(campaign)
+    return action
+
+
+def complaint_survey_close(campaign: Campaign, note: str = "") -> Campaign | None:
+    """Close an open post-closure survey by the rule (no staff step); None when it is closed already, so
+    running twice does no harm."""
+    from .services.campaigns import close_campaign
+
+    if campaign.kind != CampaignKind.COMPLAINT:
         return None
-    with transaction.atomic():
-        return raise_once(None, campaign, answer, TriggerKind.BELOW_THRESHOLD, threshold=threshold)
+    try:
+        with acting_as(None, "system"):
+            return close_campaign(None, campaign, "system", target_action=False, note=note)
+    except ValidationError:
+        return None  # closed meanwhile (the answer, a second worker, staff)
+
+
+def complaint_surveys_close_unanswered(now: datetime.datetime | None = None) -> int:
+    """Close the post-closure surveys left unanswered longer than their company's days
+    (:attr:`SurveySettings.complaint_close_days`, 30 by default); idempotent. Returns how many it closed."""
+    now = now or timezone.now()
+    closed = 0
+    days: dict[int, int] = {}
+    stale = (Campaign.objects.filter(kind=CampaignKind.COMPLAINT, status=CampaignStatus.OPEN,
+                                     opened_at__isnull=False)
+             .select_related("company").order_by("opened_at", "id"))
+    for campaign in stale.iterator(chunk_size=500):
+        limit = days.setdefault(campaign.company_id, survey_settings_for(campaign.company).complaint_close_days)
+        if campaign.opened_at > now - datetime.timedelta(days=limit):
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Closed unanswered after %(days)s days.") % {"days": limit}
+        if complaint_survey_close(campaign, note=note) is not None:
+            closed += 1
+    return closed
 
 
 def complaint_handling_satisfaction(company_ids, start: datetime.datetime, end: datetime.datetime

@@ -207,7 +207,7 @@ class SettingsForm(forms.ModelForm):
         model = SurveySettings
         fields = ["yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
                   "reminder_working_days", "link_valid_days", "require_total_100", "action_department",
-                  "complaint_template", "complaint_threshold"]
+                  "complaint_template", "complaint_threshold", "complaint_close_days"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,3 +11,11 @@ def remind_job() -> None:
     from .services import invitations_remind
 
     invitations_remind()
+
+
+@register("surveys.close_complaint_surveys", every=datetime.timedelta(hours=1))
+def close_complaint_surveys_job() -> None:
+    """Close post-closure surveys left unanswered past the company's days (idempotent)."""
+    from .complaint_survey import complaint_surveys_close_unanswered
+
+    complaint_surveys_close_unanswered()

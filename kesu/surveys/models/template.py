@@ -47,6 +47,10 @@ class SurveySettings(CompanyScopedModel):
     complaint_threshold = models.DecimalField(
         _("complaint survey: a score below this raises a corrective action"), max_digits=5, decimal_places=2,
         default=Decimal("80"), validators=PERCENT)
+    # A post-closure survey is one question to one contact: left unanswered it closes by itself after these days
+    # (kesu.surveys.complaint_survey.complaint_surveys_close), so open campaigns do not pile up.
+    complaint_close_days = models.PositiveSmallIntegerField(
+        _("complaint survey: close unanswered after (days)"), default=30, validators=[MinValueValidator(1)])
 
     class Meta:
         verbose_name = _("survey settings")

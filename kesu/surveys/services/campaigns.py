@@ -300,15 +300,22 @@ def invitations_remind(now: datetime.datetime | None = None) -> int:
 def campaign_close(*, actor, campaign: Campaign, source: str = "web") -> Campaign:
     """Close the campaign: its score is the mean of its answers; below the target it raises an action (once)."""
     require_role(actor, permissions.CAMPAIGNS, campaign.company_id)
+    return close_campaign(actor, campaign, source, target_action=True)
+
+
+def close_campaign(actor, campaign: Campaign, source: str, *, target_action: bool, note: str = "") -> Campaign:
+    """The close step itself, for ``campaign_close`` (staff) and the rule closing post-closure surveys
+    (``actor`` None): the score is the mean of the answers; ``target_action`` raises an action below the target
+    (a post-closure survey's answer raised its own already, kesu.surveys.complaint_survey)."""
     from .answers import raise_once
 
     def effects(locked, row, inputs, now):
         locked.score = mean(locked.answers.values_list("score", flat=True))
         locked.closed_at = now
-        if locked.score is not None and locked.score < locked.target_score:
+        if target_action and locked.score is not None and locked.score < locked.target_score:
             raise_once(actor, locked, None)  # seed 001 §4.5.1 1): the yearly target missed
 
-    return _transition(actor, campaign, "close", effects, source)
+    return _transition(actor, campaign, "close", effects, source, note=note)
 
 
 def competitor_rating_set(*, actor, campaign: Campaign, customer, competitor: str, ratings: dict[str, Any],

@@ -18,7 +18,7 @@ from .common import full_clean
 
 FIELDS = ("threshold", "yearly_target", "grade_best", "grade_good", "grade_pass", "top_customers",
           "reminder_working_days", "link_valid_days", "require_total_100", "action_department",
-          "complaint_template", "complaint_threshold")
+          "complaint_template", "complaint_threshold", "complaint_close_days")
 
 
 def survey_settings_update(*, actor, company, data: dict[str, Any], source: str = "web") -> SurveySettings:
