@@ -47,22 +47,34 @@ def _heading(form: PrintForm, step: str) -> None:
     form.heading(local if local == english else f"{local} / {english.split(' ', 1)[1]}")
 
 
-def eight_d_pdf(action: CorrectiveAction) -> bytes:
-    """The 8D report of one action, D0 to D8."""
+def eight_d_pdf(action: CorrectiveAction, *, for_customer: bool = False) -> bytes:
+    """The 8D report of one action, D0 to D8.
+
+    ``for_customer`` prints the copy shared through the portal (issue 23 §1): the action's owner is the only
+    person named (no team members, step or item owners, verifier), and neither the other sources the action was
+    raised from nor the containment notes appear.
+    """
     company = action.company
     form = PrintForm(company=company, title_zh="8D 报告", title=_("8D report"), document_no=action.number)
     parts = "、".join(f"{p.part_no} {p.name}" for p in action.parts.all())
-    form.grid([(_label(CorrectiveAction, "title"), action.title),
-               (_label(CorrectiveAction, "customer"), f"{action.customer.code} {action.customer.name}"
-                if action.customer_id else ""),
-               (_("affected parts"), parts), (_label(CorrectiveAction, "raised_at"), _when(company, action.raised_at)),
-               (_("sources"), "、".join(link.label or link.get_kind_display() for link in action.links.all())),
-               (_label(CorrectiveAction, "status"), action.get_status_display())], columns=2)
+    head = [(_label(CorrectiveAction, "title"), action.title),
+            (_label(CorrectiveAction, "customer"), f"{action.customer.code} {action.customer.name}"
+             if action.customer_id else ""),
+            (_("affected parts"), parts), (_label(CorrectiveAction, "raised_at"), _when(company, action.raised_at))]
+    if for_customer:
+        head.append((_("owner"), str(action.owner)))
+    else:
+        head.append((_("sources"), "、".join(link.label or link.get_kind_display() for link in action.links.all())))
+    head.append((_label(CorrectiveAction, "status"), action.get_status_display()))
+    form.grid(head, columns=2)
     steps = {s.step: s for s in action.steps.all()}
 
     def step_line(step: str) -> None:
         row = steps.get(step)
-        if row is not None:
+        if row is not None and for_customer:
+            form.paragraph(_("Due %(due)s · done %(done)s") % {
+                "due": _when(company, row.due_at), "done": _when(company, row.done_at) or "—"}, "label")
+        elif row is not None:
             form.paragraph(_("Owner: %(owner)s · due %(due)s · done %(done)s") % {
                 "owner": row.owner, "due": _when(company, row.due_at), "done": _when(company, row.done_at) or "—"},
                 "label")
@@ -72,9 +84,14 @@ def eight_d_pdf(action: CorrectiveAction) -> bytes:
     form.paragraph(action.emergency_response or "—")
     _heading(form, Step.D1)
     step_line(Step.D1)
-    form.table([_("member"), _("department"), _("team leader"), _("task in the team")],
-               [(m.user, m.department or "", m.is_leader, m.responsibility) for m in action.team.all()],
-               widths=[0.25, 0.25, 0.15, 0.35], empty=_("None yet."))
+    if for_customer:
+        form.table([_("department"), _("team leader"), _("task in the team")],
+                   [(m.department or "", m.is_leader, m.responsibility) for m in action.team.all()],
+                   widths=[0.35, 0.15, 0.5], empty=_("None yet."))
+    else:
+        form.table([_("member"), _("department"), _("team leader"), _("task in the team")],
+                   [(m.user, m.department or "", m.is_leader, m.responsibility) for m in action.team.all()],
+                   widths=[0.25, 0.25, 0.15, 0.35], empty=_("None yet."))
     _heading(form, Step.D2)
     step_line(Step.D2)
     form.paragraph(action.problem)
@@ -82,7 +99,8 @@ def eight_d_pdf(action: CorrectiveAction) -> bytes:
     _heading(form, Step.D3)
     step_line(Step.D3)
     form.table([_("stock"), _("quantity sorted"), _("quantity found bad"), _("effective from"), _("note")],
-               [(c.get_location_display(), c.quantity_checked, c.quantity_bad, _when(company, c.effective_on), c.note)
+               [(c.get_location_display(), c.quantity_checked, c.quantity_bad, _when(company, c.effective_on),
+                 "" if for_customer else c.note)
                 for c in action.containment.all()], widths=[0.2, 0.15, 0.15, 0.15, 0.35], empty=_("None yet."))
     _heading(form, Step.D4)
     step_line(Step.D4)
@@ -99,8 +117,8 @@ def eight_d_pdf(action: CorrectiveAction) -> bytes:
     step_line(Step.D5)
     permanent = [i for i in action.items.all() if i.kind == ItemKind.PERMANENT]
     form.table([_("action"), _("owner"), _("due on")],
-               [(i.text, i.owner or "", _when(company, i.due_on)) for i in permanent], widths=[0.6, 0.2, 0.2],
-               empty=_("None yet."))
+               [(i.text, _item_owner(i, action, for_customer), _when(company, i.due_on)) for i in permanent],
+               widths=[0.6, 0.2, 0.2], empty=_("None yet."))
     _heading(form, Step.D6)
     step_line(Step.D6)
     form.table([_("action"), _("implemented on"), _("validation")],
@@ -113,13 +131,22 @@ def eight_d_pdf(action: CorrectiveAction) -> bytes:
     prevention = [i for i in action.items.all() if i.kind == ItemKind.PREVENTION]
     if prevention:
         form.table([_("action"), _("owner"), _("due on")],
-                   [(i.text, i.owner or "", _when(company, i.due_on)) for i in prevention], widths=[0.6, 0.2, 0.2])
+                   [(i.text, _item_owner(i, action, for_customer), _when(company, i.due_on)) for i in prevention],
+                   widths=[0.6, 0.2, 0.2])
     _heading(form, Step.D8)
     step_line(Step.D8)
-    form.grid(_pairs(action, ("recognition", "verified_by", "verified_at", "effectiveness_evidence",
-                              "effectiveness_reason", "closed_at")), columns=1)
+    closing = ("verified_at", "effectiveness_evidence", "effectiveness_reason", "closed_at") if for_customer else (
+        "recognition", "verified_by", "verified_at", "effectiveness_evidence", "effectiveness_reason", "closed_at")
+    form.grid(_pairs(action, closing), columns=1)
     form.sign_off([_("Team leader"), _("Quality assurance"), _("Approved by"), _("Customer")])
     return form.render()
+
+
+def _item_owner(item, action: CorrectiveAction, for_customer: bool) -> str:
+    # The customer's copy names the action's owner only: an item of someone else's leaves the cell empty.
+    if item.owner_id is None or (for_customer and item.owner_id != action.owner_id):
+        return ""
+    return str(item.owner)
 
 
 def capa_form_pdf(action: CorrectiveAction) -> bytes:

@@ -55,15 +55,27 @@ def _label(name: str) -> str:
     return str(Complaint._meta.get_field(name).verbose_name)
 
 
-def feedback_form_pdf(complaint: Complaint) -> bytes:
-    """《质量信息反馈单》 of one complaint."""
+# The customer's copy (issue 23 §1): what the customer gave, the number, dates, the owner and the results agreed
+# with them; no channel, contract or shipment links, no assessment, approvers, departments or sign-off boxes.
+CUSTOMER_FEEDBACK_FIELDS = (
+    "number", "received_at", "customer", "contact", "part", "delivery_date", "quantity_shipped",
+    "quantity_defective", "lot_number", "defect_location", "defect_nature", "occurred_at", "operated_as_instructed",
+)
+
+
+def feedback_form_pdf(complaint: Complaint, *, for_customer: bool = False, status_text: str = "") -> bytes:
+    """《质量信息反馈单》 of one complaint; ``for_customer`` prints the customer's copy, with the status in the
+    plain words ``status_text`` (the portal's), the owner's name and only the remedies shown to the customer."""
     form = PrintForm(company=complaint.company, title_zh="质量信息反馈单",
                      title=_("Quality Information Feedback"), document_no=complaint.number)
-    form.grid(_pairs(complaint, FEEDBACK_FIELDS), columns=2)
+    form.grid(_pairs(complaint, CUSTOMER_FEEDBACK_FIELDS if for_customer else FEEDBACK_FIELDS), columns=2)
     form.heading(_label("customer_request"))
     form.paragraph(complaint.customer_request)
     form.heading(_label("description"))
     form.paragraph(complaint.description)
+    if for_customer:
+        _customer_results(form, complaint, status_text)
+        return form.render()
     form.heading(_("Assessment and responsibility"))
     form.grid(_pairs(complaint, ASSESSMENT_FIELDS), columns=2)
     if complaint.root_cause:
@@ -86,6 +98,26 @@ def feedback_form_pdf(complaint: Complaint) -> bytes:
     )
     form.sign_off([_("Registered by"), _("Sales"), _("Quality assurance"), _("Approved by")])
     return form.render()
+
+
+def _customer_results(form: PrintForm, complaint: Complaint, status_text: str) -> None:
+    """The customer's copy below what they reported: status, dates, owner, remedies they saw, dispositions."""
+    form.heading(_("Handling"))
+    form.grid([(_label("status"), status_text or complaint.get_status_display()),
+               (_label("owner"), str(complaint.owner) if complaint.owner_id else ""),
+               (_label("closed_at"), _local(complaint, complaint.closed_at) if complaint.closed_at else "")],
+              columns=2)
+    form.heading(_("Remedy proposals"))
+    form.table(
+        [_("Round"), _("Remedy"), _("Customer's decision")],
+        [(r.round, r.text, f"{r.get_customer_decision_display()} {r.decision_reason}".strip())
+         for r in complaint.remedies.filter(approved_at__isnull=False).order_by("round")],
+        widths=[0.1, 0.6, 0.3], empty=_("None yet."),
+    )
+    form.heading(_("Disposition"))
+    form.table([_("Disposition"), _("Quantity")],
+               [(d.get_kind_display(), d.quantity) for d in complaint.dispositions.order_by("id")],
+               widths=[0.7, 0.3], empty=_("None yet."))
 
 
 def explanation_pdf(complaint: Complaint) -> bytes:

@@ -9,7 +9,7 @@ from .models import PortalAccount, PortalSettings
 
 @admin.register(PortalSettings)
 class PortalSettingsAdmin(admin.ModelAdmin):
-    list_display = ("company", "two_factor_email")
+    list_display = ("company", "two_factor_email", "share_eight_d")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

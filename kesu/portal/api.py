@@ -28,8 +28,11 @@ from kesu.api.types import Count, Id
 from kesu.complaints.services import AttachmentDamaged, attachment_open
 from kesu.core.context import set_actor
 from kesu.customers.models import Contact
+from kesu.surveys import selectors as survey_selectors
+from kesu.surveys.forms import AnswerForm
 
 from . import access, selectors, services
+from . import printouts as portal_printouts
 from .forms import PortalComplaintForm, ReplyForm
 from .models import PortalToken
 
@@ -269,6 +272,102 @@ def download_file(request, pk: Id, file_id: Id):
     response = FileResponse(handle, as_attachment=True, filename=row.name, content_type=row.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@router.get("/complaints/{pk}/feedback.pdf", response={200: None}, operation_id="portal_feedback_pdf",
+            summary="The customer's copy of the Quality Information Feedback form (PDF, in the contact's language)")
+def feedback_pdf(request, pk: Id):
+    account = request.portal_account
+    return portal_printouts.feedback_response(account, selectors.portal_complaint_get(account, pk))
+
+
+@router.get("/complaints/{pk}/8d.pdf", response={200: None}, operation_id="portal_eight_d_pdf",
+            summary="The customer's copy of the 8D report raised from the complaint, when the company shares it")
+def eight_d_pdf(request, pk: Id):
+    account = request.portal_account
+    return portal_printouts.eight_d_response(account, selectors.portal_complaint_get(account, pk))
+
+
+# -- surveys -----------------------------------------------------------------------------------------------
+
+
+class PortalSurveyRowOut(Schema):
+    id: int
+    name: str
+    opened_at: datetime.datetime | None
+    answered_at: datetime.datetime | None
+
+
+class PortalSurveysOut(Schema):
+    open: list[PortalSurveyRowOut]
+    answered: list[PortalSurveyRowOut]
+
+
+class PortalSurveyOptionOut(Schema):
+    index: int
+    label: str
+
+
+class PortalSurveyItemOut(Schema):
+    id: int
+    section: str
+    text: str
+    allow_comment: bool
+    options: list[PortalSurveyOptionOut]
+
+
+class PortalSurveyOut(Schema):
+    id: int
+    name: str
+    introduction: str
+    expires_at: datetime.datetime
+    items: list[PortalSurveyItemOut]
+
+
+class PortalSurveyAnswerIn(Schema):
+    choices: dict[int, int] = Field(..., description="item id → index of the chosen option")
+    comments: dict[int, str] = Field(default_factory=dict)
+    remarks: str = Field("", max_length=5000)
+
+
+class PortalSurveyAnswerOut(Schema):
+    id: int
+    answered_at: datetime.datetime
+
+
+@router.get("/surveys", response=PortalSurveysOut, operation_id="portal_list_surveys",
+            summary="Your survey invitations: open (waiting for your answer) and answered")
+def list_surveys(request):
+    return selectors.portal_surveys(request.portal_account)
+
+
+@router.get("/surveys/{pk}", response=PortalSurveyOut, operation_id="portal_get_survey",
+            summary="An open survey's questions and their answer options")
+def get_survey(request, pk: Id):
+    recipient, invitation = selectors.portal_survey_get(request.portal_account, pk)
+    template = survey_selectors.template_with_items(recipient.campaign.template_id)
+    items = [{"id": item.pk, "section": section.title, "text": item.text, "allow_comment": item.allow_comment,
+              "options": [{"index": i, "label": str(o["label"])} for i, o in enumerate(item.options)]}
+             for section in template.sections.all() for item in section.items.all()]
+    return {"id": recipient.pk, "name": recipient.campaign.name, "introduction": template.introduction,
+            "expires_at": invitation.expires_at, "items": items}
+
+
+@router.post("/surveys/{pk}/answer", response={201: PortalSurveyAnswerOut}, operation_id="portal_answer_survey",
+             summary="Answer an open survey (one answer; every question needs a choice)")
+def answer_survey(request, pk: Id, payload: PortalSurveyAnswerIn):
+    account = request.portal_account
+    recipient, invitation = selectors.portal_survey_get(account, pk)
+    template = survey_selectors.template_with_items(recipient.campaign.template_id)
+    data = {"remarks": payload.remarks, **{f"item_{k}": str(v) for k, v in payload.choices.items()},
+            **{f"comment_{k}": v for k, v in payload.comments.items()}}
+    form = AnswerForm(data, template=template)  # the page's form checks the input (one rule for both)
+    if not form.is_valid():
+        raise _form_errors(form)
+    answer = services.portal_survey_answer(account=account, recipient=recipient, invitation=invitation,
+                                           choices=form.choices(), comments=form.comments(),
+                                           remarks=form.cleaned_data["remarks"])
+    return Status(201, {"id": answer.pk, "answered_at": answer.answered_at})
 
 
 # -- staff: inviting a contact (sales; staff token or session) -------------------------------------------

@@ -17,13 +17,18 @@ from kesu.core.models import AuditedModel, CompanyScopedModel
 
 
 class PortalSettings(AuditedModel):
-    """A company's portal rules: whether contacts confirm every sign-in with a code sent by e-mail."""
+    """A company's portal rules: whether contacts confirm every sign-in with a code sent by e-mail, and whether
+    they see the 8D reports of their complaints."""
 
     company = models.OneToOneField("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
                                    related_name="portal_settings")
     two_factor_email = models.BooleanField(
         _("sign-in code by e-mail"), default=False,
         help_text=_("Contacts confirm each sign-in with a one-time code sent to their e-mail address."))
+    share_eight_d = models.BooleanField(
+        _("share 8D reports with customers"), default=False,
+        help_text=_("Contacts download the customer's copy of the 8D report of an action raised from their "
+                    "complaint."))
 
     class Meta:
         verbose_name = _("portal settings")

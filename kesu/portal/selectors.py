@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.choices import CustomerDecision, DeadlineKind, Status
 from kesu.complaints.models import Complaint, ComplaintAttachment
 from kesu.complaints.selectors import timeline_for
+from kesu.surveys.choices import CampaignStatus
+from kesu.surveys.models import Answer, Invitation, Recipient
 
-from .models import PortalAccount
+from .models import PortalAccount, PortalSettings
 
 # The status in plain words for the customer (issue 23 §1): several internal steps read the same outside.
 PLAIN_STATUS = {
@@ -122,3 +126,72 @@ def portal_attachment_get(account: PortalAccount, complaint_pk, pk) -> Complaint
 def explanation_available(complaint: Complaint) -> bool:
     """The written explanation is the customer's once it has been sent to them."""
     return bool(complaint.explanation) and complaint.status_changes.filter(name="send_explanation").exists()
+
+
+# -- documents meant for the customer ------------------------------------------------------------------
+
+
+def shares_eight_d(account: PortalAccount) -> bool:
+    return PortalSettings.objects.filter(company_id=account.company_id, share_eight_d=True).exists()
+
+
+def shared_eight_d(account: PortalAccount, complaint: Complaint):
+    """The 8D action raised from ``complaint`` when the company shares 8D reports with customers, else None."""
+    from kesu.capa.choices import ActionFormat
+    from kesu.capa.selectors import links_to
+
+    if not shares_eight_d(account):
+        return None
+    link = (links_to(complaint).filter(action__company_id=complaint.company_id, action__format=ActionFormat.EIGHT_D)
+            .order_by("-action__raised_at", "-action_id").first())
+    return link.action if link is not None else None
+
+
+# -- the contact's surveys -----------------------------------------------------------------------------
+
+
+def portal_survey_recipients(account: PortalAccount) -> QuerySet[Recipient]:
+    """The survey invitations of this contact (not a colleague's: a survey asks one person's opinion)."""
+    return (Recipient.objects.filter(company_id=account.company_id, customer_id=account.contact.customer_id,
+                                     contact_id=account.contact_id, included=True)
+            .select_related("campaign", "campaign__company").order_by("-campaign__opened_at", "-id"))
+
+
+def open_invitation(recipient: Recipient) -> Invitation | None:
+    """The contact's unused, unexpired link of an open campaign not yet answered: what answering spends."""
+    if recipient.campaign.status != CampaignStatus.OPEN or Answer.objects.filter(recipient=recipient).exists():
+        return None
+    return (recipient.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now(),
+                                         contact_id=recipient.contact_id)
+            .select_related("contact").order_by("-id").first())
+
+
+def portal_surveys(account: PortalAccount) -> dict[str, list[dict]]:
+    """The contact's open survey invitations (campaign open, not answered, link valid) and answered ones."""
+    now = timezone.now()
+    rows = (portal_survey_recipients(account)
+            .annotate(answered_at=models.F("answer__answered_at"),
+                      open_links=models.Count("invitations", filter=models.Q(
+                          invitations__used_at__isnull=True, invitations__expires_at__gt=now,
+                          invitations__contact_id=account.contact_id))))
+    result: dict[str, list[dict]] = {"open": [], "answered": []}
+    for r in rows:
+        row = {"id": r.pk, "name": r.campaign.name, "opened_at": r.campaign.opened_at, "answered_at": r.answered_at}
+        if r.answered_at is not None:
+            result["answered"].append(row)
+        elif r.campaign.status == CampaignStatus.OPEN and r.open_links:
+            result["open"].append(row)
+    return result
+
+
+def portal_survey_get(account: PortalAccount, pk) -> tuple[Recipient, Invitation]:
+    """An open survey of this contact and the link it spends; anything else (another's, answered, closed) 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    recipient = portal_survey_recipients(account).filter(pk=pk).first()
+    invitation = open_invitation(recipient) if recipient is not None else None
+    if invitation is None:
+        raise Http404
+    return recipient, invitation

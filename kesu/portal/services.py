@@ -214,6 +214,18 @@ def portal_explanation_answer(*, account: PortalAccount, complaint, acknowledged
 # -- API tokens ------------------------------------------------------------------------------------------
 
 
+def portal_survey_answer(*, account: PortalAccount, recipient, invitation, choices: dict, comments: dict | None = None,
+                         remarks: str = ""):
+    """The contact answers one of their surveys inside the portal: the same service as the personal link
+    (``answer_submit``), spending the contact's link so it takes no second answer either way."""
+    from kesu.surveys.services import answer_submit
+
+    if recipient.contact_id != account.contact_id or invitation.recipient_id != recipient.pk:
+        raise ValidationError({"recipient": _("This survey is not yours to answer.")})
+    return answer_submit(actor=None, recipient=recipient, invitation=invitation, choices=choices,
+                         comments=comments, remarks=remarks, respondent=account.contact.name, source=SOURCE)
+
+
 def portal_token_create(*, account: PortalAccount, name: str) -> tuple[PortalToken, str]:
     """A new API token for the contact's own system; the raw token is returned once and stored hashed."""
     name = (name or "").strip()

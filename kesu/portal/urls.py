@@ -22,5 +22,9 @@ urlpatterns = [
     path("complaints/<int:pk>/files/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("complaints/<int:pk>/files/<int:attachment_pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("complaints/<int:pk>/explanation.pdf", views.explanation_pdf, name="explanation_pdf"),
+    path("complaints/<int:pk>/feedback.pdf", views.feedback_pdf, name="feedback_pdf"),
+    path("complaints/<int:pk>/8d.pdf", views.eight_d_pdf, name="eight_d_pdf"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/<int:pk>/", views.survey_answer, name="survey_answer"),
     path("staff/contacts/<int:contact_pk>/invite/", views.staff_invite, name="staff_invite"),
 ]

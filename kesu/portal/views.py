@@ -15,10 +15,15 @@ from kesu.accounts import throttle
 from kesu.complaints import printouts
 from kesu.complaints.choices import Status
 from kesu.complaints.services import AttachmentDamaged, TransitionRefused, attachment_open
+from kesu.core.listing import ListSpec, Sort, paginate
+from kesu.core.paging import IdFirstPaginator
 from kesu.core.uploads import thumbnail_response
 from kesu.customers.models import Contact
+from kesu.surveys import selectors as survey_selectors
+from kesu.surveys.forms import AnswerForm
 
 from . import access, selectors, services
+from . import printouts as portal_printouts
 from .forms import (
     CodeForm,
     DecisionForm,
@@ -162,12 +167,18 @@ def magic(request, token: str):
 # -- complaints ------------------------------------------------------------------------------------------
 
 
+# Newest first, numbered pages like the staff lists (kesu.core.listing), the page's ids read first.
+COMPLAINT_LIST = ListSpec(sorts=(Sort("received", ("received_at",), indexed=True),), default_order=("-received_at",),
+                          tie_breaker="-id")
+
+
 @portal_login_required
 def home(request):
     account = request.portal_account
-    rows = [{"complaint": c, "status": selectors.plain_status(c.status)}
-            for c in selectors.portal_complaints(account)[:200]]
-    return render(request, "portal/home.html", {"rows": rows})
+    page, listing = paginate(request, selectors.portal_complaints(account), COMPLAINT_LIST,
+                             paginator_class=IdFirstPaginator)
+    rows = [{"complaint": c, "status": selectors.plain_status(c.status)} for c in page.object_list]
+    return render(request, "portal/home.html", {"rows": rows, "page": page, "listing": listing})
 
 
 @portal_login_required
@@ -203,6 +214,7 @@ def _detail_context(account, complaint, **forms) -> dict:
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "explanation_form": forms.get("explanation_form") or ExplanationForm(),
         "awaits_answer": complaint.status == Status.EXPLANATION_SENT,
+        "eight_d": selectors.shared_eight_d(account, complaint) is not None,
     }
 
 
@@ -284,6 +296,52 @@ def explanation_pdf(request, pk: int) -> HttpResponse:
     if not selectors.explanation_available(complaint):
         raise Http404
     return printouts.printout_response(complaint, "explanation")
+
+
+@portal_login_required
+def feedback_pdf(request, pk: int) -> HttpResponse:
+    account = request.portal_account
+    return portal_printouts.feedback_response(account, selectors.portal_complaint_get(account, pk))
+
+
+@portal_login_required
+def eight_d_pdf(request, pk: int) -> HttpResponse:
+    account = request.portal_account
+    return portal_printouts.eight_d_response(account, selectors.portal_complaint_get(account, pk))
+
+
+# -- surveys ---------------------------------------------------------------------------------------------
+
+
+@portal_login_required
+def surveys(request):
+    return render(request, "portal/surveys.html", selectors.portal_surveys(request.portal_account))
+
+
+@portal_login_required
+def survey_answer(request, pk: int):
+    """Answer a survey inside the portal: the link's form and ``answer_submit``, spending the contact's link."""
+    account = request.portal_account
+    recipient, invitation = selectors.portal_survey_get(account, pk)
+    template = survey_selectors.template_with_items(recipient.campaign.template_id)
+    form = AnswerForm(request.POST or None, template=template)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.portal_survey_answer(account=account, recipient=recipient, invitation=invitation,
+                                              choices=form.choices(), comments=form.comments(),
+                                              remarks=form.cleaned_data["remarks"])
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Thank you: your answer has been received."))
+                return redirect("portal:surveys")
+        status = 422
+    else:
+        status = 200
+    return render(request, "portal/survey_answer.html", {
+        "campaign": recipient.campaign, "template": template, "form": form,
+        "expires": invitation.expires_at}, status=status)
 
 
 # -- the contact's own API tokens ------------------------------------------------------------------------
