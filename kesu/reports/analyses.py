@@ -17,6 +17,13 @@ in the database, not in Python:
 - working days come from the company's working calendar (design §11) applied to the grouped
   (received day, closed day) pairs.
 
+Months already over are read from the monthly rollup where the worker has built it (issue 24 §5): the
+breakdowns by customer, part, category and responsibility, the recurring problems, the trend, the seasonality
+and the reopenings add their figures up through :func:`kesu.reports.rollups.tally`, which counts only the rest
+of the period (a cut month, the running month, a month changed since the last rebuild) from the complaints, so
+the figures are those of the complaints either way. The defect breakdown (free text), the times and the overdue
+backlog (now, not a period) are counted from the complaints.
+
 Every row carries ``query``: the complaint list's filter parameters that list exactly the complaints behind
 it (the drill-down of issue 7 §2), built from the scope by :meth:`Scope.query`.
 """
@@ -32,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Case, Count, DateField, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -45,6 +52,8 @@ from kesu.core.calendar import WorkingCalendar
 from kesu.core.dbrouter import reporting
 from kesu.customers.models import Customer, Part
 from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones, percent_of, received_in
+
+from .rollups import tally
 
 DAY = datetime.timedelta(days=1)
 PARETO_VITAL_FEW = Decimal(80)  # the categories that make up the first 80 % of complaints (Pareto's rule)
@@ -243,6 +252,9 @@ def month_counts(qs: QuerySet, zones: dict[str, list[int]], group_by: tuple[str,
 # -- breakdowns: by customer, part, category, defect (Pareto) -------------------------------------------------
 
 BREAKDOWNS = ("customer", "part", "category", "defect", "responsibility")
+# A breakdown's rows by the rollup's dimension (kesu.reports.rollups); categories are one row per code.
+DIMENSION_OF = {"customer": "customer", "part": "part", "category": "category_code",
+                "responsibility": "responsibility"}
 
 
 @dataclass
@@ -278,15 +290,6 @@ def scope_companies(scope: Scope) -> list[tuple[int, str]]:
         return []
     return [(pk, short or code) for pk, short, code in Company.objects.filter(pk__in=scope.company_ids)
             .order_by("code").values_list("pk", "short_name", "code")]
-
-
-def _database_rows(qs: QuerySet) -> list[tuple]:
-    """The rows of ``qs`` as the database gives them. Where a GROUP BY returns a hundred thousand groups of
-    plain numbers, Django's conversion of each row cost as much as the query."""
-    sql, params = qs.query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _labels(by: str, keys: Iterable[Any], *, group: bool = False) -> dict[Any, str]:
@@ -332,13 +335,15 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     """
     if by not in BREAKDOWNS:
         raise ValueError(by)
-    column = {"customer": "customer_id", "part": "part_id", "category": "category__code",
-              "defect": "defect_nature", "responsibility": "responsibility"}[by]
-    grouped = (complaints_in(scope).values(column)
-               .annotate(count=Count("*"), defective=Sum("quantity_defective",
-                                                          filter=Q(responsibility=Responsibility.OURS))))
-    raw = sorted(((row[column] if row[column] != "" else None, row["count"], row["defective"] or 0)
-                  for row in grouped), key=lambda r: (-r[1], str(r[0])))
+    if by == "defect":  # free text, not in the rollup: counted from the complaints
+        grouped = {(key,): {"complaints": count, "defective": defective} for key, count, defective in
+                   complaints_in(scope).values_list("defect_nature").annotate(
+                       count=Count("*"), defective=Sum("quantity_defective",
+                                                       filter=Q(responsibility=Responsibility.OURS)))}
+    else:
+        grouped = tally(scope, (DIMENSION_OF[by],), ("complaints", "defective"))
+    raw = sorted(((key[0] if key[0] != "" else None, row["complaints"], row["defective"] or 0)
+                  for key, row in grouped.items()), key=lambda r: (-r[1], str(r[0])))
     if by == "defect":  # free text: the same words with different spacing are the same defect
         merged: dict[Any, list[int]] = {}
         for key, count, defective in raw:
@@ -354,9 +359,8 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     companies = scope_companies(scope) if by == "category" else []
     split: dict[Any, dict[int, int]] = defaultdict(dict)
     if companies:  # one bar per category code for the group; each company's share is its drill-down
-        for code, company_id, n in (complaints_in(scope).values_list(column, "company_id")
-                                    .annotate(n=Count("*")).order_by()):
-            split[code if code != "" else None][company_id] = n
+        for (code, company_id), row in tally(scope, ("category_code", "company")).items():
+            split[code if code != "" else None][company_id] = row["complaints"]
     rows, running = [], 0
     for key, count, defective in shown:
         before = percent_of(running, total)
@@ -403,13 +407,14 @@ RECURRING_AT = 2
 
 def frequency(scope: Scope, *, limit: int | None = DEFAULT_LIMIT) -> Frequency:
     """A problem is one customer's complaints about one part in one category; it is recurring when it was
-    complained about at least twice in the period, occasional when once. One GROUP BY query, sorted by the
-    database (the most complained-about first), so the recurring problems are the head of its rows.
+    complained about at least twice in the period, occasional when once. The problems are sorted the most
+    complained-about first, so the recurring problems are the head of its rows.
     """
-    grouped = complaints_in(scope).values_list("customer_id", "part_id", "category_id").annotate(
-        count=Count("*")).order_by("-count", "customer_id", models.F("part_id").asc(nulls_first=True),
-                                   models.F("category_id").asc(nulls_first=True))
-    problems = _database_rows(grouped)  # (customer, part, category, count)
+    grouped = tally(scope, ("customer", "part", "category"))
+    # (customer, part, category, count), the most complained-about first, then by customer, part and category
+    # (not stated first).
+    problems = sorted(((*key, row["complaints"]) for key, row in grouped.items()), key=lambda p: (
+        -p[3], p[0], p[1] is not None, p[1] or 0, p[2] is not None, p[2] or 0))
     recurring = problems[:next((i for i, p in enumerate(problems) if p[3] < RECURRING_AT), len(problems))]
     total = sum(p[3] for p in problems)
     shown = recurring if limit is None else recurring[:limit]
@@ -465,20 +470,15 @@ class TrendRow:
 
 def trend(scope: Scope) -> list[TrendRow]:
     """Complaints per calendar month touched by the period, with the month before and the same month a year
-    earlier; whole months, so a period starting mid-month counts its first month whole. One GROUP BY query
-    over those months and the thirteen before them.
+    earlier; whole months, so a period starting mid-month counts its first month whole. One tally (with the
+    repeats) over those months and the twelve before them.
     """
     months = months_between(scope.date_from, scope.date_to)
     earliest = add_months(months[0], -12)
-    zones = company_time_zones(scope.company_ids)
     wide = scope.with_period(earliest, month_end(months[-1]))
-    counts = month_counts(complaints_in(wide, zones=zones), zones) if scope.company_ids else {}
-    by_month = {key[0]: n for key, n in counts.items()}
-    # Repeats of the period's months: one more GROUP BY query per time zone.
-    period = scope.with_period(months[0], month_end(months[-1]))
-    repeats = {key[0]: n for key, n in month_counts(
-        complaints_in(period, zones=zones).filter(repeat_flag__isnull=False), zones).items()
-    } if scope.company_ids else {}
+    counts = tally(wide, (), ("complaints", "repeats"), monthly=True)
+    by_month = {key[0]: row["complaints"] for key, row in counts.items()}
+    repeats = {key[0]: row["repeats"] for key, row in counts.items()}
     return [TrendRow(month=month, count=by_month.get(month, 0),
                      previous_month=by_month.get(add_months(month, -1), 0),
                      year_before=by_month.get(add_months(month, -12), 0),
@@ -515,8 +515,7 @@ def seasonality(scope: Scope, *, years: int = 3) -> Seasonality:
     year_list = list(range(last - years + 1, last + 1))
     wide = scope.with_period(datetime.date(year_list[0], 1, 1), datetime.date(last, 12, 31))
     months = months_between(wide.date_from, wide.date_to)
-    zones = company_time_zones(scope.company_ids)
-    found = month_counts(complaints_in(wide, zones=zones), zones) if scope.company_ids else {}
+    found = {key: row["complaints"] for key, row in tally(wide, (), monthly=True).items()}
     counts = {year: [0] * 12 for year in year_list}
     queries: dict[int, list[dict[str, Any]]] = {year: [] for year in year_list}
     for month in months:
@@ -710,10 +709,10 @@ class Reopenings:
 
 def reopenings(scope: Scope) -> Reopenings:
     """Reopen rate: closed complaints (received in the period) that were reopened at least once ÷ closed
-    complaints × 100; ``reopenings`` counts every reopening (design §11). One query."""
-    row = complaints_in(scope).filter(status=Status.CLOSED).aggregate(
-        closed=Count("*"), reopened=Count("received_at", filter=Q(reopen_count__gt=0)), reopenings=Sum("reopen_count"))
-    return Reopenings(closed=row["closed"], reopened=row["reopened"], reopenings=row["reopenings"] or 0,
+    complaints × 100; ``reopenings`` counts every reopening (design §11)."""
+    row = tally(scope, (), ("closed", "reopened", "reopenings")).get((), {"closed": 0, "reopened": 0,
+                                                                          "reopenings": 0})
+    return Reopenings(closed=row["closed"], reopened=row["reopened"], reopenings=row["reopenings"],
                       query=scope.query(status=Status.CLOSED, reopened="true"))
 
 

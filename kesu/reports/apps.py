@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 - registers the department reports' workflow tables
+        from . import receivers, workflow  # noqa: F401 - workflow tables; rollup change receivers

@@ -28,3 +28,11 @@ def department_reports_job() -> None:
     from .services.department import department_reports_prepare
 
     department_reports_prepare()
+
+
+@register("reports.rollups", every=datetime.timedelta(minutes=1))
+def rollups_job() -> None:
+    """Rebuild the complaint rollup of each month changed since the last run (the dashboards read it)."""
+    from .services.rollups import rollups_refresh
+
+    rollups_refresh()

@@ -31,8 +31,9 @@ from django.utils import timezone
 
 from kesu.surveys.indicators import customer_indicators, ppm_of
 
-from .analyses import add_months, first_of_month, month_end
+from .analyses import Scope, add_months, first_of_month, month_end
 from .choices import HIGHER_IS_BETTER, Kpi
+from .rollups import tally
 from .selectors import snapshots_for, targets_for
 
 MONEY_KPIS = frozenset({Kpi.CLAIMS_AMOUNT, Kpi.QUALITY_COST})
@@ -91,13 +92,24 @@ def actions_at(company, at: datetime.datetime) -> tuple[int, int]:
     return row["open"], row["overdue"]
 
 
+def complaint_figures(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, dict]:
+    """Per customer the complaints with our defective quantity, and the quantity returned, of the period, as
+    :func:`~kesu.surveys.indicators.customer_indicators` takes them: from the monthly rollup where it is built
+    (:mod:`.rollups`)."""
+    rows = tally(Scope(company_ids=(company.pk,), date_from=date_from, date_to=date_to), ("customer",),
+                 ("complaints", "defective", "returned"))
+    return {"complaints": {key[0]: (row["complaints"], row["defective"]) for key, row in rows.items()
+                           if row["complaints"]},
+            "returned": {key[0]: row["returned"] for key, row in rows.items() if row["returned"]}}
+
+
 def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, Decimal | None]:
     """Every indicator of :class:`Kpi` for one company and period; None where it is "n/a" (design §11)."""
     from kesu.surveys.choices import CampaignKind
     from kesu.surveys.complaint_survey import complaint_handling_satisfaction
     from kesu.surveys.models import Answer
 
-    report = customer_indicators([company.pk], date_from, date_to)
+    report = customer_indicators([company.pk], date_from, date_to, **complaint_figures(company, date_from, date_to))
     total = report.total
     claims, quality_cost = _ledger(company, date_from, date_to)
     end = end_instant(company, date_to)

@@ -166,3 +166,77 @@ class ReportChange(StatusChangeBase):
         verbose_name = _("report status change")
         verbose_name_plural = _("report status changes")
         ordering = ["at", "id"]
+
+
+class ComplaintRollup(models.Model):
+    """Counted complaints of one company's month per customer, part, category and responsibility (issue 24 §5).
+
+    The month is the calendar month of receipt in the company's time zone; counted means not rejected at intake
+    and not cancelled (as every analysis counts). Each measure is what the analyses and the KPI dashboard add
+    up: complaints, the defective quantity (summed over every responsibility; "ours" is a row filter), repeats,
+    closed, closed-and-reopened, reopenings of the closed ones and the quantity of return dispositions. Rows are
+    kept by :mod:`kesu.reports.services.rollups` (delete and insert per month); a month is read from here only
+    when its :class:`RollupMonth` is built and no :class:`RollupChange` waits for it.
+    """
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="+")
+    part = models.ForeignKey("customers.Part", verbose_name=_("part"), null=True, on_delete=models.CASCADE,
+                             related_name="+")
+    category = models.ForeignKey("complaints.ComplaintCategory", verbose_name=_("category"), null=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    responsibility = models.CharField(_("responsibility"), max_length=20, blank=True)
+    complaints = models.PositiveIntegerField(_("complaints"))
+    quantity_defective = models.PositiveBigIntegerField(_("quantity defective"))
+    repeats = models.PositiveIntegerField(_("repeats"))
+    closed = models.PositiveIntegerField(_("closed"))
+    reopened = models.PositiveIntegerField(_("reopened"))
+    reopenings = models.PositiveIntegerField(_("reopenings"))
+    returned = models.PositiveBigIntegerField(_("quantity returned"))
+
+    class Meta:
+        verbose_name = _("complaint rollup")
+        verbose_name_plural = _("complaint rollups")
+        indexes = [models.Index(fields=["company", "month"], name="complaint_rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.customer_id}/{self.part_id}/{self.category_id}"
+
+
+class RollupMonth(models.Model):
+    """One company's month whose :class:`ComplaintRollup` rows are built (and when)."""
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+    built_at = models.DateTimeField(_("built at"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("rolled-up month")
+        verbose_name_plural = _("rolled-up months")
+        constraints = [models.UniqueConstraint(fields=["company", "month"], name="rollup_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m}"
+
+
+class RollupChange(models.Model):
+    """A change to a complaint (or its returns, or its repeat flag) received in this company's month, written
+    in the same transaction as the change: until the worker has rebuilt the month and removed the row, the
+    month is computed live. Rows are only inserted by the writers (no lock taken), so concurrent complaint
+    writes never wait on each other here."""
+
+    company_id = models.BigIntegerField(_("company"))
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("rollup change")
+        verbose_name_plural = _("rollup changes")
+        indexes = [models.Index(fields=["company_id", "month"], name="rollup_change_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m}"

@@ -331,7 +331,9 @@ def customers_shipped_to(company_ids: Iterable[int], date_from: datetime.date, d
 
 
 def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
-                        customer_ids: Iterable[int] | None = None) -> IndicatorReport:
+                        customer_ids: Iterable[int] | None = None, *,
+                        complaints: dict[int, tuple[int, int]] | None = None,
+                        returned: dict[int, int] | None = None) -> IndicatorReport:
     """Indicators per customer and in total for ``date_from … date_to`` (inclusive), per design §11.
 
     ``company_ids`` is the caller's scope (e.g. ``user.visible_company_ids()``); ``customer_ids`` narrows it to
@@ -342,15 +344,19 @@ def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, da
     Churn compares with :func:`previous_period`: customers shipped to then and not now ÷ customers shipped to
     then × 100 (None when nobody was shipped to then); each customer's ``lost`` says whether it is one of them.
 
-    Six queries whatever the number of customers or rows (see the module docstring).
+    Six queries whatever the number of customers or rows (see the module docstring). ``complaints`` and
+    ``returned``, when given, are queries 4 and 5 already answered (the KPI dashboard reads them from the
+    monthly rollup, :mod:`kesu.reports.rollups`).
     """
     company_ids, customer_ids = list(company_ids), _ids(customer_ids)
     previous_from, previous_to = previous_period(date_from, date_to)
     shipped = shipped_by_customer(company_ids, date_from, date_to, customer_ids)
     due = deliveries_due_by_customer(company_ids, date_from, date_to, customer_ids)
-    zones = company_time_zones(company_ids)
-    complaints = complaints_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
-    returned = returned_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
+    zones = company_time_zones(company_ids) if complaints is None or returned is None else None
+    if complaints is None:
+        complaints = complaints_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
+    if returned is None:
+        returned = returned_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
     before = customers_shipped_to(company_ids, previous_from, previous_to, customer_ids)
     lost = before - set(shipped)
 

@@ -1,0 +1,271 @@
+"""Complaint figures added up from the monthly rollup where it is built, live elsewhere (issue 24 §5).
+
+Every analysis and KPI that adds up complaints (counts, our defective quantity, repeats, closures, reopenings,
+returned quantity) asks :func:`tally` for its groups. ``tally`` splits the period per company:
+
+- each whole calendar month of the period whose rollup is built and has no change waiting
+  (:class:`~kesu.reports.models.RollupMonth` without a :class:`~kesu.reports.models.RollupChange`) is read from
+  :class:`~kesu.reports.models.ComplaintRollup` — one GROUP BY over a few rows per month;
+- the rest (a month cut by the period, the running month, a month changed since the worker's last run, a month
+  never built) is counted from the complaints, as before.
+
+The two parts are added together, so the answer is the same whichever way a month is read; with
+:func:`live_only` everything is counted from the complaints (the reference the tests compare with, and what the
+worker writes into the rollup). A fixed number of queries whatever the history: the time zones, the built
+months, the rollup, the live part (one per time zone when grouped by month) and, for returns, one more.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from kesu.complaints.choices import DispositionKind, Responsibility, Status
+from kesu.complaints.models import Complaint, DispositionLine
+from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones
+
+DAY = datetime.timedelta(days=1)
+
+# What a group may be keyed by: name → the complaint's column (the rollup has the same columns, except that a
+# category's code is read through the category).
+DIMENSIONS = {"company": "company_id", "customer": "customer_id", "part": "part_id", "category": "category_id",
+              "category_code": "category__code", "responsibility": "responsibility"}
+MEASURES = ("complaints", "quantity_defective", "defective", "repeats", "closed", "reopened", "reopenings",
+            "returned")
+# The dimensions a rollup row is keyed by (with company and month).
+ROLLUP_DIMENSIONS = ("customer", "part", "category", "responsibility")
+
+_OURS = Q(responsibility=Responsibility.OURS)
+_CLOSED = Q(status=Status.CLOSED)
+
+_live_only: ContextVar[bool] = ContextVar("kesu_rollup_live_only", default=False)
+
+
+@contextmanager
+def live_only() -> Iterator[None]:
+    """Count everything inside from the complaints, ignoring the rollup (the reference computation)."""
+    token = _live_only.set(True)
+    try:
+        yield
+    finally:
+        _live_only.reset(token)
+
+
+def _first(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _months(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
+    months, month = [], _first(date_from)
+    while month <= date_to:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def whole_months(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
+    """The calendar months lying wholly inside ``date_from … date_to``."""
+    return [m for m in _months(date_from, date_to) if m >= date_from and _next_month(m) - DAY <= date_to]
+
+
+def built_months(company_ids: list[int], months: list[datetime.date]) -> dict[int, set[datetime.date]]:
+    """Per company, those of ``months`` whose rollup may be read: built and no change waiting (one query)."""
+    from .models import RollupChange, RollupMonth
+
+    if not company_ids or not months:
+        return {}
+    waiting = RollupChange.objects.filter(company_id=OuterRef("company_id"), month=OuterRef("month"))
+    found: dict[int, set[datetime.date]] = defaultdict(set)
+    for company_id, month in (RollupMonth.objects.filter(company_id__in=company_ids, month__in=months)
+                              .filter(~Exists(waiting)).values_list("company_id", "month")):
+        found[company_id].add(month)
+    return dict(found)
+
+
+def _live_intervals(date_from: datetime.date, date_to: datetime.date, covered: set[datetime.date]
+                    ) -> tuple[tuple[datetime.date, datetime.date], ...]:
+    """The inclusive day ranges of the period outside the ``covered`` months, adjacent ones joined."""
+    intervals: list[list[datetime.date]] = []
+    for month in _months(date_from, date_to):
+        if month in covered:
+            continue
+        start, end = max(month, date_from), min(_next_month(month) - DAY, date_to)
+        if intervals and intervals[-1][1] + DAY == start:
+            intervals[-1][1] = end
+        else:
+            intervals.append([start, end])
+    return tuple((a, b) for a, b in intervals)
+
+
+def _received(groups: dict[tuple, list[int]], prefix: str = "") -> Q | None:
+    """Complaints received in each group's day ranges, the days in the group's time zone: ``groups`` maps
+    (time zone, ranges) to company ids. A range on the stored instant, so ``(company, received_at)`` serves it."""
+    condition = None
+    for (time_zone, intervals), ids in sorted(groups.items()):
+        tz = zoneinfo.ZoneInfo(time_zone)
+        ranges = None
+        for start, end in intervals:
+            part = Q(**{f"{prefix}received_at__gte": datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+                        f"{prefix}received_at__lt": datetime.datetime.combine(end + DAY, datetime.time.min,
+                                                                              tzinfo=tz)})
+            ranges = part if ranges is None else ranges | part
+        if ranges is None:
+            continue
+        part = Q(**{f"{prefix}company_id__in": sorted(ids)}) & ranges
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _narrow(qs: QuerySet, scope: Any, prefix: str = "") -> QuerySet:
+    for name in ("customer_id", "part_id", "category_id"):
+        value = getattr(scope, name)
+        if value is not None:
+            qs = qs.filter(**{f"{prefix}{name}": value})
+    if scope.responsibility:
+        qs = qs.filter(**{f"{prefix}responsibility": scope.responsibility})
+    return qs
+
+
+def _live_measure(name: str):
+    return {
+        "complaints": Count("*"),
+        "quantity_defective": Sum("quantity_defective"),
+        "defective": Sum("quantity_defective", filter=_OURS),
+        # Counted over a column of the (company, received_at) index, as COUNT(*) cannot take a filter on SQLite.
+        "repeats": Count("received_at", filter=Q(repeat_flag__isnull=False)),
+        "closed": Count("received_at", filter=_CLOSED),
+        "reopened": Count("received_at", filter=_CLOSED & Q(reopen_count__gt=0)),
+        "reopenings": Sum("reopen_count", filter=_CLOSED),
+    }[name]
+
+
+def _rollup_measure(name: str):
+    if name == "defective":
+        return Sum("quantity_defective", filter=_OURS)
+    return Sum(name)
+
+
+def _grouped(qs: QuerySet, keys: list[str], measures: dict[str, Any], monthly: bool) -> list[tuple]:
+    """The groups of ``qs`` by ``keys`` (and its ``month`` annotation, last) as tuples ``(*key, *measures)``.
+    Without months the rows are read as the database gives them: where a GROUP BY returns a hundred thousand
+    groups of plain numbers (the recurring problems of a year), Django's conversion of each row cost as much as
+    the query."""
+    if not keys and not monthly:  # one total (values() without fields would group by every column)
+        total = qs.aggregate(**measures)
+        return [tuple(total[m] for m in measures)]
+    grouped = qs.values(*keys, *(["month"] if monthly else [])).annotate(**measures)
+    if monthly:
+        return [(*(row[k] for k in keys), *_month_key(row, True), *(row[m] for m in measures)) for row in grouped]
+    sql, params = grouped.values_list(*keys, *measures).query.sql_with_params()
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _add(into: dict[tuple, list[int]], rows: list[tuple], width: int, names: list[str],
+         measures: tuple[str, ...]) -> None:
+    """Add ``rows`` (``width`` key columns, then the ``names`` measures) into ``into`` (key → a list in the
+    order of ``measures``)."""
+    positions = [measures.index(name) for name in names]
+    size = len(measures)
+    for row in rows:
+        key = tuple(row[:width])
+        found = into.get(key)
+        if found is None:
+            found = into[key] = [0] * size
+        for position, value in zip(positions, row[width:], strict=True):
+            if value:
+                found[position] += int(value)
+
+
+def tally(scope: Any, by: tuple[str, ...] = (), measures: tuple[str, ...] = ("complaints",), *,
+          monthly: bool = False) -> dict[tuple, dict[str, int]]:
+    """The counted complaints of ``scope`` (an :class:`~kesu.reports.analyses.Scope`) grouped by ``by`` (names
+    of :data:`DIMENSIONS`) and, when ``monthly``, by the month of receipt in the company's time zone (last in
+    the key): ``{(*values[, month]): {measure: number}}``. See the module docstring for where each month is
+    read from; every measure is an integer, 0 when nothing is there."""
+    for name in (*by, *measures):
+        if name not in DIMENSIONS and name not in MEASURES:
+            raise ValueError(name)
+    company_ids = list(scope.company_ids)
+    if not company_ids:
+        return {}
+    result: dict[tuple, list[int]] = {}
+    zones = company_time_zones(company_ids)
+    zone_of = {pk: zone for zone, ids in zones.items() for pk in ids}
+    covered: dict[int, set[datetime.date]] = {}
+    if not _live_only.get():
+        covered = built_months(company_ids, whole_months(scope.date_from, scope.date_to))
+    if covered:
+        _from_rollup(result, scope, covered, by, measures, monthly)
+    live: dict[tuple, list[int]] = defaultdict(list)
+    for pk in company_ids:
+        if pk in zone_of:
+            live[(zone_of[pk], _live_intervals(scope.date_from, scope.date_to, covered.get(pk, set())))].append(pk)
+    if _received(live) is not None:
+        _from_complaints(result, scope, live, by, measures, monthly)
+    return {key: dict(zip(measures, values, strict=True)) for key, values in result.items()}
+
+
+def _from_rollup(result, scope, covered, by, measures, monthly) -> None:
+    from .models import ComplaintRollup
+
+    by_months: dict[tuple, list[int]] = defaultdict(list)
+    for pk, months in covered.items():
+        by_months[tuple(sorted(months))].append(pk)
+    condition = Q()
+    for months, ids in by_months.items():
+        condition |= Q(company_id__in=sorted(ids), month__in=months)
+    keys = [DIMENSIONS[name] for name in by]
+    qs = _narrow(ComplaintRollup.objects.filter(condition), scope).order_by()
+    rows = _grouped(qs, keys, {name: _rollup_measure(name) for name in measures}, monthly)
+    _add(result, rows, len(keys) + monthly, list(measures), measures)
+
+
+def _from_complaints(result, scope, live, by, measures, monthly) -> None:
+    from .analyses import LocalMonth
+
+    counted = [name for name in measures if name != "returned"]
+    keys = [DIMENSIONS[name] for name in by]
+    # Grouped by month: one query per time zone, each month's start at midnight in that zone.
+    parts = ([{key: ids for key, ids in live.items() if key[0] == zone}
+              for zone in sorted({key[0] for key in live})] if monthly else [live])
+    for groups in parts:
+        received = _received(groups)
+        if received is None:
+            continue
+        tz = zoneinfo.ZoneInfo(next(iter(groups))[0])
+        month = {"month": LocalMonth("received_at", tzinfo=tz)} if monthly else {}
+        if counted:
+            qs = _narrow(Complaint.objects.filter(received).exclude(status__in=NOT_COUNTED_STATUSES), scope)
+            qs = qs.order_by().annotate(**month) if month else qs.order_by()
+            rows = _grouped(qs, keys, {name: _live_measure(name) for name in counted}, monthly)
+            _add(result, rows, len(keys) + monthly, counted, measures)
+        if "returned" in measures:
+            # Every return counts, whoever was responsible (design §11, as kesu.surveys.indicators counts it).
+            lines = _narrow(DispositionLine.objects.filter(_received(groups, "complaint__"),
+                                                           kind=DispositionKind.RETURN)
+                            .exclude(complaint__status__in=NOT_COUNTED_STATUSES), scope, "complaint__")
+            line_month = {"month": LocalMonth("complaint__received_at", tzinfo=tz)} if monthly else {}
+            lines = lines.order_by().annotate(**line_month) if line_month else lines.order_by()
+            rows = _grouped(lines, [f"complaint__{k}" for k in keys], {"returned": Sum("quantity")}, monthly)
+            _add(result, rows, len(keys) + monthly, ["returned"], measures)
+
+
+def _month_key(row: dict[str, Any], monthly: bool) -> tuple:
+    if not monthly:
+        return ()
+    month = row["month"]
+    return (month.date() if isinstance(month, datetime.datetime) else month,)

@@ -1,0 +1,228 @@
+"""The monthly complaint rollup (issue 24 §5): the analyses and the KPI dashboard read from it give exactly what
+counting the complaints gives, on random data; a change is counted live until the worker rebuilds its month;
+the pages cost the same number of queries whatever the history.
+
+The data: three companies (two in Shanghai, one in Berlin, whose months start at another instant and move with
+daylight saving), customers, parts and categories (codes shared across the companies), complaints from
+January 2025 to 20 November 2026 in every status, some at the very first and last second of a local month,
+with responsibilities, defective quantities, reopenings, repeat flags and returns. The reference is
+``live_only()``: the same functions counting every month from the complaints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import zoneinfo
+from dataclasses import asdict
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kesu.accounts.roles import Role
+from kesu.accounts.tests.factories import CompanyFactory
+from kesu.complaints.choices import DispositionKind, Responsibility, Status
+from kesu.complaints.models import Complaint, ComplaintCategory, DispositionLine
+from kesu.complaints.tests.factories import ShipmentFactory
+from kesu.customers.tests.factories import CustomerFactory, PartFactory
+from kesu.prevention.models import RepeatFlag
+from kesu.reports import analyses
+from kesu.reports.analyses import Scope
+from kesu.reports.kpis import dashboard, kpi_values
+from kesu.reports.models import ComplaintRollup, RollupChange, RollupMonth
+from kesu.reports.rollups import live_only, tally
+from kesu.reports.services.rollups import rollups_rebuild_all, rollups_refresh
+from kesu.reports.services.snapshots import snapshots_take_due
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+TODAY = D(2026, 11, 20)
+NOW = datetime.datetime(2026, 11, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+STATUSES = [Status.CLOSED] * 5 + [Status.QA_INVESTIGATION, Status.RECEIVED, Status.REMEDY_DONE, Status.CANCELLED,
+                                  Status.REJECTED_AT_INTAKE]
+RESPONSIBILITIES = [Responsibility.OURS, Responsibility.OURS, Responsibility.CUSTOMER, Responsibility.SUPPLIER, ""]
+ANALYSES = [name for name in analyses.ANALYSES if name != "backlog"]  # the backlog is "now", not a period's
+
+
+def _random_data(companies, seed: int, count: int) -> None:
+    rng = random.Random(seed)
+    masters = {}
+    for company in companies:
+        customers = [CustomerFactory(company=company, code=f"C{i}") for i in range(4)]
+        parts = [PartFactory(company=company, part_no=f"P{i}", customer=customers[i % 4]) for i in range(4)]
+        categories = [ComplaintCategory.objects.get_or_create(company=company, code=code, defaults={"name": code})[0]
+                      for code in ("appearance", "performance", "packaging")]
+        masters[company.pk] = (customers, parts, categories)
+        for customer in customers:
+            ShipmentFactory(customer=customer, quantity=rng.randint(100, 5000), ship_date=D(2026, rng.randint(1, 11), 3))
+            ShipmentFactory(customer=customer, quantity=rng.randint(100, 5000), ship_date=D(2025, rng.randint(1, 12), 3))
+    start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    span = int((datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC) - start).total_seconds())
+    rows = []
+    for i in range(count):
+        company = rng.choice(companies)
+        customers, parts, categories = masters[company.pk]
+        if i % 10 == 0:  # the first or last second of a local month
+            month = D(rng.choice((2025, 2026)), rng.randint(1, 10), 1)
+            first = datetime.datetime.combine(month, datetime.time.min, tzinfo=company.tz)
+            received = first if i % 20 == 0 else first - datetime.timedelta(seconds=1)
+        else:
+            received = start + datetime.timedelta(seconds=rng.randrange(span))
+        status = rng.choice(STATUSES)
+        rows.append(Complaint(
+            company=company, number=f"T-{i}", channel="phone", received_at=received, description="x",
+            customer=rng.choice(customers), part=rng.choice([*parts, None]),
+            category=rng.choice([*categories, None]), responsibility=rng.choice(RESPONSIBILITIES),
+            quantity_defective=rng.choice([None, 0, 1, 5, 20, 300]), status=status,
+            defect_nature=rng.choice(["划伤", "异响", " 划伤", ""]),
+            closed_at=received + datetime.timedelta(hours=rng.randint(1, 900)) if status == Status.CLOSED else None,
+            first_response_at=received + datetime.timedelta(hours=rng.randint(0, 80)) if rng.random() < .7 else None,
+            reopen_count=rng.choice([0, 0, 0, 1, 2])))
+    Complaint.objects.bulk_create(rows)
+    lines, flags = [], []
+    for complaint in Complaint.objects.filter(number__startswith="T-"):
+        roll = rng.random()
+        if roll < .25:
+            lines.append(DispositionLine(company_id=complaint.company_id, complaint=complaint,
+                                         kind=DispositionKind.RETURN, quantity=rng.randint(1, 50)))
+        elif roll < .35:
+            lines.append(DispositionLine(company_id=complaint.company_id, complaint=complaint,
+                                         kind=rng.choice([k for k in DispositionKind if k != DispositionKind.RETURN]),
+                                         quantity=rng.randint(1, 50)))
+        if rng.random() < .2:
+            flags.append(RepeatFlag(company_id=complaint.company_id, complaint=complaint, rule="same_customer",
+                                    window_days=90, flagged_at=complaint.received_at))
+    DispositionLine.objects.bulk_create(lines)
+    RepeatFlag.objects.bulk_create(flags)
+
+
+@pytest.fixture
+def group(company_a, company_b):
+    berlin = CompanyFactory(code="E", name="Berlin GmbH", time_zone="Europe/Berlin")
+    companies = [company_a, company_b, berlin]
+    _random_data(companies, seed=24, count=600)
+    return companies
+
+
+def _scopes(companies) -> list[Scope]:
+    a = companies[0]
+    customer = Complaint.objects.filter(company=a).values_list("customer_id", flat=True).first()
+    part = Complaint.objects.filter(company=a, part__isnull=False).values_list("part_id", flat=True).first()
+    cat = Complaint.objects.filter(company=a, category__isnull=False).values_list("category_id", flat=True).first()
+    ids = tuple(c.pk for c in companies)
+    return [
+        Scope(ids, D(2025, 1, 1), TODAY),  # the group, whole months and the running one
+        Scope(ids, D(2025, 3, 15), D(2026, 2, 10)),  # cut months at both ends, across the year's end
+        Scope((companies[2].pk,), D(2025, 1, 1), D(2026, 10, 31)),  # Berlin: other month boundaries
+        Scope((a.pk,), D(2025, 1, 1), TODAY, customer_id=customer),
+        Scope((a.pk,), D(2025, 6, 1), D(2026, 6, 30), part_id=part, responsibility=Responsibility.OURS),
+        Scope(ids, D(2025, 1, 1), TODAY, category_id=cat),
+    ]
+
+
+def _everything(companies) -> list:
+    results = []
+    for scope in _scopes(companies):
+        for name in ANALYSES:
+            options = {"limit": None} if name in ("customer", "part", "category", "defect", "frequency") else {}
+            result = analyses.run(scope, name, **options)
+            results.append((name, scope, result if isinstance(result, list) else asdict(result)))
+        results.append(("responsibility", scope, asdict(analyses.breakdown(scope, "responsibility", limit=None))))
+    for company in companies:
+        results.append(("kpis", company.pk, kpi_values(company, D(2025, 1, 1), TODAY)))
+        results.append(("kpis cut", company.pk, kpi_values(company, D(2025, 2, 10), D(2026, 1, 20))))
+        for year in (2025, 2026):
+            results.append(("dashboard", company.pk, dashboard(company, year, money=True, today=TODAY)))
+    return results
+
+
+def _assert_same(companies) -> None:
+    with live_only():
+        reference = _everything(companies)
+    assert _everything(companies) == reference
+
+
+def test_the_rollup_gives_exactly_what_counting_the_complaints_gives(group):
+    with time_machine.travel(NOW, tick=False):
+        with live_only():
+            reference = _everything(group)
+        total = analyses.breakdown(_scopes(group)[0], "customer").total
+        assert total > 300  # not an empty comparison
+        assert rollups_rebuild_all(today=TODAY) > 60
+        assert ComplaintRollup.objects.exists()
+        assert _everything(group) == reference
+
+
+def test_a_change_is_counted_live_until_the_worker_rebuilds_its_month(group):
+    with time_machine.travel(NOW, tick=False):
+        rollups_rebuild_all(today=TODAY)
+        complaint = Complaint.objects.filter(company=group[0], status=Status.CLOSED,
+                                             received_at__lt=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+                                             ).first()
+        old_month = complaint.received_at.astimezone(group[0].tz).date().replace(day=1)
+        complaint.status = Status.CANCELLED
+        complaint.received_at = datetime.datetime(2026, 3, 5, 9, tzinfo=group[0].tz)
+        complaint.save()
+        line = DispositionLine.objects.filter(kind=DispositionKind.RETURN, company=group[1]).first()
+        line.quantity += 7
+        line.save()
+        waiting = set(RollupChange.objects.values_list("company_id", "month"))
+        assert {(group[0].pk, old_month), (group[0].pk, D(2026, 3, 1))} <= waiting
+        _assert_same(group)  # the changed months are counted live meanwhile
+        assert rollups_refresh(today=TODAY) >= len(waiting)
+        assert not RollupChange.objects.exists()
+        _assert_same(group)
+
+
+def test_rebuilding_twice_leaves_the_same_rows(group):
+    def rows():
+        return sorted(ComplaintRollup.objects.values_list(
+            "company_id", "month", "customer_id", "part_id", "category_id", "responsibility", "complaints",
+            "quantity_defective", "repeats", "closed", "reopened", "reopenings", "returned"),
+            key=lambda r: tuple((x is None, x) for x in r))
+
+    rollups_rebuild_all(today=TODAY)
+    first = rows()
+    assert rollups_rebuild_all(today=TODAY) and rows() == first
+    # December 2024 (the last second of 2024 in Berlin) to November 2026
+    assert RollupMonth.objects.filter(company=group[2]).count() == 24
+
+
+def test_whole_past_months_are_read_from_the_rollup_alone(group):
+    rollups_rebuild_all(today=TODAY)
+    scope = Scope(tuple(c.pk for c in group), D(2025, 1, 1), D(2025, 12, 31))
+    with CaptureQueriesContext(connection) as queries:
+        counts = tally(scope, ("customer",), ("complaints", "defective", "returned"))
+    assert counts and not any("complaints_complaint" in q["sql"] for q in queries.captured_queries)
+    assert len(queries.captured_queries) == 3  # time zones, built months, the rollup
+
+
+def _queries(client, name, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(name), params).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_pages_cost_the_same_number_of_queries_whatever_the_history(client, people, company_a, company_b):
+    """A year of history and two years, rolled up: the analyses page and the dashboard ask the same number of
+    queries (the number grows with nothing but the running month's live part)."""
+    _random_data([company_a], seed=1, count=40)
+    rollups_rebuild_all(today=TODAY)
+    with time_machine.travel(NOW, tick=False):
+        snapshots_take_due(today=TODAY)  # the worker's: the dashboard's trend reads closed months from them
+    client.force_login(people[Role.GM])
+    period = {"date_from": "2025-01-01", "date_to": "2026-11-20"}
+    with time_machine.travel(NOW, tick=False):
+        before = (_queries(client, "reports:analyses", period), _queries(client, "reports:dashboard", {}))
+        more = [Complaint(company=company_a, number=f"M-{i}", channel="phone", description="x",
+                          received_at=datetime.datetime(2025 + i % 2, 1 + i % 12, 1 + i % 28, 9, tzinfo=company_a.tz),
+                          customer=CustomerFactory(company=company_a), status=Status.CLOSED) for i in range(60)]
+        Complaint.objects.bulk_create(more)
+        rollups_rebuild_all(today=TODAY)
+        after = (_queries(client, "reports:analyses", period), _queries(client, "reports:dashboard", {}))
+    assert after == before
+    assert before[0] <= 70 and before[1] <= 50
