@@ -26,7 +26,9 @@ class Received:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"] or "")
+        # Django folds a long encoded subject onto the next line ("Subject: \r\n =?utf-8?…"): the unfolded
+        # value starts with that space.
+        return str(self.message["Subject"] or "").strip()
 
     @property
     def body(self) -> str:
