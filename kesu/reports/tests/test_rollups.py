@@ -226,3 +226,27 @@ def test_the_pages_cost_the_same_number_of_queries_whatever_the_history(client, 
         after = (_queries(client, "reports:analyses", period), _queries(client, "reports:dashboard", {}))
     assert after == before
     assert before[0] <= 70 and before[1] <= 50
+
+
+def test_the_services_note_each_change_that_moves_a_counted_figure(people, company_a):
+    """Intake, a transition and a cancellation through the services each leave a change row for the complaint's
+    month (Shanghai time: 1 March 00:30 is March there, February in UTC); a save that moves no counted column
+    leaves none, and the worker's run consumes them."""
+    from kesu.complaints.tests.factories import act, at, create_complaint
+
+    complaint = create_complaint(people[Role.SALESPERSON], received_at=at(2026, 3, 1, 0, 30))
+    assert set(RollupChange.objects.values_list("company_id", "month")) == {(company_a.pk, D(2026, 3, 1))}
+    rollups_refresh(today=D(2026, 3, 10))
+    assert not RollupChange.objects.exists()
+    assert tally(Scope((company_a.pk,), D(2026, 3, 1), D(2026, 3, 31)))[()]["complaints"] == 1
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    complaint.lot_number = "L-1"
+    complaint.save()
+    assert not RollupChange.objects.exists()
+    act(complaint, "cancel", people)
+    assert RollupChange.objects.filter(company_id=company_a.pk, month=D(2026, 3, 1)).exists()
+    march = Scope((company_a.pk,), D(2026, 3, 1), D(2026, 3, 31))
+    assert tally(march)[()]["complaints"] == 0  # counted live meanwhile
+    rollups_refresh(today=D(2026, 3, 10))
+    assert not RollupChange.objects.exists()
+    assert not ComplaintRollup.objects.filter(company=company_a, month=D(2026, 3, 1)).exists()
