@@ -43,6 +43,7 @@ STEPS: list[str] = [
     "kesu.contracts.demo.create_contract_reviews",
     "kesu.service.demo.create_service",
     "kesu.prevention.demo.create_prevention",
+    "kesu.portal.demo.create_portal_account",
 ]
 
 DEFAULT_SEED = 2026
@@ -83,6 +84,7 @@ SUMMARY: list[tuple[str, str]] = [
     ("Early-warning signals", "prevention.WarningSignal"),
     ("Repeat complaints", "prevention.RepeatFlag"),
     ("After-sales assessments", "prevention.Assessment"),
+    ("Customer portal accounts", "portal.PortalAccount"),
 ]
 
 __all__ = ["STEPS", "DEFAULT_SEED", "SUMMARY", "DemoAlreadyLoaded", "DemoContext", "demo_loaded", "generate",

@@ -545,12 +545,17 @@ def _clock(moment: datetime.datetime):
 class Showcase(CompanyFacts):
     """Recent complaints in every state, made by the services as people would make them."""
 
-    def run(self) -> None:
-        if not self.customers:
-            return
+    contact_id: int | None = None  # the contact named on every complaint (the portal's demo contact), if any
+
+    def prepare(self) -> None:
         self.people = {role: User.objects.select_related("position", "company").get(pk=user.pk)
                        for role, user in self.users.items()}
         self.anchor = _anchor(self.ctx)
+
+    def run(self) -> None:
+        if not self.customers:
+            return
+        self.prepare()
         for n, (days, profile, steps) in enumerate(SHOWCASE):
             self._one(days, profile, steps, with_lot=n % 2 == 0)
 
@@ -562,12 +567,12 @@ class Showcase(CompanyFacts):
             shipments = shipments.filter(receipt_date__lte=received.date() - datetime.timedelta(days=20))
         return shipments.order_by("-receipt_date", "pk").first()
 
-    def _one(self, days: float, profile: str, steps: list[str], *, with_lot: bool = False) -> None:
+    def _one(self, days: float, profile: str, steps: list[str], *, with_lot: bool = False) -> Complaint | None:
         ctx = self.ctx
         received = self.anchor - datetime.timedelta(days=days)
         shipment = self._shipment(profile, received)
         if shipment is None:
-            return
+            return None
         category_code, location, nature, description, dept_code, root_cause, remedy = self.defect()
         if profile == "outside":
             category_code = "appearance"
@@ -585,11 +590,13 @@ class Showcase(CompanyFacts):
                 "customer_request": "要求尽快处理并书面回复原因", "category": self.categories[category_code],
                 "owner": sales,  # the demo's "sales" login has work waiting
                 "lot_number": f"L{shipment.receipt_date:%y%m%d}-{shipment.pk % 100:02d}" if with_lot else "",
+                **({"contact_id": self.contact_id} if self.contact_id else {}),
             })
         for step, moment in zip(steps, moments, strict=True):
             with _clock(moment):
                 complaint = self._step(complaint, step, profile, moment, dept_code=dept_code,
                                        root_cause=root_cause, remedy=remedy.format(qty=qty), qty=qty)
+        return complaint
 
     def _step(self, c: Complaint, step: str, profile: str, moment, **facts) -> Complaint:
         people = self.people
