@@ -26,6 +26,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.slow
 def test_a_generated_client_records_lists_and_fetches_a_complaint(live_server, api_token, salesperson, company_a):
     CustomerFactory(company=company_a, code="K-CLIENT")
     done = subprocess.run([sys.executable, str(SCRIPT), "--base", live_server.url, "--token", api_token(salesperson)],

@@ -65,6 +65,7 @@ def _run_in_threads(count: int, target: Callable[[int], None]) -> list[BaseExcep
     return errors
 
 
+@pytest.mark.slow
 def test_fifty_parallel_creations_get_fifty_distinct_numbers(request, tmp_path, company_a):
     if _needs_file_database(request, tmp_path):
         return
@@ -87,6 +88,7 @@ def test_fifty_parallel_creations_get_fifty_distinct_numbers(request, tmp_path, 
     assert sorted(Complaint.objects.filter(company=company_a).values_list("number", flat=True)) == sorted(numbers)
 
 
+@pytest.mark.slow
 def test_two_users_acting_on_one_complaint_at_once_cannot_both_win(request, tmp_path, company_a):
     if _needs_file_database(request, tmp_path):
         return

@@ -216,6 +216,7 @@ def _media(installation: Installation) -> dict[str, str]:
             for p in installation.media_dir.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_backup_taken_while_complaints_are_recorded_restores_identically_into_an_empty_installation(tmp_path):
     if _on_postgres():

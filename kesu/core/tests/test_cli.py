@@ -58,6 +58,7 @@ def test_no_administrator_is_created_when_a_superuser_exists(admin_user):
     assert not get_user_model().objects.filter(username="admin").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_data_is_loaded_on_first_start_only(db):
     first = io.StringIO()
@@ -197,6 +198,7 @@ def _stop(proc, sig) -> tuple[str, str]:
             proc.kill()
 
 
+@pytest.mark.slow
 def test_kesu_up_prepares_everything_serves_in_chinese_and_stops_cleanly(tmp_path):
     # Always a private SQLite folder: never the database the test run uses.
     env = {k: v for k, v in os.environ.items() if k not in {"KESU_DATABASE_URL", "KESU_ADMIN_PASSWORD"}}

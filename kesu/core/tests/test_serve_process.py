@@ -78,6 +78,7 @@ def _worker_pids(master: int) -> set[int]:
     return {int(p) for p in children.read_text().split()} if children.exists() else set()
 
 
+@pytest.mark.slow
 def test_kesu_serve_runs_two_workers_answers_probes_reloads_on_hup_and_stops_on_term(tmp_path, transactional_db):
     database_url = _database_url(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KESU_")}

@@ -80,6 +80,7 @@ def test_registering_a_job_adds_it_under_its_name_and_refuses_a_zero_interval():
         jobs.REGISTRY.pop("test.sample", None)
 
 
+@pytest.mark.slow
 def test_the_worker_process_stops_cleanly_on_sigterm(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "KESU_DATABASE_URL"}
     env.update(KESU_DATA_DIR=str(tmp_path), PYTHONPATH=str(REPO), DJANGO_SETTINGS_MODULE="kesu.settings")

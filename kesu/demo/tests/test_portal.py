@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import transaction
 
 from kesu import demo
 from kesu.complaints.choices import Status
@@ -17,25 +16,12 @@ from kesu.portal.selectors import pending_remedy, portal_complaints, portal_surv
 from kesu.surveys.choices import CampaignKind, CampaignStatus
 from kesu.surveys.models import Campaign
 
-TODAY = datetime.date(2026, 6, 30)
+from .conftest import TODAY
+
 ON_THE_DAY = datetime.datetime(2026, 6, 30, 12, 0, tzinfo=datetime.UTC)
 PORTAL_STEP = "kesu.portal.demo.create_portal_account"
-# The steps the portal's complaints and survey need, then the portal's own.
-STEPS = [*demo.STEPS[:demo.STEPS.index("kesu.demo.surveys.create_surveys") + 1], PORTAL_STEP]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.test import override_settings
-
-    # The tests' password hasher (conftest) for the account made here, before the per-test settings apply.
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), \
-            django_db_blocker.unblock(), transaction.atomic():
-        yield demo.generate(scale=1, seed=7, today=TODAY, steps=STEPS)
-        transaction.set_rollback(True)
 
 
 def test_the_portal_step_is_part_of_the_demo():

@@ -7,10 +7,8 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
 
-from kesu import demo
 from kesu.accounts.models import Company, User
 from kesu.complaints import services
 from kesu.complaints.choices import Status
@@ -28,17 +26,9 @@ from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.models import AuditEntry
 from kesu.customers.models import Shipment
 
-TODAY = datetime.date(2026, 6, 30)
+from .conftest import TODAY  # the shared demo's "today"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """One demo for the module (it takes seconds), rolled back at the end; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.generate(scale=1, seed=5, today=TODAY)
-        transaction.set_rollback(True)
 
 
 def test_the_demo_has_complaints_in_every_state_in_every_company(demo_data):
@@ -132,9 +122,11 @@ def test_history_is_summarised_in_the_audit_trail_and_the_showcase_is_audited_ro
     assert set(per_row.values_list("content_type__app_label", flat=True)) <= {"complaints", "capa", "core",
                                                                               "notifications", "claims", "surveys",
                                                                               "reports", "property", "contracts",
-                                                                              "service", "prevention", "customers"}
+                                                                              "service", "prevention", "customers",
+                                                                              "portal"}
+    # and the portal step's contact (its e-mail and language for the portal account).
     assert set(per_row.filter(content_type__app_label="customers").values_list("content_type__model", flat=True)) \
-        <= {"contract"}
+        <= {"contract", "contact"}
     showcase = Complaint.objects.filter(received_at__date__gte=TODAY - datetime.timedelta(days=45),
                                         created_by__isnull=False)
     assert per_row.filter(content_type__model="complaint").values("object_id").distinct().count() <= (

@@ -7,28 +7,13 @@ import datetime
 import re
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from kesu import demo
 from kesu.service import selectors
 from kesu.service.models import MarketEntry, QualityReport, ServiceJob, ServicePlan, Visit
 
-TODAY = datetime.date(2026, 6, 30)
-STEP = "kesu.service.demo.create_service"
-STEPS = [s for s in demo.STEPS if s.startswith(("kesu.demo.organization.", "kesu.demo.master_data.",
-                                                "kesu.demo.orders.", "kesu.demo.complaints."))] + [STEP]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock(), \
-            transaction.atomic():
-        yield demo.generate(scale=1, seed=5, today=TODAY, steps=STEPS)
-        transaction.set_rollback(True)
 
 
 def test_every_company_has_plans_visits_and_jobs(demo_data):

@@ -3,30 +3,16 @@ several revisions, loans in every state."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from kesu import demo
 from kesu.property.choices import LoanStatus
 from kesu.property.models import DrawingRevision, Loan, PropertyItem
 
-TODAY = datetime.date(2026, 6, 30)
-STEP = "kesu.property.demo.create_property"
+from .conftest import TODAY  # the shared demo's "today"
+
 # The organisation, customers and parts the ledger needs, then this module's step.
-STEPS = [s for s in demo.STEPS if s.startswith(("kesu.demo.organization.", "kesu.demo.master_data."))] + [STEP]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock(), \
-            transaction.atomic():
-        yield demo.generate(scale=1, seed=5, today=TODAY, steps=STEPS)
-        transaction.set_rollback(True)
 
 
 def test_every_company_has_a_ledger_with_drawings_in_revisions_and_loans_in_every_state(demo_data):

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 
-from kesu import demo
 from kesu.capa.choices import ActionStatus, NcrStatus
 from kesu.capa.models import CorrectiveAction, NonconformingReport
 from kesu.capa.printouts import eight_d_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.generate(scale=1, seed=5, today=datetime.date(2026, 6, 30))
-        transaction.set_rollback(True)
 
 
 def test_every_company_has_actions_in_several_states_and_reports(demo_data):

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.db import transaction
 
-from kesu import demo
 from kesu.prevention.models import Assessment, GroupMember, RepeatFlag, SpecialMeeting, WarningSignal
 
-TODAY = datetime.date(2026, 11, 20)
-STEPS = [s for s in demo.STEPS if not s.startswith(("kesu.property", "kesu.contracts", "kesu.service"))]
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.test import override_settings
-
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock(), \
-            transaction.atomic():
-        yield demo.generate(scale=1, seed=5, today=TODAY, steps=STEPS)
-        transaction.set_rollback(True)
 
 
 def test_signals_in_every_state_and_class_groups_meetings_repeats_and_a_year_of_assessments(demo_data):
