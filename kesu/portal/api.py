@@ -349,7 +349,7 @@ def get_survey(request, pk: Id):
     items = [{"id": item.pk, "section": section.title, "text": item.text, "allow_comment": item.allow_comment,
               "options": [{"index": i, "label": str(o["label"])} for i, o in enumerate(item.options)]}
              for section in template.sections.all() for item in section.items.all()]
-    return {"id": recipient.pk, "name": recipient.campaign.name, "introduction": template.introduction,
+    return {"id": recipient.pk, "name": recipient.campaign.title, "introduction": template.introduction,
             "expires_at": invitation.expires_at, "items": items}
 
 

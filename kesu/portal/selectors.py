@@ -154,7 +154,7 @@ def portal_survey_recipients(account: PortalAccount) -> QuerySet[Recipient]:
     """The survey invitations of this contact (not a colleague's: a survey asks one person's opinion)."""
     return (Recipient.objects.filter(company_id=account.company_id, customer_id=account.contact.customer_id,
                                      contact_id=account.contact_id, included=True)
-            .select_related("campaign", "campaign__company").order_by("-campaign__opened_at", "-id"))
+            .select_related("campaign", "campaign__company", "campaign__complaint").order_by("-campaign__opened_at", "-id"))
 
 
 def open_invitation(recipient: Recipient) -> Invitation | None:
@@ -176,7 +176,7 @@ def portal_surveys(account: PortalAccount) -> dict[str, list[dict]]:
                           invitations__contact_id=account.contact_id))))
     result: dict[str, list[dict]] = {"open": [], "answered": []}
     for r in rows:
-        row = {"id": r.pk, "name": r.campaign.name, "opened_at": r.campaign.opened_at, "answered_at": r.answered_at}
+        row = {"id": r.pk, "name": r.campaign.title, "opened_at": r.campaign.opened_at, "answered_at": r.answered_at}
         if r.answered_at is not None:
             result["answered"].append(row)
         elif r.campaign.status == CampaignStatus.OPEN and r.open_links:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,12 @@ from .models import PortalAccount, PortalToken
 
 SOURCE = "portal"
 INVITERS = SALES
+
+
+def _staff_language():
+    """What the system writes for staff (the step's timeline text, the note naming the contact) is in the
+    installation's language, not the contact's: the customer's own message keeps the contact's language."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def _mail(account: PortalAccount, subject, body) -> None:
@@ -141,8 +148,9 @@ def portal_complaint_file(*, account: PortalAccount, data: dict[str, Any], files
     given.update(channel=Channel.PORTAL, customer=account.contact.customer, contact=account.contact)
     files = list(files or ())
     with transaction.atomic():
-        complaint = complaint_services.complaint_create(actor=None, company=account.company, data=given,
-                                                        source=SOURCE)
+        with _staff_language():
+            complaint = complaint_services.complaint_create(actor=None, company=account.company, data=given,
+                                                            source=SOURCE)
         if files:
             # The customer's own photos stay theirs to see: a communication from the customer, not internal as
             # staff intake files are. A file refused by the upload checks refuses the whole complaint.
@@ -173,9 +181,10 @@ def portal_remedy_decide(*, account: PortalAccount, complaint, accepted: bool, r
         raise ValidationError({"reason": _("Say why you reject the proposed remedy.")})
     who = account.contact.name
     with transaction.atomic():
-        done = complaint_services.customer_decision_record(
-            actor=None, complaint=complaint, accepted=accepted, reason=reason,
-            note=_("Recorded in the customer portal by %(name)s.") % {"name": who}, source=SOURCE)
+        with _staff_language():
+            done = complaint_services.customer_decision_record(
+                actor=None, complaint=complaint, accepted=accepted, reason=reason,
+                note=_("Recorded in the customer portal by %(name)s.") % {"name": who}, source=SOURCE)
         summary = (_("We accept the proposed remedy.") if accepted
                    else _("We reject the proposed remedy: %(reason)s") % {"reason": reason})
         complaint_services.communication_log(actor=None, complaint=done, direction=Direction.IN,
@@ -194,17 +203,20 @@ def portal_explanation_answer(*, account: PortalAccount, complaint, acknowledged
     reason = (reason or "").strip()
     if not acknowledged and not reason:
         raise ValidationError({"reason": _("Say why you dispute the explanation.")})
-    recorded = _("Recorded in the customer portal by %(name)s.") % {"name": account.contact.name}
+    with _staff_language():
+        recorded = _("Recorded in the customer portal by %(name)s.") % {"name": account.contact.name}
     with transaction.atomic():
         if acknowledged:
-            done = complaint_transition(actor=None, complaint=complaint, action="customer_acknowledges",
-                                        note=f"{recorded} {reason}".strip(), source=SOURCE)
+            with _staff_language():
+                done = complaint_transition(actor=None, complaint=complaint, action="customer_acknowledges",
+                                            note=f"{recorded} {reason}".strip(), source=SOURCE)
             summary = _("We acknowledge the written explanation.")
             if reason:
                 summary = f"{summary}\n{reason}"
         else:
-            done = complaint_transition(actor=None, complaint=complaint, action="customer_disputes",
-                                        reason=reason, note=recorded, source=SOURCE)
+            with _staff_language():
+                done = complaint_transition(actor=None, complaint=complaint, action="customer_disputes",
+                                            reason=reason, note=recorded, source=SOURCE)
             summary = _("We dispute the written explanation: %(reason)s") % {"reason": reason}
         complaint_services.communication_log(actor=None, complaint=done, direction=Direction.IN,
                                              channel=Channel.PORTAL, summary=summary, source=SOURCE)

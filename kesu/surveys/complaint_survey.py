@@ -70,12 +70,12 @@ def complaint_survey_send(*, complaint: Complaint) -> Campaign | None:
         return None
     now = timezone.now()
     closed = timezone.localtime(complaint.closed_at or now, company.tz).date()
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("Complaint %(number)s: handling satisfaction") % {"number": complaint.number}
-    campaign = Campaign(company=company, name=name[:200], kind=CampaignKind.COMPLAINT, template=template,
+    campaign = Campaign(company=company, kind=CampaignKind.COMPLAINT, template=template,
                         period_start=min(timezone.localtime(complaint.received_at, company.tz).date(), closed),
                         period_end=closed, send_month=closed.replace(day=1), target_score=cfg.complaint_threshold,
                         top_customers=0, owner=owner, complaint=complaint)
+    with translation.override(settings.LANGUAGE_CODE):
+        campaign.name = campaign.title[:200]
     try:
         with acting_as(None, "system"), transaction.atomic():
             campaign.save()

@@ -89,8 +89,12 @@ def complaint_transition(*, actor, complaint: Complaint, action: str, note: str 
 
     def announce(c: Complaint, row: Transition, old: str, _note: str, now) -> None:
         new = c.status
-        summary = transition_summary(row, old, new, inputs.get("reason") or inputs.get("note"))
-        _timeline(c, TimelineKind.TRANSITION, summary, actor=actor, now=now)
+        # Both the reason and the note when both are given (a rejection in the portal has the customer's reason
+        # and the note saying who recorded it there); a step taken in the portal carries that channel.
+        detail = "\n".join(text for text in (inputs.get("reason"), inputs.get("note")) if text)
+        summary = transition_summary(row, old, new, detail)
+        _timeline(c, TimelineKind.TRANSITION, summary, actor=actor, now=now,
+                  channel=Channel.PORTAL if source == "portal" else "")
         transaction.on_commit(lambda: signals.complaint_transitioned.send(
             Complaint, complaint=c, action=action, old_status=old, new_status=new, actor=actor,
             note=inputs.get("note", ""),

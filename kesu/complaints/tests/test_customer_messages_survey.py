@@ -43,10 +43,10 @@ def template(people, company_a) -> SurveyTemplate:
     return template
 
 
-def _closed(people, company, capture, email="chen@customer.example"):
+def _closed(people, company, capture, email="chen@customer.example", language="zh-hans"):
     customer = CustomerFactory(company=company)
     contact = Contact.objects.create(company=company, customer=customer, name="陈经理", email=email,
-                                     language="zh-hans")
+                                     language=language)
     with capture(execute=True):
         complaint = create_complaint(people[Role.SALESPERSON], customer=customer, contact=contact)
         return bring_to(Status.CLOSED, people, complaint=complaint)
@@ -87,6 +87,20 @@ def test_closing_a_complaint_sends_its_contact_the_survey_once(
         complaint = bring_to(Status.CLOSED, people, complaint=complaint)
     assert Campaign.objects.filter(complaint=complaint).count() == 1
     assert OutboxMail.objects.filter(body__contains="/s/").count() == 1
+
+
+def test_a_traditional_chinese_contact_reads_the_whole_survey_mail_subject_in_traditional_chinese(
+        people, company_a, template, django_capture_on_commit_callbacks):
+    complaint = _closed(people, company_a, django_capture_on_commit_callbacks, language="zh-hant")
+    mail = OutboxMail.objects.get(body__contains="/s/")
+    with translation.override("zh-hant"):
+        title = translation.gettext("Complaint %(number)s: handling satisfaction") % {"number": complaint.number}
+        expected = translation.gettext("Customer satisfaction survey: %(name)s") % {"name": title}
+    assert mail.subject == expected
+    # The campaign keeps its name in the installation's language for staff.
+    with translation.override("zh-hans"):
+        assert Campaign.objects.get(complaint=complaint).name == translation.gettext(
+            "Complaint %(number)s: handling satisfaction") % {"number": complaint.number}
 
 
 def test_no_survey_is_sent_when_the_company_chose_no_template(people, company_a, django_capture_on_commit_callbacks):

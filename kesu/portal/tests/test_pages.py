@@ -8,9 +8,10 @@ from django.utils import translation
 
 from kesu.accounts.roles import Role
 from kesu.complaints import services as complaint_services
-from kesu.complaints.choices import Channel, Direction, Status
+from kesu.complaints.choices import Channel, Direction, Status, TimelineKind
 from kesu.complaints.models import Complaint, ComplaintAttachment, StatusChange
 from kesu.complaints.tests.factories import People, act, bring_to
+from kesu.complaints.workflow import TRANSITIONS
 from kesu.core.models import AuditEntry
 from kesu.customers.tests.factories import CustomerFactory
 from kesu.portal import services as portal_services
@@ -167,6 +168,15 @@ def test_the_customer_rejects_the_first_remedy_and_accepts_the_second_through_th
     assert change.name == "customer_rejects" and change.actor is None
     assert AuditEntry.objects.filter(source="portal", object_id=str(complaint.pk)).exists()
     assert complaint.remedies.get(round=1).decision_reason == "要求退貨而非換貨"
+    # Staff read the step in the installation's language (zh-Hans), not the contact's zh-Hant, with both the
+    # customer's reason and who recorded it, and the step carries the portal channel.
+    step = complaint.timeline.filter(kind=TimelineKind.TRANSITION).latest("id")
+    recorded = _t("Recorded in the customer portal by %(name)s.", "zh-hans") % {"name": account_a.contact.name}
+    with translation.override("zh-hans"):
+        label = str(TRANSITIONS[(Status.REMEDY_APPROVED, "customer_rejects")].label)
+    assert step.summary.startswith(label)
+    assert "要求退貨而非換貨" in step.summary and recorded in step.summary
+    assert step.channel == Channel.PORTAL
     complaint = act(complaint, "propose_remedy", people, remedy_text="全數退貨並補發")
     complaint = act(complaint, "approve_remedy", people)
     page = client.get(f"/portal/complaints/{complaint.pk}/").content.decode()

@@ -57,6 +57,16 @@ class Campaign(CompanyScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def title(self) -> str:
+        """The name in the reader's language: a post-closure survey's is made from its complaint's number (the
+        stored name is in the installation's language, which a zh-Hant or English contact does not read)."""
+        if self.kind == CampaignKind.COMPLAINT and self.complaint_id:
+            from django.utils.translation import gettext
+
+            return gettext("Complaint %(number)s: handling satisfaction") % {"number": self.complaint.number}
+        return self.name
+
     def clean(self) -> None:
         super().clean()
         if self.period_start and self.period_end and self.period_start > self.period_end:

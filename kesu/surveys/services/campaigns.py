@@ -223,7 +223,7 @@ def _mail(invitation: Invitation, *, reminder: bool) -> None:
     campaign = invitation.recipient.campaign
     with translation.override(invitation.language):
         subject = (_("Reminder: %(name)s") if reminder else _("Customer satisfaction survey: %(name)s")) % {
-            "name": campaign.name}
+            "name": campaign.title}
         body = _("Dear %(contact)s,\n\nWe value your opinion of our products and service. Please answer our "
                  "short survey through your personal link (valid until %(until)s, one answer):\n\n%(url)s\n\n"
                  "Thank you!\n%(company)s") % {
