@@ -14,6 +14,22 @@ from kesu.accounts.tests.factories import CompanyFactory, UserFactory
 
 TEST_PASSWORD = "kesu-test-pass-1"
 
+# The demo tests share one demo built per session (kesu/demo/tests/conftest.py); they must run on one xdist
+# worker, one after another. xdist's own "loadgroup" does not group with pytest 9 (the group suffix it writes to
+# the node id is lost), so the scheduler is ours: every test is its own unit, as with "load", except that the
+# demo package is one unit.
+DEMO_TESTS = "kesu/demo/tests/"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else nodeid
+
+    return DemoTogether(config, log)
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):

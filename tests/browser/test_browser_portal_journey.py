@@ -211,14 +211,16 @@ def test_a_contact_files_follows_decides_and_answers_the_survey_and_staff_see_ev
         steps = TimelineEntry.objects.filter(complaint=complaint, kind=TimelineKind.TRANSITION).count()
         assert steps == 11  # acknowledge … close, the two decisions included
         expect(timeline.filter(has_text=step)).to_have_count(steps)
-        # From the portal: the description as filed, the photo, the rejection with its reason, the acceptance.
+        # From the portal: the description as filed, the photo, then the rejection and the acceptance, each as
+        # the step itself and as the customer's message.
         from_portal = timeline.filter(has_text=f" · {portal}")
-        expect(from_portal).to_have_count(4)
+        expect(from_portal).to_have_count(6)
         expect(from_portal.nth(0)).to_contain_text(DESCRIPTION)
         expect(from_portal.nth(1).locator("img")).to_have_count(1)
         expect(from_portal.nth(2)).to_contain_text(REJECTION)
         expect(timeline.filter(has_text=f" · {by_mail}").filter(has_text=acks[0].subject)).to_have_count(1)
         rejected = timeline.filter(has_text=step).filter(has_text=REJECTION)
         expect(rejected).to_have_count(1)
+        expect(rejected).to_contain_text(portal)
     finally:
         staff.close()

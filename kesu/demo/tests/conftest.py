@@ -2,8 +2,9 @@
 
 The full demo (every step of :data:`kesu.demo.STEPS`, seed 5, "today" 30 June 2026) takes about a minute and a
 half of one core; each module used to build its own. The tests of this package share it: they run on one
-xdist worker one after another (the ``demo`` group, ``--dist loadgroup`` in pyproject), so the package-scoped
-fixture is built once and rolled back when the package's last test has run, and no other test ever sees it.
+xdist worker one after another (the scheduler in the root conftest.py sends the package as one unit), so
+the package-scoped fixture is built once and rolled back when the package's last test has run, and no other
+test ever sees it.
 A test that writes does so inside its own savepoint (pytest-django's ``django_db``), undone after it.
 """
 
@@ -19,12 +20,6 @@ from kesu import demo
 
 TODAY = datetime.date(2026, 6, 30)
 SEED = 5
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "kesu/demo/tests/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(scope="package")

@@ -32,13 +32,15 @@ def _needs_file_database(request, tmp_path: Path) -> bool:
         return False
     env = dict(os.environ, KESU_TEST_SQLITE_NAME=str(tmp_path / "concurrency.sqlite3"))
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", f"{__file__}::{request.node.name}", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", f"{__file__}::{request.node.name}", "-q", "-p", "no:cacheprovider",
+         "-m", ""],
         env=env, capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[3],
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return True
 
 
+@pytest.mark.slow
 def test_two_parallel_loan_requests_for_one_item_record_one_loan(request, tmp_path, company_a):
     if _needs_file_database(request, tmp_path):
         return
