@@ -288,6 +288,13 @@ def eight_d_pdf(request, pk: Id):
     return portal_printouts.eight_d_response(account, selectors.portal_complaint_get(account, pk))
 
 
+@router.get("/complaints/{pk}/explanation.pdf", response={200: None}, operation_id="portal_explanation_pdf",
+            summary="The written explanation sent to the customer (PDF, in the contact's language)")
+def explanation_pdf(request, pk: Id):
+    account = request.portal_account
+    return portal_printouts.explanation_response(account, selectors.portal_complaint_get(account, pk))
+
+
 # -- surveys -----------------------------------------------------------------------------------------------
 
 

@@ -41,3 +41,15 @@ def eight_d_response(account: PortalAccount, complaint: Complaint) -> HttpRespon
     with translation.override(account.contact.language):
         content = eight_d_pdf(action, for_customer=True)
     return _pdf(content, f"{complaint.number}-8d")
+
+
+def explanation_response(account: PortalAccount, complaint: Complaint) -> HttpResponse:
+    """The written explanation (书面说明) once it has been sent to the customer; 404 before."""
+    from kesu.complaints.printouts import PRINTOUTS
+
+    if not selectors.explanation_available(complaint):
+        raise Http404
+    render_pdf, stem = PRINTOUTS["explanation"]
+    with translation.override(account.contact.language):
+        content = render_pdf(complaint)
+    return _pdf(content, f"{complaint.number}-{stem}")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kesu.accounts import throttle
-from kesu.complaints import printouts
 from kesu.complaints.choices import Status
 from kesu.complaints.services import AttachmentDamaged, TransitionRefused, attachment_open
 from kesu.core.listing import ListSpec, Sort, paginate
@@ -292,10 +291,8 @@ def thumbnail(request, pk: int, attachment_pk: int):
 
 @portal_login_required
 def explanation_pdf(request, pk: int) -> HttpResponse:
-    complaint = selectors.portal_complaint_get(request.portal_account, pk)
-    if not selectors.explanation_available(complaint):
-        raise Http404
-    return printouts.printout_response(complaint, "explanation")
+    account = request.portal_account
+    return portal_printouts.explanation_response(account, selectors.portal_complaint_get(account, pk))
 
 
 @portal_login_required

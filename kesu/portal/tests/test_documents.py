@@ -151,3 +151,29 @@ def test_an_8d_raised_from_another_complaint_is_not_shared_on_this_one(
     portal_login(account_a)
     assert client.get(f"/portal/complaints/{complaint.pk}/8d.pdf").status_code == 404
     assert client.get(f"/portal/complaints/{other.pk}/8d.pdf").status_code == 200
+
+
+def test_the_written_explanation_is_downloaded_by_page_and_api_only_once_sent_in_the_contacts_language(
+        client, portal_login, account_a, people, customer_a, contact_a, account_other):
+    from kesu.complaints.tests.factories import act
+
+    complaint = bring_to(Status.ASSESSED, people, customer=customer_a, contact=contact_a)
+    complaint = act(complaint, "prepare_explanation", people)
+    complaint = act(complaint, "approve_explanation", people)
+    _token, raw = portal_services.portal_token_create(account=account_a, name="ERP")
+    api = {"Authorization": f"Bearer {raw}"}
+    api_url = f"/api/v1/portal/complaints/{complaint.pk}/explanation.pdf"
+    page_url = f"/portal/complaints/{complaint.pk}/explanation.pdf"
+    assert client.get(api_url, headers=api).status_code == 404  # approved, not yet sent
+    act(complaint, "send_explanation", people)
+    # A token carries no session language: the PDF is in the contact's (zh-Hant) whichever way it is asked for.
+    text = _text(client.get(api_url, headers=api))
+    assert complaint.number in text
+    with translation.override("zh-hant"):
+        title = translation.gettext("Written explanation").replace(" ", "")
+    assert title in text
+    portal_login(account_a)
+    assert complaint.number in _text(client.get(page_url))
+    client.post("/portal/logout/")
+    portal_login(account_other)
+    assert client.get(page_url).status_code == 404
