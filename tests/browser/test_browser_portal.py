@@ -22,6 +22,28 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Kesu-portal-2026!"
 
 
+def taichung_contact(company, suffix: str):
+    """A Taichung customer with a gear pump part and its quality contact, who reads Traditional Chinese and has a
+    portal account; shared by the portal browser tests."""
+    customer = CustomerFactory(company=company, code=f"K-{suffix}", name="臺中精密機械股份有限公司")
+    part = PartFactory(company=company, customer=customer, part_no=f"GP-{suffix}", name="齒輪泵")
+    contact = ContactFactory(customer=customer, name="陳品管", email="chen@taichung.example", language="zh-hant")
+    account = PortalAccount(company=company, contact=contact, email=contact.email)
+    account.set_password(PASSWORD)
+    account.save()
+    return customer, part, contact
+
+
+def portal_sign_in(page, base: str, contact) -> None:
+    """Sign in on the portal's own page and land in the contact's language."""
+    page.goto(base + "/portal/login/")
+    page.fill("#portal-login-form input[name=email]", contact.email)
+    page.fill("#portal-login-form input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("#portal-login")
+    expect(page.locator("html")).to_have_attribute("lang", contact.language)
+
+
 def _photo(tmp_path, name: str):
     path = tmp_path / name
     Image.new("RGB", (320, 200), (180, 30, 30)).save(path, "PNG")
@@ -33,19 +55,8 @@ def test_a_contact_signs_in_in_traditional_chinese_files_a_complaint_with_a_phot
     from django.utils import translation
 
     base = live_server.url
-    customer = CustomerFactory(company=company_a, code="K-PORTAL", name="臺中精密機械股份有限公司")
-    part = PartFactory(company=company_a, customer=customer, part_no="GP-PORTAL", name="齒輪泵")
-    contact = ContactFactory(customer=customer, name="陳品管", email="chen@taichung.example", language="zh-hant")
-    account = PortalAccount(company=company_a, contact=contact, email=contact.email)
-    account.set_password(PASSWORD)
-    account.save()
-
-    page.goto(base + "/portal/login/")
-    page.fill("#portal-login-form input[name=email]", contact.email)
-    page.fill("#portal-login-form input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("#portal-login")
-    expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
+    customer, part, contact = taichung_contact(company_a, "PORTAL")
+    portal_sign_in(page, base, contact)
     with translation.override("zh-hant"):
         new_label, file_label = translation.gettext("File a complaint"), translation.gettext("Send the complaint")
         received = plain_status(Status.RECEIVED)

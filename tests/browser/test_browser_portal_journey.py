@@ -18,14 +18,13 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
 from smtp_sink import SmtpSink  # tests/browser is on sys.path (pytest rootdir mode)
+from test_browser_portal import portal_sign_in, taichung_contact
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
 from kesu.complaints.choices import Channel, Status, TimelineKind
 from kesu.complaints.models import Complaint, TimelineEntry
 from kesu.complaints.tests.factories import People, act
-from kesu.customers.tests.factories import ContactFactory, CustomerFactory, PartFactory
-from kesu.portal.models import PortalAccount
 from kesu.portal.selectors import plain_status
 from kesu.surveys import services as survey_services
 from kesu.surveys.choices import AnswerChannel
@@ -34,7 +33,6 @@ from kesu.surveys.selectors import survey_settings_for
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Kesu-portal-2026!"
 DESCRIPTION = "收貨檢驗發現泵體外殼有劃傷，共 4 台，附照片。"
 FIRST_REMEDY = "補發 4 台新泵，劃傷件由貴司自行處理。"
 REJECTION = "劃傷件需由貴司收回並出具分析報告。"
@@ -89,12 +87,7 @@ def test_a_contact_files_follows_decides_and_answers_the_survey_and_staff_see_ev
     base = live_server.url
     people = People(company_a)
     qa = people[Role.QA]  # also who owns the post-closure survey
-    customer = CustomerFactory(company=company_a, code="K-JOURNEY", name="臺中精密機械股份有限公司")
-    part = PartFactory(company=company_a, customer=customer, part_no="GP-JOURNEY", name="齒輪泵")
-    contact = ContactFactory(customer=customer, name="陳品管", email="chen@taichung.example", language="zh-hant")
-    account = PortalAccount(company=company_a, contact=contact, email=contact.email)
-    account.set_password(PASSWORD)
-    account.save()
+    customer, part, contact = taichung_contact(company_a, "JOURNEY")
     # The company asks closed complaints the satisfaction survey on form CS-002 (issue 23 §4).
     survey_services.templates_ensure_seeded(company_a)
     template = SurveyTemplate.objects.get(company=company_a, code="CS-002", is_current=True)
@@ -109,12 +102,7 @@ def test_a_contact_files_follows_decides_and_answers_the_survey_and_staff_see_ev
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     with sink:
         # -- the contact signs in and files a complaint with a photo ---------------------------------
-        page.goto(base + "/portal/login/")
-        page.fill("#portal-login-form input[name=email]", contact.email)
-        page.fill("#portal-login-form input[name=password]", PASSWORD)
-        with page.expect_navigation():
-            page.click("#portal-login")
-        expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
+        portal_sign_in(page, base, contact)
         page.click("#portal-new")
         form = page.locator("#portal-complaint-form")
         form.locator("select[name=part]").select_option(str(part.pk))
