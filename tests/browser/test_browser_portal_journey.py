@@ -26,10 +26,9 @@ from kesu.complaints.choices import Channel, Status, TimelineKind
 from kesu.complaints.models import Complaint, TimelineEntry
 from kesu.complaints.tests.factories import People, act
 from kesu.portal.selectors import plain_status
-from kesu.surveys import services as survey_services
 from kesu.surveys.choices import AnswerChannel
-from kesu.surveys.models import Answer, SurveyTemplate
-from kesu.surveys.selectors import survey_settings_for
+from kesu.surveys.models import Answer
+from kesu.surveys.tests.factories import ask_after_closure
 
 pytestmark = pytest.mark.browser
 
@@ -88,12 +87,7 @@ def test_a_contact_files_follows_decides_and_answers_the_survey_and_staff_see_ev
     people = People(company_a)
     qa = people[Role.QA]  # also who owns the post-closure survey
     customer, part, contact = taichung_contact(company_a, "JOURNEY")
-    # The company asks closed complaints the satisfaction survey on form CS-002 (issue 23 §4).
-    survey_services.templates_ensure_seeded(company_a)
-    template = SurveyTemplate.objects.get(company=company_a, code="CS-002", is_current=True)
-    cfg = survey_settings_for(company_a)
-    cfg.complaint_template = template
-    cfg.save()
+    template = ask_after_closure(company_a, threshold=None)
 
     sink = SmtpSink()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -18,10 +18,10 @@ from kesu.customers.tests.factories import CustomerFactory
 from kesu.notifications.models import OutboxMail
 from kesu.reports.choices import Kpi
 from kesu.reports.kpis import kpi_values
-from kesu.surveys import complaint_survey, services
+from kesu.surveys import complaint_survey
 from kesu.surveys.choices import CampaignKind, CampaignStatus
 from kesu.surveys.models import Answer, Campaign, SurveyTemplate
-from kesu.surveys.selectors import survey_settings_for
+from kesu.surveys.tests.factories import ask_after_closure
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,7 @@ def people(company_a):
 
 @pytest.fixture
 def template(people, company_a) -> SurveyTemplate:
-    services.templates_ensure_seeded(company_a)
-    template = SurveyTemplate.objects.get(company=company_a, code="CS-002", is_current=True)
-    cfg = survey_settings_for(company_a)
-    cfg.complaint_template, cfg.complaint_threshold = template, Decimal("80")
-    cfg.save()
-    return template
+    return ask_after_closure(company_a)
 
 
 def _closed(people, company, capture, email="chen@customer.example", language="zh-hans"):

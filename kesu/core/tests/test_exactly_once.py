@@ -58,6 +58,22 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def worker_env(tmp_path: Path, name: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``kesu worker`` subprocess on this test database (shared by the tests that kill one):
+    short job leases, its own data folder and secret key, no replica; ``extra`` adds or overrides variables."""
+    env = {
+        **os.environ,
+        "KESU_DATABASE_URL": _database_url(),
+        "KESU_JOB_LEASE_SECONDS": "3",
+        "KESU_DATA_DIR": str(tmp_path / "data"),
+        "KESU_SECRET_KEY": f"{name}-test-" + "x" * 40,
+        "PYTHONPATH": str(REPO),
+        **extra,
+    }
+    env.pop("KESU_REPLICA_DATABASE_URL", None)
+    return env
+
+
 def _delivered(folder: Path) -> collections.Counter:
     found: collections.Counter = collections.Counter()
     for path in folder.glob("*.log"):
@@ -79,18 +95,8 @@ def test_three_workers_send_every_mail_once_and_run_every_job_once_though_one_is
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     rows = [services.mail_queue(company=None, to=f"r{i}@example.com", subject=f"s{i}", body="b") for i in range(MAILS)]
-    env = {
-        **os.environ,
-        "KESU_DATABASE_URL": _database_url(),
-        "KESU_EMAIL_BACKEND": f"{__name__}.SlowFileBackend",
-        "KESU_TEST_MAIL_DIR": str(mail_dir),
-        "KESU_MAIL_PER_MINUTE": "100000",
-        "KESU_JOB_LEASE_SECONDS": "3",
-        "KESU_DATA_DIR": str(tmp_path / "data"),
-        "KESU_SECRET_KEY": "exactly-once-test-" + "x" * 40,
-        "PYTHONPATH": str(REPO),
-    }
-    env.pop("KESU_REPLICA_DATABASE_URL", None)
+    env = worker_env(tmp_path, "exactly-once", KESU_EMAIL_BACKEND=f"{__name__}.SlowFileBackend",
+                     KESU_TEST_MAIL_DIR=str(mail_dir), KESU_MAIL_PER_MINUTE="100000")
     started = time.monotonic()
     workers = [subprocess.Popen([sys.executable, "-m", "kesu.cli", "worker"], cwd=tmp_path, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(WORKERS)]

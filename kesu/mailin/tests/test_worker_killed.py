@@ -22,14 +22,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from kesu.core.tests.test_exactly_once import _database_url
+from kesu.core.tests.test_exactly_once import worker_env
 from kesu.mailin.choices import Outcome
 from kesu.mailin.models import InboundMail, Mailbox
 
 from .conftest import make_mail
 from .test_fetch_imap import _check_each_landed_once, _deliver_the_five, _earlier_complaint
 
-REPO = Path(__file__).resolve().parents[3]
 BEFORE = AFTER = 20  # ordinary complaints delivered before and after the five kinds
 TOTAL = BEFORE + 5 + AFTER
 DEADLINE_SECONDS = 90
@@ -67,16 +66,7 @@ def test_a_worker_killed_mid_fetch_and_a_new_one_take_in_each_mail_exactly_once(
     _deliver_the_five(imap, earlier.number)
     ordinary += _ordinary(imap, range(BEFORE + 1, BEFORE + AFTER + 1))
     mailbox = imap.mailbox(company_a, max_bytes=40_000)
-    env = {
-        **os.environ,
-        "KESU_DATABASE_URL": _database_url(),
-        "KESU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "KESU_JOB_LEASE_SECONDS": "3",
-        "KESU_DATA_DIR": str(tmp_path / "data"),
-        "KESU_SECRET_KEY": "worker-killed-test-" + "x" * 40,
-        "PYTHONPATH": str(REPO),
-    }
-    env.pop("KESU_REPLICA_DATABASE_URL", None)
+    env = worker_env(tmp_path, "worker-killed", KESU_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     taken = InboundMail.objects.filter(mailbox=mailbox).count
     started = time.monotonic()
 

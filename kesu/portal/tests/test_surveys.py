@@ -4,7 +4,6 @@ the link's form and service (one write path), refusals next to the fields with t
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
@@ -16,7 +15,7 @@ from kesu.surveys import services as survey_services
 from kesu.surveys.choices import AnswerChannel, CampaignStatus
 from kesu.surveys.complaint_survey import complaint_survey_send
 from kesu.surveys.models import Answer, Invitation, SurveyTemplate
-from kesu.surveys.selectors import survey_settings_for
+from kesu.surveys.tests.factories import ask_after_closure
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +36,7 @@ def people(company_a, salesperson):
 
 @pytest.fixture
 def template(company_a, people) -> SurveyTemplate:
-    survey_services.templates_ensure_seeded(company_a)
-    template = SurveyTemplate.objects.get(company=company_a, code="CS-002", is_current=True)
-    cfg = survey_settings_for(company_a)
-    cfg.complaint_template, cfg.complaint_threshold = template, Decimal("80")
-    cfg.save()
-    return template
+    return ask_after_closure(company_a)
 
 
 def _survey(people, customer, contact):

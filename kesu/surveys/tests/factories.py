@@ -14,6 +14,21 @@ from kesu.surveys.models import Campaign, SurveyTemplate
 YEAR = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
 
 
+def ask_after_closure(company, threshold: Decimal | None = Decimal("80")) -> SurveyTemplate:
+    """The company asks closed complaints the satisfaction survey on form CS-002 (issue 23 §4); an answer below
+    ``threshold`` raises a corrective action (None: the settings' own threshold)."""
+    from kesu.surveys.selectors import survey_settings_for
+
+    services.templates_ensure_seeded(company)
+    template = SurveyTemplate.objects.get(company=company, code="CS-002", is_current=True)
+    cfg = survey_settings_for(company)
+    cfg.complaint_template = template
+    if threshold is not None:
+        cfg.complaint_threshold = threshold
+    cfg.save()
+    return template
+
+
 def seed_template(people: People, code: str) -> SurveyTemplate:
     services.templates_ensure_seeded(people.company)
     return SurveyTemplate.objects.get(company=people.company, code=code, is_current=True)
