@@ -11,6 +11,7 @@ import pytest
 from kesu.accounts.models import ApiToken
 from kesu.accounts.roles import Role
 from kesu.accounts.tests.factories import CompanyFactory, UserFactory
+from kesu.core.tests.migration_seeds import SEEDING_MIGRATIONS
 
 TEST_PASSWORD = "kesu-test-pass-1"
 
@@ -29,6 +30,17 @@ def pytest_xdist_make_scheduler(config, log):
             return DEMO_TESTS if nodeid.startswith(DEMO_TESTS) else nodeid
 
     return DemoTogether(config, log)
+
+
+# The README's SQLite run builds the test database from the models (``--no-migrations`` in pyproject's addopts)
+# and then adds the rows of the data migrations that seed something (kesu/core/tests/migration_seeds.py). CI's
+# PostgreSQL run passes ``--migrations`` and so applies every migration.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    if request.config.getoption("nomigrations"):
+        with django_db_blocker.unblock():
+            for seed in SEEDING_MIGRATIONS.values():
+                seed()
 
 
 @pytest.fixture(autouse=True)
