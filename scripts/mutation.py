@@ -144,9 +144,11 @@ name = "local"
 
 
 def changed_modules(base: str) -> list[str]:
-    names = subprocess.run(["git", "diff", "--name-only", f"{base}...HEAD"], cwd=ROOT, check=True,
-                           capture_output=True, text=True).stdout.split()
-    return [m for m in MODULES if m in names]
+    """The rule modules whose code or settings file changed since the git ref ``base``."""
+    names = set(subprocess.run(["git", "diff", "--name-only", f"{base}...HEAD"], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.split())
+    return [m for m in MODULES
+            if m in names or f"scripts/mutants/{m.removesuffix('.py').replace('/', '.')}.toml" in names]
 
 
 def main(argv: list[str] | None = None) -> int:
