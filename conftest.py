@@ -55,16 +55,6 @@ def _media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The sign-in and token throttle counts in the (per-process) cache: no test inherits another's failures.
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def english():
     """Read service-level messages in their source language (pages are tested in zh-Hans)."""

@@ -171,6 +171,18 @@ DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
 # mid-job leaves its job to another after this many seconds.
 KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))
 
+# The cache holds the sign-in and token throttle's counters (kesu/accounts/throttle.py), which must be shared by
+# every server process and node (issue 24 §2): by default a table of the database (kesu_cache, made by the core
+# migrations); KESU_CACHE_URL=redis://host:port/db keeps them in Redis instead (extra [redis]).
+_CACHE_URL = os.environ.get("KESU_CACHE_URL", "").strip()
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "kesu"}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kesu_cache",
+     # the throttle keeps one row per counter for a day; expired rows go when new ones are written
+     "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10}}
+)}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["kesu.accounts.backends.PositionRoleBackend"]

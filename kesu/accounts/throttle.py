@@ -19,10 +19,10 @@ Who is counted, and why it does not let a stranger lock a user out:
   twenty minutes, then four an hour), so one address alone cannot reach it; only many addresses together can,
   and then the real user waits too, which we accept as the price of slowing a botnet down.
 
-The counters live in Django's cache: the per-process local-memory cache unless a shared cache is configured,
-so with several server processes each counts on its own, and a restart forgets them. It slows password
-guessing down; it is not a defence against a determined attacker with many addresses and processes. Reads
-and writes of a counter are not atomic: two simultaneous failures may count once, which only errs lenient.
+The counters live in Django's cache, which is a table of the database (or Redis, ``KESU_CACHE_URL``): every
+server process and node counts on the same counters, and a restart keeps them. It slows password guessing
+down; it is not a defence against a determined attacker with many addresses. Reads and writes of a counter
+are not atomic: two simultaneous failures may count once, which only errs lenient.
 """
 
 from __future__ import annotations

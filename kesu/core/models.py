@@ -437,3 +437,19 @@ class JobLease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CacheEntry(models.Model):
+    """A row of Django's database cache (``CACHES`` in settings): the sign-in and token throttle's counters,
+    shared by every server process and node. The columns are the ones Django's ``createcachetable`` makes;
+    Django reads and writes them itself, never through this model."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "kesu_cache"
+        default_permissions = ()
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
