@@ -325,6 +325,7 @@ def test_a_user_sees_their_own_company_a_superuser_every_one_and_a_visitor_none(
     assert list(cal.visible_companies(salesperson)) == [company_a]
     assert set(cal.visible_companies(admin_user)) == set(Company.objects.all())
     assert list(cal.visible_companies(AnonymousUser())) == []
+    assert list(cal.visible_companies(None)) == []
 
 
 # -- company days -------------------------------------------------------------------------------------------------
@@ -392,6 +393,15 @@ def test_a_date_with_a_company_day_names_it_and_the_day_itself_may_be_checked_ag
     # Another company may shut down the same day.
     assert cal.validate_company_day(company=company_b, date=D(2026, 3, 16), is_working=None, kind=DayKind.SHUTDOWN,
                                     name="") is False
+
+
+def test_a_day_added_by_a_concurrent_request_first_is_refused_at_the_date(company_a, office_a, monkeypatch):
+    set_day(office_a, company_a, D(2026, 3, 16), DayKind.SHUTDOWN)
+    # The other request's row arrived after this one's checks: only the database's unique date stops it.
+    monkeypatch.setattr(cal, "validate_company_day", lambda **kwargs: False)
+    assert error_fields(lambda: set_day(office_a, company_a, D(2026, 3, 16), DayKind.SHUTDOWN)) == {
+        "date": ["2026-03-16 already has a company day; remove it first."]}
+    assert CompanyCalendarDay.objects.filter(company=company_a).count() == 1
 
 
 def test_a_company_day_is_recorded_as_the_channel_that_is_acting(company_a, office_a):

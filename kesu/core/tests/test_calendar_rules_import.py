@@ -233,6 +233,12 @@ def test_only_the_first_1200_rows_of_a_worksheet_are_read(admin_user):
     assert list(stored(2027)) == [datetime.date(2027, 1, 1)]
 
 
+def test_a_formula_cell_is_read_as_its_saved_value_not_as_the_formula(admin_user):
+    # A workbook written by a program without computing it has no saved value for the formula: an empty cell.
+    result = run(admin_user, xlsx_file([["=DATE(2027,1,1)", "holiday", "元旦"]]))
+    assert rows_of(result) == [(1, "date", "", "“” is not a date (use YYYY-MM-DD).")]
+
+
 def test_only_the_first_worksheet_is_read(admin_user):
     workbook = openpyxl.Workbook()
     workbook.active.append(["2027-01-01", "holiday", "元旦"])
@@ -405,8 +411,11 @@ def test_a_refused_file_leaves_the_year_unconfirmed_and_empty(admin_user):
 
 # -- the template ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("year", "saturday"), [(2027, datetime.date(2027, 2, 6)), (2028, datetime.date(2028, 2, 5)),
-                                                (2025, datetime.date(2025, 2, 1))])
+@pytest.mark.parametrize(("year", "saturday"), [
+    (2027, datetime.date(2027, 2, 6)),  # 1 February a Monday
+    (2026, datetime.date(2026, 2, 7)),  # a Sunday: the Saturday after it, not before
+    (2025, datetime.date(2025, 2, 1)),  # a Saturday: that day itself
+])
 def test_the_template_s_example_make_up_day_is_the_first_saturday_of_february(year, saturday):
     sheet = openpyxl.load_workbook(cal.import_template_xlsx(year)).worksheets[0]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
@@ -417,6 +426,13 @@ def test_the_template_s_example_make_up_day_is_the_first_saturday_of_february(ye
     ]
     assert all(sheet.cell(row=r, column=1).number_format == "yyyy-mm-dd" for r in (2, 3, 4))
     assert sheet.cell(row=1, column=1).font.bold
+
+
+def test_the_template_s_columns_are_wide_enough_for_a_date_a_name_and_the_notes():
+    workbook = openpyxl.load_workbook(cal.import_template_xlsx(2027))
+    widths = workbook["calendar"].column_dimensions
+    assert (widths["A"].width, widths["C"].width) == (14, 20)
+    assert workbook["README"].column_dimensions["A"].width == 100
 
 
 def test_the_template_explains_the_columns_in_a_second_sheet():
