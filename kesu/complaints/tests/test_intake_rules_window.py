@@ -34,7 +34,7 @@ from kesu.complaints.choices import (
     WindowStatus,
 )
 from kesu.complaints.models import Complaint, ComplaintCategory, Deadline, StatusChange, TimelineEntry
-from kesu.complaints.tests.factories import People, at, bring_to, category, create_complaint
+from kesu.complaints.tests.factories import People, at, bring_to, category, complaint_data, create_complaint
 from kesu.customers.tests.factories import CustomerFactory, PartFactory, ShipmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +256,22 @@ def test_registering_records_the_complaint_and_opens_its_first_deadlines(people)
     open_kinds = set(Deadline.objects.filter(complaint=complaint).values_list("kind", flat=True))
     assert open_kinds == {DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE}
     assert complaint.closure_due_at == Deadline.objects.get(complaint=complaint, kind=DeadlineKind.CLOSURE).due_at
+    # Without files the customer's words are all the timeline holds.
+    assert TimelineEntry.objects.filter(complaint=complaint).count() == 1
+
+
+def test_the_customers_photos_given_with_the_intake_are_kept_internal_under_one_note(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    sales = people[Role.SALESPERSON]
+    complaint = services.complaint_create(actor=sales, company=people.company, data=complaint_data(people.company),
+                                          files=[SimpleUploadedFile("划伤1.png", png),
+                                                 SimpleUploadedFile("划伤2.png", png + b"2")])
+    note = TimelineEntry.objects.get(complaint=complaint, kind=TimelineKind.NOTE)
+    assert note.internal and "划伤1.png、划伤2.png" in note.summary
+    rows = list(complaint.attachments.order_by("name"))
+    assert [(r.name, r.internal, r.entry_id) for r in rows] == [("划伤1.png", True, note.pk), ("划伤2.png", True, note.pk)]
 
 
 def test_the_person_who_caused_the_nonconformity_does_not_own_it(people):
