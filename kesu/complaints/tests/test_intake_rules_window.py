@@ -299,6 +299,10 @@ def test_an_edit_on_a_stale_version_is_refused_and_each_edit_counts_a_version(pe
         services.complaint_update(actor=people[Role.SALESPERSON], complaint=complaint, data={"lot_number": "L1"},
                                   expected_version=version - 1)
     assert "version" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:  # nor a version the complaint never had
+        services.complaint_update(actor=people[Role.SALESPERSON], complaint=complaint, data={"lot_number": "L1"},
+                                  expected_version=version + 1)
+    assert "version" in error.value.message_dict
     edited = services.complaint_update(actor=people[Role.SALESPERSON], complaint=complaint,
                                        data={"lot_number": "L2"}, expected_version=version)
     assert (edited.lot_number, edited.version) == ("L2", version + 1)
