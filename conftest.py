@@ -41,6 +41,26 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         with django_db_blocker.unblock():
             for seed in SEEDING_MIGRATIONS.values():
                 seed()
+            _record_migrations_applied()
+
+
+def _record_migrations_applied() -> None:
+    """Mark every migration applied, as ``migrate --fake`` would: the schema built from the models is theirs
+    (test_migrations.py), and processes a test starts on this database (``kesu serve``'s readiness probe,
+    ``kesu up``) must not see them as pending."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    hidden, settings.MIGRATION_MODULES = settings.MIGRATION_MODULES, {}
+    try:
+        nodes = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+    finally:
+        settings.MIGRATION_MODULES = hidden
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    recorder.Migration.objects.bulk_create([recorder.Migration(app=app, name=name) for app, name in nodes])
 
 
 @pytest.fixture(autouse=True)
