@@ -63,11 +63,19 @@ def test_a_team_member_from_another_department_may_submit_the_plan(people):
     assert move(action, "submit_plan", people, actor=purchaser).status == S.PLAN_SUBMITTED
 
 
-def test_an_outsider_may_not_report_the_implementation(people):
-    action = implement(walk_to(S.IMPLEMENTING, people), people)
-    refused = _refused(action, "report_implemented", people, actor=people[Role.ENGINEERING])
-    assert (refused.field, refused.message) == (
-        "responsible_department", "Only the responsible department, the action's team or QA may do this.")
+def test_an_outsider_may_not_report_the_implementation_whoever_they_are(people, make_user):
+    from kesu.accounts.tests.factories import DepartmentFactory
+
+    # One outsider made before the action's owner and its department, one after (record ids sort both ways).
+    engineer = people[Role.ENGINEERING]
+    owner = people.other(Role.PRODUCTION)
+    action = implement(walk_to(S.IMPLEMENTING, people, owner=owner), people)
+    tooling = DepartmentFactory(company=people.company, code="TOOLING", name="工装车间")
+    assert engineer.pk < owner.pk and engineer.department_id < owner.department_id < tooling.pk
+    for outsider in (engineer, make_user(Role.ENGINEERING, department=tooling, username="A-tool")):
+        refused = _refused(action, "report_implemented", people, actor=outsider)
+        assert (refused.field, refused.message) == (
+            "responsible_department", "Only the responsible department, the action's team or QA may do this.")
 
 
 def test_qa_may_plan_for_the_department_but_then_another_qa_approves(people):
@@ -213,6 +221,7 @@ def test_shipments_enough_and_no_recurrence_prove_effectiveness(people):
 
 @pytest.fixture
 def ncr(people):
+    people[Role.ENGINEERING]  # a department made before the responsible one
     return services.ncr_issue(actor=people[Role.QA], company=people.company, data={
         "quantity": 30, "description": "外壳划伤 30 件", "disposition": "rework",
         "responsible_department": people[Role.PRODUCTION].department})
@@ -245,3 +254,18 @@ def test_a_report_is_returned_or_cancelled_only_with_a_reason(people, ncr):
         services.ncr_cancel(actor=qa, ncr=ncr, note="  ")
     assert error.value.message_dict == {"verification_note": ["Say why the report is cancelled."]}
     assert services.ncr_cancel(actor=qa, ncr=ncr, note="客户撤回").status == "cancelled"
+
+
+def test_only_the_responsible_department_answers_whichever_department_asks(people, ncr, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from kesu.accounts.tests.factories import DepartmentFactory
+
+    tooling = DepartmentFactory(company=people.company, code="TOOLING", name="工装车间")
+    engineer = people[Role.ENGINEERING]
+    assert engineer.department_id < ncr.responsible_department_id < tooling.pk
+    for outsider in (engineer, make_user(Role.ENGINEERING, department=tooling, username="A-tool")):
+        with pytest.raises(PermissionDenied):
+            services.ncr_answer(actor=outsider, ncr=ncr, cause="周转碰撞", measures="加隔板")
+    assert services.ncr_answer(actor=people.other(Role.PRODUCTION), ncr=ncr, cause="周转碰撞",
+                               measures="加隔板").status == "answered"

@@ -183,3 +183,24 @@ def test_a_write_off_keeps_its_reason_and_closes_the_charge_back(people):
     sc = _step(people, _by_hand(people), Role.GM, "write_off", reason="  供应商已破产 ")
     assert (sc.status, sc.outcome_note) == (SupplierClaimStatus.WRITTEN_OFF, "供应商已破产")
     assert sc.closed_at is not None and not CostEntry.objects.filter(supplier_claim=sc).exists()
+
+
+def test_a_company_keeping_its_books_in_hong_kong_dollars_charges_a_yuan_claim_back_in_hong_kong_dollars(people):
+    services.claim_settings_update(actor=people[Role.GM], company=people.company, data={"base_currency": "HKD"})
+    claim = new_claim(people, currency="CNY", exchange_rate=Decimal("1.1"))
+    sc = bring_to(ClaimStatus.SETTLED, people, claim, share="60").supplier_claims.get()
+    # 60 % of the 4,000.00 CNY paid is 2,400.00 CNY, at 1.1 → 2,640.00 HKD.
+    assert (sc.currency, sc.amount) == ("HKD", Decimal("2640.00"))
+
+
+def test_a_charge_back_raised_by_hand_from_a_claim_books_its_recovery_against_the_claims_complaint(people):
+    complaint = create_complaint(people[Role.SALESPERSON], people.company)
+    claim = bring_to(ClaimStatus.SETTLED, people, new_claim(people, complaint=complaint), party="customer")
+    sc = services.supplier_claim_raise(actor=people[Role.PURCHASING], company=people.company, data={
+        "claim": claim, "supplier": SupplierFactory(company=people.company), "description": "额外运费",
+        "share_percent": Decimal("100"), "amount": Decimal("300.00")})
+    assert sc.complaint_id is None
+    sc = _step(people, _step(people, sc, Role.PURCHASING, "send"), Role.GM, "agree", agreed_amount=Decimal("300.00"))
+    sc = _step(people, sc, Role.FINANCE, "recover", recovered_amount=Decimal("300.00"), recovered_on=DAY)
+    (entry,) = CostEntry.objects.filter(supplier_claim=sc)
+    assert (entry.claim_id, entry.complaint_id, entry.customer_id) == (claim.pk, complaint.pk, claim.customer_id)

@@ -90,7 +90,22 @@ def test_not_ours_proposes_exactly_0_and_ours_at_least_one_cent(people):
     assert claim.proposed_amount == Decimal("0.01")
 
 
+def test_a_proposal_given_as_plain_text_values_is_held_to_the_same_rules(people):
+    # The page and the API hand the outcome over as its plain value, not as the choice object.
+    claim = bring_to(ClaimStatus.ANALYSING, people)
+    refused = _refused(propose, claim, people, amount="0.01", outcome="not_ours")
+    assert refused.message == "When the responsibility is not ours the settlement is 0."
+    refused = _refused(propose, claim, people, amount="0", outcome="ours")
+    assert refused.message == "When the responsibility is ours, propose the amount to pay."
+
+
 # -- approval by the vice GM under the delegation -------------------------------------------------------------
+
+
+def test_without_a_delegation_the_vice_gm_approves_not_even_a_small_proposal(people):
+    claim = _proposed_by_gm(people, "1000.00")  # well within the default limit of 20,000.00, which is off
+    refused = _refused(act, claim, "approve", people, Role.VICE_GM)
+    assert refused.message.startswith("Claim settlements are approved by the general manager; the company has not")
 
 
 def test_a_delegation_of_one_cent_lets_the_vice_gm_approve_a_not_ours_proposal_of_0(people):
@@ -143,6 +158,14 @@ def test_an_administrator_approves_as_the_gm_not_by_delegation(people, make_user
 
 
 # -- the responsibility meeting ------------------------------------------------------------------------------
+
+
+def test_a_share_above_100_per_cent_given_as_plain_text_party_is_refused(people):
+    claim = bring_to(ClaimStatus.RESPONSIBILITY, people)
+    inputs = meeting_inputs(people, share="100.01")
+    inputs["responsible_party"] = "supplier"
+    refused = _refused(act, claim, "fix_responsibility", people, Role.GM, **inputs)
+    assert refused.field == "supplier_share"
 
 
 def test_a_supplier_may_bear_as_little_as_one_hundredth_of_a_per_cent(people):
@@ -206,6 +229,21 @@ def test_an_item_without_its_settled_amount_blocks_settling(people):
     assert (refused.field, refused.message) == ("items", "Compute the settled amount of every item first.")
 
 
+def test_items_adding_up_to_one_cent_more_than_agreed_block_settling(people):
+    claim = settle_items(bring_to(ClaimStatus.SETTLING, people), people, ["3000.00", "1000.01"])
+    refused = _refused(_settle, claim, people)
+    assert refused.message == "The items add up to 4000.01 but 4000.00 was agreed with the customer."
+
+
+def test_qa_accepts_the_reason_for_no_corrective_action_once(people):
+    claim = settle_items(bring_to(ClaimStatus.SETTLING, people), people, ["3000.00", "1000.00"])
+    claim = _settle(claim, people, no_capa_reason="已有纠正措施覆盖同一原因")
+    claim = act(claim, "accept_no_capa", people, Role.QA)
+    assert claim.status == ClaimStatus.SETTLED and claim.closed_at is not None
+    refused = _refused(act, claim, "accept_no_capa", people, Role.QA)
+    assert refused.field == "no_capa_reason"
+
+
 def test_a_blank_reason_is_no_reason_to_raise_no_corrective_action(people):
     people[Role.VICE_GM].__class__.objects.filter(pk=people[Role.VICE_GM].pk).update(department=None)
     claim = bring_to(ClaimStatus.SETTLING, people, party=ResponsibleParty.CUSTOMER)
@@ -241,9 +279,15 @@ def _head(user):
 
 
 def test_the_responsible_department_carries_the_action_and_its_head_owns_it(people):
+    from kesu.complaints.models import Complaint
+    from kesu.complaints.tests.factories import create_complaint
+
     head = _head(people[Role.PRODUCTION])
+    complaint = create_complaint(people[Role.SALESPERSON], people.company)
+    Complaint.objects.filter(pk=complaint.pk).update(responsible_department=people[Role.ENGINEERING].department)
+    complaint.refresh_from_db()
     claim = _claim(people, responsible_department=head.department, responsible_salesperson=people[Role.SALESPERSON],
-                   analysed_by=people[Role.VICE_GM])
+                   complaint=complaint, analysed_by=people[Role.VICE_GM])
     assert capa_assignment(claim) == (head.department, head)
 
 
@@ -300,3 +344,19 @@ def test_a_freight_item_asks_the_freight_documents_once_even_when_the_company_as
         "required_documents": [DocumentKind.CLAIM_LETTER, DocumentKind.SHIPPING]})
     claim = new_claim(people, items=[{"kind": ItemKind.FREIGHT, "unit_price": Decimal("800")}], documents=False)
     assert missing_documents(claim) == [DocumentKind.CLAIM_LETTER, DocumentKind.SHIPPING]
+
+
+# -- the supplier's agreement and recovery, at one cent ------------------------------------------------------
+
+
+def test_a_supplier_may_agree_to_and_pay_back_as_little_as_one_cent(people):
+    from kesu.claims.choices import SupplierClaimStatus
+
+    sc = bring_to(ClaimStatus.SETTLED, people).supplier_claims.get()
+    sc = services.supplier_claim_transition(actor=people[Role.PURCHASING], supplier_claim=sc, name="send")
+    sc = services.supplier_claim_transition(actor=people[Role.GM], supplier_claim=sc, name="agree",
+                                            agreed_amount=Decimal("0.01"))
+    sc = services.supplier_claim_transition(actor=people[Role.FINANCE], supplier_claim=sc, name="recover",
+                                            recovered_amount=Decimal("0.01"), recovered_on=datetime.date(2026, 7, 20))
+    assert (sc.status, sc.agreed_amount, sc.recovered_amount) == (
+        SupplierClaimStatus.RECOVERED, Decimal("0.01"), Decimal("0.01"))
