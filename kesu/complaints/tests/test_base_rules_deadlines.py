@@ -19,7 +19,7 @@ from kesu.accounts.roles import Role
 from kesu.complaints import services
 from kesu.complaints.choices import DeadlineKind, Severity, Status
 from kesu.complaints.models import Deadline, TimelineEntry
-from kesu.complaints.tests.factories import People, at, bring_to, create_complaint
+from kesu.complaints.tests.factories import People, act, at, bring_to, create_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,11 @@ def test_a_cancelled_complaint_can_no_longer_be_changed_and_says_so(people, engl
     with pytest.raises(ValidationError) as error:
         services.disposition_add(actor=people[Role.SALESPERSON], complaint=complaint, kind="exchange", quantity=1)
     assert error.value.message_dict["status"] == ["The complaint is Cancelled; it can no longer be changed."]
+
+
+def test_a_status_change_on_the_timeline_is_internal_unless_said_otherwise(people, complaint):
+    act(complaint, "acknowledge", people)
+    step = TimelineEntry.objects.get(complaint=complaint, kind="transition")
+    told = TimelineEntry.objects.filter(complaint=complaint, kind="communication", direction="out").get()
+    # The step itself is for the staff; what the customer was told is the outgoing communication beside it.
+    assert (step.internal, told.internal) == (True, False)
