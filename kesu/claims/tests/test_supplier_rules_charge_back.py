@@ -204,3 +204,9 @@ def test_a_charge_back_raised_by_hand_from_a_claim_books_its_recovery_against_th
     sc = _step(people, sc, Role.FINANCE, "recover", recovered_amount=Decimal("300.00"), recovered_on=DAY)
     (entry,) = CostEntry.objects.filter(supplier_claim=sc)
     assert (entry.claim_id, entry.complaint_id, entry.customer_id) == (claim.pk, complaint.pk, claim.customer_id)
+
+
+def test_a_claim_already_in_the_base_currency_is_charged_back_unconverted_whatever_rate_was_typed(people):
+    claim = new_claim(people, currency="CNY", exchange_rate=Decimal("7.1"))
+    sc = bring_to(ClaimStatus.SETTLED, people, claim, share="60").supplier_claims.get()
+    assert (sc.currency, sc.amount) == ("CNY", Decimal("2400.00"))
