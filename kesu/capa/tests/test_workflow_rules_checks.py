@@ -269,3 +269,12 @@ def test_only_the_responsible_department_answers_whichever_department_asks(peopl
             services.ncr_answer(actor=outsider, ncr=ncr, cause="周转碰撞", measures="加隔板")
     assert services.ncr_answer(actor=people.other(Role.PRODUCTION), ncr=ncr, cause="周转碰撞",
                                measures="加隔板").status == "answered"
+
+
+def test_the_system_acting_without_a_user_is_not_held_to_a_department(people, ncr):
+    # The core runner lets the system act (actor None); the department rule is about people only.
+    from kesu.capa.workflow import NCR_TABLE
+
+    action = raise_action(people)
+    assert CHECKS["in_department"](action, CheckContext(actor=None, inputs={})) is None
+    assert NCR_TABLE.checks["in_responsible_department"](ncr, {}, None) is None

@@ -157,6 +157,14 @@ def test_an_administrator_approves_as_the_gm_not_by_delegation(people, make_user
     assert (claim.status, claim.approved_by_delegation) == (ClaimStatus.NEGOTIATING, False)
 
 
+def test_an_approval_by_the_system_is_no_delegation(people):
+    from kesu.claims.workflow import approves_by_delegation
+
+    assert approves_by_delegation(None) is False
+    assert approves_by_delegation(people[Role.VICE_GM]) is True
+    assert approves_by_delegation(people[Role.GM]) is False
+
+
 # -- the responsibility meeting ------------------------------------------------------------------------------
 
 
