@@ -210,3 +210,14 @@ def test_a_claim_already_in_the_base_currency_is_charged_back_unconverted_whatev
     claim = new_claim(people, currency="CNY", exchange_rate=Decimal("7.1"))
     sc = bring_to(ClaimStatus.SETTLED, people, claim, share="60").supplier_claims.get()
     assert (sc.currency, sc.amount) == ("CNY", Decimal("2400.00"))
+
+
+def test_a_yuan_recovery_of_a_company_keeping_its_books_in_hong_kong_dollars_is_booked_at_the_yuan_rate(people):
+    services.claim_settings_update(actor=people[Role.GM], company=people.company, data={"base_currency": "HKD"})
+    services.exchange_rate_set(actor=people[Role.GM], company=people.company, currency="CNY",
+                               valid_from=datetime.date(2026, 7, 1), rate=Decimal("1.1"))
+    sc = _step(people, _agreed(people, currency="CNY"), Role.FINANCE, "recover", recovered_amount=Decimal("400.00"),
+               recovered_on=DAY)
+    (entry,) = CostEntry.objects.filter(supplier_claim=sc)
+    # 400.00 CNY at 1.1 → 440.00 HKD.
+    assert (entry.currency, entry.exchange_rate, entry.amount_base_cents) == ("CNY", Decimal("1.1"), 44000)
