@@ -1,0 +1,287 @@
+"""HTTP load of issue 24 §7: several concurrent clients against a running ``kesu serve``, each case's figures
+next to the plain SQL it needs, and the memory of the whole stack.
+
+    kesu serve --port 8000 &                                   # on the database bench/run.py filled
+    KESU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kesu_bench \\
+        .venv/bin/python bench/http_load.py --base http://127.0.0.1:8000 --clients 1 4 --seconds 20
+
+The script reaches the server only over HTTP, with keep-alive connections, one per client thread. It needs the
+server's database URL for three things: an API token for the demo salesperson (``--user``, made and revoked
+here), the complaints the detail case opens, and the plain SQL. Cases, in this order (each runs with every
+``--clients`` count for ``--seconds``):
+
+- ``create``: ``POST /api/v1/complaints`` (numbering, deadlines, audit, outbox and rollup rows included);
+- ``transition``: ``POST /api/v1/complaints/{id}/transitions`` "acknowledge" on the complaints ``create`` made;
+- ``api list``: ``GET /api/v1/complaints?limit=50`` (the default fields);
+- ``html list``: ``GET /complaints/`` signed in through the login form (``--password``);
+- ``detail``: ``GET /complaints/{id}/`` of the user's newest complaints, one after another.
+
+For each: requests per second, median / p95 / p99 latency and errors. "Plain SQL" is what the same request
+costs the database alone: the request is made once in-process with Django's test client while the statements it
+sends are captured, and those statements are then replayed on one connection (writes inside a transaction that
+is rolled back, both times) — their count and median time. Memory: resident memory (RSS) of the server's
+processes (the ``kesu serve`` master and its workers, found by ``--port``) and of PostgreSQL's, summed from /proc
+at the end of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesu.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from kesu.accounts.models import ApiToken, User  # noqa: E402
+from kesu.complaints.models import Complaint  # noqa: E402
+
+
+class Caller:
+    """One client: a keep-alive connection, a bearer token or a session cookie."""
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.headers = headers
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        try:
+            self.conn.request(method, path, body=data, headers=headers)
+            response = self.conn.getresponse()
+            return response.status, response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            raise
+
+
+def sign_in(base: str, username: str, password: str) -> str:
+    """The session cookie the login form gives ``username`` (the way a person signs in)."""
+    caller = Caller(base, {})
+    caller.conn.request("GET", "/accounts/login/")
+    response = caller.conn.getresponse()
+    page = response.read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cookie = next(c.split(";")[0] for c in response.headers.get_all("Set-Cookie") if c.startswith("csrftoken="))
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
+    caller.conn.request("POST", "/accounts/login/", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Referer": f"{base}/accounts/login/"})
+    response = caller.conn.getresponse()
+    response.read()
+    session = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [] if c.startswith("sessionid=")]
+    if response.status != 302 or not session:
+        raise SystemExit(f"signing in as {username} failed (HTTP {response.status}): check --password")
+    return session[0]
+
+
+def run_case(make_callers, step, clients: int, seconds: float) -> dict:
+    """``clients`` threads, each calling ``step(caller, i)`` until ``seconds`` have passed."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(caller, number):
+        i = 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, body = step(caller, number * 1_000_000 + i)
+                ok = 200 <= status < 300
+            except LookupError:
+                break  # the transition case ran out of complaints to acknowledge
+            except Exception as error:  # noqa: BLE001 - counted as an error of the case
+                status, body, ok = 0, repr(error).encode(), False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(f"{status} {body[:200]!r}")
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(caller, n)) for n, caller in enumerate(make_callers(clients))]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.monotonic() - started
+    ordered = sorted(latencies)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+    return {"per_second": len(latencies) / took, "p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99),
+            "count": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else ""}
+
+
+def plain_sql(request, repeat: int = 20) -> tuple[int, float]:
+    """The statements one in-process request sends, and the median time of replaying them on one connection."""
+    skip = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)", re.IGNORECASE)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            response = request()
+        transaction.set_rollback(True)
+    if response.status_code >= 300:
+        raise SystemExit(f"the in-process request failed: HTTP {response.status_code} {response.content[:300]!r}")
+    statements = [q["sql"] for q in captured.captured_queries if not skip.match(q["sql"])]
+    times = []
+    for _ in range(repeat):
+        with transaction.atomic():
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)  # no parameters: the captured text is final
+            times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    return len(statements), statistics.median(times)
+
+
+def stack_memory(port: int) -> dict[str, float]:
+    """Resident memory (MB) of the server listening on ``port`` (master and workers) and of PostgreSQL."""
+    server, postgres = 0, 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            rss = next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines()
+                       if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+        if "postgres" in cmdline.split(" ")[0]:
+            postgres += rss
+        elif ("kesu" in cmdline or "gunicorn" in cmdline) and (str(port) in cmdline or "kesu: worker" in cmdline):
+            server += rss
+    return {"server": server / 1024, "postgres": postgres / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="sales", help="the demo user the clients act as")
+    parser.add_argument("--password", default="kesu-demo-2026", help="their password (for the HTML cases)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--cases", nargs="+", default=["create", "transition", "api list", "html list", "detail"])
+    args = parser.parse_args()
+
+    user = User.objects.select_related("company").get(username=args.user)
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name="bench/http_load.py", key_prefix=raw[:10],
+                                    token_hash=ApiToken.hash(raw))
+    try:
+        measure(args, user, raw)
+    finally:
+        token.delete()
+
+
+def measure(args, user: User, raw: str) -> None:
+    bearer = {"Authorization": f"Bearer {raw}"}
+    customer = (Complaint.objects.filter(company=user.company).values_list("customer__code", flat=True).first())
+    created: list[tuple[int, int]] = []  # (id, version) of the complaints the create case made
+    created_lock = threading.Lock()
+    newest = list(Complaint.objects.filter(company=user.company).order_by("-received_at")
+                  .values_list("pk", flat=True)[:500])
+    session = sign_in(args.base, args.user, args.password) if {"html list", "detail"} & set(args.cases) else ""
+
+    def api_callers(n):
+        return [Caller(args.base, bearer) for _ in range(n)]
+
+    def page_callers(n):
+        return [Caller(args.base, {"Cookie": session}) for _ in range(n)]
+
+    def create(caller, i):
+        status, body = caller.call("POST", "/api/v1/complaints", {
+            "channel": "phone", "customer_id": customer, "description": f"负载测试 {i}：外壳划伤。"})
+        if status == 201:
+            done = json.loads(body)
+            with created_lock:
+                created.append((done["id"], done.get("version", 1)))
+        return status, body
+
+    def transition(caller, i):
+        with created_lock:
+            pk, version = created.pop()
+        return caller.call("POST", f"/api/v1/complaints/{pk}/transitions",
+                           {"action": "acknowledge", "expected_version": version, "channel": "phone", "note": "已确认收到"})
+
+    steps = {
+        "create": (api_callers, create),
+        "transition": (api_callers, transition),
+        "api list": (api_callers, lambda c, i: c.call("GET", "/api/v1/complaints?limit=50")),
+        "html list": (page_callers, lambda c, i: c.call("GET", "/complaints/")),
+        "detail": (page_callers, lambda c, i: c.call("GET", f"/complaints/{newest[i % len(newest)]}/")),
+    }
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process requests' host
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    signed_in = Client()
+    signed_in.force_login(user)
+    in_process = {
+        "create": lambda: client.post("/api/v1/complaints", json.dumps(
+            {"channel": "phone", "customer_id": customer, "description": "负载测试：外壳划伤。"}),
+            content_type="application/json"),
+        "api list": lambda: client.get("/api/v1/complaints?limit=50"),
+        "html list": lambda: signed_in.get("/complaints/"),
+        "detail": lambda: signed_in.get(f"/complaints/{newest[0]}/"),
+    }
+    print(f"{Complaint.objects.count():,} complaints; {connection.vendor}; server {args.base}; "
+          f"{os.cpu_count()} cores; {args.seconds:.0f} s per case")
+    print(f"{'case':<12} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'SQL stmts':>9} {'SQL ms':>7}")
+    for case in args.cases:
+        make, step = steps[case]
+        sql = ("", "")
+        if case in in_process:
+            count, median = plain_sql(in_process[case])
+            sql = (str(count), f"{median:.1f}")
+        elif case == "transition" and created:
+            pk, version = created[-1]
+            count, median = plain_sql(lambda pk=pk, version=version: client.post(
+                f"/api/v1/complaints/{pk}/transitions", json.dumps(
+                    {"action": "acknowledge", "expected_version": version, "channel": "phone", "note": "已确认收到"}),
+                content_type="application/json"))
+            sql = (str(count), f"{median:.1f}")
+        for clients in args.clients:
+            if case == "transition" and len(created) < 10:
+                print(f"{case:<12} {clients:>7} (no complaints left from the create case)")
+                continue
+            result = run_case(make, step, clients, args.seconds)
+            print(f"{case:<12} {clients:>7} {result['per_second']:>8.1f} {result['p50']:>8.1f} "
+                  f"{result['p95']:>8.1f} {result['p99']:>8.1f} {result['errors']:>7} {sql[0]:>9} {sql[1]:>7}")
+            if result["errors"]:
+                print(f"    first error: {result['first_error']}")
+    port = urllib.parse.urlsplit(args.base).port or 80
+    memory = stack_memory(port)
+    print(f"memory (RSS): server {memory['server']:.0f} MB, PostgreSQL {memory['postgres']:.0f} MB "
+          f"(settings.DEBUG={settings.DEBUG})")
+
+
+if __name__ == "__main__":
+    main()
