@@ -268,3 +268,33 @@ def test_closing_a_serious_complaint_needs_as_many_ok_later_deliveries_as_the_co
     # A minor or general complaint is not verified on later deliveries at all.
     complaint.severity = Severity.GENERAL
     assert judge("verified_on_later_shipments", complaint, settings=SimpleNamespace(verification_shipments=5)) is None
+
+
+# -- closing rules added by later modules (issue 3 §3: CAPA's "corrective action verified") --------------------
+
+
+def test_every_registered_closing_rule_is_asked_until_one_refuses_and_a_rule_registers_once():
+    from kesu.complaints import workflow
+
+    asked = []
+
+    def lab_report_in(complaint, ctx):
+        asked.append("lab")
+        return None
+
+    def drawing_signed(complaint, ctx):
+        asked.append("drawing")
+        return ("root_cause", "The drawing change is not signed") if complaint.root_cause == "drawing" else None
+
+    before = list(workflow.CLOSE_CHECKS)
+    try:
+        workflow.register_close_check(lab_report_in)
+        workflow.register_close_check(lab_report_in)
+        workflow.register_close_check(drawing_signed)
+        assert workflow.CLOSE_CHECKS == [*before, lab_report_in, drawing_signed]
+        workflow.CLOSE_CHECKS[:] = [lab_report_in, drawing_signed]
+        assert judge("can_close", Complaint(root_cause="drawing")) == ("root_cause", "The drawing change is not signed")
+        assert asked == ["lab", "drawing"]
+        assert judge("can_close", Complaint(root_cause="tool wear")) is None
+    finally:
+        workflow.CLOSE_CHECKS[:] = before
