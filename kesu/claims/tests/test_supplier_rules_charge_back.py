@@ -76,8 +76,8 @@ def test_a_charge_back_by_hand_needs_a_claim_or_a_complaint(people):
 
 def test_a_charge_back_by_hand_sets_only_what_raising_may_set(people):
     with pytest.raises(ValidationError) as error:
-        _by_hand(people, agreed_amount=Decimal("500.00"))
-    assert list(error.value.message_dict) == ["agreed_amount"]
+        _by_hand(people, status=SupplierClaimStatus.RECOVERED, agreed_amount=Decimal("500.00"))
+    assert error.value.message_dict == {"agreed_amount": ["This field cannot be set here."]}  # the first by name
     sc = _by_hand(people, supplier=None, supplier_id=SupplierFactory(company=people.company).pk)
     assert sc.supplier_id is not None
 
@@ -221,3 +221,28 @@ def test_a_yuan_recovery_of_a_company_keeping_its_books_in_hong_kong_dollars_is_
     (entry,) = CostEntry.objects.filter(supplier_claim=sc)
     # 400.00 CNY at 1.1 → 440.00 HKD.
     assert (entry.currency, entry.exchange_rate, entry.amount_base_cents) == ("CNY", Decimal("1.1"), 44000)
+
+
+def test_the_recovery_of_a_claim_without_a_complaint_is_booked_against_the_claims_customer(people):
+    claim = bring_to(ClaimStatus.SETTLED, people)
+    sc = _step(people, claim.supplier_claims.get(), Role.PURCHASING, "send")
+    sc = _step(people, sc, Role.GM, "agree", agreed_amount=Decimal("2400.00"))
+    sc = _step(people, sc, Role.PURCHASING, "recover", recovered_amount=Decimal("2400.00"), recovered_on=DAY)
+    (entry,) = CostEntry.objects.filter(supplier_claim=sc)
+    assert (entry.claim_id, entry.complaint_id, entry.customer_id, entry.part_id) == (
+        claim.pk, None, claim.customer_id, None)
+
+
+def test_a_claim_naming_no_part_books_the_recovery_against_its_complaints_part(people):
+    from kesu.complaints.models import Complaint
+
+    complaint = create_complaint(people[Role.SALESPERSON], people.company)
+    claim = bring_to(ClaimStatus.SETTLED, people, new_claim(people, complaint=complaint))
+    part = PartFactory(company=people.company)
+    Complaint.objects.filter(pk=complaint.pk).update(part=part)  # the complaint names the part later
+    assert claim.part_id is None
+    sc = _step(people, claim.supplier_claims.get(), Role.PURCHASING, "send")
+    sc = _step(people, sc, Role.GM, "agree", agreed_amount=Decimal("2400.00"))
+    sc = _step(people, sc, Role.PURCHASING, "recover", recovered_amount=Decimal("2400.00"), recovered_on=DAY)
+    (entry,) = CostEntry.objects.filter(supplier_claim=sc)
+    assert (entry.complaint_id, entry.part_id) == (complaint.pk, part.pk)
