@@ -278,3 +278,25 @@ def test_the_system_acting_without_a_user_is_not_held_to_a_department(people, nc
     action = raise_action(people)
     assert CHECKS["in_department"](action, CheckContext(actor=None, inputs={})) is None
     assert NCR_TABLE.checks["in_responsible_department"](ncr, {}, None) is None
+
+
+def test_membership_of_the_responsible_department_does_not_depend_on_how_large_its_record_id_is(people, make_user):
+    from kesu.accounts.tests.factories import DepartmentFactory
+
+    workshop = DepartmentFactory(pk=5000, company=people.company, code="WS5", name="五车间")
+    owner = make_user(Role.PRODUCTION, department=workshop, username="A-ws-owner")
+    colleague = make_user(Role.PRODUCTION, department=workshop, username="A-ws-member")
+    action = raise_action(people, fmt=ActionFormat.SIMPLE, responsible_department=workshop, owner=owner)
+    services.action_section_save(actor=colleague, action=action, section="plan", data={
+        "cause": "周转箱无隔板", "corrective_measures": "周转箱加装隔板"})
+    assert move(action, "submit_plan", people, actor=colleague).status == S.PLAN_SUBMITTED
+    ncr = services.ncr_issue(actor=people[Role.QA], company=people.company, data={
+        "quantity": 5, "description": "毛刺", "disposition": "rework", "responsible_department": workshop})
+    assert services.ncr_answer(actor=colleague, ncr=ncr, cause="去毛刺工序漏做",
+                               measures="增加去毛刺检验").status == "answered"
+
+
+def test_the_owner_is_recognised_whatever_their_record_id(people, make_user):
+    engineer = make_user(Role.ENGINEERING, pk=5001, username="A-eng-owner")
+    action = plan(raise_action(people, owner=engineer), people)
+    assert move(action, "submit_plan", people, actor=engineer).status == S.PLAN_SUBMITTED
