@@ -83,11 +83,24 @@ def loaded_snapshot(instance: models.Model) -> dict[str, Any] | None:
     return found
 
 
+def _in_memory(model: type[models.Model], pk: Any) -> models.Model | None:
+    """The acting user or their company when that is the object named: loaded for the request already, so the
+    trail need not read it again (every company-scoped record names the company; a creation saves several)."""
+    user = current_actor().user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if isinstance(user, model) and user.pk == pk:
+        return user
+    company = user._state.fields_cache.get("company") if getattr(user, "company_id", None) == pk else None
+    return company if isinstance(company, model) else None
+
+
 def _display(field: models.Field, raw: Any) -> Any:
     if raw is None:
         return None
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=raw).first()
+        related = (_in_memory(field.related_model, raw)
+                   or field.related_model._default_manager.filter(pk=raw).first())
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
     # Choices keep their stable value: the trail must not depend on the saver's language.
     return _plain(raw)

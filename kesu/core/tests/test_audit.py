@@ -106,3 +106,25 @@ def test_the_audit_api_filters_by_record(api, qa_engineer, company_a):
     items = response.json()["items"]
     assert [i["action"] for i in items] == ["create"]
     assert items[0]["changes"]["name"] == [None, "接口部"]
+
+
+def test_the_acting_users_company_is_named_without_reading_it_again(company_a, salesperson,
+                                                                     django_assert_num_queries):
+    from kesu.accounts.models import User
+
+    actor = User.objects.select_related("company").get(pk=salesperson.pk)  # as sign-in and API tokens load it
+    with acting_as(actor, "web"):
+        with django_assert_num_queries(2):  # the department's insert and the audit entry's, nothing read
+            dept = Department.objects.create(company_id=company_a.pk, code="QC", name="质检部", head_id=actor.pk)
+    changes = entries_for(dept).get().changes
+    assert changes["company"] == [None, f"{company_a} (#{company_a.pk})"]
+    assert changes["head"] == [None, f"{actor} (#{actor.pk})"]
+
+
+def test_another_companys_name_is_still_read_for_the_trail(company_a, company_b, salesperson):
+    from kesu.accounts.models import User
+
+    actor = User.objects.select_related("company").get(pk=salesperson.pk)
+    with acting_as(actor, "web"):
+        dept = Department.objects.create(company_id=company_b.pk, code="QC", name="质检部")
+    assert entries_for(dept).get().changes["company"] == [None, f"{company_b} (#{company_b.pk})"]
