@@ -19,7 +19,7 @@ here), the complaints the detail case opens, and the plain SQL. Cases, in this o
 For each: requests per second, median / p95 / p99 latency and errors. "Plain SQL" is what the same request
 costs the database alone: the request is made once in-process with Django's test client while the statements it
 sends are captured, and those statements are then replayed on one connection (writes inside a transaction that
-is rolled back, both times) — their count and median time. Memory: resident memory (RSS) of the server's
+is rolled back, both times; after one warm-up request) — their count and median time. Memory: resident memory (RSS) of the server's
 processes (the ``kesu serve`` master and its workers, found by ``--port``) and of PostgreSQL's, summed from /proc
 at the end of the run.
 """
@@ -143,6 +143,9 @@ def run_case(make_callers, step, clients: int, seconds: float) -> dict:
 def plain_sql(request, repeat: int = 20) -> tuple[int, float]:
     """The statements one in-process request sends, and the median time of replaying them on one connection."""
     skip = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)", re.IGNORECASE)
+    with transaction.atomic():  # a warm-up, as a running server has had: the content types are cached after it
+        request()
+        transaction.set_rollback(True)
     with transaction.atomic():
         with CaptureQueriesContext(connection) as captured:
             response = request()
