@@ -315,6 +315,22 @@ def test_an_edit_on_a_stale_version_is_refused_and_each_edit_counts_a_version(pe
     assert later.version == 1001
 
 
+def test_an_edit_may_correct_the_channel_contact_contract_and_category_and_the_window_follows(people):
+    from kesu.customers.tests.factories import ContactFactory, ContractFactory
+
+    customer = CustomerFactory(company=people.company)
+    with time_machine.travel(at(2025, 6, 2, 9, 0), tick=False):
+        complaint = create_complaint(people[Role.SALESPERSON], customer=customer, delivery_date=D(2025, 3, 10),
+                                     category=category(people.company, "appearance"))
+        assert complaint.window_status == WindowStatus.OUTSIDE  # long after 3 working days
+        contact, contract = ContactFactory(customer=customer), ContractFactory(customer=customer)
+        edited = services.complaint_update(actor=people[Role.SALESPERSON], complaint=complaint, data={
+            "channel": "email", "contact": contact, "contract": contract,
+            "category": category(people.company, "performance")})
+    assert (edited.channel, edited.contact, edited.contract) == ("email", contact, contract)
+    assert (edited.window_status, edited.window_last_day) == (WindowStatus.INSIDE, D(2026, 3, 10))
+
+
 def test_the_customer_of_a_complaint_is_not_changed_by_an_edit(people):
     complaint = create_complaint(people[Role.SALESPERSON])
     with pytest.raises(ValidationError) as error:
