@@ -298,3 +298,13 @@ def test_every_registered_closing_rule_is_asked_until_one_refuses_and_a_rule_reg
         assert judge("can_close", Complaint(root_cause="tool wear")) is None
     finally:
         workflow.CLOSE_CHECKS[:] = before
+
+
+@pytest.mark.django_db
+def test_nobody_approves_the_remedy_they_proposed_in_the_latest_round(people):
+    complaint = bring_to(Status.CUSTOMER_REJECTED, people)  # round 1, proposed by the salesperson, rejected
+    first = complaint.remedies.get().proposed_by
+    services.remedy_propose(actor=people.other(Role.SALESPERSON), complaint=complaint, text="退货并补发")
+    second = people.other(Role.SALESPERSON)
+    assert judge("not_own_remedy", complaint, actor=second) is not None
+    assert judge("not_own_remedy", complaint, actor=first) is None
