@@ -99,6 +99,13 @@ def test_a_proposal_given_as_plain_text_values_is_held_to_the_same_rules(people)
     assert refused.message == "When the responsibility is ours, propose the amount to pay."
 
 
+def test_an_offer_accepting_responsibility_is_not_withdrawn(people):
+    claim = bring_to(ClaimStatus.NEGOTIATING, people)  # "ours", 4,000.00 offered
+    refused = _refused(act, claim, "withdraw", people, Role.SALESPERSON, agreement_note="客户同意撤销")
+    assert (refused.field, refused.message) == (
+        "proposed_outcome", "The offer accepts responsibility: record the customer's acceptance instead.")
+
+
 # -- approval by the vice GM under the delegation -------------------------------------------------------------
 
 
