@@ -145,6 +145,7 @@ def test_a_file_mixing_years_without_a_year_reports_the_minority_rows(admin_user
 ])
 @pytest.mark.usefixtures("english")
 def test_unusable_files_are_refused_with_the_reason(admin_user, upload, reason):
+    upload.seek(0)  # one upload object per parameter, read again by every run of this test in the session
     result = cal.statutory_year_import(actor=admin_user, upload=upload, year=2027)
     assert not result.ok
     assert result.errors[0]["row"] == 0 and result.errors[0]["field"] == "file"
