@@ -180,6 +180,8 @@ def test_a_provisional_check_before_a_deadline_does_not_make_it_provisional(comp
     ("2026-03-10 07:00", "2026-03-10 19:00", 9),      # the whole working day, not the evening
     ("2026-03-10 07:00", "2026-03-10 08:30", 0),      # ends as work starts
     ("2026-03-10 17:30", "2026-03-11 08:30", 0),      # the night
+    ("2026-03-10 06:00", "2026-03-10 08:00", 0),      # the early morning
+    ("2026-03-10 18:00", "2026-03-11 09:30", 1),      # the evening counts nothing, the next morning an hour
     ("2026-03-10 10:00", "2026-03-10 10:00", 0),
     ("2026-03-10 10:00", "2026-03-10 10:45", 0.75),
     ("2026-03-13 17:00", "2026-03-16 08:31", 0.5 + 1 / 60),
