@@ -289,6 +289,7 @@ def test_next_year_is_wanted_from_1_november_not_31_october():
     assert cal.missing_calendar_years(D(2026, 12, 1)) == [2026, 2027]
     CalendarYear.objects.create(year=2027, source="test")
     assert cal.missing_calendar_years(D(2026, 11, 2)) == [2026]
+    assert cal.missing_calendar_years(D(2027, 11, 1)) == [2028]  # an odd year too: 2027 is loaded, 2028 is due
 
 
 def test_missing_years_are_worked_out_for_today_in_the_local_time_zone():
