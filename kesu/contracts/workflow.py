@@ -17,7 +17,6 @@ each confirming receipt; issuing it makes the next version of the contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +47,9 @@ BRANCH_APPROVERS = frozenset({Role.PRODUCTION, Role.VICE_GM, Role.GM})
 GM_OR_PROXY = frozenset({Role.GM, Role.VICE_GM})
 
 
-@dataclass(frozen=True)
 class ApproveTransition(Transition):
-    """Approval: the branch factory head for a tender below the threshold, else the GM (or the recorded proxy)."""
+    """Approval: the branch factory head for a tender below the threshold, else the GM (or the recorded proxy).
+    (It adds no field, so it needs no dataclass decorator of its own: the row stays frozen and compares alike.)"""
 
     def allowed_roles(self, obj) -> frozenset[str]:
         return BRANCH_APPROVERS if obj.mode == ReviewMode.BRANCH else GM_OR_PROXY
@@ -245,7 +244,7 @@ VICE_GM = frozenset({Role.VICE_GM, Role.GM})
 
 def _plan_dept(plan, inputs, actor, allowed) -> CheckResult:
     dept = signer_dept(actor, inputs)
-    if dept is None or dept not in allowed or dept not in plan.waiting_depts():
+    if dept not in allowed or dept not in plan.waiting_depts():  # a step naming no department (None) is in neither
         return "", _("Your department has nothing waiting on this delivery plan.")
     return None
 
@@ -266,7 +265,7 @@ def _plan_ready(plan, inputs, actor) -> CheckResult:
     if short and (outsourcer is None or not (inputs.get("outsource_date") or plan.outsource_date)):
         return "outsourcer", _("A check found the order cannot be met in house: name an approved outsourcer and "
                                "its confirmed date.")
-    if outsourcer is not None and not getattr(outsourcer, "is_active", False):
+    if outsourcer is not None and not outsourcer.is_active:
         return "outsourcer", _("Only an approved (active) outsourcer may take the work.")
     if outsourcer is not None and not on_outsourcer_list(plan.company_id, outsourcer):
         # 顾客需求管理程序 §5.4.2: only a qualified outsourcer listed in 《外包加工商清单》.
