@@ -531,7 +531,11 @@ def read_calendar_file(upload) -> list[tuple[int, list[Any]]]:
         dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+    try:
+        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+    except csv.Error as error:  # e.g. one cell longer than the csv module's field limit (131,072 characters)
+        raise ValidationError(_("The CSV file could not be read: one of its cells is too long or badly "
+                                "quoted.")) from error
 
 
 def statutory_year_import(*, actor, upload, year: int | None = None) -> ImportResult:
