@@ -453,3 +453,6 @@ class CacheEntry(models.Model):
         default_permissions = ()
         verbose_name = _("cache entry")
         verbose_name_plural = _("cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key
