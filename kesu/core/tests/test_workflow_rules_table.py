@@ -5,30 +5,16 @@ and segregation of duties (design §11 "Approvals": nobody approves a proposal t
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
 
 from kesu.accounts.roles import Role
+from kesu.core.tests.test_workflow_runner import Person
 from kesu.core.workflow import DEFAULT_TEXTS, OWN_PROPOSAL, Table, Transition, refuse_own_proposal
 
 SALES = frozenset({Role.SALESPERSON})
 GM = frozenset({Role.GM})
-
-
-@dataclass
-class Person:
-    role: str
-    company_ids: set[int] = field(default_factory=lambda: {1})
-    is_authenticated: bool = True
-    is_superuser: bool = False
-    pk: int = 7
-
-    def has_role(self, *roles: str) -> bool:
-        return self.is_superuser or self.role in roles
-
-    def visible_company_ids(self) -> set[int]:
-        return self.company_ids
 
 
 @dataclass

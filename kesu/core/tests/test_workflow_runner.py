@@ -56,10 +56,13 @@ def test_every_table_records_its_moves_in_a_status_change_row_of_the_one_shape(k
 
 @dataclass
 class Person:
+    """A user as the dry run sees one (test_workflow_rules_table.py uses it too)."""
+
     role: str
     company_ids: set[int] = field(default_factory=lambda: {1})
     is_authenticated: bool = True
     is_superuser: bool = False
+    pk: int = 7
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or self.role in roles
