@@ -11,6 +11,7 @@ counter back too, so a yearly sequence has no gaps. A number already used
 from __future__ import annotations
 
 import datetime
+import sys
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -25,8 +26,9 @@ def validate_pattern(value: str) -> None:
     if "{seq" not in value:
         raise ValidationError(gettext_lazy("The pattern must contain {seq}, e.g. KS-{year}-{seq:04d}."))
     try:
-        value.format(year=2026, seq=1, company="A")
-    except (KeyError, ValueError, IndexError) as error:
+        # The largest values a number can carry: a format that only works for small ones ({seq:c}) is refused.
+        value.format(year=datetime.MAXYEAR, seq=sys.maxsize, company="A")
+    except (KeyError, ValueError, IndexError, OverflowError) as error:
         raise ValidationError(
             gettext_lazy("The pattern is not valid (%(error)s); use {year}, {seq} and {company}."), params={"error": error}
         ) from error

@@ -17,13 +17,14 @@ from kesu.core.workflow import run_transition
 
 from .. import permissions, signals
 from ..choices import Bearer, CostCategory, EntryKind
-from ..models import Claim, SupplierClaim, SupplierClaimChange
+from ..models import Claim, CostEntry, SupplierClaim, SupplierClaimChange
 from ..money import money
-from ..selectors import claim_settings_for
+from ..selectors import claim_settings_for, rate_for
 from ..workflow import INPUT_LABELS, SUPPLIER_TABLE
 from .common import full_clean
 
 COUNTER_KEY = "supplier_claim"
+_DESCRIPTION_MAX = CostEntry._meta.get_field("description").max_length
 RAISE_FIELDS = ("claim", "complaint", "supplier", "description", "currency", "share_percent", "amount", "handler")
 
 
@@ -70,22 +71,35 @@ def _label(name: str) -> str:
     return str(INPUT_LABELS.get(name) or SupplierClaim._meta.get_field(name).verbose_name)
 
 
+def _sent(sc: SupplierClaim, person, inputs: dict[str, Any], now) -> None:
+    sc.sent_at, sc.handler = now, sc.handler or person
+
+
+def _agreed(sc: SupplierClaim, person, inputs: dict[str, Any], now) -> None:
+    sc.agreed_amount, sc.negotiator = money(inputs["agreed_amount"]), person
+    sc.outcome_note = (inputs.get("note") or "").strip()
+
+
+def _recovered(sc: SupplierClaim, person, inputs: dict[str, Any], now) -> None:
+    sc.recovered_amount, sc.recovered_on = money(inputs["recovered_amount"]), inputs["recovered_on"]
+    sc.recovery_reference = (inputs.get("recovery_reference") or "").strip()
+    sc.closed_at = now
+    _book_recovery(sc, person)
+
+
+def _written_off(sc: SupplierClaim, person, inputs: dict[str, Any], now) -> None:
+    sc.outcome_note, sc.closed_at = inputs["reason"].strip(), now
+
+
+# What each step of SUPPLIER_ROWS writes besides the status; a step missing here fails loudly (KeyError).
+STEP_EFFECTS = {"send": _sent, "agree": _agreed, "recover": _recovered, "write_off": _written_off}
+
+
 def _effects(actor):
     person = actor_or_none(actor)
 
     def apply(sc: SupplierClaim, row, inputs: dict[str, Any], now) -> None:
-        if row.name == "send":
-            sc.sent_at, sc.handler = now, sc.handler or person
-        elif row.name == "agree":
-            sc.agreed_amount, sc.negotiator = money(inputs["agreed_amount"]), person
-            sc.outcome_note = (inputs.get("note") or "").strip()
-        elif row.name == "recover":
-            sc.recovered_amount, sc.recovered_on = money(inputs["recovered_amount"]), inputs["recovered_on"]
-            sc.recovery_reference = (inputs.get("recovery_reference") or "").strip()
-            sc.closed_at = now
-            _book_recovery(sc, person)
-        elif row.name == "write_off":
-            sc.outcome_note, sc.closed_at = inputs["reason"].strip(), now
+        STEP_EFFECTS[row.name](sc, person, inputs, now)
     return apply
 
 
@@ -96,17 +110,14 @@ def _book_recovery(sc: SupplierClaim, person) -> None:
     complaint = sc.complaint or (claim.complaint if claim else None)
     customer = claim.customer if claim else (complaint.customer if complaint else None)
     part = claim.part if claim and claim.part_id else (complaint.part if complaint and complaint.part_id else None)
-    rate = Decimal("1") if sc.currency == claim_settings_for(sc.company).base_currency else None
+    rate = rate_for(sc.company, sc.currency, sc.recovered_on)  # 1 for the base currency
     if rate is None:
-        from ..selectors import rate_for
-        rate = rate_for(sc.company, sc.currency, sc.recovered_on)
-        if rate is None:
-            raise ValidationError({"recovered_amount": _(
-                "No exchange rate of %(currency)s is recorded for that day.") % {"currency": sc.currency}})
+        raise ValidationError({"recovered_amount": _(
+            "No exchange rate of %(currency)s is recorded for that day.") % {"currency": sc.currency}})
     entry_for(company=sc.company, kind=EntryKind.RECOVERY, category=CostCategory.COMPENSATION,
               booked_on=sc.recovered_on, currency=sc.currency, amount=sc.recovered_amount, rate=rate,
               bearer=Bearer.SUPPLIER, supplier=sc.supplier, supplier_claim=sc, claim=claim, complaint=complaint,
-              customer=customer, part=part, description=f"{sc.number} {sc.supplier}"[:300],
+              customer=customer, part=part, description=f"{sc.number} {sc.supplier}"[:_DESCRIPTION_MAX],
               booked_by=person).save()
 
 

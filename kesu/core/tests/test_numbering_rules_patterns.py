@@ -2,7 +2,8 @@
 record:
 
 - a pattern needs {seq}, may use {year} and {company}, and must format: an unknown name, a positional field or a
-  broken brace is refused with the reason;
+  broken brace is refused with the reason; it must format the largest year and sequence number too ({seq:c}
+  formats small numbers only);
 - the year of a number is the year in the company's time zone; a yearly counter restarts each year, the counter
   of year 0 never does (and is the one a bulk load moves with counter_set);
 - a number already taken is skipped, never reused; after 10,000 taken numbers in a row no number is handed out.
@@ -37,6 +38,7 @@ def test_a_pattern_with_seq_that_formats_is_accepted(pattern):
     ("KS-{seq}-{0}", "not valid"),  # a positional field: IndexError
     ("KS-{seq", "not valid"),  # a brace never closed: ValueError
     ("KS-{seq:q}", "not valid"),  # a format the number does not know: ValueError
+    ("KS-{seq:c}", "not valid"),  # a character, not a number: fails beyond U+10FFFF (OverflowError)
 ])
 def test_a_pattern_that_cannot_number_is_refused_with_the_reason(english, pattern, why):
     with pytest.raises(ValidationError) as error:
