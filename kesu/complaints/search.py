@@ -12,7 +12,7 @@ Latin words and numbers are kept whole and searched by prefix.
 
 The searchable text of a complaint (its number, the feedback form's text
 fields and every timeline entry) lives in ``ComplaintSearchDocument``, one
-row per complaint, written only through the two functions below. The index
+row per complaint, written only through the functions below. The index
 on it is database specific and created after every migration
 (``ensure_search_index``): an FTS5 table kept current by triggers on SQLite; on
 PostgreSQL a stored generated ``tsvector`` column with a GIN index, so that a
@@ -78,6 +78,13 @@ def search_document_rebuild(complaint: Complaint) -> None:
     ComplaintSearchDocument.objects.update_or_create(
         complaint=complaint, defaults={"text": document_text(complaint, summaries)}
     )
+
+
+def search_document_create(complaint: Complaint, timeline_summaries) -> None:
+    """Write the first search document of a complaint created in this transaction (one INSERT, nothing read):
+    ``timeline_summaries`` are the texts of its timeline entries, in order; it has no dispositions yet."""
+    ComplaintSearchDocument.objects.create(complaint=complaint,
+                                           text=document_text(complaint, timeline_summaries, lots=()))
 
 
 def search_document_append(complaint: Complaint, text: str) -> None:

@@ -86,8 +86,9 @@ def settings_for(company) -> ComplaintSettings:
     return found or ComplaintSettings(company=company)
 
 
-def effective_settings(company, customer=None) -> EffectiveSettings:
-    base = settings_for(company)
+def effective_settings(company, customer=None, base: ComplaintSettings | None = None) -> EffectiveSettings:
+    """The company's settings (``base`` when the caller has read them already) with ``customer``'s overrides."""
+    base = settings_for(company) if base is None else base
     values = {name: getattr(base, name) for name in OVERRIDABLE_DURATIONS}
     if customer is not None:
         override = CustomerDeadlineOverride.objects.filter(customer=customer).first()

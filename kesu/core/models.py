@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models, router
+from django.db.models.signals import post_save, pre_save
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,45 @@ def choice_label(field: models.Field, value):
         return choice_labels(field).get(value, value)
     except TypeError:  # an unhashable value is never a choice
         return value
+
+
+def loaded_relations(instance: models.Model) -> list[str]:
+    """The foreign keys of ``instance`` whose related record is in memory as read from (or saved to) the database.
+
+    ``full_clean()`` asks the database whether each foreign key's record exists; for these the service has the
+    record already, so a validation may leave them out (``exclude=``) without a query. A key with
+    ``limit_choices_to`` is never listed: its check is more than existence.
+    """
+    names = []
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or field.remote_field.limit_choices_to or not field.is_cached(instance):
+            continue
+        related = field.get_cached_value(instance)
+        value = getattr(instance, field.attname)
+        if (related is not None and value is not None and not related._state.adding
+                and getattr(related, field.target_field.attname) == value):
+            names.append(field.name)
+    return names
+
+
+def insert_all(records: list[models.Model]) -> list[models.Model]:
+    """Insert new records of one model in one statement, sending for each, in order, the signals ``save()``
+    sends (the audit trail's entry among them); their ids are set. Where the database cannot return the new ids
+    of one INSERT, each record is saved on its own."""
+    if not records:
+        return records
+    model = type(records[0])
+    using = router.db_for_write(model)
+    if not connections[using].features.can_return_rows_from_bulk_insert:
+        for record in records:
+            record.save(force_insert=True, using=using)
+        return records
+    for record in records:
+        pre_save.send(sender=model, instance=record, raw=False, using=using, update_fields=None)
+    model._default_manager.using(using).bulk_create(records)
+    for record in records:
+        post_save.send(sender=model, instance=record, created=True, update_fields=None, raw=False, using=using)
+    return records
 
 
 class AuditedModel(models.Model):

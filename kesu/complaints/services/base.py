@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kesu.core.calendar import Deadline as CalendarDeadline
 from kesu.core.calendar import WorkingCalendar
+from kesu.core.models import insert_all
 from kesu.core.services import TransitionRefused, actor_or_none, is_person, require_role  # noqa: F401
 
 from ..choices import (
@@ -80,6 +81,22 @@ def _schedule(complaint: Complaint, kind: str, now: datetime.datetime, eff, cale
     )
 
 
+def _schedule_first(complaint: Complaint, kinds, now: datetime.datetime, eff, calendar) -> dict[str, Deadline]:
+    """The first deadlines of a complaint created in this transaction, kind → deadline, written in one INSERT.
+
+    It has no open deadline a fresh one would replace, so nothing is read first (``_schedule`` cancels one); each
+    is computed and audited as ``_schedule`` would (kesu.core.models.insert_all sends the save signals).
+    """
+    deadlines = []
+    for kind in kinds:
+        start, due = deadline_due(kind, complaint, now, eff, calendar)
+        deadlines.append(Deadline(
+            company_id=complaint.company_id, complaint=complaint, kind=kind, started_at=min(start, due.at),
+            due_at=due.at, provisional=due.provisional,
+        ))
+    return {deadline.kind: deadline for deadline in insert_all(deadlines)}
+
+
 def _open(complaint: Complaint, kinds) -> models.QuerySet[Deadline]:
     return Deadline.objects.filter(complaint=complaint, kind__in=kinds, met_at__isnull=True,
                                    cancelled_at__isnull=True)
@@ -101,12 +118,15 @@ def _cancel(complaint: Complaint, kinds, now: datetime.datetime) -> None:
 
 
 def _timeline(complaint: Complaint, kind: str, summary: str, *, actor, now, internal: bool = True,
-              direction: str = "", channel: str = "") -> TimelineEntry:
+              direction: str = "", channel: str = "", indexed: bool = True) -> TimelineEntry:
+    """Write a timeline entry and add its text to the complaint's search document (``indexed=False``: the
+    caller writes the document afterwards, e.g. a creation, whose document does not exist yet)."""
     entry = TimelineEntry.objects.create(
         company_id=complaint.company_id, complaint=complaint, kind=kind, summary=summary[:20000],
         internal=internal, direction=direction, channel=channel, actor=_actor_or_none(actor), at=now,
     )
-    search_document_append(complaint, entry.summary)
+    if indexed:
+        search_document_append(complaint, entry.summary)
     return entry
 
 

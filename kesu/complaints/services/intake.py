@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kesu.core.audit import audit_batch
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
+from kesu.core.models import loaded_relations
 from kesu.core.numbering import next_number
 
 from .. import permissions, signals
@@ -34,9 +36,9 @@ from ..models import (
     DefectType,
     StatusChange,
 )
-from ..search import search_document_rebuild
+from ..search import search_document_create, search_document_rebuild
 from ..selectors import effective_settings, settings_for
-from .base import _actor_or_none, _require_role, _schedule, _timeline
+from .base import _actor_or_none, _require_role, _schedule_first, _timeline
 from .handling import apply_priority, assignment_conflicts, conflict_refusal
 
 # -- settings and categories -----------------------------------------------------------
@@ -89,9 +91,10 @@ COUNTER_KEY = "complaint"
 # -- numbering ------------------------------------------------------------------------
 
 
-def _next_number(company, now: datetime.datetime) -> str:
-    """Take the next complaint number (kesu.core.numbering); inside the creating transaction."""
-    cfg = settings_for(company)
+def _next_number(company, now: datetime.datetime, cfg=None) -> str:
+    """Take the next complaint number (kesu.core.numbering); inside the creating transaction. ``cfg``: the
+    company's settings when the caller has read them already."""
+    cfg = settings_for(company) if cfg is None else cfg
     return next_number(company, COUNTER_KEY, cfg.number_pattern, now, per_year=cfg.gap_free_per_year,
                        taken=lambda number: Complaint.objects.filter(company=company, number=number).exists())
 
@@ -191,6 +194,8 @@ def _assign_fields(complaint: Complaint, data: dict[str, Any], allowed) -> None:
 
 
 def _validate(complaint: Complaint, exclude: list[str] | None = None) -> None:
+    """The model's validation; a foreign key whose record the service holds as read is not asked for again."""
+    exclude = [*(exclude or ()), *loaded_relations(complaint)]
     try:
         complaint.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -220,7 +225,7 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
         customer_owner = complaint.customer.owner if complaint.customer_id else None
         complaint.owner = customer_owner or _actor_or_none(actor)
     if complaint.department_id is None and complaint.owner_id:
-        complaint.department_id = complaint.owner.department_id
+        complaint.department = complaint.owner.department  # read here, not by the validation and then again
     if complaint.part_id is None and complaint.shipment_id:
         complaint.part_id = complaint.shipment.part_id
     if complaint.delivery_date is None and complaint.shipment_id:
@@ -235,24 +240,31 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
     if conflicts:
         # ISO 10002 §6.4: the owner investigates; who caused the nonconformity or engineers the part does not.
         raise conflict_refusal(conflicts)
-    with acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored:
-        complaint.number = _next_number(company, now)
+    # Everything below is new in this transaction, so nothing is read before it is written (issue 24: the
+    # settings once, the first deadlines and the search document inserted, the audit entries in one INSERT).
+    with (acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored,
+          audit_batch()):
+        cfg = settings_for(company)
+        complaint.number = _next_number(company, now, cfg)
         complaint.save()
         StatusChange.write(complaint, name="create", old="", new=Status.RECEIVED, actor=_actor_or_none(actor), at=now)
-        _timeline(complaint, TimelineKind.COMMUNICATION, complaint.description, actor=actor, now=now,
-                  internal=False, direction=Direction.IN, channel=complaint.channel)
-        eff = effective_settings(company, complaint.customer)
+        summaries = [_timeline(complaint, TimelineKind.COMMUNICATION, complaint.description, actor=actor, now=now,
+                               internal=False, direction=Direction.IN, channel=complaint.channel,
+                               indexed=False).summary]
+        eff = effective_settings(company, complaint.customer, cfg)
         calendar = WorkingCalendar(company)
-        for kind in (DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE):
-            _schedule(complaint, kind, now, eff, calendar)
-        complaint.closure_due_at = complaint.deadlines.get(kind=DeadlineKind.CLOSURE).due_at
+        deadlines = _schedule_first(complaint, (DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE),
+                                    now, eff, calendar)
+        # In UTC, as the database gives it back (the audit entry shows the value as written).
+        complaint.closure_due_at = deadlines[DeadlineKind.CLOSURE].due_at.astimezone(datetime.UTC)
         complaint.save(update_fields=["closure_due_at", "updated_at"])
         if checked:
             names = "、".join(info.name for _file, info in checked)
             entry = _timeline(complaint, TimelineKind.NOTE, _("Attached: %(names)s") % {"names": names}, actor=actor,
-                              now=now, internal=True)
+                              now=now, internal=True, indexed=False)
+            summaries.append(entry.summary)
             stored += _store_files(complaint, checked, entry=entry, internal=True, actor=actor, now=now)
-        search_document_rebuild(complaint)
+        search_document_create(complaint, summaries)
         transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
     return complaint
 

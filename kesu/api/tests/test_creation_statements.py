@@ -1,0 +1,95 @@
+"""One complaint created through the API at steady state sends few SQL statements (issue 24: at most 15 in the
+end), and the statements cut leave the same rows behind: numbering, deadlines, audit entries, search document."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from kesu.complaints.choices import DeadlineKind
+from kesu.complaints.models import Complaint, ComplaintSearchDocument, Deadline, StatusChange, TimelineEntry
+from kesu.complaints.search import search_document_rebuild
+from kesu.core.audit import audit_batch
+from kesu.core.models import AuditEntry
+from kesu.customers.models import Customer
+from kesu.customers.tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/complaints"
+# What bench/README.md lists per statement; savepoints are the transaction's bookkeeping, as bench/http_load.py
+# leaves them out too.
+MOST_STATEMENTS = 24
+_SAVEPOINT = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)", re.IGNORECASE)
+
+
+def _payload(code: str) -> dict:
+    return {"channel": "phone", "customer_id": code, "description": "负载测试：外壳划伤。"}
+
+
+@pytest.fixture
+def caller(api, salesperson, company_a):
+    CustomerFactory(company=company_a, code="K-LOAD")
+    caller = api(salesperson)
+    assert caller.post(BASE, _payload("K-LOAD")).status_code == 201  # the warm-up: caches filled, counter made
+    return caller
+
+
+def test_an_api_creation_sends_at_most_the_listed_statements(caller):
+    with CaptureQueriesContext(connection) as captured:
+        response = caller.post(BASE, _payload("K-LOAD"))
+    assert response.status_code == 201, response.json()
+    statements = [q["sql"] for q in captured.captured_queries if not _SAVEPOINT.match(q["sql"])]
+    assert len(statements) <= MOST_STATEMENTS, "\n".join(s[:160] for s in statements)
+
+
+def test_a_created_complaint_has_its_records_each_audited_once_in_the_order_written(caller):
+    pk = caller.post(BASE, _payload("K-LOAD")).json()["id"]
+    complaint = Complaint.objects.get(pk=pk)
+    deadlines = list(Deadline.objects.filter(complaint=complaint).order_by("pk"))
+    assert [d.kind for d in deadlines] == [DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE]
+    written = [(Complaint, pk, "create"), (StatusChange, StatusChange.objects.get(complaint=complaint).pk, "create"),
+               (TimelineEntry, TimelineEntry.objects.get(complaint=complaint).pk, "create"),
+               *[(Deadline, d.pk, "create") for d in deadlines], (Complaint, pk, "update")]
+    first = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Complaint),
+                                      object_id=str(pk), action="create").get().pk
+    entries = AuditEntry.objects.filter(pk__gte=first).order_by("pk")
+    assert [(e.content_type.model_class(), int(e.object_id), e.action) for e in entries] == written
+    assert all(e.source == "api" and e.actor_name == "sales1" for e in entries)
+    closure = deadlines[2]
+    assert entries.last().changes == {"closure_due_at": [None, closure.due_at.isoformat()]}
+    assert complaint.closure_due_at == closure.due_at
+    deadline_entry = entries.get(content_type=ContentType.objects.get_for_model(Deadline), object_id=str(closure.pk))
+    assert datetime.datetime.fromisoformat(deadline_entry.changes["due_at"][1]) == closure.due_at
+
+
+def test_a_created_complaints_search_document_is_the_one_a_rebuild_writes(caller):
+    complaint = Complaint.objects.get(pk=caller.post(BASE, _payload("K-LOAD")).json()["id"])
+    inserted = ComplaintSearchDocument.objects.get(complaint=complaint).text
+    search_document_rebuild(complaint)
+    assert ComplaintSearchDocument.objects.get(complaint=complaint).text == inserted
+    assert inserted.startswith(complaint.number.lower().replace("-", " "))
+
+
+def test_held_audit_entries_are_written_together_at_the_end_of_the_batch(company_a):
+    before = AuditEntry.objects.count()
+    with transaction.atomic(), audit_batch():
+        made = [CustomerFactory(company=company_a, code="K-B1"), CustomerFactory(company=company_a, code="K-B2")]
+        assert AuditEntry.objects.count() == before
+    entries = AuditEntry.objects.order_by("pk")[before:]
+    assert [(e.content_type.model_class(), e.object_id, e.action) for e in entries] == [
+        (Customer, str(c.pk), "create") for c in made]
+
+
+def test_held_audit_entries_are_dropped_when_the_batch_fails(company_a):
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), audit_batch():
+        CustomerFactory(company=company_a, code="K-B3")
+        raise RuntimeError
+    assert AuditEntry.objects.count() == before
+
