@@ -200,9 +200,9 @@ class WorkingCalendar:
 
     def measure(self, start: datetime.datetime, end: datetime.datetime) -> WorkingTime:
         """Working time between two instants, in time and in working days, with its provisional flag."""
-        sign = 1
         if end < start:
-            start, end, sign = end, start, -1
+            backwards = self.measure(end, start)
+            return WorkingTime(-backwards.duration, -backwards.working_days, backwards.provisional)
         self.touched_unconfirmed = False
         start_local, end_local = self._local(start), self._local(end)
         if (end_local.date() - start_local.date()).days > MAX_DAYS:
@@ -218,7 +218,6 @@ class WorkingCalendar:
             day += datetime.timedelta(days=1)
         provisional = self.touched_unconfirmed
         self.touched_unconfirmed = False
-        total = total * sign
         return WorkingTime(duration=total, working_days=total / self.day_length(), provisional=provisional)
 
 
@@ -336,7 +335,7 @@ def _check_company(actor, company_id: int) -> None:
 @contextlib.contextmanager
 def _acting(actor, source: str):
     """Attribute the writes to ``actor``, keeping the channel a page or API request already set."""
-    if getattr(current_actor().user, "pk", None) == actor.pk:
+    if current_actor().user == actor:  # the same person (models compare by primary key)
         yield
     else:
         with acting_as(actor, source):
@@ -488,11 +487,9 @@ def read_calendar_file(upload) -> list[tuple[int, list[Any]]]:
     name = (upload.name or "").lower()
     if not (name.endswith(".csv") or name.endswith(".xlsx")):
         raise ValidationError(_("Only .csv and .xlsx files can be imported."))
-    if upload.size > MAX_UPLOAD_BYTES:
+    if upload.size > MAX_UPLOAD_BYTES:  # counted by Django's upload handlers as the bytes arrived
         raise ValidationError(_("The file is larger than 1 MB."))
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than 1 MB."))
+    content = upload.read()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -573,7 +570,7 @@ def statutory_year_import(*, actor, upload, year: int | None = None) -> ImportRe
     for number, values in rows:
         cells = [("" if v is None else v) for v in values] + ["", "", ""]
         raw_date, raw_type, raw_name = cells[0], str(cells[1]).strip(), str(cells[2]).strip()
-        if all(str(c).strip() == "" for c in cells):
+        if not any(str(c).strip() for c in cells):
             continue
         if not seen_data and str(raw_date).strip().lower() in HEADER_WORDS:
             seen_data = True

@@ -8,6 +8,7 @@ migration core/0002): Spring Festival 15–23 Feb off, Saturday 14 Feb and Satur
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import zoneinfo
 
@@ -197,6 +198,14 @@ def test_working_time_backwards_is_negative_and_the_same_size(company_a):
     measured = work(company_a).measure(at("2026-03-16 10:00"), at("2026-03-13 16:00"))
     assert measured.duration == -datetime.timedelta(hours=3)
     assert measured.working_days == pytest.approx(-3 / 9)
+    instant = at("2026-03-16 10:00")
+    assert work(company_a).measure(instant, instant) == cal.WorkingTime(datetime.timedelta(0), 0.0, False)
+
+
+def test_working_time_backwards_into_an_unconfirmed_year_is_provisional_too(company_a):
+    forget_calendar_year(2027)
+    measured = work(company_a).measure(at("2027-01-05 10:00"), at("2026-12-31 10:00"))
+    assert (measured.duration, measured.provisional) == (-datetime.timedelta(hours=27), True)
 
 
 def test_working_days_are_counted_in_the_company_s_own_working_day(short_days):
@@ -221,6 +230,20 @@ def test_naive_instants_are_refused_everywhere(company_a):
         work(company_a).measure(naive, naive + datetime.timedelta(hours=1))
     with pytest.raises(ValueError):
         work(company_a).add_working_hours(naive, 1)
+
+
+def test_deadlines_working_times_and_calendar_days_are_values_that_cannot_be_changed(company_a):
+    # A deadline is computed once and then shared (stored on several rows, compared, put in sets): it must not be
+    # changed in place, and equal values are interchangeable.
+    calendar = work(company_a)
+    deadline = calendar.add_working_days(at("2026-03-09 10:00"), 1)
+    elapsed = calendar.measure(at("2026-03-09 10:00"), at("2026-03-09 12:00"))
+    day = cal.effective_days(company_a, 2026)[0]
+    for value, name in ((deadline, "at"), (elapsed, "duration"), (day, "date")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, None)
+    assert {deadline, calendar.add_working_days(at("2026-03-09 10:00"), 1)} == {deadline}
+    assert len({elapsed, day, day}) == 2
 
 
 # -- effective calendar and holiday summary ------------------------------------------------------------------
@@ -254,6 +277,16 @@ def test_the_holiday_summary_groups_each_holiday_with_its_make_up_days_in_date_o
         {"name": "holiday", "first": D(2027, 6, 1), "last": D(2027, 6, 1), "count": 1, "holidays": [D(2027, 6, 1)],
          "makeup": []},
     ]
+
+
+def test_groups_are_ordered_by_their_first_day_even_when_they_overlap(calendar_2027):
+    # Unnamed holidays form one group over the whole year: here 20 January and 1 June. It starts before 春节 and
+    # ends after every make-up day, and is placed by its first day, 20 January.
+    StatutoryDay.objects.create(date=D(2027, 1, 20), is_working=False, kind=DayKind.HOLIDAY, name="")
+    order = [(g["name"], g["first"], g["last"]) for g in cal.holiday_summary(2027)]
+    assert order == [("元旦", D(2027, 1, 1), D(2027, 1, 3)), ("holiday", D(2027, 1, 20), D(2027, 6, 1)),
+                     ("春节", D(2027, 2, 7), D(2027, 2, 9)), ("清明节", None, None),
+                     ("make-up working day", None, None)]
 
 
 def test_the_spring_festival_2026_summary_is_nine_days_with_two_make_up_saturdays():
@@ -370,6 +403,8 @@ def test_a_working_flag_that_agrees_with_the_kind_is_accepted(company_a, office_
     assert set_day(office_a, company_a, D(2026, 3, 21), DayKind.EXTRA_SHIFT, is_working=True).is_working is True
     fields = error_fields(lambda: set_day(office_a, company_a, D(2026, 3, 28), DayKind.EXTRA_SHIFT, is_working=False))
     assert list(fields) == ["is_working"]
+    fields = error_fields(lambda: set_day(office_a, company_a, D(2026, 3, 17), DayKind.SHUTDOWN, is_working=True))
+    assert list(fields) == ["is_working"]
 
 
 def test_a_shutdown_on_the_make_up_saturday_and_an_extra_shift_on_a_plain_sunday_are_allowed(company_a, office_a):
@@ -413,6 +448,14 @@ def test_a_company_day_is_recorded_as_the_channel_that_is_acting(company_a, offi
         set_day(office_a, company_a, D(2026, 3, 17), DayKind.SHUTDOWN)
     entries = AuditEntry.objects.filter(content_type__model="companycalendarday", action="create").order_by("pk")
     assert [(e.actor_id, e.source) for e in entries] == [(office_a.pk, "system"), (office_a.pk, "api")]
+
+
+def test_the_channel_is_kept_when_the_request_loaded_its_own_copy_of_the_same_user(company_a, office_a):
+    # The API authenticates its token to a user object of its own; it is still the same person.
+    with acting_as(type(office_a).objects.get(pk=office_a.pk), "api"):
+        set_day(office_a, company_a, D(2026, 3, 17), DayKind.SHUTDOWN)
+    entry = AuditEntry.objects.get(content_type__model="companycalendarday", action="create")
+    assert (entry.actor_id, entry.source) == (office_a.pk, "api")
 
 
 def test_a_company_day_set_for_another_acting_user_is_recorded_as_its_own_actor(company_a, office_a, admin_user):
