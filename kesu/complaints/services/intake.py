@@ -91,10 +91,9 @@ COUNTER_KEY = "complaint"
 # -- numbering ------------------------------------------------------------------------
 
 
-def _next_number(company, now: datetime.datetime, cfg=None) -> str:
-    """Take the next complaint number (kesu.core.numbering); inside the creating transaction. ``cfg``: the
-    company's settings when the caller has read them already."""
-    cfg = settings_for(company) if cfg is None else cfg
+def _next_number(company, now: datetime.datetime, cfg) -> str:
+    """Take the next complaint number (kesu.core.numbering) with the company's settings ``cfg``; inside the
+    creating transaction."""
     return next_number(company, COUNTER_KEY, cfg.number_pattern, now, per_year=cfg.gap_free_per_year,
                        taken=lambda number: Complaint.objects.filter(company=company, number=number).exists())
 
