@@ -93,3 +93,20 @@ def test_held_audit_entries_are_dropped_when_the_batch_fails(company_a):
         raise RuntimeError
     assert AuditEntry.objects.count() == before
 
+
+
+def test_a_creation_with_attachments_writes_its_search_document_once(salesperson, company_a):
+    # The attachment note's text goes into the document inserted at the end, not into an update before it.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kesu.complaints import services
+    from kesu.complaints.tests.factories import complaint_data
+
+    photo = SimpleUploadedFile("划伤.txt", "外壳划伤，见附图说明。".encode())
+    with CaptureQueriesContext(connection) as captured:
+        complaint = services.complaint_create(actor=salesperson, company=company_a, data=complaint_data(company_a),
+                                              files=[photo])
+    document = ComplaintSearchDocument._meta.db_table
+    writes = [q["sql"].split()[0].upper() for q in captured.captured_queries if document in q["sql"]]
+    assert writes == ["INSERT"]
+    assert "划伤" in ComplaintSearchDocument.objects.get(complaint=complaint).text

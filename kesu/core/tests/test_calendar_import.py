@@ -196,6 +196,7 @@ def test_the_template_is_an_xlsx_that_imports_as_it_is(login, admin_user, frozen
     assert response.status_code == 200
     assert "kesu-calendar-2027-template.xlsx" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
+    assert content[:4] == b"PK\x03\x04"  # the whole file from its first byte: a zip's first local header
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert [c.value for c in sheet[1]] == ["date", "type", "name"]
     result = cal.statutory_year_import(actor=admin_user, upload=SimpleUploadedFile("t.xlsx", content), year=2027)

@@ -67,6 +67,15 @@ def test_in_a_year_without_a_calendar_weekdays_are_worked_and_marked_unconfirmed
     assert calendar.is_confirmed(2026) and not calendar.is_confirmed(2027)
 
 
+def test_a_provisional_result_does_not_leak_into_the_next_question(company_a):
+    forget_calendar_year(2027)
+    calendar = work(company_a)
+    assert calendar.add_working_days(at("2026-12-31 10:00"), 2).provisional is True  # reaches into 2027
+    assert calendar.touched_unconfirmed is False  # handed over with the deadline, then cleared
+    assert calendar.is_working_day(D(2026, 3, 9)) is True
+    assert calendar.touched_unconfirmed is False
+
+
 def test_a_confirmed_year_leaves_the_result_firm(company_a):
     calendar = work(company_a)
     assert calendar.is_working_day(D(2026, 2, 14)) is True  # make-up Saturday

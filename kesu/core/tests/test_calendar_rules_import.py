@@ -314,8 +314,11 @@ def test_long_bad_cells_are_cut_to_40_characters_in_the_message_and_100_in_the_v
 
 
 def test_a_name_of_100_characters_is_kept_and_101_is_refused(admin_user):
-    result = run(admin_user, csv_file(f"2027-01-01,holiday,{'春' * 100}\n2027-01-02,holiday,{'节' * 101}\n"))
-    assert rows_of(result) == [(2, "name", "节" * 100, "The name is too long (at most 100 characters).")]
+    result = run(admin_user, csv_file(f"2027-01-01,holiday,{'春' * 100}\n2027-01-02,holiday,{'节' * 101}\n"
+                                      "2027-01-03,rest day,元旦\n"))
+    assert rows_of(result) == [  # the rows after a refused one are still checked
+        (2, "name", "节" * 100, "The name is too long (at most 100 characters)."),
+        (3, "type", "rest day", "“rest day” is not a type: write holiday (休) or workday (班).")]
     assert run(admin_user, csv_file(f"2027-01-01,holiday,  {'春' * 100}  \n")).ok
     assert stored(2027)[datetime.date(2027, 1, 1)] == (False, DayKind.HOLIDAY, "春" * 100)
 
@@ -399,6 +402,7 @@ def test_a_refused_file_leaves_the_year_unconfirmed_and_empty(admin_user):
     (2027, datetime.date(2027, 2, 6)),  # 1 February a Monday
     (2026, datetime.date(2026, 2, 7)),  # a Sunday: the Saturday after it, not before
     (2025, datetime.date(2025, 2, 1)),  # a Saturday: that day itself
+    (2028, datetime.date(2028, 2, 5)),  # a leap year: 1 March is not the same weekday as 1 February
 ])
 def test_the_template_s_example_make_up_day_is_the_first_saturday_of_february(year, saturday):
     sheet = openpyxl.load_workbook(cal.import_template_xlsx(year)).worksheets[0]
