@@ -177,7 +177,7 @@ def _start(env, cwd, port):
     )
 
 
-def _wait_for(url: str, proc, timeout: float = 240) -> urllib.request.http.client.HTTPResponse:
+def _wait_for(url: str, proc, timeout: float = 900) -> urllib.request.http.client.HTTPResponse:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
