@@ -2,9 +2,11 @@
 
 Used by scripts/mutation.py (issue 25); not a test-time plugin. Starting Django and pytest for each mutant costs
 seconds, while most rule tests take milliseconds, so this plugin starts the session once, runs the selected tests
-unmutated (they must pass), and then for each pending mutant of the cosmic-ray session forks: the child swaps the
-mutated function's code object into the live function (every reference to it, workflow tables included, sees
-the mutant), runs the same tests with ``-x`` semantics and exits 1 at the first failure.
+unmutated (they must pass, and it notes which of the module's functions each test calls), and then for each
+pending mutant of the cosmic-ray session forks: the child swaps the mutated function's code object into the live
+function (every reference to it, workflow tables included, sees the mutant), runs the tests that called that
+function (a test that never calls it cannot see the mutant) with ``-x`` semantics and exits 1 at the first
+failure. A mutant at import (module or class level) runs every test.
 
 Only a mutant *killed* here is written back to the cosmic-ray session. Everything else stays pending for
 ``cosmic-ray exec``, which applies it to the file and runs the tests in a fresh process as usual: mutants that
@@ -19,6 +21,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -58,6 +61,34 @@ def _enclosing_function(tree: ast.Module, line: int, col: int) -> tuple[str, int
         return None
 
     return walk(tree.body, "")
+
+
+def _function_name(code: types.CodeType) -> str:
+    """The qualified name of the module-level or class-level function a code object belongs to (nested ones
+    included: ``plan.<locals>.step`` and a comprehension inside ``plan`` are both ``plan``)."""
+    return code.co_qualname.split(".<locals>.", 1)[0].removesuffix(".<locals>")
+
+
+class _Calls:
+    """Which of one file's functions run while it is on: a profile hook (every thread) recording their names."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.names: set[str] = set()
+
+    def _hook(self, frame, event, arg):
+        if event == "call" and frame.f_code.co_filename == self.filename:
+            self.names.add(_function_name(frame.f_code))
+
+    def __enter__(self):
+        self.names = set()
+        threading.setprofile(self._hook)
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(None)
+        threading.setprofile(None)
 
 
 def _code_objects(code: types.CodeType):
@@ -119,6 +150,7 @@ class _Mutant:
 
         self.swaps: list[tuple[types.FunctionType, types.CodeType]] = []
         self.reexec: types.CodeType | None = None
+        self.function: str | None = None  # the qualified name of the function a swap changes
         self.source = source
         self.module = sys.modules[_module_name(spec.module_path)]
         self.mutated = mutate_code(source, get_operator(spec.operator_name)(**(spec.operator_args or {})),
@@ -138,6 +170,7 @@ class _Mutant:
                 if (f.__code__.co_qualname, f.__code__.co_firstlineno) == where]
         if len(new) == 1 and live and all(f.__code__.co_freevars == new[0].co_freevars for f in live):
             self.swaps = [(f, new[0]) for f in live]
+            self.function = where[0]
 
     @property
     def usable(self) -> bool:
@@ -157,6 +190,8 @@ class _Mutant:
 
 def _run(items) -> bool:
     """Run the items in order; False at the first failure."""
+    if items:  # tear down what the first item does not use (the parent ended set up for the whole list's first)
+        items[0].session._setupstate.teardown_exact(items[0])
     for index, item in enumerate(items):
         nextitem = items[index + 1] if index + 1 < len(items) else None
         if any(report.failed for report in runtestprotocol(item, nextitem=nextitem, log=False)):
@@ -208,6 +243,19 @@ def _reexec_is_sound(source: str, tree: ast.Module, filename: str, items, timeou
     return not _try(Control(), items, timeout)
 
 
+def _callers(mutant: _Mutant, items, called: list[set[str]], timeout: float,
+             controls: dict[tuple[int, ...], bool]) -> list:
+    """The tests to run with ``mutant``: for a swapped function, those whose unmutated run called it (in order),
+    provided they pass alone, unmutated, in a forked child (a test may lean on one run before it: then all
+    of them); for a mutant at import, or with no test calling it, every test (cosmic-ray's verdict either way)."""
+    chosen = tuple(i for i, names in enumerate(called) if mutant.function in names) if mutant.function else ()
+    if not chosen or len(chosen) == len(items):
+        return items
+    if chosen not in controls:
+        controls[chosen] = not _try(_Unchanged(), [items[i] for i in chosen], timeout)
+    return [items[i] for i in chosen] if controls[chosen] else items
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session):
     path = session.config.getoption("mutants")
@@ -218,11 +266,19 @@ def pytest_runtestloop(session):
 
     items = session.items
     started = time.monotonic()
-    # The unmutated run; the last item's teardown keeps the session fixtures (the test database) for the children.
+    # The unmutated run, noting the functions of the mutated module each test calls; the last item's teardown
+    # keeps the session fixtures (the test database) for the children.
+    with use_db(path, WorkDB.Mode.open) as db:
+        mutated = {str(work.mutations[0].module_path.resolve()) for work in db.pending_work_items}
+    calls = _Calls(mutated.pop() if len(mutated) == 1 else "")
+    called: list[set[str]] = []
     for index, item in enumerate(items):
         nextitem = items[index + 1] if index + 1 < len(items) else items[0]
-        if any(report.failed for report in runtestprotocol(item, nextitem=nextitem, log=False)):
+        with calls:
+            failed = any(report.failed for report in runtestprotocol(item, nextitem=nextitem, log=False))
+        if failed:
             pytest.exit(f"the unmutated code fails {item.nodeid}", returncode=3)
+        called.append(calls.names)
     timeout = max(10.0, 10 * (time.monotonic() - started))
     # A control: the same tests, unmutated, in a forked child. They fail there when the first run used something
     # up (an upload read to its end, a generator, a module-level object changed), and every mutant would then be
@@ -234,6 +290,7 @@ def pytest_runtestloop(session):
     quick = session.config.getoption("mutants_quick")
     sources: dict[Path, tuple[str, ast.Module, str]] = {}
     sound: dict[Path, bool] = {}
+    controls: dict[tuple[int, ...], bool] = {}
     with use_db(path, WorkDB.Mode.open) as db:
         for work in list(db.pending_work_items):
             if len(work.mutations) != 1:
@@ -251,7 +308,7 @@ def pytest_runtestloop(session):
             if not mutant.usable:
                 continue
             tried += 1
-            if _try(mutant, items, timeout):
+            if _try(mutant, _callers(mutant, items, called, timeout, controls), timeout):
                 killed += 1
                 db.set_result(work.job_id, WorkResult(worker_outcome=WorkerOutcome.NORMAL,
                                                       test_outcome=TestOutcome.KILLED,

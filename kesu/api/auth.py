@@ -19,7 +19,7 @@ class TokenAuth(HttpBearer):
         api_token = None
         if token.startswith(ApiToken.PREFIX):
             api_token = (
-                ApiToken.objects.select_related("user", "user__company", "user__position")
+                ApiToken.objects.select_related("user", "user__company", "user__position", "user__department")
                 .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
                 .first()
             )

@@ -1,8 +1,8 @@
 """Record numbers from per-company patterns (complaints, actions, claims, …), unique and never reused.
 
 ``next_number`` must run inside the transaction that creates the record.
-The counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite
-the IMMEDIATE transaction already holds the one write lock), so concurrent
+The counter row is locked by the UPDATE that advances it (on SQLite the
+IMMEDIATE transaction already holds the one write lock), so concurrent
 creations queue and each gets its own number. A failed creation rolls the
 counter back too, so a yearly sequence has no gaps. A number already used
 (a pattern changed mid-year) is skipped, never reused.
@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.db import connections, router
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,17 +44,37 @@ def next_number(company, key: str, pattern: str, now: datetime.datetime, *, per_
     """
     year = now.astimezone(company.tz).year
     counter_year = year if per_year else 0
-    NumberCounter.objects.get_or_create(company=company, key=key, year=counter_year)
-    counter = NumberCounter.objects.select_for_update().get(company=company, key=key, year=counter_year)
+    value = _advance(company, key, counter_year)
+    if value is None:  # the first number of its kind (and year): make the counter, then advance it
+        NumberCounter.objects.get_or_create(company=company, key=key, year=counter_year)
+        value = _advance(company, key, counter_year)
     for _attempt in range(10000):
-        counter.last_value += 1
-        number = pattern.format(year=year, seq=counter.last_value, company=company.code)
+        number = pattern.format(year=year, seq=value, company=company.code)
         if not taken(number):
-            break
-    else:  # pragma: no cover - would need 10,000 collisions
-        raise ValidationError({"number": _("No free number could be found; check the number pattern.")})
-    counter.save(update_fields=["last_value", "updated_at"])
-    return number
+            return number
+        value = _advance(company, key, counter_year)
+    raise ValidationError(  # pragma: no cover - would need 10,000 collisions
+        {"number": _("No free number could be found; check the number pattern.")})
+
+
+def _advance(company, key: str, year: int) -> int | None:
+    """Add one to the counter and give its new value, or None when there is no counter yet.
+
+    One statement (issue 24): the UPDATE locks the row until the transaction ends, as ``SELECT … FOR UPDATE``
+    would, and RETURNING (PostgreSQL, SQLite 3.35+) gives the value it wrote.
+    """
+    database = router.db_for_write(NumberCounter)
+    quote = connections[database].ops.quote_name
+    table, columns = NumberCounter._meta.db_table, {f.name: quote(f.column) for f in NumberCounter._meta.fields}
+    with connections[database].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {columns['last_value']} = {columns['last_value']} + 1, "  # noqa: S608
+            f"{columns['updated_at']} = %s WHERE {columns['company']} = %s AND {columns['key']} = %s "
+            f"AND {columns['year']} = %s RETURNING {columns['last_value']}",
+            [timezone.now(), company.pk, key, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def counter_set(company, key: str, year: int, last_value: int) -> None:

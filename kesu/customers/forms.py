@@ -70,6 +70,12 @@ class CodeChoiceField(forms.ModelChoiceField):
 class CustomerCodeField(CodeChoiceField):
     code_field = "code"
 
+    def _set_queryset(self, queryset):
+        # The owner and their department come with the customer: a new complaint takes both from it (issue 24).
+        super()._set_queryset(None if queryset is None else queryset.select_related("owner__department"))
+
+    queryset = property(CodeChoiceField._get_queryset, _set_queryset)
+
 
 class PartNumberField(CodeChoiceField):
     code_field = "part_no"

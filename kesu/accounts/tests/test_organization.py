@@ -90,3 +90,24 @@ def test_a_new_company_gets_default_departments_and_one_position_per_role(compan
     assert {p.role for p in positions} == {r.value for r in Role}
     assert positions.get(role="qa").name == "品保"
     assert positions.get(role="general_office").scope == Position.Scope.GROUP
+
+
+def test_a_users_permissions_are_their_own_their_groups_and_their_roles_read_in_one_query(
+        make_user, qa_engineer, django_assert_num_queries):
+    from django.contrib.auth.models import Group, Permission
+
+    extra = Group.objects.create(name="索赔查看")
+    extra.permissions.add(Permission.objects.get(codename="delete_customer"))
+    qa_engineer.user_permissions.add(Permission.objects.get(codename="add_customer"))
+    qa_engineer.groups.add(extra)
+    fresh = type(qa_engineer).objects.select_related("position").get(pk=qa_engineer.pk)  # as a request reads it
+    with django_assert_num_queries(1):
+        assert fresh.has_perm("customers.add_customer")  # their own
+        assert fresh.has_perm("customers.delete_customer")  # their group's
+        assert fresh.has_perm("customers.view_customer")  # their role's (QA)
+        assert not fresh.has_perm("customers.change_customer")  # neither
+    other = make_user(Role.QA, username="qa2")  # the same role, without the grants
+    assert other.has_perm("customers.view_customer")
+    assert not other.has_perm("customers.add_customer") and not other.has_perm("customers.delete_customer")
+    other.is_active = False
+    assert other.get_all_permissions() == set()  # an inactive user has none

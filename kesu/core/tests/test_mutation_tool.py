@@ -76,3 +76,34 @@ def test_the_score_of_survey_scoring_is_measured_and_checked():
     row = next(line for line in run.stdout.splitlines() if line.startswith("| kesu/surveys/scoring.py"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert int(cells[1]) >= 80 and cells[1] == cells[2] and cells[3] == "0", row
+
+
+def test_the_tests_run_against_a_swapped_function_are_those_that_called_it_nested_code_included(tmp_path):
+    path = tmp_path / "rules.py"
+    path.write_text(SOURCE + "\n\ndef outer(values):\n    return [Table.check(v) for v in values]\n")
+    namespace: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - the test's own module
+    calls = mutation_fork._Calls(str(path))
+    with calls:
+        namespace["outer"]([1, 200])
+    assert calls.names == {"outer", "Table.check"}  # the comprehension inside outer counts as outer
+    with calls:
+        namespace["plain"](1)
+    assert calls.names == {"plain"}
+    with calls:
+        len("nothing of the module")
+    assert calls.names == set()
+    items = ["first", "second", "third"]
+
+    class Swap:
+        function = "Table.check"
+
+    controls = {(1,): True}
+    assert mutation_fork._callers(Swap(), items, [{"plain"}, {"outer", "Table.check"}, set()], 10, controls) == [
+        "second"]
+    controls[(1,)] = False  # the caller fails alone, unmutated: every test runs
+    assert mutation_fork._callers(Swap(), items, [{"plain"}, {"outer", "Table.check"}, set()], 10, controls) == items
+    Swap.function = None  # a mutant at import
+    assert mutation_fork._callers(Swap(), items, [{"plain"}, {"Table.check"}, set()], 10, {}) == items
+    Swap.function = "outer"  # no test calls it: every test, for cosmic-ray to judge
+    assert mutation_fork._callers(Swap(), items, [{"plain"}, set(), set()], 10, {}) == items
