@@ -74,7 +74,10 @@ def _advance(company, key: str, year: int) -> int | None:
             [timezone.now(), company.pk, key, year],
         )
         row = cursor.fetchone()
-    return None if row is None else row[0]
+    if row is None:
+        return None
+    (value,) = row
+    return value
 
 
 def counter_set(company, key: str, year: int, last_value: int) -> None:
