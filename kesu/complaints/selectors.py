@@ -26,10 +26,11 @@ from .models import (
 
 LIST_RELATED = ("company", "customer", "part", "category", "owner", "department")
 # What a list row shows (complaints/_rows.html: the related records by their __str__), and only that.
+# The company too: a reader who sees several companies gets a company column (group_tags.company_of).
 ROW_FIELDS = (
-    "number", "received_at", "severity", "priority", "warning_class", "status", "customer__code", "customer__short_name",
-    "customer__name", "part__part_no", "part__name", "category__name", "owner__username", "owner__display_name",
-    "owner__first_name", "owner__last_name",
+    "company", "number", "received_at", "severity", "priority", "warning_class", "status", "customer__code",
+    "customer__short_name", "customer__name", "part__part_no", "part__name", "category__name", "owner__username",
+    "owner__display_name", "owner__first_name", "owner__last_name",
 )
 
 

@@ -159,3 +159,22 @@ def test_numbers_carry_the_company_code_in_a_group_view(group):
     assert "A1·</span>" + complaint.number in shown
     request.user = group["local"]
     assert template.render(Context({"request": request, "c": complaint})) == complaint.number
+
+
+def test_the_group_list_runs_the_same_queries_for_3_and_6_complaints(login, group):
+    """The company column reads each row's company from the list query, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(group["gm"])
+    url = reverse("complaints:list")
+    counts = []
+    for extra in (0, 3):
+        for _ in range(extra):
+            create_complaint(group["local"])
+        client.get(url)  # warm caches (content types, session)
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        assert _header_cells(body) == 1 and body.count(">甲一厂</td>") == 1
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
