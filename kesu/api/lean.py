@@ -11,9 +11,10 @@ A list endpoint plugs in with :class:`LeanList`::
 ``?fields=id,number,status`` answers only those keys (an unknown one is a 422 naming it) and reads only their
 columns; without it every key of the item schema is answered, as before. The documented item schema is the
 full one with every key optional, so a selected subset matches it too. Pages are by ``limit``/``offset`` (with a
-count) or by ``cursor``: ``next_cursor`` of one page fetches the next, found by the last row's position in the
-list's order (ordering columns plus the id), so a deep page costs what the first does and rows added meanwhile
-neither repeat nor shift a row out of the walk.
+count: exact up to 20,000 rows, PostgreSQL's estimate beyond, ``count_approximate`` saying which) or by
+``cursor``: ``next_cursor`` of one page fetches the next, found by the last row's position in the list's order
+(ordering columns plus the id), so a deep page costs what the first does and rows added meanwhile neither repeat
+nor shift a row out of the walk.
 
 A detail endpoint plugs in with :func:`conditional`: a strong ``ETag`` from the row's version and change time,
 the reader's language, role and whether personal data are masked for them; a matching ``If-None-Match`` is a
@@ -45,6 +46,8 @@ from ninja.pagination import paginate
 from ninja.schema import DjangoGetter
 from ninja.utils import contribute_operation_args, contribute_operation_callback
 from pydantic import BaseModel, create_model
+
+from kesu.core.paging import IdFirstPaginator
 
 from .paging import BoundedPagination
 
@@ -222,6 +225,9 @@ class LeanPagination(BoundedPagination):
     class Output(Schema):
         items: list[Any]
         count: int | None = Field(None, description="Rows in the whole list (null on a page fetched by cursor).")
+        count_approximate: bool = Field(False, description="True when `count` is PostgreSQL's estimate of a list "
+                                                           "of over 20,000 rows, as the list pages show it "
+                                                           "(\"about …\"), instead of an exact count.")
         next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last "
                                                           "page or where the list's order cannot be continued.")
 
@@ -245,16 +251,20 @@ class LeanPagination(BoundedPagination):
             if keyset is None:
                 raise _query_error("cursor", _("This list's order cannot be paged by cursor; use offset."))
             qs = qs.filter(after(ordering, decode_cursor(pagination.cursor, ordering, keyset)))
-            count, offset = None, 0
+            count, approximate, offset = None, False, 0
         else:
-            count, offset = self._items_count(queryset), pagination.offset
+            # Counted as the list pages count (kesu.core.paging): exactly up to 20,000 rows, estimated beyond, on
+            # the replica when there is one. An exact count of a company's 300,000 complaints costs 20 ms a page.
+            counter = IdFirstPaginator(queryset, pagination.limit)
+            count, approximate, offset = counter.count, counter.approximate, pagination.offset
         page = list(qs[offset:offset + pagination.limit + 1])
         more, page = len(page) > pagination.limit, page[:pagination.limit]
         next_cursor = None
         if more and keyset is not None:
             last = page[-1]
             next_cursor = encode_cursor(ordering, [getattr(last, f.attname) for f in keyset])
-        return {"items": _rows(page, self.item, keys, request), "count": count, "next_cursor": next_cursor}
+        return {"items": _rows(page, self.item, keys, request), "count": count, "count_approximate": approximate,
+                "next_cursor": next_cursor}
 
 
 class LeanList:
