@@ -617,10 +617,11 @@ def _as_datetime(value) -> datetime.datetime | None:
 # -- one record ----------------------------------------------------------------------------------------------
 
 
-def waiting_for(record, *, now: datetime.datetime | None = None) -> list[WorkItem]:
+def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict | None = None) -> list[WorkItem]:
     """Every item ``record`` waits for now, whoever takes it (one query per source of the record's model).
 
-    The hand-off notifications call this after a transition; :func:`resolve_users` names the people."""
+    The hand-off notifications call this after a transition; :func:`resolve_users` names the people. ``calendars``
+    (company id → working calendar) lets a caller that words the same items again read each calendar once."""
     items: list[WorkItem] = []
     for source in source_for(record):
         annotations: dict[str, Any] = {}
@@ -636,7 +637,7 @@ def waiting_for(record, *, now: datetime.datetime | None = None) -> list[WorkIte
         for index, step in enumerate(source.steps):
             if getattr(row, f"work_{index}"):
                 items.append(_item(source, step, row, getattr(row, f"work_due_{index}", None)))
-    describe_due(items, now or timezone.now())
+    describe_due(items, now or timezone.now(), calendars)
     return items
 
 

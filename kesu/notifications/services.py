@@ -110,7 +110,7 @@ def notification_rule_update(*, actor, rule: NotificationRule, audience: list[st
     return rule
 
 
-def _next_actors(record, now: datetime.datetime) -> dict[int, tuple[Any, list]]:
+def _next_actors(record, now: datetime.datetime, calendars: dict) -> dict[int, tuple[Any, list]]:
     """The people a hand-off of ``record`` gives new work, each with those items (issue 16 §3).
 
     Read through the work registry after the change is committed: the record's waiting items, each resolved to
@@ -122,7 +122,7 @@ def _next_actors(record, now: datetime.datetime) -> dict[int, tuple[Any, list]]:
 
     key = f"{record._meta.label_lower}:{record.pk}"
     waiting: dict[int, tuple[Any, list]] = {}
-    for item in work.waiting_for(record, now=now):
+    for item in work.waiting_for(record, now=now, calendars=calendars):
         for user in work.resolve_users(item):
             waiting.setdefault(user.pk, (user, []))[1].append(item)
     pairs = sorted({f"{pk}:{item.action}" for pk, (_user, items) in waiting.items() for item in items})
@@ -178,7 +178,7 @@ def _audience_users(audience: Iterable[str], company, context: dict,
     return users
 
 
-def expected_of(items: list, company, now: datetime.datetime) -> str:
+def expected_of(items: list, company, now: datetime.datetime, calendars: dict | None = None) -> str:
     """What the next actor is expected to do and by when, in the active language and the company's time zone.
 
     One line per item, e.g. "Expected of you: Approve the initial analysis report — due 2026-03-05 17:00 (3 working
@@ -186,7 +186,7 @@ def expected_of(items: list, company, now: datetime.datetime) -> str:
     """
     from kesu.core import work
 
-    work.describe_due(items, now)  # again: the time left is worded in the recipient's language
+    work.describe_due(items, now, calendars)  # again: the time left is worded in the recipient's language
     lines = []
     for item in items:
         if item.due_at is None:
@@ -214,15 +214,17 @@ def notify(*, event: str, company, context: dict, message: Callable[[], tuple[st
     if rule is None or not rule.is_active:
         return []
     now = timezone.now()
+    calendars: dict = {}  # each company's working calendar, read once for the items and their wording
     with transaction.atomic():
         next_actors: dict[int, tuple[Any, list]] = {}
         if Audience.NEXT_ACTOR in rule.audience and context.get("record") is not None:
-            next_actors = _next_actors(context["record"], now)
-        return _tell(rule, company, context, next_actors, message, link, actor, now)
+            next_actors = _next_actors(context["record"], now, calendars)
+        return _tell(rule, company, context, next_actors, message, link, actor, now, calendars)
 
 
 def _tell(rule: NotificationRule, company, context: dict, next_actors: dict[int, tuple[Any, list]],
-          message: Callable[[], tuple[str, str]], link: str, actor, now: datetime.datetime) -> list[Notification]:
+          message: Callable[[], tuple[str, str]], link: str, actor, now: datetime.datetime,
+          calendars: dict) -> list[Notification]:
     """Write the inbox rows and outbox mail of one event for the people its rule names (see :func:`notify`)."""
     seen, recipients = set(), []
     for user in _audience_users(rule.audience, company, context, next_actors):
@@ -244,7 +246,7 @@ def _tell(rule: NotificationRule, company, context: dict, next_actors: dict[int,
                 # The subject leads with what is expected: a hand-off inside a status ("submit the initial
                 # report") would otherwise read like news of a status that has not changed.
                 title = _("%(action)s — %(title)s") % {"action": items[0].label, "title": title}
-                body = f"{expected_of(items, company, now)}\n\n{body}".strip()
+                body = f"{expected_of(items, company, now, calendars)}\n\n{body}".strip()
         if rule.send_inbox:
             inbox.append(Notification(company=company, recipient=user, event=event, title=title[:300], body=body,
                                       link=link, created_at=now))
