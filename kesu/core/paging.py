@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -88,7 +89,10 @@ APPROXIMATE_ABOVE = 20_000
 
 def _planner_estimate(qs) -> int:
     """The number of rows PostgreSQL's planner expects the query to return (EXPLAIN, nothing is run)."""
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (``none()``, ``pk__in=[]``): no SQL to explain
+        return 0
     with connections[qs.db].cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

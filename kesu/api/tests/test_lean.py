@@ -270,3 +270,10 @@ def test_a_long_list_answers_the_planners_estimate_as_the_list_page_does(api, sa
     # Counted only up to one row past the threshold, never to the list's end.
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert counts and all("LIMIT 6" in sql for sql in counts)
+
+
+def test_a_filter_that_matches_nothing_answers_an_empty_counted_page(api, salesperson, complaints):
+    # A value the filter refuses gives an empty list (the filter's base.none()): counted 0, not a server error.
+    response = api(salesperson).get(BASE, status="no-such-status")
+    assert response.status_code == 200, response.content
+    assert (response.json()["count"], response.json()["items"]) == (0, [])

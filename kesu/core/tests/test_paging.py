@@ -83,3 +83,10 @@ def test_an_estimate_too_low_is_raised_by_a_full_page(companies, monkeypatch):
     paginator.get_page(2)  # full: at least 14
 
     assert (paginator.count, paginator.num_pages, paginator.approximate) == (14, 2, True)
+
+
+def test_a_list_that_can_match_nothing_counts_0(companies):
+    """A filter Django knows matches nothing sends no SQL, so there is no plan to estimate (PostgreSQL's path)."""
+    for empty in (Company.objects.none(), Company.objects.filter(pk__in=[])):
+        paginator = IdFirstPaginator(empty.order_by("code"), 7)
+        assert (paginator.count, paginator.approximate, list(paginator.get_page(1))) == (0, False, [])
