@@ -66,7 +66,7 @@ def _enclosing_function(tree: ast.Module, line: int, col: int) -> tuple[str, int
 def _function_name(code: types.CodeType) -> str:
     """The qualified name of the module-level or class-level function a code object belongs to (nested ones
     included: ``plan.<locals>.step`` and a comprehension inside ``plan`` are both ``plan``)."""
-    return code.co_qualname.split(".<locals>.", 1)[0].removesuffix(".<locals>")
+    return code.co_qualname.split(".<locals>.", 1)[0]
 
 
 class _Calls:
