@@ -115,6 +115,11 @@ def _columns(model: type[models.Model], item: type[Schema], keys: list[str]) -> 
     return columns
 
 
+# Values a row's attribute gives that the schema's getter passes on unchanged (checked by type, not isinstance: a
+# subclass of str could be a lazy translation or a file name with behaviour of its own).
+_AS_READ = frozenset({str, int, float, bool, type(None), Decimal, datetime.datetime, datetime.date, datetime.time})
+
+
 def _rows(objects, item: type[Schema], keys: list[str], request) -> list[dict[str, Any]]:
     """The asked keys of each row, each read as the item schema reads it: its resolver, else the attribute."""
     context = {"request": request}
@@ -127,7 +132,10 @@ def _rows(objects, item: type[Schema], keys: list[str], request) -> list[dict[st
     rows = []
     for obj in objects:
         getter = DjangoGetter(obj, item, context)
-        row = {key: convert(getter, getattr(obj, key, None)) for key in plain}
+        row = {key: getattr(obj, key, None) for key in plain}
+        for key, value in row.items():
+            if type(value) not in _AS_READ:  # a manager, a callable, a file: as the schema's getter turns it
+                row[key] = convert(getter, value)
         for key, resolver in resolved:
             row[key] = convert(getter, resolver(getter=getter))
         rows.append(row)

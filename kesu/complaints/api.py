@@ -32,7 +32,7 @@ from kesu.core.listing import api_ordering
 from kesu.customers.models import Contract, Customer, Part
 
 from . import exports, printouts, selectors, services
-from .filters import ComplaintFilter, complaints_filtered
+from .filters import ComplaintFilter, complaints_queried
 from .forms import ComplaintForm, ComplaintUpdateForm, HistoryForm, transition_inputs
 from .models import Complaint
 from .records import record_submit
@@ -186,7 +186,7 @@ ROWS = LeanList(ComplaintRowOut)
 @ROWS.paginate
 def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
-    qs, _filterset = complaints_filtered(request.user, request.GET)
+    qs = complaints_queried(request.user, request.GET)
     # The page's sortable columns and its refusals (issue 17 §7): kesu.core.listing.
     return qs.order_by(*api_ordering(LIST_SPEC, request.GET.get("sort", ""), qs))
 
@@ -195,7 +195,7 @@ def list_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-
             summary="The filtered list as an Excel file (same filters as the list)")
 def export_complaints(request, filters: Query[ListParams]):  # type: ignore[valid-type]
     _require(request.user, "view")
-    qs, _filterset = complaints_filtered(request.user, request.GET)
+    qs = complaints_queried(request.user, request.GET)
     handle, name = exports.complaints_xlsx(exports.list_rows(qs), exports.LIST_COLUMNS,
                                            gettext("Complaints"), "complaints")
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kesu.core.audit import audit_batch
 from kesu.core.context import acting_as
 
 from . import signals
@@ -283,15 +284,14 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
     subject, body = render_text(subject_t, values)[:300], render_text(body_t, values)
     to = (contact.email or "").strip() if contact is not None else ""
     try:
-        with acting_as(None, "system"), transaction.atomic():
-            message = CustomerMessage.objects.create(
-                company=company, complaint=complaint, key=key, kind=kind, language=language, to=to,
-                subject=subject, at=now,
-                outcome=CustomerMessageOutcome.QUEUED if to else CustomerMessageOutcome.NO_EMAIL)
+        # The mail and the timeline entry first, then the message naming them: three inserts and their audit
+        # entries in one more, nothing updated. A second send of the same key fails on the message's unique key
+        # and the whole block is rolled back.
+        with acting_as(None, "system"), transaction.atomic(), audit_batch():
+            mail = mail_queue(company=company, to=to, subject=subject, body=body) if to else None
             if to:
-                message.mail = mail_queue(company=company, to=to, subject=subject, body=body)
                 # Automatic, not a person's response: the reply clock keeps running (design §11).
-                message.entry = TimelineEntry.objects.create(
+                entry = TimelineEntry.objects.create(
                     company=company, complaint=complaint, kind=TimelineKind.COMMUNICATION, direction=Direction.OUT,
                     channel=Channel.EMAIL, internal=False, summary=f"{subject}\n\n{body}"[:20000], actor=None, at=now)
             else:
@@ -301,10 +301,13 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
                     note = (_("“%(subject)s” was not e-mailed to the customer: the contact has no e-mail address.")
                             if contact is not None else
                             _("“%(subject)s” was not e-mailed to the customer: the complaint names no contact."))
-                message.entry = TimelineEntry.objects.create(
+                entry = TimelineEntry.objects.create(
                     company=company, complaint=complaint, kind=TimelineKind.NOTE, internal=True,
                     summary=note % {"subject": subject}, actor=None, at=now)
-            message.save(update_fields=["mail", "entry", "updated_at"])
+            message = CustomerMessage.objects.create(
+                company=company, complaint=complaint, key=key, kind=kind, language=language, to=to,
+                subject=subject, at=now, mail=mail, entry=entry,
+                outcome=CustomerMessageOutcome.QUEUED if to else CustomerMessageOutcome.NO_EMAIL)
     except IntegrityError:
         return None  # the other of two simultaneous sends
     return message

@@ -603,12 +603,12 @@ def _read(reader: Scope, filters: Filters, now: datetime.datetime, limit: int
 
 
 def _as_datetime(value) -> datetime.datetime | None:
-    """A due time as the database gave it (SQLite: text in UTC) as an aware datetime."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value
+    """A due time as the database gave it (SQLite: text or a naive datetime, in UTC) as an aware datetime."""
+    if value is None:
+        return None
     from django.utils.dateparse import parse_datetime
 
-    parsed = parse_datetime(str(value))
+    parsed = value if isinstance(value, datetime.datetime) else parse_datetime(str(value))
     if parsed is not None and timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
@@ -618,27 +618,62 @@ def _as_datetime(value) -> datetime.datetime | None:
 
 
 def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict | None = None) -> list[WorkItem]:
-    """Every item ``record`` waits for now, whoever takes it (one query per source of the record's model).
+    """Every item ``record`` waits for now, whoever takes it (per source of the record's model: one query for its
+    steps, compiled once, and one for the record with what its items show when any step waits).
 
     The hand-off notifications call this after a transition; :func:`resolve_users` names the people. ``calendars``
     (company id → working calendar) lets a caller that words the same items again read each calendar once."""
     items: list[WorkItem] = []
     for source in source_for(record):
-        annotations: dict[str, Any] = {}
+        manager = source.model._default_manager
+        connection = connections[manager.db]
+        sql, params, dues = _waiting_sql(source, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [record.pk if p == _RECORD else p for p in params])
+            found = cursor.fetchone()
+        if found is None:
+            continue
+        # The row is (work_0, [work_due_0,] work_1, …): a step's flag, then its due time when it has one.
+        waiting, values = [], iter(found)
         for index, step in enumerate(source.steps):
-            annotations[f"work_{index}"] = Case(When(step.when or ALWAYS, then=Value(True)), default=Value(False))
-            due = _due_expression(step)
-            if due is not None:
-                annotations[f"work_due_{index}"] = due
-        row = (_base(source, None).filter(pk=record.pk).select_related(*_related(source))
-               .annotate(**annotations).first())
+            flag, due = next(values), next(values) if index in dues else None
+            if flag:
+                waiting.append((step, _as_datetime(due)))
+        if not waiting:
+            continue
+        row = next(iter(manager.select_related(*_related(source)).filter(pk=record.pk).order_by()), None)
         if row is None:
             continue
-        for index, step in enumerate(source.steps):
-            if getattr(row, f"work_{index}"):
-                items.append(_item(source, step, row, getattr(row, f"work_due_{index}", None)))
+        items.extend(_item(source, step, row, due) for step, due in waiting)
     describe_due(items, now or timezone.now(), calendars)
     return items
+
+
+_RECORD = _SENTINEL - 4
+_waiting_compiled: dict[tuple, tuple[str, list, frozenset[int]]] = {}
+
+
+def _waiting_sql(source: Source, connection) -> tuple[str, list, frozenset[int]]:
+    """The query of which of ``source``'s steps one record waits for, and their due times, as (sql, parameters
+    with ``_RECORD`` for the record's id, the indexes of the steps that have a due time). Compiled once per
+    source: building the CASE of every step costs the ORM far more than the database takes to run it."""
+    key = (source.key, id(source), connection.vendor)
+    if key not in _waiting_compiled:
+        names, dues = [], set()
+        annotations: dict[str, Any] = {}
+        for index, step in enumerate(source.steps):
+            names.append(f"work_{index}")
+            annotations[names[-1]] = Case(When(step.when or ALWAYS, then=Value(True)), default=Value(False))
+            due = _due_expression(step)
+            if due is not None:
+                names.append(f"work_due_{index}")
+                annotations[names[-1]] = due
+                dues.add(index)
+        query = (_base(source, None).filter(pk=_RECORD).order_by().annotate(**annotations)
+                 .values_list(*names).query)
+        sql, params = query.sql_with_params()
+        _waiting_compiled[key] = sql, list(params), frozenset(dues)
+    return _waiting_compiled[key]
 
 
 def resolve_users(item: WorkItem) -> list:

@@ -277,3 +277,23 @@ def test_a_filter_that_matches_nothing_answers_an_empty_counted_page(api, salesp
     response = api(salesperson).get(BASE, status="no-such-status")
     assert response.status_code == 200, response.content
     assert (response.json()["count"], response.json()["items"]) == (0, [])
+
+
+def test_a_list_without_filters_builds_no_filter_set_and_one_with_them_still_filters(api, salesperson, complaints,
+                                                                                     monkeypatch):
+    from kesu.complaints import filters
+
+    built = []
+    original = filters.ComplaintFilter.__init__
+    monkeypatch.setattr(filters.ComplaintFilter, "__init__",
+                        lambda self, *args, **kwargs: built.append(1) or original(self, *args, **kwargs))
+    caller = api(salesperson)
+    plain = caller.get(BASE, limit=50)
+    assert plain.status_code == 200 and built == []
+    assert {item["number"] for item in plain.json()["items"]} == {c.number for c in complaints}
+    Complaint.objects.filter(pk=complaints[0].pk).update(status="closed")
+    filtered = caller.get(BASE, status="closed")
+    assert built == [1]
+    assert [item["number"] for item in filtered.json()["items"]] == [complaints[0].number]
+    refused = caller.get(BASE, status="no-such-status")  # an invalid filter lists nothing, never everything
+    assert refused.status_code == 200 and refused.json()["items"] == []
