@@ -34,6 +34,14 @@ class PositionRoleBackend(ModelBackend):
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
 
+    def get_user(self, user_id):
+        """The signed-in user of a request with their company, position and department in the same query (every
+        page reads the company and the role; Django's backend read each in a query of its own)."""
+        from .models import User
+
+        user = User.objects.select_related("company", "position", "department").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user) -> bool:
         # A user of a deactivated company cannot log in either.
         if not super().user_can_authenticate(user):

@@ -100,3 +100,20 @@ def test_an_api_call_with_a_token_leaves_no_session_behind(api, salesperson):
 
     assert api(salesperson).get("/api/v1/complaints").status_code == 200
     assert not Session.objects.exists()
+
+
+def test_a_signed_in_users_company_position_and_department_come_in_one_query(salesperson):
+    from kesu.accounts.backends import PositionRoleBackend
+
+    backend = PositionRoleBackend()
+    with CaptureQueriesContext(connection) as captured:
+        user = backend.get_user(salesperson.pk)
+        assert (user.company.pk, user.position.role, user.department_id) == (
+            salesperson.company_id, salesperson.position.role, salesperson.department_id)
+        if user.department_id:
+            assert user.department.pk == salesperson.department_id
+    assert len(captured) == 1
+    salesperson.company.is_active = False
+    salesperson.company.save()
+    assert backend.get_user(salesperson.pk) is None  # a deactivated company's people are signed out
+    assert backend.get_user(10**9) is None
