@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django import forms
+
         from . import audit
+        from .forms_base import listed_choices
 
         audit.connect_signals()
+        # Every select of records in every form and filter: options by a plain query, not a server-side cursor.
+        forms.models.ModelChoiceIterator.__iter__ = listed_choices

@@ -6,6 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def listed_choices(self):
+    """``ModelChoiceIterator.__iter__`` for every select of records (Django's and django-filter's, which extends
+    it): the options read by one plain query each time they are listed.
+
+    Django streams them through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor: three
+    round trips (declare, fetch, close) for a list of a few dozen departments or users, several of them on every
+    list page's filters. Streaming pays off for exports of a hundred thousand rows, not for a select."""
+    if self.field.empty_label is not None:
+        yield ("", self.field.empty_label)
+    for obj in self.queryset.all():  # a fresh query each time, as Django's iterator makes one
+        yield self.choice(obj)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm that knows the acting user.
 

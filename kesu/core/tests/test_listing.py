@@ -93,3 +93,19 @@ def test_page_links_leave_gaps_far_from_the_current_page(rf: RequestFactory, sal
     state.paginator = type(state.paginator)(list(range(30)), 3)
     state.page = state.paginator.page(6)
     assert [n for n, _url in state.page_links] == [1, None, 4, 5, 6, 7, 8, None, 10]
+
+
+def test_a_selects_options_are_read_by_a_plain_query_not_a_streaming_cursor(salesperson, monkeypatch):
+    # QuerySet.iterator() opens a server-side cursor on PostgreSQL (three round trips for a short list).
+    from django.db.models import QuerySet
+
+    from kesu.complaints.filters import ComplaintFilter
+
+    def streamed(self, *args, **kwargs):
+        raise AssertionError("options streamed through QuerySet.iterator()")
+
+    monkeypatch.setattr(QuerySet, "iterator", streamed)
+    form = ComplaintFilter({}, queryset=None, user=salesperson).form
+    owners = list(form.fields["owner"].choices)
+    assert owners[0][0] == "" and salesperson.pk in {int(str(value)) for value, _label in owners[1:]}
+    assert "<option" in str(form["department"])
