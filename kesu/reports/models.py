@@ -206,8 +206,41 @@ class ComplaintRollup(models.Model):
         return f"{self.company_id} {self.month:%Y-%m} {self.customer_id}/{self.part_id}/{self.category_id}"
 
 
+class ShipmentRollup(models.Model):
+    """Shipment lines of one company's month per customer and currency (issue 24 §5): what the KPI dashboard and
+    the customer indicators add up (design §11).
+
+    Two measures in one row, each by its own date: ``quantity``, ``lines``, ``freight_lines`` and ``freight`` (the
+    extra freight cost of the lines that have one) count the lines *shipped* in the month; ``due`` and
+    ``on_time`` count the lines *due* in it and those delivered on time. A line shipped in one month and due in
+    the next is in both months' rows, once each way. Built and read with the complaint rollup, month by month
+    (:class:`RollupMonth`, :class:`RollupChange`): a shipment's change marks its ship and due months.
+    """
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="+")
+    currency = models.CharField(_("currency"), max_length=3)
+    quantity = models.PositiveBigIntegerField(_("quantity shipped"))
+    lines = models.PositiveIntegerField(_("lines shipped"))
+    freight_lines = models.PositiveIntegerField(_("lines with extra freight"))
+    freight = models.DecimalField(_("extra freight cost"), max_digits=20, decimal_places=2)
+    due = models.PositiveIntegerField(_("lines due"))
+    on_time = models.PositiveIntegerField(_("lines on time"))
+
+    class Meta:
+        verbose_name = _("shipment rollup")
+        verbose_name_plural = _("shipment rollups")
+        indexes = [models.Index(fields=["company", "month"], name="shipment_rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.customer_id} {self.currency}"
+
+
 class RollupMonth(models.Model):
-    """One company's month whose :class:`ComplaintRollup` rows are built (and when)."""
+    """One company's month whose :class:`ComplaintRollup` and :class:`ShipmentRollup` rows are built (and when)."""
 
     company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
                                 related_name="+")
@@ -225,10 +258,10 @@ class RollupMonth(models.Model):
 
 
 class RollupChange(models.Model):
-    """A change to a complaint (or its returns, or its repeat flag) received in this company's month, written
-    in the same transaction as the change: until the worker has rebuilt the month and removed the row, the
-    month is computed live. Rows are only inserted by the writers (no lock taken), so concurrent complaint
-    writes never wait on each other here."""
+    """A change to a complaint (or its returns, or its repeat flag) received in this company's month, or to a
+    shipment line shipped or due in it, written in the same transaction as the change: until the worker has
+    rebuilt the month and removed the row, the month is computed live. Rows are only inserted by the writers (no
+    lock taken), so concurrent writers never wait on each other here."""
 
     company_id = models.BigIntegerField(_("company"))
     month = models.DateField(_("month"))

@@ -9,9 +9,10 @@ from django.dispatch import receiver
 from kesu.accounts.models import Company
 from kesu.complaints.models import Complaint, DispositionLine
 from kesu.core.audit import loaded_snapshot
+from kesu.customers.models import Shipment
 from kesu.prevention.models import RepeatFlag
 
-from .services.rollups import forget_time_zone, rollup_changed
+from .services.rollups import forget_time_zone, rollup_changed, rollup_months_changed
 
 # The complaint's columns a rollup row is keyed by or adds up.
 COUNTED_FIELDS = ("company_id", "received_at", "status", "customer_id", "part_id", "category_id", "responsibility",
@@ -68,6 +69,41 @@ def _child_changed(instance) -> None:
 def _child_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         _child_changed(instance)
+
+
+# The shipment line's columns the shipment rollup is keyed by or adds up.
+SHIPMENT_FIELDS = ("company_id", "customer_id", "currency", "quantity", "ship_date", "due_date", "receipt_date",
+                   "extra_freight_cost")
+
+
+@receiver(pre_save, sender=Shipment, dispatch_uid="reports_rollup_shipment_before")
+def _shipment_before(sender, instance: Shipment, raw=False, **kwargs) -> None:
+    instance._rollup_old = None
+    if raw or instance._state.adding:
+        return
+    loaded = loaded_snapshot(instance)
+    if loaded is None:  # loaded in part, or made by hand: the months it was in are read
+        instance._rollup_old = Shipment.objects.filter(pk=instance.pk).values_list(
+            "company_id", "ship_date", "due_date").first()
+    elif all(loaded.get(name) == getattr(instance, name) for name in SHIPMENT_FIELDS):
+        instance._rollup_old = ()  # nothing counted moved
+    else:
+        instance._rollup_old = (loaded.get("company_id"), loaded.get("ship_date"), loaded.get("due_date"))
+
+
+@receiver(post_save, sender=Shipment, dispatch_uid="reports_rollup_shipment_saved")
+def _shipment_saved(sender, instance: Shipment, raw=False, **kwargs) -> None:
+    old = getattr(instance, "_rollup_old", None)
+    if raw or old == ():
+        return
+    if old and old[0] is not None:
+        rollup_months_changed(old[0], old[1], old[2])
+    rollup_months_changed(instance.company_id, instance.ship_date, instance.due_date)
+
+
+@receiver(post_delete, sender=Shipment, dispatch_uid="reports_rollup_shipment_deleted")
+def _shipment_deleted(sender, instance: Shipment, **kwargs) -> None:
+    rollup_months_changed(instance.company_id, instance.ship_date, instance.due_date)
 
 
 @receiver(post_save, sender=Company, dispatch_uid="reports_rollup_company_saved")

@@ -269,3 +269,97 @@ def _month_key(row: dict[str, Any], monthly: bool) -> tuple:
         return ()
     month = row["month"]
     return (month.date() if isinstance(month, datetime.datetime) else month,)
+
+
+# -- shipments --------------------------------------------------------------------------------------------------
+# Measures of ShipmentRollup: the lines shipped in a month (by ship date) and the lines due in it (by due date).
+SHIPPED_MEASURES = ("quantity", "lines", "freight_lines", "freight")
+DUE_MEASURES = ("due", "on_time")
+SHIPMENT_MEASURES = SHIPPED_MEASURES + DUE_MEASURES
+
+
+def _shipment_live_measures(names: tuple[str, ...]) -> dict[str, Any]:
+    from django.db.models import DecimalField, F
+
+    freight = Q(extra_freight_cost__gt=0)
+    # On time (design §11): received on or before the due date, or, with no receipt date, shipped on or before it.
+    on_time = (Q(receipt_date__isnull=False, receipt_date__lte=F("due_date"))
+               | Q(receipt_date__isnull=True, ship_date__lte=F("due_date")))
+    return {f"sum_{name}": {
+        "quantity": Sum("quantity"),
+        "lines": Count("id"),
+        "freight_lines": Count("id", filter=freight),
+        "freight": Sum("extra_freight_cost", filter=freight,
+                       output_field=DecimalField(max_digits=20, decimal_places=2)),
+        "due": Count("id"),
+        "on_time": Count("id", filter=on_time),
+    }[name] for name in names}
+
+
+def _date_ranges(groups: dict[tuple, list[int]], column: str) -> Q | None:
+    """Lines whose ``column`` falls in each group's day ranges: ``groups`` maps ranges to company ids."""
+    condition = None
+    for intervals, ids in sorted(groups.items()):
+        ranges = None
+        for start, end in intervals:
+            part = Q(**{f"{column}__gte": start, f"{column}__lte": end})
+            ranges = part if ranges is None else ranges | part
+        if ranges is None:
+            continue
+        part = Q(company_id__in=sorted(ids)) & ranges
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: datetime.date,
+                    customer_ids: list[int] | None = None, measures: tuple[str, ...] = SHIPMENT_MEASURES
+                    ) -> dict[tuple[int, str], dict[str, Any]]:
+    """Shipment lines of the companies per (customer, currency): the ``measures`` of :data:`SHIPPED_MEASURES` over
+    the lines shipped in ``date_from … date_to`` and those of :data:`DUE_MEASURES` over the lines due in it. Whole
+    months that are built and unchanged come from :class:`~kesu.reports.models.ShipmentRollup`, the rest from the
+    shipment lines (as :func:`tally` splits complaints; :func:`live_only` counts everything from the lines).
+    Counts are integers and ``freight`` a Decimal, 0 when nothing is there."""
+    from kesu.customers.models import Shipment
+
+    from .models import ShipmentRollup
+
+    for name in measures:
+        if name not in SHIPMENT_MEASURES:
+            raise ValueError(name)
+    result: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def add(rows) -> None:
+        for row in rows:
+            found = result.setdefault((row["customer_id"], row["currency"]), dict.fromkeys(measures, 0))
+            for name in measures:
+                value = row.get(f"sum_{name}")
+                if value:
+                    found[name] += value
+
+    if not company_ids:
+        return result
+    covered: dict[int, set[datetime.date]] = {}
+    if not _live_only.get():
+        covered = built_months(company_ids, whole_months(date_from, date_to))
+    if covered:
+        condition = Q()
+        for pk, months in covered.items():
+            condition |= Q(company_id=pk, month__in=sorted(months))
+        rolled = ShipmentRollup.objects.filter(condition)
+        if customer_ids is not None:
+            rolled = rolled.filter(customer_id__in=customer_ids)
+        add(rolled.order_by().values("customer_id", "currency")
+            .annotate(**{f"sum_{name}": Sum(name) for name in measures}))
+    live: dict[tuple, list[int]] = defaultdict(list)
+    for pk in company_ids:
+        live[_live_intervals(date_from, date_to, covered.get(pk, set()))].append(pk)
+    for column, names in (("ship_date", SHIPPED_MEASURES), ("due_date", DUE_MEASURES)):
+        asked = tuple(name for name in measures if name in names)
+        condition = _date_ranges(live, column) if asked else None
+        if condition is None:
+            continue
+        lines = Shipment.objects.filter(condition)
+        if customer_ids is not None:
+            lines = lines.filter(customer_id__in=customer_ids)
+        add(lines.order_by().values("customer_id", "currency").annotate(**_shipment_live_measures(asked)))
+    return result

@@ -5,15 +5,15 @@ the whole scope (never one query per customer), so a report over thousands of cu
 shipment lines costs a fixed number of queries:
 
 1. the companies' time zones (a handful of rows);
-2. shipments in the period, by ship date: quantity, lines, extra freight — ``(company, ship_date)`` index,
-   or ``(customer, ship_date)`` when the caller names customers;
+2. shipments in the period, by ship date: quantity, lines, extra freight;
 3. shipment lines due in the period and how many arrived on time;
 4. complaints received in the period: count and our confirmed defective quantity — ``(company, received_at)``;
 5. quantity returned on complaints received in the period (joins the same complaint range);
-6. customers shipped to in the previous period, for churn — ``(company, ship_date)`` again.
+6. customers shipped to in the previous period, for churn.
 
-Query 3 selects by ``due_date``, which has no index of its own: it reads the scope's shipment lines through the
-company index. An index ``(company, due_date)`` on ``customers.Shipment`` would serve it directly.
+The shipment measures (2, 3, 6) read whole past months from the monthly shipment rollup the worker keeps and
+count only the rest from the lines, through the ``(company, ship_date)`` and ``(company, due_date)`` indexes
+(:func:`kesu.reports.rollups.shipment_groups`: the built months, the rollup and the live lines, one query each).
 
 Periods are inclusive calendar days (``date_from`` … ``date_to``). Complaints are received at an instant; a
 complaint belongs to the day it was received in its company's time zone (design §11: instants are converted
@@ -33,12 +33,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from kesu.accounts.models import Company
 from kesu.complaints.choices import DispositionKind, Responsibility, Status
 from kesu.complaints.models import Complaint, DispositionLine
-from kesu.customers.models import Shipment
 
 DAY = datetime.timedelta(days=1)
 
@@ -177,14 +176,6 @@ class Shipped:
 # -- scope helpers ----------------------------------------------------------------------------------------
 
 
-def _shipments(company_ids: list[int], customer_ids: list[int] | None):
-    qs = Shipment.objects.filter(company_id__in=company_ids)
-    if customer_ids is not None:
-        qs = qs.filter(customer_id__in=customer_ids)
-    # Meta.ordering would otherwise add ship_date to ORDER BY of the grouped queries on some backends.
-    return qs.order_by()
-
-
 def company_time_zones(company_ids: Iterable[int]) -> dict[str, list[int]]:
     """The companies of the scope grouped by time zone name (one small query)."""
     zones: dict[str, list[int]] = defaultdict(list)
@@ -224,54 +215,28 @@ def _ids(values: Iterable[int] | None) -> list[int] | None:
 # -- measures: one aggregate query each, grouped by customer ---------------------------------------------------
 
 
-def shipped_by_customer(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
-                        customer_ids: Iterable[int] | None = None) -> dict[int, Shipped]:
-    """Quantity, lines and extra freight shipped per customer with a ship date in the period (one query).
+def shipments_by_customer(rows: dict[tuple[int, str], dict]) -> tuple[dict[int, Shipped], dict[int, tuple[int, int]]]:
+    """Per customer what was shipped and ``(lines due, lines on time)``, from the (customer, currency) groups of
+    :func:`kesu.reports.rollups.shipment_groups`.
 
     Extra freight (design §11): lines with an extra freight cost above 0 and the sum of that cost, per currency.
+    On time: received on or before the due date, or — when the receipt date is unknown — shipped on or before it;
+    early counts as on time.
     """
-    company_ids, customer_ids = list(company_ids), _ids(customer_ids)
-    with_freight = Q(extra_freight_cost__gt=0)
-    rows = (
-        _shipments(company_ids, customer_ids)
-        .filter(ship_date__gte=date_from, ship_date__lte=date_to)
-        .values("customer_id", "currency")
-        .annotate(
-            quantity=Sum("quantity"),
-            lines=Count("id"),
-            freight_lines=Count("id", filter=with_freight),
-            freight=Sum("extra_freight_cost", filter=with_freight,
-                        output_field=DecimalField(max_digits=20, decimal_places=2)),
-        )
-    )
-    result: dict[int, Shipped] = defaultdict(Shipped)
-    for row in rows:
-        shipped = result[row["customer_id"]]
-        shipped.quantity += row["quantity"] or 0
-        shipped.lines += row["lines"]
-        if row["freight_lines"]:
-            shipped.extra_freight_lines += row["freight_lines"]
-            shipped.extra_freight_cost[row["currency"]] = Decimal(row["freight"]).quantize(Decimal("0.01"))
-    return dict(result)
-
-
-def deliveries_due_by_customer(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
-                               customer_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-    """Per customer ``(lines due, lines on time)`` for shipment lines with a due date in the period (one query).
-
-    On time (design §11): received on or before the due date, or — when the receipt date is unknown —
-    shipped on or before it; early counts as on time.
-    """
-    company_ids, customer_ids = list(company_ids), _ids(customer_ids)
-    on_time = Q(receipt_date__isnull=False, receipt_date__lte=F("due_date")) | Q(
-        receipt_date__isnull=True, ship_date__lte=F("due_date"))
-    rows = (
-        _shipments(company_ids, customer_ids)
-        .filter(due_date__gte=date_from, due_date__lte=date_to)
-        .values("customer_id")
-        .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
-    )
-    return {row["customer_id"]: (row["due"], row["on_time"]) for row in rows}
+    shipped: dict[int, Shipped] = defaultdict(Shipped)
+    due: dict[int, tuple[int, int]] = {}
+    for (customer_id, currency), row in sorted(rows.items()):
+        if row["lines"]:
+            sent = shipped[customer_id]
+            sent.quantity += row["quantity"]
+            sent.lines += row["lines"]
+            if row["freight_lines"]:
+                sent.extra_freight_lines += row["freight_lines"]
+                sent.extra_freight_cost[currency] = Decimal(row["freight"]).quantize(Decimal("0.01"))
+        if row["due"]:
+            lines_due, on_time = due.get(customer_id, (0, 0))
+            due[customer_id] = (lines_due + row["due"], on_time + row["on_time"])
+    return dict(shipped), due
 
 
 def complaints_by_customer(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
@@ -319,14 +284,6 @@ def returned_by_customer(company_ids: Iterable[int], date_from: datetime.date, d
     return {row["complaint__customer_id"]: row["quantity"] or 0 for row in rows}
 
 
-def customers_shipped_to(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
-                         customer_ids: Iterable[int] | None = None) -> set[int]:
-    """Ids of the customers with at least one shipment line shipped in the period (one query)."""
-    company_ids, customer_ids = list(company_ids), _ids(customer_ids)
-    qs = _shipments(company_ids, customer_ids).filter(ship_date__gte=date_from, ship_date__lte=date_to)
-    return set(qs.values_list("customer_id", flat=True).distinct())
-
-
 # -- the report ---------------------------------------------------------------------------------------------
 
 
@@ -344,20 +301,22 @@ def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, da
     Churn compares with :func:`previous_period`: customers shipped to then and not now ÷ customers shipped to
     then × 100 (None when nobody was shipped to then); each customer's ``lost`` says whether it is one of them.
 
-    Six queries whatever the number of customers or rows (see the module docstring). ``complaints`` and
-    ``returned``, when given, are queries 4 and 5 already answered (the KPI dashboard reads them from the
+    A fixed number of queries whatever the number of customers or rows (see the module docstring).
+    ``complaints`` and ``returned``, when given, are queries 4 and 5 already answered (the KPI dashboard reads them from the
     monthly rollup, :mod:`kesu.reports.rollups`).
     """
+    from kesu.reports.rollups import shipment_groups
+
     company_ids, customer_ids = list(company_ids), _ids(customer_ids)
     previous_from, previous_to = previous_period(date_from, date_to)
-    shipped = shipped_by_customer(company_ids, date_from, date_to, customer_ids)
-    due = deliveries_due_by_customer(company_ids, date_from, date_to, customer_ids)
+    shipped, due = shipments_by_customer(shipment_groups(company_ids, date_from, date_to, customer_ids))
     zones = company_time_zones(company_ids) if complaints is None or returned is None else None
     if complaints is None:
         complaints = complaints_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
     if returned is None:
         returned = returned_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
-    before = customers_shipped_to(company_ids, previous_from, previous_to, customer_ids)
+    before = {customer_id for (customer_id, _currency), row in shipment_groups(
+        company_ids, previous_from, previous_to, customer_ids, ("lines",)).items() if row["lines"]}
     lost = before - set(shipped)
 
     customers = set(shipped) | set(due) | set(complaints) | set(returned) | before | set(customer_ids or ())

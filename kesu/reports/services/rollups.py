@@ -20,29 +20,44 @@ from django.utils import timezone
 from kesu.accounts.models import Company
 from kesu.complaints.models import Complaint
 
-from ..models import ComplaintRollup, RollupChange, RollupMonth
-from ..rollups import DIMENSIONS, MEASURES, ROLLUP_DIMENSIONS, _first, _next_month, live_only, tally
+from ..models import ComplaintRollup, RollupChange, RollupMonth, ShipmentRollup
+from ..rollups import (
+    DIMENSIONS,
+    MEASURES,
+    ROLLUP_DIMENSIONS,
+    _first,
+    _next_month,
+    live_only,
+    shipment_groups,
+    tally,
+)
 
 logger = logging.getLogger("kesu.reports.rollups")
 STORED = tuple(m for m in MEASURES if m != "defective")  # "ours" is a filter on the responsibility column
 
 
 def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: list[int] = ()) -> int:
-    """Replace the rollup rows of ``company_id``'s ``month`` with a fresh count; delete the ``consumed`` changes
-    in the same transaction. Returns the number of rows written."""
+    """Replace the complaint and shipment rollup rows of ``company_id``'s ``month`` with a fresh count; delete the
+    ``consumed`` changes in the same transaction. Returns the number of rows written."""
     from ..analyses import Scope
 
     month = _first(month)
-    scope = Scope(company_ids=(company_id,), date_from=month, date_to=_next_month(month) - datetime.timedelta(1))
+    last = _next_month(month) - datetime.timedelta(1)
+    scope = Scope(company_ids=(company_id,), date_from=month, date_to=last)
     with live_only():
         groups = tally(scope, ROLLUP_DIMENSIONS, STORED)
+        shipped = shipment_groups([company_id], month, last)
     rows = [ComplaintRollup(company_id=company_id, month=month,
                             **{f"{DIMENSIONS[name]}": value for name, value in zip(ROLLUP_DIMENSIONS, key, strict=True)},
                             **values)
             for key, values in groups.items()]
+    lines = [ShipmentRollup(company_id=company_id, month=month, customer_id=customer, currency=currency, **values)
+             for (customer, currency), values in shipped.items()]
     with transaction.atomic():
         ComplaintRollup.objects.filter(company_id=company_id, month=month).delete()
         ComplaintRollup.objects.bulk_create(rows, batch_size=2000)
+        ShipmentRollup.objects.filter(company_id=company_id, month=month).delete()
+        ShipmentRollup.objects.bulk_create(lines, batch_size=2000)
         updated = RollupMonth.objects.filter(company_id=company_id, month=month).update(
             built_at=timezone.now(), rows=len(rows))
         if not updated:
@@ -82,14 +97,21 @@ def rollups_refresh(today: datetime.date | None = None) -> int:
 
 
 def rollups_rebuild_all(company_ids: list[int] | None = None, today: datetime.date | None = None) -> int:
-    """Rebuild every month from each company's first complaint to this month (the ``rebuild_rollups`` command,
-    after an import, a time zone change or an upgrade). Returns the number of months rebuilt."""
+    """Rebuild every month from each company's first complaint or shipment line to this month (the
+    ``rebuild_rollups`` command, after an import, a time zone change or an upgrade). Returns the number of months
+    rebuilt."""
+    from kesu.customers.models import Shipment
+
     companies = Company.objects.all() if company_ids is None else Company.objects.filter(pk__in=company_ids)
     done = 0
     for company in companies:
         first = Complaint.objects.filter(company=company).aggregate(first=Min("received_at"))["first"]
+        dates = Shipment.objects.filter(company=company).aggregate(shipped=Min("ship_date"), due=Min("due_date"))
         local_today = today or timezone.localtime(timezone.now(), company.tz).date()
-        month = _first(timezone.localtime(first, company.tz).date()) if first else _first(local_today)
+        starts = [d for d in (dates["shipped"], dates["due"]) if d is not None]
+        if first is not None:
+            starts.append(timezone.localtime(first, company.tz).date())
+        month = _first(min(starts)) if starts else _first(local_today)
         pending = list(RollupChange.objects.filter(company_id=company.pk).values_list("id", flat=True))
         while month <= local_today:
             rollup_month_rebuild(company.pk, month)
@@ -126,5 +148,12 @@ def rollup_changed(company_id: int, *received: datetime.datetime | None) -> None
     if not company_id:
         return
     tz = zoneinfo.ZoneInfo(_time_zone(company_id))
-    months = {_first(at.astimezone(tz).date()) for at in received if at is not None}
-    RollupChange.objects.bulk_create([RollupChange(company_id=company_id, month=m) for m in sorted(months)])
+    rollup_months_changed(company_id, *(at.astimezone(tz).date() for at in received if at is not None))
+
+
+def rollup_months_changed(company_id: int, *days: datetime.date | None) -> None:
+    """Note that figures of ``company_id``'s months holding ``days`` changed (a shipment's ship and due dates, old
+    and new): one insert per month, no lock."""
+    months = {_first(day) for day in days if day is not None}
+    if company_id and months:
+        RollupChange.objects.bulk_create([RollupChange(company_id=company_id, month=m) for m in sorted(months)])
