@@ -326,6 +326,24 @@ def _drill(by: str, scope: Scope, key: Any) -> dict[str, Any]:
     return scope.query(**{by: key})
 
 
+def _by_category_code(scope: Scope) -> tuple[dict[tuple, dict[str, int]], dict[Any, dict[int, int]]]:
+    """Complaints and our defective quantity per category code (shared by a group's companies, issue 18 §11), and
+    per code each company's complaints: one tally by category and company, the codes looked up after (a few
+    dozen categories) rather than joined to every row counted."""
+    by_id = tally(scope, ("category", "company"), ("complaints", "defective"))
+    codes = dict(ComplaintCategory.objects.filter(pk__in={key[0] for key in by_id if key[0] is not None})
+                 .values_list("pk", "code"))
+    grouped: dict[tuple, dict[str, int]] = {}
+    split: dict[Any, dict[int, int]] = defaultdict(dict)
+    for (category_id, company_id), row in by_id.items():
+        code = codes.get(category_id) if category_id is not None else None
+        total = grouped.setdefault((code,), {"complaints": 0, "defective": 0})
+        total["complaints"] += row["complaints"]
+        total["defective"] += row["defective"]
+        split[code][company_id] = split[code].get(company_id, 0) + row["complaints"]
+    return grouped, split
+
+
 def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Breakdown:
     """Complaints (and our confirmed defective quantity) per ``by``, largest first, with share and
     cumulative share; the rows up to 80 % cumulative are the "vital few" of the Pareto chart.
@@ -335,11 +353,14 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     """
     if by not in BREAKDOWNS:
         raise ValueError(by)
+    split: dict[Any, dict[int, int]] = {}  # category code → company → complaints (the group's bars)
     if by == "defect":  # free text, not in the rollup: counted from the complaints
         grouped = {(key,): {"complaints": count, "defective": defective} for key, count, defective in
                    complaints_in(scope).values_list("defect_nature").annotate(
                        count=Count("*"), defective=Sum("quantity_defective",
                                                        filter=Q(responsibility=Responsibility.OURS)))}
+    elif by == "category":
+        grouped, split = _by_category_code(scope)
     else:
         grouped = tally(scope, (DIMENSION_OF[by],), ("complaints", "defective"))
     raw = sorted(((key[0] if key[0] != "" else None, row["complaints"], row["defective"] or 0)
@@ -356,11 +377,8 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     shown = raw if limit is None else raw[:limit]
     labels = _labels("category_code" if by == "category" else by, [key for key, _c, _d in shown],
                      group=len(scope.company_ids) > 1)
+    # One bar per category code for the group; each company's share is its drill-down.
     companies = scope_companies(scope) if by == "category" else []
-    split: dict[Any, dict[int, int]] = defaultdict(dict)
-    if companies:  # one bar per category code for the group; each company's share is its drill-down
-        for (code, company_id), row in tally(scope, ("category_code", "company")).items():
-            split[code if code != "" else None][company_id] = row["complaints"]
     rows, running = [], 0
     for key, count, defective in shown:
         before = percent_of(running, total)
@@ -370,7 +388,7 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
             defective=defective, share=percent_of(count, total), cumulative=percent_of(running, total),
             vital_few=before is not None and before < PARETO_VITAL_FEW, query=_drill(by, scope, key),
             by_company={company_id: (n, {**_drill(by, scope, key), "company": company_id})
-                        for company_id, n in split.get(key, {}).items()}))
+                        for company_id, n in (split.get(key, {}) if companies else {}).items()}))
     others = None
     rest = raw[len(shown):]
     if rest:
