@@ -53,7 +53,7 @@ from kesu.core.dbrouter import reporting
 from kesu.customers.models import Customer, Part
 from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones, percent_of, received_in
 
-from .rollups import tally
+from .rollups import ranked, tally
 
 DAY = datetime.timedelta(days=1)
 PARETO_VITAL_FEW = Decimal(80)  # the categories that make up the first 80 % of complaints (Pareto's rule)
@@ -428,14 +428,10 @@ def frequency(scope: Scope, *, limit: int | None = DEFAULT_LIMIT) -> Frequency:
     complained about at least twice in the period, occasional when once. The problems are sorted the most
     complained-about first, so the recurring problems are the head of its rows.
     """
-    grouped = tally(scope, ("customer", "part", "category"))
-    # (customer, part, category, count), the most complained-about first, then by customer, part and category
-    # (not stated first).
-    problems = sorted(((*key, row["complaints"]) for key, row in grouped.items()), key=lambda p: (
-        -p[3], p[0], p[1] is not None, p[1] or 0, p[2] is not None, p[2] or 0))
-    recurring = problems[:next((i for i, p in enumerate(problems) if p[3] < RECURRING_AT), len(problems))]
-    total = sum(p[3] for p in problems)
-    shown = recurring if limit is None else recurring[:limit]
+    # (customer, part, category, count) of the recurring problems shown, the most complained-about first, then
+    # by customer, part and category (not stated first); ranked by the database (kesu.reports.rollups.ranked).
+    shown, totals = ranked(scope, ("customer", "part", "category"), at_least=RECURRING_AT, limit=limit)
+    total = totals["complaints"]
     customers = _labels("customer", [p[0] for p in shown])
     parts = _labels("part", [p[1] for p in shown])
     categories = _labels("category", [p[2] for p in shown])
@@ -448,12 +444,12 @@ def frequency(scope: Scope, *, limit: int | None = DEFAULT_LIMIT) -> Frequency:
             "customer": customers.get(customer_id, ""), "part": parts.get(part_id, _("(not stated)")),
             "category": categories.get(category_id, _("(not stated)")), "count": count,
             "share": percent_of(count, total), "query": narrowed.query(**missing)})
-    recurring_complaints = sum(p[3] for p in recurring)
+    recurring_complaints = totals["complaints_at_least"]
     return Frequency(
         rule=_("A problem is one customer's complaints about one part in one category. It is recurring when "
                "it was complained about at least %(n)s times in the period, occasional when once.")
         % {"n": RECURRING_AT},
-        total=total, problems=len(problems), recurring_problems=len(recurring),
+        total=total, problems=totals["groups"], recurring_problems=totals["groups_at_least"],
         recurring_complaints=recurring_complaints, occasional_complaints=total - recurring_complaints, rows=rows)
 
 

@@ -314,3 +314,35 @@ def test_the_services_note_each_change_that_moves_a_counted_figure(people, compa
     rollups_refresh(today=D(2026, 3, 10))
     assert not RollupChange.objects.exists()
     assert not ComplaintRollup.objects.filter(company=company_a, month=D(2026, 3, 1)).exists()
+
+
+def test_the_problems_ranked_by_the_database_are_the_counted_groups_sorted(group):
+    """``ranked`` (the recurring problems: summed, counted and ordered in one statement) against the groups
+    ``tally`` adds up, sorted here: rolled-up months, live ones and both in one period."""
+    import contextlib
+
+    from kesu.reports.rollups import ranked
+
+    rollups_rebuild_all(today=TODAY)
+    by = ("customer", "part", "category")
+    seen = set()
+    for scope in _scopes(group):
+        for reading in (contextlib.nullcontext, live_only):
+            with reading():
+                grouped = tally(scope, by)
+                problems = sorted(((*key, row["complaints"]) for key, row in grouped.items()), key=lambda p: (
+                    -p[3], p[0], p[1] is not None, p[1] or 0, p[2] is not None, p[2] or 0))
+                recurring = [p for p in problems if p[3] >= 2]
+                rows, totals = ranked(scope, by, at_least=2, limit=None)
+                assert rows == recurring
+                assert totals == {"groups": len(problems), "complaints": sum(p[3] for p in problems),
+                                  "groups_at_least": len(recurring),
+                                  "complaints_at_least": sum(p[3] for p in recurring)}
+                assert ranked(scope, by, at_least=2, limit=3)[0] == recurring[:3]
+                assert ranked(scope, by, at_least=3, limit=None)[0] == [p for p in problems if p[3] >= 3]
+                seen |= {"head" for _p in recurring[3:4]} | {"no part" for p in recurring if p[1] is None}
+                seen |= {"no category" for p in recurring if p[2] is None}
+    assert seen == {"head", "no part", "no category"}  # the limit and both kinds of absent key were exercised
+    empty = Scope((group[0].pk,), D(2020, 1, 1), D(2020, 12, 31))
+    assert ranked(empty, by, at_least=2, limit=10) == ([], {"groups": 0, "complaints": 0, "groups_at_least": 0,
+                                                             "complaints_at_least": 0})
