@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Count, DateField, Min, Q, QuerySet, Sum, When
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,9 +51,9 @@ from kesu.complaints.models import Complaint, ComplaintCategory, Deadline
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.dbrouter import reporting
 from kesu.customers.models import Customer, Part
-from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones, percent_of, received_in
+from kesu.surveys.indicators import NOT_COUNTED_STATUSES, percent_of, received_in
 
-from .rollups import ranked, tally
+from .rollups import closure_pairs, ranked, response_hours, tally
 
 DAY = datetime.timedelta(days=1)
 PARETO_VITAL_FEW = Decimal(80)  # the categories that make up the first 80 % of complaints (Pareto's rule)
@@ -600,9 +600,9 @@ def closure_times(scope: Scope) -> ClosureTimes:
     Both measures count days in the company's time zone from the day the complaint was received to the day
     it was closed (closed the same day = 0): calendar days all of them, working days those the company's
     calendar marks working. Reopened complaints count to their final closure; complaints not closed yet are
-    ``waiting``. One GROUP BY query per time zone — (company, day received, day closed) — read in one pass.
+    ``waiting``. One GROUP BY per time zone — (company, day received, day closed) — for the months not in the
+    closure rollup (:func:`kesu.reports.rollups.closure_pairs`), read in one pass.
     """
-    qs = complaints_in(scope)
     from .selectors import report_settings_map
 
     settings = report_settings_map(scope.company_ids)
@@ -610,25 +610,18 @@ def closure_times(scope: Scope) -> ClosureTimes:
     days: dict[int, int] = defaultdict(int)
     working: dict[int, int] = defaultdict(int)
     within = waiting = 0
-    for time_zone, ids in company_time_zones(scope.company_ids).items():
-        tz = zoneinfo.ZoneInfo(time_zone)
-        closed_day = Case(When(status=Status.CLOSED, closed_at__isnull=False,
-                               then=LocalDate("closed_at", tzinfo=tz)), default=None, output_field=DateField())
-        pairs = (qs.filter(company_id__in=ids)
-                 .annotate(r=LocalDate("received_at", tzinfo=tz), c=closed_day)
-                 .values("company_id", "r", "c").annotate(n=Count("*")))
-        calendars: dict[int, WorkingDayCounter] = {}
-        for row in pairs:
-            if row["c"] is None:
-                waiting += row["n"]
-                continue
-            if row["company_id"] not in calendars:
-                calendars[row["company_id"]] = WorkingDayCounter(row["company_id"])
-            value = calendars[row["company_id"]].between(row["r"], row["c"])
-            days[max((row["c"] - row["r"]).days, 0)] += row["n"]
-            working[value] += row["n"]
-            if value <= targets.get(row["company_id"], 10):
-                within += row["n"]
+    calendars: dict[int, WorkingDayCounter] = {}
+    for (company_id, received, closed), n in closure_pairs(scope).items():
+        if closed is None:
+            waiting += n
+            continue
+        if company_id not in calendars:
+            calendars[company_id] = WorkingDayCounter(company_id)
+        value = calendars[company_id].between(received, closed)
+        days[max((closed - received).days, 0)] += n
+        working[value] += n
+        if value <= targets.get(company_id, 10):
+            within += n
     distinct_targets = sorted(set(targets.values()))
     target_text = _("within %(n)s working days") % {"n": "/".join(str(t) for t in distinct_targets)}
     calendar_days = Durations(
@@ -691,18 +684,18 @@ def first_response_times(scope: Scope) -> Durations:
     means within the company's reply time (24 hours by default). One GROUP BY query, one count."""
     from kesu.complaints.selectors import settings_for
 
-    qs = complaints_in(scope)
-    answered = qs.filter(first_response_at__isnull=False)
-    hours = dict(answered.annotate(h=ElapsedHours("received_at", "first_response_at")).values("h")
-                 .annotate(n=Count("*")).values_list("h", "n"))
-    hours = {max(h, 0): n for h, n in hours.items()}
+    grouped = response_hours(scope)
+    hours: dict[int, int] = defaultdict(int)
+    for h, n in grouped.items():
+        if h is not None:
+            hours[max(h, 0)] += n  # a response recorded before the receipt counts as at once
     companies = Company.objects.filter(pk__in=scope.company_ids)
     reply = sorted({settings_for(company).reply_hours for company in companies}) or [24]
     limit = reply[0]
     return Durations(
         counted=sum(hours.values()), median=quantile(hours, Decimal("0.5")), p90=quantile(hours, Decimal("0.9")),
         within_target=sum(n for h, n in hours.items() if h < limit),
-        target=_("within %(n)s hours") % {"n": limit}, waiting=qs.filter(first_response_at__isnull=True).count(),
+        target=_("within %(n)s hours") % {"n": limit}, waiting=grouped.get(None, 0),
         buckets=_buckets(hours, RESPONSE_BUCKETS, _("hours"), scope, "response_hours"))
 
 

@@ -206,6 +206,47 @@ class ComplaintRollup(models.Model):
         return f"{self.company_id} {self.month:%Y-%m} {self.customer_id}/{self.part_id}/{self.category_id}"
 
 
+class ClosureRollup(models.Model):
+    """Counted complaints of one company's month of receipt per day received and day finally closed (none while
+    not closed), both in the company's time zone: what the closure-time analysis adds up (design §11). Built and
+    read with :class:`ComplaintRollup`, for scopes not narrowed to a customer, part, category or responsibility.
+    """
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+    received_day = models.DateField(_("day received"))
+    closed_day = models.DateField(_("day closed"), null=True)
+    complaints = models.PositiveIntegerField(_("complaints"))
+
+    class Meta:
+        verbose_name = _("closure rollup")
+        verbose_name_plural = _("closure rollups")
+        indexes = [models.Index(fields=["company", "month"], name="closure_rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.received_day} → {self.closed_day}"
+
+
+class ResponseRollup(models.Model):
+    """Counted complaints of one company's month of receipt per whole hours from receipt to the first response
+    (none while unanswered): what the first-response analysis adds up (design §11), as :class:`ClosureRollup`."""
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+    hours = models.IntegerField(_("hours to the first response"), null=True)
+    complaints = models.PositiveIntegerField(_("complaints"))
+
+    class Meta:
+        verbose_name = _("first-response rollup")
+        verbose_name_plural = _("first-response rollups")
+        indexes = [models.Index(fields=["company", "month"], name="response_rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.hours}"
+
+
 class ShipmentRollup(models.Model):
     """Shipment lines of one company's month per customer and currency (issue 24 §5): what the KPI dashboard and
     the customer indicators add up (design §11).
@@ -240,7 +281,8 @@ class ShipmentRollup(models.Model):
 
 
 class RollupMonth(models.Model):
-    """One company's month whose :class:`ComplaintRollup` and :class:`ShipmentRollup` rows are built (and when)."""
+    """One company's month whose rollup rows (:class:`ComplaintRollup`, :class:`ClosureRollup`,
+    :class:`ResponseRollup`, :class:`ShipmentRollup`) are built (and when)."""
 
     company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
                                 related_name="+")

@@ -14,9 +14,9 @@ from kesu.prevention.models import RepeatFlag
 
 from .services.rollups import forget_time_zone, rollup_changed, rollup_months_changed
 
-# The complaint's columns a rollup row is keyed by or adds up.
+# The complaint's columns a rollup row is keyed by or adds up (the closure and first-response rollups included).
 COUNTED_FIELDS = ("company_id", "received_at", "status", "customer_id", "part_id", "category_id", "responsibility",
-                  "quantity_defective", "reopen_count")
+                  "quantity_defective", "reopen_count", "closed_at", "first_response_at")
 _NAMES = frozenset(COUNTED_FIELDS) | {name.removesuffix("_id") for name in COUNTED_FIELDS}
 
 

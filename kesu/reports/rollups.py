@@ -210,14 +210,14 @@ def tally(scope: Any, by: tuple[str, ...] = (), measures: tuple[str, ...] = ("co
     return {key: dict(zip(measures, values, strict=True)) for key, values in result.items()}
 
 
-def _split(scope: Any) -> tuple[dict[int, set[datetime.date]], dict[tuple, list[int]]]:
+def _split(scope: Any, *, rollup: bool = True) -> tuple[dict[int, set[datetime.date]], dict[tuple, list[int]]]:
     """Where each company's part of the period is read from: its months in the rollup (company → months) and the
-    rest counted live ((time zone, day ranges) → companies)."""
+    rest counted live ((time zone, day ranges) → companies). Without ``rollup`` everything is live."""
     company_ids = list(scope.company_ids)
     zones = company_time_zones(company_ids)
     zone_of = {pk: zone for zone, ids in zones.items() for pk in ids}
     covered: dict[int, set[datetime.date]] = {}
-    if not _live_only.get():
+    if rollup and not _live_only.get():
         covered = built_months(company_ids, whole_months(scope.date_from, scope.date_to))
     live: dict[tuple, list[int]] = defaultdict(list)
     for pk in company_ids:
@@ -226,7 +226,8 @@ def _split(scope: Any) -> tuple[dict[int, set[datetime.date]], dict[tuple, list[
     return covered, live
 
 
-def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]]) -> QuerySet:
+def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]], model=None) -> QuerySet:
+    """The rows of ``model`` (the complaint rollup by default) in the ``covered`` months of each company."""
     from .models import ComplaintRollup
 
     by_months: dict[tuple, list[int]] = defaultdict(list)
@@ -235,7 +236,75 @@ def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]]) -> QuerySet
     condition = Q()
     for months, ids in by_months.items():
         condition |= Q(company_id__in=sorted(ids), month__in=months)
+    if model is not None:
+        return model.objects.filter(condition).order_by()
     return _narrow(ComplaintRollup.objects.filter(condition), scope).order_by()
+
+
+def _narrowed(scope: Any) -> bool:
+    """Whether the scope is narrowed to a customer, part, category or responsibility (which the closure and
+    first-response rollups are not keyed by: such a scope is counted live)."""
+    return any(getattr(scope, name) is not None for name in ("customer_id", "part_id", "category_id")) or bool(
+        scope.responsibility)
+
+
+def _counted_live(scope: Any, groups: dict[tuple, list[int]]) -> QuerySet:
+    return _narrow(Complaint.objects.filter(_received(groups)).exclude(status__in=NOT_COUNTED_STATUSES),
+                   scope).order_by()
+
+
+def closure_pairs(scope: Any) -> dict[tuple[int, datetime.date, datetime.date | None], int]:
+    """The counted complaints of ``scope`` per (company, day received, day finally closed or None), the days in
+    the company's time zone: the rolled-up months from :class:`~kesu.reports.models.ClosureRollup`, the rest from
+    the complaints (one GROUP BY per time zone)."""
+    from django.db.models import Case, DateField, When
+
+    from .analyses import LocalDate
+    from .models import ClosureRollup
+
+    result: dict[tuple, int] = defaultdict(int)
+    if not scope.company_ids:
+        return {}
+    covered, live = _split(scope, rollup=not _narrowed(scope))
+    if covered:
+        for company_id, received, closed, n in (
+                _rollup_rows(scope, covered, ClosureRollup).values("company_id", "received_day", "closed_day")
+                .annotate(n=Sum("complaints")).values_list("company_id", "received_day", "closed_day", "n")):
+            result[(company_id, received, closed)] += n
+    for zone in sorted({key[0] for key in live}):
+        groups = {key: ids for key, ids in live.items() if key[0] == zone}
+        if _received(groups) is None:
+            continue
+        tz = zoneinfo.ZoneInfo(zone)
+        closed_day = Case(When(status=Status.CLOSED, closed_at__isnull=False, then=LocalDate("closed_at", tzinfo=tz)),
+                          default=None, output_field=DateField())
+        for company_id, received, closed, n in (
+                _counted_live(scope, groups).annotate(r=LocalDate("received_at", tzinfo=tz), c=closed_day)
+                .values("company_id", "r", "c").annotate(n=Count("*")).values_list("company_id", "r", "c", "n")):
+            result[(company_id, received, closed)] += n
+    return dict(result)
+
+
+def response_hours(scope: Any) -> dict[int | None, int]:
+    """The counted complaints of ``scope`` per whole hours from receipt to the first response (None: not
+    answered yet): the rolled-up months from :class:`~kesu.reports.models.ResponseRollup`, the rest from the
+    complaints (one GROUP BY)."""
+    from .analyses import ElapsedHours
+    from .models import ResponseRollup
+
+    result: dict[int | None, int] = defaultdict(int)
+    if not scope.company_ids:
+        return {}
+    covered, live = _split(scope, rollup=not _narrowed(scope))
+    if covered:
+        for hours, n in (_rollup_rows(scope, covered, ResponseRollup).values("hours")
+                         .annotate(n=Sum("complaints")).values_list("hours", "n")):
+            result[hours] += n
+    if _received(live) is not None:
+        for hours, n in (_counted_live(scope, live).annotate(h=ElapsedHours("received_at", "first_response_at"))
+                         .values("h").annotate(n=Count("*")).values_list("h", "n")):
+            result[hours] += n
+    return dict(result)
 
 
 def _from_rollup(result, scope, covered, by, measures, monthly) -> None:

@@ -27,5 +27,6 @@ ROW_MIGRATIONS = {
     "claims.0003_gm_approves_capa_at_settlement", "complaints.0003_number_counter",
     "complaints.0009_iso10002_items", "customers.0004_search_initials", "notifications.0006_outbox_retries",
     "notifications.0009_rules_tell_the_next_actor", "notifications.0012_pass_on_audience",
-    "reports.0002_report_change_shape", "reports.0005_shipmentrollup", "surveys.0002_workflows_grades_reports",
+    "reports.0002_report_change_shape", "reports.0005_shipment_closure_response_rollups",
+    "surveys.0002_workflows_grades_reports",
 }

@@ -20,14 +20,16 @@ from django.utils import timezone
 from kesu.accounts.models import Company
 from kesu.complaints.models import Complaint
 
-from ..models import ComplaintRollup, RollupChange, RollupMonth, ShipmentRollup
+from ..models import ClosureRollup, ComplaintRollup, ResponseRollup, RollupChange, RollupMonth, ShipmentRollup
 from ..rollups import (
     DIMENSIONS,
     MEASURES,
     ROLLUP_DIMENSIONS,
     _first,
     _next_month,
+    closure_pairs,
     live_only,
+    response_hours,
     shipment_groups,
     tally,
 )
@@ -46,18 +48,26 @@ def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: lis
     scope = Scope(company_ids=(company_id,), date_from=month, date_to=last)
     with live_only():
         groups = tally(scope, ROLLUP_DIMENSIONS, STORED)
+        pairs = closure_pairs(scope)
+        hours = response_hours(scope)
         shipped = shipment_groups([company_id], month, last)
     rows = [ComplaintRollup(company_id=company_id, month=month,
                             **{f"{DIMENSIONS[name]}": value for name, value in zip(ROLLUP_DIMENSIONS, key, strict=True)},
                             **values)
             for key, values in groups.items()]
-    lines = [ShipmentRollup(company_id=company_id, month=month, customer_id=customer, currency=currency, **values)
-             for (customer, currency), values in shipped.items()]
+    written = {
+        ComplaintRollup: rows,
+        ClosureRollup: [ClosureRollup(company_id=company_id, month=month, received_day=received, closed_day=closed,
+                                      complaints=n) for (_company, received, closed), n in pairs.items()],
+        ResponseRollup: [ResponseRollup(company_id=company_id, month=month, hours=h, complaints=n)
+                         for h, n in hours.items()],
+        ShipmentRollup: [ShipmentRollup(company_id=company_id, month=month, customer_id=customer, currency=currency,
+                                        **values) for (customer, currency), values in shipped.items()],
+    }
     with transaction.atomic():
-        ComplaintRollup.objects.filter(company_id=company_id, month=month).delete()
-        ComplaintRollup.objects.bulk_create(rows, batch_size=2000)
-        ShipmentRollup.objects.filter(company_id=company_id, month=month).delete()
-        ShipmentRollup.objects.bulk_create(lines, batch_size=2000)
+        for model, made in written.items():
+            model.objects.filter(company_id=company_id, month=month).delete()
+            model.objects.bulk_create(made, batch_size=2000)
         updated = RollupMonth.objects.filter(company_id=company_id, month=month).update(
             built_at=timezone.now(), rows=len(rows))
         if not updated:

@@ -346,3 +346,19 @@ def test_the_problems_ranked_by_the_database_are_the_counted_groups_sorted(group
     empty = Scope((group[0].pk,), D(2020, 1, 1), D(2020, 12, 31))
     assert ranked(empty, by, at_least=2, limit=10) == ([], {"groups": 0, "complaints": 0, "groups_at_least": 0,
                                                              "complaints_at_least": 0})
+
+
+def test_a_first_response_or_a_new_closure_day_marks_the_month_for_the_time_rollups(group):
+    rollups_rebuild_all(today=TODAY)
+    complaint = Complaint.objects.filter(company=group[0], first_response_at__isnull=True).first()
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    complaint.first_response_at = complaint.received_at + datetime.timedelta(hours=5)
+    complaint.save()
+    month = complaint.received_at.astimezone(group[0].tz).date().replace(day=1)
+    assert set(RollupChange.objects.values_list("company_id", "month")) == {(group[0].pk, month)}
+    closed = Complaint.objects.get(pk=Complaint.objects.filter(company=group[1], status=Status.CLOSED).first().pk)
+    closed.closed_at += datetime.timedelta(days=3)
+    closed.save()
+    assert RollupChange.objects.filter(company_id=group[1].pk).exists()
+    with time_machine.travel(NOW, tick=False):
+        _assert_same(group)
