@@ -206,48 +206,53 @@ class ComplaintRollup(models.Model):
         return f"{self.company_id} {self.month:%Y-%m} {self.customer_id}/{self.part_id}/{self.category_id}"
 
 
-class ClosureRollup(models.Model):
+class MonthlyRollup(models.Model):
+    """What the rollups of one company's month share: the company and the month (rebuilt together, see
+    :class:`RollupMonth`)."""
+
+    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"))
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["company", "month"], name="%(class)s_month_idx")]
+
+
+class ClosureRollup(MonthlyRollup):
     """Counted complaints of one company's month of receipt per day received and day finally closed (none while
     not closed), both in the company's time zone: what the closure-time analysis adds up (design §11). Built and
     read with :class:`ComplaintRollup`, for scopes not narrowed to a customer, part, category or responsibility.
     """
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
-                                related_name="+")
-    month = models.DateField(_("month"))
     received_day = models.DateField(_("day received"))
     closed_day = models.DateField(_("day closed"), null=True)
     complaints = models.PositiveIntegerField(_("complaints"))
 
-    class Meta:
+    class Meta(MonthlyRollup.Meta):
         verbose_name = _("closure rollup")
         verbose_name_plural = _("closure rollups")
-        indexes = [models.Index(fields=["company", "month"], name="closure_rollup_month_idx")]
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.month:%Y-%m} {self.received_day} → {self.closed_day}"
 
 
-class ResponseRollup(models.Model):
+class ResponseRollup(MonthlyRollup):
     """Counted complaints of one company's month of receipt per whole hours from receipt to the first response
     (none while unanswered): what the first-response analysis adds up (design §11), as :class:`ClosureRollup`."""
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
-                                related_name="+")
-    month = models.DateField(_("month"))
     hours = models.IntegerField(_("hours to the first response"), null=True)
     complaints = models.PositiveIntegerField(_("complaints"))
 
-    class Meta:
+    class Meta(MonthlyRollup.Meta):
         verbose_name = _("first-response rollup")
         verbose_name_plural = _("first-response rollups")
-        indexes = [models.Index(fields=["company", "month"], name="response_rollup_month_idx")]
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.month:%Y-%m} {self.hours}"
 
 
-class ShipmentRollup(models.Model):
+class ShipmentRollup(MonthlyRollup):
     """Shipment lines of one company's month per customer and currency (issue 24 §5): what the KPI dashboard and
     the customer indicators add up (design §11).
 
@@ -258,9 +263,6 @@ class ShipmentRollup(models.Model):
     (:class:`RollupMonth`, :class:`RollupChange`): a shipment's change marks its ship and due months.
     """
 
-    company = models.ForeignKey("accounts.Company", verbose_name=_("company"), on_delete=models.CASCADE,
-                                related_name="+")
-    month = models.DateField(_("month"))
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="+")
     currency = models.CharField(_("currency"), max_length=3)
@@ -271,10 +273,9 @@ class ShipmentRollup(models.Model):
     due = models.PositiveIntegerField(_("lines due"))
     on_time = models.PositiveIntegerField(_("lines on time"))
 
-    class Meta:
+    class Meta(MonthlyRollup.Meta):
         verbose_name = _("shipment rollup")
         verbose_name_plural = _("shipment rollups")
-        indexes = [models.Index(fields=["company", "month"], name="shipment_rollup_month_idx")]
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.month:%Y-%m} {self.customer_id} {self.currency}"
