@@ -259,8 +259,8 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
     """Send message ``kind`` for the event ``key`` of ``complaint`` to its contact, once.
 
     The message row, the outbox mail and the timeline entry are written in one transaction; a second call with
-    the same key (the signal twice, two workers) finds the row and sends nothing. A contact without an e-mail
-    address gets no mail; the timeline says so (an internal note), so staff know to call instead. ``status`` is
+    the same key (the signal twice, two workers) meets the message's unique key and writes and sends nothing. A
+    contact without an e-mail address gets no mail; the timeline says so (an internal note), so staff know to call instead. ``status`` is
     the status the event reached (the complaint may have moved on by the time the message is written).
     """
     from kesu.notifications.services import mail_queue
@@ -269,8 +269,6 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
     complaint = Complaint.objects.select_related("company", "customer", "contact").get(pk=complaint.pk)
     company = complaint.company
     if not message_settings(company).is_active:
-        return None
-    if CustomerMessage.objects.filter(complaint=complaint, key=key).exists():
         return None
     contact = complaint.contact
     language = message_language(contact)
