@@ -40,10 +40,10 @@ class IdFirstPaginator(Paginator):
 
     # -- the count ------------------------------------------------------------------------------------------
     # Counting half a million rows exactly costs PostgreSQL about 30 ms on every page of a big list. Above
-    # APPROXIMATE_ABOVE rows the planner's estimate is shown instead ("about 501,782"). Where the estimate is
-    # that high the rows are counted up to one more than the threshold, in one query: a list that stops short
-    # of it (or an estimate far too high) is then counted exactly at no further cost, and a long one is never
-    # read to its end.
+    # APPROXIMATE_ABOVE rows the planner's estimate is shown instead ("about 501,782"). The rows are counted up to
+    # one more than the threshold, in one query: a list that stops short of it (or an estimate far too high) is
+    # then counted exactly at no further cost, and a long one is never read to its end, even when the estimate
+    # is far too low (then the count shown is the larger of the two).
     #
     # A full-text search (``trust_estimate``) is not counted even so: its matches are found through the search
     # index but each must then be read to be counted: 600 ms for a word found in 56,000 of a million complaints.
@@ -62,13 +62,18 @@ class IdFirstPaginator(Paginator):
         qs = self.object_list.using(replica_alias(self.object_list.db))
         if connections[qs.db].vendor == "postgresql":
             estimate = _planner_estimate(qs)
-            if estimate > APPROXIMATE_ABOVE:
-                if not self.trust_estimate:
-                    counted = qs.order_by()[:APPROXIMATE_ABOVE + 1].count()
-                    if counted <= APPROXIMATE_ABOVE:
-                        return counted
-                self.approximate = True
-                return estimate
+            if self.trust_estimate:
+                if estimate > APPROXIMATE_ABOVE:
+                    self.approximate = True
+                    return estimate
+                return qs.count()
+            # Counted up to one more than the threshold whatever the estimate: an estimate far too low (the open
+            # complaints of a group at ten million) must not make the page count them all.
+            counted = qs.order_by()[:APPROXIMATE_ABOVE + 1].count()
+            if counted <= APPROXIMATE_ABOVE:
+                return counted
+            self.approximate = True
+            return max(estimate, counted)
         return qs.count()
 
     def _correct_estimate(self, number: int, found: int) -> None:

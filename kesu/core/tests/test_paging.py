@@ -90,3 +90,15 @@ def test_a_list_that_can_match_nothing_counts_0(companies):
     for empty in (Company.objects.none(), Company.objects.filter(pk__in=[])):
         paginator = IdFirstPaginator(empty.order_by("code"), 7)
         assert (paginator.count, paginator.approximate, list(paginator.get_page(1))) == (0, False, [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is read on PostgreSQL only")
+def test_an_estimate_far_too_low_does_not_make_the_list_count_every_row(companies, monkeypatch):
+    # The open complaints of a group at ten million: the planner expected fewer than the threshold.
+    monkeypatch.setattr(paging, "APPROXIMATE_ABOVE", 10)
+    monkeypatch.setattr(paging, "_planner_estimate", lambda qs: 4)
+    with CaptureQueriesContext(connection) as queries:
+        low = IdFirstPaginator(Company.objects.order_by("code"), 7)
+        assert (low.count, low.approximate) == (11, True)  # at least one more than the threshold
+    assert [q["sql"] for q in queries if "COUNT(" in q["sql"]] and all(
+        "LIMIT 11" in q["sql"] for q in queries if "COUNT(" in q["sql"])
