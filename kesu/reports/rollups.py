@@ -335,10 +335,8 @@ def ranked(scope: Any, by: tuple[str, ...], *, at_least: int, limit: int | None
     if covered:
         parts.append(_rollup_rows(scope, covered).values(*keys).annotate(work_n=Sum("complaints"))
                      .values_list(*keys, "work_n").query.sql_with_params())
-    received = _received(live)
-    if received is not None:
-        counted = _narrow(Complaint.objects.filter(received).exclude(status__in=NOT_COUNTED_STATUSES), scope)
-        parts.append(counted.order_by().values(*keys).annotate(work_n=Count("*"))
+    if _received(live) is not None:
+        parts.append(_counted_live(scope, live).values(*keys).annotate(work_n=Count("*"))
                      .values_list(*keys, "work_n").query.sql_with_params())
     if not parts:
         return [], totals
@@ -356,11 +354,10 @@ def ranked(scope: Any, by: tuple[str, ...], *, at_least: int, limit: int | None
     with connections[Complaint.objects.db].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    width = len(keys)
     if found:
-        width = len(keys)
-        first = found[0]
-        totals = dict(zip(totals, (int(v or 0) for v in first[width + 1:]), strict=True))
-    rows = [tuple(row[:len(keys)]) + (int(row[len(keys)]),) for row in found if row[len(keys)] >= at_least]
+        totals = dict(zip(totals, (int(v or 0) for v in found[0][width + 1:]), strict=True))
+    rows = [(*row[:width], int(row[width])) for row in found if row[width] >= at_least]
     return rows, totals
 
 
@@ -379,8 +376,8 @@ def _from_complaints(result, scope, live, by, measures, monthly) -> None:
         tz = zoneinfo.ZoneInfo(next(iter(groups))[0])
         month = {"month": LocalMonth("received_at", tzinfo=tz)} if monthly else {}
         if counted:
-            qs = _narrow(Complaint.objects.filter(received).exclude(status__in=NOT_COUNTED_STATUSES), scope)
-            qs = qs.order_by().annotate(**month) if month else qs.order_by()
+            qs = _counted_live(scope, groups)
+            qs = qs.annotate(**month) if month else qs
             rows = _grouped(qs, keys, {name: _live_measure(name) for name in counted}, monthly)
             _add(result, rows, len(keys) + monthly, counted, measures)
         if "returned" in measures:
