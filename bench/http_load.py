@@ -10,7 +10,10 @@ server's database URL for three things: an API token for the demo salesperson (`
 here), the complaints the detail case opens, and the plain SQL. Cases, in this order (each runs with every
 ``--clients`` count for ``--seconds``):
 
-- ``create``: ``POST /api/v1/complaints`` (numbering, deadlines, audit, outbox and rollup rows included);
+- ``create``: ``POST /api/v1/complaints`` (numbering, deadlines, audit, outbox and rollup rows included); a
+  server run with ``KESU_EVENTS_BY_WORKER=1`` (and this script too, so that its plain SQL is the same request's)
+  leaves the complaints' events to the workers, and the script then hands them on as one worker and reports
+  that too;
 - ``transition``: ``POST /api/v1/complaints/{id}/transitions`` "acknowledge" on the complaints ``create`` made;
 - ``api list``: ``GET /api/v1/complaints?limit=50`` (the default fields);
 - ``html list``: ``GET /complaints/`` signed in through the login form (``--password``);
@@ -285,10 +288,33 @@ def measure(args, user: User, raw: str) -> None:
                   f"{result['p95']:>8.1f} {result['p99']:>8.1f} {result['errors']:>7} {sql[0]:>9} {sql[1]:>7}")
             if result["errors"]:
                 print(f"    first error: {result['first_error']}")
+            if case == "create":
+                hand_on_waiting_events()
     port = urllib.parse.urlsplit(args.base).port or 80
     memory = stack_memory(port)
     print(f"memory (RSS): server {memory['server']:.0f} MB, PostgreSQL {memory['postgres']:.0f} MB "
           f"(settings.DEBUG={settings.DEBUG})")
+
+
+def hand_on_waiting_events() -> None:
+    """A server run with KESU_EVENTS_BY_WORKER leaves the new complaints' events to the workers: hand them on here
+    as one worker would, batch after batch, so the work the requests left behind is measured too."""
+    from kesu.core.events import deliver_pending
+    from kesu.core.models import PendingEvent
+
+    waiting = PendingEvent.objects.count()
+    if not waiting:
+        return
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        handed = 0
+        while taken := deliver_pending():
+            handed += taken
+    seconds = time.perf_counter() - started
+    statements = sum(not q["sql"].lstrip().upper().startswith(("SAVEPOINT", "RELEASE")) for q in
+                     captured.captured_queries)
+    print(f"    then one worker handed on the {handed:,} events they left: {seconds:.1f} s, "
+          f"{handed / seconds:.0f} per second, {statements / max(handed, 1):.1f} SQL statements each")
 
 
 if __name__ == "__main__":

@@ -170,6 +170,10 @@ DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
 # Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
 # mid-job leaves its job to another after this many seconds.
 KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))
+# Business events (a new complaint's notifications, acknowledgement, webhooks) are handed on by the request that
+# made the change, right after its commit; with KESU_EVENTS_BY_WORKER=1 the request only writes the event and the
+# `kesu worker` processes hand it on within a second or two, in batches (kesu/core/events.py).
+KESU_EVENTS_BY_WORKER = env_bool("KESU_EVENTS_BY_WORKER")
 
 # The cache holds the sign-in and token throttle's counters (kesu/accounts/throttle.py), which must be shared by
 # every server process and node (issue 24 §2): by default a table of the database (kesu_cache, made by the core

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 
 from .roles import group_name
+
+
+@functools.cache
+def _granted_sql() -> str:
+    """A user's own permissions, their groups' and their role group's, each read by its own index (Django's
+    query ORs across the joined tables and so reads every permission row of every group: 2 ms a request against
+    0.3 ms), written once per process (building the ORM query cost another 2 ms of every request)."""
+    from .models import User
+
+    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
+    own = User.user_permissions.through._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    group_permissions, group = Group.permissions.through._meta.db_table, Group._meta.db_table
+    return (
+        f"SELECT DISTINCT t.app_label, p.codename FROM {permission} p JOIN {content_type} t ON t.id = p.content_type_id"
+        f" WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s)"
+        f" OR p.id IN (SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
+        f"SELECT group_id FROM {user_groups} WHERE user_id = %s UNION SELECT id FROM {group} WHERE name = %s))")
 
 
 class PositionRoleBackend(ModelBackend):
@@ -24,13 +45,11 @@ class PositionRoleBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                found = Permission.objects.all()
+                rows = Permission.objects.values_list("content_type__app_label", "codename")
             else:
-                granted = Q(user=user_obj) | Q(group__user=user_obj)
-                if user_obj.role:
-                    granted |= Q(group__name=group_name(user_obj.role))
-                found = Permission.objects.filter(granted)
-            rows = found.values_list("content_type__app_label", "codename").order_by().distinct()
+                with connections[router.db_for_read(Permission)].cursor() as cursor:
+                    cursor.execute(_granted_sql(), [user_obj.pk, user_obj.pk, group_name(user_obj.role or "")])
+                    rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
 

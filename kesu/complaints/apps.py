@@ -15,4 +15,19 @@ class ComplaintsConfig(AppConfig):
         )
         from .search import ensure_search_index
 
+        _register_events()
+
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="complaints_search_index")
+
+
+def _register_events() -> None:
+    from kesu.core import events
+
+    from . import signals
+    from .models import Complaint
+
+    # What the receivers read of a new complaint (notifications and the work it waits for, the acknowledgement,
+    # webhooks), read with it when a worker hands the event on.
+    events.register("complaints.created", signal=signals.complaint_created, argument="complaint", model=Complaint,
+                    related=("company", "customer", "contact", "owner", "created_by", "department",
+                             "responsible_department"))

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from kesu.core.audit import audit_batch
 from kesu.core.context import acting_as
+from kesu.core.memo import remembered
 
 from . import signals
 from .choices import Channel, DeadlineKind, Direction, Status, TimelineKind
@@ -113,6 +114,7 @@ def message_language(contact) -> str:
     return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
+@remembered
 def template_for(company, kind: str, language: str) -> tuple[str, str, bool]:
     """(subject, body, customised) of ``kind`` in ``language``: the company's own wording, else the default."""
     row = CustomerMessageTemplate.objects.filter(company=company, kind=kind, language=language).first()
@@ -182,6 +184,7 @@ def sample_values(company, language: str) -> dict[str, str]:
 # -- settings -------------------------------------------------------------------------------------
 
 
+@remembered
 def message_settings(company) -> CustomerMessageSettings:
     """The company's settings (defaults when it never changed them; not written until it does)."""
     return (CustomerMessageSettings.objects.filter(company=company).first()
@@ -266,7 +269,8 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
     from kesu.notifications.services import mail_queue
 
     now = timezone.now()
-    complaint = Complaint.objects.select_related("company", "customer", "contact").get(pk=complaint.pk)
+    if not {"company", "customer", "contact"} <= set(complaint._state.fields_cache):
+        complaint = Complaint.objects.select_related("company", "customer", "contact").get(pk=complaint.pk)
     company = complaint.company
     if not message_settings(company).is_active:
         return None

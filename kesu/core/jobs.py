@@ -324,3 +324,12 @@ def retention_review() -> None:
     from .retention import retention_review_prepare
 
     retention_review_prepare()
+
+
+# Each batch claims its rows (SKIP LOCKED): every worker may hand events on at once.
+@register("core.deliver_events", every=datetime.timedelta(seconds=1), exclusive=False)
+def deliver_events() -> None:
+    """Hand on the business events written with their changes (notifications, customer messages, webhooks)."""
+    from .events import deliver_all
+
+    deliver_all()

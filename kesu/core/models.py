@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 _CHOICE_LABELS: dict[tuple[models.Field, str | None], dict] = {}
@@ -496,3 +496,28 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class PendingEvent(models.Model):
+    """A business event written in the transaction of the change that causes it and not yet handed to the
+    modules that act on it (notifications, messages to the customer, webhooks, repeat checks): ``kesu.core.events``.
+
+    The row commits or rolls back with the change, so a committed change is always announced, even when the
+    process that made it dies right after the commit; the row goes when the event has been handed on.
+    """
+
+    name = models.CharField(_("event"), max_length=100)
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.BigIntegerField(_("record"))
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("pending event")
+        verbose_name_plural = _("pending events")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.record_type}:{self.record_id}"

@@ -69,6 +69,8 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .memo import remembered
+
 SCOPES = ("mine", "department", "team")
 # The roles whose "team" is every company they see (design §1: the GM and vice GM oversee the whole company).
 OVERSEEING_ROLES = frozenset({"gm", "vice_gm"})
@@ -641,12 +643,30 @@ def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict
                 waiting.append((step, _as_datetime(due)))
         if not waiting:
             continue
-        row = next(iter(manager.select_related(*_related(source)).filter(pk=record.pk).order_by()), None)
-        if row is None:
-            continue
+        related = _related(source)
+        if isinstance(record, source.model) and _holds(record, related):
+            row = record  # the caller read it with everything its items show (the worker's event batch)
+        else:
+            row = next(iter(manager.select_related(*related).filter(pk=record.pk).order_by()), None)
+            if row is None:
+                continue
         items.extend(_item(source, step, row, due) for step, due in waiting)
     describe_due(items, now or timezone.now(), calendars)
     return items
+
+
+def _holds(record, paths: list[str]) -> bool:
+    """Whether ``record`` was read with each related record of ``paths`` (``a__b``: through ``a``)."""
+    for path in paths:
+        held = record
+        for name in path.split("__"):
+            cache = held._state.fields_cache
+            if name not in cache:
+                return False
+            held = cache[name]
+            if held is None:
+                break
+    return True
 
 
 _RECORD = _SENTINEL - 4
@@ -702,11 +722,16 @@ def assignable(item: WorkItem) -> bool:
 # -- time left in working time -------------------------------------------------------------------------------
 
 
+@remembered
+def _calendar(company):
+    from .calendar import WorkingCalendar
+
+    return WorkingCalendar(company)
+
+
 def describe_due(items: list[WorkItem], now: datetime.datetime, calendars: dict | None = None) -> None:
     """Set each item's due state, colour and time left, measured on its company's working calendar (one
     calendar per company, so a queue reads each calendar year once)."""
-    from .calendar import WorkingCalendar
-
     calendars = {} if calendars is None else calendars
     end = _today_end(now)
     for item in items:
@@ -715,7 +740,7 @@ def describe_due(items: list[WorkItem], now: datetime.datetime, calendars: dict 
             continue
         calendar = calendars.get(item.company_id)
         if calendar is None:
-            calendar = calendars[item.company_id] = WorkingCalendar(item.company)
+            calendar = calendars[item.company_id] = _calendar(item.company)
         item.state = "overdue" if item.due_at < now else "today" if item.due_at < end else "later"
         item.time_left, soon = _time_left(calendar, now, item.due_at)
         item.css = DUE_CLASSES["soon" if soon and item.state == "later" else item.state]

@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kesu.core.memo import remembered
+
 from .choices import Audience, Event, MailStatus
 from .models import AnnouncedWork, Notification, NotificationRule, OutboxMail
 
@@ -78,6 +80,7 @@ HAND_OFF_EVENTS = tuple(event for event, (audience, _email) in DEFAULT_RULES.ite
 LEADERSHIP_ROLES = ("gm", "vice_gm", "sales_director", "qa")
 
 
+@remembered
 def notification_rules_ensure_defaults(company) -> list[NotificationRule]:
     """The company's rules, created from the defaults the first time they are needed."""
     existing = {r.event: r for r in NotificationRule.objects.filter(company=company)}

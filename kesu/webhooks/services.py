@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from kesu.core.audit import record_change
 from kesu.core.context import acting_as
+from kesu.core.memo import remembered
 
 from .choices import PING, DeliveryStatus, WebhookEvent
 from .models import (
@@ -291,13 +292,17 @@ def settings_update(*, actor, company, disable_after: int, source: str = "web") 
 # --- the outbox ---------------------------------------------------------------------------------------------------
 
 
+@remembered
+def _active_subscriptions(company_id: int) -> list[Subscription]:
+    return list(Subscription.objects.filter(company_id=company_id, is_active=True))
+
+
 def event_publish(*, company_id: int, event: str, build: Callable[[], object]) -> int:
     """Queue one occurrence of ``event`` for every active subscription of the company that chose it.
 
     ``build`` makes the event's data; it runs only when someone subscribed (most companies have no webhook).
     """
-    subscriptions = [s for s in Subscription.objects.filter(company_id=company_id, is_active=True)
-                     if event in (s.events or [])]
+    subscriptions = [s for s in _active_subscriptions(company_id) if event in (s.events or [])]
     if not subscriptions:
         return 0
     payload = envelope(event, build())

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kesu.core import events
 from kesu.core.audit import audit_batch
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
 from kesu.core.models import loaded_relations
 from kesu.core.numbering import next_number
 
-from .. import permissions, signals
+from .. import permissions
 from ..choices import (
     FINAL_STATUSES,
     DeadlineKind,
@@ -264,7 +265,7 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
             summaries.append(entry.summary)
             stored += _store_files(complaint, checked, entry=entry, internal=True, actor=actor, now=now)
         search_document_create(complaint, summaries)
-        transaction.on_commit(lambda: signals.complaint_created.send(Complaint, complaint=complaint, actor=actor))
+        events.publish("complaints.created", complaint, actor=actor, source=source)
     return complaint
 
 

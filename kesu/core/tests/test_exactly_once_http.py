@@ -1,7 +1,9 @@
 """Exactly once with two app processes and three workers (issue 24 §2): complaints are created over HTTP through
 two ``kesu serve`` processes while three ``kesu worker`` processes send the mails those creations queue; one worker
-is killed with SIGKILL while both the creations and the sending go on. Every mail arrives once (the killed
-worker's mail in hand, at most, a second time with the same Message-ID), and every complaint has its own number.
+is killed with SIGKILL while both the creations and the sending go on. The first app process hands each new
+complaint's event on itself; the second leaves it to the workers (``KESU_EVENTS_BY_WORKER``), which then write the
+notifications, mails and acknowledgements too. Every mail arrives once (the killed worker's mail in hand, at
+most, a second time with the same Message-ID), every complaint has its own number and one acknowledgement.
 
 PostgreSQL only, like test_exactly_once.py (whose worker environment and slow mail backend this test shares).
 """
@@ -48,7 +50,8 @@ def _create(base: str, token: str, count: int, numbers: list, failures: list) ->
 @pytest.mark.django_db(transaction=True)
 def test_two_app_processes_and_three_workers_deliver_every_mail_of_their_complaints_once(
         tmp_path, monkeypatch, settings, make_user, company_a, api_token):
-    from kesu.complaints.models import Complaint
+    from kesu.complaints.models import Complaint, CustomerMessage
+    from kesu.core.models import PendingEvent
     from kesu.notifications import services
     from kesu.notifications.choices import Audience, Event
     from kesu.notifications.models import NotificationRule, OutboxMail
@@ -69,8 +72,9 @@ def test_two_app_processes_and_three_workers_deliver_every_mail_of_their_complai
     started = time.monotonic()
     ports = [_free_port(), _free_port()]
     apps = [subprocess.Popen([sys.executable, "-m", "kesu.cli", "serve", "--workers", "1", "--threads", "4",
-                              "--port", str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True) for port in ports]
+                              "--port", str(port)], cwd=tmp_path, env={**env, "KESU_EVENTS_BY_WORKER": by_worker},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for port, by_worker in zip(ports, ("0", "1"), strict=True)]
     workers: list[subprocess.Popen] = []
     numbers: list[str] = []
     failures: list[str] = []
@@ -97,6 +101,9 @@ def test_two_app_processes_and_three_workers_deliver_every_mail_of_their_complai
         for client in clients:
             client.join(timeout=DEADLINE_SECONDS)
         assert failures == []
+        while PendingEvent.objects.exists():
+            assert time.monotonic() - started < DEADLINE_SECONDS, "the surviving workers did not hand the events on"
+            time.sleep(0.1)
         while OutboxMail.objects.filter(status="pending").exists():
             assert time.monotonic() - started < DEADLINE_SECONDS, "the surviving workers did not finish the outbox"
             time.sleep(0.1)
@@ -119,6 +126,8 @@ def test_two_app_processes_and_three_workers_deliver_every_mail_of_their_complai
     # Every complaint was created once, with a number of its own.
     assert len(numbers) == 2 * COMPLAINTS_PER_APP == len(set(numbers))
     assert set(Complaint.objects.values_list("number", flat=True)) == set(numbers)
+    acknowledged = CustomerMessage.objects.filter(key="acknowledgement").values_list("complaint__number", flat=True)
+    assert sorted(acknowledged) == sorted(numbers)
     # Each creation queued mail for the people the default rules name (issue 10); each mail went out once.
     rows = list(OutboxMail.objects.values_list("message_id", "status"))
     assert len(rows) >= 2 * len(numbers)
