@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -69,10 +70,12 @@ def timeline_for(complaint: Complaint, *, include_internal: bool = True) -> Quer
 
 @dataclass(frozen=True)
 class EffectiveSettings:
-    """Company settings with a customer's overrides applied (issue 3 §4)."""
+    """Company settings with a customer's overrides applied (issue 3 §4); ``closure_target_days`` when the reader
+    read the company's closure target with them (``intake_settings``)."""
 
     settings: ComplaintSettings
     values: dict
+    closure_target_days: int | None = None
 
     def __getattr__(self, name: str):
         values = self.__dict__["values"]
@@ -99,6 +102,41 @@ def effective_settings(company, customer=None, base: ComplaintSettings | None = 
                 if value is not None:
                     values[name] = value
     return EffectiveSettings(settings=base, values=values)
+
+
+def intake_settings(company, customer=None) -> EffectiveSettings:
+    """What a new complaint's number and first deadlines need, in one query (issue 24; three before): the company's
+    settings (unsaved defaults when it has none), ``customer``'s agreed durations over them and the company's
+    closure target (reports' settings)."""
+    from kesu.accounts.models import Company
+    from kesu.reports.models import ReportSettings
+
+    quote = connections[router.db_for_read(ComplaintSettings)].ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    own = [f"s.{quote(field.column)}" for field in ComplaintSettings._meta.concrete_fields]
+    agreed = [f"o.{column(CustomerDeadlineOverride, name)} AS {quote('agreed_' + name)}"
+              for name in OVERRIDABLE_DURATIONS]
+    target = f"r.{column(ReportSettings, 'closure_target_working_days')} AS {quote('closure_target')}"
+    sql = (f"SELECT {', '.join([*own, *agreed, target])} FROM {table(Company)} c "  # noqa: S608 - names only
+           f"LEFT JOIN {table(ComplaintSettings)} s ON s.{column(ComplaintSettings, 'company')} = c.{quote('id')} "
+           f"LEFT JOIN {table(CustomerDeadlineOverride)} o ON o.{column(CustomerDeadlineOverride, 'customer')} = %s "
+           f"LEFT JOIN {table(ReportSettings)} r ON r.{column(ReportSettings, 'company')} = c.{quote('id')} "
+           f"WHERE c.{quote('id')} = %s")
+    row = next(iter(ComplaintSettings.objects.raw(sql, [getattr(customer, "pk", None), company.pk])))
+    base = row if row.pk is not None else ComplaintSettings(company=company)
+    if row.pk is not None:
+        base.company = company  # the caller's company, not read again
+    values = {name: getattr(base, name) for name in OVERRIDABLE_DURATIONS}
+    for name in OVERRIDABLE_DURATIONS:
+        if getattr(row, f"agreed_{name}") is not None:
+            values[name] = getattr(row, f"agreed_{name}")
+    return EffectiveSettings(settings=base, values=values, closure_target_days=row.closure_target or 0)
 
 
 def deadline_state(deadline: Deadline, now: datetime.datetime | None = None,

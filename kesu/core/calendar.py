@@ -30,6 +30,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, DateField, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,20 +91,33 @@ class WorkingCalendar:
     def _year(self, year: int) -> dict[datetime.date, bool]:
         days = self._days.get(year)
         if days is None:
-            days = dict(StatutoryDay.objects.filter(date__year=year).values_list("date", "is_working"))
-            # Company days win over the statutory calendar (a shutdown inside
-            # a make-up week, an extra shift on a holiday): applied second.
-            days.update(
-                CompanyCalendarDay.objects.filter(company_id=self.company.pk, date__year=year).values_list(
-                    "date", "is_working"
-                )
-            )
-            self._days[year] = days
+            days = self._days[year] = self._load(year)
+        return days
+
+    def _load(self, year: int) -> dict[datetime.date, bool]:
+        """The year's statutory and company days, and the confirmed years when not read yet, in one query."""
+        no_date, no_flag = Value(None, output_field=DateField()), Value(None, output_field=BooleanField())
+        no_year = Cast(Value(None), output_field=IntegerField())  # typed: PostgreSQL reads a bare NULL as text
+        parts = [
+            StatutoryDay.objects.filter(date__year=year).order_by().values_list(
+                Value("statutory"), "date", "is_working", no_year),
+            CompanyCalendarDay.objects.filter(company_id=self.company.pk, date__year=year).order_by().values_list(
+                Value("company"), "date", "is_working", no_year),
+        ]
+        if self._confirmed is None:
+            parts.append(CalendarYear.objects.order_by().values_list(Value("year"), no_date, no_flag, "year"))
+        rows = list(parts[0].union(*parts[1:]))  # no two rows alike: each holds its source
+        if self._confirmed is None:
+            self._confirmed = {confirmed for source, _day, _working, confirmed in rows if source == "year"}
+        days = {day: working for source, day, working, _year in rows if source == "statutory"}
+        # Company days win over the statutory calendar (a shutdown inside a make-up week, an extra shift on a
+        # holiday): applied second.
+        days.update({day: working for source, day, working, _year in rows if source == "company"})
         return days
 
     def is_confirmed(self, year: int) -> bool:
         if self._confirmed is None:
-            self._confirmed = set(CalendarYear.objects.values_list("year", flat=True))
+            self._year(year)
         return year in self._confirmed
 
     def is_working_day(self, day: datetime.date) -> bool:

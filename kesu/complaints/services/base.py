@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from kesu.core.calendar import Deadline as CalendarDeadline
 from kesu.core.calendar import WorkingCalendar
-from kesu.core.models import insert_all
 from kesu.core.services import TransitionRefused, actor_or_none, is_person, require_role  # noqa: F401
 
 from ..choices import (
@@ -67,7 +66,7 @@ def deadline_due(kind: str, complaint: Complaint, now: datetime.datetime,
     if kind == DeadlineKind.CLOSURE:
         from .handling import closure_due
 
-        return received, closure_due(complaint, calendar)
+        return received, closure_due(complaint, calendar, eff.closure_target_days)
     raise ValueError(kind)
 
 
@@ -81,20 +80,22 @@ def _schedule(complaint: Complaint, kind: str, now: datetime.datetime, eff, cale
     )
 
 
-def _schedule_first(complaint: Complaint, kinds, now: datetime.datetime, eff, calendar) -> dict[str, Deadline]:
-    """The first deadlines of a complaint created in this transaction, kind → deadline, written in one INSERT.
+def _first_deadlines(complaint: Complaint, kinds, now: datetime.datetime, eff, calendar) -> dict[str, Deadline]:
+    """The first deadlines of a complaint being created, kind → deadline, computed before the complaint is written
+    (its closure target goes into the complaint's own INSERT) and then written in one INSERT with ``insert_all``,
+    which sends the save signals (the audit entries) as ``_schedule`` would.
 
-    It has no open deadline a fresh one would replace, so nothing is read first (``_schedule`` cancels one); each
-    is computed and audited as ``_schedule`` would (kesu.core.models.insert_all sends the save signals).
+    A new complaint has no open deadline a fresh one would replace, so nothing is read first (``_schedule``
+    cancels one).
     """
-    deadlines = []
+    deadlines = {}
     for kind in kinds:
         start, due = deadline_due(kind, complaint, now, eff, calendar)
-        deadlines.append(Deadline(
+        deadlines[kind] = Deadline(
             company_id=complaint.company_id, complaint=complaint, kind=kind, started_at=min(start, due.at),
             due_at=due.at, provisional=due.provisional,
-        ))
-    return {deadline.kind: deadline for deadline in insert_all(deadlines)}
+        )
+    return deadlines
 
 
 def _open(complaint: Complaint, kinds) -> models.QuerySet[Deadline]:

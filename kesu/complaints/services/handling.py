@@ -96,10 +96,12 @@ def closure_target_days(company) -> int:
     return days or DEFAULT_CLOSURE_TARGET_WD
 
 
-def closure_due(complaint: Complaint, calendar: WorkingCalendar | None = None):
-    """When the complaint should be closed: the target's working days after receipt (design §11 counting)."""
+def closure_due(complaint: Complaint, calendar: WorkingCalendar | None = None, target_days: int | None = None):
+    """When the complaint should be closed: the target's working days after receipt (design §11 counting);
+    ``target_days`` when the caller read the company's target already (0 or None: the default applies)."""
     calendar = calendar or WorkingCalendar(complaint.company)
-    return calendar.add_working_days(complaint.received_at, closure_target_days(complaint.company))
+    days = closure_target_days(complaint.company) if target_days is None else (target_days or DEFAULT_CLOSURE_TARGET_WD)
+    return calendar.add_working_days(complaint.received_at, days)
 
 
 # -- conflict of interest (ISO 10002 §6.4 objectivity) ----------------------------------------------------------

@@ -17,7 +17,7 @@ from kesu.core import events
 from kesu.core.audit import audit_batch
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.context import acting_as
-from kesu.core.models import loaded_relations
+from kesu.core.models import insert_all, loaded_relations
 from kesu.core.numbering import next_number
 
 from .. import permissions
@@ -38,8 +38,8 @@ from ..models import (
     StatusChange,
 )
 from ..search import search_document_create, search_document_rebuild
-from ..selectors import effective_settings, settings_for
-from .base import _actor_or_none, _require_role, _schedule_first, _timeline
+from ..selectors import intake_settings
+from .base import _actor_or_none, _first_deadlines, _require_role, _timeline
 from .handling import apply_priority, assignment_conflicts, conflict_refusal
 
 # -- settings and categories -----------------------------------------------------------
@@ -244,20 +244,19 @@ def complaint_create(*, actor, company, data: dict[str, Any], source: str = "web
     # settings once, the first deadlines and the search document inserted, the audit entries in one INSERT).
     with (acting_as(actor, source), transaction.atomic(), _stored_on_failure_removed() as stored,
           audit_batch()):
-        cfg = settings_for(company)
+        eff = intake_settings(company, complaint.customer)
+        cfg = eff.settings
+        deadlines = _first_deadlines(complaint, (DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE),
+                                     now, eff, WorkingCalendar(company))
+        # In UTC, as the database gives it back (the audit entry shows the value as written).
+        complaint.closure_due_at = deadlines[DeadlineKind.CLOSURE].due_at.astimezone(datetime.UTC)
         complaint.number = _next_number(company, now, cfg)
         complaint.save()
         StatusChange.write(complaint, name="create", old="", new=Status.RECEIVED, actor=_actor_or_none(actor), at=now)
         summaries = [_timeline(complaint, TimelineKind.COMMUNICATION, complaint.description, actor=actor, now=now,
                                internal=False, direction=Direction.IN, channel=complaint.channel,
                                indexed=False).summary]
-        eff = effective_settings(company, complaint.customer, cfg)
-        calendar = WorkingCalendar(company)
-        deadlines = _schedule_first(complaint, (DeadlineKind.PASS_ON, DeadlineKind.REPLY, DeadlineKind.CLOSURE),
-                                    now, eff, calendar)
-        # In UTC, as the database gives it back (the audit entry shows the value as written).
-        complaint.closure_due_at = deadlines[DeadlineKind.CLOSURE].due_at.astimezone(datetime.UTC)
-        complaint.save(update_fields=["closure_due_at", "updated_at"])
+        insert_all(list(deadlines.values()))
         if checked:
             names = "、".join(info.name for _file, info in checked)
             entry = _timeline(complaint, TimelineKind.NOTE, _("Attached: %(names)s") % {"names": names}, actor=actor,
