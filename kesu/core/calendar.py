@@ -98,22 +98,20 @@ class WorkingCalendar:
         """The year's statutory and company days, and the confirmed years when not read yet, in one query."""
         no_date, no_flag = Value(None, output_field=DateField()), Value(None, output_field=BooleanField())
         no_year = Cast(Value(None), output_field=IntegerField())  # typed: PostgreSQL reads a bare NULL as text
-        parts = [
-            StatutoryDay.objects.filter(date__year=year).order_by().values_list(
-                Value("statutory"), "date", "is_working", no_year),
-            CompanyCalendarDay.objects.filter(company_id=self.company.pk, date__year=year).order_by().values_list(
-                Value("company"), "date", "is_working", no_year),
-        ]
+        statutory = StatutoryDay.objects.filter(date__year=year).order_by().values_list(
+            Value("statutory"), "date", "is_working", no_year)
+        company = CompanyCalendarDay.objects.filter(company_id=self.company.pk, date__year=year).order_by().values_list(
+            Value("company"), "date", "is_working", no_year)
+        years = ([CalendarYear.objects.order_by().values_list(Value("year"), no_date, no_flag, "year")]
+                 if self._confirmed is None else [])
+        found: dict[str, dict] = {"statutory": {}, "company": {}, "year": {}}
+        for source, day, working, confirmed in statutory.union(company, *years):
+            found[source][day or confirmed] = working
         if self._confirmed is None:
-            parts.append(CalendarYear.objects.order_by().values_list(Value("year"), no_date, no_flag, "year"))
-        rows = list(parts[0].union(*parts[1:]))  # no two rows alike: each holds its source
-        if self._confirmed is None:
-            self._confirmed = {confirmed for source, _day, _working, confirmed in rows if source == "year"}
-        days = {day: working for source, day, working, _year in rows if source == "statutory"}
+            self._confirmed = set(found["year"])
         # Company days win over the statutory calendar (a shutdown inside a make-up week, an extra shift on a
         # holiday): applied second.
-        days.update({day: working for source, day, working, _year in rows if source == "company"})
-        return days
+        return found["statutory"] | found["company"]
 
     def is_confirmed(self, year: int) -> bool:
         if self._confirmed is None:
