@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from kesu.core.audit import audit_batch
 from kesu.core.context import acting_as
 from kesu.core.memo import remembered
+from kesu.core.models import holds_related
 
 from . import signals
 from .choices import Channel, DeadlineKind, Direction, Status, TimelineKind
@@ -269,7 +270,7 @@ def customer_message_send(*, complaint: Complaint, kind: str, key: str, status: 
     from kesu.notifications.services import mail_queue
 
     now = timezone.now()
-    if not {"company", "customer", "contact"} <= set(complaint._state.fields_cache):
+    if not holds_related(complaint, ("company", "customer", "contact")):
         complaint = Complaint.objects.select_related("company", "customer", "contact").get(pk=complaint.pk)
     company = complaint.company
     if not message_settings(company).is_active:

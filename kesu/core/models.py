@@ -33,6 +33,21 @@ def choice_label(field: models.Field, value):
         return value
 
 
+def holds_related(record: models.Model, paths) -> bool:
+    """Whether ``record`` was read with each related record of ``paths`` (``a__b``: through ``a``), as
+    ``select_related`` leaves them, so a reader given it need not read it again."""
+    for path in paths:
+        held = record
+        for name in path.split("__"):
+            cache = held._state.fields_cache
+            if name not in cache:
+                return False
+            held = cache[name]
+            if held is None:
+                break
+    return True
+
+
 def loaded_relations(instance: models.Model) -> list[str]:
     """The foreign keys of ``instance`` whose related record is in memory as read from (or saved to) the database.
 

@@ -70,6 +70,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .memo import remembered
+from .models import holds_related
 
 SCOPES = ("mine", "department", "team")
 # The roles whose "team" is every company they see (design §1: the GM and vice GM oversee the whole company).
@@ -644,7 +645,7 @@ def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict
         if not waiting:
             continue
         related = _related(source)
-        if isinstance(record, source.model) and _holds(record, related):
+        if isinstance(record, source.model) and holds_related(record, related):
             row = record  # the caller read it with everything its items show (the worker's event batch)
         else:
             row = next(iter(manager.select_related(*related).filter(pk=record.pk).order_by()), None)
@@ -653,20 +654,6 @@ def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict
         items.extend(_item(source, step, row, due) for step, due in waiting)
     describe_due(items, now or timezone.now(), calendars)
     return items
-
-
-def _holds(record, paths: list[str]) -> bool:
-    """Whether ``record`` was read with each related record of ``paths`` (``a__b``: through ``a``)."""
-    for path in paths:
-        held = record
-        for name in path.split("__"):
-            cache = held._state.fields_cache
-            if name not in cache:
-                return False
-            held = cache[name]
-            if held is None:
-                break
-    return True
 
 
 _RECORD = _SENTINEL - 4
