@@ -97,6 +97,8 @@ def test_three_workers_send_every_mail_once_and_run_every_job_once_though_one_is
     rows = [services.mail_queue(company=None, to=f"r{i}@example.com", subject=f"s{i}", body="b") for i in range(MAILS)]
     env = worker_env(tmp_path, "exactly-once", KESU_EMAIL_BACKEND=f"{__name__}.SlowFileBackend",
                      KESU_TEST_MAIL_DIR=str(mail_dir), KESU_MAIL_PER_MINUTE="100000")
+    autodiscover()
+    exclusive = {name for name, job in REGISTRY.items() if job.exclusive and job.every >= datetime.timedelta(minutes=1)}
     started = time.monotonic()
     workers = [subprocess.Popen([sys.executable, "-m", "kesu.cli", "worker"], cwd=tmp_path, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(WORKERS)]
@@ -115,6 +117,10 @@ def test_three_workers_send_every_mail_once_and_run_every_job_once_though_one_is
         # The two others send the rest; the victim's row in hand (if any) stays "sending" until its timeout.
         while OutboxMail.objects.filter(status="pending").exists():
             assert time.monotonic() - started < DEADLINE_SECONDS, "the surviving workers did not finish the outbox"
+            time.sleep(0.1)
+        # The outbox can be empty before the workers have come to every periodic job: wait for each one's start.
+        while JobLease.objects.filter(name__in=exclusive, runs__gte=1).count() < len(exclusive):
+            assert time.monotonic() - started < DEADLINE_SECONDS, "the workers did not start every periodic job"
             time.sleep(0.1)
     finally:
         for worker in workers[1:]:
@@ -148,8 +154,6 @@ def test_three_workers_send_every_mail_once_and_run_every_job_once_though_one_is
 
     # Each periodic job under the lease ran once across the three workers (twice only when the killed worker
     # died holding it: its lease expired and another worker took the unfinished job over).
-    autodiscover()
-    exclusive = {name for name, job in REGISTRY.items() if job.exclusive and job.every >= datetime.timedelta(minutes=1)}
     runs = dict(JobLease.objects.filter(name__in=exclusive).values_list("name", "runs"))
     assert set(runs) == exclusive
     assert {name: n for name, n in runs.items() if n != 1 and not (n == 2 and name in held_by_victim)} == {}
