@@ -31,3 +31,8 @@ def _register_events() -> None:
     events.register("complaints.created", signal=signals.complaint_created, argument="complaint", model=Complaint,
                     related=("company", "customer", "contact", "owner", "created_by", "department",
                              "responsible_department"))
+    # A step: the people it gives work or news to, the message to the customer, the survey on closing, webhooks
+    # and the repeat check.
+    events.register("complaints.transitioned", signal=signals.complaint_transitioned, argument="complaint",
+                    model=Complaint, related=("company", "customer", "contact", "owner", "created_by", "department",
+                                              "responsible_department"))

@@ -344,12 +344,12 @@ def on_created(sender, complaint, **kwargs):
 
 
 @receiver(signals.complaint_transitioned, dispatch_uid="customer_message_transition")
-def on_transitioned(sender, complaint, action="", old_status="", new_status="", **kwargs):
+def on_transitioned(sender, complaint, action="", old_status="", new_status="", version=None, **kwargs):
     kind = _kind_for(action, old_status, new_status, message_settings(complaint.company).progress_statuses or [])
     if kind is not None:
         # The version the step left is unique to that step: a status reached again later is a new event.
-        _safely(customer_message_send, complaint=complaint, kind=kind, key=f"{kind}:{new_status}:v{complaint.version}",
-                status=new_status)
+        _safely(customer_message_send, complaint=complaint, kind=kind,
+                key=f"{kind}:{new_status}:v{version or complaint.version}", status=new_status)
 
 
 # -- pages ----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kesu.capa import signals as capa_signals
 from kesu.claims import signals as claim_signals
 from kesu.complaints import signals
-from kesu.complaints.choices import DeadlineKind
+from kesu.complaints.choices import DeadlineKind, Status
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import pass_on_recipients
 from kesu.complaints.workflow import TRANSITIONS
@@ -50,6 +50,11 @@ def on_assigned(sender, complaint, owner, actor=None, **kwargs):
                             _summary(complaint)))
 
 
+def _status_label(status: str) -> str:
+    """The status a step left, in the reader's language (the complaint may have moved on since)."""
+    return str(Status(status).label) if status in Status.values else status
+
+
 @receiver(signals.complaint_transitioned, dispatch_uid="notify_complaint_transitioned")
 def on_transitioned(sender, complaint, actor=None, **kwargs):
     context = _people(complaint)
@@ -64,7 +69,8 @@ def on_transitioned(sender, complaint, actor=None, **kwargs):
     notify(event=Event.COMPLAINT_TRANSITIONED, company=complaint.company, context=context,
            actor=actor, link=_link(complaint),
            message=lambda: (_("Complaint %(number)s is now “%(status)s”") % {
-               "number": complaint.number, "status": complaint.get_status_display()}, kwargs.get("note", "")))
+               "number": complaint.number, "status": _status_label(kwargs.get("new_status") or complaint.status)},
+                            kwargs.get("note", "")))
 
 
 @receiver(signals.complaint_escalated, dispatch_uid="notify_complaint_escalated")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from kesu.core import events
 from kesu.core.calendar import WorkingCalendar
 from kesu.core.workflow import run_transition
 
@@ -95,10 +96,10 @@ def complaint_transition(*, actor, complaint: Complaint, action: str, note: str 
         summary = transition_summary(row, old, new, detail)
         _timeline(c, TimelineKind.TRANSITION, summary, actor=actor, now=now,
                   channel=Channel.PORTAL if source == "portal" else "")
-        transaction.on_commit(lambda: signals.complaint_transitioned.send(
-            Complaint, complaint=c, action=action, old_status=old, new_status=new, actor=actor,
-            note=inputs.get("note", ""),
-        ))
+        # The version the step left goes with the event: a worker handing it on later may find the complaint
+        # moved on again.
+        events.publish("complaints.transitioned", c, actor=actor, source=source, action=action, old_status=old,
+                       new_status=new, note=inputs.get("note", ""), version=c.version)
 
     return run_transition(table=TABLE, obj=complaint, name=action, actor=actor, inputs=inputs,
                           noun=Complaint._meta.verbose_name, label_of=_label, prepare=prepare, effects=effects,

@@ -216,6 +216,11 @@ def _media(installation: Installation) -> dict[str, str]:
             for p in installation.media_dir.rglob("*") if p.is_file()}
 
 
+# Rows that live between a change's commit and its hand-on (an event waits for a moment): a snapshot may hold
+# one that neither count before nor after it saw.
+QUEUES = frozenset({"core_pendingevent"})
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_a_backup_taken_while_complaints_are_recorded_restores_identically_into_an_empty_installation(tmp_path):
@@ -249,6 +254,8 @@ def test_a_backup_taken_while_complaints_are_recorded_restores_identically_into_
         restored = row_counts(target)
         assert restored == manifest["rows"]
         for table, count in restored.items():
+            if table in QUEUES:
+                continue
             assert before[table] <= count <= after[table], table
             if before[table] == after[table]:
                 assert count == after[table], table  # a table no one wrote: exactly the source's rows

@@ -136,3 +136,37 @@ def test_a_batch_reads_each_companys_settings_once(people, contact, settings):
                   "webhooks_subscription", "core_calendaryear", "core_statutoryday"):
         assert sum(f'FROM "{table}"' in sql for sql in read) == 1, table
     assert sum('FROM "complaints_complaint"' in sql and "CASE" not in sql for sql in read) == 1
+
+
+def test_steps_handed_on_by_the_worker_each_say_what_their_step_did(people, contact, settings, company_a):
+    # Three steps taken before the worker comes by: each progress message to the customer is its own (keyed by
+    # the version its step left, though the worker reads the complaint as the last step left it), and the hand-off
+    # to QA tells QA.
+    from kesu.complaints import customer_messages as cm
+    from kesu.complaints.choices import Status
+    from kesu.complaints.tests.factories import act
+
+    qa = people[Role.QA]
+    qa.department.kind, qa.department.head = "qa", qa
+    qa.department.save()
+    cm.customer_message_settings_update(actor=qa, company=company_a, is_active=True,
+                                        progress_statuses=[Status.ACKNOWLEDGED, Status.ASSESSED])
+    settings.KESU_EVENTS_BY_WORKER = True
+    complaint = _new(people, contact)
+    events.deliver_all()
+    for step in ("acknowledge", "assess", "escalate_to_qa"):
+        complaint = act(complaint, step, people, actor=people[Role.SALESPERSON])
+    waiting = list(PendingEvent.objects.filter(record_id=complaint.pk).order_by("pk").values_list("name", "details"))
+    assert [(name, d["old_status"], d["new_status"]) for name, d in waiting] == [
+        ("complaints.transitioned", Status.RECEIVED, Status.ACKNOWLEDGED),
+        ("complaints.transitioned", Status.ACKNOWLEDGED, Status.ASSESSED),
+        ("complaints.transitioned", Status.ASSESSED, Status.QA_INVESTIGATION)]
+    assert not Notification.objects.filter(event="complaint_transitioned").exists()
+    events.deliver_all()
+    assert not PendingEvent.objects.exists()
+    keys = list(CustomerMessage.objects.filter(complaint=complaint, kind="progress").order_by("pk")
+                .values_list("key", flat=True))
+    assert keys == [f"progress:{Status.ACKNOWLEDGED}:v{complaint.version - 2}",
+                    f"progress:{Status.ASSESSED}:v{complaint.version - 1}"]
+    told = Notification.objects.get(recipient=qa, event="complaint_transitioned")
+    assert complaint.number in told.title
