@@ -168,7 +168,24 @@ class ReportChange(StatusChangeBase):
         ordering = ["at", "id"]
 
 
-class ComplaintRollup(models.Model):
+class RolledUpMeasures(models.Model):
+    """What the complaint rollups count per group (see :class:`ComplaintRollup`): the responsibility the group is
+    keyed by too, and the measures."""
+
+    responsibility = models.CharField(_("responsibility"), max_length=20, blank=True)
+    complaints = models.PositiveIntegerField(_("complaints"))
+    quantity_defective = models.PositiveBigIntegerField(_("quantity defective"))
+    repeats = models.PositiveIntegerField(_("repeats"))
+    closed = models.PositiveIntegerField(_("closed"))
+    reopened = models.PositiveIntegerField(_("reopened"))
+    reopenings = models.PositiveIntegerField(_("reopenings"))
+    returned = models.PositiveBigIntegerField(_("quantity returned"))
+
+    class Meta:
+        abstract = True
+
+
+class ComplaintRollup(RolledUpMeasures):
     """Counted complaints of one company's month per customer, part, category and responsibility (issue 24 §5).
 
     The month is the calendar month of receipt in the company's time zone; counted means not rejected at intake
@@ -188,14 +205,6 @@ class ComplaintRollup(models.Model):
                              related_name="+")
     category = models.ForeignKey("complaints.ComplaintCategory", verbose_name=_("category"), null=True,
                                  on_delete=models.CASCADE, related_name="+")
-    responsibility = models.CharField(_("responsibility"), max_length=20, blank=True)
-    complaints = models.PositiveIntegerField(_("complaints"))
-    quantity_defective = models.PositiveBigIntegerField(_("quantity defective"))
-    repeats = models.PositiveIntegerField(_("repeats"))
-    closed = models.PositiveIntegerField(_("closed"))
-    reopened = models.PositiveIntegerField(_("reopened"))
-    reopenings = models.PositiveIntegerField(_("reopenings"))
-    returned = models.PositiveBigIntegerField(_("quantity returned"))
 
     class Meta:
         verbose_name = _("complaint rollup")
@@ -250,6 +259,45 @@ class ResponseRollup(MonthlyRollup):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.month:%Y-%m} {self.hours}"
+
+
+class CoarseRollup(MonthlyRollup, RolledUpMeasures):
+    """:class:`ComplaintRollup`'s rows of a month summed over all but one of its dimensions (and the
+    responsibility): the few rows a trend, a KPI or a breakdown by that dimension reads, where the fine rollup
+    holds nearly one row per complaint when customers and parts are many. Built with it, from its groups."""
+
+    class Meta(MonthlyRollup.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.responsibility}"
+
+
+class CategoryRollup(CoarseRollup):
+    category = models.ForeignKey("complaints.ComplaintCategory", verbose_name=_("category"), null=True,
+                                 on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CoarseRollup.Meta):
+        verbose_name = _("complaint rollup by category")
+        verbose_name_plural = _("complaint rollups by category")
+
+
+class CustomerRollup(CoarseRollup):
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="+")
+
+    class Meta(CoarseRollup.Meta):
+        verbose_name = _("complaint rollup by customer")
+        verbose_name_plural = _("complaint rollups by customer")
+
+
+class PartRollup(CoarseRollup):
+    part = models.ForeignKey("customers.Part", verbose_name=_("part"), null=True, on_delete=models.CASCADE,
+                             related_name="+")
+
+    class Meta(CoarseRollup.Meta):
+        verbose_name = _("complaint rollup by part")
+        verbose_name_plural = _("complaint rollups by part")
 
 
 class ShipmentRollup(MonthlyRollup):

@@ -5,7 +5,9 @@ returned quantity) asks :func:`tally` for its groups. ``tally`` splits the perio
 
 - each whole calendar month of the period whose rollup is built and has no change waiting
   (:class:`~kesu.reports.models.RollupMonth` without a :class:`~kesu.reports.models.RollupChange`) is read from
-  :class:`~kesu.reports.models.ComplaintRollup` — one GROUP BY over a few rows per month;
+  the rollup — one GROUP BY over a few rows per month: the coarse rollup by category, customer or part
+  (:func:`coarse_levels`) when the question groups by and is narrowed to no other dimension (a trend, a KPI, a
+  breakdown), else :class:`~kesu.reports.models.ComplaintRollup`, which keeps them all (the recurring problems);
 - the rest (a month cut by the period, the running month, a month changed since the worker's last run, a month
   never built) is counted from the complaints, as before.
 
@@ -226,10 +228,29 @@ def _split(scope: Any, *, rollup: bool = True) -> tuple[dict[int, set[datetime.d
     return covered, live
 
 
-def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]], model=None) -> QuerySet:
-    """The rows of ``model`` (the complaint rollup by default) in the ``covered`` months of each company."""
+def coarse_levels() -> tuple[tuple[str, type], ...]:
+    """The coarse complaint rollups, each with the one dimension of :data:`ROLLUP_DIMENSIONS` it keeps (besides
+    the responsibility), smallest first."""
+    from .models import CategoryRollup, CustomerRollup, PartRollup
+
+    return (("category", CategoryRollup), ("customer", CustomerRollup), ("part", PartRollup))
+
+
+def _complaint_level(scope: Any, by: tuple[str, ...]) -> type:
+    """The smallest complaint rollup keyed by every dimension that ``by`` groups by and ``scope`` is narrowed to
+    (a trend or a KPI: the rollup by category, a few rows a month; the recurring problems: the fine one)."""
     from .models import ComplaintRollup
 
+    wanted = {name.removesuffix("_code") for name in by} - {"company", "responsibility"}
+    wanted |= {name.removesuffix("_id") for name in ("customer_id", "part_id", "category_id")
+               if getattr(scope, name) is not None}
+    return next((model for dimension, model in coarse_levels() if wanted <= {dimension}), ComplaintRollup)
+
+
+def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]], model=None, by: tuple[str, ...] = ()
+                 ) -> QuerySet:
+    """The rows of ``model`` in the ``covered`` months of each company; without one, of the smallest complaint
+    rollup that holds the dimensions ``by`` groups by, narrowed to the scope."""
     by_months: dict[tuple, list[int]] = defaultdict(list)
     for pk, months in covered.items():
         by_months[tuple(sorted(months))].append(pk)
@@ -238,7 +259,7 @@ def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]], model=None)
         condition |= Q(company_id__in=sorted(ids), month__in=months)
     if model is not None:
         return model.objects.filter(condition).order_by()
-    return _narrow(ComplaintRollup.objects.filter(condition), scope).order_by()
+    return _narrow(_complaint_level(scope, by).objects.filter(condition), scope).order_by()
 
 
 def _narrowed(scope: Any) -> bool:
@@ -309,7 +330,7 @@ def response_hours(scope: Any) -> dict[int | None, int]:
 
 def _from_rollup(result, scope, covered, by, measures, monthly) -> None:
     keys = [DIMENSIONS[name] for name in by]
-    rows = _grouped(_rollup_rows(scope, covered), keys, {name: _rollup_measure(name) for name in measures}, monthly)
+    rows = _grouped(_rollup_rows(scope, covered, by=by), keys, {name: _rollup_measure(name) for name in measures}, monthly)
     _add(result, rows, len(keys) + monthly, list(measures), measures)
 
 
@@ -333,7 +354,7 @@ def ranked(scope: Any, by: tuple[str, ...], *, at_least: int, limit: int | None
     covered, live = _split(scope)
     parts: list[tuple[str, tuple]] = []
     if covered:
-        parts.append(_rollup_rows(scope, covered).values(*keys).annotate(work_n=Sum("complaints"))
+        parts.append(_rollup_rows(scope, covered, by=by).values(*keys).annotate(work_n=Sum("complaints"))
                      .values_list(*keys, "work_n").query.sql_with_params())
     if _received(live) is not None:
         parts.append(_counted_live(scope, live).values(*keys).annotate(work_n=Count("*"))

@@ -28,5 +28,6 @@ ROW_MIGRATIONS = {
     "complaints.0009_iso10002_items", "customers.0004_search_initials", "notifications.0006_outbox_retries",
     "notifications.0009_rules_tell_the_next_actor", "notifications.0012_pass_on_audience",
     "reports.0002_report_change_shape", "reports.0005_shipment_closure_response_rollups",
+    "reports.0006_coarse_rollups",
     "surveys.0002_workflows_grades_reports",
 }

@@ -28,6 +28,7 @@ from ..rollups import (
     _first,
     _next_month,
     closure_pairs,
+    coarse_levels,
     live_only,
     response_hours,
     shipment_groups,
@@ -57,6 +58,7 @@ def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: lis
             for key, values in groups.items()]
     written = {
         ComplaintRollup: rows,
+        **{model: _summed(model, dimension, company_id, month, groups) for dimension, model in coarse_levels()},
         ClosureRollup: [ClosureRollup(company_id=company_id, month=month, received_day=received, closed_day=closed,
                                       complaints=n) for (_company, received, closed), n in pairs.items()],
         ResponseRollup: [ResponseRollup(company_id=company_id, month=month, hours=h, complaints=n)
@@ -80,6 +82,19 @@ def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: lis
         if consumed:
             RollupChange.objects.filter(pk__in=list(consumed)).delete()
     return len(rows)
+
+
+def _summed(model, dimension: str, company_id: int, month: datetime.date, groups: dict[tuple, dict[str, int]]
+            ) -> list:
+    """``model``'s rows of the month: the fine ``groups`` summed per ``dimension`` and responsibility."""
+    keep = (ROLLUP_DIMENSIONS.index(dimension), ROLLUP_DIMENSIONS.index("responsibility"))
+    summed: dict[tuple, dict[str, int]] = {}
+    for key, values in groups.items():
+        total = summed.setdefault(tuple(key[i] for i in keep), dict.fromkeys(STORED, 0))
+        for name in STORED:
+            total[name] += values[name]
+    return [model(company_id=company_id, month=month, **{DIMENSIONS[dimension]: value}, responsibility=responsibility,
+                  **values) for (value, responsibility), values in summed.items()]
 
 
 def rollups_refresh(today: datetime.date | None = None) -> int:

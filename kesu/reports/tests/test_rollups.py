@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import zoneinfo
 from dataclasses import asdict
 from decimal import Decimal
@@ -35,7 +36,7 @@ from kesu.reports import analyses
 from kesu.reports.analyses import Scope
 from kesu.reports.kpis import dashboard, kpi_values
 from kesu.reports.models import ComplaintRollup, RollupChange, RollupMonth
-from kesu.reports.rollups import live_only, shipment_groups, tally
+from kesu.reports.rollups import live_only, ranked, shipment_groups, tally
 from kesu.reports.services.rollups import rollups_rebuild_all, rollups_refresh
 from kesu.reports.services.snapshots import snapshots_take_due
 from kesu.surveys.indicators import customer_indicators
@@ -362,3 +363,63 @@ def test_a_first_response_or_a_new_closure_day_marks_the_month_for_the_time_roll
     assert RollupChange.objects.filter(company_id=group[1].pk).exists()
     with time_machine.travel(NOW, tick=False):
         _assert_same(group)
+
+
+def _tables_read(queries) -> set[str]:
+    return {table for q in queries.captured_queries for table in re.findall(r'FROM "(reports_\w+rollup)"', q["sql"])}
+
+
+def test_each_question_reads_the_smallest_rollup_that_holds_its_dimensions(group):
+    rollups_rebuild_all(today=TODAY)
+    ids = tuple(c.pk for c in group)
+    year = Scope(ids, D(2025, 1, 1), D(2025, 12, 31))
+    customer = Complaint.objects.filter(company=group[0]).values_list("customer_id", flat=True).first()
+    asked = {
+        "trend": lambda scope: tally(scope, (), ("complaints", "repeats"), monthly=True),
+        "categories": lambda scope: tally(scope, ("category", "company"), ("complaints", "defective")),
+        "customers": lambda scope: tally(scope, ("customer",), ("complaints", "defective")),
+        "parts": lambda scope: tally(scope, ("part",), ("complaints",)),
+        "one customer's parts": lambda scope: tally(Scope(ids, scope.date_from, scope.date_to, customer_id=customer),
+                                                     ("part",), ("complaints",)),
+        "problems": lambda scope: ranked(scope, ("customer", "part", "category"), at_least=2, limit=None),
+    }
+    expected = {"trend": "reports_categoryrollup", "categories": "reports_categoryrollup",
+                "customers": "reports_customerrollup", "parts": "reports_partrollup",
+                "one customer's parts": "reports_complaintrollup", "problems": "reports_complaintrollup"}
+    for name, ask in asked.items():
+        with CaptureQueriesContext(connection) as queries:
+            ask(year)
+        assert _tables_read(queries) == {expected[name]}, name
+
+
+def test_the_upgrade_sums_the_months_already_built_into_the_coarse_rollups(group):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection as conn
+
+    from kesu.reports.models import CategoryRollup, CustomerRollup, PartRollup
+
+    def rows():
+        return {model: sorted(model.objects.values_list(
+            "company_id", "month", model._meta.get_field(dimension).attname, "responsibility", "complaints",
+            "quantity_defective", "repeats", "closed", "reopened", "reopenings", "returned"),
+            key=lambda r: tuple((x is None, x) for x in r))
+            for dimension, model in (("category", CategoryRollup), ("customer", CustomerRollup), ("part", PartRollup))}
+
+    rollups_rebuild_all(today=TODAY)
+    built = rows()
+    assert all(built.values())
+    for model in built:
+        model.objects.all().delete()
+    migration = importlib.import_module("kesu.reports.migrations.0006_coarse_rollups")
+    class Editor:  # what the migration uses of a schema editor (SQLite's cannot open inside a test's transaction)
+        quote_name = staticmethod(conn.ops.quote_name)
+
+        @staticmethod
+        def execute(sql):
+            with conn.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.sum_built_months(apps, Editor())
+    assert rows() == built
