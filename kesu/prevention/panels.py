@@ -7,9 +7,16 @@ from typing import Any
 
 
 def complaint_panel(complaint, user) -> dict[str, Any] | None:
+    from django.db.models import Prefetch
+
+    from kesu.complaints.models import Complaint
+
     from .models import RepeatFlag, WarningSignal
 
-    flag = RepeatFlag.objects.filter(complaint=complaint).prefetch_related("earlier").first()
+    # The earlier complaints as the panel links them (up to the rule's whole window of them): three columns each.
+    earlier = Prefetch("earlier", queryset=Complaint.objects.only("id", "number", "received_at").order_by(
+        "received_at", "id"))
+    flag = RepeatFlag.objects.filter(complaint=complaint).prefetch_related(earlier).first()
     signal = WarningSignal.objects.filter(complaint=complaint).first()
     if flag is None and signal is None:
         return None
