@@ -230,12 +230,14 @@ def portal_survey_answer(*, account: PortalAccount, recipient, invitation, choic
                          remarks: str = ""):
     """The contact answers one of their surveys inside the portal: the same service as the personal link
     (``answer_submit``), spending the contact's link so it takes no second answer either way."""
+    from kesu.surveys.choices import AnswerChannel
     from kesu.surveys.services import answer_submit
 
     if recipient.contact_id != account.contact_id or invitation.recipient_id != recipient.pk:
         raise ValidationError({"recipient": _("This survey is not yours to answer.")})
     return answer_submit(actor=None, recipient=recipient, invitation=invitation, choices=choices,
-                         comments=comments, remarks=remarks, respondent=account.contact.name, source=SOURCE)
+                         comments=comments, remarks=remarks, channel=AnswerChannel.PORTAL,
+                         respondent=account.contact.name, source=SOURCE)
 
 
 def portal_token_create(*, account: PortalAccount, name: str) -> tuple[PortalToken, str]:

@@ -20,6 +20,7 @@ class CampaignStatus(models.TextChoices):
 
 class AnswerChannel(models.TextChoices):
     LINK = "link", _("Personal link")
+    PORTAL = "portal", _("Customer portal")
     WRITTEN = "written", _("Written form")
     PHONE = "phone", _("Phone call")
     EMAIL = "email", _("E-mail")

@@ -16,6 +16,7 @@ from kesu.customers.models import Customer
 
 from .choices import AnswerChannel, BandTrigger, Grade, ReportChannel
 from .models import DIMENSIONS, Campaign, Improvement, SurveySettings, SurveyTemplate
+from .services.answers import CUSTOMER_CHANNELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -116,7 +117,7 @@ class RecipientForm(forms.Form):
 
 
 class StaffAnswerForm(forms.Form):
-    channel = forms.ChoiceField(choices=[c for c in AnswerChannel.choices if c[0] != AnswerChannel.LINK],
+    channel = forms.ChoiceField(choices=[c for c in AnswerChannel.choices if c[0] not in CUSTOMER_CHANNELS],
                                 label=_("how the answer came in"))
     respondent = forms.CharField(max_length=100, required=False, label=_("answered by"))
 

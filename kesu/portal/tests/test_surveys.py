@@ -79,7 +79,7 @@ def test_the_contact_sees_their_open_survey_and_answers_it_in_the_portal(
     answer = Answer.objects.get(recipient=mine)
     # The link's service: the answer spends the contact's personal link, so the link takes no second one.
     invitation = Invitation.objects.get(recipient=mine)
-    assert (answer.channel, answer.invitation, answer.remarks) == (AnswerChannel.LINK, invitation, "交货很及时")
+    assert (answer.channel, answer.invitation, answer.remarks) == (AnswerChannel.PORTAL, invitation, "交货很及时")
     assert invitation.used_at is not None and answer.respondent == account_a.contact.name
     page = client.get("/portal/surveys/").content.decode()
     assert f"/portal/surveys/{mine.pk}/" not in page and _title(mine) in page  # now under "answered"

@@ -90,6 +90,10 @@ def _score(template, choices: dict[int, Any], comments: dict[int, str]) -> tuple
     return rows, points, critical_zero
 
 
+# How a customer answers alone (no staff member enters it): their personal link, or the portal.
+CUSTOMER_CHANNELS = frozenset({AnswerChannel.LINK, AnswerChannel.PORTAL})
+
+
 def answer_submit(*, actor, recipient: Recipient, choices: dict[int, Any], comments: dict[int, str] | None = None,
                   remarks: str = "", channel: str = AnswerChannel.LINK, respondent: str = "",
                   invitation: Invitation | None = None, source: str = "web") -> Answer:
@@ -101,7 +105,7 @@ def answer_submit(*, actor, recipient: Recipient, choices: dict[int, Any], comme
     campaign = Campaign.objects.select_related("company").get(pk=recipient.campaign_id)  # its status now
     if actor is not None:
         require_role(actor, permissions.ENTER, campaign.company_id)
-        if channel == AnswerChannel.LINK:
+        if channel in CUSTOMER_CHANNELS:
             raise ValidationError({"channel": _("Say how the answer came in (written form, phone, e-mail).")})
     elif invitation is None:
         raise PermissionDenied

@@ -101,6 +101,10 @@ def test_staff_must_say_the_channel_and_every_item_is_needed(people):
         services.answer_submit(actor=people[Role.SALESPERSON], recipient=recipient,
                                choices=choices_for(c.template, [0] * 7))
     assert "channel" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:  # the portal is the customer's own channel, as the link is
+        services.answer_submit(actor=people[Role.SALESPERSON], recipient=recipient, channel=AnswerChannel.PORTAL,
+                               choices=choices_for(c.template, [0] * 7))
+    assert "channel" in error.value.message_dict
     choices = choices_for(c.template, [0] * 7)
     first = next(iter(choices))
     choices[first] = None
