@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,7 +254,7 @@ def month_counts(qs: QuerySet, zones: dict[str, list[int]], group_by: tuple[str,
 BREAKDOWNS = ("customer", "part", "category", "defect", "responsibility")
 # A breakdown's rows by the rollup's dimension (kesu.reports.rollups); categories are one row per code.
 DIMENSION_OF = {"customer": "customer", "part": "part", "category": "category_code",
-                "responsibility": "responsibility"}
+                "responsibility": "responsibility", "defect": "defect"}
 
 
 @dataclass
@@ -354,12 +354,7 @@ def breakdown(scope: Scope, by: str, *, limit: int | None = DEFAULT_LIMIT) -> Br
     if by not in BREAKDOWNS:
         raise ValueError(by)
     split: dict[Any, dict[int, int]] = {}  # category code → company → complaints (the group's bars)
-    if by == "defect":  # free text, not in the rollup: counted from the complaints
-        grouped = {(key,): {"complaints": count, "defective": defective} for key, count, defective in
-                   complaints_in(scope).values_list("defect_nature").annotate(
-                       count=Count("*"), defective=Sum("quantity_defective",
-                                                       filter=Q(responsibility=Responsibility.OURS)))}
-    elif by == "category":
+    if by == "category":
         grouped, split = _by_category_code(scope)
     else:
         grouped = tally(scope, (DIMENSION_OF[by],), ("complaints", "defective"))

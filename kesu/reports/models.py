@@ -300,6 +300,17 @@ class PartRollup(CoarseRollup):
         verbose_name_plural = _("complaint rollups by part")
 
 
+class DefectRollup(CoarseRollup):
+    """Per defect nature as typed (free text, a factory's few dozen words): what the defect breakdown adds up. Not
+    in the fine rollup, so counted from the complaints when the month is rebuilt."""
+
+    defect_nature = models.CharField(_("defect nature"), max_length=200, blank=True)
+
+    class Meta(CoarseRollup.Meta):
+        verbose_name = _("complaint rollup by defect")
+        verbose_name_plural = _("complaint rollups by defect")
+
+
 class ShipmentRollup(MonthlyRollup):
     """Shipment lines of one company's month per customer and currency (issue 24 §5): what the KPI dashboard and
     the customer indicators add up (design §11).

@@ -5,9 +5,10 @@ returned quantity) asks :func:`tally` for its groups. ``tally`` splits the perio
 
 - each whole calendar month of the period whose rollup is built and has no change waiting
   (:class:`~kesu.reports.models.RollupMonth` without a :class:`~kesu.reports.models.RollupChange`) is read from
-  the rollup — one GROUP BY over a few rows per month: the coarse rollup by category, customer or part
+  the rollup — one GROUP BY over a few rows per month: the coarse rollup by category, defect, customer or part
   (:func:`coarse_levels`) when the question groups by and is narrowed to no other dimension (a trend, a KPI, a
-  breakdown), else :class:`~kesu.reports.models.ComplaintRollup`, which keeps them all (the recurring problems);
+  breakdown), else :class:`~kesu.reports.models.ComplaintRollup`, which keeps customer, part and category (the
+  recurring problems); a question no rollup keeps (one customer's defects) is counted live;
 - the rest (a month cut by the period, the running month, a month changed since the worker's last run, a month
   never built) is counted from the complaints, as before.
 
@@ -39,7 +40,7 @@ DAY = datetime.timedelta(days=1)
 # What a group may be keyed by: name → the complaint's column (the rollup has the same columns, except that a
 # category's code is read through the category).
 DIMENSIONS = {"company": "company_id", "customer": "customer_id", "part": "part_id", "category": "category_id",
-              "category_code": "category__code", "responsibility": "responsibility"}
+              "category_code": "category__code", "responsibility": "responsibility", "defect": "defect_nature"}
 MEASURES = ("complaints", "quantity_defective", "defective", "repeats", "closed", "reopened", "reopenings",
             "returned")
 # The dimensions a rollup row is keyed by (with company and month).
@@ -204,7 +205,7 @@ def tally(scope: Any, by: tuple[str, ...] = (), measures: tuple[str, ...] = ("co
     if not scope.company_ids:
         return {}
     result: dict[tuple, list[int]] = {}
-    covered, live = _split(scope)
+    covered, live = _split(scope, rollup=_complaint_level(scope, by) is not None)
     if covered:
         _from_rollup(result, scope, covered, by, measures, monthly)
     if _received(live) is not None:
@@ -229,22 +230,26 @@ def _split(scope: Any, *, rollup: bool = True) -> tuple[dict[int, set[datetime.d
 
 
 def coarse_levels() -> tuple[tuple[str, type], ...]:
-    """The coarse complaint rollups, each with the one dimension of :data:`ROLLUP_DIMENSIONS` it keeps (besides
-    the responsibility), smallest first."""
-    from .models import CategoryRollup, CustomerRollup, PartRollup
+    """The coarse complaint rollups, each with the one dimension it keeps (besides the responsibility), smallest
+    first: those of :data:`ROLLUP_DIMENSIONS` are sums of the fine rollup's groups, the defect is not in it."""
+    from .models import CategoryRollup, CustomerRollup, DefectRollup, PartRollup
 
-    return (("category", CategoryRollup), ("customer", CustomerRollup), ("part", PartRollup))
+    return (("category", CategoryRollup), ("defect", DefectRollup), ("customer", CustomerRollup),
+            ("part", PartRollup))
 
 
-def _complaint_level(scope: Any, by: tuple[str, ...]) -> type:
+def _complaint_level(scope: Any, by: tuple[str, ...]) -> type | None:
     """The smallest complaint rollup keyed by every dimension that ``by`` groups by and ``scope`` is narrowed to
-    (a trend or a KPI: the rollup by category, a few rows a month; the recurring problems: the fine one)."""
+    (a trend or a KPI: the rollup by category, a few rows a month; the recurring problems: the fine one); None
+    when none is (the defects of one customer: counted from the complaints)."""
     from .models import ComplaintRollup
 
     wanted = {name.removesuffix("_code") for name in by} - {"company", "responsibility"}
     wanted |= {name.removesuffix("_id") for name in ("customer_id", "part_id", "category_id")
                if getattr(scope, name) is not None}
-    return next((model for dimension, model in coarse_levels() if wanted <= {dimension}), ComplaintRollup)
+    levels = (*((model, {dimension}) for dimension, model in coarse_levels()),
+              (ComplaintRollup, set(ROLLUP_DIMENSIONS) - {"responsibility"}))
+    return next((model for model, kept in levels if wanted <= kept), None)
 
 
 def _rollup_rows(scope: Any, covered: dict[int, set[datetime.date]], model=None, by: tuple[str, ...] = ()
@@ -351,7 +356,7 @@ def ranked(scope: Any, by: tuple[str, ...], *, at_least: int, limit: int | None
     totals = {"groups": 0, "complaints": 0, "groups_at_least": 0, "complaints_at_least": 0}
     if not scope.company_ids:
         return [], totals
-    covered, live = _split(scope)
+    covered, live = _split(scope, rollup=_complaint_level(scope, by) is not None)
     parts: list[tuple[str, tuple]] = []
     if covered:
         parts.append(_rollup_rows(scope, covered, by=by).values(*keys).annotate(work_n=Sum("complaints"))

@@ -20,7 +20,15 @@ from django.utils import timezone
 from kesu.accounts.models import Company
 from kesu.complaints.models import Complaint
 
-from ..models import ClosureRollup, ComplaintRollup, ResponseRollup, RollupChange, RollupMonth, ShipmentRollup
+from ..models import (
+    ClosureRollup,
+    ComplaintRollup,
+    DefectRollup,
+    ResponseRollup,
+    RollupChange,
+    RollupMonth,
+    ShipmentRollup,
+)
 from ..rollups import (
     DIMENSIONS,
     MEASURES,
@@ -49,6 +57,7 @@ def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: lis
     scope = Scope(company_ids=(company_id,), date_from=month, date_to=last)
     with live_only():
         groups = tally(scope, ROLLUP_DIMENSIONS, STORED)
+        defects = tally(scope, ("defect", "responsibility"), STORED)
         pairs = closure_pairs(scope)
         hours = response_hours(scope)
         shipped = shipment_groups([company_id], month, last)
@@ -58,7 +67,11 @@ def rollup_month_rebuild(company_id: int, month: datetime.date, *, consumed: lis
             for key, values in groups.items()]
     written = {
         ComplaintRollup: rows,
-        **{model: _summed(model, dimension, company_id, month, groups) for dimension, model in coarse_levels()},
+        **{model: _summed(model, dimension, company_id, month, groups) for dimension, model in coarse_levels()
+           if dimension in ROLLUP_DIMENSIONS},
+        DefectRollup: [DefectRollup(company_id=company_id, month=month, defect_nature=defect,
+                                    responsibility=responsibility, **values)
+                       for (defect, responsibility), values in defects.items()],
         ClosureRollup: [ClosureRollup(company_id=company_id, month=month, received_day=received, closed_day=closed,
                                       complaints=n) for (_company, received, closed), n in pairs.items()],
         ResponseRollup: [ResponseRollup(company_id=company_id, month=month, hours=h, complaints=n)
