@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -92,15 +92,14 @@ def actions_at(company, at: datetime.datetime) -> tuple[int, int]:
     return row["open"], row["overdue"]
 
 
-def complaint_figures(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, dict]:
-    """Per customer the complaints with our defective quantity, and the quantity returned, of the period, as
-    :func:`~kesu.surveys.indicators.customer_indicators` takes them: from the monthly rollup where it is built
-    (:mod:`.rollups`)."""
-    rows = tally(Scope(company_ids=(company.pk,), date_from=date_from, date_to=date_to), ("customer",),
-                 ("complaints", "defective", "returned"))
-    return {"complaints": {key[0]: (row["complaints"], row["defective"]) for key, row in rows.items()
-                           if row["complaints"]},
-            "returned": {key[0]: row["returned"] for key, row in rows.items() if row["returned"]}}
+def complaint_figures(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, int]:
+    """The period's complaints, our defective quantity and the quantity returned, in total: from the monthly
+    rollup by category where it is built (:mod:`.rollups`; a few rows a month, where the customer indicators'
+    own count reads a row per customer)."""
+    row = tally(Scope(company_ids=(company.pk,), date_from=date_from, date_to=date_to), (),
+                ("complaints", "defective", "returned")).get((), {})
+    return {"complaints": row.get("complaints", 0), "defective_quantity": row.get("defective", 0),
+            "returned_quantity": row.get("returned", 0)}
 
 
 def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, Decimal | None]:
@@ -109,8 +108,9 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
     from kesu.surveys.complaint_survey import complaint_handling_satisfaction
     from kesu.surveys.models import Answer
 
-    report = customer_indicators([company.pk], date_from, date_to, **complaint_figures(company, date_from, date_to))
-    total = report.total
+    # The shipments per customer (churn needs who was shipped to); the complaints only in total.
+    report = customer_indicators([company.pk], date_from, date_to, complaints={}, returned={})
+    total = replace(report.total, **complaint_figures(company, date_from, date_to))
     claims, quality_cost = _ledger(company, date_from, date_to)
     end = end_instant(company, date_to)
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=company.tz)

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections
@@ -36,6 +37,7 @@ from kesu.complaints.models import Complaint, DispositionLine
 from kesu.surveys.indicators import NOT_COUNTED_STATUSES, company_time_zones
 
 DAY = datetime.timedelta(days=1)
+CENT = Decimal("0.01")
 
 # What a group may be keyed by: name → the complaint's column (the rollup has the same columns, except that a
 # category's code is read through the category).
@@ -481,13 +483,15 @@ def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: d
             raise ValueError(name)
     result: dict[tuple[int, str], dict[str, Any]] = {}
 
-    def add(rows) -> None:
-        for row in rows:
-            found = result.setdefault((row["customer_id"], row["currency"]), dict.fromkeys(measures, 0))
-            for name in measures:
-                value = row.get(f"sum_{name}")
+    def add(qs: QuerySet, sums: dict[str, Any]) -> None:
+        # Plain rows (a year has a row per customer and currency, thousands): counts as integers, freight to the
+        # cent (SQLite sums a decimal column as a float).
+        names = [key.removeprefix("sum_") for key in sums]
+        for customer_id, currency, *values in _grouped(qs, ["customer_id", "currency"], sums, False):
+            found = result.setdefault((customer_id, currency), dict.fromkeys(measures, 0))
+            for name, value in zip(names, values, strict=True):
                 if value:
-                    found[name] += value
+                    found[name] += (Decimal(str(value)).quantize(CENT) if name == "freight" else int(value))
 
     if not company_ids:
         return result
@@ -501,8 +505,7 @@ def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: d
         rolled = ShipmentRollup.objects.filter(condition)
         if customer_ids is not None:
             rolled = rolled.filter(customer_id__in=customer_ids)
-        add(rolled.order_by().values("customer_id", "currency")
-            .annotate(**{f"sum_{name}": Sum(name) for name in measures}))
+        add(rolled.order_by(), {f"sum_{name}": Sum(name) for name in measures})
     live: dict[tuple, list[int]] = defaultdict(list)
     for pk in company_ids:
         live[_live_intervals(date_from, date_to, covered.get(pk, set()))].append(pk)
@@ -514,5 +517,5 @@ def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: d
         lines = Shipment.objects.filter(condition)
         if customer_ids is not None:
             lines = lines.filter(customer_id__in=customer_ids)
-        add(lines.order_by().values("customer_id", "currency").annotate(**_shipment_live_measures(asked)))
+        add(lines.order_by(), _shipment_live_measures(asked))
     return result
