@@ -96,10 +96,11 @@ def complaint_figures(company, date_from: datetime.date, date_to: datetime.date)
     """The period's complaints, our defective quantity and the quantity returned, in total: from the monthly
     rollup by category where it is built (:mod:`.rollups`; a few rows a month, where the customer indicators'
     own count reads a row per customer)."""
+    # Without grouping the tally always has its one row (of zeros when nothing was received).
     row = tally(Scope(company_ids=(company.pk,), date_from=date_from, date_to=date_to), (),
-                ("complaints", "defective", "returned")).get((), {})
-    return {"complaints": row.get("complaints", 0), "defective_quantity": row.get("defective", 0),
-            "returned_quantity": row.get("returned", 0)}
+                ("complaints", "defective", "returned"))[()]
+    return {"complaints": row["complaints"], "defective_quantity": row["defective"],
+            "returned_quantity": row["returned"]}
 
 
 def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dict[str, Decimal | None]:

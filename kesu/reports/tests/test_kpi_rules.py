@@ -208,3 +208,16 @@ def test_the_dashboard_on_a_leap_day_compares_with_60_of_366_days(people, compan
     row = rows["complaints"]
     assert (row.target, row.target_to_date, row.value, row.last_year, row.met) == (
         Decimal("366"), Decimal("60.00"), Decimal("1.00"), Decimal("1.00"), True)
+
+
+def test_the_complaint_figures_count_the_periods_complaints_and_nothing_where_none_came(people, company_a):
+    from kesu.reports.services.rollups import rollups_rebuild_all
+
+    with time_machine.travel(at(2026, 3, 10, 9), tick=False):
+        for _i in range(2):
+            create_complaint(people[Role.SALESPERSON])
+        rollups_rebuild_all(today=datetime.date(2026, 3, 10))
+        values = kpi_values(company_a, datetime.date(2026, 3, 1), datetime.date(2026, 3, 10))
+        empty = kpi_values(company_a, datetime.date(2026, 1, 1), datetime.date(2026, 2, 28))  # built, nothing in it
+    assert values["complaints"] == 2
+    assert (empty["complaints"], empty["ppm"], empty["return_rate"]) == (0, None, None)
