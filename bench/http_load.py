@@ -288,7 +288,7 @@ def measure(args, user: User, raw: str) -> None:
                   f"{result['p95']:>8.1f} {result['p99']:>8.1f} {result['errors']:>7} {sql[0]:>9} {sql[1]:>7}")
             if result["errors"]:
                 print(f"    first error: {result['first_error']}")
-            if case == "create":
+            if case in ("create", "transition"):
                 hand_on_waiting_events()
     port = urllib.parse.urlsplit(args.base).port or 80
     memory = stack_memory(port)
@@ -297,7 +297,7 @@ def measure(args, user: User, raw: str) -> None:
 
 
 def hand_on_waiting_events() -> None:
-    """A server run with KESU_EVENTS_BY_WORKER leaves the new complaints' events to the workers: hand them on here
+    """A server run with KESU_EVENTS_BY_WORKER leaves the events of new complaints and steps to the workers: hand them on here
     as one worker would, batch after batch, so the work the requests left behind is measured too."""
     from kesu.core.events import deliver_pending
     from kesu.core.models import PendingEvent
