@@ -29,7 +29,7 @@ from typing import Any
 from django.db.models import Avg, Exists, OuterRef, Q
 from django.utils import timezone
 
-from kesu.surveys.indicators import customer_indicators, ppm_of
+from kesu.surveys.indicators import indicator_totals, ppm_of
 
 from .analyses import Scope, add_months, first_of_month, month_end
 from .choices import HIGHER_IS_BETTER, Kpi
@@ -109,8 +109,8 @@ def kpi_values(company, date_from: datetime.date, date_to: datetime.date) -> dic
     from kesu.surveys.complaint_survey import complaint_handling_satisfaction
     from kesu.surveys.models import Answer
 
-    # The shipments per customer (churn needs who was shipped to); the complaints only in total.
-    report = customer_indicators([company.pk], date_from, date_to, complaints={}, returned={})
+    # Totals only: the shipments summed per currency (churn asks whom lines went to apart), the complaints below.
+    report = indicator_totals([company.pk], date_from, date_to, complaints={}, returned={})
     total = replace(report.total, **complaint_figures(company, date_from, date_to))
     claims, quality_cost = _ledger(company, date_from, date_to)
     end = end_instant(company, date_to)

@@ -467,9 +467,10 @@ def _date_ranges(groups: dict[tuple, list[int]], column: str) -> Q | None:
 
 
 def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: datetime.date,
-                    customer_ids: list[int] | None = None, measures: tuple[str, ...] = SHIPMENT_MEASURES
-                    ) -> dict[tuple[int, str], dict[str, Any]]:
-    """Shipment lines of the companies per (customer, currency): the ``measures`` of :data:`SHIPPED_MEASURES` over
+                    customer_ids: list[int] | None = None, measures: tuple[str, ...] = SHIPMENT_MEASURES, *,
+                    by_customer: bool = True) -> dict[tuple[int | None, str], dict[str, Any]]:
+    """Shipment lines of the companies per (customer, currency) — per (None, currency) without ``by_customer``,
+    summed in the database: the ``measures`` of :data:`SHIPPED_MEASURES` over
     the lines shipped in ``date_from … date_to`` and those of :data:`DUE_MEASURES` over the lines due in it. Whole
     months that are built and unchanged come from :class:`~kesu.reports.models.ShipmentRollup`, the rest from the
     shipment lines (as :func:`tally` splits complaints; :func:`live_only` counts everything from the lines).
@@ -487,8 +488,10 @@ def shipment_groups(company_ids: list[int], date_from: datetime.date, date_to: d
         # Plain rows (a year has a row per customer and currency, thousands): counts as integers, freight to the
         # cent (SQLite sums a decimal column as a float).
         names = [key.removeprefix("sum_") for key in sums]
-        for customer_id, currency, *values in _grouped(qs, ["customer_id", "currency"], sums, False):
-            found = result.setdefault((customer_id, currency), dict.fromkeys(measures, 0))
+        keys = ["customer_id", "currency"] if by_customer else ["currency"]
+        for row in _grouped(qs, keys, sums, False):
+            values = row[len(keys):]
+            found = result.setdefault(tuple(row[:2]) if by_customer else (None, row[0]), dict.fromkeys(measures, 0))
             for name, value in zip(names, values, strict=True):
                 if value:
                     found[name] += (Decimal(str(value)).quantize(CENT) if name == "freight" else int(value))

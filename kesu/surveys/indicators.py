@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -290,7 +291,7 @@ def returned_by_customer(company_ids: Iterable[int], date_from: datetime.date, d
 def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
                         customer_ids: Iterable[int] | None = None, *,
                         complaints: dict[int, tuple[int, int]] | None = None,
-                        returned: dict[int, int] | None = None) -> IndicatorReport:
+                        returned: dict[int, int] | None = None, totals_only: bool = False) -> IndicatorReport:
     """Indicators per customer and in total for ``date_from … date_to`` (inclusive), per design §11.
 
     ``company_ids`` is the caller's scope (e.g. ``user.visible_company_ids()``); ``customer_ids`` narrows it to
@@ -303,13 +304,16 @@ def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, da
 
     A fixed number of queries whatever the number of customers or rows (see the module docstring).
     ``complaints`` and ``returned``, when given, are queries 4 and 5 already answered (the KPI dashboard reads them from the
-    monthly rollup, :mod:`kesu.reports.rollups`).
+    monthly rollup, :mod:`kesu.reports.rollups`). With ``totals_only`` (the KPI dashboard) only ``total`` and the
+    churn's counts are made: the shipments summed per currency in the database, and of the customers only whom
+    lines went to, then and now; ``by_customer`` is left empty.
     """
     from kesu.reports.rollups import shipment_groups
 
     company_ids, customer_ids = list(company_ids), _ids(customer_ids)
     previous_from, previous_to = previous_period(date_from, date_to)
-    shipped, due = shipments_by_customer(shipment_groups(company_ids, date_from, date_to, customer_ids))
+    shipped, due = shipments_by_customer(shipment_groups(company_ids, date_from, date_to, customer_ids,
+                                                         by_customer=not totals_only))
     zones = company_time_zones(company_ids) if complaints is None or returned is None else None
     if complaints is None:
         complaints = complaints_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
@@ -317,12 +321,20 @@ def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, da
         returned = returned_by_customer(company_ids, date_from, date_to, customer_ids, zones=zones)
     before = {customer_id for (customer_id, _currency), row in shipment_groups(
         company_ids, previous_from, previous_to, customer_ids, ("lines",)).items() if row["lines"]}
-    lost = before - set(shipped)
-
-    customers = set(shipped) | set(due) | set(complaints) | set(returned) | before | set(customer_ids or ())
+    if totals_only:  # one row for everybody (keyed None), and whom lines went to now asked apart
+        now = {customer_id for (customer_id, _currency), row in shipment_groups(
+            company_ids, date_from, date_to, customer_ids, ("lines",)).items() if row["lines"]}
+        complaints = {None: (sum(n for n, _d in complaints.values()), sum(d for _n, d in complaints.values()))}
+        returned = {None: sum(returned.values())}
+        customers = [None]
+    else:
+        now = set(shipped)
+        customers = sorted(set(shipped) | set(due) | set(complaints) | set(returned) | before
+                           | set(customer_ids or ()))
+    lost = before - now
     by_customer: dict[int, Indicators] = {}
     total = Indicators(lost=None)
-    for customer_id in sorted(customers):
+    for customer_id in customers:
         sent = shipped.get(customer_id, Shipped())
         lines_due, lines_on_time = due.get(customer_id, (0, 0))
         count, defective = complaints.get(customer_id, (0, 0))
@@ -338,12 +350,19 @@ def customer_indicators(company_ids: Iterable[int], date_from: datetime.date, da
             returned_quantity=returned.get(customer_id, 0),
             lost=customer_id in lost,
         )
-        by_customer[customer_id] = indicators
+        if customer_id is not None:
+            by_customer[customer_id] = indicators
         _add_to(total, indicators)
     return IndicatorReport(
         date_from=date_from, date_to=date_to, previous_from=previous_from, previous_to=previous_to,
         by_customer=by_customer, total=total, customers_before=len(before), customers_lost=len(lost),
     )
+
+
+def indicator_totals(company_ids: Iterable[int], date_from: datetime.date, date_to: datetime.date,
+                     **answered: Any) -> IndicatorReport:
+    """:func:`customer_indicators` without the rows per customer: its total and churn (the KPI dashboard)."""
+    return customer_indicators(company_ids, date_from, date_to, totals_only=True, **answered)
 
 
 def _add_to(total: Indicators, one: Indicators) -> None:
