@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+import datetime
+
+import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from kesu.accounts import throttle
 from kesu.core.services import TransitionRefused
 
 from .auth import KesuSessionAuth, TokenAuth
 from .errors import document_errors
+
+
+class OrjsonRenderer(BaseRenderer):
+    """The API's JSON written by orjson (issue 24 §4: a page of 50 complaints encoded in 2.2 instead of 3.9 ms):
+    the same document as ninja's encoder gives, except that text is UTF-8 rather than \\u escapes (a page of
+    Chinese complaints is 15 % smaller). Date-times keep Django's form (milliseconds, ``Z`` for UTC); decimals,
+    lazy translations and the rest go through ninja's encoder."""
+
+    media_type = "application/json"
+    _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def __init__(self) -> None:
+        self._fallback = NinjaJSONEncoder().default
+
+    def _default(self, value):
+        if type(value) is datetime.datetime:
+            text = value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return self._fallback(value)
+
+    def render(self, request, data, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=self._default, option=self._OPTIONS)
 
 
 class KesuAPI(NinjaAPI):
@@ -49,6 +76,7 @@ api = KesuAPI(
     auth=[TokenAuth(), KesuSessionAuth()],
     docs_url="/docs",
     urls_namespace="api",
+    renderer=OrjsonRenderer(),
 )
 
 

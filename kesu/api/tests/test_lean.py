@@ -217,6 +217,30 @@ def test_html_pages_are_not_gzipped(login, client, salesperson):
     assert page.status_code == 200 and not page.has_header("Content-Encoding")
 
 
+# -- the JSON itself ----------------------------------------------------------------------------------------
+
+
+def test_the_json_is_what_the_standard_encoder_gives_with_text_as_utf8():
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_lazy
+    from ninja.responses import NinjaJSONEncoder
+
+    from kesu.api.main import OrjsonRenderer
+
+    east8 = datetime.timezone(datetime.timedelta(hours=8))
+    data = {"at": [datetime.datetime(2026, 10, 1, 8, 0, tzinfo=datetime.UTC),
+                   datetime.datetime(2026, 10, 1, 8, 0, 5, 123456, tzinfo=datetime.UTC),
+                   datetime.datetime(2026, 10, 1, 8, 0, 5, 999, tzinfo=east8)],
+            "day": datetime.date(2026, 2, 17), "amount": Decimal("1234.50"), "label": gettext_lazy("Number"),
+            "text": "外观划伤 <b>&", "count": 3, "none": None, 7: "an int key"}
+    assert isinstance(ninja_api.renderer, OrjsonRenderer)
+    written = OrjsonRenderer().render(None, data, response_status=200)
+    assert json.loads(written) == json.loads(json.dumps(data, cls=NinjaJSONEncoder))
+    assert "外观划伤".encode() in written  # not \u escapes
+    assert b'"2026-10-01T08:00:05.123Z"' in written and b'"2026-10-01T08:00:05.000+08:00"' in written
+
+
 # -- typed OpenAPI ----------------------------------------------------------------------------------------
 
 
