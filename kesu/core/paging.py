@@ -61,19 +61,20 @@ class IdFirstPaginator(Paginator):
             return super().count
         qs = self.object_list.using(replica_alias(self.object_list.db))
         if connections[qs.db].vendor == "postgresql":
-            estimate = _planner_estimate(qs)
             if self.trust_estimate:
+                estimate = _planner_estimate(qs)
                 if estimate > APPROXIMATE_ABOVE:
                     self.approximate = True
                     return estimate
                 return qs.count()
             # Counted up to one more than the threshold whatever the estimate: an estimate far too low (the open
-            # complaints of a group at ten million) must not make the page count them all.
+            # complaints of a group at ten million) must not make the page count them all. The planner is asked
+            # only for a list longer than that.
             counted = qs.order_by()[:APPROXIMATE_ABOVE + 1].count()
             if counted <= APPROXIMATE_ABOVE:
                 return counted
             self.approximate = True
-            return max(estimate, counted)
+            return max(_planner_estimate(qs), counted)
         return qs.count()
 
     def _correct_estimate(self, number: int, found: int) -> None:

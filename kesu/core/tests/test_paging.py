@@ -102,3 +102,13 @@ def test_an_estimate_far_too_low_does_not_make_the_list_count_every_row(companie
         assert (low.count, low.approximate) == (11, True)  # at least one more than the threshold
     assert [q["sql"] for q in queries if "COUNT(" in q["sql"]] and all(
         "LIMIT 11" in q["sql"] for q in queries if "COUNT(" in q["sql"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is read on PostgreSQL only")
+def test_a_list_under_the_threshold_is_counted_without_asking_the_planner(companies, monkeypatch):
+    monkeypatch.setattr(paging, "APPROXIMATE_ABOVE", 1000)
+    companies_now = Company.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        paginator = IdFirstPaginator(Company.objects.order_by("code"), 7)
+        assert (paginator.count, paginator.approximate) == (companies_now, False)
+    assert len(queries) == 1 and not any("EXPLAIN" in q["sql"] for q in queries)
