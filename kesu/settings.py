@@ -159,20 +159,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The columns a PostgreSQL index INCLUDEs (for index-only scans) are simply not stored by SQLite.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# PostgreSQL: statements are sent with their parameters apart and prepared on the connection once a statement has
-# run twice, so a page's repeated queries are parsed and planned once per connection instead of on every request
-# (the detail page's joins took longer to plan than to run: issue 24). KESU_DB_PREPARED=0 turns it off, which a
-# connection pooler in transaction mode older than PgBouncer 1.21 needs (it cannot follow prepared statements).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("KESU_DB_PREPARED", True):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
-
 # Read replica (issue 24 §3): analyses, exports, dashboards and list counts read from a streaming standby when
 # KESU_REPLICA_DATABASE_URL is set (kesu/core/dbrouter.py); writes and read-your-writes stay on "default".
 # In tests the replica is a MIRROR of the test database: the same name, on the replica's own server.
 if os.environ.get("KESU_REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["KESU_REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
 # Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
