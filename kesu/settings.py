@@ -5,11 +5,13 @@ generated once into the data folder.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -167,6 +169,12 @@ if os.environ.get("KESU_REPLICA_DATABASE_URL"):
         os.environ["KESU_REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
+# PostgreSQL's memory for one sort or grouping of an analysis, a dashboard or a review pack (kesu/core/dbrouter.py:
+# the server's default of 4 MB made a year's recurring problems spill to disk at a million complaints); a
+# PostgreSQL size such as 32MB, or empty to leave the server's own setting.
+KESU_REPORT_WORK_MEM = os.environ.get("KESU_REPORT_WORK_MEM", "32MB").strip()
+if KESU_REPORT_WORK_MEM and not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", KESU_REPORT_WORK_MEM):
+    raise ImproperlyConfigured("KESU_REPORT_WORK_MEM must be a size such as 32MB (kB, MB or GB), or empty.")
 # Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
 # mid-job leaves its job to another after this many seconds.
 KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))

@@ -49,7 +49,7 @@ from kesu.accounts.models import Company
 from kesu.complaints.choices import FINAL_STATUSES, Responsibility, Status
 from kesu.complaints.models import Complaint, ComplaintCategory, Deadline
 from kesu.core.calendar import WorkingCalendar
-from kesu.core.dbrouter import reporting
+from kesu.core.dbrouter import report_memory, reporting
 from kesu.customers.models import Customer, Part
 from kesu.surveys.indicators import NOT_COUNTED_STATUSES, percent_of, received_in
 
@@ -808,7 +808,7 @@ ANALYSES = ("frequency", "customer", "part", "category", "defect", "trend", "sea
 def run(scope: Scope, name: str, **options: Any) -> Any:
     """One analysis by name (pages, API, exports and the review pack all come through here); read from the
     replica when there is one (issue 24 §3)."""
-    with reporting():
+    with reporting(), report_memory():
         if name in ("customer", "part", "category", "defect"):
             return breakdown(scope, name, **options)
         return {

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kesu.claims.permissions import sees_claim_money
+from kesu.core.dbrouter import report_memory, reporting
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import xlsx_response
 from kesu.core.paging import IdFirstPaginator
@@ -168,7 +169,8 @@ def analyses_page(request: HttpRequest) -> HttpResponse:
     sections, scope = [], None
     if form.is_valid():
         scope = form.scope()
-        sections = [_section(name, analyses.run(scope, name)) for name in _only(request)]
+        with reporting(), report_memory():  # the report's memory set once for all the sections
+            sections = [_section(name, analyses.run(scope, name)) for name in _only(request)]
     return render(request, "reports/analyses.html", {
         "form": form, "scope": scope, "sections": sections, "names": analyses.ANALYSES,
         "titles": exports.TITLES, "only": request.GET.get("only", ""),
@@ -183,8 +185,9 @@ def analyses_xlsx(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return analyses_page(request)
     scope = form.scope()
-    results = {name: analyses.run(scope, name, **({"limit": None} if name in (
-        "frequency", "customer", "part", "category", "defect") else {})) for name in _only(request)}
+    with reporting(), report_memory():
+        results = {name: analyses.run(scope, name, **({"limit": None} if name in (
+            "frequency", "customer", "part", "category", "defect") else {})) for name in _only(request)}
     return xlsx_response(exports.analyses_xlsx(scope, results, _heading(form, scope)))
 
 
