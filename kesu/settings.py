@@ -308,7 +308,6 @@ if KESU_TRUSTED_PROXIES and not os.environ.get("KESU_PROXY_SSL_HEADER"):
 KESU_STORAGE = os.environ.get("KESU_STORAGE", "local").strip().lower() or "local"
 if KESU_STORAGE == "s3":
     if not os.environ.get("KESU_S3_BUCKET"):
-        from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("KESU_STORAGE=s3 needs KESU_S3_BUCKET (and the endpoint and keys).")
     STORAGES["default"] = {
@@ -329,7 +328,6 @@ if KESU_STORAGE == "s3":
         },
     }
 elif KESU_STORAGE != "local":
-    from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"KESU_STORAGE={KESU_STORAGE!r}: use 'local' or 's3'.")
 

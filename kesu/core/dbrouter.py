@@ -59,30 +59,21 @@ def report_memory() -> Iterator[None]:
     4 MB sent the recurring problems of a year at a million complaints to disk: 440 ms against 290); the
     connection gets the server's setting back when the outermost ``report_memory()`` ends. Enter it inside
     ``reporting()``, so that it is the connection the analyses read from that gets the memory."""
-    if _memory.get():
-        yield
-        return
     alias = replica_alias() if _reporting.get() else DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if _memory.get() or not settings.KESU_REPORT_WORK_MEM or connection.vendor != "postgresql":
+        yield  # inside another report (the outer one decides), turned off, or not PostgreSQL
+        return
     token = _memory.set(True)
-    _report_memory(alias, settings.KESU_REPORT_WORK_MEM)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.KESU_REPORT_WORK_MEM])
     try:
         yield
     finally:
         _memory.reset(token)
-        _report_memory(alias, None)
-
-
-def _report_memory(alias: str, value: str | None) -> None:
-    """The connection's work_mem for a report (``value``), or the server's again (None)."""
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or not settings.KESU_REPORT_WORK_MEM:
-        return
-    with connection.cursor() as cursor:
-        if value is not None:
-            cursor.execute("SELECT set_config('work_mem', %s, false)", [value])
-            return
         try:
-            cursor.execute("RESET work_mem")
+            with connection.cursor() as cursor:
+                cursor.execute("RESET work_mem")
         except DatabaseError:
             if not connection.in_atomic_block:
                 raise
