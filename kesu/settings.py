@@ -175,6 +175,14 @@ DATABASE_ROUTERS = ["kesu.core.dbrouter.ReportingRouter"]
 KESU_REPORT_WORK_MEM = os.environ.get("KESU_REPORT_WORK_MEM", "32MB").strip()
 if KESU_REPORT_WORK_MEM and not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", KESU_REPORT_WORK_MEM):
     raise ImproperlyConfigured("KESU_REPORT_WORK_MEM must be a size such as 32MB (kB, MB or GB), or empty.")
+# How many analyses of one page (the analyses page, its Excel file) run at once on PostgreSQL, each thread on a
+# connection of its own (kesu/core/parallel.py); 1 runs them one after another.
+try:
+    KESU_REPORT_THREADS = int(os.environ.get("KESU_REPORT_THREADS", "2"))
+except ValueError:
+    KESU_REPORT_THREADS = 0
+if not 1 <= KESU_REPORT_THREADS <= 16:
+    raise ImproperlyConfigured("KESU_REPORT_THREADS must be a whole number from 1 to 16.")
 # Several `kesu worker` processes share the periodic jobs through lease rows (kesu/core/jobs.py): a worker killed
 # mid-job leaves its job to another after this many seconds.
 KESU_JOB_LEASE_SECONDS = max(3, int(os.environ.get("KESU_JOB_LEASE_SECONDS", "60")))

@@ -50,7 +50,9 @@ def reporting() -> Iterator[str]:
         _reporting.reset(token)
 
 
-_memory: ContextVar[bool] = ContextVar("kesu_report_memory", default=False)
+# The connection whose memory the outermost report_memory() of this context set (None: none); a thread of
+# kesu.core.parallel copies the context but reads on connections of its own, which get their memory apart.
+_memory: ContextVar[object | None] = ContextVar("kesu_report_memory", default=None)
 
 
 @contextmanager
@@ -61,10 +63,10 @@ def report_memory() -> Iterator[None]:
     ``reporting()``, so that it is the connection the analyses read from that gets the memory."""
     alias = replica_alias() if _reporting.get() else DEFAULT_DB_ALIAS
     connection = connections[alias]
-    if _memory.get() or not settings.KESU_REPORT_WORK_MEM or connection.vendor != "postgresql":
-        yield  # inside another report (the outer one decides), turned off, or not PostgreSQL
+    if _memory.get() is connection or not settings.KESU_REPORT_WORK_MEM or connection.vendor != "postgresql":
+        yield  # inside another report on this connection (the outer one decides), turned off, or not PostgreSQL
         return
-    token = _memory.set(True)
+    token = _memory.set(connection)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.KESU_REPORT_WORK_MEM])
     try:

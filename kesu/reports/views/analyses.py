@@ -170,7 +170,8 @@ def analyses_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         scope = form.scope()
         with reporting(), report_memory():  # the report's memory set once for all the sections
-            sections = [_section(name, analyses.run(scope, name)) for name in _only(request)]
+            results = analyses.run_many(scope, _only(request))
+        sections = [_section(name, result) for name, result in results.items()]
     return render(request, "reports/analyses.html", {
         "form": form, "scope": scope, "sections": sections, "names": analyses.ANALYSES,
         "titles": exports.TITLES, "only": request.GET.get("only", ""),
@@ -186,8 +187,8 @@ def analyses_xlsx(request: HttpRequest) -> HttpResponse:
         return analyses_page(request)
     scope = form.scope()
     with reporting(), report_memory():
-        results = {name: analyses.run(scope, name, **({"limit": None} if name in (
-            "frequency", "customer", "part", "category", "defect") else {})) for name in _only(request)}
+        results = analyses.run_many(scope, _only(request), {name: {"limit": None} for name in (
+            "frequency", "customer", "part", "category", "defect")})
     return xlsx_response(exports.analyses_xlsx(scope, results, _heading(form, scope)))
 
 
