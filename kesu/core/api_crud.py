@@ -103,7 +103,9 @@ def register(router: Router, resource: Resource) -> None:
     # an unknown key is an error naming it, never silently dropped.
     in_schema = input_schema(resource.model, f"{resource.model.__name__}In", form_fields)
     base = f"/{resource.plural}"
-    tag = [str(resource.opts.verbose_name_plural)]
+    # The path's name, in English as every other group of the API: the model's verbose name was translated into
+    # the language active at import (顾客, 零件), so a generated client named its modules in Chinese.
+    tag = [resource.plural.replace("-", " ")]
     label = resource.model.__name__
 
     # The page's filters, named in the OpenAPI document; the filter set itself reads request.GET.

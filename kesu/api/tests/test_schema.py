@@ -124,3 +124,12 @@ def test_no_request_body_accepts_an_untyped_value():
             if body:
                 untyped += [f"{method} {path}: {place}" for place in _untyped(schema, body["schema"], "body", set())]
     assert untyped == []
+
+
+def test_operations_are_grouped_under_english_names_whatever_the_servers_language():
+    # A generated client names its modules after these groups (openapi-python-client: kesu_client.api.parts);
+    # the record types' groups were their names translated into the language active at start (顾客, 零件).
+    tags = {tag for operations in _openapi()["paths"].values() for operation in operations.values()
+            for tag in operation.get("tags", ())}
+    assert {"customers", "contacts", "parts", "contract lines", "shipments", "suppliers", "complaints"} <= tags
+    assert all(re.fullmatch(r"[a-z ]+", tag) for tag in tags), sorted(tags)
