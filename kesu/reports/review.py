@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Company
+from kesu.core.dbrouter import report_memory, reporting
 from kesu.surveys.indicators import percent_of
 
 from . import analyses, permissions
@@ -104,8 +105,7 @@ def _row(row: analyses.BreakdownRow) -> dict[str, Any]:
             "share": row.share, "cumulative": row.cumulative, "vital_few": row.vital_few, "query": row.query or {}}
 
 
-def _breakdown(scope: Scope, by: str, limit: int) -> list[dict[str, Any]]:
-    result = analyses.breakdown(scope, by, limit=limit)
+def _breakdown(result: analyses.Breakdown) -> list[dict[str, Any]]:
     rows = [_row(r) for r in result.rows]
     if result.others is not None:
         rows.append(_row(result.others))
@@ -118,18 +118,21 @@ def _durations(d: analyses.Durations) -> dict[str, Any]:
 
 
 def _complaints(scope: Scope) -> dict[str, Any]:
-    customers = analyses.breakdown(scope, "customer", limit=TOP_CUSTOMERS)
-    freq = analyses.frequency(scope, limit=LIST_LIMIT)
-    closure = analyses.closure_times(scope)
-    reopen = analyses.reopenings(scope)
+    # Side by side where the database allows (kesu.core.parallel), the longest first; the report's memory set
+    # once for all of them.
+    with reporting(), report_memory():
+        found = analyses.run_many(scope, ("frequency", "customer", "closure", "category", "defect", "trend",
+                                          "reopen"),
+                                  {"frequency": {"limit": LIST_LIMIT}, "customer": {"limit": TOP_CUSTOMERS}})
+    customers, freq, closure, reopen = found["customer"], found["frequency"], found["closure"], found["reopen"]
     return {
         "total": customers.total,
         "defective": customers.defective,
         "trend": [{"month": t.month, "count": t.count, "previous_month": t.previous_month,
                    "year_before": t.year_before, "month_over_month": t.month_over_month,
-                   "year_over_year": t.year_over_year, "query": t.query} for t in analyses.trend(scope)],
-        "pareto_category": _breakdown(scope, "category", analyses.DEFAULT_LIMIT),
-        "pareto_defect": _breakdown(scope, "defect", analyses.DEFAULT_LIMIT),
+                   "year_over_year": t.year_over_year, "query": t.query} for t in found["trend"]],
+        "pareto_category": _breakdown(found["category"]),
+        "pareto_defect": _breakdown(found["defect"]),
         "top_customers": [_row(r) for r in customers.rows],
         "frequency": {"rule": freq.rule, "total": freq.total, "problems": freq.problems,
                       "recurring_problems": freq.recurring_problems,

@@ -40,3 +40,15 @@ def test_the_page_side_by_side_is_the_page_in_turn(client, settings, qa_engineer
         pages.append(response.context["sections"])
     assert pages[0] == pages[1]
     assert f"customer={data.cu1.pk}" in str(pages[1])
+
+
+def test_the_review_packs_complaint_figures_side_by_side_are_those_in_turn(settings, qa_engineer, data):  # noqa: F811
+    from kesu.reports.review import review_pack
+
+    scope = analyses.scope_for(qa_engineer, date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 6, 30))
+    packs = []
+    for threads in (1, 2):
+        settings.KESU_REPORT_THREADS = threads
+        packs.append(review_pack(qa_engineer, scope)["complaints"])
+    assert packs[0] == packs[1]
+    assert packs[1]["total"] == 4 and packs[1]["top_customers"]
