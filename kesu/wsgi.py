@@ -13,19 +13,18 @@ logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
 
 
-def own_template_names() -> list[str]:
-    """The names of Kesu's own templates (its template folder and its apps'), as the loaders find them."""
+def own_templates() -> list[tuple[object, str]]:
+    """(engine, name) of each of Kesu's own templates (its template folder and its apps'), as the loaders find
+    them; Django's admin and other libraries' templates are left to be compiled when first used."""
     from django.template import engines
 
-    names = set()
+    found = set()
     for engine in engines.all():
-        for directory in engine.template_dirs:
-            directory = Path(directory).resolve()
-            if not directory.is_relative_to(PACKAGE):
-                continue  # Django's admin and other libraries' templates: compiled when first used
-            names.update(path.relative_to(directory).as_posix() for path in directory.rglob("*")
-                         if path.is_file() and path.suffix in {".html", ".txt"})
-    return sorted(names)
+        for directory in map(Path, engine.template_dirs):
+            if directory.resolve().is_relative_to(PACKAGE):
+                found.update((engine, path.relative_to(directory).as_posix()) for path in directory.rglob("*")
+                             if path.is_file() and path.suffix in {".html", ".txt"})
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def _warm() -> None:
@@ -33,7 +32,7 @@ def _warm() -> None:
     configuration, each language's URL reversal tables and translation catalogue, and Kesu's templates compiled
     (the cached loader keeps them)."""
     from django.conf import settings
-    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.template import TemplateSyntaxError
     from django.urls import get_resolver, reverse
     from django.utils import translation
 
@@ -41,15 +40,11 @@ def _warm() -> None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             reverse("home")  # the resolver's reversal tables are built per language
-    for name in own_template_names():
-        for engine in engines.all():
-            try:
-                engine.get_template(name)
-            except TemplateSyntaxError:  # shown to whoever opens the page using it, as without the warm-up
-                logger.exception("template %s does not compile", name)
-            except TemplateDoesNotExist:  # not this engine's template
-                continue
-            break
+    for engine, name in own_templates():
+        try:
+            engine.get_template(name)
+        except TemplateSyntaxError:  # shown to whoever opens the page using it, as without the warm-up
+            logger.exception("template %s does not compile", name)
 
 
 def _settle() -> None:

@@ -27,18 +27,17 @@ from django.utils import timezone, translation
 T = TypeVar("T")
 
 
-def may_run_apart(alias: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether other connections see what this thread's connection to ``alias`` sees (no transaction open on it)
-    and the database serves them at once (PostgreSQL)."""
-    connection = connections[alias]
+def may_run_apart() -> bool:
+    """Whether other connections see what this thread's connection sees (no transaction open on it) and the
+    database serves them at once (PostgreSQL)."""
+    connection = connections[DEFAULT_DB_ALIAS]
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def side_by_side(calls: Mapping[str, Callable[[], T]], *, threads: int | None = None) -> dict[str, T]:
-    """``{name: call()}`` for every call, on at most ``threads`` threads (default ``KESU_REPORT_THREADS``) taking
-    the calls in their order as each finishes the one before (put the longest first)."""
-    threads = settings.KESU_REPORT_THREADS if threads is None else threads
-    threads = min(threads, len(calls))
+def side_by_side(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
+    """``{name: call()}`` for every call, on at most ``KESU_REPORT_THREADS`` threads taking the calls in their
+    order as each finishes the one before (put the longest first)."""
+    threads = min(settings.KESU_REPORT_THREADS, len(calls))
     if threads <= 1 or not may_run_apart():
         return {name: call() for name, call in calls.items()}
     waiting: queue.SimpleQueue[tuple[str, Callable[[], T]]] = queue.SimpleQueue()

@@ -823,6 +823,8 @@ def run_many(scope: Scope, names: Iterable[str], options: dict[str, dict[str, An
              ) -> dict[str, Any]:
     """:func:`run` of each of ``names`` (with ``options[name]``), several at once where the database allows
     (:func:`kesu.core.parallel.side_by_side`: a page's analyses at a million complaints took the sum of their
-    times one after another); in :data:`ANALYSES`' order, the longest first."""
+    times one after another); in :data:`ANALYSES`' order, the longest first. The report's memory is set once for
+    them all on this thread's connection."""
     options = options or {}
-    return side_by_side({name: partial(run, scope, name, **options.get(name, {})) for name in names})
+    with reporting(), report_memory():
+        return side_by_side({name: partial(run, scope, name, **options.get(name, {})) for name in names})

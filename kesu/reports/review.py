@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Company
-from kesu.core.dbrouter import report_memory, reporting
 from kesu.surveys.indicators import percent_of
 
 from . import analyses, permissions
@@ -118,12 +117,9 @@ def _durations(d: analyses.Durations) -> dict[str, Any]:
 
 
 def _complaints(scope: Scope) -> dict[str, Any]:
-    # Side by side where the database allows (kesu.core.parallel), the longest first; the report's memory set
-    # once for all of them.
-    with reporting(), report_memory():
-        found = analyses.run_many(scope, ("frequency", "customer", "closure", "category", "defect", "trend",
-                                          "reopen"),
-                                  {"frequency": {"limit": LIST_LIMIT}, "customer": {"limit": TOP_CUSTOMERS}})
+    # Side by side where the database allows (kesu.core.parallel), the longest first.
+    found = analyses.run_many(scope, ("frequency", "customer", "closure", "category", "defect", "trend", "reopen"),
+                              {"frequency": {"limit": LIST_LIMIT}, "customer": {"limit": TOP_CUSTOMERS}})
     customers, freq, closure, reopen = found["customer"], found["frequency"], found["closure"], found["reopen"]
     return {
         "total": customers.total,

@@ -22,7 +22,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kesu.claims.permissions import sees_claim_money
-from kesu.core.dbrouter import report_memory, reporting
 from kesu.core.importexport import rows_xlsx
 from kesu.core.pages import xlsx_response
 from kesu.core.paging import IdFirstPaginator
@@ -169,8 +168,7 @@ def analyses_page(request: HttpRequest) -> HttpResponse:
     sections, scope = [], None
     if form.is_valid():
         scope = form.scope()
-        with reporting(), report_memory():  # the report's memory set once for all the sections
-            results = analyses.run_many(scope, _only(request))
+        results = analyses.run_many(scope, _only(request))
         sections = [_section(name, result) for name, result in results.items()]
     return render(request, "reports/analyses.html", {
         "form": form, "scope": scope, "sections": sections, "names": analyses.ANALYSES,
@@ -186,9 +184,8 @@ def analyses_xlsx(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return analyses_page(request)
     scope = form.scope()
-    with reporting(), report_memory():
-        results = analyses.run_many(scope, _only(request), {name: {"limit": None} for name in (
-            "frequency", "customer", "part", "category", "defect")})
+    results = analyses.run_many(scope, _only(request), {name: {"limit": None} for name in (
+        "frequency", "customer", "part", "category", "defect")})
     return xlsx_response(exports.analyses_xlsx(scope, results, _heading(form, scope)))
 
 
