@@ -23,9 +23,12 @@ from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.paging import IdFirstPaginator
 from kesu.core.panels import (
     PanelAction,
+    asked_part,
     next_step,
     page_step,
     panels_for,
+    part_response,
+    parts_later,
     refused_forms,
     show_refused,
     table_actions,
@@ -253,6 +256,10 @@ def complaint_edit(request, pk: int):
 def complaint_detail(request, pk: int):
     _require(request.user, "view")
     complaint = selectors.complaint_get_for_user(request.user, pk)
+    part = asked_part(request)
+    if part:
+        return _detail_part(request, complaint, part)
+    later = parts_later(request)
     offered, refused = TABLE.offer(complaint, request.user)
     bound = refused_forms(request)  # the form of a step or record just refused, as it was filled (issue 17 §2)
     actions = table_actions(offered, lambda row: reverse("complaints:transition", args=[complaint.pk, row.action]),
@@ -271,11 +278,13 @@ def complaint_detail(request, pk: int):
             form_id="panel-record-delivery_verification"))
     remedies = list(complaint.remedies.select_related("proposed_by", "approved_by").order_by("round"))
     dispositions = list(complaint.dispositions.select_related("regional_manager_approved_by").order_by("id"))
+    # The record forms sit under closed headings: fetched when one is opened, unless just refused (kept as typed).
     records = [
-        (kind, record, bound.get(f"record-{kind}") or record_form(kind, complaint=complaint, user=request.user))
+        (kind, record, bound.get(f"record-{kind}")
+         or (None if later else record_form(kind, complaint=complaint, user=request.user)))
         for kind, record in available_records(complaint, request.user, has_lines=bool(dispositions))
     ]
-    return render(request, "complaints/complaint_detail.html", {
+    return part_response(render(request, "complaints/complaint_detail.html", {
         "complaint": complaint,
         "feedback": _shown(complaint, FEEDBACK_FIELDS, request.user),
         "assessment": _shown(complaint, ASSESSMENT_FIELDS),
@@ -290,10 +299,31 @@ def complaint_detail(request, pk: int):
                                approval=lambda first: _approval(complaint, remedies, first)),
         "records": records,
         "attachments": complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"),
-        "audit_entries": audit_entries_for(complaint, user=request.user),
-        "panels": panels_for(complaint, request.user),
+        "later": later,
+        "open_record": request.GET.get("part", "").removeprefix("record-"),
+        **({} if later else _related(complaint, request.user)),
         "can_change": request.user.has_perm("complaints.change_complaint") and complaint.is_open,
-    })
+    }))
+
+
+def _related(complaint: Complaint, user) -> dict:
+    """What the page shows below the complaint's own records: other modules' panels and the change history."""
+    return {"panels": panels_for(complaint, user), "audit_entries": audit_entries_for(complaint, user=user)}
+
+
+def _detail_part(request, complaint: Complaint, part: str):
+    """One part of the detail page fetched when shown (kesu.core.panels.parts_later): the panels and change
+    history, or the form of one record the user may add now."""
+    if part == "related":
+        return part_response(render(request, "complaints/_detail_related.html", {
+            "complaint": complaint, **_related(complaint, request.user)}))
+    kind = part.removeprefix("record-")
+    offered = dict(available_records(complaint, request.user, has_lines=complaint.dispositions.exists()))
+    if not part.startswith("record-") or kind not in offered:
+        raise Http404
+    return part_response(render(request, "complaints/_record_form.html", {
+        "complaint": complaint, "kind": kind, "record": offered[kind],
+        "form": record_form(kind, complaint=complaint, user=request.user)}))
 
 
 @login_required

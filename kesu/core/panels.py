@@ -22,6 +22,37 @@ def register(model_label: str, template: str, context: Callable[[Any, Any], dict
         entries.append((template, context))
 
 
+# -- parts of a page fetched when shown ---------------------------------------------------------------------------
+#
+# A detail page answers with what is read first (the record, its next step, its dates) and leaves the parts below
+# the fold or behind a closed heading (other modules' panels, the change history, the record forms) as placeholders
+# that htmx fetches from the same address with ``?part=<name>`` once they come into view or are opened
+# (core/_later.html). Followed without a script, the placeholder's link asks for the same part and gets the whole
+# page with every part in place.
+
+PART = "part"
+
+
+def asked_part(request) -> str:
+    """The part of a page its placeholder asks for (``?part=…`` fetched by htmx), or "" for the whole page."""
+    return request.GET.get(PART, "") if request.headers.get("HX-Request") else ""
+
+
+def parts_later(request) -> bool:
+    """Whether the page leaves its later parts to be fetched when shown: not when a part's link was followed
+    without a script, and not when the page comes back with a refused form (shown as it was filled)."""
+    return PART not in request.GET and not refused_forms(request)
+
+
+def part_response(response):
+    """A page's or a part's answer: the same address answers either by the ``HX-Request`` header, so caches keep
+    the two apart."""
+    from django.utils.cache import patch_vary_headers
+
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
 def panels_for(obj, user) -> list[dict[str, Any]]:
     panels = []
     for template, context in _PANELS.get(obj._meta.label_lower, []):

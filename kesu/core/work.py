@@ -636,12 +636,9 @@ def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict
             found = cursor.fetchone()
         if found is None:
             continue
-        # The row is (work_0, [work_due_0,] work_1, …): a step's flag, then its due time when it has one.
-        waiting, values = [], iter(found)
-        for index, step in enumerate(source.steps):
-            flag, due = next(values), next(values) if index in dues else None
-            if flag:
-                waiting.append((step, _as_datetime(due)))
+        # The row is each step's flag, then each distinct due time: step i's is column dues[i] (None: it has none).
+        waiting = [(step, _as_datetime(found[dues[index]]) if dues[index] is not None else None)
+                   for index, step in enumerate(source.steps) if found[index]]
         if not waiting:
             continue
         related = _related(source)
@@ -657,29 +654,37 @@ def waiting_for(record, *, now: datetime.datetime | None = None, calendars: dict
 
 
 _RECORD = _SENTINEL - 4
-_waiting_compiled: dict[tuple, tuple[str, list, frozenset[int]]] = {}
+_waiting_compiled: dict[tuple, tuple[str, list, tuple[int | None, ...]]] = {}
 
 
-def _waiting_sql(source: Source, connection) -> tuple[str, list, frozenset[int]]:
+def _waiting_sql(source: Source, connection) -> tuple[str, list, tuple[int | None, ...]]:
     """The query of which of ``source``'s steps one record waits for, and their due times, as (sql, parameters
-    with ``_RECORD`` for the record's id, the indexes of the steps that have a due time). Compiled once per
-    source: building the CASE of every step costs the ORM far more than the database takes to run it."""
+    with ``_RECORD`` for the record's id, for each step the column of its due time or None). Compiled once per
+    source: building the CASE of every step costs the ORM far more than the database takes to run it. Steps that
+    share a due time (most wait on the complaint's earliest open deadline) share its column: PostgreSQL plans
+    every subquery of a statement on its own, and planning twenty copies of one took longer than running them."""
     key = (source.key, id(source), connection.vendor)
     if key not in _waiting_compiled:
-        names, dues = [], set()
-        annotations: dict[str, Any] = {}
-        for index, step in enumerate(source.steps):
-            names.append(f"work_{index}")
-            annotations[names[-1]] = Case(When(step.when or ALWAYS, then=Value(True)), default=Value(False))
+        base = _base(source, None).filter(pk=_RECORD).order_by()
+        flags = {f"work_{index}": Case(When(step.when or ALWAYS, then=Value(True)), default=Value(False))
+                 for index, step in enumerate(source.steps)}
+        columns: dict[tuple, str] = {}  # a due expression's SQL → its column name
+        dues: dict[str, Any] = {}
+        due_of: list[str | None] = []
+        for step in source.steps:
             due = _due_expression(step)
-            if due is not None:
-                names.append(f"work_due_{index}")
-                annotations[names[-1]] = due
-                dues.add(index)
-        query = (_base(source, None).filter(pk=_RECORD).order_by().annotate(**annotations)
-                 .values_list(*names).query)
+            if due is None:
+                due_of.append(None)
+                continue
+            sql, params = base.annotate(work_due=due).values_list("work_due").query.sql_with_params()
+            name = columns.setdefault((sql, tuple(params)), f"work_due_{len(columns)}")
+            dues.setdefault(name, due)
+            due_of.append(name)
+        names = [*flags, *dues]
+        query = base.annotate(**flags, **dues).values_list(*names).query
         sql, params = query.sql_with_params()
-        _waiting_compiled[key] = sql, list(params), frozenset(dues)
+        _waiting_compiled[key] = sql, list(params), tuple(None if name is None else names.index(name)
+                                                          for name in due_of)
     return _waiting_compiled[key]
 
 

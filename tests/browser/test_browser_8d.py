@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from test_browser_complaint import log_out, reveal
+from test_browser_complaint import log_out, reveal, show_related
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -64,6 +64,7 @@ def test_an_8d_walks_from_the_complaint_to_closure(page, live_server, company_a)
     # -- QA raises the 8D from the complaint page ----------------------------------------------
     log_in(page, base, qa.username)
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+    show_related(page)
     page.click("#raise-action")
     expect(page.locator("#action-form [name=complaint]")).to_have_value(complaint.number)
     page.select_option("#action-form select[name=format]", "8d")
@@ -144,5 +145,6 @@ def test_an_8d_walks_from_the_complaint_to_closure(page, live_server, company_a)
     step(page, "close", {"note": "后续两批无投诉，确认有效"})
     expect(page.locator("#action-status")).to_have_text("已结案")
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+    show_related(page)
     expect(page.locator("#corrective-actions")).to_contain_text(action.number)
     expect(page.locator("#corrective-actions")).to_contain_text("已结案")

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from test_browser_complaint import log_out, reveal
+from test_browser_complaint import log_out, reveal, show_related
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -71,6 +71,7 @@ def test_a_claim_walks_from_the_complaint_to_payment_and_recovery(page, live_ser
     # -- the salesperson records the claim from the complaint ------------------------------------
     log_in(page, base, sales.username)
     page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+    show_related(page)
     with page.expect_navigation():
         page.click("#record-claim")
     form = page.locator("#claim-form")

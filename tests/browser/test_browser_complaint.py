@@ -32,6 +32,12 @@ def log_out(page: Page, base: str) -> None:
     page.goto(base + reverse("accounts:login"))
 
 
+def show_related(page: Page) -> None:
+    """Scroll to the foot of a complaint's page, where its panels and change history are fetched once in view."""
+    page.locator("#detail-related").scroll_into_view_if_needed()
+    expect(page.locator("#detail-related:not(.kesu-later)")).to_have_count(1)  # the placeholder is replaced
+
+
 def reveal(page: Page, form_id: str) -> None:
     """Show a step's form: the next-step panel has the expected one or two open, the others under "more"."""
     form = page.locator(f"#{form_id}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser_complaint import submit_refused_meeting
+from test_browser_complaint import show_related, submit_refused_meeting
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -31,6 +31,7 @@ def test_a_refused_record_keeps_its_input_and_the_history_is_readable_on_a_phone
     submit_refused_meeting(page, [qa, production], production.department_id, "库存密封圈全检")
 
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
+    show_related(page)
     history = page.locator("#audit-trail")
     history.scroll_into_view_if_needed()
     times = history.locator("tbody tr td:first-child").all_inner_texts()

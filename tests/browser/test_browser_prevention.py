@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
-from test_browser_complaint import log_out, reveal
+from test_browser_complaint import log_out, reveal, show_related
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -96,6 +96,7 @@ def test_a_b_signal_becomes_a_complaint_a_repeat_follows_and_the_assessment_show
     assert first is not None and first.customer == customer and first.part == part
     expect(page.locator("#signal-complaint")).to_have_text(first.number)
     page.click("#signal-complaint")
+    show_related(page)
     expect(page.locator("#from-signal")).to_have_text(signal.number)
     log_out(page, base)
 
@@ -108,6 +109,7 @@ def test_a_b_signal_becomes_a_complaint_a_repeat_follows_and_the_assessment_show
         "description": "液压泵又漏油。", "defect_location": "泵体", "defect_nature": "漏油"})
     log_in(page, base, sales.username)
     page.goto(base + reverse("complaints:detail", args=[second.pk]))
+    show_related(page)
     expect(page.locator("#repeat-flag")).to_be_visible()
     expect(page.locator("#prevention-panel .repeat-earlier")).to_have_text(first.number)
     log_out(page, base)
@@ -126,4 +128,5 @@ def test_a_b_signal_becomes_a_complaint_a_repeat_follows_and_the_assessment_show
     expect(page.locator("#figure-repeats a.drill")).to_have_text([second.number])
     with page.expect_navigation():
         page.locator("#figure-repeats a.drill").click()
+    show_related(page)
     expect(page.locator("#repeat-flag")).to_be_visible()

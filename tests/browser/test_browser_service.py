@@ -16,7 +16,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
-from test_browser_complaint import log_out
+from test_browser_complaint import log_out, show_related
 from test_browser_smoke import log_in
 
 from kesu.accounts.roles import Role
@@ -83,11 +83,13 @@ def test_plan_approved_then_a_return_visit_becomes_a_complaint_and_the_follow_up
         complaint = phone.finding_complaint
         expect(page.locator("#finding-complaint")).to_contain_text(complaint.number)
         page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+        show_related(page)
         expect(page.locator("#complaint-visits")).to_contain_text(f"{year}-01-12")
 
         # -- the complaint is handled and closed (its own module's steps), then the on-site visit after closure ----
         bring_to(Status.CLOSED, people, complaint=complaint)
         page.goto(base + reverse("complaints:detail", args=[complaint.pk]))
+        show_related(page)
         with page.expect_navigation():
             page.click("#visit-after-closure")
         form = page.locator("#visit-form")

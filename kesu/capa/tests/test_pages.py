@@ -17,6 +17,7 @@ from kesu.capa.choices import ActionStatus, NcrStatus
 from kesu.capa.models import CorrectiveAction, NonconformingReport
 from kesu.capa.tests.factories import plan, raise_action, walk_to
 from kesu.complaints.tests.factories import create_complaint
+from kesu.core.tests.panels import later_part
 from kesu.customers.tests.factories import PartFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_qa_raises_an_action_from_the_complaint_page(login, people):
     part = PartFactory(company=people.company)
     complaint = create_complaint(people[Role.SALESPERSON], part=part)
     client = login(qa)
-    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    page = later_part(client, reverse("complaints:detail", args=[complaint.pk])).content.decode()  # its panels
     assert 'id="raise-action"' in page
     form = client.get(reverse("capa:create") + f"?complaint={complaint.pk}").content.decode()
     assert complaint.number in form
@@ -43,7 +44,7 @@ def test_qa_raises_an_action_from_the_complaint_page(login, people):
     assert response.status_code == 302, response.content.decode()[:3000]
     action = CorrectiveAction.objects.get()
     assert action.links.get().object_id == complaint.pk and list(action.parts.all()) == [part]
-    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    page = later_part(client, reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert action.number in page and "计划中" in page
 
 

@@ -15,6 +15,7 @@ from kesu.accounts.roles import Role
 from kesu.claims.choices import ClaimStatus
 from kesu.claims.models import Claim, CostEntry
 from kesu.complaints.tests.factories import create_complaint
+from kesu.core.tests.panels import later_part
 from kesu.customers.tests.factories import CustomerFactory, SupplierFactory
 
 from .factories import bring_to, new_claim, pdf
@@ -177,7 +178,7 @@ def test_a_cost_is_booked_by_hand_on_a_complaint(client, people):
     assert entry.customer_id == complaint.customer_id and entry.amount_base == Decimal("380.00"), \
         response.content.decode()[:1000]
     assert entry.period == datetime.date(2026, 5, 1)
-    complaint_page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    complaint_page = later_part(client, reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert "380.00" in complaint_page
 
 

@@ -14,7 +14,7 @@ from kesu.complaints import services
 from kesu.complaints.choices import Status
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.factories import create_complaint
-from kesu.core.tests.panels import said
+from kesu.core.tests.panels import later_part, said
 from kesu.customers.tests.factories import CustomerFactory, PartFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,29 @@ def test_the_date_range_counts_days_in_the_companys_time_zone(login, salesperson
     assert numbers(received_from="2026-06-01", received_to="2026-06-01") == {complaint.number}
     assert numbers(received_to="2026-05-31") == set()
     assert numbers(received_from="2026-06-02") == set()
+
+
+def test_the_detail_page_leaves_the_panels_history_and_record_forms_to_be_fetched_when_shown(
+        login, salesperson, outsider, complaint):
+    services.note_add(actor=salesperson, complaint=complaint, text="内部备注：先联系品保")
+    client = login(salesperson)
+    url = reverse("complaints:detail", args=[complaint.pk])
+    html = client.get(url).content.decode()
+    # The page itself: placeholders, no change history and no record form fields yet.
+    assert f'hx-get="{url}?part=related"' in html and 'id="audit-trail"' not in html
+    assert f'hx-get="{url}?part=record-communication"' in html and 'name="communication-summary"' not in html
+    # Each part, fetched as htmx fetches it.
+    related = later_part(client, url)
+    assert related.status_code == 200 and "HX-Request" in related["Vary"]
+    part = related.content.decode()
+    assert part.startswith('<div id="detail-related">') and 'id="audit-trail"' in part and "<html" not in part
+    form = later_part(client, url, "record-communication").content.decode()
+    assert 'name="communication-summary"' in form and "csrfmiddlewaretoken" in form and "<html" not in form
+    # A record this user may not add now, an unknown part, and another company's complaint: 404.
+    assert later_part(client, url, "record-meeting").status_code == 404
+    assert later_part(client, url, "everything").status_code == 404
+    assert later_part(login(outsider), url).status_code == 404
+    # Without a script the placeholder's link brings the whole page, the asked form open.
+    whole = login(salesperson).get(url, {"part": "record-communication"}).content.decode()
+    assert 'id="audit-trail"' in whole and 'name="communication-summary"' in whole
+    assert '<details class="card mb-2" id="record-communication" open>' in whole

@@ -26,3 +26,8 @@ def said(response) -> list[str]:
         assert response.status_code == 422
         return [str(error) for form in refused.values() for errors in form.errors.values() for error in errors]
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def later_part(client, url: str, part: str = "related"):
+    """A part a detail page leaves to be fetched when shown (kesu.core.panels.parts_later), fetched as htmx does."""
+    return client.get(url, {"part": part}, headers={"HX-Request": "true"})

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kesu.accounts.roles import Role
 from kesu.complaints.tests.factories import ComplaintCategoryFactory, create_complaint
+from kesu.core.tests.panels import later_part
 from kesu.customers.tests.factories import CustomerFactory, PartFactory
 from kesu.notifications.models import Notification
 from kesu.prevention.choices import RepeatRule
@@ -101,7 +102,7 @@ def test_the_complaint_page_list_filter_and_api_show_the_flag(setup, client, dja
                                   customer=customer, part=part, category=category)
     assert RepeatFlag.objects.get(complaint=second).rule == RepeatRule.SAME_CUSTOMER  # flagged by the hook
     client.force_login(people[R.SALESPERSON])
-    response = client.get(reverse("complaints:detail", args=[second.pk]))
+    response = later_part(client, reverse("complaints:detail", args=[second.pk]))  # the panels' part
     page = response.content.decode()
     assert response.status_code == 200, page[-3000:]
     assert 'id="repeat-flag"' in page and first.number in page

@@ -13,6 +13,7 @@ from kesu.accounts.roles import Role
 from kesu.capa.models import ActionLink
 from kesu.complaints.choices import Channel, Status
 from kesu.complaints.tests.factories import bring_to
+from kesu.core.tests.panels import later_part
 from kesu.customers.tests.factories import ContactFactory, CustomerFactory
 from kesu.service import services
 from kesu.service.choices import Confirmation, VisitKind, VisitPurpose
@@ -126,7 +127,7 @@ def test_pages_list_create_detail_and_raise(people, client):
     assert visit.finding_complaint is not None
     page = client.get(reverse("service:visit_detail", args=[visit.pk])).content.decode()
     assert 'id="finding-complaint"' in page
-    complaint_page = client.get(reverse("complaints:detail", args=[visit.finding_complaint.pk])).content.decode()
+    complaint_page = later_part(client, reverse("complaints:detail", args=[visit.finding_complaint.pk])).content.decode()
     assert 'id="complaint-visits"' in complaint_page
     customer_page = client.get(reverse("customers:customer_detail", args=[customer.pk])).content.decode()
     assert 'id="customer-visits"' in customer_page
