@@ -17,7 +17,9 @@ here), the complaints the detail case opens, and the plain SQL. Cases, in this o
 - ``transition``: ``POST /api/v1/complaints/{id}/transitions`` "acknowledge" on the complaints ``create`` made;
 - ``api list``: ``GET /api/v1/complaints?limit=50`` (the default fields);
 - ``html list``: ``GET /complaints/`` signed in through the login form (``--password``);
-- ``detail``: ``GET /complaints/{id}/`` of the user's newest complaints, one after another.
+- ``detail``: ``GET /complaints/{id}/`` of the user's newest complaints, one after another;
+- ``detail part``: what that page's browser fetches once the foot of the page is scrolled into view (its other
+  modules' panels and change history: ``?part=related`` with htmx's ``HX-Request`` header).
 
 For each: requests per second, median / p95 / p99 latency and errors. "Plain SQL" is what the same request
 costs the database alone: the request is made once in-process with Django's test client while the statements it
@@ -56,6 +58,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from kesu.accounts.models import ApiToken, User  # noqa: E402
 from kesu.complaints.models import Complaint  # noqa: E402
 
+HTMX = {"HX-Request": "true"}  # a part of a page, fetched as htmx fetches it
+
 
 class Caller:
     """One client: a keep-alive connection, a bearer token or a session cookie."""
@@ -66,8 +70,9 @@ class Caller:
         self.headers = headers
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
-        headers = dict(self.headers)
+    def call(self, method: str, path: str, body: dict | None = None,
+             extra: dict[str, str] | None = None) -> tuple[int, bytes]:
+        headers = {**self.headers, **(extra or {})}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -199,7 +204,8 @@ def main() -> None:
     parser.add_argument("--password", default="kesu-demo-2026", help="their password (for the HTML cases)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--cases", nargs="+", default=["create", "transition", "api list", "html list", "detail"])
+    parser.add_argument("--cases", nargs="+",
+                        default=["create", "transition", "api list", "html list", "detail", "detail part"])
     args = parser.parse_args()
 
     user = User.objects.select_related("company").get(username=args.user)
@@ -219,7 +225,8 @@ def measure(args, user: User, raw: str) -> None:
     created_lock = threading.Lock()
     newest = list(Complaint.objects.filter(company=user.company).order_by("-received_at")
                   .values_list("pk", flat=True)[:500])
-    session = sign_in(args.base, args.user, args.password) if {"html list", "detail"} & set(args.cases) else ""
+    session = sign_in(args.base, args.user, args.password) if {"html list", "detail", "detail part"} & set(
+        args.cases) else ""
 
     def api_callers(n):
         return [Caller(args.base, bearer) for _ in range(n)]
@@ -248,6 +255,8 @@ def measure(args, user: User, raw: str) -> None:
         "api list": (api_callers, lambda c, i: c.call("GET", "/api/v1/complaints?limit=50")),
         "html list": (page_callers, lambda c, i: c.call("GET", "/complaints/")),
         "detail": (page_callers, lambda c, i: c.call("GET", f"/complaints/{newest[i % len(newest)]}/")),
+        "detail part": (page_callers, lambda c, i: c.call("GET", f"/complaints/{newest[i % len(newest)]}/?part=related",
+                                                          extra=HTMX)),
     }
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process requests' host
@@ -261,6 +270,7 @@ def measure(args, user: User, raw: str) -> None:
         "api list": lambda: client.get("/api/v1/complaints?limit=50"),
         "html list": lambda: signed_in.get("/complaints/"),
         "detail": lambda: signed_in.get(f"/complaints/{newest[0]}/"),
+        "detail part": lambda: signed_in.get(f"/complaints/{newest[0]}/?part=related", headers=HTMX),
     }
     print(f"{Complaint.objects.count():,} complaints; {connection.vendor}; server {args.base}; "
           f"{os.cpu_count()} cores; {args.seconds:.0f} s per case")
