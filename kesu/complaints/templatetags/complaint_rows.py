@@ -15,12 +15,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from kesu.core import group
+from kesu.core.templatetags.group_tags import company_of
 
 register = template.Library()
 
 _PK = 987650123456789  # stands for a row's id in the detail URL reversed once a page
-_STATE_BADGES = {"overdue": "text-bg-danger", "at_risk": "text-bg-warning", "due": "text-bg-info"}
+_STATE_CLASSES = {"overdue": "text-bg-danger", "at_risk": "text-bg-warning", "due": "text-bg-info"}
 _PRIORITY_BADGES = {1: "text-bg-danger", 2: "text-bg-warning"}
 
 
@@ -37,11 +37,8 @@ def _local(moment, pattern: str) -> str:
 def complaint_rows(context, rows, repeats, several: bool) -> SafeString:
     """The ``<tr>`` of each (complaint, deadline state) in ``rows``; ``repeats`` the ids flagged as repeats;
     ``several``: the reader sees several companies (a company column)."""
-    user = context.get("user")
-    companies = group.company_labels(user) if several and user is not None else {}
     detail = reverse("complaints:detail", args=[_PK])
-    labels = {"state": {"overdue": escape(_("Overdue")), "at_risk": escape(_("At risk")),
-                        "due": escape(_("On track"))}}
+    state_texts = {"overdue": escape(_("Overdue")), "at_risk": escape(_("At risk")), "due": escape(_("On track"))}
     select, customer, status, deadlines = escape(_("Select")), escape(_("Customer")), escape(_("Status")), escape(
         _("Deadlines"))
     company_label = escape(_("Company"))
@@ -52,19 +49,14 @@ def complaint_rows(context, rows, repeats, several: bool) -> SafeString:
     for c, state in rows:
         href = detail.replace(str(_PK), str(c.pk))
         number = escape(c.number)
-        company = ""
-        if several:
-            label = companies.get(c.company_id)
-            if label is None:
-                label = group.company_label(c.company) if c.company_id is not None else ""
-            company = f'<td class="card-keep company-col" data-label="{company_label}">{escape(label)}</td>'
+        company = (f'<td class="card-keep company-col" data-label="{company_label}">{escape(company_of(context, c))}</td>'
+                   if several else "")
         priority = escape(c.get_priority_display())
         if c.priority in _PRIORITY_BADGES:
             priority = f'<span class="badge {_PRIORITY_BADGES[c.priority]}">{priority}</span>'
-        badge = (f'<span class="badge {_STATE_BADGES[state]}">{labels["state"][state]}</span>'
-                 if state in _STATE_BADGES else "")
-        due = (f' <span class="small text-secondary">{_local(c.next_due_at, "%m-%d %H:%M")}</span>'
-               if getattr(c, "next_due_at", None) else "")
+        badge = f'<span class="badge {_STATE_CLASSES[state]}">{state_texts[state]}</span>' if state in state_texts else ""
+        due_at = getattr(c, "next_due_at", None)
+        due = f' <span class="small text-secondary">{_local(due_at, "%m-%d %H:%M")}</span>' if due_at else ""
         out.append(
             f'<tr class="deadline-row-{escape(state or "none")}" data-href="{href}">'
             f'<td class="card-select"><input class="form-check-input row-select" type="checkbox" name="ids" '
