@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
+from django.db.models.expressions import RawSQL
 
 from .roles import group_name
 
@@ -28,6 +29,40 @@ def _granted_sql() -> str:
         f" WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s)"
         f" OR p.id IN (SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
         f"SELECT group_id FROM {user_groups} WHERE user_id = %s UNION SELECT id FROM {group} WHERE name = %s))")
+
+
+@functools.cache
+def _granted_column_sql(vendor: str) -> str:
+    """The same permissions as one comma-joined column of the user's own row ("app_label.codename,…"), so that
+    the query that reads the signed-in user (by session or by token) brings them: a statement less on every
+    request. The user's row is the query's first of its table, which Django names after the table."""
+    from .models import Position, User
+
+    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
+    own = User.user_permissions.through._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    group_permissions, group = Group.permissions.through._meta.db_table, Group._meta.db_table
+    user, position = User._meta.db_table, Position._meta.db_table
+    joined = "string_agg(t.app_label || '.' || p.codename, ',')" if vendor == "postgresql" else (
+        "group_concat(t.app_label || '.' || p.codename, ',')")
+    return (
+        f"SELECT {joined} FROM {permission} p JOIN {content_type} t ON t.id = p.content_type_id"
+        f' WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = "{user}"."id")'
+        f" OR p.id IN (SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
+        f'SELECT group_id FROM {user_groups} WHERE user_id = "{user}"."id" UNION SELECT id FROM {group}'
+        f' WHERE name = (SELECT %s || role FROM {position} WHERE id = "{user}"."position_id")))')
+
+
+def with_permissions(queryset):
+    """`queryset` (of users, or of rows that join their user) with the user's permissions read alongside;
+    `remember_permissions` then puts them where `get_all_permissions` looks."""
+    vendor = connections[queryset.db].vendor
+    return queryset.annotate(_granted=RawSQL(_granted_column_sql(vendor), [group_name("")]))
+
+
+def remember_permissions(row, user) -> None:
+    if not user.is_superuser:
+        user._perm_cache = set(filter(None, (row._granted or "").split(",")))
 
 
 class PositionRoleBackend(ModelBackend):
@@ -58,8 +93,12 @@ class PositionRoleBackend(ModelBackend):
         page reads the company and the role; Django's backend read each in a query of its own)."""
         from .models import User
 
-        user = User.objects.select_related("company", "position", "department").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        users = User.objects.select_related("company", "position", "department").filter(pk=user_id)
+        user = with_permissions(users).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_permissions(user, user)
+        return user
 
     def user_can_authenticate(self, user) -> bool:
         # A user of a deactivated company cannot log in either.

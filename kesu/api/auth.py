@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja.security import HttpBearer, SessionAuth
 
 from kesu.accounts import throttle
+from kesu.accounts.backends import remember_permissions, with_permissions
 from kesu.accounts.models import ApiToken
 from kesu.core.context import set_actor
 
@@ -18,11 +19,10 @@ class TokenAuth(HttpBearer):
         throttle.check(keys)  # raises Refused: answered 429 by kesu.api.main
         api_token = None
         if token.startswith(ApiToken.PREFIX):
-            api_token = (
+            api_token = with_permissions(
                 ApiToken.objects.select_related("user", "user__company", "user__position", "user__department")
                 .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
-                .first()
-            )
+            ).first()
         if (
             api_token is None
             or not api_token.user.is_active
@@ -31,6 +31,7 @@ class TokenAuth(HttpBearer):
             throttle.fail(keys)
             return None
         api_token.touch()
+        remember_permissions(api_token, api_token.user)
         request.user = api_token.user
         set_actor(api_token.user, "api")
         return api_token.user

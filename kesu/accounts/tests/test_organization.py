@@ -111,3 +111,40 @@ def test_a_users_permissions_are_their_own_their_groups_and_their_roles_read_in_
     assert not other.has_perm("customers.add_customer") and not other.has_perm("customers.delete_customer")
     other.is_active = False
     assert other.get_all_permissions() == set()  # an inactive user has none
+
+
+def test_the_signed_in_user_is_read_with_the_same_permissions_in_the_same_query(
+        make_user, qa_engineer, salesperson, django_assert_num_queries):
+    # Session and token both read the user with their permissions alongside (kesu.accounts.backends
+    # with_permissions): they must be exactly what the query of their own gives, for every kind of grant.
+    from django.contrib.auth.models import Group, Permission
+
+    from kesu.accounts.backends import PositionRoleBackend
+    from kesu.accounts.models import ApiToken
+    from kesu.accounts.services import api_token_create
+    from kesu.api.auth import TokenAuth
+
+    extra = Group.objects.create(name="索赔查看")
+    extra.permissions.add(Permission.objects.get(codename="delete_customer"))
+    qa_engineer.user_permissions.add(Permission.objects.get(codename="add_customer"))
+    qa_engineer.groups.add(extra)
+    no_position = make_user(username="no-position", position=None, department=None)
+    no_position.user_permissions.add(Permission.objects.get(codename="view_part"))
+    backend = PositionRoleBackend()
+    for user in (qa_engineer, salesperson, no_position, make_user(username="nothing", position=None, department=None)):
+        expected = backend.get_all_permissions(type(user).objects.get(pk=user.pk))
+        with django_assert_num_queries(1):
+            signed_in = backend.get_user(user.pk)
+            assert signed_in.get_all_permissions() == expected
+        assert signed_in.has_perm("customers.view_customer") == ("customers.view_customer" in expected)
+    assert "customers.delete_customer" in backend.get_user(qa_engineer.pk).get_all_permissions()
+    assert backend.get_user(no_position.pk).get_all_permissions() == {"customers.view_part"}
+    assert backend.get_user(type(qa_engineer).objects.get(username="nothing").pk).get_all_permissions() == set()
+
+    _token, raw = api_token_create(actor=qa_engineer, name="ERP")
+    request = type("Request", (), {"META": {"REMOTE_ADDR": "127.0.0.1"}})()
+    expected = backend.get_all_permissions(type(qa_engineer).objects.get(pk=qa_engineer.pk))
+    with django_assert_num_queries(3):  # the throttle's counter, the token with its user, the usage stamp
+        user = TokenAuth().authenticate(request, raw)
+        assert user.get_all_permissions() == expected
+    assert ApiToken.objects.filter(user=qa_engineer).count() == 1
