@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
 from django.contrib import messages
@@ -22,7 +23,15 @@ from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import error_messages as _messages
 from kesu.core.pages import export_query as _export_query
 from kesu.core.pages import xlsx_response as _xlsx
-from kesu.core.panels import PanelAction, next_step, page_step, refused_forms, table_actions
+from kesu.core.panels import (
+    PanelAction,
+    add_refusal,
+    next_step,
+    page_step,
+    refused_forms,
+    show_refused,
+    table_actions,
+)
 from kesu.core.selectors import audit_entries_for
 
 from . import exports, printouts, selectors, services
@@ -199,16 +208,20 @@ def action_detail(request, pk: int):
     action = selectors.action_get_for_user(request.user, pk)
     may_edit = request.user.has_perm("capa.change_correctiveaction")
     done_steps = {step.step for step in action.steps.all() if step.done_at}
+    refused = refused_forms(request)
     sections = []
     for section in sections_for(action):
         editable = may_edit and action.status in section.statuses
         done = bool(section.step) and section.step in done_steps
         # A completed step, or one this reader cannot change now, is read, not filled in; the form stays
-        # one click away (behind "Edit") where it may still be changed.
-        field_form, formsets = _section_forms(section, action, request.user) if editable else (None, [])
+        # one click away (behind "Edit") where it may still be changed. A section just refused shows what was
+        # typed, with what to put right, and open.
+        again = refused.get(f"section-{section.key}") if editable else None
+        field_form, formsets = (again.forms if again else _section_forms(section, action, request.user)
+                                ) if editable else (None, [])
         sections.append({"section": section, "form": field_form, "formsets": formsets, "editable": editable,
-                         "done": done, "readonly": _section_readonly(section, action) if done or not editable
-                         else None})
+                         "done": done, "refused": again, "readonly": _section_readonly(section, action)
+                         if done or not editable else None})
     offered, refused = TABLE.offer(action, request.user)
     steps = table_actions(offered, lambda row: reverse("capa:transition", args=[action.pk, row.name]),
                           form=lambda row: TransitionForm(row=row, prefix=row.name), version=action.version,
@@ -234,13 +247,10 @@ def action_section(request, pk: int, section: str):
     if spec is None:
         raise Http404
     field_form, formsets = _section_forms(spec, action, request.user, request.POST)
+    back = reverse("capa:detail", args=[pk]) + f"#section-{section}"
     valid = (field_form is None or field_form.is_valid()) and all(fs.is_valid() for _n, fs in formsets)
     if not valid:
-        for form in [field_form, *[f for _n, fs in formsets for f in fs.forms]]:
-            for field, errors in (form.errors.items() if form is not None else []):
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{spec.label} · {label}: {' '.join(errors)}")
-        return redirect(reverse("capa:detail", args=[pk]) + f"#section-{section}")
+        return _section_refused(request, action, spec, field_form, formsets, back=back)
     data = {name: field_form.cleaned_data[name] for name in spec.fields} if field_form else {}
     for name, formset in formsets:
         data[name] = row_values(formset, keep_id=spec.rows[name].update_only)
@@ -250,10 +260,50 @@ def action_section(request, pk: int, section: str):
                                      complete=request.POST.get("complete") == "on",
                                      expected_version=int(version) if version.isdigit() else None)
     except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Saved: %(section)s.") % {"section": spec.label})
-    return redirect(reverse("capa:detail", args=[pk]) + f"#section-{section}")
+        return _section_refused(request, action, spec, field_form, formsets, back=back, error=error)
+    messages.success(request, _("Saved: %(section)s.") % {"section": spec.label})
+    return redirect(back)
+
+
+class _RefusedSection:
+    """A section's forms as they were posted, and every message of what to put right: the field form's and each
+    row's (by row number and column), and a refusal of the service that names no field of the form."""
+
+    def __init__(self, field_form, formsets, error=None) -> None:
+        self.forms = (field_form, formsets)
+        self.messages: list[str] = []
+        if error is not None and field_form is not None:
+            add_refusal(field_form, error)
+        elif error is not None:
+            self.messages += error.messages
+        for form in [field_form] if field_form is not None else []:
+            self.messages += form.non_field_errors()
+            self.messages += [f"{form.fields[name].label}: {' '.join(errors)}"
+                              for name, errors in form.errors.items() if name in form.fields]
+        for _name, formset in formsets:
+            self.messages += formset.non_form_errors()
+            for number, row in enumerate(formset.forms, start=1):
+                for name, errors in row.errors.items():
+                    label = row.fields[name].label if name in row.fields else ""
+                    self.messages.append(_("Row %(number)d · %(field)s: %(errors)s") % {
+                        "number": number, "field": label, "errors": " ".join(errors)})
+        for form in (row for _n, fs in formsets for row in fs.forms):  # the field form's: bs_widget
+            for name in form.errors:
+                if name in form.fields:  # a copy: rows share some widgets (the date input)
+                    widget = form.fields[name].widget = copy.copy(form.fields[name].widget)
+                    widget.attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} is-invalid".strip()}
+
+
+def _section_refused(request, action, spec, field_form, formsets, *, back: str, error=None):
+    """The page again with the section as it was filled and what to put right (status 422); a section this
+    reader can no longer change here (its status moved on) is said in a message on a fresh page instead."""
+    if action.status not in spec.statuses:
+        _messages(request, error or ValidationError(_("%(section)s cannot be changed while the action is "
+                                                      "“%(status)s”.") % {"section": spec.label,
+                                                                          "status": action.get_status_display()}))
+        return redirect(back)
+    return show_refused(request, action_detail, action.pk, form_id=f"section-{spec.key}",
+                        form=_RefusedSection(field_form, formsets, error))
 
 
 @login_required

@@ -83,6 +83,47 @@ def test_the_department_fills_d1_with_rows_and_qa_approves_through_the_pages(log
     assert action.status == ActionStatus.IMPLEMENTING
 
 
+def test_a_refused_section_comes_back_as_typed_with_what_to_put_right_next_to_it(login, people):
+    action = raise_action(people)
+    production = people[Role.PRODUCTION]
+    client = login(production)
+    url = reverse("capa:section", args=[action.pk, "d2"])
+    typed = {"d2-problem": "", "d2-what": "外壳划伤，深约0.2毫米", "d2-how_many": "三批共120件",
+             "version": str(action.version)}
+    response = client.post(url, typed)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "外壳划伤，深约0.2毫米" in body and "三批共120件" in body  # nothing typed is lost
+    section = body[body.index('id="section-d2"'):body.index('id="section-d3"')]
+    assert "未保存" in section and "这个字段是必填项" in section  # the summary and the field's own error
+    assert 'class="invalid-feedback d-block">这个字段是必填项' in section and "is-invalid" in section
+    action.refresh_from_db()
+    assert action.what == "" and action.version == int(typed["version"])  # nothing saved
+
+    # A row's wrong date is named by its row; the rows typed stay.
+    response = client.post(reverse("capa:section", args=[action.pk, "d5"]), {
+        "d5-items-TOTAL_FORMS": "2", "d5-items-INITIAL_FORMS": "0",
+        "d5-items-0-text": "周转箱加装隔板", "d5-items-0-owner": production.pk, "d5-items-0-due_on": "下周五",
+        "d5-items-1-text": "", "version": str(action.version)})
+    body = response.content.decode()
+    assert response.status_code == 422 and "周转箱加装隔板" in body and "下周五" in body
+    assert "第 1 行" in body and not action.items.exists()
+    rows = body[body.index('id="section-d5"'):body.index('id="section-d6"')]
+    assert rows.count("is-invalid") == 1  # the wrong date only, not the empty row's date input beside it
+    fresh = client.get(reverse("capa:detail", args=[action.pk])).content.decode()
+    assert "is-invalid" not in fresh  # and nothing of it left on the next page the process renders
+
+    # Refused by the service (someone saved meanwhile): said on the section, the text typed kept.
+    response = client.post(url, {**typed, "d2-problem": "客户投诉外壳划伤", "version": str(action.version + 1)})
+    body = response.content.decode()
+    assert response.status_code == 422 and "客户投诉外壳划伤" in body and "其他人刚刚修改了此措施" in body
+    # Put right, it saves.
+    response = client.post(url, {**typed, "d2-problem": "客户投诉外壳划伤", "version": str(action.version)})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.problem == "客户投诉外壳划伤" and action.how_many == "三批共120件"
+
+
 def test_the_8d_report_and_the_list_export(login, people):
     action = walk_to(ActionStatus.CLOSED, people)
     client = login(people[Role.QA])
