@@ -208,7 +208,7 @@ def action_detail(request, pk: int):
     action = selectors.action_get_for_user(request.user, pk)
     may_edit = request.user.has_perm("capa.change_correctiveaction")
     done_steps = {step.step for step in action.steps.all() if step.done_at}
-    refused = refused_forms(request)
+    posted = refused_forms(request)
     sections = []
     for section in sections_for(action):
         editable = may_edit and action.status in section.statuses
@@ -216,7 +216,7 @@ def action_detail(request, pk: int):
         # A completed step, or one this reader cannot change now, is read, not filled in; the form stays
         # one click away (behind "Edit") where it may still be changed. A section just refused shows what was
         # typed, with what to put right, and open.
-        again = refused.get(f"section-{section.key}") if editable else None
+        again = posted.get(f"section-{section.key}") if editable else None
         field_form, formsets = (again.forms if again else _section_forms(section, action, request.user)
                                 ) if editable else (None, [])
         sections.append({"section": section, "form": field_form, "formsets": formsets, "editable": editable,
@@ -231,8 +231,9 @@ def action_detail(request, pk: int):
         "next_step": next_step(action, request.user, steps, refused=refused, fulfils=ACTION_FULFILS,
                                approval=lambda first: _plan_approval(action, first)),
         "effectiveness": selectors.effectiveness(action) if action.verified_at else None,
-        "step_form": StepForm(user=request.user) if request.user.has_role("qa", "gm") else None,
-        "link_form": LinkForm(user=request.user), "audit_entries": audit_entries_for(action),
+        "step_form": posted.get("step") or StepForm(user=request.user) if request.user.has_role("qa", "gm")
+        else None,
+        "link_form": posted.get("link") or LinkForm(user=request.user), "audit_entries": audit_entries_for(action),
         "photos": list(complaint_selectors.photos_of(request.user, [
             link.object_id for link in action.links.all() if link.kind == SourceKind.COMPLAINT])),
     })
@@ -327,16 +328,14 @@ def action_step(request, pk: int, step: str):
     _require(request.user, "change_correctiveaction")
     action = selectors.action_get_for_user(request.user, pk)
     form = StepForm(request.POST, user=request.user)
+    form.chosen_step = step  # the step picked stays picked when the form comes back refused
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-        return redirect("capa:detail", pk)
+        return show_refused(request, action_detail, pk, form_id="step", form=form)
     try:
         services.action_step_update(actor=request.user, action=action, step=step, **form.cleaned_data)
     except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Step changed."))
+        return show_refused(request, action_detail, pk, form_id="step", form=form, error=error)
+    messages.success(request, _("Step changed."))
     return redirect(reverse("capa:detail", args=[pk]) + "#steps")
 
 
@@ -347,16 +346,13 @@ def action_link(request, pk: int):
     action = selectors.action_get_for_user(request.user, pk)
     form = LinkForm(request.POST, user=request.user)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-        return redirect("capa:detail", pk)
+        return show_refused(request, action_detail, pk, form_id="link", form=form)
     try:
         services.action_link(actor=request.user, action=action, kind=SourceKind.COMPLAINT,
                              obj=form.cleaned_data["complaint"])
     except ValidationError as error:
-        _messages(request, error)
-    else:
-        messages.success(request, _("Linked: %(record)s.") % {"record": form.cleaned_data["complaint"].number})
+        return show_refused(request, action_detail, pk, form_id="link", form=form, error=error)
+    messages.success(request, _("Linked: %(record)s.") % {"record": form.cleaned_data["complaint"].number})
     return redirect("capa:detail", pk)
 
 

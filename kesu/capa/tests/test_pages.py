@@ -124,6 +124,26 @@ def test_a_refused_section_comes_back_as_typed_with_what_to_put_right_next_to_it
     assert action.problem == "客户投诉外壳划伤" and action.how_many == "三批共120件"
 
 
+def test_a_refused_step_change_or_link_comes_back_on_the_page_with_its_error_beside_it(login, people):
+    action = raise_action(people)
+    qa = people[Role.QA]
+    client = login(qa)
+    response = client.post(reverse("capa:step", args=[action.pk, "d4"]), {"owner": "", "due_at": "2026-12-20T17:00"})
+    body = response.content.decode()
+    assert response.status_code == 422 and "未保存" in body
+    step_form = body[body.index('id="step-form"'):body.index("</form>", body.index('id="step-form"'))]
+    assert 'value="d4" selected' in step_form and 'value="2026-12-20T17:00"' in step_form  # as it was chosen
+    assert "invalid-feedback" in step_form and "这个字段是必填项" in step_form
+    assert action.steps.get(step="d4").owner_id == people[Role.PRODUCTION].pk  # unchanged
+
+    response = client.post(reverse("capa:link", args=[action.pk]), {"complaint": "KS-1999-0001"})
+    body = response.content.decode()
+    assert response.status_code == 422
+    link_form = body[body.index('id="link-form"'):body.index("</form>", body.index('id="link-form"'))]
+    assert 'value="KS-1999-0001"' in link_form and "未保存" in link_form and "is-invalid" in link_form
+    assert action.links.count() == 0
+
+
 def test_the_8d_report_and_the_list_export(login, people):
     action = walk_to(ActionStatus.CLOSED, people)
     client = login(people[Role.QA])
