@@ -186,7 +186,7 @@ def plan_list(request):
     plans = selectors.plans_visible_to(request.user)
     next_year = timezone.localdate().year + 1
     return render(request, "service/plan_list.html", {
-        "plans": plans, "form": PlanGenerateForm(initial={"year": next_year}),
+        "plans": plans, "form": refused_forms(request).get("generate") or PlanGenerateForm(initial={"year": next_year}),
         "can_plan": request.user.has_role(*permissions.PLANNERS),
         "can_rules": request.user.has_role(*permissions.SALES_HEAD)})
 
@@ -197,18 +197,15 @@ def plan_generate(request):
     if not request.user.has_role(*permissions.PLANNERS) or not request.user.company_id:
         raise PermissionDenied
     form = PlanGenerateForm(request.POST)
-    if form.is_valid():
-        try:
-            plan = services.plan_generate(actor=request.user, company=request.user.company,
-                                          year=form.cleaned_data["year"])
-        except ValidationError as error:
-            for errors in error.message_dict.values():
-                for message in errors:
-                    messages.error(request, message)
-        else:
-            messages.success(request, _("Plan generated from the company's rules: check it, then submit it."))
-            return redirect("service:plan_detail", plan.pk)
-    return redirect("service:plan_list")
+    if not form.is_valid():
+        return show_refused(request, plan_list, form_id="generate", form=form)
+    try:
+        plan = services.plan_generate(actor=request.user, company=request.user.company,
+                                      year=form.cleaned_data["year"])
+    except ValidationError as error:
+        return show_refused(request, plan_list, form_id="generate", form=form, error=error)
+    messages.success(request, _("Plan generated from the company's rules: check it, then submit it."))
+    return redirect("service:plan_detail", plan.pk)
 
 
 @login_required

@@ -19,6 +19,7 @@ from kesu.core.importexport import rows_xlsx
 from kesu.core.listing import Listing, ListSpec, Sort, paginate
 from kesu.core.pages import export_query
 from kesu.core.pages import xlsx_response as _xlsx
+from kesu.core.panels import refused_forms, show_refused
 
 from . import exports, services
 from .filters import deliveries_filtered
@@ -59,7 +60,8 @@ def index(request):
     company = request.user.company
     settings_form = None
     if company is not None:
-        settings_form = SettingsForm(initial={"disable_after": services.disable_after(company.pk)})
+        settings_form = refused_forms(request).get("settings") or SettingsForm(
+            initial={"disable_after": services.disable_after(company.pk)})
     return render(request, "webhooks/index.html", {"subscriptions": subscriptions, "settings_form": settings_form})
 
 
@@ -68,15 +70,13 @@ def index(request):
 def settings_save(request):
     _require(request.user)
     form = SettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.settings_update(actor=request.user, company=request.user.company, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Webhook settings saved."))
-    else:
-        messages.error(request, " ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+    if not form.is_valid():
+        return show_refused(request, index, form_id="settings", form=form)
+    try:
+        services.settings_update(actor=request.user, company=request.user.company, **form.cleaned_data)
+    except ValidationError as error:
+        return show_refused(request, index, form_id="settings", form=form, error=error)
+    messages.success(request, _("Webhook settings saved."))
     return redirect("webhooks:index")
 
 

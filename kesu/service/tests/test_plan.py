@@ -134,6 +134,19 @@ def test_actual_marks_come_from_visits_and_survey_answers(people):
     assert mine["months"][2] == {"month": 3, "planned": 0, "done": 0, "actual": 1}
 
 
+def test_a_refused_plan_generation_says_why_on_the_plan_list_beside_the_year(people, client):
+    sales = people[Role.SALESPERSON]
+    client.force_login(sales)
+    response = client.post(reverse("service:plan_generate"), {"year": "1999"})
+    body = response.content.decode()
+    assert response.status_code == 422 and 'value="1999"' in body and "is-invalid" in body and "未保存" in body
+    plan = services.plan_generate(actor=sales, company=people.company, year=2027)
+    type(plan).objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)  # no longer a draft
+    response = client.post(reverse("service:plan_generate"), {"year": "2027"})
+    body = response.content.decode()
+    assert response.status_code == 422 and "2027" in body and "2027年的计划已不是草稿" in body
+
+
 def test_plan_pages_pdf_and_outsiders(people, people_b, client):
     sales = people[Role.SALESPERSON]
     CustomerFactory(company=people.company, status="existing", owner=sales)

@@ -70,6 +70,15 @@ def test_a_refused_form_names_each_field_in_the_readers_language(settings, webho
     assert not Subscription.objects.exists()
 
 
+def test_a_refused_failure_limit_comes_back_on_the_page_beside_its_field(webhook_admin, login):
+    client = login(webhook_admin)
+    response = client.post("/webhooks/settings/", {"disable_after": "0"})
+    body = response.content.decode()
+    assert response.status_code == 422
+    settings_form = body[body.index('id="webhook-settings"'):]
+    assert 'value="0"' in settings_form and "is-invalid" in settings_form and zh("Not saved. Please put right:") in body
+
+
 def test_changes_are_audited_and_the_secret_never_is(webhook_admin, login, receiver):
     subscription, secret = make_subscription(webhook_admin, receiver.url)
     client = login(webhook_admin)
@@ -175,9 +184,9 @@ def test_the_failure_limit_is_set_per_company(webhook_admin, login):
     client = login(webhook_admin)
     client.post("/webhooks/settings/", {"disable_after": "4"})
     assert services.disable_after(webhook_admin.company_id) == 4
-    response = client.post("/webhooks/settings/", {"disable_after": "0"}, follow=True)
+    response = client.post("/webhooks/settings/", {"disable_after": "0"})
     assert services.disable_after(webhook_admin.company_id) == 4
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused on the page (the test below)
 
 
 def test_deleting_asks_first(webhook_admin, login, receiver):
