@@ -106,7 +106,11 @@ def section_form_class(section: Section) -> type[forms.ModelForm] | None:
 
 
 class _RowForm(forms.ModelForm):
-    def __init__(self, *args, user=None, **kwargs):
+    """One row of a section's table. ``choices``: a dict shared by every row form of one page, so that each list of
+    people or departments is read once for the page rather than once a row (validation still reads the
+    queryset, so a choice made meanwhile invisible is refused)."""
+
+    def __init__(self, *args, user=None, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         from kesu.accounts.models import Department, User
 
@@ -117,6 +121,10 @@ class _RowForm(forms.ModelForm):
                     field.queryset = User.objects.visible_to(user).filter(is_active=True).order_by("display_name")
                 elif model is Department:
                     field.queryset = Department.objects.filter(company_id__in=user.visible_company_ids())
+                if choices is not None:
+                    if model not in choices:
+                        choices[model] = list(iter(field.choices))  # iter: no COUNT for a length hint
+                    field.choices = choices[model]
             if isinstance(field.widget, forms.DateInput):
                 field.widget = DATE
         _style(self)

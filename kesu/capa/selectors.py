@@ -91,11 +91,14 @@ def action_get_for_user(user, pk: int) -> CorrectiveAction:
     return get_object_or_404(qs, pk=pk)
 
 
-def step_state(step: ActionStep, action: CorrectiveAction, now: datetime.datetime | None = None) -> str:
-    """due / at risk / overdue / met of one step, counted like complaint deadlines."""
+def step_state(step: ActionStep, action: CorrectiveAction, now: datetime.datetime | None = None,
+               fraction: float | None = None) -> str:
+    """due / at risk / overdue / met of one step, counted like complaint deadlines (``fraction``: the company's
+    at-risk fraction when the caller has read it)."""
     if action.status not in OPEN_STATUSES and step.done_at is None:
         return DeadlineState.CANCELLED
-    fraction = complaint_settings_for(action.company).at_risk_fraction
+    if fraction is None:
+        fraction = complaint_settings_for(action.company).at_risk_fraction
     view = SimpleNamespace(cancelled_at=None, met_at=step.done_at, due_at=step.due_at, started_at=action.raised_at)
     return deadline_state(view, now, fraction)
 
@@ -103,7 +106,8 @@ def step_state(step: ActionStep, action: CorrectiveAction, now: datetime.datetim
 def steps_with_state(action: CorrectiveAction, now: datetime.datetime | None = None) -> list[tuple[ActionStep, str]]:
     order = {s: i for i, s in enumerate(STEPS_BY_FORMAT[ActionFormat(action.format)])}
     steps = sorted(action.steps.all(), key=lambda s: order.get(s.step, 99))
-    return [(s, step_state(s, action, now)) for s in steps]
+    fraction = complaint_settings_for(action.company).at_risk_fraction  # once, not once a step
+    return [(s, step_state(s, action, now, fraction)) for s in steps]
 
 
 def overdue_steps(now: datetime.datetime | None = None) -> QuerySet[ActionStep]:

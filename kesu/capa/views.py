@@ -128,9 +128,18 @@ def action_create(request):
     return render(request, "capa/action_form.html", {"form": form})
 
 
+def _rows_of(spec, action) -> list:
+    """A section's rows of ``action`` in the order written, from what ``selectors.action_get_for_user`` read of
+    each kind (one query a kind for the whole page, not one a section for its form and another to read it)."""
+    accessor = spec.model._meta.get_field("action").remote_field.get_accessor_name()
+    rows = (row for row in getattr(action, accessor).all()
+            if all(getattr(row, name) == value for name, value in spec.fixed.items()))
+    return sorted(rows, key=lambda row: row.pk)
+
+
 def _row_initial(spec, action) -> list[dict]:
     rows = []
-    for obj in spec.model.objects.filter(action=action, **spec.fixed).order_by("id"):
+    for obj in _rows_of(spec, action):
         row = {}
         for name in spec.fields:
             field = spec.model._meta.get_field(name)
@@ -142,7 +151,7 @@ def _row_initial(spec, action) -> list[dict]:
     return rows
 
 
-def _section_forms(section, action, user, data=None):
+def _section_forms(section, action, user, data=None, choices: dict | None = None):
     form_class = section_form_class(section)
     field_form = form_class(data, instance=action, prefix=section.key) if form_class else None
     formsets = []
@@ -150,7 +159,8 @@ def _section_forms(section, action, user, data=None):
         formset_class = row_formset_class(spec.model, spec.fields, 0 if spec.update_only else 2,
                                           with_id=spec.update_only)
         formsets.append((name, formset_class(data, initial=None if data else _row_initial(spec, action),
-                                             prefix=f"{section.key}-{name}", form_kwargs={"user": user})))
+                                             prefix=f"{section.key}-{name}",
+                                             form_kwargs={"user": user, "choices": choices})))
     return field_form, formsets
 
 
@@ -195,9 +205,8 @@ def _section_readonly(section, action) -> dict:
     for name, spec in section.rows.items():
         header = ([_("Action")] if spec.update_only else []) + [
             spec.model._meta.get_field(f).verbose_name for f in spec.fields]
-        related = [f for f in spec.fields if spec.model._meta.get_field(f).many_to_one]  # names, one query
-        objects = spec.model.objects.filter(action=action, **spec.fixed).select_related(*related).order_by("id")
-        rows = [([obj.text] if spec.update_only else []) + [_shown(obj, f) for f in spec.fields] for obj in objects]
+        rows = [([obj.text] if spec.update_only else []) + [_shown(obj, f) for f in spec.fields]
+                for obj in _rows_of(spec, action)]
         tables.append({"name": name, "header": header, "rows": rows})
     return {"fields": fields, "tables": tables}
 
@@ -209,6 +218,7 @@ def action_detail(request, pk: int):
     may_edit = request.user.has_perm("capa.change_correctiveaction")
     done_steps = {step.step for step in action.steps.all() if step.done_at}
     posted = refused_forms(request)
+    choices: dict = {}  # the people and departments the row forms offer, read once for the page
     sections = []
     for section in sections_for(action):
         editable = may_edit and action.status in section.statuses
@@ -217,7 +227,8 @@ def action_detail(request, pk: int):
         # one click away (behind "Edit") where it may still be changed. A section just refused shows what was
         # typed, with what to put right, and open.
         again = posted.get(f"section-{section.key}") if editable else None
-        field_form, formsets = (again.forms if again else _section_forms(section, action, request.user)
+        field_form, formsets = (again.forms if again else _section_forms(section, action, request.user,
+                                                                          choices=choices)
                                 ) if editable else (None, [])
         sections.append({"section": section, "form": field_form, "formsets": formsets, "editable": editable,
                          "done": done, "refused": again, "readonly": _section_readonly(section, action)

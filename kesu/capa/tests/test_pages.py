@@ -176,6 +176,24 @@ def test_the_list_and_detail_run_a_fixed_number_of_queries(login, people):
     assert count(reverse("capa:detail", args=[first.pk])) == detail_before
 
 
+def test_the_8d_page_reads_each_kind_of_row_and_each_list_of_choices_once(login, people):
+    # A planning 8D report as the department fills it: nine steps, four sections of rows, two blank rows each.
+    action = raise_action(people)
+    client = login(people[Role.PRODUCTION])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("capa:detail", args=[action.pk])).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+
+    def reading(table: str) -> int:
+        return sum(1 for sql in statements if sql.startswith("SELECT") and f'FROM "{table}"' in sql)
+
+    assert reading("complaints_complaintsettings") == 1  # not once a step
+    for table in ("capa_teammember", "capa_containmentrow", "capa_whyrow", "capa_actionitem"):
+        assert reading(table) <= 1 + (table == "capa_teammember"), table  # (+ D1's "is there a leader")
+    assert reading("accounts_department") == 1 and not any("COUNT(*)" in sql and "accounts_user" in sql
+                                                             for sql in statements)
+
+
 def test_outsiders_see_nothing(login, people, outsider):
     action = raise_action(people)
     client = login(outsider)
