@@ -370,11 +370,13 @@ def loans_remind(now: datetime.datetime | None = None) -> list[Loan]:
     now = now or timezone.now()
     touched = []
     calendars: dict[int, WorkingCalendar] = {}
+    settings: dict[int, Any] = {}  # each company's settings read once for the run, not once a loan
     for loan in (Loan.objects.filter(status=LoanStatus.ISSUED, due_at__lt=now)
                  .select_related("company", "item", "requested_by", "department")):
         calendar = calendars.setdefault(loan.company_id, WorkingCalendar(loan.company))
+        cfg = settings.get(loan.company_id) or settings.setdefault(loan.company_id, settings_for(loan.company))
         kind = None
-        escalate_at = calendar.add_working_days(loan.due_at, settings_for(loan.company).overdue_escalate_days).at
+        escalate_at = calendar.add_working_days(loan.due_at, cfg.overdue_escalate_days).at
         if loan.escalated_at is None and now >= escalate_at:
             kind = "escalated"
         elif loan.reminded_at is None:
@@ -400,13 +402,15 @@ def calibrations_remind(today: datetime.date | None = None) -> list[PropertyItem
     today = today or timezone.localdate()
     touched = []
     calendars: dict[int, WorkingCalendar] = {}
+    settings: dict[int, Any] = {}
     for item in (PropertyItem.objects.filter(item_type=ItemType.GAUGE, status__in=ON_SITE_STATUSES,
                                              calibration_due_on__isnull=False)
                  .select_related("company")):
         if item.calibration_reminded_for == item.calibration_due_on:
             continue
         calendar = calendars.setdefault(item.company_id, WorkingCalendar(item.company))
-        days = settings_for(item.company).calibration_notice_days
+        cfg = settings.get(item.company_id) or settings.setdefault(item.company_id, settings_for(item.company))
+        days = cfg.calibration_notice_days
         day = today
         for _i in range(days):
             day = calendar.nth_working_day_after(day, 1)

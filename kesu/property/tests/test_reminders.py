@@ -98,3 +98,17 @@ def test_calibration_is_announced_the_set_number_of_working_days_ahead_and_waits
                              next_due_on=datetime.date(2027, 6, 4))
     gauge.refresh_from_db()
     assert work.waiting_for(gauge) == []
+
+
+def test_a_run_reads_each_companys_settings_once_however_many_loans_and_gauges_it_looks_at(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for day in (1, 2, 3):
+        new_item(people, item_type="gauge", calibration_due_on=datetime.date(2026, 12, 20 + day))
+    loans = [_issued_loan(people) for _n in range(3)]
+    with (time_machine.travel(_at(4, 9), tick=False), transaction.atomic(),
+          CaptureQueriesContext(connection) as queries):
+        assert len(services.loans_remind()) == 3 and services.calibrations_remind() == []  # three overdue loans
+    settings_reads = [q["sql"] for q in queries.captured_queries if 'FROM "property_propertysettings"' in q["sql"]]
+    assert len(loans) == 3 and len(settings_reads) == 2  # one per run, not one per loan or gauge
