@@ -89,12 +89,13 @@ def test_a_refused_section_comes_back_as_typed_with_what_to_put_right_next_to_it
     client = login(production)
     url = reverse("capa:section", args=[action.pk, "d2"])
     typed = {"d2-problem": "", "d2-what": "外壳划伤，深约0.2毫米", "d2-how_many": "三批共120件",
-             "version": str(action.version)}
+             "version": str(action.version), "complete": "on"}
     response = client.post(url, typed)
     body = response.content.decode()
     assert response.status_code == 422
     assert "外壳划伤，深约0.2毫米" in body and "三批共120件" in body  # nothing typed is lost
     section = body[body.index('id="section-d2"'):body.index('id="section-d3"')]
+    assert 'name="complete" class="form-check-input" checked' in section  # nor the "step is complete" tick
     assert "未保存" in section and "这个字段是必填项" in section  # the summary and the field's own error
     assert 'class="invalid-feedback d-block">这个字段是必填项' in section and "is-invalid" in section
     action.refresh_from_db()
