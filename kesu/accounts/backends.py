@@ -14,28 +14,12 @@ from .roles import group_name
 
 
 @functools.cache
-def _granted_sql() -> str:
-    """A user's own permissions, their groups' and their role group's, each read by its own index (Django's
-    query ORs across the joined tables and so reads every permission row of every group: 2 ms a request against
-    0.3 ms), written once per process (building the ORM query cost another 2 ms of every request)."""
-    from .models import User
-
-    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
-    own = User.user_permissions.through._meta.db_table
-    user_groups = User.groups.through._meta.db_table
-    group_permissions, group = Group.permissions.through._meta.db_table, Group._meta.db_table
-    return (
-        f"SELECT DISTINCT t.app_label, p.codename FROM {permission} p JOIN {content_type} t ON t.id = p.content_type_id"
-        f" WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s)"
-        f" OR p.id IN (SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
-        f"SELECT group_id FROM {user_groups} WHERE user_id = %s UNION SELECT id FROM {group} WHERE name = %s))")
-
-
-@functools.cache
 def _granted_column_sql(vendor: str) -> str:
-    """The same permissions as one comma-joined column of the user's own row ("app_label.codename,…"), so that
-    the query that reads the signed-in user (by session or by token) brings them: a statement less on every
-    request. The user's row is the query's first of its table, which Django names after the table."""
+    """A user's own permissions, their groups' and their role group's as one comma-joined column of the user's row
+    ("app_label.codename,…"), each read by its own index (Django's query ORs across the joined tables and so reads
+    every permission row of every group: 2 ms a request against 0.3 ms), written once per process. The query that
+    reads the signed-in user (by session or by token) selects it: no statement of its own on a request. The user's
+    row is the query's first of its table, which Django names after the table."""
     from .models import Position, User
 
     permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
@@ -60,9 +44,13 @@ def with_permissions(queryset):
     return queryset.annotate(_granted=RawSQL(_granted_column_sql(vendor), [group_name("")]))
 
 
+def _permission_set(joined: str | None) -> set[str]:
+    return set(filter(None, (joined or "").split(",")))
+
+
 def remember_permissions(row, user) -> None:
     if not user.is_superuser:
-        user._perm_cache = set(filter(None, (row._granted or "").split(",")))
+        user._perm_cache = _permission_set(row._granted)
 
 
 class PositionRoleBackend(ModelBackend):
@@ -81,11 +69,15 @@ class PositionRoleBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
-            else:
-                with connections[router.db_for_read(Permission)].cursor() as cursor:
-                    cursor.execute(_granted_sql(), [user_obj.pk, user_obj.pk, group_name(user_obj.role or "")])
-                    rows = cursor.fetchall()
-            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+                user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+            else:  # a user read some other way: the same column, on its own
+                user = type(user_obj)._meta.db_table
+                connection = connections[router.db_for_read(Permission)]
+                with connection.cursor() as cursor:
+                    cursor.execute(f'SELECT ({_granted_column_sql(connection.vendor)}) FROM "{user}"'
+                                   f' WHERE "{user}"."id" = %s', [group_name(""), user_obj.pk])
+                    found = cursor.fetchone()
+                user_obj._perm_cache = _permission_set(found[0] if found else None)
         return user_obj._perm_cache
 
     def get_user(self, user_id):

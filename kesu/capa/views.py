@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from functools import partial
 
 from django.contrib import messages
@@ -299,11 +298,6 @@ class _RefusedSection:
                     label = row.fields[name].label if name in row.fields else ""
                     self.messages.append(_("Row %(number)d · %(field)s: %(errors)s") % {
                         "number": number, "field": label, "errors": " ".join(errors)})
-        for form in (row for _n, fs in formsets for row in fs.forms):  # the field form's: bs_widget
-            for name in form.errors:
-                if name in form.fields:  # a copy: rows share some widgets (the date input)
-                    widget = form.fields[name].widget = copy.copy(form.fields[name].widget)
-                    widget.attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} is-invalid".strip()}
 
 
 def _section_refused(request, action, spec, field_form, formsets, *, back: str, error=None):

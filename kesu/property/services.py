@@ -374,7 +374,9 @@ def loans_remind(now: datetime.datetime | None = None) -> list[Loan]:
     for loan in (Loan.objects.filter(status=LoanStatus.ISSUED, due_at__lt=now)
                  .select_related("company", "item", "requested_by", "department")):
         calendar = calendars.setdefault(loan.company_id, WorkingCalendar(loan.company))
-        cfg = settings.get(loan.company_id) or settings.setdefault(loan.company_id, settings_for(loan.company))
+        if loan.company_id not in settings:
+            settings[loan.company_id] = settings_for(loan.company)
+        cfg = settings[loan.company_id]
         kind = None
         escalate_at = calendar.add_working_days(loan.due_at, cfg.overdue_escalate_days).at
         if loan.escalated_at is None and now >= escalate_at:
@@ -409,8 +411,9 @@ def calibrations_remind(today: datetime.date | None = None) -> list[PropertyItem
         if item.calibration_reminded_for == item.calibration_due_on:
             continue
         calendar = calendars.setdefault(item.company_id, WorkingCalendar(item.company))
-        cfg = settings.get(item.company_id) or settings.setdefault(item.company_id, settings_for(item.company))
-        days = cfg.calibration_notice_days
+        if item.company_id not in settings:
+            settings[item.company_id] = settings_for(item.company)
+        days = settings[item.company_id].calibration_notice_days
         day = today
         for _i in range(days):
             day = calendar.nth_working_day_after(day, 1)
