@@ -55,7 +55,7 @@ class Progress:
     """Progress of a long start-up step: a bar redrawn in place on a terminal, plain lines otherwise.
 
     A log file or a service manager's journal (not a TTY) gets a line per step (``every``: only each
-    tenth of the way for many small steps, such as the ~150 migrations of a first start), never ``\\r``.
+    tenth of the way for many small steps, such as the migrations of a first start), never ``\\r``.
     """
 
     WIDTH = 30
