@@ -31,6 +31,7 @@ SIGNALS = [
     ("c", "call_centre", "客户询问保修期，语气不满，认为说明书不清楚。", "identifying"),
 ]
 MAX_ASSESSED = 5  # salespeople with a year of assessments per company (the demo stays small at every scale)
+ANNOUNCED_DAYS = 30  # repeats received this many days before the demo's today are announced to their owners
 
 
 def create_prevention(ctx: DemoContext) -> None:
@@ -124,11 +125,14 @@ def _signals(ctx, company, people) -> None:
 
 
 def _repeats(ctx, company) -> None:
-    since = datetime.datetime.combine(ctx.today, datetime.time(0, 0), tzinfo=company.tz) - datetime.timedelta(days=365)
+    # The past year is flagged; only the last month's repeats are announced (the owners of older ones heard of
+    # them back then): 2,000 notices of year-old repeats would bury the demo inboxes.
+    midnight = datetime.datetime.combine(ctx.today, datetime.time(0, 0), tzinfo=company.tz)
+    since, recent = midnight - datetime.timedelta(days=365), midnight - datetime.timedelta(days=ANNOUNCED_DAYS)
     rows = (Complaint.objects.filter(company=company, received_at__gte=since, category__isnull=False)
             .select_related("company").order_by("received_at", "id")[:3000])
     for complaint in rows:
-        flag_repeat(complaint)
+        flag_repeat(complaint, announce=complaint.received_at >= recent)
 
 
 def _month_back(day: datetime.date, months: int) -> datetime.date:

@@ -77,9 +77,10 @@ def _effective_action_owners(earlier) -> list:
     return owners
 
 
-def flag_repeat(complaint) -> RepeatFlag | None:
+def flag_repeat(complaint, *, announce: bool = True) -> RepeatFlag | None:
     """Flag ``complaint`` when it is a repeat (idempotent: a flag is written once, and removed when the facts
-    changed so that it no longer is one). Announces a new flag after commit."""
+    changed so that it no longer is one). Announces a new flag after commit, unless told not to: history loaded
+    after the fact (the demo's past year) is flagged without telling anyone of complaints long dealt with."""
     rule, earlier = earlier_complaints(complaint)
     existing = RepeatFlag.objects.filter(complaint=complaint).first()
     if not rule:
@@ -96,7 +97,7 @@ def flag_repeat(complaint) -> RepeatFlag | None:
             flag.rule, flag.window_days = rule, cfg.window_days
             flag.save()
         flag.earlier.set(earlier)
-        if existing is None:
+        if existing is None and announce:
             owners = _effective_action_owners(earlier)
             transaction.on_commit(lambda: signals.repeat_flagged.send(
                 RepeatFlag, flag=flag, complaint=complaint, action_owners=owners))

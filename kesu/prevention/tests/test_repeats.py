@@ -132,3 +132,16 @@ def test_a_repeat_under_an_effective_corrective_action_tells_its_owner(setup, dj
         flag_repeat(second)
     told = set(Notification.objects.filter(event="repeat_complaint").values_list("recipient__username", flat=True))
     assert told == {"A-production", "A-salesperson"}  # the action's owner and the complaint's owner
+
+
+def test_history_is_flagged_without_telling_anyone_when_not_announced(setup, django_capture_on_commit_callbacks):
+    people, category, customer, part = setup
+    complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer, part)
+    second = complaint(people, at(datetime.date(2026, 11, 2), 9, 0), category, customer, part)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        assert flag_repeat(second, announce=False).rule == RepeatRule.SAME_CUSTOMER
+    assert not hooks and not Notification.objects.filter(event="repeat_complaint").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_repeat(second)  # already flagged: nothing new to announce either
+    assert not Notification.objects.filter(event="repeat_complaint").exists()
