@@ -173,6 +173,12 @@ class OutsourcerForm(forms.Form):
         style_fields(self)
 
 
+class WithdrawForm(forms.Form):
+    """Take an outsourcer off the approved list: the reason, on the list's row."""
+
+    reason = forms.CharField(label=_("reason for withdrawal"), max_length=2000)
+
+
 class MeetingForm(forms.Form):
     """The record of a central review meeting: when, where, who, what was decided."""
 

@@ -24,7 +24,16 @@ from kesu.customers.models import Customer
 from . import exports, selectors, services
 from .choices import ReviewMode, ReviewStatus
 from .filters import reviews_filtered
-from .forms import MeetingForm, NoticeForm, OutsourcerForm, PlanForm, ReviewForm, RulesForm, TransitionForm
+from .forms import (
+    MeetingForm,
+    NoticeForm,
+    OutsourcerForm,
+    PlanForm,
+    ReviewForm,
+    RulesForm,
+    TransitionForm,
+    WithdrawForm,
+)
 from .rules import rules_for
 from .workflow import CHANGE_TABLE, PLAN_TABLE, REVIEW_TABLE
 
@@ -352,8 +361,7 @@ def outsourcers(request):
     """The approved-outsourcer list of the user's company: who may take outsourced work, for what, until when."""
     _require(request.user, "view_approvedoutsourcer")
     user = request.user
-    can_add = user.company_id is not None and user.has_perm("contracts.add_approvedoutsourcer")
-    form = OutsourcerForm(request.POST or None, company_id=user.company_id) if can_add else None
+    form = _outsourcer_form(user, request.POST or None)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -367,10 +375,23 @@ def outsourcers(request):
             else:
                 messages.success(request, _("The outsourcer is on the approved list."))
                 return redirect("contracts:outsourcers")
+    return _outsourcers_page(request, form, status=422 if form is not None and form.is_bound else 200)
+
+
+def _outsourcer_form(user, data=None) -> OutsourcerForm | None:
+    can_add = user.company_id is not None and user.has_perm("contracts.add_approvedoutsourcer")
+    return OutsourcerForm(data, company_id=user.company_id) if can_add else None
+
+
+def _outsourcers_page(request, form, *, status: int = 200):
+    user = request.user
+    entries = list(selectors.outsourcers_for(user))
+    refused, blank = refused_forms(request), WithdrawForm()
+    for entry in entries:  # a refused withdrawal comes back on its row as it was typed (issue 17 §2)
+        entry.withdraw_form = refused.get(f"withdraw-{entry.pk}", blank)
     return render(request, "contracts/outsourcers.html", {
-        "entries": selectors.outsourcers_for(user), "form": form, "today": timezone.localdate(),
-        "can_withdraw": user.has_perm("contracts.change_approvedoutsourcer")},
-        status=422 if form is not None and form.is_bound else 200)
+        "entries": entries, "form": form, "today": timezone.localdate(),
+        "can_withdraw": user.has_perm("contracts.change_approvedoutsourcer")}, status=status)
 
 
 @login_required
@@ -378,11 +399,17 @@ def outsourcers(request):
 def outsourcer_withdraw(request, pk: int):
     _require(request.user, "change_approvedoutsourcer")
     entry = selectors.outsourcer_get_for_user(request.user, pk)
-    try:
-        services.outsourcer_withdraw(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outsourcer_withdraw(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            return show_refused(request, _refused_withdrawal_page, form_id=f"withdraw-{entry.pk}", form=form,
+                                error=error)
         messages.success(request, _("The outsourcer is withdrawn from the approved list."))
-    return redirect("contracts:outsourcers")
+        return redirect("contracts:outsourcers")
+    return show_refused(request, _refused_withdrawal_page, form_id=f"withdraw-{entry.pk}", form=form)
+
+
+def _refused_withdrawal_page(request):
+    return _outsourcers_page(request, _outsourcer_form(request.user))

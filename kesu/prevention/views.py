@@ -164,14 +164,23 @@ def detail(request, pk: int):
     open_ = signal.status in (SignalStatus.DIAGNOSING, SignalStatus.PREVENTING)
     return render(request, "prevention/detail.html", {
         "signal": signal, "next_step": next_step(signal, user, actions, refused=refused, fulfils=SIGNAL_FULFILS),
-        "actions": signal.actions.select_related("owner"),
+        "actions": _with_done_forms(signal.actions.select_related("owner"), refused_forms(request)),
         "action_form": (refused_forms(request).get("action-form")
                         or ActionForm(user=user, company_id=signal.company_id)) if open_ and user.has_perm(
             "prevention.add_preventiveaction") else None,
-        "done_form": ActionDoneForm(), "changes": signal.changes.select_related("actor"),
+        "changes": signal.changes.select_related("actor"),
         "meetings": signal.meetings.prefetch_related("attendees"), "guidance": CLASS_GUIDANCE[signal.warning_class],
         "panels": panels_for(signal, user),  # e.g. the visit whose finding raised it (kesu.service)
     })
+
+
+def _with_done_forms(actions, refused: dict) -> list:
+    """The signal's actions, each with the form recording it done: the refused one as it was posted."""
+    blank = ActionDoneForm()
+    rows = list(actions)
+    for row in rows:
+        row.done_form = refused.get(f"action-done-{row.pk}", blank)
+    return rows
 
 
 def _refusing(service):
@@ -241,17 +250,18 @@ def action_done(request, pk: int, action: int):
     signal = selectors.signal_get_for_user(request.user, pk)
     row = get_object_or_404(PreventiveAction, pk=action, signal=signal)
     form = ActionDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_done(actor=request.user, action=row, result=form.cleaned_data["result"])
-        except ValidationError as error:
-            _message_errors(request, error)
-        except PermissionDenied as denied:
-            messages.error(request, str(denied) or _("Your role may not do this."))
-        else:
-            messages.success(request, _("Action done."))
-    else:
-        messages.error(request, _("Record the result of the action."))
+    # A refused result comes back on the action's row as it was typed, why under it (issue 17 §2).
+    refused = partial(show_refused, request, detail, signal.pk, form_id=f"action-done-{row.pk}", form=form)
+    if not form.is_valid():
+        return refused()
+    try:
+        services.action_done(actor=request.user, action=row, result=form.cleaned_data["result"])
+    except ValidationError as error:
+        return refused(error=error)
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied) or _("Your role may not do this."))
+        return refused()
+    messages.success(request, _("Action done."))
     return redirect("prevention:detail", signal.pk)
 
 

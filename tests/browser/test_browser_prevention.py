@@ -85,8 +85,8 @@ def test_a_b_signal_becomes_a_complaint_a_repeat_follows_and_the_assessment_show
     page.select_option("#action-form [name=owner]", str(manager.pk))
     page.fill("#action-form [name=working_days]", "2")
     save(page, "#save-action")
-    page.fill(".action-done-form [name=result]", "已更换，但用户坚持正式投诉。")
-    save(page, ".action-done-form button[type=submit]")
+    page.fill("#actions .row-form [name=result]", "已更换，但用户坚持正式投诉。")
+    save(page, "#actions .row-form button[type=submit]")
 
     # -- one click: the signal becomes a complaint, linked both ways --------------------------------------
     reveal(page, "transition-to_complaint")

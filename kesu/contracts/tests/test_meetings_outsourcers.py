@@ -16,6 +16,7 @@ from kesu.contracts import services
 from kesu.contracts.choices import ReviewMode, ReviewType
 from kesu.contracts.models import ApprovedOutsourcer, ContractReview, ReviewMeeting
 from kesu.contracts.workflow import on_outsourcer_list
+from kesu.core.tests.panels import said
 from kesu.customers.models import Contract
 from kesu.customers.tests.factories import CustomerFactory, SupplierFactory
 
@@ -135,6 +136,25 @@ def test_the_outsourcer_page_and_api_keep_the_list(people, client, api, outsider
                               {"reason": "x"}).status_code in (403, 404)
     withdrawn = api(people[Role.QA]).post(f"/api/v1/contracts/outsourcers/{entry.pk}/withdraw", {"reason": "停产"})
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_reason"] == "停产"
+
+
+def test_a_refused_withdrawal_comes_back_on_its_row_as_typed(people, client, english):
+    supplier = SupplierFactory(company=people.company, is_active=True, code="WX02")
+    entry = services.outsourcer_approve(actor=people[Role.PURCHASING], company=people.company, supplier=supplier,
+                                        approved_on=datetime.date(2026, 1, 5))
+    client.force_login(people[Role.QA])
+    url = reverse("contracts:outsourcer_withdraw", args=[entry.pk])
+    blank = client.post(url, {"reason": "   "})
+    assert blank.status_code == 422 and said(blank) == ["这个字段是必填项。"]  # in the reader's language
+    assert f'id="withdraw-{entry.pk}-why"' in blank.content.decode()
+    services.outsourcer_withdraw(actor=people[Role.PURCHASING], entry=entry, reason="停产")  # meanwhile
+    twice = client.post(url, {"reason": "来料不良 <b>"})
+    page = twice.content.decode()
+    with translation.override("zh-hans"):
+        already = gettext("This outsourcer is already withdrawn from the list.")
+    assert twice.status_code == 422 and said(twice) == [already] and already in page
+    assert 'value="来料不良 &lt;b&gt;"' in page and f'id="withdraw-{entry.pk}-why"' in page  # typed, escaped
+    assert ApprovedOutsourcer.objects.get(pk=entry.pk).withdrawn_reason == "停产"
 
 
 # -- import through the API, with sign-offs ---------------------------------------------------------------------------

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from kesu.accounts.roles import Role
 from kesu.core.services import TransitionRefused
+from kesu.core.tests.panels import said
 from kesu.notifications.models import Notification
 from kesu.prevention import services
 from kesu.prevention.choices import Outcome, SignalStatus
@@ -92,6 +94,26 @@ def test_becoming_a_complaint_creates_it_through_the_complaints_service_linked_b
     assert complaint.number and complaint.status == "received"
     assert complaint.warning_signal == signal
     assert "液压泵漏油" in complaint.description
+
+
+def test_a_refused_result_comes_back_on_the_actions_row_as_typed(groups, customer, client):
+    signal = _to_preventing(groups, record(groups, customer, "b"))
+    action = services.action_add(actor=groups[R.REGIONAL_MANAGER], signal=signal, description="上门更换密封件",
+                                 owner=groups[R.AFTER_SALES], working_days=2)
+    url = reverse("prevention:action_done", args=[signal.pk, action.pk])
+    client.force_login(groups[R.AFTER_SALES])
+    blank = client.post(url, {"result": " "})
+    assert blank.status_code == 422 and said(blank) == ["这个字段是必填项。"]  # in the reader's language
+    assert f'id="action-done-{action.pk}-why"' in blank.content.decode()
+    client.force_login(groups[R.SALESPERSON])  # neither the owner nor in the groups
+    refused = client.post(url, {"result": "已更换 <i>"})
+    page = refused.content.decode()
+    with translation.override("zh-hans"):
+        why = gettext("Only the action's owner or the prevention groups record it done.")
+    assert refused.status_code == 422 and said(refused) == [why]  # on the row, not a message at the top
+    assert 'value="已更换 &lt;i&gt;"' in page and why in page
+    action.refresh_from_db()
+    assert action.done_at is None
 
 
 def test_outsiders_get_404_from_page_and_api(groups, customer, client):
