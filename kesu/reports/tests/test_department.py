@@ -18,6 +18,7 @@ from kesu.complaints.choices import DispositionKind, Status
 from kesu.complaints.models import Complaint, DispositionLine
 from kesu.complaints.tests.factories import at, category, create_complaint
 from kesu.core.services import TransitionRefused
+from kesu.core.tests.panels import said
 from kesu.customers.choices import ContractStatus, Currency
 from kesu.customers.tests.factories import (
     ContractFactory,
@@ -376,12 +377,27 @@ def test_writer_edits_submits_and_gm_returns_through_the_pages(marketing, login,
     client.force_login(gm)
     body = client.get(detail).content.decode()
     assert 'id="transition-approve"' in body and 'id="transition-return"' in body
-    client.post(reverse("reports:department_transition", args=[marketing.pk, "return"]), {"reason": ""})
+    refused = client.post(reverse("reports:department_transition", args=[marketing.pk, "return"]), {"reason": " "})
     marketing.refresh_from_db()
     assert marketing.status == ReportStatus.SUBMITTED  # refused: the reason is required
+    assert refused.status_code == 422 and len(said(refused)) == 1  # said on the step's form, on the page
+    assert 'id="transition-return"' in refused.content.decode()
     client.post(reverse("reports:department_transition", args=[marketing.pk, "return"]), {"reason": "请补充"})
     marketing.refresh_from_db()
     assert marketing.status == ReportStatus.RETURNED
+
+
+def test_text_refused_as_someone_else_saved_first_stays_on_the_page(marketing, login, salesperson):
+    client = login(salesperson)
+    url = reverse("reports:department_edit", args=[marketing.pk])
+    stale = marketing.version
+    client.post(url, {"analysis": "第一版", "proposals": "", "version": stale})
+    response = client.post(url, {"analysis": "我写了半小时的 <分析>", "proposals": "加强评审", "version": stale})
+    page = response.content.decode()
+    assert response.status_code == 422 and len(said(response)) == 1  # someone else changed it meanwhile
+    assert "我写了半小时的 &lt;分析&gt;</textarea>" in page and "加强评审</textarea>" in page
+    marketing.refresh_from_db()
+    assert marketing.analysis == "第一版"  # nothing overwritten
 
 
 def test_writer_drafts_a_month_by_hand(login, salesperson, company_a, company_b, clock):

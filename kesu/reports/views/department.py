@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import django_filters
@@ -33,8 +34,7 @@ from kesu.accounts.models import Company
 from kesu.core.filters_base import ScopedFilterSet, apply_filters
 from kesu.core.importexport import field_column, rows_xlsx
 from kesu.core.pages import error_messages, xlsx_response
-from kesu.core.panels import next_step, table_actions
-from kesu.core.services import TransitionRefused
+from kesu.core.panels import next_step, page_step, refused_forms, show_refused, table_actions
 
 from .. import permissions, selectors
 from ..choices import ReportKind, ReportStatus
@@ -310,12 +310,18 @@ def department_list_xlsx(request: HttpRequest) -> HttpResponse:
                                    _("Departmental monthly reports"), "department-reports"))
 
 
-def _step_form(row) -> forms.Form:
+class _StepForm(forms.Form):
+    def inputs(self) -> dict[str, str]:
+        """What was filled in (a step's optional inputs left empty are not passed on)."""
+        return {name: value.strip() for name, value in self.cleaned_data.items() if (value or "").strip()}
+
+
+def _step_form(row, data=None) -> forms.Form:
     """The inputs of one step as a form (plain field names: the transition view reads them so)."""
     fields = {name: forms.CharField(label=INPUT_LABELS.get(name, name), required=name in row.required,
                                     widget=forms.Textarea(attrs={"rows": 2}))
               for name in (*row.required, *row.optional)}
-    return type("StepForm", (forms.Form,), fields)(auto_id=f"id_{row.name}_%s")
+    return type("StepForm", (_StepForm,), fields)(data, auto_id=f"id_{row.name}_%s")
 
 
 def _report_approval(report, first) -> tuple[str, list[tuple[object, object]]]:
@@ -334,15 +340,17 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.department_report_get_for_user(request.user, pk)
     editable = services.may_write(request.user, report)
     offered, refused = table_for(report).offer(report, request.user)
+    bound = refused_forms(request)  # a refused step or text comes back as it was typed (issue 17 §2)
     steps = table_actions(offered, lambda row: reverse("reports:department_transition", args=[report.pk, row.name]),
-                          form=_step_form, version=report.version)
+                          form=_step_form, version=report.version, bound=bound)
     return render(request, "reports/department_detail.html", {
         "report": report, "tables": figure_tables(report),
         "next_step": next_step(report, request.user, steps, refused=refused,
                                fulfils={"approve": ("approve", "return")},
                                approval=lambda first: _report_approval(report, first)),
         "changes": list(report.changes.select_related("actor")),
-        "form": ReportTextForm(initial={"analysis": report.analysis, "proposals": report.proposals})
+        "form": (bound.get("edit-form") or ReportTextForm(initial={"analysis": report.analysis,
+                                                                   "proposals": report.proposals}))
         if editable else None,
         "editable": editable, "title_zh": TITLE_ZH[ReportKind(report.kind)],
         "overdue": report.status in services.EDITABLE and report.due_on < timezone.localdate(),
@@ -355,17 +363,15 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request.user)
     report = selectors.department_report_get_for_user(request.user, pk)
     form = ReportTextForm(request.POST)
+    refused = partial(show_refused, request, department_detail, pk, form_id="edit-form", form=form)
     if not form.is_valid():
-        for name, errors in form.errors.items():
-            messages.error(request, f"{form.fields[name].label}: {' '.join(errors)}")
-        return redirect("reports:department_detail", pk)
+        return refused()
     try:
         services.department_report_update(actor=request.user, report=report, data=form.cleaned_data,
                                           expected_version=_version(request))
     except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("Saved."))
+        return refused(error=error)  # what was written stays on the page, even when someone else saved first
+    messages.success(request, _("Saved."))
     return redirect("reports:department_detail", pk)
 
 
@@ -375,19 +381,19 @@ def department_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     _require(request.user)
     report = selectors.department_report_get_for_user(request.user, pk)
     row = next((r for r in available(report, request.user) if r.name == action), None)
-    names = (*row.required, *row.optional) if row is not None else ()
-    inputs = {name: request.POST.get(name, "").strip() for name in names if request.POST.get(name, "").strip()}
-    try:
-        report = services.department_report_transition(actor=request.user, report=report, action=action,
-                                                        inputs=inputs, expected_version=_version(request))
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("Done: %(step)s. The report is now “%(status)s”.") % {
-            "step": row.label if row else action, "status": report.get_status_display()})
-    return redirect("reports:department_detail", pk)
+
+    def run(*, actor, name, expected_version, **inputs):
+        return services.department_report_transition(actor=actor, report=report, action=name, inputs=inputs,
+                                                      expected_version=expected_version)
+
+    def done():
+        status = DepartmentReport.objects.get(pk=report.pk).get_status_display()
+        return _("Done: %(step)s. The report is now “%(status)s”.") % {
+            "step": row.label if row else action, "status": status}
+
+    return page_step(request, report, name=action, form=_step_form(row, request.POST) if row else None, run=run,
+                     done=done, page=department_detail, form_id=f"transition-{action}",
+                     back=reverse("reports:department_detail", args=[report.pk]))
 
 
 @login_required
