@@ -28,14 +28,15 @@ def _local_day_start(company, day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=company.tz)
 
 
-def earlier_complaints(complaint) -> tuple[str, list]:
-    """(rule, earlier complaints) that make ``complaint`` a repeat, or ("", []) when it is none."""
+def earlier_complaints(complaint, cfg: RepeatSettings | None = None) -> tuple[str, list]:
+    """(rule, earlier complaints) that make ``complaint`` a repeat, or ("", []) when it is none (``cfg``: the
+    company's settings, when the caller has read them)."""
     from kesu.complaints.models import Complaint
 
     if not complaint.category_id:
         return "", []
     company = complaint.company
-    cfg = settings_for(company)
+    cfg = cfg or settings_for(company)
     received = complaint.received_at.astimezone(company.tz).date()
     start = _local_day_start(company, received - datetime.timedelta(days=cfg.window_days))
     base = Complaint.objects.filter(company_id=complaint.company_id, category_id=complaint.category_id,
@@ -81,13 +82,13 @@ def flag_repeat(complaint, *, announce: bool = True) -> RepeatFlag | None:
     """Flag ``complaint`` when it is a repeat (idempotent: a flag is written once, and removed when the facts
     changed so that it no longer is one). Announces a new flag after commit, unless told not to: history loaded
     after the fact (the demo's past year) is flagged without telling anyone of complaints long dealt with."""
-    rule, earlier = earlier_complaints(complaint)
+    cfg = settings_for(complaint.company) if complaint.category_id else None  # no category, no repeat
+    rule, earlier = earlier_complaints(complaint, cfg)
     existing = RepeatFlag.objects.filter(complaint=complaint).first()
     if not rule:
         if existing is not None:
             existing.delete()
         return None
-    cfg = settings_for(complaint.company)
     with transaction.atomic():
         if existing is None:
             flag = RepeatFlag.objects.create(company_id=complaint.company_id, complaint=complaint, rule=rule,
