@@ -127,3 +127,11 @@ def test_whoever_answered_may_neither_verify_nor_return_it_and_qa_is_offered_the
     assert ncr.status == NcrStatus.ANSWERED
     panel, _html = _panel(login(people.other(Role.QA)), reverse("capa:ncr_detail", args=[ncr.pk]))
     assert _names(panel.more + panel.first) == ["verify", "cancel"]
+
+
+def test_the_page_says_the_report_waits_for_the_responsible_department(client, people, ncr):
+    client.force_login(people[Role.QA])
+    html = client.get(reverse("capa:ncr_detail", args=[ncr.pk])).content.decode()
+    waiting = html[html.index('id="next-step-waiting"'):].split("</li>")[0]
+    assert f"<strong>{ncr.responsible_department}</strong>" in waiting
+    assert str(Role.PURCHASING.label) not in waiting  # not every role that may answer for a department
