@@ -394,7 +394,8 @@ def test_text_refused_as_someone_else_saved_first_stays_on_the_page(marketing, l
     client.post(url, {"analysis": "第一版", "proposals": "", "version": stale})
     response = client.post(url, {"analysis": "我写了半小时的 <分析>", "proposals": "加强评审", "version": stale})
     page = response.content.decode()
-    assert response.status_code == 422 and len(said(response)) == 1  # someone else changed it meanwhile
+    assert response.status_code == 422 and said(response) == [  # someone else changed it meanwhile
+        "其他人已先保存了此报告。您写的内容保留在下方：再次保存将以您的内容替换其内容；或复制您的内容后刷新页面查看其版本。"]
     assert "我写了半小时的 &lt;分析&gt;</textarea>" in page and "加强评审</textarea>" in page
     marketing.refresh_from_db()
     assert marketing.analysis == "第一版"  # nothing overwritten

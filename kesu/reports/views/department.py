@@ -370,7 +370,11 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.department_report_update(actor=request.user, report=report, data=form.cleaned_data,
                                           expected_version=_version(request))
     except ValidationError as error:
-        return refused(error=error)  # what was written stays on the page, even when someone else saved first
+        if "version" in getattr(error, "error_dict", {}):  # what was written stays on the page: say so
+            error = ValidationError(_("Someone else saved this report meanwhile. What you wrote is kept below: save "
+                                      "again to replace their text with yours, or copy it and reload the page to "
+                                      "see theirs."))
+        return refused(error=error)
     messages.success(request, _("Saved."))
     return redirect("reports:department_detail", pk)
 
