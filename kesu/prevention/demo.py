@@ -17,7 +17,7 @@ from kesu.demo.base import DemoContext
 
 from . import services
 from .choices import GroupKind, MemberPosition
-from .repeats import flag_repeat
+from .repeats import flag_history
 
 R = Role
 SIGNALS = [
@@ -128,11 +128,8 @@ def _repeats(ctx, company) -> None:
     # The past year is flagged; only the last month's repeats are announced (the owners of older ones heard of
     # them back then): 2,000 notices of year-old repeats would bury the demo inboxes.
     midnight = datetime.datetime.combine(ctx.today, datetime.time(0, 0), tzinfo=company.tz)
-    since, recent = midnight - datetime.timedelta(days=365), midnight - datetime.timedelta(days=ANNOUNCED_DAYS)
-    rows = (Complaint.objects.filter(company=company, received_at__gte=since, category__isnull=False)
-            .select_related("company").order_by("received_at", "id")[:3000])
-    for complaint in rows:
-        flag_repeat(complaint, announce=complaint.received_at >= recent)
+    flag_history(company, midnight - datetime.timedelta(days=365),
+                 announce_from=midnight - datetime.timedelta(days=ANNOUNCED_DAYS))
 
 
 def _month_back(day: datetime.date, months: int) -> datetime.date:

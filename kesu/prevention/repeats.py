@@ -8,6 +8,7 @@ time zone): an earlier complaint received on day D is within N days of one recei
 
 from __future__ import annotations
 
+import collections
 import datetime
 
 from django.db import transaction
@@ -28,6 +29,27 @@ def _local_day_start(company, day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=company.tz)
 
 
+def _window_start(company, received_at: datetime.datetime, cfg: RepeatSettings) -> datetime.datetime:
+    """The first instant of the window of a complaint received at ``received_at``: the start of the company's
+    calendar day ``window_days`` before the day it was received."""
+    received = received_at.astimezone(company.tz).date()
+    return _local_day_start(company, received - datetime.timedelta(days=cfg.window_days))
+
+
+def _pick(complaint, earlier: list, cfg: RepeatSettings) -> tuple[str, list]:
+    """The rule and the complaints that make ``complaint`` a repeat, from ``earlier``: its company's complaints of
+    its category (and of its defect type, when it names one) received within its window before it, in order."""
+    if cfg.same_customer:
+        found = [c for c in earlier if c.customer_id == complaint.customer_id]
+        if found:
+            return RepeatRule.SAME_CUSTOMER, found
+    if cfg.same_part and complaint.part_id:
+        found = [c for c in earlier if c.part_id == complaint.part_id]
+        if found:
+            return RepeatRule.SAME_PART, found
+    return "", []
+
+
 def earlier_complaints(complaint, cfg: RepeatSettings | None = None) -> tuple[str, list]:
     """(rule, earlier complaints) that make ``complaint`` a repeat, or ("", []) when it is none (``cfg``: the
     company's settings, when the caller has read them)."""
@@ -37,24 +59,22 @@ def earlier_complaints(complaint, cfg: RepeatSettings | None = None) -> tuple[st
         return "", []
     company = complaint.company
     cfg = cfg or settings_for(company)
-    received = complaint.received_at.astimezone(company.tz).date()
-    start = _local_day_start(company, received - datetime.timedelta(days=cfg.window_days))
-    base = Complaint.objects.filter(company_id=complaint.company_id, category_id=complaint.category_id,
-                                    received_at__gte=start, received_at__lte=complaint.received_at
+    same = Q()
+    if cfg.same_customer:
+        same |= Q(customer_id=complaint.customer_id)
+    if cfg.same_part and complaint.part_id:
+        same |= Q(part_id=complaint.part_id)
+    if not same:
+        return "", []
+    base = Complaint.objects.filter(same, company_id=complaint.company_id, category_id=complaint.category_id,
+                                    received_at__gte=_window_start(company, complaint.received_at, cfg),
+                                    received_at__lte=complaint.received_at
                                     ).exclude(pk=complaint.pk).order_by("received_at", "id")
     if complaint.defect_type_id:
         base = base.filter(defect_type_id=complaint.defect_type_id)
     # A complaint received at the same instant but recorded later is not "earlier".
     base = base.filter(Q(received_at__lt=complaint.received_at) | Q(pk__lt=complaint.pk))
-    if cfg.same_customer:
-        found = list(base.filter(customer_id=complaint.customer_id))
-        if found:
-            return RepeatRule.SAME_CUSTOMER, found
-    if cfg.same_part and complaint.part_id:
-        found = list(base.filter(part_id=complaint.part_id))
-        if found:
-            return RepeatRule.SAME_PART, found
-    return "", []
+    return _pick(complaint, list(base), cfg)
 
 
 def _effective_action_owners(earlier) -> list:
@@ -99,7 +119,68 @@ def flag_repeat(complaint, *, announce: bool = True) -> RepeatFlag | None:
             flag.save()
         flag.earlier.set(earlier)
         if existing is None and announce:
-            owners = _effective_action_owners(earlier)
-            transaction.on_commit(lambda: signals.repeat_flagged.send(
-                RepeatFlag, flag=flag, complaint=complaint, action_owners=owners))
+            _announce(flag, complaint, earlier)
     return flag
+
+
+def _announce(flag: RepeatFlag, complaint, earlier: list) -> None:
+    """Tell, after commit, the complaint's owner of a new flag, and the owners of effective actions it questions."""
+    owners = _effective_action_owners(earlier)
+    transaction.on_commit(lambda: signals.repeat_flagged.send(
+        RepeatFlag, flag=flag, complaint=complaint, action_owners=owners))
+
+
+def flag_history(company, since: datetime.datetime, *, announce_from: datetime.datetime | None = None) -> int:
+    """Flag the repeats among ``company``'s complaints received since ``since`` that have no flag yet (history
+    loaded after the fact, such as the demo's past year); those received from ``announce_from`` on are announced as
+    :func:`flag_repeat` announces, the older ones not. The rule is :func:`flag_repeat`'s, applied to the
+    complaints read once in the order they were received instead of with a query per complaint (a test compares
+    the two). Returns the number of flags written."""
+    from kesu.complaints.models import Complaint
+    from kesu.core.audit import audit_batch
+    from kesu.core.models import insert_all
+
+    cfg = settings_for(company)
+    flagged = set(RepeatFlag.objects.filter(company=company, complaint__received_at__gte=since)
+                  .values_list("complaint_id", flat=True))
+    rows = (Complaint.objects.filter(company=company, category__isnull=False,
+                                     received_at__gte=_window_start(company, since, cfg))
+            .only("number", "company_id", "received_at", "category_id", "defect_type_id", "customer_id", "part_id")
+            .order_by("received_at", "id"))
+    # The complaints of each (category, customer) and (category, part) received within the window of the one at
+    # hand, in order: the only ones the rule can pick.
+    window: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
+    found: list[tuple] = []
+    now = timezone.now()
+    for complaint in rows.iterator(chunk_size=2000):
+        start = _window_start(company, complaint.received_at, cfg)
+        keys = [("customer", complaint.category_id, complaint.customer_id)]
+        if complaint.part_id:
+            keys.append(("part", complaint.category_id, complaint.part_id))
+        near = {}
+        for key in keys:
+            seen = window[key]
+            while seen and seen[0].received_at < start:
+                seen.popleft()
+            near.update((c.pk, c) for c in seen)
+        if complaint.received_at >= since and complaint.pk not in flagged:
+            defect = complaint.defect_type_id
+            rule, earlier = _pick(complaint, [c for c in near.values() if not defect or c.defect_type_id == defect],
+                                  cfg)
+            if rule:
+                found.append((RepeatFlag(company=company, complaint=complaint, rule=rule,
+                                         window_days=cfg.window_days, flagged_at=now), earlier))
+        for key in keys:
+            window[key].append(complaint)
+    told = Complaint.objects.select_related("company", "owner", "created_by").in_bulk([
+        flag.complaint_id for flag, _earlier in found
+        if announce_from is not None and flag.complaint.received_at >= announce_from])
+    through = RepeatFlag.earlier.through
+    with transaction.atomic(), audit_batch():
+        insert_all([flag for flag, _earlier in found])
+        through.objects.bulk_create([through(repeatflag_id=flag.pk, complaint_id=c.pk)
+                                     for flag, earlier in found for c in earlier], batch_size=2000)
+        for flag, earlier in found:
+            if flag.complaint_id in told:
+                _announce(flag, told[flag.complaint_id], earlier)
+    return len(found)

@@ -145,3 +145,68 @@ def test_history_is_flagged_without_telling_anyone_when_not_announced(setup, dja
     with django_capture_on_commit_callbacks(execute=True):
         flag_repeat(second)  # already flagged: nothing new to announce either
     assert not Notification.objects.filter(event="repeat_complaint").exists()
+
+
+@pytest.mark.parametrize("seed, same_customer, same_part, window_days", [
+    (1, True, True, 180), (2, True, True, 30), (3, False, True, 60), (4, True, False, 90)])
+def test_history_flagged_in_one_pass_equals_flagging_each_complaint(people, seed, same_customer, same_part,
+                                                                    window_days, django_capture_on_commit_callbacks):
+    # flag_history (the demo's past year) applies flag_repeat's rule to complaints read once in order: on random
+    # complaints — two categories, defect types or none, three customers, three parts or none, times that fall
+    # on and around local midnight — both must flag the same complaints by the same rule with the same earlier ones.
+    import random
+
+    from kesu.complaints.models import Complaint, DefectType
+    from kesu.prevention.repeats import flag_history
+
+    rng = random.Random(seed)
+    company = people.company
+    RepeatSettings.objects.create(company=company, same_customer=same_customer, same_part=same_part,
+                                  window_days=window_days)
+    categories = [ComplaintCategoryFactory(company=company, code=f"k{i}", name=f"类{i}") for i in range(2)]
+    defects = [DefectType.objects.create(company=company, category=categories[i % 2], code=f"d{i}", name=f"缺{i}")
+               for i in range(3)]
+    customers = [CustomerFactory(company=company, code=f"R{i}") for i in range(3)]
+    parts = [PartFactory(company=company) for _ in range(3)] + [None]
+    start = at(datetime.date(2026, 1, 1), 0, 0)
+    made = [create_complaint(people[R.SALESPERSON], customer=customers[0]) for _ in range(36)]
+    for c in made:
+        defect = rng.choice(defects + [None, None])
+        c.category = defect.category if defect else rng.choice(categories + [None])
+        c.defect_type, c.customer, c.part = defect, rng.choice(customers), rng.choice(parts)
+        # whole days and the minutes either side of local midnight; now and then the same instant as another
+        c.received_at = start + datetime.timedelta(days=rng.randrange(400), minutes=rng.choice([-1, 0, 1, 600]))
+    Complaint.objects.bulk_update(made, ["category", "defect_type", "customer", "part", "received_at"])
+    RepeatFlag.objects.all().delete()
+
+    def flags():
+        return {(f.complaint_id, f.rule, frozenset(f.earlier.values_list("pk", flat=True)))
+                for f in RepeatFlag.objects.all()}
+
+    since = start + datetime.timedelta(days=100)
+    with django_capture_on_commit_callbacks(execute=False):
+        written = flag_history(company, since)
+    in_one_pass = flags()
+    RepeatFlag.objects.all().delete()
+    for c in Complaint.objects.filter(received_at__gte=since).select_related("company"):
+        flag_repeat(c, announce=False)
+    one_by_one = flags()
+    assert in_one_pass == one_by_one and written == len(one_by_one)
+    assert len(one_by_one) >= 3, "the random data should hold some repeats"
+    assert flag_history(company, since) == 0  # flagged already: nothing is written twice
+
+
+def test_history_announces_only_the_repeats_from_the_given_day(setup, django_capture_on_commit_callbacks):
+    from kesu.prevention.repeats import flag_history
+
+    people, category, customer, part = setup
+    complaint(people, at(datetime.date(2026, 9, 1), 9, 0), category, customer, part)
+    old = complaint(people, at(datetime.date(2026, 10, 1), 9, 0), category, customer, part)
+    new = complaint(people, at(datetime.date(2026, 11, 2), 9, 0), category, customer, part)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flag_history(people.company, at(datetime.date(2026, 9, 15), 0, 0),
+                            announce_from=at(datetime.date(2026, 11, 1), 0, 0)) == 2
+    assert set(RepeatFlag.objects.values_list("complaint_id", flat=True)) == {old.pk, new.pk}
+    told = Notification.objects.filter(event="repeat_complaint")
+    assert told.exists() and {n.link for n in told} == {reverse("complaints:detail", args=[new.pk])}
