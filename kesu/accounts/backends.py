@@ -17,7 +17,9 @@ from .roles import group_name
 def _granted_column_sql(vendor: str) -> str:
     """A user's own permissions, their groups' and their role group's as one comma-joined column of the user's row
     ("app_label.codename,…"), each read by its own index (Django's query ORs across the joined tables and so reads
-    every permission row of every group: 2 ms a request against 0.3 ms), written once per process. The query that
+    every permission row of every group: 2 ms a request against 0.3 ms), written once per process. The ids are
+    gathered first and then joined to their names: a filter `p.id IN (own) OR p.id IN (groups')` made SQLite run
+    both lists again for every permission row (1.1 ms against 0.07 for a salesperson's 96). The query that
     reads the signed-in user (by session or by token) selects it: no statement of its own on a request. The user's
     row is the query's first of its table, which Django names after the table."""
     from .models import Position, User
@@ -30,11 +32,11 @@ def _granted_column_sql(vendor: str) -> str:
     joined = "string_agg(t.app_label || '.' || p.codename, ',')" if vendor == "postgresql" else (
         "group_concat(t.app_label || '.' || p.codename, ',')")
     return (
-        f"SELECT {joined} FROM {permission} p JOIN {content_type} t ON t.id = p.content_type_id"
-        f' WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = "{user}"."id")'
-        f" OR p.id IN (SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
+        f'SELECT {joined} FROM (SELECT permission_id FROM {own} WHERE user_id = "{user}"."id"'
+        f" UNION SELECT permission_id FROM {group_permissions} WHERE group_id IN ("
         f'SELECT group_id FROM {user_groups} WHERE user_id = "{user}"."id" UNION SELECT id FROM {group}'
-        f' WHERE name = (SELECT %s || role FROM {position} WHERE id = "{user}"."position_id")))')
+        f' WHERE name = (SELECT %s || role FROM {position} WHERE id = "{user}"."position_id"))) granted'
+        f" JOIN {permission} p ON p.id = granted.permission_id JOIN {content_type} t ON t.id = p.content_type_id")
 
 
 def with_permissions(queryset):
