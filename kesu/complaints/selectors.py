@@ -42,6 +42,12 @@ def only_fields(qs: QuerySet[Complaint], fields) -> QuerySet[Complaint]:
     return qs.select_related(None).select_related(*related).only(*fields)
 
 
+def list_rows(ids) -> QuerySet[Complaint]:
+    """The list page's rows of ``ids`` (complaints the user's filtered list gave): their shown columns and deadline
+    states, read by primary key (:class:`kesu.core.paging.IdFirstPaginator`)."""
+    return only_fields(with_deadline_state(Complaint.objects.filter(pk__in=ids)), ROW_FIELDS)
+
+
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """Complaints the user may see, with what a list row shows already joined (no N+1)."""
     return Complaint.objects.visible_to(user).select_related(*LIST_RELATED)

@@ -175,7 +175,7 @@ def complaint_list(request):
     page, listing = paginate(request, qs, LIST_SPEC, listing=listing, filterset=filterset,
                              paginator_class=IdFirstPaginator,
                              prepare=lambda ordered: selectors.only_fields(ordered, selectors.ROW_FIELDS),
-                             trust_estimate=searches(request.GET.get("q", "")))
+                             rows=selectors.list_rows, trust_estimate=searches(request.GET.get("q", "")))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "xlsx"

@@ -6,6 +6,13 @@ wanted order (a group's several companies, an IN list) computes all of that
 for every matching row before it sorts. Here the page's ids come from the
 lean query alone (ordering and filters, no joins, no extra columns), which an
 index serves; the full rows are then read for those ids only.
+
+The rows are read by the list's own query narrowed to the ids, unless the list
+gives ``rows``: a function of the ids that reads them without the filters. The
+filters said again can mislead PostgreSQL: a million-complaint group's open
+complaints of one company were read through the status indexes, 1,870 rows for
+the page's 50 (1.6 ms), instead of by their primary keys. The ids came from
+the filtered list, so the rows need not be filtered again.
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from django.utils.functional import cached_property
 
 
 class IdFirstPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, trust_estimate: bool = False, **kwargs) -> None:
+    def __init__(self, object_list, per_page, *, trust_estimate: bool = False, rows=None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.trust_estimate = trust_estimate
+        self.rows = rows
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -35,7 +43,8 @@ class IdFirstPaginator(Paginator):
         ids = list(object_list.values_list("pk", flat=True))
         if self.approximate:
             self._correct_estimate(number, len(ids))
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
+        found = (self.rows(ids) if self.rows else self.object_list.filter(pk__in=ids)).order_by() if ids else ()
+        rows = {row.pk: row for row in found}
         return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
 
     # -- the count ------------------------------------------------------------------------------------------

@@ -26,6 +26,19 @@ def test_a_page_holds_its_rows_in_the_list_order(companies):
     assert (paginator.count, paginator.num_pages, paginator.approximate) == (30, 5, False)
 
 
+def test_a_list_that_reads_its_rows_itself_gets_the_pages_ids_and_keeps_their_order(companies):
+    asked = []
+
+    def rows(ids):
+        asked.append(list(ids))
+        return Company.objects.filter(pk__in=ids).order_by("code")  # its own order is not the page's
+
+    page = IdFirstPaginator(Company.objects.filter(code__gte="C10").order_by("-code"), 7, rows=rows).get_page(2)
+
+    assert [c.code for c in page.object_list] == [f"C{i:02d}" for i in range(22, 15, -1)]
+    assert asked == [[c.pk for c in page.object_list]]
+
+
 def test_a_small_list_is_counted_exactly_even_when_the_estimate_is_large(companies, monkeypatch):
     monkeypatch.setattr(paging, "APPROXIMATE_ABOVE", 100)
     monkeypatch.setattr(paging, "_planner_estimate", lambda qs: 5000)
