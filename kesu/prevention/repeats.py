@@ -153,17 +153,16 @@ def flag_history(company, since: datetime.datetime, *, announce_from: datetime.d
     found: list[tuple] = []
     now = timezone.now()
     for complaint in rows.iterator(chunk_size=2000):
-        start = _window_start(company, complaint.received_at, cfg)
         keys = [("customer", complaint.category_id, complaint.customer_id)]
         if complaint.part_id:
             keys.append(("part", complaint.category_id, complaint.part_id))
-        near = {}
-        for key in keys:
-            seen = window[key]
-            while seen and seen[0].received_at < start:
-                seen.popleft()
-            near.update((c.pk, c) for c in seen)
         if complaint.received_at >= since and complaint.pk not in flagged:
+            start, near = _window_start(company, complaint.received_at, cfg), {}
+            for key in keys:
+                seen = window[key]
+                while seen and seen[0].received_at < start:
+                    seen.popleft()
+                near.update((c.pk, c) for c in seen)
             defect = complaint.defect_type_id
             rule, earlier = _pick(complaint, [c for c in near.values() if not defect or c.defect_type_id == defect],
                                   cfg)
