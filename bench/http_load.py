@@ -21,7 +21,11 @@ here), the complaints the detail case opens, and the plain SQL. Cases, in this o
 - ``detail part``: what that page's browser fetches once the foot of the page is scrolled into view (its other
   modules' panels and change history: ``?part=related`` with htmx's ``HX-Request`` header).
 
-For each: requests per second, median / p95 / p99 latency and errors. "Plain SQL" is what the same request
+For each: requests per second, median / p95 / p99 latency and errors, and the CPU time one request costs (ms,
+user + system, over the run): in the server's processes ("app"), in PostgreSQL's ("db": its backends, and those
+that ended, through their parent) and in this load generator ("load"), with how busy the machine's cores were
+("busy %", from /proc/stat). On a machine whose cores the three share, the requests per second cannot exceed the
+cores divided by the three CPU times together. "Plain SQL" is what the same request
 costs the database alone: the request is made once in-process with Django's test client while the statements it
 sends are captured, and those statements are then replayed on one connection (writes inside a transaction that
 is rolled back, both times; after one warm-up request) — their count and median time. Memory: resident memory (RSS) of the server's
@@ -144,7 +148,7 @@ def run_case(make_callers, step, clients: int, seconds: float) -> dict:
     def pick(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
-    return {"per_second": len(latencies) / took, "p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99),
+    return {"per_second": len(latencies) / took, "took": took, "p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99),
             "count": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else ""}
 
 
@@ -178,23 +182,53 @@ def plain_sql(request, repeat: int = 20) -> tuple[int, float]:
     return len(statements), statistics.median(times)
 
 
-def stack_memory(port: int) -> dict[str, float]:
-    """Resident memory (MB) of the server listening on ``port`` (master and workers) and of PostgreSQL."""
-    server, postgres = 0, 0
+def _stack(port: int):
+    """(part, /proc/<pid>) for each process of the server listening on ``port`` (master and workers; part
+    "server") and of PostgreSQL (part "postgres")."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            rss = next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines()
-                       if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
+        except OSError:
             continue
         if "postgres" in cmdline.split(" ")[0]:
-            postgres += rss
+            yield "postgres", proc
         elif ("kesu" in cmdline or "gunicorn" in cmdline) and (str(port) in cmdline or "kesu: worker" in cmdline):
-            server += rss
-    return {"server": server / 1024, "postgres": postgres / 1024}
+            yield "server", proc
+
+
+def stack_memory(port: int) -> dict[str, float]:
+    """Resident memory (MB) of the server listening on ``port`` (master and workers) and of PostgreSQL."""
+    found = {"server": 0, "postgres": 0}
+    for part, proc in _stack(port):
+        try:
+            found[part] += next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines()
+                                if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+    return {part: kb / 1024 for part, kb in found.items()}
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def stack_cpu(port: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server's processes, PostgreSQL's (the children that ended
+    counted in their parent's), this load generator, and the whole machine (busy, from /proc/stat)."""
+    found = {"server": 0.0, "postgres": 0.0}
+    for part, proc in _stack(port):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), here 11-14 after the name
+        found[part] += sum(int(x) for x in fields[11:15]) / TICKS
+    own = os.times()
+    found["client"] = own.user + own.system
+    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    found["machine"] = (sum(int(x) for x in cpu) - int(cpu[3]) - int(cpu[4])) / TICKS  # all but idle, iowait
+    return found
 
 
 def main() -> None:
@@ -275,7 +309,9 @@ def measure(args, user: User, raw: str) -> None:
     print(f"{Complaint.objects.count():,} complaints; {connection.vendor}; server {args.base}; "
           f"{os.cpu_count()} cores; {args.seconds:.0f} s per case")
     print(f"{'case':<12} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'SQL stmts':>9} {'SQL ms':>7}")
+          f"{'SQL stmts':>9} {'SQL ms':>7} {'CPU: app':>8} {'db':>6} {'load':>6} "
+          f"{'busy %':>6}")
+    port = urllib.parse.urlsplit(args.base).port or 80
     for case in args.cases:
         make, step = steps[case]
         sql = ("", "")
@@ -293,14 +329,19 @@ def measure(args, user: User, raw: str) -> None:
             if case == "transition" and len(created) < 10:
                 print(f"{case:<12} {clients:>7} (no complaints left from the create case)")
                 continue
+            before = stack_cpu(port)
             result = run_case(make, step, clients, args.seconds)
+            after = stack_cpu(port)
+            done = max(result["count"], 1)
+            cpu = {part: (after[part] - before[part]) * 1000 / done for part in ("server", "postgres", "client")}
+            busy = (after["machine"] - before["machine"]) / (result["took"] * (os.cpu_count() or 1)) * 100
             print(f"{case:<12} {clients:>7} {result['per_second']:>8.1f} {result['p50']:>8.1f} "
-                  f"{result['p95']:>8.1f} {result['p99']:>8.1f} {result['errors']:>7} {sql[0]:>9} {sql[1]:>7}")
+                  f"{result['p95']:>8.1f} {result['p99']:>8.1f} {result['errors']:>7} {sql[0]:>9} {sql[1]:>7} "
+                  f"{cpu['server']:>8.1f} {cpu['postgres']:>6.1f} {cpu['client']:>6.1f} {busy:>6.0f}")
             if result["errors"]:
                 print(f"    first error: {result['first_error']}")
             if case in ("create", "transition"):
                 hand_on_waiting_events()
-    port = urllib.parse.urlsplit(args.base).port or 80
     memory = stack_memory(port)
     print(f"memory (RSS): server {memory['server']:.0f} MB, PostgreSQL {memory['postgres']:.0f} MB "
           f"(settings.DEBUG={settings.DEBUG})")
