@@ -52,19 +52,20 @@ def main() -> None:
         cur.execute("SELECT count(*), max(id), count(*) FILTER (WHERE number LIKE '%%/%%') FROM complaints_complaint")
         have, top, copied = cur.fetchone()
         marker = ""
-        if copied:
-            for letter in "abcdefghijklmnopqrstuvwxyz":
-                cur.execute("SELECT 1 FROM complaints_complaint WHERE number LIKE %s LIMIT 1", [f"%/{letter}%"])
-                if cur.fetchone() is None:
-                    marker = letter
-                    break
-            else:
+        if copied:  # the letters earlier rounds used, in one pass over the numbers
+            cur.execute("SELECT DISTINCT substring(number FROM '/([a-z])[0-9]') FROM complaints_complaint "
+                        "WHERE number LIKE '%%/%%'")
+            used = {row[0] for row in cur.fetchall()}
+            free = [letter for letter in "abcdefghijklmnopqrstuvwxyz" if letter not in used]
+            if not free:
                 raise SystemExit("this database has been grown too many times; generate a fresh one")
+            marker = free[0]
         if have >= args.complaints:
             raise SystemExit(f"the database already holds {have:,} complaints")
+        columns = {table: _columns(cur, table) for table, _fk in TABLES}
         tops = {}
         for table, _fk in TABLES:
-            if "id" in _columns(cur, table):  # the search documents have none: their key is the complaint's
+            if "id" in columns[table]:  # the search documents have none: their key is the complaint's
                 cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 — table names are constants
                 tops[table] = cur.fetchone()[0]
         copies = math.ceil(args.complaints / have) - 1
@@ -75,9 +76,8 @@ def main() -> None:
                         [top, needed])
             last = cur.fetchone()[0]
             for table, fk in TABLES:
-                columns = _columns(cur, table)
                 shifted = []
-                for column in columns:
+                for column in columns[table]:
                     if column == "id":
                         shifted.append(f"id + {k * tops[table]}")
                     elif column == fk:
@@ -88,7 +88,7 @@ def main() -> None:
                         shifted.append(f'"{column}"')
                 key = "id" if fk is None else fk
                 cur.execute(  # noqa: S608 — identifiers come from the catalogue, values are parameters
-                    f'INSERT INTO {table} ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+                    f'INSERT INTO {table} ({", ".join(chr(34) + c + chr(34) for c in columns[table])}) '
                     f"SELECT {', '.join(shifted)} FROM {table} WHERE {key} <= %s", [last])
             connection.commit()
             print(f"· copy {k}/{copies}: {needed:,} complaints ({time.perf_counter() - started:,.0f} s)", flush=True)
