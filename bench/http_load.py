@@ -19,7 +19,10 @@ here), the complaints the detail case opens, and the plain SQL. Cases, in this o
 - ``html list``: ``GET /complaints/`` signed in through the login form (``--password``);
 - ``detail``: ``GET /complaints/{id}/`` of the user's newest complaints, one after another;
 - ``detail part``: what that page's browser fetches once the foot of the page is scrolled into view (its other
-  modules' panels and change history: ``?part=related`` with htmx's ``HX-Request`` header).
+  modules' panels and change history: ``?part=related`` with htmx's ``HX-Request`` header);
+- ``healthz`` and ``api floor`` (not run unless named): the floor under every case. ``GET /healthz`` is what the
+  server answers before Django's middleware (no database); ``GET /api/v1/companies`` is the least an API request
+  with a token costs (the token checked, the user and their roles read, one small query, a JSON answer).
 
 For each: requests per second, median / p95 / p99 latency and errors, and the CPU time one request costs (ms,
 user + system, over the run): in the server's processes ("app"), in PostgreSQL's ("db": its backends, and those
@@ -291,6 +294,8 @@ def measure(args, user: User, raw: str) -> None:
         "detail": (page_callers, lambda c, i: c.call("GET", f"/complaints/{newest[i % len(newest)]}/")),
         "detail part": (page_callers, lambda c, i: c.call("GET", f"/complaints/{newest[i % len(newest)]}/?part=related",
                                                           extra=HTMX)),
+        "healthz": (api_callers, lambda c, i: c.call("GET", "/healthz")),
+        "api floor": (api_callers, lambda c, i: c.call("GET", "/api/v1/companies")),
     }
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process requests' host
@@ -305,6 +310,7 @@ def measure(args, user: User, raw: str) -> None:
         "html list": lambda: signed_in.get("/complaints/"),
         "detail": lambda: signed_in.get(f"/complaints/{newest[0]}/"),
         "detail part": lambda: signed_in.get(f"/complaints/{newest[0]}/?part=related", headers=HTMX),
+        "api floor": lambda: client.get("/api/v1/companies"),
     }
     print(f"{Complaint.objects.count():,} complaints; {connection.vendor}; server {args.base}; "
           f"{os.cpu_count()} cores; {args.seconds:.0f} s per case")

@@ -41,7 +41,7 @@ from functools import partial
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -737,8 +737,9 @@ class Backlog:
 
 def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backlog:
     """Open complaints of the scope's companies (and narrowing, not its period) with an open deadline past
-    due, by status, by department and by days overdue (since the earliest missed deadline). Two queries, both
-    starting from the few open deadlines past due rather than from the open complaints."""
+    due, by status, by department and by days overdue (since the earliest missed deadline). One query, starting
+    from the few open deadlines past due rather than from the open complaints: each complaint's earliest missed
+    deadline is put in its age band by the database, so the rows are grouped by status, department and band."""
     now = now or timezone.now()
     missed = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=now)
     # Open, said as "not final": the planner then expects many complaints and starts from the deadlines.
@@ -757,8 +758,16 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
     departments: dict[str | None, int] = defaultdict(int)
     per_company: dict[str | None, dict[int, list]] = defaultdict(dict)
     names: dict[str | None, str] = {}
-    for status, company_id, department_id, code, department, n in qs.values_list(
-            "status", "company_id", "department_id", "department__code", "department__name").annotate(n=Count("*")):
+    earliest = Subquery(missed.filter(complaint_id=OuterRef("pk")).order_by("due_at").values("due_at")[:1])
+    # Days overdue as (now - first).days counts them: a band (low, high) holds first ≤ now - low days.
+    band = Case(*(When(first__gt=now - datetime.timedelta(days=high + 1), then=Value(index))
+                  for index, (_low, high) in enumerate(OVERDUE_AGES) if high is not None),
+                default=Value(len(OVERDUE_AGES) - 1))
+    ages: dict[int, int] = defaultdict(int)
+    rows = qs.alias(first=earliest).annotate(age=band).values_list(
+        "status", "company_id", "department_id", "department__code", "department__name", "age").annotate(n=Count("*"))
+    for status, company_id, department_id, code, department, age, n in rows:
+        ages[age] += n
         key = code if department_id else None
         statuses[status] += n
         departments[key] += n
@@ -789,14 +798,8 @@ def overdue_backlog(scope: Scope, now: datetime.datetime | None = None) -> Backl
             "by_company": {cid: (count, department_query(key, cid, department_id))
                            for cid, (count, department_id) in per_company[key].items()} if companies else {},
         })
-    earliest = (missed.filter(complaint__in=qs.values("pk"))
-                .values("complaint_id").annotate(first=Min("due_at")).values_list("first", flat=True))
-    ages: dict[int, int] = defaultdict(int)
-    for first in earliest:
-        ages[(now - first).days] += 1
-    by_age = [{"label": _range_label(low, high, _("days")), "count": sum(
-        n for days, n in ages.items() if days >= low and (high is None or days <= high))}
-        for low, high in OVERDUE_AGES]
+    by_age = [{"label": _range_label(low, high, _("days")), "count": ages[index]}
+              for index, (low, high) in enumerate(OVERDUE_AGES)]
     return Backlog(total=sum(r["count"] for r in by_status), by_status=by_status, by_department=by_department,
                    by_age=by_age, query=base, companies=companies)
 

@@ -207,6 +207,22 @@ def test_overdue_backlog_counts_open_complaints_with_a_missed_deadline(data, com
     assert backlog.by_age[-1]["count"] == 1  # missed more than 30 days ago
 
 
+@pytest.mark.parametrize(("overdue", "band"), [
+    (datetime.timedelta(hours=1), 0), (datetime.timedelta(days=1, hours=23, minutes=59), 0),  # 0–1 days
+    (datetime.timedelta(days=2), 1), (datetime.timedelta(days=7, hours=23), 1),  # 2–7
+    (datetime.timedelta(days=8), 2), (datetime.timedelta(days=30, hours=23, minutes=59), 2),  # 8–30
+    (datetime.timedelta(days=31), 3),  # 31 or more
+])
+def test_the_backlogs_age_bands_count_whole_days_since_the_earliest_missed_deadline(data, company_a, overdue, band):
+    from kesu.complaints.models import Deadline
+
+    first = Deadline.objects.filter(complaint__status=Status.QA_INVESTIGATION, met_at__isnull=True,
+                                    cancelled_at__isnull=True).order_by("due_at").first().due_at
+    backlog = analyses.overdue_backlog(scope(company_a), now=first + overdue)
+
+    assert [r["count"] for r in backlog.by_age] == [1 if index == band else 0 for index in range(4)]
+
+
 def test_narrowing_to_one_customer(data, company_a):
     only_c2 = scope(company_a, customer_id=data["c2"].pk)
 
