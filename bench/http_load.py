@@ -71,6 +71,9 @@ HTMX = {"HX-Request": "true"}  # a part of a page, fetched as htmx fetches it
 class Caller:
     """One client: a keep-alive connection, a bearer token or a session cookie."""
 
+    who = 0  # which of the users (--user, then --also) an API client acts as
+    customer: str | None = None  # a customer of that user's company, by code
+
     def __init__(self, base: str, headers: dict[str, str]) -> None:
         parts = urllib.parse.urlsplit(base)
         self.host, self.port = parts.hostname, parts.port or 80
@@ -238,6 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--user", default="sales", help="the demo user the clients act as")
+    parser.add_argument("--also", nargs="*", default=[], metavar="USER",
+                        help="further users the API clients take turns with (client n acts as the n-th of --user and "
+                             "these, round): users of other companies spread the creations over their number counters")
     parser.add_argument("--password", default="kesu-demo-2026", help="their password (for the HTML cases)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--seconds", type=float, default=20)
@@ -245,20 +251,26 @@ def main() -> None:
                         default=["create", "transition", "api list", "html list", "detail", "detail part"])
     args = parser.parse_args()
 
-    user = User.objects.select_related("company").get(username=args.user)
-    raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name="bench/http_load.py", key_prefix=raw[:10],
-                                    token_hash=ApiToken.hash(raw))
+    users = [User.objects.select_related("company").get(username=name) for name in [args.user, *args.also]]
+    tokens = []
     try:
-        measure(args, user, raw)
+        for someone in users:
+            raw = ApiToken.generate()
+            tokens.append((raw, ApiToken.objects.create(user=someone, name="bench/http_load.py", key_prefix=raw[:10],
+                                                        token_hash=ApiToken.hash(raw))))
+        measure(args, users, [raw for raw, _token in tokens])
     finally:
-        token.delete()
+        for _raw, token in tokens:
+            token.delete()
 
 
-def measure(args, user: User, raw: str) -> None:
-    bearer = {"Authorization": f"Bearer {raw}"}
-    customer = (Complaint.objects.filter(company=user.company).values_list("customer__code", flat=True).first())
-    created: list[tuple[int, int]] = []  # (id, version) of the complaints the create case made
+def measure(args, users: list[User], raws: list[str]) -> None:
+    user, raw = users[0], raws[0]
+    customers = [Complaint.objects.filter(company=someone.company).values_list("customer__code", flat=True).first()
+                 for someone in users]
+    customer = customers[0]
+    made: list[list[tuple[int, int]]] = [[] for _ in users]  # (id, version) of the complaints made by each user
+    created = made[0]
     created_lock = threading.Lock()
     newest = list(Complaint.objects.filter(company=user.company).order_by("-received_at")
                   .values_list("pk", flat=True)[:500])
@@ -266,23 +278,28 @@ def measure(args, user: User, raw: str) -> None:
         args.cases) else ""
 
     def api_callers(n):
-        return [Caller(args.base, bearer) for _ in range(n)]
+        callers = []
+        for i in range(n):
+            caller = Caller(args.base, {"Authorization": f"Bearer {raws[i % len(users)]}"})
+            caller.who, caller.customer = i % len(users), customers[i % len(users)]
+            callers.append(caller)
+        return callers
 
     def page_callers(n):
         return [Caller(args.base, {"Cookie": session}) for _ in range(n)]
 
     def create(caller, i):
         status, body = caller.call("POST", "/api/v1/complaints", {
-            "channel": "phone", "customer_id": customer, "description": f"负载测试 {i}：外壳划伤。"})
+            "channel": "phone", "customer_id": caller.customer, "description": f"负载测试 {i}：外壳划伤。"})
         if status == 201:
             done = json.loads(body)
             with created_lock:
-                created.append((done["id"], done.get("version", 1)))
+                made[caller.who].append((done["id"], done.get("version", 1)))
         return status, body
 
     def transition(caller, i):
         with created_lock:
-            pk, version = created.pop()
+            pk, version = made[caller.who].pop()
         return caller.call("POST", f"/api/v1/complaints/{pk}/transitions",
                            {"action": "acknowledge", "expected_version": version, "channel": "phone", "note": "已确认收到"})
 
