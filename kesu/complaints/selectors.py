@@ -155,11 +155,17 @@ def deadline_state(deadline: Deadline, now: datetime.datetime | None = None,
         return DeadlineState.CANCELLED
     if deadline.met_at is not None:
         return DeadlineState.MET
+    return _open_state(deadline.started_at, deadline.due_at, now, at_risk_fraction)
+
+
+def _open_state(started_at: datetime.datetime, due_at: datetime.datetime, now: datetime.datetime | None,
+                at_risk_fraction: Decimal | float) -> str:
+    """due / at_risk / overdue of an open deadline running from ``started_at`` to ``due_at``."""
     now = now or timezone.now()
-    if now > deadline.due_at:
+    if now > due_at:
         return DeadlineState.OVERDUE
-    span = (deadline.due_at - deadline.started_at).total_seconds()
-    left = (deadline.due_at - now).total_seconds()
+    span = (due_at - started_at).total_seconds()
+    left = (due_at - now).total_seconds()
     if span <= 0 or left <= span * float(at_risk_fraction):
         return DeadlineState.AT_RISK
     return DeadlineState.DUE
@@ -320,8 +326,7 @@ def row_deadline_state(row: Complaint, now: datetime.datetime | None = None) -> 
         return DeadlineState.OVERDUE
     if getattr(row, "next_due_at", None) is None:
         return None
-    probe = Deadline(started_at=row.next_started_at, due_at=row.next_due_at)
-    return deadline_state(probe, now, row.risk_fraction)
+    return _open_state(row.next_started_at, row.next_due_at, now, row.risk_fraction)
 
 
 WORK_SCOPES = ("mine", "department")
