@@ -37,8 +37,7 @@ class CompiledTimestamptzLoader(TimestamptzLoader):
 def use_compiled_timestamps(sender, connection, **kwargs) -> None:
     """``connection_created``: on a PostgreSQL connection whose session runs in UTC, read time stamps with the
     compiled loader (any other time zone, or no compiled psycopg, keeps Django's loader)."""
-    if connection.vendor != "postgresql" or _COMPILED is TimestamptzLoader:
-        return
-    if connection.timezone is not datetime.UTC or connection.timezone_name != "UTC":
+    # Django's connection time zone is datetime.UTC exactly when it runs the session in UTC (USE_TZ, no TIME_ZONE).
+    if connection.vendor != "postgresql" or _COMPILED is TimestamptzLoader or connection.timezone is not datetime.UTC:
         return
     connection.connection.adapters.register_loader(TIMESTAMPTZ, CompiledTimestamptzLoader)
